@@ -1,0 +1,247 @@
+"""Gait events of each foot (initial contact and toe-off) with sub-frame timing.
+
+Method (side view)
+------------------
+The backbone is the foot's position relative to the hip along the direction of travel, ``u`` (in leg
+lengths). It swings once per stride: the foot is furthest ahead just before it lands and furthest behind
+just after it leaves the ground, on a treadmill (the body does not travel) and overground (the camera may
+pan: the hip is the reference, not the image). This is the OpenCap / Zeni approach; it yields exactly one
+candidate per stride per foot, so the jitter of the foot near the ground cannot add contacts.
+
+Each candidate is then refined with the foot's vertical motion:
+- initial contact: the foot stops descending. From the forward peak of ``u`` the search runs to the first
+  time the lowest point of the foot (heel or toe) has lost most of its downward speed;
+- toe-off: the toe starts to rise. Around the backward peak of ``u`` the search finds the time the toe's
+  upward speed passes a fraction of its peak.
+Times are interpolated between frames (parabolic peaks, linear threshold crossings).
+
+A candidate is dropped, and counted, when the foot's landmarks are missing around it or when its swing is
+too small to be a running stride (occlusion, tracking lost).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import signal
+
+from gait.cleaning import midpoint, swap_legs
+from gait.landmarks import INDEX, SIDES, PoseSeries
+
+EVENT_TYPES = ("initial_contact", "toe_off")
+MAX_CADENCE_SPM = 300.0
+MIN_SWING_LEG = 0.2  # forward excursion of the leading foot between landings, leg lengths
+DESCENT_FRACTION = 0.2
+RISE_FRACTION = 0.3
+
+
+@dataclass(frozen=True)
+class GaitEvent:
+    side: str
+    type: str
+    time_s: float  # capture time, sub-frame
+    frame: int  # nearest 0-based frame index in the video file
+
+
+@dataclass(frozen=True)
+class EventDetection:
+    events: tuple[GaitEvent, ...]
+    stride_period_s: float
+    dropped: int  # candidate strides found but not trusted
+
+    def of(self, side: str, type_: str) -> list[GaitEvent]:
+        return [e for e in self.events if e.side == side and e.type == type_]
+
+
+def leg_length_px(pose: PoseSeries) -> float:
+    """Median of thigh + shank length over both legs and all frames (pixels)."""
+    lengths = []
+    for s in SIDES:
+        thigh = np.linalg.norm(pose.joint(f"{s}_hip") - pose.joint(f"{s}_knee"), axis=1)
+        shank = np.linalg.norm(pose.joint(f"{s}_knee") - pose.joint(f"{s}_ankle"), axis=1)
+        lengths.append(thigh + shank)
+    values = np.concatenate(lengths)
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if len(values) else float("nan")
+
+
+def foot_forward(pose: PoseSeries, side: str, direction: int, leg_px: float) -> np.ndarray:
+    """Forward position of the foot (mean of heel and toe) relative to the mid-hip, in leg lengths."""
+    foot = 0.5 * (pose.joint(f"{side}_heel") + pose.joint(f"{side}_foot_index"))
+    return direction * (foot[:, 0] - midpoint(pose, "hip")[:, 0]) / leg_px
+
+
+def dominant_period_s(values: np.ndarray, fps: float, min_hz: float, max_hz: float) -> float:
+    """Period of the strongest oscillation of ``values`` between ``min_hz`` and ``max_hz``.
+
+    NaNs are replaced by the mean; the spectrum is zero-padded to a fine frequency grid and the peak is
+    refined by parabolic interpolation.
+    """
+    x = np.asarray(values, float)
+    finite = np.isfinite(x)
+    if finite.sum() < 8:
+        return float("nan")
+    x = np.where(finite, x - np.nanmean(x), 0.0) * np.hanning(len(x))
+    n_fft = max(8192, 1 << int(np.ceil(np.log2(len(x) * 8))))
+    power = np.abs(np.fft.rfft(x, n_fft)) ** 2
+    freq = np.fft.rfftfreq(n_fft, 1.0 / fps)
+    band = np.flatnonzero((freq >= min_hz) & (freq <= max_hz))
+    if len(band) == 0:
+        return float("nan")
+    k = band[np.argmax(power[band])]
+    if 0 < k < len(power) - 1:
+        k = k + _parabolic_offset(power[k - 1], power[k], power[k + 1])
+    return float(1.0 / (k * fps / n_fft))
+
+
+def _parabolic_offset(a: float, b: float, c: float) -> float:
+    """Offset in (-0.5, 0.5) of the vertex of the parabola through (-1, a), (0, b), (1, c)."""
+    denom = a - 2 * b + c
+    return 0.0 if denom == 0 or not np.isfinite(denom) else float(np.clip(0.5 * (a - c) / denom, -0.5, 0.5))
+
+
+def _crossing(values: np.ndarray, start: int, stop: int, threshold: float, downward: bool) -> float:
+    """First sub-sample index in [start, stop) where ``values`` crosses ``threshold``; NaN if none."""
+    start, stop = max(start, 1), min(stop, len(values))
+    for i in range(start, stop):
+        a, b = values[i - 1], values[i]
+        if not (np.isfinite(a) and np.isfinite(b)):
+            continue
+        crossed = (a > threshold >= b) if downward else (a < threshold <= b)
+        if crossed:
+            return i - 1 + (a - threshold) / (a - b)
+    return float("nan")
+
+
+def _filled(values: np.ndarray) -> np.ndarray:
+    """``values`` with NaN replaced by the lowest finite value (so that gaps make no peaks)."""
+    finite = np.isfinite(values)
+    return np.where(finite, values, values[finite].min() if finite.any() else 0.0)
+
+
+def step_period_frames(front: np.ndarray, fps: float) -> float:
+    """Typical number of frames between successive landings, from the peaks of ``front``.
+
+    Peaks are first found with only a minimal spacing (sprinting at 300 steps/min); the median of their
+    spacing is robust to the standing or walking parts of a clip that a spectrum would pick up.
+    """
+    min_distance = max(1, int(fps * 60.0 / MAX_CADENCE_SPM))
+    peaks, _ = signal.find_peaks(_filled(front), distance=min_distance,
+                                 prominence=MIN_SWING_LEG)
+    if len(peaks) < 3:
+        return float("nan")
+    return float(np.median(np.diff(peaks)))
+
+
+def detect_events_side(pose: PoseSeries, direction: int) -> tuple[EventDetection, PoseSeries]:
+    """Initial contacts and toe-offs of both feet in a side view (see module notes).
+
+    Returns the events and the pose with its leg labels made consistent with them.
+    """
+    leg_px = leg_length_px(pose)
+    u = np.stack([foot_forward(pose, s, direction, leg_px) for s in SIDES])  # (2, n)
+    front = np.fmax(u[0], u[1])
+    period = step_period_frames(front, pose.fps)
+    if not np.isfinite(period):
+        return EventDetection((), float("nan"), 0), pose
+    peaks, _ = signal.find_peaks(_filled(front), distance=max(1, int(0.6 * period)),
+                                 prominence=MIN_SWING_LEG)
+    leading = np.nanargmax(np.nan_to_num(u[:, peaks], nan=-np.inf), axis=0)  # 0 = left track in front
+    sides = _alternating_sides(peaks, leading, period)
+    pose = _relabel_by_steps(pose, peaks, leading, sides)
+    u = np.stack([foot_forward(pose, s, direction, leg_px) for s in SIDES])
+    events: list[GaitEvent] = []
+    dropped = 0
+    for k, peak in enumerate(peaks):
+        side = SIDES[sides[k]]
+        lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
+        if lo < 1 or hi > pose.n_frames - 1 or not _tracked(pose, side, lo, hi):
+            dropped += 1
+            continue
+        ic = _initial_contact(pose, side, u[sides[k]], peak, period, leg_px)
+        events.append(_event(pose, side, "initial_contact", ic))
+        after, end = int(np.ceil(ic)), int(peak + 1.2 * period) + 1
+        if end < pose.n_frames - 1 and _tracked(pose, side, after, end):
+            back = after + int(np.nanargmin(u[sides[k], after:end]))
+            to = _toe_off(pose, side, back, period, leg_px)
+            if np.isfinite(to) and to > ic:
+                events.append(_event(pose, side, "toe_off", to))
+    events.sort(key=lambda e: e.time_s)
+    return EventDetection(tuple(events), 2 * period / pose.fps, dropped), pose
+
+
+def _tracked(pose: PoseSeries, side: str, lo: int, hi: int) -> bool:
+    foot = pose.xy_px[lo:hi, [INDEX[f"{side}_{j}"] for j in ("knee", "ankle", "heel", "foot_index")]]
+    return bool(np.all(np.isfinite(foot)))
+
+
+def _alternating_sides(peaks: np.ndarray, leading: np.ndarray, period: float) -> np.ndarray:
+    """Side index (0 left, 1 right) of each landing: feet alternate, so the side follows from the
+    number of steps between landings (a gap of two step periods is a missed step). Of the two possible
+    phases, the one that agrees with more of the tracked labels is taken."""
+    if len(peaks) == 0:
+        return np.zeros(0, dtype=int)
+    steps = np.concatenate([[0], np.maximum(1, np.round(np.diff(peaks) / period)).astype(int)])
+    parity = np.cumsum(steps) % 2
+    agree = np.mean(parity == leading)
+    return parity if agree >= 0.5 else 1 - parity
+
+
+def _relabel_by_steps(pose: PoseSeries, peaks: np.ndarray, leading: np.ndarray, sides: np.ndarray
+                      ) -> PoseSeries:
+    """Exchange the leg labels over each step whose landing leg carries the other side's label.
+
+    A step runs from one landing to the next; within it MediaPipe's (swap-corrected) labels are kept
+    consistent, so the labels of the whole step follow its landing leg.
+    """
+    swap = np.zeros(pose.n_frames, bool)
+    bounds = np.concatenate([[0], (peaks[1:] + peaks[:-1]) // 2 if len(peaks) > 1 else [], [pose.n_frames]])
+    bounds = np.concatenate([[0], peaks[1:], [pose.n_frames]]).astype(int) if len(peaks) else bounds
+    for k in range(len(peaks)):
+        if leading[k] != sides[k]:
+            swap[bounds[k]:bounds[k + 1]] = True
+    return swap_legs(pose, swap)
+
+
+def _initial_contact(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: float,
+                     leg_px: float) -> float:
+    """Sub-frame index of initial contact after the forward peak ``peak`` of the foot.
+
+    The foot lands when its lowest point (heel or toe) stops descending: the first time after its
+    fastest descent near the peak that the downward speed falls below a fraction of that peak speed.
+    """
+    low_y = np.fmax(pose.joint(f"{side}_heel")[:, 1], pose.joint(f"{side}_foot_index")[:, 1]) / leg_px
+    descent = np.gradient(low_y)
+    apex = peak + _parabolic_offset(u[peak - 1], u[peak], u[peak + 1])
+    lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
+    fastest = float(np.max(descent[lo:hi]))
+    if fastest <= 0:
+        return apex
+    # swing-leg retraction: the foot lands at or after its most forward point
+    landing = _crossing(descent, int(np.ceil(apex)), hi, DESCENT_FRACTION * fastest, downward=True)
+    if np.isfinite(landing):
+        return landing
+    return apex if descent[int(np.ceil(apex))] < DESCENT_FRACTION * fastest else float(hi - 1)
+
+
+def _toe_off(pose: PoseSeries, side: str, back_peak: int, period: float, leg_px: float) -> float:
+    """Sub-frame index of toe-off near the backward peak ``back_peak`` of the foot: the last time
+    before the toe's fastest rise that its upward speed was below a fraction of that peak speed."""
+    rise = -np.gradient(pose.joint(f"{side}_foot_index")[:, 1] / leg_px)
+    lo, hi = max(int(back_peak - 0.5 * period), 1), min(int(back_peak + 0.3 * period) + 2, len(rise))
+    k_fast = lo + int(np.nanargmax(rise[lo:hi]))
+    threshold = RISE_FRACTION * rise[k_fast]
+    for i in range(k_fast, lo, -1):
+        a, b = rise[i - 1], rise[i]
+        if a < threshold <= b:
+            return i - 1 + (threshold - a) / (b - a)
+    return float(back_peak)
+
+
+def _event(pose: PoseSeries, side: str, type_: str, index: float) -> GaitEvent:
+    """An event at sub-frame row ``index`` of ``pose``."""
+    i0 = int(np.clip(np.floor(index), 0, pose.n_frames - 1))
+    i1 = min(i0 + 1, pose.n_frames - 1)
+    frame_f = pose.frame_index[i0] + (index - i0) * (pose.frame_index[i1] - pose.frame_index[i0])
+    return GaitEvent(side, type_, float(frame_f / pose.fps), int(round(frame_f)))

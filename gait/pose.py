@@ -1,0 +1,94 @@
+"""Pose estimation with MediaPipe Pose (the model bundled in the mediapipe 0.10.21 wheel).
+
+This is the only module that imports mediapipe. A fresh tracker is made for every clip, since the tracker
+keeps state between frames.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from typing import Callable, Iterator
+
+import cv2
+import numpy as np
+
+from gait.landmarks import NAMES, PoseSeries
+from gait.video_io import VideoInfo, iter_frames
+
+ProgressCallback = Callable[[int, int], None]  # (frames done, frames total)
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@contextlib.contextmanager
+def native_logs_silenced() -> Iterator[None]:
+    """Send what native code writes to file descriptor 2 to /dev/null, keep Python's ``sys.stderr``.
+
+    MediaPipe's C++ logging writes straight to descriptor 2; the CLI's own messages and progress bar go
+    through ``sys.stderr``, which is re-pointed at a copy of the original descriptor meanwhile.
+    """
+    try:
+        sys.stderr.flush()
+        original_fd = os.dup(2)
+    except (OSError, ValueError, io.UnsupportedOperation):  # no usable descriptor 2 (embedded use)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved_stderr = sys.stderr
+    sys.stderr = io.TextIOWrapper(os.fdopen(os.dup(original_fd), "wb", buffering=0),
+                                  encoding="utf-8", errors="replace", line_buffering=True)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stderr.close()
+        sys.stderr = saved_stderr
+        os.dup2(original_fd, 2)
+        os.close(original_fd)
+        os.close(devnull)
+
+
+def new_tracker():  # noqa: ANN201 - mediapipe's type
+    """A fresh MediaPipe Pose tracker (model complexity 1: the one that ships in the wheel)."""
+    import mediapipe as mp
+
+    return mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=True,
+                                  min_detection_confidence=0.5, min_tracking_confidence=0.5)
+
+
+def landmarks_of_frame(tracker, frame_bgr: np.ndarray) -> np.ndarray | None:  # noqa: ANN001
+    """(33, 4) array of x_px, y_px, depth_px, visibility for one frame, or None if nobody is found."""
+    h, w = frame_bgr.shape[:2]
+    result = tracker.process(cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB))
+    if result.pose_landmarks is None:
+        return None
+    return np.array([(p.x * w, p.y * h, p.z * w, p.visibility)
+                     for p in result.pose_landmarks.landmark], dtype=float)
+
+
+def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
+                  progress: ProgressCallback | None = None) -> PoseSeries:
+    """Run MediaPipe Pose on frames ``start_frame <= i < end_frame`` of the clip, streaming them."""
+    end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
+    total = max(end - start_frame, 0)
+    n_lm = len(NAMES)
+    rows: list[np.ndarray] = []
+    indices: list[int] = []
+    empty = np.full((n_lm, 4), np.nan)
+    empty[:, 3] = 0.0
+    with new_tracker() as tracker:
+        for done, (index, frame) in enumerate(iter_frames(info.path, start_frame, end), start=1):
+            found = landmarks_of_frame(tracker, frame)
+            rows.append(empty if found is None else found)
+            indices.append(index)
+            if progress is not None:
+                progress(done, total)
+    data = np.stack(rows) if rows else np.zeros((0, n_lm, 4))
+    return PoseSeries(xy_px=data[:, :, :2].copy(), depth_px=data[:, :, 2].copy(),
+                      visibility=data[:, :, 3].copy(), frame_index=np.asarray(indices, dtype=int),
+                      fps=info.fps, width=info.width, height=info.height)

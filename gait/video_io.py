@@ -1,0 +1,161 @@
+"""Reading and writing video, one frame at a time.
+
+Frames are streamed: nothing here holds more than one decoded frame, so memory does not grow with the
+length of the clip. Frames come out upright (OpenCV's FFmpeg backend applies a phone's rotation tag) in
+BGR order, as OpenCV delivers them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from gait.errors import GaitInputError
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
+MIN_FRAMES = 15
+MAX_PIXELS = 4096 * 4096
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What is known about a clip before its frames are read.
+
+    ``fps`` is the capture rate used for every time in the analysis; ``file_fps`` is the playback rate
+    written in the file. They differ for slow-motion footage, where the user gives the capture rate.
+    """
+
+    path: str
+    file_fps: float
+    fps: float
+    frame_count: int
+    width: int
+    height: int
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the clip in capture time."""
+        return self.frame_count / self.fps
+
+    @property
+    def slow_motion_factor(self) -> float:
+        return self.fps / self.file_fps
+
+
+def _open(path: str) -> cv2.VideoCapture:
+    cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    return cap
+
+
+def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInfo:
+    """Check that ``path`` is a readable video and describe it.
+
+    Raises
+    ------
+    GaitInputError
+        When the file is missing, is not a video, cannot be decoded, or is too short to analyse.
+    """
+    path = str(path)
+    name = Path(path).name
+    if not os.path.isfile(path):
+        raise GaitInputError(f"no such file: {path!r}. Check the path and try again.")
+    if os.path.getsize(path) == 0:
+        raise GaitInputError(f"{name!r} is empty (0 bytes). Copy the video again from the phone.")
+    cap = _open(path)
+    try:
+        ok, frame = cap.read() if cap.isOpened() else (False, None)
+        if not ok or frame is None:
+            raise GaitInputError(
+                f"{name!r} could not be read as a video. Use an mp4, mov, avi, webm or mkv file "
+                "straight from the camera, or re-export it from a video editor."
+            )
+        file_fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        frame_count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        height, width = frame.shape[:2]
+    finally:
+        cap.release()
+    if frame_count <= 0:  # some containers (webm, mkv) do not store it: count by decoding
+        frame_count = sum(1 for _ in iter_frames(path))
+    if not (1.0 <= file_fps <= 1000.0):
+        if capture_fps is None:
+            raise GaitInputError(
+                f"{name!r} does not say its frame rate. Give it with --fps (e.g. --fps 60)."
+            )
+        file_fps = capture_fps
+    if width * height > MAX_PIXELS:
+        raise GaitInputError(
+            f"{name!r} is {width}x{height}, larger than 4096x4096. Export it at 1080p or 4K and try again."
+        )
+    fps = float(capture_fps) if capture_fps else file_fps
+    if frame_count < MIN_FRAMES or frame_count / fps < 1.0:
+        raise GaitInputError(
+            f"{name!r} has only {frame_count} frame(s) ({frame_count / fps:.2f} s). Film at least "
+            "10 s of steady running (20 steps or more) and try again."
+        )
+    return VideoInfo(path=path, file_fps=file_fps, fps=fps, frame_count=frame_count,
+                     width=int(width), height=int(height))
+
+
+def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None
+                ) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield ``(frame_index, frame_bgr)`` for frames ``start_frame <= i < end_frame`` of the file.
+
+    A truncated file ends the iteration early rather than raising.
+    """
+    cap = _open(path)
+    try:
+        index = 0
+        while end_frame is None or index < end_frame:
+            if index < start_frame:
+                if not cap.grab():
+                    return
+                index += 1
+                continue
+            ok, frame = cap.read()
+            if not ok:
+                return
+            yield index, frame
+            index += 1
+    finally:
+        cap.release()
+
+
+class H264Writer:
+    """Write BGR frames to an H.264 mp4 that browsers play (yuv420p, moov atom first).
+
+    Uses the ffmpeg binary shipped in the ``imageio-ffmpeg`` wheel; OpenCV's own wheels cannot encode
+    H.264. Odd frame sizes are padded by one pixel, as yuv420p needs even sizes.
+    """
+
+    def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float):
+        import imageio_ffmpeg
+
+        self.size = (width + width % 2, height + height % 2)
+        self._gen = imageio_ffmpeg.write_frames(
+            str(path), self.size, pix_fmt_in="bgr24", fps=fps, codec="libx264", quality=None,
+            macro_block_size=1, ffmpeg_log_level="error",
+            output_params=["-crf", "23", "-preset", "veryfast", "-movflags", "+faststart"],
+        )
+        self._gen.send(None)
+
+    def write(self, frame_bgr: np.ndarray) -> None:
+        h, w = frame_bgr.shape[:2]
+        if (w, h) != self.size:
+            frame_bgr = cv2.copyMakeBorder(frame_bgr, 0, self.size[1] - h, 0, self.size[0] - w,
+                                           cv2.BORDER_CONSTANT)
+        self._gen.send(np.ascontiguousarray(frame_bgr))
+
+    def close(self) -> None:
+        self._gen.close()
+
+    def __enter__(self) -> "H264Writer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,91 @@
+"""Camera view (side / rear / front) and, for a side view, which way the runner faces.
+
+Decided from the landmarks alone; the user can override both.
+
+- Side or frontal: from behind or in front the hips are wide apart in the image (hip width about 0.35-0.45
+  of the trunk length) and the knees bend towards or away from the camera, so the thigh and shank stay
+  nearly collinear in the image; from the side the hips overlap and every knee bend shows.
+- Facing direction: the knee only bends one way. The 2-D cross product of thigh (hip->knee) and shank
+  (knee->ankle) is positive, in image coordinates with y down, when the runner faces image-right.
+- Front or rear: seen from in front, the toes are nearer the camera than the heels and so lower in the
+  image; from behind they are higher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gait.cleaning import midpoint, mirror_sides, swap_legs
+from gait.landmarks import INDEX, SIDES, PoseSeries
+
+VIEWS = ("side", "rear", "front")
+FRONTAL_MIN_HIP_RATIO = 0.28
+SIDE_MIN_KNEE_BEND = 0.3
+
+
+@dataclass(frozen=True)
+class ViewEstimate:
+    view: str
+    direction: int  # +1 faces image-right, -1 image-left; 0 when not a side view
+    hip_width_ratio: float  # median hip width / trunk length in the image
+    knee_bend: float  # mean signed sine of the thigh-shank angle; sign gives the facing direction
+
+
+def knee_bend_sine(pose: PoseSeries, side: str) -> np.ndarray:
+    """Per-frame sine of the signed image angle from thigh to shank (+ when facing image-right)."""
+    thigh = pose.joint(f"{side}_knee") - pose.joint(f"{side}_hip")
+    shank = pose.joint(f"{side}_ankle") - pose.joint(f"{side}_knee")
+    cross = thigh[:, 0] * shank[:, 1] - thigh[:, 1] * shank[:, 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return cross / (np.linalg.norm(thigh, axis=1) * np.linalg.norm(shank, axis=1))
+
+
+def _nanmean(values: np.ndarray) -> float:
+    values = values[np.isfinite(values)]
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def estimate_view(pose: PoseSeries) -> ViewEstimate:
+    """Guess the view and facing direction from cleaned landmarks."""
+    trunk = np.linalg.norm(midpoint(pose, "shoulder") - midpoint(pose, "hip"), axis=1)
+    hip_width = np.abs(pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hip_ratio = _nanmean(hip_width / trunk)
+    bend = _nanmean(np.concatenate([knee_bend_sine(pose, s) for s in SIDES]))
+    frontal = hip_ratio >= FRONTAL_MIN_HIP_RATIO and not abs(bend) >= SIDE_MIN_KNEE_BEND
+    if not frontal:
+        return ViewEstimate("side", 1 if not bend < 0 else -1, hip_ratio, bend)
+    toes_lower = np.concatenate([
+        pose.joint(f"{s}_foot_index")[:, 1] - pose.joint(f"{s}_heel")[:, 1] for s in SIDES])
+    view = "front" if _nanmean(np.sign(toes_lower)) > 0 else "rear"
+    return ViewEstimate(view, 0, hip_ratio, bend)
+
+
+def near_side(direction: int) -> str:
+    """The runner's side that faces the camera in a side view (unmirrored footage).
+
+    A runner moving towards image-right turns their right side to the camera.
+    """
+    return "right" if direction > 0 else "left"
+
+
+def to_runner_sides(pose: PoseSeries, view: str, direction: int, mirrored: bool = False) -> PoseSeries:
+    """Relabel the landmarks so that left and right are the runner's own.
+
+    - rear: MediaPipe labels sides as if the person faced the camera, so every pair is exchanged;
+    - front: MediaPipe's labels stand;
+    - side: after swap correction the two leg tracks are consistent but their labels are arbitrary; the
+      track nearer the camera (smaller MediaPipe depth) is the near side for the facing direction;
+    - mirrored (selfie) footage exchanges left and right once more.
+    """
+    if view == "rear":
+        pose = mirror_sides(pose)
+    elif view == "side":
+        joints = ("knee", "ankle", "heel")
+        depth = {s: np.nanmean(pose.depth_px[:, [INDEX[f"{s}_{j}"] for j in joints]]) for s in SIDES}
+        nearer = "left" if depth["left"] < depth["right"] else "right"
+        if nearer != near_side(direction):
+            pose = swap_legs(pose, np.ones(pose.n_frames, bool))
+    return mirror_sides(pose) if mirrored else pose

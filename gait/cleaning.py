@@ -1,7 +1,8 @@
-"""Cleaning of raw pose landmarks: masking, gap filling, leg-swap correction, low-pass filtering.
+"""Cleaning of raw pose landmarks: masking, gap filling, low-pass filtering, label exchanges.
 
-Order matters: swaps are corrected on unfiltered positions (a swap is a jump that filtering would smear),
-then short gaps are filled and every coordinate is low-pass filtered with a zero-phase Butterworth filter.
+Order matters: leg swaps are corrected on unfiltered positions (a swap is a jump that filtering would
+smear; :func:`gait.events.order_legs` does it, as it needs the steps), then short gaps are filled and every
+coordinate is low-pass filtered with a zero-phase Butterworth filter.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from scipy import signal
 
 from gait.landmarks import INDEX, LEG_JOINTS, MIRROR_PAIRS, PoseSeries, side_index
 
-MIN_VISIBILITY = 0.5
+MIN_VISIBILITY = 0.3
 MAX_GAP_S = 0.1
 FILTER_ORDER = 4
 MAX_CUTOFF_HZ = 10.0
@@ -107,72 +108,13 @@ def _exchange(pose: PoseSeries, frames: np.ndarray, pairs: tuple[tuple[int, int]
     return pose.replace(**arrays)
 
 
-def find_leg_swaps(pose: PoseSeries) -> np.ndarray:
-    """Frames where the left and right leg labels must be exchanged to make both legs move smoothly.
-
-    A Viterbi search over the label assignment of every frame, with a second-order (constant velocity)
-    motion model: the cost of an assignment is the squared distance of each leg's knee, ankle, heel and
-    toe from where its two previous positions predict it. A first-order model cannot tell the legs apart
-    where they cross in mid-swing; their opposite velocities can. Missing points cost nothing.
-
-    Returns
-    -------
-    (n_frames,) bool array, True where the labels are swapped relative to MediaPipe's.
-    """
-    joints = [j for j in LEG_JOINTS if j != "hip"]
-    left = pose.xy_px[:, [side_index("left", j) for j in joints]]
-    right = pose.xy_px[:, [side_index("right", j) for j in joints]]
-    n = pose.n_frames
-    if n < 3:
-        return np.zeros(n, bool)
-    # legs[s][t] = (leg A, leg B) positions at frame t under assignment s (0 = as labelled, 1 = swapped)
-    legs = np.stack([np.stack([left, right], 1), np.stack([right, left], 1)])  # (2, n, 2, J, 2)
-    scale = np.nanmedian(np.linalg.norm(pose.joint("left_hip") - pose.joint("left_ankle"), axis=1))
-    scale = scale if np.isfinite(scale) and scale > 0 else 1.0
-    switch_penalty = 1e-3
-    # state = (s_prev, s_cur) encoded as 2*s_prev + s_cur
-    cost = np.zeros(4)
-    back = np.zeros((n, 4), dtype=np.int8)
-    for t in range(2, n):
-        new_cost = np.full(4, np.inf)
-        for s_prev in (0, 1):
-            for s_cur in (0, 1):
-                best, best_arg = np.inf, 0
-                for s_prev2 in (0, 1):
-                    predicted = 2 * legs[s_prev, t - 1] - legs[s_prev2, t - 2]
-                    err = np.nansum(((legs[s_cur, t] - predicted) / scale) ** 2)
-                    c = cost[2 * s_prev2 + s_prev] + err + switch_penalty * (s_cur != s_prev)
-                    if c < best:
-                        best, best_arg = c, 2 * s_prev2 + s_prev
-                new_cost[2 * s_prev + s_cur] = best
-                back[t, 2 * s_prev + s_cur] = best_arg
-        cost = new_cost
-    states = np.zeros(n, dtype=int)
-    state = int(np.argmin(cost))
-    for t in range(n - 1, 1, -1):
-        states[t] = state & 1
-        state = back[t, state]
-    states[1] = state & 1
-    states[0] = state >> 1
-    return states.astype(bool)
-
-
-def clean(pose: PoseSeries) -> tuple[PoseSeries, CleaningSummary]:
-    """Mask, correct leg swaps, fill short gaps and low-pass filter every landmark."""
-    masked = mask_low_visibility(pose)
-    swaps = find_leg_swaps(masked)
-    # Keep MediaPipe's labelling in the majority of frames; which track is which side is decided later.
-    if swaps.mean() > 0.5:
-        swaps = ~swaps
-    unswapped = swap_legs(masked, swaps)
+def smooth(pose: PoseSeries) -> tuple[PoseSeries, float]:
+    """Fill short gaps and low-pass filter every landmark; returns the pose and the cut-off used."""
     cutoff = cutoff_hz_for(pose.fps)
     max_gap = max(1, int(round(MAX_GAP_S * pose.fps)))
-    xy = lowpass(interpolate_gaps(unswapped.xy_px, max_gap), pose.fps, cutoff)
-    depth = lowpass(interpolate_gaps(unswapped.depth_px, max_gap), pose.fps, cutoff)
-    masked_fraction = float(np.mean(np.isnan(masked.xy_px[:, :, 0])))
-    summary = CleaningSummary(swapped_frames=int(swaps.sum()), cutoff_hz=cutoff,
-                              masked_fraction=masked_fraction)
-    return unswapped.replace(xy_px=xy, depth_px=depth), summary
+    xy = lowpass(interpolate_gaps(pose.xy_px, max_gap), pose.fps, cutoff)
+    depth = lowpass(interpolate_gaps(pose.depth_px, max_gap), pose.fps, cutoff)
+    return pose.replace(xy_px=xy, depth_px=depth), cutoff
 
 
 def midpoint(pose: PoseSeries, joint: str) -> np.ndarray:

@@ -33,6 +33,7 @@ EVENT_TYPES = ("initial_contact", "toe_off")
 MAX_CADENCE_SPM = 300.0
 MIN_SWING_LEG = 0.2  # forward excursion of the leading foot between landings, leg lengths
 DESCENT_FRACTION = 0.2
+MAX_LANDING_DELAY = 0.5  # of a step period, after the foot's most forward point
 RISE_FRACTION = 0.3
 
 
@@ -134,41 +135,90 @@ def step_period_frames(front: np.ndarray, fps: float) -> float:
     return float(np.median(np.diff(peaks)))
 
 
-def detect_events_side(pose: PoseSeries, direction: int) -> tuple[EventDetection, PoseSeries]:
-    """Initial contacts and toe-offs of both feet in a side view (see module notes).
-
-    Returns the events and the pose with its leg labels made consistent with them.
-    """
-    leg_px = leg_length_px(pose)
-    u = np.stack([foot_forward(pose, s, direction, leg_px) for s in SIDES])  # (2, n)
+def _landings(u: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """Frames where a foot is furthest ahead (one per step), which track leads there, the step period."""
     front = np.fmax(u[0], u[1])
-    period = step_period_frames(front, pose.fps)
+    period = step_period_frames(front, fps)
     if not np.isfinite(period):
-        return EventDetection((), float("nan"), 0), pose
+        return np.zeros(0, int), np.zeros(0, int), period
     peaks, _ = signal.find_peaks(_filled(front), distance=max(1, int(0.6 * period)),
                                  prominence=MIN_SWING_LEG)
-    leading = np.nanargmax(np.nan_to_num(u[:, peaks], nan=-np.inf), axis=0)  # 0 = left track in front
-    sides = _alternating_sides(peaks, leading, period)
-    pose = _relabel_by_steps(pose, peaks, leading, sides)
+    leading = np.nanargmax(np.nan_to_num(u[:, peaks], nan=-np.inf), axis=0)
+    return peaks, leading, period
+
+
+def order_legs(pose: PoseSeries, direction: int) -> tuple[PoseSeries, int]:
+    """Give each leg one label for the whole clip (MediaPipe swaps the near and far leg of a side view).
+
+    Works on unfiltered landmarks and needs no labels: a foot is furthest ahead at each landing, feet
+    alternate, and between two landings the feet cross once (one goes back in stance, the other swings
+    forward). So within a step the leg that landed is the front foot until the feet cross and the back
+    foot after. Which track is left and which right is decided later (:func:`gait.view.to_runner_sides`).
+
+    Returns the relabelled pose and the number of frames whose leg labels were exchanged.
+    """
+    leg_px = leg_length_px(pose)
     u = np.stack([foot_forward(pose, s, direction, leg_px) for s in SIDES])
-    events: list[GaitEvent] = []
+    peaks, leading, period = _landings(u, pose.fps)
+    if len(peaks) < 2:
+        return pose, 0
+    sides = _alternating_sides(peaks, leading, period)
+    gap = np.abs(u[0] - u[1])
+    left_in_front = u[0] >= u[1]
+    known = np.isfinite(gap)
+    swap = np.zeros(pose.n_frames, bool)
+    n = pose.n_frames
+    # step k: from its landing to the next; before the first landing the landing foot was swinging in
+    starts = np.concatenate([[max(0, int(peaks[0] - period))], peaks])
+    stops = np.concatenate([peaks, [n]])
+    owners = np.concatenate([[1 - sides[0]], sides])  # the side that landed at the start of each span
+    for start, stop, owner in zip(starts, stops, owners):
+        if stop <= start:
+            continue
+        span_gap = np.where(known[start:stop], gap[start:stop], np.inf)
+        cross = start + int(np.argmin(span_gap))
+        owner_in_front = np.arange(start, stop) < cross  # the landed foot is ahead until the crossing
+        label_left_is_owner = left_in_front[start:stop] == owner_in_front
+        owner_is_left = owner == 0
+        swap[start:stop] = known[start:stop] & (label_left_is_owner != owner_is_left)
+    if starts[0] > 0:  # frames before the first full step: keep the labels of the first frame after
+        swap[:starts[0]] = swap[starts[0]]
+    return swap_legs(pose, swap), int(swap.sum())
+
+
+def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
+    """Initial contacts and toe-offs of both feet in a side view whose legs are ordered (see module notes)."""
+    leg_px = leg_length_px(pose)
+    u = np.stack([foot_forward(pose, s, direction, leg_px) for s in SIDES])  # (2, n)
+    peaks, leading, period = _landings(u, pose.fps)
+    if not np.isfinite(period):
+        return EventDetection((), float("nan"), 0)
+    landings: list[tuple[int, int, float, float]] = []  # (side index, peak, apex, landing)
     dropped = 0
     for k, peak in enumerate(peaks):
-        side = SIDES[sides[k]]
+        side = SIDES[leading[k]]
         lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
         if lo < 1 or hi > pose.n_frames - 1 or not _tracked(pose, side, lo, hi):
             dropped += 1
             continue
-        ic = _initial_contact(pose, side, u[sides[k]], peak, period, leg_px)
+        landings.append((leading[k], peak, *_landing(pose, side, u[leading[k]], peak, period, leg_px)))
+    # The delay from the foot's most forward point to landing is steady within a foot; its median over
+    # the steps is used, so that one step's noisy vertical signal cannot move its contact.
+    delays = {i: np.nanmedian([land - apex for j, _, apex, land in landings if j == i] or [np.nan])
+              for i in (0, 1)}
+    events: list[GaitEvent] = []
+    for i, peak, apex, _ in landings:
+        side = SIDES[i]
+        ic = apex + (delays[i] if np.isfinite(delays[i]) else 0.0)
         events.append(_event(pose, side, "initial_contact", ic))
         after, end = int(np.ceil(ic)), int(peak + 1.2 * period) + 1
         if end < pose.n_frames - 1 and _tracked(pose, side, after, end):
-            back = after + int(np.nanargmin(u[sides[k], after:end]))
+            back = after + int(np.nanargmin(u[i, after:end]))
             to = _toe_off(pose, side, back, period, leg_px)
             if np.isfinite(to) and to > ic:
                 events.append(_event(pose, side, "toe_off", to))
     events.sort(key=lambda e: e.time_s)
-    return EventDetection(tuple(events), 2 * period / pose.fps, dropped), pose
+    return EventDetection(tuple(events), 2 * period / pose.fps, dropped)
 
 
 def _tracked(pose: PoseSeries, side: str, lo: int, hi: int) -> bool:
@@ -180,36 +230,18 @@ def _alternating_sides(peaks: np.ndarray, leading: np.ndarray, period: float) ->
     """Side index (0 left, 1 right) of each landing: feet alternate, so the side follows from the
     number of steps between landings (a gap of two step periods is a missed step). Of the two possible
     phases, the one that agrees with more of the tracked labels is taken."""
-    if len(peaks) == 0:
-        return np.zeros(0, dtype=int)
     steps = np.concatenate([[0], np.maximum(1, np.round(np.diff(peaks) / period)).astype(int)])
     parity = np.cumsum(steps) % 2
-    agree = np.mean(parity == leading)
-    return parity if agree >= 0.5 else 1 - parity
+    return parity if np.mean(parity == leading) >= 0.5 else 1 - parity
 
 
-def _relabel_by_steps(pose: PoseSeries, peaks: np.ndarray, leading: np.ndarray, sides: np.ndarray
-                      ) -> PoseSeries:
-    """Exchange the leg labels over each step whose landing leg carries the other side's label.
+def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: float, leg_px: float
+             ) -> tuple[float, float]:
+    """Sub-frame indices of the foot's most forward point near ``peak`` and of its landing after it.
 
-    A step runs from one landing to the next; within it MediaPipe's (swap-corrected) labels are kept
-    consistent, so the labels of the whole step follow its landing leg.
-    """
-    swap = np.zeros(pose.n_frames, bool)
-    bounds = np.concatenate([[0], (peaks[1:] + peaks[:-1]) // 2 if len(peaks) > 1 else [], [pose.n_frames]])
-    bounds = np.concatenate([[0], peaks[1:], [pose.n_frames]]).astype(int) if len(peaks) else bounds
-    for k in range(len(peaks)):
-        if leading[k] != sides[k]:
-            swap[bounds[k]:bounds[k + 1]] = True
-    return swap_legs(pose, swap)
-
-
-def _initial_contact(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: float,
-                     leg_px: float) -> float:
-    """Sub-frame index of initial contact after the forward peak ``peak`` of the foot.
-
-    The foot lands when its lowest point (heel or toe) stops descending: the first time after its
-    fastest descent near the peak that the downward speed falls below a fraction of that peak speed.
+    The foot lands (swing-leg retraction: at or after its most forward point) when its lowest point, heel
+    or toe, stops descending: the first time its downward speed falls below a fraction of the fastest
+    descent near the peak. The landing is NaN when that is not seen within half a step.
     """
     low_y = np.fmax(pose.joint(f"{side}_heel")[:, 1], pose.joint(f"{side}_foot_index")[:, 1]) / leg_px
     descent = np.gradient(low_y)
@@ -217,12 +249,11 @@ def _initial_contact(pose: PoseSeries, side: str, u: np.ndarray, peak: int, peri
     lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
     fastest = float(np.max(descent[lo:hi]))
     if fastest <= 0:
-        return apex
-    # swing-leg retraction: the foot lands at or after its most forward point
-    landing = _crossing(descent, int(np.ceil(apex)), hi, DESCENT_FRACTION * fastest, downward=True)
-    if np.isfinite(landing):
-        return landing
-    return apex if descent[int(np.ceil(apex))] < DESCENT_FRACTION * fastest else float(hi - 1)
+        return apex, float("nan")
+    latest = apex + MAX_LANDING_DELAY * period
+    landing = _crossing(descent, int(np.ceil(apex)), int(np.ceil(latest)) + 1, DESCENT_FRACTION * fastest,
+                        downward=True)
+    return apex, float(landing)
 
 
 def _toe_off(pose: PoseSeries, side: str, back_peak: int, period: float, leg_px: float) -> float:

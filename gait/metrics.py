@@ -1,0 +1,207 @@
+"""Per-step form metrics and their summary.
+
+One row per step: a step starts at a foot's initial contact (IC) and ends at the other foot's next IC.
+Definitions (README "Metrics" repeats them for users):
+
+- ``cadence_spm``: steps per minute, 60 / step time; summary over the steady steps.
+- ``ground_contact_time_ms``: IC to toe-off of the same foot.
+- ``flight_time_ms``: toe-off to the other foot's next IC (negative would mean double support: walking).
+- ``duty_factor_pct``: contact time / stride time (IC to the same foot's next IC) x 100.
+- ``knee_flexion_at_contact_deg``, ``peak_knee_flexion_stance_deg`` (IC to toe-off),
+  ``shank_angle_at_contact_deg``, ``foot_strike_angle_deg``: :mod:`gait.kinematics` conventions.
+- ``overstride_pct_leg``: heel ahead of the mid-hip at IC, in % of leg length (thigh + shank).
+- ``foot_strike_pattern``: from the foot angle at IC, after Altman & Davis 2012: rearfoot above 8 deg,
+  forefoot below -1.6 deg, midfoot between (their thresholds are relative to standing; no standing
+  trial is taken here, so the pattern is indicative).
+- ``trunk_lean_deg``: mean over the step.
+- ``vertical_oscillation_pct_leg``: range of the mid-hip height over the step, % of leg length; also
+  in cm when the runner's height is given (leg length taken as 0.491 x height: thigh 0.245 + shank
+  0.246, Winter's anthropometric table).
+- ``stride_length_m`` (when the treadmill speed is given): speed x stride time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from gait.cleaning import midpoint
+from gait.events import EventDetection, GaitEvent
+from gait.kinematics import SagittalAngles, at_index
+from gait.landmarks import PoseSeries
+
+LEG_LENGTH_PER_HEIGHT = 0.491
+REARFOOT_MIN_DEG = 8.0
+FOREFOOT_MAX_DEG = -1.6
+STEADY_TOLERANCE = 0.25  # a steady step's time is within 25 % of the median
+MIN_STEPS_PER_SIDE = 7  # Dingenen 2018
+
+STEP_COLUMNS = (
+    "step", "side", "ic_time_s", "ic_frame", "toe_off_time_s", "step_time_s", "stride_time_s",
+    "cadence_spm", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct",
+    "knee_flexion_at_contact_deg", "peak_knee_flexion_stance_deg", "shank_angle_at_contact_deg",
+    "overstride_pct_leg", "foot_strike_angle_deg", "foot_strike_pattern", "trunk_lean_deg",
+    "vertical_oscillation_pct_leg", "vertical_oscillation_cm", "stride_length_m", "steady",
+)
+
+# name -> unit, for the summary; None means the metric is categorical
+METRIC_UNITS: dict[str, str | None] = {
+    "cadence_spm": "steps/min",
+    "ground_contact_time_ms": "ms",
+    "flight_time_ms": "ms",
+    "duty_factor_pct": "%",
+    "knee_flexion_at_contact_deg": "deg",
+    "peak_knee_flexion_stance_deg": "deg",
+    "shank_angle_at_contact_deg": "deg",
+    "overstride_pct_leg": "% leg length",
+    "foot_strike_angle_deg": "deg",
+    "foot_strike_pattern": None,
+    "trunk_lean_deg": "deg",
+    "vertical_oscillation_pct_leg": "% leg length",
+    "vertical_oscillation_cm": "cm",
+    "stride_length_m": "m",
+}
+
+
+def foot_strike_pattern(angle_deg: float) -> str | None:
+    if not np.isfinite(angle_deg):
+        return None
+    if angle_deg > REARFOOT_MIN_DEG:
+        return "rearfoot"
+    return "forefoot" if angle_deg < FOREFOOT_MAX_DEG else "midfoot"
+
+
+def _row(pose: PoseSeries, time_s: float) -> float:
+    """Sub-frame row index of ``pose`` at capture time ``time_s``."""
+    return time_s * pose.fps - pose.frame_index[0]
+
+
+def step_table(pose: PoseSeries, detection: EventDetection, angles: SagittalAngles, direction: int,
+               leg_px: float, height_cm: float | None = None, speed_kmh: float | None = None
+               ) -> pd.DataFrame:
+    """One row per initial contact, columns :data:`STEP_COLUMNS`."""
+    ics = [e for e in detection.events if e.type == "initial_contact"]
+    toe_offs = [e for e in detection.events if e.type == "toe_off"]
+    step_period_s = detection.stride_period_s / 2
+    hip_xy = midpoint(pose, "hip")
+    rows = []
+    for k, ic in enumerate(ics):
+        side = ic.side
+        nxt = ics[k + 1] if k + 1 < len(ics) else None
+        step_time = (nxt.time_s - ic.time_s) if nxt is not None and nxt.side != side else np.nan
+        if step_time > 1.5 * step_period_s:  # a step was missed in between
+            step_time = np.nan
+        same = [e for e in ics[k + 1:] if e.side == side]
+        stride_time = same[0].time_s - ic.time_s if same else np.nan
+        if stride_time > 3.0 * step_period_s:
+            stride_time = np.nan
+        to = _first_after(toe_offs, side, ic.time_s, ic.time_s + 2 * step_period_s)
+        contact_s = to.time_s - ic.time_s if to is not None else np.nan
+        flight_s = nxt.time_s - to.time_s if to is not None and np.isfinite(step_time) else np.nan
+        r_ic = _row(pose, ic.time_s)
+        knee = angles.knee_flexion_deg[side]
+        peak_knee = np.nan
+        if to is not None:
+            lo, hi = int(np.floor(r_ic)), int(np.ceil(_row(pose, to.time_s))) + 1
+            peak_knee = float(np.nanmax(knee[lo:hi])) if np.any(np.isfinite(knee[lo:hi])) else np.nan
+        heel_x = at_index(pose.joint(f"{side}_heel")[:, 0], r_ic)
+        overstride = 100.0 * direction * (heel_x - at_index(hip_xy[:, 0], r_ic)) / leg_px
+        foot_angle = at_index(angles.foot_angle_deg[side], r_ic)
+        trunk = vo_pct = np.nan
+        if np.isfinite(step_time):
+            lo, hi = int(np.floor(r_ic)), int(np.ceil(_row(pose, nxt.time_s))) + 1
+            trunk = float(np.nanmean(angles.trunk_lean_deg[lo:hi]))
+            vo_pct = 100.0 * float(np.ptp(hip_xy[lo:hi, 1])) / leg_px
+        rows.append({
+            "step": k, "side": side, "ic_time_s": ic.time_s, "ic_frame": ic.frame,
+            "toe_off_time_s": to.time_s if to is not None else np.nan,
+            "step_time_s": step_time, "stride_time_s": stride_time,
+            "cadence_spm": 60.0 / step_time,
+            "ground_contact_time_ms": 1000.0 * contact_s,
+            "flight_time_ms": 1000.0 * flight_s,
+            "duty_factor_pct": 100.0 * contact_s / stride_time,
+            "knee_flexion_at_contact_deg": at_index(knee, r_ic),
+            "peak_knee_flexion_stance_deg": peak_knee,
+            "shank_angle_at_contact_deg": at_index(angles.shank_angle_deg[side], r_ic),
+            "overstride_pct_leg": overstride,
+            "foot_strike_angle_deg": foot_angle,
+            "foot_strike_pattern": foot_strike_pattern(foot_angle),
+            "trunk_lean_deg": trunk,
+            "vertical_oscillation_pct_leg": vo_pct,
+            "vertical_oscillation_cm": vo_pct / 100.0 * LEG_LENGTH_PER_HEIGHT * height_cm
+            if height_cm else np.nan,
+            "stride_length_m": speed_kmh / 3.6 * stride_time if speed_kmh else np.nan,
+        })
+    table = pd.DataFrame(rows, columns=list(STEP_COLUMNS[:-1]))
+    table["steady"] = steady_steps(table["step_time_s"].to_numpy())
+    return table
+
+
+def _first_after(events: list[GaitEvent], side: str, t0: float, t1: float) -> GaitEvent | None:
+    return next((e for e in events if e.side == side and t0 < e.time_s < t1), None)
+
+
+def steady_steps(step_time_s: np.ndarray) -> np.ndarray:
+    """The longest run of consecutive steps whose time is within 25 % of the median step time.
+
+    This skips getting on and off the belt, accelerating and stopping. Steps with no measured step time
+    (the last one, or before a missed step) join a run when their neighbours are steady.
+    """
+    n = len(step_time_s)
+    if n == 0:
+        return np.zeros(0, bool)
+    median = np.nanmedian(step_time_s) if np.any(np.isfinite(step_time_s)) else np.nan
+    ok = np.isfinite(step_time_s) & (np.abs(step_time_s - median) <= STEADY_TOLERANCE * median)
+    ok |= ~np.isfinite(step_time_s)  # unknown step time does not break a run
+    best, best_len, start = (0, 0), 0, 0
+    for i in range(n + 1):
+        if i == n or not ok[i]:
+            if i - start > best_len:
+                best, best_len = (start, i), i - start
+            start = i + 1
+    steady = np.zeros(n, bool)
+    steady[best[0]:best[1]] = True
+    return steady
+
+
+def summarise(steps: pd.DataFrame) -> dict[str, dict]:
+    """Summary of the steady steps: value (mean, or the most common pattern), sd, left, right, n, unit."""
+    steady = steps[steps["steady"]]
+    summary: dict[str, dict] = {}
+    for name, unit in METRIC_UNITS.items():
+        column = steady[name]
+        if unit is None:
+            summary[name] = {"value": _mode(column), "left": _mode(column[steady["side"] == "left"]),
+                             "right": _mode(column[steady["side"] == "right"]), "sd": None,
+                             "n": int(column.notna().sum()), "unit": None}
+            continue
+        values = column.to_numpy(float)
+        summary[name] = {
+            "value": _mean(values), "sd": _sd(values),
+            "left": _mean(column[steady["side"] == "left"].to_numpy(float)),
+            "right": _mean(column[steady["side"] == "right"].to_numpy(float)),
+            "n": int(np.isfinite(values).sum()), "unit": unit,
+        }
+    # cadence from the mean step time (the mean of per-step cadences is biased upwards by jitter);
+    # per side from the stride times, two steps per stride
+    mean_step_s = _mean(steady["step_time_s"].to_numpy(float))
+    summary["cadence_spm"]["value"] = 60.0 / mean_step_s if mean_step_s else None
+    for side in ("left", "right"):
+        mean_stride_s = _mean(steady.loc[steady["side"] == side, "stride_time_s"].to_numpy(float))
+        summary["cadence_spm"][side] = 120.0 / mean_stride_s if mean_stride_s else None
+    return summary
+
+
+def _mean(values: np.ndarray) -> float | None:
+    values = values[np.isfinite(values)]
+    return float(values.mean()) if len(values) else None
+
+
+def _sd(values: np.ndarray) -> float | None:
+    values = values[np.isfinite(values)]
+    return float(values.std(ddof=1)) if len(values) > 1 else None
+
+
+def _mode(column: pd.Series) -> str | None:
+    counts = column.dropna().value_counts()
+    return str(counts.index[0]) if len(counts) else None

@@ -1,0 +1,154 @@
+"""The one analysis function that the CLI, the app and the notebook call: video in, measurements out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from gait.cleaning import CleaningSummary, mask_low_visibility, smooth
+from gait.errors import GaitInputError
+from gait.events import EventDetection, detect_events_side, leg_length_px, order_legs
+from gait.kinematics import SagittalAngles, sagittal_angles
+from gait.landmarks import PoseSeries
+from gait.metrics import MIN_STEPS_PER_SIDE, step_table, summarise
+from gait.pose import ProgressCallback, estimate_pose
+from gait.video_io import VideoInfo, probe
+from gait.view import VIEWS, estimate_view, to_runner_sides
+
+MIN_DETECTED_FRACTION = 0.5
+MIN_STEPS = 6
+MAX_DUTY_FACTOR_PCT = 50.0  # running has a flight phase: each foot is on the ground < half the stride
+LOW_CADENCE_SPM = 140.0
+
+
+@dataclass(frozen=True)
+class Options:
+    capture_fps: float | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    view: str | None = None  # None: detect
+    direction: int | None = None  # None: detect (side view)
+    mirrored: bool = False
+    height_cm: float | None = None
+    speed_kmh: float | None = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    info: VideoInfo
+    options: Options
+    pose: PoseSeries  # cleaned, sides the runner's own
+    view: str
+    direction: int
+    detection: EventDetection
+    angles: SagittalAngles
+    steps: pd.DataFrame
+    metrics: dict[str, dict]
+    leg_length_px: float
+    cleaning: CleaningSummary
+    detected_fraction: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
+    """File frame indices [start, end) of the segment the user chose (capture-time seconds)."""
+    start = 0 if options.start_s is None else int(round(options.start_s * info.fps))
+    end = info.frame_count if options.end_s is None else int(round(options.end_s * info.fps))
+    start, end = max(0, start), min(info.frame_count, end)
+    if end - start < max(15, info.fps):
+        raise GaitInputError(
+            f"the chosen segment ({start / info.fps:.1f}-{end / info.fps:.1f} s) is shorter than 1 s "
+            f"of a {info.duration_s:.1f} s clip. Choose --start and --end further apart."
+        )
+    return start, end
+
+
+def analyze(path: str, options: Options = Options(), progress: ProgressCallback | None = None) -> Analysis:
+    """Analyse one clip. Raises :class:`GaitInputError` for bad input or a clip that is not running."""
+    if options.view is not None and options.view not in VIEWS:
+        raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.")
+    info = probe(path, options.capture_fps)
+    start, end = frame_range(info, options)
+    raw = estimate_pose(info, start, end, progress)
+    return analyze_pose(info, raw, options)
+
+
+def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options()) -> Analysis:
+    """Everything after pose estimation (also used on synthetic landmarks in tests)."""
+    detected = float(np.mean(np.isfinite(raw.xy_px[:, 0, 0]))) if raw.n_frames else 0.0
+    name = info.path.rsplit("/", 1)[-1]
+    if detected < MIN_DETECTED_FRACTION:
+        raise GaitInputError(
+            f"a person was found in only {100 * detected:.0f} % of the frames of {name!r}. Film the whole "
+            "runner, head to feet, in good light, with nobody else in view, and try again."
+        )
+    masked = mask_low_visibility(raw)
+    estimate = estimate_view(smooth(masked)[0])
+    view = options.view or estimate.view
+    direction = options.direction or (estimate.direction if view == "side" else 0)
+    if view == "side" and direction == 0:
+        direction = 1
+    if view != "side":
+        raise GaitInputError(
+            f"{name!r} looks like a {view} view; this version measures side views only. Film from the "
+            "side, or give --view side if the view was misjudged."
+        )
+    ordered, swapped = order_legs(masked, direction)
+    pose, cutoff = smooth(to_runner_sides(ordered, view, direction, options.mirrored))
+    cleaning = CleaningSummary(swapped_frames=swapped, cutoff_hz=cutoff,
+                               masked_fraction=float(np.mean(np.isnan(masked.xy_px[:, :, 0]))))
+    detection = detect_events_side(pose, direction)
+    leg_px = leg_length_px(pose)
+    angles = sagittal_angles(pose, direction)
+    steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
+    _refuse_if_not_running(steps, name)
+    metrics = summarise(steps)
+    warnings = _warnings(info, steps, metrics, detection, detected, cleaning)
+    return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,
+                    detection=detection, angles=angles, steps=steps, metrics=metrics,
+                    leg_length_px=leg_px, cleaning=cleaning, detected_fraction=detected,
+                    warnings=warnings)
+
+
+def _refuse_if_not_running(steps: pd.DataFrame, name: str) -> None:
+    steady = steps[steps["steady"]]
+    if len(steady) < MIN_STEPS:
+        raise GaitInputError(
+            f"no steady running found in {name!r} ({len(steady)} regular steps, {MIN_STEPS} needed). "
+            "Film at least 10 s of steady running from the side, the whole body in view."
+        )
+    duty = steady["duty_factor_pct"].dropna()
+    if len(duty) >= 3 and duty.median() >= MAX_DUTY_FACTOR_PCT:
+        raise GaitInputError(
+            f"{name!r} does not look like running: each foot is on the ground {duty.median():.0f} % of the "
+            "stride, with no flight phase (walking). Film a run, or check that the clip is the right one."
+        )
+
+
+def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: EventDetection,
+              detected: float, cleaning: CleaningSummary) -> list[str]:
+    out = []
+    steady = steps[steps["steady"]]
+    for side in ("left", "right"):
+        n = int((steady["side"] == side).sum())
+        if n < MIN_STEPS_PER_SIDE:
+            out.append(f"only {n} {side} steps were measured; {MIN_STEPS_PER_SIDE} or more per side give "
+                       "reliable averages (Dingenen 2018): film a longer run.")
+    if info.fps < 60:
+        out.append(f"{info.fps:.0f} fps: contact and flight times are uncertain by about "
+                   f"+-{1000 / info.fps / 2:.0f} ms; film at 60 fps or more (120-240 is better).")
+    cadence = metrics["cadence_spm"]["value"]
+    if cadence is not None and cadence < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
+        out.append(f"the cadence, {cadence:.0f} steps/min, is unusually low for running: if this is "
+                   "slow-motion footage, give the capture frame rate with --fps (e.g. --fps 120).")
+    if detection.dropped:
+        out.append(f"{detection.dropped} step(s) were left out because the feet were not tracked "
+                   "(hidden, out of frame or blurred).")
+    if detected < 0.9:
+        out.append(f"the runner was found in {100 * detected:.0f} % of the frames only.")
+    unsteady = len(steps) - len(steady)
+    if unsteady:
+        out.append(f"{unsteady} step(s) outside the steady running part were not averaged.")
+    return out

@@ -1,0 +1,463 @@
+"""Parametric 3D model of a runner on a treadmill, with exact contact kinematics.
+
+World frame (metres): X forward (the runner's direction of travel), Y to the runner's left, Z up. The belt
+surface is the plane Z = 0 and moves towards -X at the belt speed. The pelvis stays at X = 0 on average.
+
+Gait-cycle phase ``phi`` runs from 0 to 1 over one stride and is 0 at the RIGHT foot's initial contact;
+the left foot's initial contact is at ``phi = 0.5``. Each foot is in stance for the first
+``stance_fraction`` of its own cycle.
+
+Exactness, by construction:
+
+- At initial contact the leg is built from the parameters (shank angle, knee flexion, hip adduction, foot
+  strike angle), and the pelvis height at that instant is chosen so that the foot's lowest point is exactly
+  on the belt plane.
+- During stance the foot is a rigid body that rolls about a contact point (the heel, then the flat sole,
+  then the toe) that stays on the belt plane and moves backwards at exactly the belt speed (no slip). The
+  knee follows by inverse kinematics from the hip and the ankle.
+- The swing leg is interpolated (C1) between toe-off and the next contact through literature-like
+  keypoints (peak swing knee flexion, peak hip flexion followed by terminal-swing retraction), so the foot
+  leaves the belt exactly at toe-off and meets it exactly at the next initial contact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+
+FOOT_STRIKE_ANGLES_DEG = {"rearfoot": 15.0, "midfoot": 2.0, "forefoot": -8.0}
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class SideScale:
+    """Per-side multipliers of some parameters (1.0 = as given), for left/right asymmetry."""
+
+    knee_flexion_at_contact: float = 1.0
+    shank_angle_at_contact: float = 1.0
+    foot_strike_angle: float = 1.0
+    contact_time: float = 1.0
+    knee_valgus: float = 1.0
+    hip_adduction: float = 1.0
+    pelvic_drop: float = 1.0  # drop of the OPPOSITE side of the pelvis while this leg is in stance
+    arm_swing: float = 1.0
+
+
+@dataclass(frozen=True)
+class RunnerParams:
+    """What the synthetic runner does. Angles in degrees, as in ``gait.landmarks``.
+
+    ``knee_flexion_at_contact_deg`` is the true 3D knee flexion (0 = straight) at initial contact.
+    ``shank_angle_at_contact_deg``: knee->ankle segment from vertical at contact in the sagittal plane,
+    positive when the ankle is ahead of the knee (overstride).
+    ``foot_strike_angle_deg`` (overrides ``foot_strike`` when given): pitch of the sole at contact, positive
+    toe up (rearfoot strike), negative toe down (forefoot strike).
+    ``toe_off_foot_angle_deg``: pitch of the sole at toe-off (negative, toe down).
+    ``hip_adduction_deg``: medial inclination of the whole leg (hip->ankle) at contact in the frontal plane;
+    it sets where the foot lands laterally (narrower steps when larger).
+    ``knee_valgus_deg``: peak (mid-stance) medial swivel of the knee about the hip-ankle axis.
+    ``pelvic_drop_deg``: peak drop of the pelvis on the swing side during stance (pelvic obliquity).
+    ``vertical_oscillation_cm``: peak-to-peak amplitude of the step-frequency pelvis oscillation (lowest at
+    mid-stance).
+    ``start_phase``: gait-cycle phase at time 0 (0 = right initial contact).
+    """
+
+    cadence_spm: float = 170.0
+    speed_kmh: float = 11.0
+    height_m: float = 1.75
+    duty_factor_pct: float = 35.0
+    knee_flexion_at_contact_deg: float = 18.0
+    shank_angle_at_contact_deg: float = 6.0
+    foot_strike: str = "rearfoot"
+    foot_strike_angle_deg: float | None = None
+    toe_off_foot_angle_deg: float = -35.0
+    peak_knee_flexion_swing_deg: float = 100.0
+    terminal_swing_retraction_deg: float = 6.0
+    vertical_oscillation_cm: float = 8.0
+    trunk_lean_deg: float = 6.0
+    knee_valgus_deg: float = 4.0
+    hip_adduction_deg: float = 3.0
+    pelvic_drop_deg: float = 4.0
+    pelvis_rotation_deg: float = 5.0
+    arm_swing_amplitude_deg: float = 28.0
+    elbow_flexion_deg: float = 80.0
+    left: SideScale = field(default_factory=SideScale)
+    right: SideScale = field(default_factory=SideScale)
+    start_phase: float = 0.13
+
+    def __post_init__(self) -> None:
+        if not 100.0 <= self.cadence_spm <= 260.0:
+            raise ValueError("cadence_spm must be in [100, 260]")
+        if not 3.0 <= self.speed_kmh <= 30.0:
+            raise ValueError("speed_kmh must be in [3, 30]")
+        if not 1.0 <= self.height_m <= 2.3:
+            raise ValueError("height_m must be in [1, 2.3]")
+        for s in (self.left, self.right):
+            if not 15.0 <= self.duty_factor_pct * s.contact_time <= 48.0:
+                raise ValueError("duty_factor_pct (times contact_time scale) must be in [15, 48]: running "
+                                 "with a flight phase")
+        if self.foot_strike_angle_deg is None and self.foot_strike not in FOOT_STRIKE_ANGLES_DEG:
+            raise ValueError(f"foot_strike must be one of {sorted(FOOT_STRIKE_ANGLES_DEG)}")
+
+    def side(self, side: str) -> SideScale:
+        return self.left if side == "left" else self.right
+
+    @property
+    def strike_angle_deg(self) -> float:
+        if self.foot_strike_angle_deg is not None:
+            return float(self.foot_strike_angle_deg)
+        return FOOT_STRIKE_ANGLES_DEG[self.foot_strike]
+
+    def replace(self, **changes: object) -> "RunnerParams":
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Anthropometry:
+    """Segment lengths and sizes in metres (Winter's fractions of standing height)."""
+
+    height_m: float
+
+    def __getattr__(self, name: str) -> float:  # fractions of height
+        try:
+            return _FRACTIONS[name] * self.__dict__["height_m"]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+_FRACTIONS = {
+    "thigh": 0.245, "shank": 0.246, "ankle_height": 0.039, "heel_back": 0.036, "toe_forward": 0.112,
+    "hip_width": 0.100, "shoulder_width": 0.200, "trunk": 0.290, "upper_arm": 0.172, "forearm": 0.150,
+    "hand": 0.060, "neck": 0.060, "head_radius": 0.062, "foot_width": 0.055,
+}
+
+
+def _smoothstep(u: float) -> float:
+    u = min(max(u, 0.0), 1.0)
+    return u * u * (3.0 - 2.0 * u)
+
+
+def _bump(u: float) -> float:
+    """0 at both ends of [0, 1] (zero slope), 1 in the middle."""
+    return np.sin(np.pi * min(max(u, 0.0), 1.0)) ** 2
+
+
+def _rot_x(a: float) -> np.ndarray:
+    c, s = np.cos(a), np.sin(a)
+    return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
+
+
+def _rot_y_pitch(theta: float) -> np.ndarray:
+    """Pitch in the X-Z plane, positive = toe (+X) up."""
+    c, s = np.cos(theta), np.sin(theta)
+    return np.array([[c, 0, -s], [0, 1, 0], [s, 0, c]])
+
+
+def _rot_z(a: float) -> np.ndarray:
+    c, s = np.cos(a), np.sin(a)
+    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+
+
+def two_link_ik(hip: np.ndarray, ankle: np.ndarray, l1: float, l2: float, pole: np.ndarray) -> np.ndarray:
+    """Knee position for a hip-ankle pair: in the plane of hip->ankle and ``pole``, on the pole's side."""
+    d = ankle - hip
+    r = float(np.linalg.norm(d))
+    u = d / r
+    p = pole - np.dot(pole, u) * u
+    p /= np.linalg.norm(p)
+    if r >= l1 + l2:
+        return hip + l1 * u
+    r = max(r, abs(l1 - l2) + 1e-9)
+    cos_h = (l1 * l1 + r * r - l2 * l2) / (2 * l1 * r)
+    sin_h = np.sqrt(max(0.0, 1.0 - cos_h * cos_h))
+    return hip + l1 * cos_h * u + l1 * sin_h * p
+
+
+def _planar_ik(dx: float, dz: float, l1: float, l2: float) -> tuple[float, float]:
+    """(thigh angle from downward vertical, knee flexion) in radians for an ankle at (dx, dz) from the hip."""
+    r = min(np.hypot(dx, dz), l1 + l2 - 1e-12)
+    gamma = np.arctan2(dx, -dz)
+    kappa = np.pi - np.arccos(np.clip((l1 * l1 + l2 * l2 - r * r) / (2 * l1 * l2), -1, 1))
+    alpha = gamma + np.arccos(np.clip((l1 * l1 + r * r - l2 * l2) / (2 * l1 * r), -1, 1))
+    return alpha, kappa
+
+
+def _planar_fk(alpha: float, kappa: float, l1: float, l2: float) -> tuple[float, float]:
+    beta = alpha - kappa
+    return l1 * np.sin(alpha) + l2 * np.sin(beta), -l1 * np.cos(alpha) - l2 * np.cos(beta)
+
+
+class RunnerModel:
+    """Kinematics of the runner: ``joints(t)`` gives 3D points at any time ``t`` (seconds)."""
+
+    def __init__(self, params: RunnerParams, knee_extension_rate_at_contact: float = 0.6):
+        self.p = params
+        self._knee_ext_rate = knee_extension_rate_at_contact  # rad per unit of swing progress
+        self.a = Anthropometry(params.height_m)
+        self.stride_s = 120.0 / params.cadence_spm
+        self.speed_ms = params.speed_kmh / 3.6
+        self.stance_frac = {s: params.duty_factor_pct / 100.0 * params.side(s).contact_time for s in SIDES}
+        self.medial = {"right": 1.0, "left": -1.0}  # +Y is medial for the right leg
+        self.ic_phase = {"right": 0.0, "left": 0.5}
+        self._setup_contact()
+        self._setup_swing()
+
+    # ------------------------------------------------------------------ timing
+    def phase(self, t: float) -> float:
+        """Gait-cycle phase (0 = right initial contact) at time t."""
+        return (self.p.start_phase + t / self.stride_s) % 1.0
+
+    def side_phase(self, side: str, t: float) -> float:
+        return (self.phase(t) - self.ic_phase[side]) % 1.0
+
+    def contact_s(self, side: str) -> float:
+        return self.stance_frac[side] * self.stride_s
+
+    def in_stance(self, side: str, t: float) -> bool:
+        return self.side_phase(side, t) < self.stance_frac[side]
+
+    def events(self, t0: float, t1: float) -> list[dict]:
+        """Initial contacts and toe-offs with t0 <= time_s < t1, sorted by time."""
+        out = []
+        base = self.p.start_phase * self.stride_s
+        k0 = int(np.floor((t0 + base) / self.stride_s)) - 1
+        k1 = int(np.ceil((t1 + base) / self.stride_s)) + 1
+        for k in range(k0, k1 + 1):
+            for side in SIDES:
+                ic = (k + self.ic_phase[side]) * self.stride_s - base
+                for kind, t in (("initial_contact", ic), ("toe_off", ic + self.contact_s(side))):
+                    if t0 <= t < t1:
+                        out.append({"side": side, "type": kind, "time_s": t})
+        out.sort(key=lambda e: e["time_s"])
+        return out
+
+    # ------------------------------------------------------------------ pelvis and trunk
+    def _pelvis_angles(self, phi: float) -> tuple[float, float]:
+        """(yaw, roll) of the pelvis in radians."""
+        p = self.p
+        yaw = np.radians(p.pelvis_rotation_deg) * np.cos(2 * np.pi * phi)
+        roll = 0.0
+        for side in SIDES:
+            u = ((phi - self.ic_phase[side]) % 1.0) / self.stance_frac[side]
+            if u < 1.0:
+                drop = np.radians(p.pelvic_drop_deg * p.side(side).pelvic_drop) * _bump(u)
+                # the opposite side drops: rolling about +X lowers +Y (left) for a negative angle
+                roll += -drop if side == "right" else drop
+        return yaw, roll
+
+    def pelvis(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """(centre, rotation matrix) of the pelvis; the centre is the midpoint of the hip joints."""
+        phi = self.phase(t)
+        d = np.mean(list(self.stance_frac.values()))
+        z = self._z_mean - self._z_amp * np.cos(4 * np.pi * (phi - d / 2)) + self._z_asym * np.cos(2 * np.pi * phi)
+        sway = -0.008 * self.p.height_m * np.cos(2 * np.pi * (phi - d / 2))
+        yaw, roll = self._pelvis_angles(phi)
+        return np.array([0.0, sway, z]), _rot_z(yaw) @ _rot_x(roll)
+
+    def hip(self, side: str, t: float) -> np.ndarray:
+        c, r = self.pelvis(t)
+        y = self.a.hip_width / 2 * (1 if side == "left" else -1)
+        return c + r @ np.array([0.0, y, 0.0])
+
+    # ------------------------------------------------------------------ contact geometry
+    def _foot_local(self) -> dict[str, np.ndarray]:
+        a = self.a
+        return {"heel": np.array([-a.heel_back, 0, 0]), "toe": np.array([a.toe_forward, 0, 0]),
+                "ankle": np.array([0, 0, a.ankle_height])}
+
+    def _setup_contact(self) -> None:
+        p, a = self.p, self.a
+        fl = self._foot_local()
+        self._ic = {}
+        h_ic = {}
+        for side in SIDES:
+            sc = p.side(side)
+            kappa = np.radians(p.knee_flexion_at_contact_deg * sc.knee_flexion_at_contact)
+            sigma = np.radians(p.shank_angle_at_contact_deg * sc.shank_angle_at_contact)
+            theta = np.radians(p.strike_angle_deg * sc.foot_strike_angle)
+            add = np.radians(p.hip_adduction_deg * sc.hip_adduction) * self.medial[side]
+            alpha = sigma + kappa
+            leg = np.array([a.thigh * np.sin(alpha) + a.shank * np.sin(sigma), 0.0,
+                            -a.thigh * np.cos(alpha) - a.shank * np.cos(sigma)])
+            ankle_rel = _rot_x(add) @ leg
+            pivot = "heel" if theta >= 0 else "toe"
+            ankle_from_pivot = _rot_y_pitch(theta) @ (fl["ankle"] - fl[pivot])
+            h_ic[side] = ankle_from_pivot[2] - ankle_rel[2]
+            self._ic[side] = dict(theta=theta, pivot=pivot, ankle_rel=ankle_rel,
+                                  ankle_from_pivot=ankle_from_pivot)
+        d = np.mean(list(self.stance_frac.values()))
+        self._z_amp = p.vertical_oscillation_cm / 200.0
+        base = -self._z_amp * np.cos(2 * np.pi * d)
+        self._z_asym = (h_ic["right"] - h_ic["left"]) / 2
+        self._z_mean = (h_ic["right"] + h_ic["left"]) / 2 - base
+        foot_len = a.heel_back + a.toe_forward
+        for side in SIDES:
+            ic = self._ic[side]
+            t_ic = self._time_of_side_phase(side, 0.0)
+            ankle = self.hip(side, t_ic) + ic["ankle_rel"]
+            piv = ankle - ic["ankle_from_pivot"]
+            ic["foot_y"] = piv[1]
+            ic["heel_x0"] = piv[0] if ic["pivot"] == "heel" else piv[0] - foot_len
+
+    def _time_of_side_phase(self, side: str, u: float) -> float:
+        return ((self.ic_phase[side] + u) - self.p.start_phase) * self.stride_s
+
+    def foot(self, side: str, t: float) -> dict[str, np.ndarray | float]:
+        """Foot points (ankle, heel, toe: heel and toe are on the sole line) and pitch while in stance."""
+        return self._stance_foot(side, self.side_phase(side, t) * self.stride_s)
+
+    def _foot_pitch(self, side: str, tau: float) -> tuple[float, str]:
+        tc = self.contact_s(side)
+        ic = self._ic[side]
+        t_flat, t_rise = 0.22 * tc, 0.5 * tc
+        if tau < t_flat and ic["theta"] != 0.0:
+            return ic["theta"] * (1.0 - _smoothstep(tau / t_flat)), ic["pivot"]
+        if tau < t_rise:
+            return 0.0, "heel"
+        u = (tau - t_rise) / (tc - t_rise)
+        return np.radians(self.p.toe_off_foot_angle_deg) * u * u, "toe"
+
+    def _stance_foot(self, side: str, tau: float) -> dict:
+        ic = self._ic[side]
+        a = self.a
+        theta, pivot = self._foot_pitch(side, tau)
+        heel_x = ic["heel_x0"] - self.speed_ms * tau
+        piv_x = heel_x if pivot == "heel" else heel_x + a.heel_back + a.toe_forward
+        piv = np.array([piv_x, ic["foot_y"], 0.0])
+        fl = self._foot_local()
+        rot = _rot_y_pitch(theta)
+        pts = {k: piv + rot @ (v - fl[pivot]) for k, v in fl.items()}
+        pts["pitch"] = theta
+        return pts
+
+    def _stance_leg(self, side: str, tau: float) -> dict:
+        t = self._time_of_side_phase(side, 0.0) + tau
+        foot = self._stance_foot(side, tau)
+        hip = self.hip(side, t)
+        psi = np.radians(self.p.knee_valgus_deg * self.p.side(side).knee_valgus) * _bump(tau / self.contact_s(side))
+        pole = np.array([np.cos(psi), self.medial[side] * np.sin(psi), 0.0])
+        knee = two_link_ik(hip, foot["ankle"], self.a.thigh, self.a.shank, pole)
+        return dict(foot, hip=hip, knee=knee)
+
+    # ------------------------------------------------------------------ swing
+    def _sagittal_state(self, leg: dict) -> np.ndarray:
+        d = leg["ankle"] - leg["hip"]
+        alpha, kappa = _planar_ik(d[0], d[2], self.a.thigh, self.a.shank)
+        sk = leg["ankle"] - leg["knee"]
+        beta = np.arctan2(sk[0], -sk[2])
+        return np.array([alpha, kappa, leg["pitch"] - beta, d[1]])
+
+    def _setup_swing(self) -> None:
+        self._swing = {}
+        h = 1e-5
+        for side in SIDES:
+            tc, T = self.contact_s(side), self.stride_s
+            span = T - tc
+            s_to = self._sagittal_state(self._stance_leg(side, tc))
+            d_to = (s_to - self._sagittal_state(self._stance_leg(side, tc - h))) / h * span
+            # the next contact: same kinematics one stride later, hip included (periodic model)
+            s_ic = self._sagittal_state(self._stance_leg(side, 0.0))
+            d_ic = (self._sagittal_state(self._stance_leg(side, h)) - s_ic) / h * span
+            # the knee stops extending just before contact and flexes from contact on (impact): the swing
+            # spline ends with zero knee velocity instead of the stance's flexion rate
+            d_ic[1] = min(d_ic[1], 0.0) - self._knee_ext_rate
+            d_ic[2] = 0.0  # likewise the ankle
+            k_pk = np.radians(self.p.peak_knee_flexion_swing_deg)
+            ret = np.radians(self.p.terminal_swing_retraction_deg)
+            splines = [
+                CubicSpline([0, 0.75, 1], [s_to[0], s_ic[0] + ret, s_ic[0]], bc_type=((1, d_to[0]), (1, d_ic[0]))),
+                CubicSpline([0, 0.55, 1], [s_to[1], k_pk, s_ic[1]], bc_type=((1, d_to[1]), (1, d_ic[1]))),
+                CubicSpline([0, 0.3, 0.7, 1], [s_to[2], np.radians(2.0), np.radians(12.0), s_ic[2]],
+                            bc_type=((1, d_to[2]), (1, d_ic[2]))),
+                CubicSpline([0, 1], [s_to[3], s_ic[3]], bc_type=((1, d_to[3]), (1, d_ic[3]))),
+            ]
+            self._swing[side] = splines
+
+    def _swing_leg(self, side: str, t: float, u: float) -> dict:
+        alpha, kappa, delta, dy = (float(s(u)) for s in self._swing[side])
+        dx, dz = _planar_fk(alpha, kappa, self.a.thigh, self.a.shank)
+        hip = self.hip(side, t)
+        ankle = hip + np.array([dx, dy, dz])
+        knee = two_link_ik(hip, ankle, self.a.thigh, self.a.shank, np.array([1.0, 0.0, 0.0]))
+        sk = ankle - knee
+        theta = np.arctan2(sk[0], -sk[2]) + delta
+        fl = self._foot_local()
+        rot = _rot_y_pitch(theta)
+        pts = {k: ankle + rot @ (v - fl["ankle"]) for k, v in fl.items()}
+        return dict(pts, pitch=theta, hip=hip, knee=knee)
+
+    def leg(self, side: str, t: float) -> dict:
+        """hip, knee, ankle, heel, toe (3D) and foot pitch of one leg at time t."""
+        tau = self.side_phase(side, t) * self.stride_s
+        tc = self.contact_s(side)
+        if tau < tc:
+            return self._stance_leg(side, tau)
+        return self._swing_leg(side, t, (tau - tc) / (self.stride_s - tc))
+
+    def lowest_foot_z(self, side: str, t: float) -> float:
+        leg = self.leg(side, t)
+        return min(leg["heel"][2], leg["toe"][2])
+
+    # ------------------------------------------------------------------ upper body
+    def upper_body(self, t: float) -> dict:
+        p, a = self.p, self.a
+        phi = self.phase(t)
+        centre, _ = self.pelvis(t)
+        lean = np.radians(p.trunk_lean_deg + 1.0 * np.cos(4 * np.pi * phi))
+        up = np.array([np.sin(lean), 0.0, np.cos(lean)])
+        mid_sh = centre + a.trunk * up
+        yaw = -1.4 * np.radians(p.pelvis_rotation_deg) * np.cos(2 * np.pi * phi)
+        rz = _rot_z(yaw)
+        out = {"mid_shoulder": mid_sh, "trunk_up": up, "thorax_yaw": yaw, "mid_hip": centre}
+        for side, sgn in (("left", 1.0), ("right", -1.0)):
+            sh = mid_sh + rz @ np.array([0.0, sgn * a.shoulder_width / 2, 0.0])
+            ph = self.side_phase(side, t)
+            amp = np.radians(p.arm_swing_amplitude_deg * p.side(side).arm_swing)
+            rho = np.radians(-6.0) - amp * np.cos(2 * np.pi * (ph - 0.85))
+            elbow_flex = np.radians(p.elbow_flexion_deg) + 0.3 * amp * np.sin(2 * np.pi * (ph - 0.85) + np.pi / 2)
+            ab = np.radians(10.0)
+            d_ua = np.array([np.sin(rho) * np.cos(ab), sgn * np.sin(ab), -np.cos(rho) * np.cos(ab)])
+            fa = rho + elbow_flex
+            d_fa = np.array([np.sin(fa), -sgn * 0.25, -np.cos(fa)])
+            d_fa /= np.linalg.norm(d_fa)
+            elbow = sh + a.upper_arm * d_ua
+            wrist = elbow + a.forearm * d_fa
+            out[f"{side}_shoulder"] = sh
+            out[f"{side}_elbow"] = elbow
+            out[f"{side}_wrist"] = wrist
+            out[f"{side}_hand_tip"] = wrist + a.hand * d_fa
+        neck_top = mid_sh + a.neck * np.array([np.sin(lean) * 0.5, 0.0, 1.0])
+        out["neck_top"] = neck_top
+        out["head"] = neck_top + np.array([0.012 * p.height_m, 0.0, a.head_radius * 0.95])
+        return out
+
+    def joints(self, t: float) -> dict[str, np.ndarray]:
+        """All 3D points of the body at time t (MediaPipe names where they correspond)."""
+        out = self.upper_body(t)
+        hr = self.a.head_radius
+        c = out["head"]
+        face = {"nose": (1.08, 0.0, -0.12), "left_eye": (0.86, 0.34, 0.12), "right_eye": (0.86, -0.34, 0.12),
+                "left_ear": (0.0, 1.0, 0.0), "right_ear": (0.0, -1.0, 0.0),
+                "mouth_left": (0.86, 0.2, -0.48), "mouth_right": (0.86, -0.2, -0.48)}
+        for k, v in face.items():
+            out[k] = c + hr * np.array(v)
+        for side in SIDES:
+            leg = self.leg(side, t)
+            out[f"{side}_hip"] = leg["hip"]
+            out[f"{side}_knee"] = leg["knee"]
+            out[f"{side}_ankle"] = leg["ankle"]
+            out[f"{side}_heel"] = leg["heel"]
+            out[f"{side}_foot_index"] = leg["toe"]
+            out[f"{side}_foot_pitch"] = np.array([leg["pitch"], 0.0, 0.0])
+        return out
+
+    @cached_property
+    def leg_length_m(self) -> float:
+        return self.a.thigh + self.a.shank

@@ -200,6 +200,7 @@ class RunnerModel:
     def __init__(self, params: RunnerParams, knee_extension_rate_at_contact: float = 0.6):
         self.p = params
         self._knee_ext_rate = knee_extension_rate_at_contact  # rad per unit of swing progress
+        self.contact_descent_ms = 0.25  # at least this downward speed of the foot at initial contact
         self.a = Anthropometry(params.height_m)
         self.stride_s = 120.0 / params.cadence_spm
         self.speed_ms = params.speed_kmh / 3.6
@@ -356,6 +357,7 @@ class RunnerModel:
 
     def _setup_swing(self) -> None:
         self._swing = {}
+        self._lift = {}
         h = 1e-5
         for side in SIDES:
             tc, T = self.contact_s(side), self.stride_s
@@ -379,16 +381,33 @@ class RunnerModel:
                 CubicSpline([0, 1], [s_to[3], s_ic[3]], bc_type=((1, d_to[3]), (1, d_ic[3]))),
             ]
             self._swing[side] = splines
+            # The foot descends onto the belt: a vertical lift lift_amp * (1 - u) * u^2 of the swing foot
+            # (zero with zero slope at toe-off, zero at contact where it sets the descent speed). It is
+            # chosen so that the foot stays strictly above the belt during the whole swing.
+            self._lift[side] = 0.0
+            us = np.linspace(0.01, 0.999, 400)
+            z_low = np.array([self._swing_leg(side, 0.0, u, lifted=False)["low"] for u in us])
+            w = (1 - us) * us * us
+            need = float(np.max((0.004 * w / w.max() - z_low) / w))
+            self._lift[side] = max(need, self.contact_descent_ms * span)
 
-    def _swing_leg(self, side: str, t: float, u: float) -> dict:
+    def _swing_leg(self, side: str, t: float, u: float, lifted: bool = True) -> dict:
         alpha, kappa, delta, dy = (float(s(u)) for s in self._swing[side])
         dx, dz = _planar_fk(alpha, kappa, self.a.thigh, self.a.shank)
+        if not lifted:  # t is ignored: the hip at this swing progress
+            t = self._time_of_side_phase(side, 0.0) + self.contact_s(side) + u * (self.stride_s - self.contact_s(side))
         hip = self.hip(side, t)
         ankle = hip + np.array([dx, dy, dz])
-        knee = two_link_ik(hip, ankle, self.a.thigh, self.a.shank, np.array([1.0, 0.0, 0.0]))
+        pole = np.array([1.0, 0.0, 0.0])
+        knee = two_link_ik(hip, ankle, self.a.thigh, self.a.shank, pole)
         sk = ankle - knee
         theta = np.arctan2(sk[0], -sk[2]) + delta
         fl = self._foot_local()
+        if not lifted:
+            rot = _rot_y_pitch(theta)
+            return {"low": min((ankle + rot @ (fl[k] - fl["ankle"]))[2] for k in ("heel", "toe"))}
+        ankle = ankle + np.array([0.0, 0.0, self._lift[side] * (1 - u) * u * u])
+        knee = two_link_ik(hip, ankle, self.a.thigh, self.a.shank, pole)
         rot = _rot_y_pitch(theta)
         pts = {k: ankle + rot @ (v - fl["ankle"]) for k, v in fl.items()}
         return dict(pts, pitch=theta, hip=hip, knee=knee)

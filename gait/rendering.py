@@ -1,0 +1,112 @@
+"""Drawing: the annotated video and the key frames at contact. All drawing lives here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from gait.landmarks import INDEX, SKELETON
+from gait.pipeline import Analysis
+from gait.video_io import H264Writer, iter_frames
+
+SIDE_COLOURS_BGR = {"left": (235, 140, 40), "right": (40, 140, 255)}  # blue, orange
+NEUTRAL_BGR = (230, 230, 230)
+CONTACT_SHOW_S = 0.12
+
+
+def _side_of(name: str) -> str | None:
+    return "left" if name.startswith("left_") else "right" if name.startswith("right_") else None
+
+
+def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour=(255, 255, 255)) -> None:
+    thickness = max(1, int(round(scale * 2)))
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thickness + 2, cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness, cv2.LINE_AA)
+
+
+def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale: float) -> None:
+    """Skeleton (left blue, right orange) and knee flexion next to each knee, on ``img`` in place."""
+    thickness = max(2, int(3 * scale))
+    for a, b in SKELETON:
+        pa, pb = xy[INDEX[a]], xy[INDEX[b]]
+        if np.all(np.isfinite(pa)) and np.all(np.isfinite(pb)):
+            side = _side_of(a) if _side_of(a) == _side_of(b) else None
+            colour = SIDE_COLOURS_BGR.get(side, NEUTRAL_BGR)
+            cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb), colour, thickness, cv2.LINE_AA)
+    for side, colour in SIDE_COLOURS_BGR.items():
+        knee = xy[INDEX[f"{side}_knee"]]
+        if np.all(np.isfinite(knee)):
+            cv2.circle(img, tuple(int(v) for v in knee), thickness + 2, colour, -1, cv2.LINE_AA)
+            if np.isfinite(knee_deg.get(side, np.nan)):
+                _text(img, f"{knee_deg[side]:.0f}", (int(knee[0]) + 8, int(knee[1])), 0.5 * scale, colour)
+
+
+def _panel(analysis: Analysis) -> list[str]:
+    m = analysis.metrics
+
+    def fmt(name: str, unit: str, digits: int = 0) -> str:
+        v = m[name]["value"]
+        return "-" if v is None else f"{v:.{digits}f}{unit}"
+
+    return [f"cadence {fmt('cadence_spm', ' spm')}",
+            f"contact {fmt('ground_contact_time_ms', ' ms')}",
+            f"knee at contact {fmt('knee_flexion_at_contact_deg', ' deg')}",
+            f"overstride {fmt('overstride_pct_leg', '% leg')}",
+            f"shank at contact {fmt('shank_angle_at_contact_deg', ' deg', 1)}"]
+
+
+def annotate_frame(img: np.ndarray, analysis: Analysis, row: int) -> np.ndarray:
+    """The frame of pose row ``row`` with skeleton, angles, contact markers and the summary panel."""
+    out = img.copy()
+    scale = max(0.6, out.shape[0] / 720)
+    xy = analysis.pose.xy_px[row]
+    knee = {s: analysis.angles.knee_flexion_deg[s][row] for s in SIDE_COLOURS_BGR}
+    draw_pose(out, xy, knee, scale)
+    t = analysis.pose.time_s[row]
+    for e in analysis.detection.events:
+        if e.type == "initial_contact" and 0 <= t - e.time_s < CONTACT_SHOW_S:
+            heel = xy[INDEX[f"{e.side}_heel"]]
+            if np.all(np.isfinite(heel)):
+                c = tuple(int(v) for v in heel)
+                cv2.circle(out, c, int(14 * scale), SIDE_COLOURS_BGR[e.side], max(2, int(3 * scale)), cv2.LINE_AA)
+                _text(out, f"contact {e.side[0].upper()}", (c[0] - int(40 * scale), c[1] + int(34 * scale)),
+                      0.55 * scale, SIDE_COLOURS_BGR[e.side])
+    line_h = int(24 * scale)
+    for i, line in enumerate(_panel(analysis)):
+        _text(out, line, (int(10 * scale), line_h * (i + 1)), 0.55 * scale)
+    _text(out, f"t = {t:.2f} s", (int(10 * scale), out.shape[0] - int(12 * scale)), 0.5 * scale)
+    return out
+
+
+def key_frame_rows(analysis: Analysis) -> dict[str, int]:
+    """Per side, the pose row at the contact of the steady step with the median knee flexion."""
+    steps = analysis.steps[analysis.steps["steady"]].dropna(subset=["knee_flexion_at_contact_deg"])
+    rows = {}
+    for side in SIDE_COLOURS_BGR:
+        own = steps[steps["side"] == side].sort_values("knee_flexion_at_contact_deg")
+        if len(own):
+            frame = int(own.iloc[len(own) // 2]["ic_frame"])
+            rows[side] = int(np.clip(frame - analysis.pose.frame_index[0], 0, analysis.pose.n_frames - 1))
+    return rows
+
+
+def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | None = None,
+                    progress=None) -> dict[str, Path]:  # noqa: ANN001
+    """Stream the analysed frames once: write the annotated H.264 video and the key frame PNGs."""
+    pose = analysis.pose
+    first, last = int(pose.frame_index[0]), int(pose.frame_index[-1]) + 1
+    keys = {row: side for side, row in key_frame_rows(analysis).items()} if key_frame_dir else {}
+    written: dict[str, Path] = {"video": video_path}
+    with H264Writer(video_path, analysis.info.width, analysis.info.height, analysis.info.file_fps) as writer:
+        for row, (_, frame) in enumerate(iter_frames(analysis.info.path, first, last)):
+            annotated = annotate_frame(frame, analysis, row)
+            writer.write(annotated)
+            if row in keys:
+                path = key_frame_dir / f"keyframe_{keys[row]}_contact.png"
+                cv2.imwrite(str(path), annotated)
+                written[f"keyframe_{keys[row]}"] = path
+            if progress is not None:
+                progress(row + 1, last - first)
+    return written

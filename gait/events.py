@@ -202,14 +202,14 @@ def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
             dropped += 1
             continue
         landings.append((leading[k], peak, *_landing(pose, side, u[leading[k]], peak, period, leg_px)))
-    # The delay from the foot's most forward point to landing is steady within a foot; its median over
-    # the steps is used, so that one step's noisy vertical signal cannot move its contact.
-    delays = {i: np.nanmedian([land - apex for j, _, apex, land in landings if j == i] or [np.nan])
-              for i in (0, 1)}
+    # The delay from a foot's most forward point to its landing is steady; its median over all steps is
+    # used, so that one step's noisy vertical signal (often the far foot's) cannot move its contact.
+    delays = [land - apex for _, _, apex, land in landings if np.isfinite(land)]
+    delay = float(np.median(delays)) if delays else 0.0
     events: list[GaitEvent] = []
     for i, peak, apex, _ in landings:
         side = SIDES[i]
-        ic = apex + (delays[i] if np.isfinite(delays[i]) else 0.0)
+        ic = apex + delay
         events.append(_event(pose, side, "initial_contact", ic))
         after, end = int(np.ceil(ic)), int(peak + 1.2 * period) + 1
         if end < pose.n_frames - 1 and _tracked(pose, side, after, end):

@@ -133,7 +133,9 @@ def step_table(pose: PoseSeries, detection: EventDetection, angles: SagittalAngl
             "stride_length_m": speed_kmh / 3.6 * stride_time if speed_kmh else np.nan,
         })
     table = pd.DataFrame(rows, columns=list(STEP_COLUMNS[:-1]))
-    table["steady"] = steady_steps(table["step_time_s"].to_numpy())
+    # steadiness from two-step averages, which a left/right asymmetry does not disturb
+    two_step = table["step_time_s"].rolling(2, min_periods=1).mean().to_numpy()
+    table["steady"] = steady_steps(np.where(np.isfinite(table["step_time_s"]), two_step, np.nan))
     return table
 
 

@@ -32,7 +32,7 @@ from gait.landmarks import INDEX, SIDES, PoseSeries
 EVENT_TYPES = ("initial_contact", "toe_off")
 MAX_CADENCE_SPM = 300.0
 MIN_SWING_LEG = 0.2  # forward excursion of the leading foot between landings, leg lengths
-DESCENT_FRACTION = 0.2
+DESCENT_FRACTION = 0.5
 MAX_LANDING_DELAY = 0.5  # of a step period, after the foot's most forward point
 RISE_FRACTION = 0.3
 

@@ -18,7 +18,7 @@ from gait.video_io import VideoInfo, probe
 from gait.view import VIEWS, estimate_view, to_runner_sides
 
 MIN_DETECTED_FRACTION = 0.5
-MIN_STEPS = 6
+MIN_STEPS = 4
 MAX_DUTY_FACTOR_PCT = 50.0  # running has a flight phase: each foot is on the ground < half the stride
 LOW_CADENCE_SPM = 140.0
 

@@ -207,7 +207,10 @@ class RunnerModel:
         self.stance_frac = {s: params.duty_factor_pct / 100.0 * params.side(s).contact_time for s in SIDES}
         self.medial = {"right": 1.0, "left": -1.0}  # +Y is medial for the right leg
         self.ic_phase = {"right": 0.0, "left": 0.5}
+        self.toe_off_pitch = {side: np.radians(params.toe_off_foot_angle_deg) for side in SIDES}
+        self.heel_rise_frac = {side: 0.5 for side in SIDES}
         self._setup_contact()
+        self._fit_reach()
         self._setup_swing()
 
     # ------------------------------------------------------------------ timing
@@ -307,6 +310,29 @@ class RunnerModel:
             ic["foot_y"] = piv[1]
             ic["heel_x0"] = piv[0] if ic["pivot"] == "heel" else piv[0] - foot_len
 
+    def _max_reach(self, side: str) -> float:
+        tc = self.contact_s(side)
+        return max(float(np.linalg.norm(self._stance_foot(side, tau)["ankle"] -
+                                        self.hip(side, self._time_of_side_phase(side, 0.0) + tau)))
+                   for tau in np.linspace(0.0, tc, 60))
+
+    def _fit_reach(self) -> None:
+        """Keep the stance leg reachable (knee flexion >= ~6 deg): a long contact (fast running, short leg
+        behind) lifts the heel earlier and plantarflexes the foot more at toe-off. See ``adjustments``."""
+        limit = (self.a.thigh + self.a.shank) * np.cos(np.radians(3.0))
+        for side in SIDES:
+            while self._max_reach(side) > limit:
+                if self.toe_off_pitch[side] > np.radians(-70.0):
+                    self.toe_off_pitch[side] -= np.radians(2.5)
+                elif self.heel_rise_frac[side] > 0.25:
+                    self.heel_rise_frac[side] -= 0.05
+                else:
+                    break
+        self.adjustments = {side: {"toe_off_foot_angle_deg": float(np.degrees(self.toe_off_pitch[side])),
+                                   "heel_rise_fraction_of_stance": self.heel_rise_frac[side],
+                                   "max_leg_stretch_m": max(0.0, self._max_reach(side) - self.a.thigh - self.a.shank)}
+                            for side in SIDES}
+
     def _time_of_side_phase(self, side: str, u: float) -> float:
         return ((self.ic_phase[side] + u) - self.p.start_phase) * self.stride_s
 
@@ -317,13 +343,14 @@ class RunnerModel:
     def _foot_pitch(self, side: str, tau: float) -> tuple[float, str]:
         tc = self.contact_s(side)
         ic = self._ic[side]
-        t_flat, t_rise = 0.22 * tc, 0.5 * tc
+        t_rise = self.heel_rise_frac[side] * tc
+        t_flat = min(0.22 * tc, 0.8 * t_rise)
         if tau < t_flat and ic["theta"] != 0.0:
             return ic["theta"] * (1.0 - _smoothstep(tau / t_flat)), ic["pivot"]
         if tau < t_rise:
             return 0.0, "heel"
         u = (tau - t_rise) / (tc - t_rise)
-        return np.radians(self.p.toe_off_foot_angle_deg) * u * u, "toe"
+        return self.toe_off_pitch[side] * u * u, "toe"
 
     def _stance_foot(self, side: str, tau: float) -> dict:
         ic = self._ic[side]

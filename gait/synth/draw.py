@@ -242,7 +242,7 @@ class Scene:
 
     # ------------------------------------------------------------------ runner
     def _runner_items(self, t: float) -> list:
-        m, look, a = self.m, self.look, self.m.a
+        m, look = self.m, self.look
         H = m.p.height_m
         J = m.joints(t)
         pj = self.pj
@@ -267,9 +267,9 @@ class Scene:
                 self._shoe(img, heel, toe, pitch)
                 sh_end = hip + 0.42 * (knee - hip)
                 self._capsule(img, hip + np.array([0, 0, 0.02 * H]), sh_end, 0.056 * H, 0.047 * H, look.shorts)
-            items.append((depth(hip, knee, ankle) - 0.0 * H, draw_leg))
+            items.append((depth(hip, knee, ankle), draw_leg))
         # torso
-        items.append((depth(J["mid_hip"], J["mid_shoulder"]) , lambda img: self._torso(img, J)))
+        items.append((depth(J["mid_hip"], J["mid_shoulder"]), lambda img: self._torso(img, J)))
         # arms
         for side in ("left", "right"):
             sh, el, wr, tip = (J[f"{side}_shoulder"], J[f"{side}_elbow"], J[f"{side}_wrist"],
@@ -281,7 +281,7 @@ class Scene:
                 self._capsule(img, sh - np.array([0, 0, 0.01 * H]), sh + 0.38 * (el - sh), 0.036 * H, 0.03 * H,
                               look.shirt)
                 self._capsule(img, wr + 0.2 * (tip - wr), wr + 0.75 * (tip - wr), 0.024 * H, 0.022 * H, look.skin)
-            items.append((depth(sh, el, wr) , draw_arm))
+            items.append((depth(sh, el, wr), draw_arm))
         items.append((depth(J["head"]), lambda img: self._head(img, J)))
         return items
 
@@ -323,7 +323,6 @@ class Scene:
         H = self.m.p.height_m
         look = self.look
         up = J["trunk_up"]
-        yaw = J["thorax_yaw"]
         base = J["mid_hip"]
         top = J["mid_shoulder"]
         lat_sh = (J["left_shoulder"] - J["right_shoulder"])
@@ -361,8 +360,6 @@ class Scene:
             fill_hull(img, inner, color)
             inner2 = c + 0.45 * (uv - c) + 0.16 * r * LIGHT
             fill_hull(img, inner2, _scale(color, 1.12))
-        # a number bib / logo stripe on the shirt so front and back differ
-        _ = yaw
 
     def _head(self, img: np.ndarray, J: dict) -> None:
         H = self.m.p.height_m

@@ -92,7 +92,7 @@ def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: s
         side, t = ev["side"], ev["time_s"]
         tc = model.contact_s(side)
         t_to = t + tc
-        t_next = t + T / 2 if side == "right" else t + T / 2  # the other foot's contact
+        t_next = t + T / 2  # the other foot's next contact
         st: dict = {"side": side, "ic_time_s": t, "toe_off_time_s": t_to,
                     "ground_contact_time_ms": 1000.0 * tc,
                     "flight_time_ms": 1000.0 * (t_next - t_to),

@@ -240,18 +240,20 @@ def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: floa
     """Sub-frame indices of the foot's most forward point near ``peak`` and of its landing after it.
 
     The foot lands (swing-leg retraction: at or after its most forward point) when its lowest point, heel
-    or toe, stops descending: the first time its downward speed falls below a fraction of the fastest
-    descent near the peak. The landing is NaN when that is not seen within half a step.
+    or toe, stops descending: the first time after the fastest descent near the peak that the downward
+    speed falls below half of it. Half the amplitude because zero-phase filtering spreads an abrupt stop
+    symmetrically about its true time. The landing is NaN when that is not seen within half a step.
     """
     low_y = np.fmax(pose.joint(f"{side}_heel")[:, 1], pose.joint(f"{side}_foot_index")[:, 1]) / leg_px
     descent = np.gradient(low_y)
     apex = peak + _parabolic_offset(u[peak - 1], u[peak], u[peak + 1])
     lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
-    fastest = float(np.max(descent[lo:hi]))
-    if fastest <= 0:
+    k_fast = lo + int(np.argmax(descent[lo:hi]))
+    threshold = DESCENT_FRACTION * descent[k_fast]
+    if threshold <= 0:
         return apex, float("nan")
     latest = apex + MAX_LANDING_DELAY * period
-    landing = _crossing(descent, int(np.ceil(apex)), int(np.ceil(latest)) + 1, DESCENT_FRACTION * fastest,
+    landing = _crossing(descent, max(k_fast + 1, int(np.ceil(apex))), int(np.ceil(latest)) + 1, threshold,
                         downward=True)
     return apex, float(landing)
 

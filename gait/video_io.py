@@ -1,8 +1,7 @@
 """Reading and writing video, one frame at a time.
 
 Frames are streamed: nothing here holds more than one decoded frame, so memory does not grow with the
-length of the clip. Frames come out upright (OpenCV's FFmpeg backend applies a phone's rotation tag) in
-BGR order, as OpenCV delivers them.
+length of the clip. Frames come out upright (a phone's rotation tag is applied) in BGR order.
 """
 
 from __future__ import annotations
@@ -47,10 +46,24 @@ class VideoInfo:
         return self.fps / self.file_fps
 
 
-def _open(path: str) -> cv2.VideoCapture:
+# clockwise rotation that the file's orientation tag asks for -> the cv2.rotate code that applies it
+_ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def _open(path: str) -> tuple[cv2.VideoCapture, int | None]:
+    """Open a clip; return the capture and the cv2.rotate code that makes its frames upright (or None).
+
+    OpenCV's own automatic rotation is switched off and the tag applied here, so that it happens exactly
+    once whatever the OpenCV build does.
+    """
     cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
-    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
-    return cap
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
+    degrees = int(round(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0)) % 360
+    return cap, _ROTATIONS.get(degrees)
+
+
+def _upright(frame: np.ndarray, rotation: int | None) -> np.ndarray:
+    return frame if rotation is None else cv2.rotate(frame, rotation)
 
 
 def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInfo:
@@ -67,7 +80,7 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
         raise GaitInputError(f"no such file: {path!r}. Check the path and try again.")
     if os.path.getsize(path) == 0:
         raise GaitInputError(f"{name!r} is empty (0 bytes). Copy the video again from the phone.")
-    cap = _open(path)
+    cap, rotation = _open(path)
     try:
         ok, frame = cap.read() if cap.isOpened() else (False, None)
         if not ok or frame is None:
@@ -77,7 +90,7 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
             )
         file_fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         frame_count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        height, width = frame.shape[:2]
+        height, width = _upright(frame, rotation).shape[:2]
     finally:
         cap.release()
     if frame_count <= 0:  # some containers (webm, mkv) do not store it: count by decoding
@@ -108,7 +121,7 @@ def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None
 
     A truncated file ends the iteration early rather than raising.
     """
-    cap = _open(path)
+    cap, rotation = _open(path)
     try:
         index = 0
         while end_frame is None or index < end_frame:
@@ -120,7 +133,7 @@ def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None
             ok, frame = cap.read()
             if not ok:
                 return
-            yield index, frame
+            yield index, _upright(frame, rotation)
             index += 1
     finally:
         cap.release()

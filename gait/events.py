@@ -31,6 +31,7 @@ from gait.landmarks import INDEX, SIDES, PoseSeries
 
 EVENT_TYPES = ("initial_contact", "toe_off")
 MAX_CADENCE_SPM = 300.0
+STEADY_STEP_TOLERANCE = 0.25
 MIN_SWING_LEG = 0.2  # forward excursion of the leading foot between landings, leg lengths
 DESCENT_FRACTION = 0.5
 MAX_LANDING_DELAY = 0.5  # of a step period, after the foot's most forward point
@@ -124,15 +125,32 @@ def _filled(values: np.ndarray) -> np.ndarray:
 def step_period_frames(front: np.ndarray, fps: float) -> float:
     """Typical number of frames between successive landings, from the peaks of ``front``.
 
-    Peaks are first found with only a minimal spacing (sprinting at 300 steps/min); the median of their
-    spacing is robust to the standing or walking parts of a clip that a spectrum would pick up.
+    First, the median spacing of peaks found with only a minimal spacing (sprinting at 300 steps/min):
+    robust to standing or walking parts of a clip, which a spectrum would pick up. When those peaks are
+    mostly irregular (tracking glitches in slow-motion footage, where a step lasts a hundred frames, add
+    peaks), the strongest oscillation of the spectrum is taken instead, if its peaks are more regular.
     """
     min_distance = max(1, int(fps * 60.0 / MAX_CADENCE_SPM))
-    peaks, _ = signal.find_peaks(_filled(front), distance=min_distance,
-                                 prominence=MIN_SWING_LEG)
+    filled = _filled(front)
+    peaks, _ = signal.find_peaks(filled, distance=min_distance, prominence=MIN_SWING_LEG)
+    median = float(np.median(np.diff(peaks))) if len(peaks) >= 3 else float("nan")
+    regular = _regular_fraction(filled, median)
+    if regular >= 0.5:
+        return median
+    spectral = dominant_period_s(front, fps, fps / len(front) * 3, fps / min_distance) * fps
+    return spectral if _regular_fraction(filled, spectral) > regular else median
+
+
+def _regular_fraction(front: np.ndarray, period: float) -> float:
+    """Fraction of the time between the first and last peak (spaced by >= 0.6 ``period``) that is
+    covered by steps within 25 % of ``period``."""
+    if not np.isfinite(period):
+        return 0.0
+    peaks, _ = signal.find_peaks(front, distance=max(1, int(0.6 * period)), prominence=MIN_SWING_LEG)
     if len(peaks) < 3:
-        return float("nan")
-    return float(np.median(np.diff(peaks)))
+        return 0.0
+    gaps = np.diff(peaks)
+    return float(gaps[np.abs(gaps - period) <= STEADY_STEP_TOLERANCE * period].sum() / gaps.sum())
 
 
 def _landings(u: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray, float]:

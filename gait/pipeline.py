@@ -18,7 +18,8 @@ from gait.video_io import VideoInfo, probe
 from gait.view import VIEWS, estimate_view, to_runner_sides
 
 MIN_DETECTED_FRACTION = 0.5
-MIN_STEPS = 4
+MIN_STEPS = 3
+MIN_REGULAR_FRACTION = 0.5  # of the detected steps
 MAX_DUTY_FACTOR_PCT = 50.0  # running has a flight phase: each foot is on the ground < half the stride
 LOW_CADENCE_SPM = 140.0
 
@@ -103,7 +104,7 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
     leg_px = leg_length_px(pose)
     angles = sagittal_angles(pose, direction)
     steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
-    _refuse_if_not_running(steps, name)
+    _refuse_if_not_running(steps, name, info, detection)
     metrics = summarise(steps)
     warnings = _warnings(info, steps, metrics, detection, detected, cleaning)
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,
@@ -112,12 +113,28 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
                     warnings=warnings)
 
 
-def _refuse_if_not_running(steps: pd.DataFrame, name: str) -> None:
-    steady = steps[steps["steady"]]
-    if len(steady) < MIN_STEPS:
+CAPTURE_RATES_FPS = (60, 120, 240, 480, 960)
+TYPICAL_CADENCE_SPM = 170.0
+
+
+def likely_capture_fps(file_fps: float, apparent_cadence_spm: float) -> float:
+    """The common phone capture rate that would bring an apparent cadence nearest a typical one."""
+    wanted = file_fps * TYPICAL_CADENCE_SPM / apparent_cadence_spm
+    return float(min(CAPTURE_RATES_FPS, key=lambda fps: abs(np.log(fps / wanted))))
+
+
+def _refuse_if_not_running(steps: pd.DataFrame, name: str, info: VideoInfo, detection: EventDetection
+                           ) -> None:
+    steady = steps[steps["steady"] & steps["step_time_s"].notna()]  # regular, alternating steps
+    if len(steady) < MIN_STEPS or len(steady) < MIN_REGULAR_FRACTION * len(steps):
+        apparent_spm = 120.0 / detection.stride_period_s if detection.stride_period_s > 0 else float("nan")
+        hint = ""
+        if apparent_spm < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
+            hint = (f" The steps look slow ({apparent_spm:.0f} per minute): if this is slow-motion footage, "
+                    f"give the capture rate, e.g. --fps {likely_capture_fps(info.file_fps, apparent_spm):.0f}.")
         raise GaitInputError(
-            f"no steady running found in {name!r} ({len(steady)} regular steps, {MIN_STEPS} needed). "
-            "Film at least 10 s of steady running from the side, the whole body in view."
+            f"no steady running found in {name!r} ({len(steady)} regular steps of {len(steps)} found). "
+            "Film at least 10 s of steady running from the side, the whole body in view." + hint
         )
     duty = steady["duty_factor_pct"].dropna()
     if len(duty) >= 3 and duty.median() >= MAX_DUTY_FACTOR_PCT:
@@ -142,7 +159,8 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
     cadence = metrics["cadence_spm"]["value"]
     if cadence is not None and cadence < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
         out.append(f"the cadence, {cadence:.0f} steps/min, is unusually low for running: if this is "
-                   "slow-motion footage, give the capture frame rate with --fps (e.g. --fps 120).")
+                   "slow-motion footage, give the capture frame rate with --fps (this clip would be "
+                   f"about --fps {likely_capture_fps(info.file_fps, cadence):.0f}).")
     if detection.dropped:
         out.append(f"{detection.dropped} step(s) were left out because the feet were not tracked "
                    "(hidden, out of frame or blurred).")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from gait.errors import GaitInputError
 
-OUTPUT_NAMES = ("report.json", "steps.csv", "landmarks.csv", "annotated.mp4",
-                "keyframe_left_contact.png", "keyframe_right_contact.png")
+VIEW_CHOICES = ("side", "rear", "front")
+# what an analysis may write (the per-clip files of extra clips carry a view suffix: annotated_rear.mp4)
+OUTPUT_PATTERNS = ("report.json", "steps.csv", "landmarks*.csv", "annotated*.mp4", "keyframe*_contact.png")
 
 
 def _positive(text: str) -> float:
@@ -44,14 +45,17 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m gait", description="Running-form analysis of a treadmill video.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    a = sub.add_parser("analyze", help="analyse a side-view running clip",
-                       description="Analyse a side-view running clip and write the report files.")
-    a.add_argument("video", help="the clip (mp4, mov, avi, webm, mkv)")
+    a = sub.add_parser("analyze", help="analyse running clips (side, rear or front view)",
+                       description="Analyse one or more clips of one run (e.g. side and rear) and write the "
+                                   "report files.")
+    a.add_argument("video", nargs="+",
+                   help="the clip(s) of one run, e.g. a side and a rear clip (mp4, mov, avi, webm, mkv)")
     a.add_argument("--out", type=Path, help="output folder (default: a folder named after the video)")
     a.add_argument("--fps", type=_positive, help="capture frame rate, for slow-motion files")
     a.add_argument("--start", type=_non_negative, help="start of the part to analyse, seconds")
     a.add_argument("--end", type=_positive, help="end of the part to analyse, seconds")
-    a.add_argument("--view", choices=("side", "rear", "front"), help="camera view (default: detected)")
+    a.add_argument("--view", help="camera view per clip, comma-separated: side, rear or front "
+                   "(default: detected), e.g. --view side,rear")
     a.add_argument("--facing", choices=("left", "right"),
                    help="side view: the image edge the runner faces (default: detected)")
     a.add_argument("--mirrored", action="store_true", help="the footage is mirrored (selfie camera)")
@@ -66,7 +70,7 @@ def _output_dir(video: str, out: Path | None, force: bool) -> Path:
     out_dir = out if out is not None else Path.cwd() / (Path(video).stem or "analysis")
     if out_dir.exists() and not out_dir.is_dir():
         raise GaitInputError(f"{str(out_dir)!r} exists and is not a folder. Choose another --out.")
-    existing = [n for n in OUTPUT_NAMES if (out_dir / n).exists()]
+    existing = sorted({p.name for pattern in OUTPUT_PATTERNS for p in out_dir.glob(pattern)})
     if existing and not force:
         raise GaitInputError(
             f"{str(out_dir)!r} already holds {', '.join(existing)}. Add --force to replace them, or "
@@ -93,54 +97,69 @@ class _Progress:
             self.bar.close()
 
 
+def _views(text: str | None, n_clips: int) -> list[str | None]:
+    if text is None:
+        return [None] * n_clips
+    views = [v.strip() for v in text.split(",")]
+    if len(views) != n_clips or any(v not in VIEW_CHOICES for v in views):
+        raise GaitInputError(f"--view {text!r}: give one of {', '.join(VIEW_CHOICES)} per clip, separated by "
+                             f"commas ({n_clips} clip(s)), e.g. --view side,rear.")
+    return views
+
+
+def _print_summary(session) -> None:  # noqa: ANN001
+    for clip in session.clips:
+        print(f"{Path(clip.info.path).name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
+    for name, values in session.metrics.items():
+        v = values["value"]
+        if v is not None:
+            shown = v if isinstance(v, str) else f"{v:.1f} {values['unit'] or ''}"
+            print(f"  {name:32s} {shown}")
+    for w in session.warnings:
+        print(f"  warning: {w}")
+
+
 def run_analyze(args: argparse.Namespace) -> int:
-    from gait.pipeline import Options, analyze
+    from gait.pipeline import Options, analyze_session
     from gait.pose import native_logs_silenced
-    from gait.report import write_data_files
+    from gait.report import clip_suffix, write_data_files
 
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise GaitInputError("--end must be later than --start.")
-    out_dir = _output_dir(args.video, args.out, args.force)
-    options = Options(capture_fps=args.fps, start_s=args.start, end_s=args.end, view=args.view,
-                      direction={"right": 1, "left": -1}.get(args.facing), mirrored=args.mirrored,
-                      height_cm=args.height_cm, speed_kmh=args.speed_kmh)
+    out_dir = _output_dir(args.video[0], args.out, args.force)
+    options = [Options(capture_fps=args.fps, start_s=args.start, end_s=args.end, view=view,
+                       direction={"right": 1, "left": -1}.get(args.facing), mirrored=args.mirrored,
+                       height_cm=args.height_cm, speed_kmh=args.speed_kmh)
+               for view in _views(args.view, len(args.video))]
     with native_logs_silenced():
-        progress = _Progress("pose")
+        bars = [_Progress(f"pose {Path(v).name[:24]}") for v in args.video]
         try:
-            analysis = analyze(args.video, options, progress)
+            session = analyze_session(args.video, options, lambda k, done, total: bars[k](done, total))
         finally:
-            progress.close()
+            for bar in bars:
+                bar.close()
         staging = out_dir.with_name(f".{out_dir.name}.partial")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         try:
-            write_data_files(analysis, staging)
+            write_data_files(session, staging)
             if not args.no_video:
                 from gait.rendering import write_annotated
 
-                progress = _Progress("video")
-                try:
-                    write_annotated(analysis, staging / "annotated.mp4", staging, progress)
-                finally:
-                    progress.close()
+                for clip in session.clips:
+                    suffix = clip_suffix(session, clip)
+                    bar = _Progress(f"video {Path(clip.info.path).name[:23]}")
+                    try:
+                        write_annotated(clip, staging / f"annotated{suffix}.mp4", staging, bar,
+                                        key_frame_prefix=f"keyframe{suffix}")
+                    finally:
+                        bar.close()
             out_dir.mkdir(parents=True, exist_ok=True)
-            for name in OUTPUT_NAMES:
-                if (out_dir / name).exists():
-                    (out_dir / name).unlink()
             for path in staging.iterdir():
                 path.replace(out_dir / path.name)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    m = analysis.metrics
-    print(f"{Path(args.video).name}: {analysis.view} view, "
-          f"{int(analysis.steps['steady'].sum())} steps used")
-    for name in ("cadence_spm", "ground_contact_time_ms", "knee_flexion_at_contact_deg",
-                 "shank_angle_at_contact_deg", "overstride_pct_leg"):
-        v = m[name]["value"]
-        print(f"  {name:32s} {'-' if v is None else f'{v:.1f}'} {m[name]['unit'] or ''}")
-    print(f"  foot_strike_pattern              {m['foot_strike_pattern']['value']}")
-    for w in analysis.warnings:
-        print(f"  warning: {w}")
+    _print_summary(session)
     print(f"written to {out_dir}")
     return 0
 

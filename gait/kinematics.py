@@ -68,3 +68,41 @@ def at_index(values: np.ndarray, index: float) -> float:
     i1 = min(i0 + 1, len(values) - 1)
     w = index - i0
     return float((1 - w) * values[i0] + w * values[i1])
+
+
+@dataclass(frozen=True)
+class FrontalAngles:
+    """Per-frame frontal-plane angles of a rear or front view, keyed by side.
+
+    Conventions (2-D projections: see the README on what they mean and do not mean)
+    - ``fppa_deg``: knee frontal plane projection angle, 180 minus the image hip-knee-ankle angle,
+      positive when the knee lies medial of the hip-ankle line (valgus), negative when lateral (varus).
+    - ``hip_adduction_deg``: thigh (hip->knee) from the pelvis normal (perpendicular to the hip-hip line,
+      pointing down), positive when the knee is medial of it (adduction).
+    - ``pelvic_drop_deg[side]``: the hip-hip line from horizontal with ``side`` as the stance side,
+      positive when the other (swing) side's hip is lower: contralateral pelvic drop.
+    """
+
+    fppa_deg: dict[str, np.ndarray]
+    hip_adduction_deg: dict[str, np.ndarray]
+    pelvic_drop_deg: dict[str, np.ndarray]
+
+
+def frontal_angles(pose: PoseSeries) -> FrontalAngles:
+    fppa, adduction, drop = {}, {}, {}
+    for s, other in (("left", "right"), ("right", "left")):
+        hip, knee, ankle = (pose.joint(f"{s}_{j}") for j in ("hip", "knee", "ankle"))
+        other_hip = pose.joint(f"{other}_hip")
+        pelvis = other_hip - hip  # points medially
+        medial = np.sign(pelvis[:, 0])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = (knee[:, 1] - hip[:, 1]) / (ankle[:, 1] - hip[:, 1])
+        line_x = hip[:, 0] + (ankle[:, 0] - hip[:, 0]) * t
+        fppa[s] = knee_flexion_deg(hip, knee, ankle) * np.sign((knee[:, 0] - line_x) * medial)
+        unit = pelvis / np.linalg.norm(pelvis, axis=1, keepdims=True)
+        normal = np.stack([-unit[:, 1], unit[:, 0]], 1)
+        normal *= np.where(normal[:, 1:] < 0, -1.0, 1.0)  # pointing down the image
+        thigh = knee - hip
+        adduction[s] = np.degrees(np.arctan2(np.sum(thigh * unit, 1), np.sum(thigh * normal, 1)))
+        drop[s] = np.degrees(np.arctan2(other_hip[:, 1] - hip[:, 1], np.abs(pelvis[:, 0])))
+    return FrontalAngles(fppa, adduction, drop)

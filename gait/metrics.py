@@ -27,7 +27,7 @@ import pandas as pd
 
 from gait.cleaning import midpoint
 from gait.events import EventDetection, GaitEvent
-from gait.kinematics import SagittalAngles, at_index
+from gait.kinematics import FrontalAngles, SagittalAngles, at_index
 from gait.landmarks import PoseSeries
 
 LEG_LENGTH_PER_HEIGHT = 0.491
@@ -36,13 +36,19 @@ FOREFOOT_MAX_DEG = -1.6
 STEADY_TOLERANCE = 0.25  # a steady step's time is within 25 % of the median
 MIN_STEPS_PER_SIDE = 7  # Dingenen 2018
 
-STEP_COLUMNS = (
+TIMING_COLUMNS = (
     "step", "side", "ic_time_s", "ic_frame", "toe_off_time_s", "step_time_s", "stride_time_s",
-    "cadence_spm", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct",
+    "cadence_spm", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct", "stride_length_m",
+)
+SAGITTAL_COLUMNS = (
     "knee_flexion_at_contact_deg", "peak_knee_flexion_stance_deg", "shank_angle_at_contact_deg",
     "overstride_pct_leg", "foot_strike_angle_deg", "foot_strike_pattern", "trunk_lean_deg",
-    "vertical_oscillation_pct_leg", "vertical_oscillation_cm", "stride_length_m", "steady",
+    "vertical_oscillation_pct_leg", "vertical_oscillation_cm",
 )
+FRONTAL_COLUMNS = (
+    "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip", "crossover",
+)
+STEP_COLUMNS = TIMING_COLUMNS + SAGITTAL_COLUMNS + FRONTAL_COLUMNS + ("steady",)
 
 # name -> unit, for the summary; None means the metric is categorical
 METRIC_UNITS: dict[str, str | None] = {
@@ -60,7 +66,14 @@ METRIC_UNITS: dict[str, str | None] = {
     "vertical_oscillation_pct_leg": "% leg length",
     "vertical_oscillation_cm": "cm",
     "stride_length_m": "m",
+    "knee_valgus_fppa_deg": "deg",
+    "pelvic_drop_deg": "deg",
+    "hip_adduction_deg": "deg",
+    "step_width_pct_hip": "% hip width",
+    "crossover_pct": "% of steps",
 }
+SAGITTAL_METRICS = frozenset(SAGITTAL_COLUMNS)
+FRONTAL_METRICS = frozenset(FRONTAL_COLUMNS[:-1]) | {"crossover_pct"}
 
 
 def foot_strike_pattern(angle_deg: float) -> str | None:
@@ -76,67 +89,119 @@ def _row(pose: PoseSeries, time_s: float) -> float:
     return time_s * pose.fps - pose.frame_index[0]
 
 
-def step_table(pose: PoseSeries, detection: EventDetection, angles: SagittalAngles, direction: int,
-               leg_px: float, height_cm: float | None = None, speed_kmh: float | None = None
-               ) -> pd.DataFrame:
-    """One row per initial contact, columns :data:`STEP_COLUMNS`."""
+def _timing(detection: EventDetection, speed_kmh: float | None) -> list[dict]:
+    """The timing columns of each step, one dict per initial contact."""
     ics = [e for e in detection.events if e.type == "initial_contact"]
     toe_offs = [e for e in detection.events if e.type == "toe_off"]
     step_period_s = detection.stride_period_s / 2
-    hip_xy = midpoint(pose, "hip")
     rows = []
     for k, ic in enumerate(ics):
-        side = ic.side
         nxt = ics[k + 1] if k + 1 < len(ics) else None
-        step_time = (nxt.time_s - ic.time_s) if nxt is not None and nxt.side != side else np.nan
+        step_time = (nxt.time_s - ic.time_s) if nxt is not None and nxt.side != ic.side else np.nan
         if step_time > 1.5 * step_period_s:  # a step was missed in between
             step_time = np.nan
-        same = [e for e in ics[k + 1:] if e.side == side]
+        same = [e for e in ics[k + 1:] if e.side == ic.side]
         stride_time = same[0].time_s - ic.time_s if same else np.nan
         if stride_time > 3.0 * step_period_s:
             stride_time = np.nan
-        to = _first_after(toe_offs, side, ic.time_s, ic.time_s + 2 * step_period_s)
+        to = _first_after(toe_offs, ic.side, ic.time_s, ic.time_s + 2 * step_period_s)
         contact_s = to.time_s - ic.time_s if to is not None else np.nan
         flight_s = nxt.time_s - to.time_s if to is not None and np.isfinite(step_time) else np.nan
-        r_ic = _row(pose, ic.time_s)
-        knee = angles.knee_flexion_deg[side]
-        peak_knee = np.nan
-        if to is not None:
-            lo, hi = int(np.floor(r_ic)), int(np.ceil(_row(pose, to.time_s))) + 1
-            peak_knee = float(np.nanmax(knee[lo:hi])) if np.any(np.isfinite(knee[lo:hi])) else np.nan
-        heel_x = at_index(pose.joint(f"{side}_heel")[:, 0], r_ic)
-        overstride = 100.0 * direction * (heel_x - at_index(hip_xy[:, 0], r_ic)) / leg_px
-        foot_angle = at_index(angles.foot_angle_deg[side], r_ic)
-        trunk = vo_pct = np.nan
-        if np.isfinite(step_time):
-            lo, hi = int(np.floor(r_ic)), int(np.ceil(_row(pose, nxt.time_s))) + 1
-            trunk = float(np.nanmean(angles.trunk_lean_deg[lo:hi]))
-            vo_pct = 100.0 * float(np.ptp(hip_xy[lo:hi, 1])) / leg_px
         rows.append({
-            "step": k, "side": side, "ic_time_s": ic.time_s, "ic_frame": ic.frame,
+            "step": k, "side": ic.side, "ic_time_s": ic.time_s, "ic_frame": ic.frame,
             "toe_off_time_s": to.time_s if to is not None else np.nan,
             "step_time_s": step_time, "stride_time_s": stride_time,
             "cadence_spm": 60.0 / step_time,
             "ground_contact_time_ms": 1000.0 * contact_s,
             "flight_time_ms": 1000.0 * flight_s,
             "duty_factor_pct": 100.0 * contact_s / stride_time,
+            "stride_length_m": speed_kmh / 3.6 * stride_time if speed_kmh else np.nan,
+        })
+    return rows
+
+
+def _table(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=list(columns))
+    # steadiness from two-step averages, which a left/right asymmetry does not disturb
+    two_step = table["step_time_s"].rolling(2, min_periods=1).mean().to_numpy()
+    table["steady"] = steady_steps(np.where(np.isfinite(table["step_time_s"]), two_step, np.nan))
+    return table
+
+
+def step_table(pose: PoseSeries, detection: EventDetection, angles: SagittalAngles, direction: int,
+               leg_px: float, height_cm: float | None = None, speed_kmh: float | None = None
+               ) -> pd.DataFrame:
+    """Side view: one row per initial contact, timing and sagittal columns."""
+    hip_xy = midpoint(pose, "hip")
+    rows = _timing(detection, speed_kmh)
+    for row in rows:
+        side, r_ic = row["side"], _row(pose, row["ic_time_s"])
+        knee = angles.knee_flexion_deg[side]
+        peak_knee = np.nan
+        if np.isfinite(row["toe_off_time_s"]):
+            lo, hi = int(np.floor(r_ic)), int(np.ceil(_row(pose, row["toe_off_time_s"]))) + 1
+            peak_knee = float(np.nanmax(knee[lo:hi])) if np.any(np.isfinite(knee[lo:hi])) else np.nan
+        heel_x = at_index(pose.joint(f"{side}_heel")[:, 0], r_ic)
+        foot_angle = at_index(angles.foot_angle_deg[side], r_ic)
+        trunk = vo_pct = np.nan
+        if np.isfinite(row["step_time_s"]):
+            lo = int(np.floor(r_ic))
+            hi = int(np.ceil(_row(pose, row["ic_time_s"] + row["step_time_s"]))) + 1
+            trunk = float(np.nanmean(angles.trunk_lean_deg[lo:hi]))
+            vo_pct = 100.0 * float(np.ptp(hip_xy[lo:hi, 1])) / leg_px
+        row.update({
             "knee_flexion_at_contact_deg": at_index(knee, r_ic),
             "peak_knee_flexion_stance_deg": peak_knee,
             "shank_angle_at_contact_deg": at_index(angles.shank_angle_deg[side], r_ic),
-            "overstride_pct_leg": overstride,
+            "overstride_pct_leg": 100.0 * direction * (heel_x - at_index(hip_xy[:, 0], r_ic)) / leg_px,
             "foot_strike_angle_deg": foot_angle,
             "foot_strike_pattern": foot_strike_pattern(foot_angle),
             "trunk_lean_deg": trunk,
             "vertical_oscillation_pct_leg": vo_pct,
             "vertical_oscillation_cm": vo_pct / 100.0 * LEG_LENGTH_PER_HEIGHT * height_cm
             if height_cm else np.nan,
-            "stride_length_m": speed_kmh / 3.6 * stride_time if speed_kmh else np.nan,
         })
-    table = pd.DataFrame(rows, columns=list(STEP_COLUMNS[:-1]))
-    # steadiness from two-step averages, which a left/right asymmetry does not disturb
-    two_step = table["step_time_s"].rolling(2, min_periods=1).mean().to_numpy()
-    table["steady"] = steady_steps(np.where(np.isfinite(table["step_time_s"]), two_step, np.nan))
-    return table
+    return _table(rows, TIMING_COLUMNS + SAGITTAL_COLUMNS)
+
+
+def frontal_step_table(pose: PoseSeries, detection: EventDetection, angles: FrontalAngles,
+                       speed_kmh: float | None = None) -> pd.DataFrame:
+    """Rear or front view: one row per initial contact, timing and frontal columns.
+
+    Peaks are taken over the stance (IC to toe-off). Step width: the sideways distance between this
+    foot's ankle at its contact and the other foot's ankle at its previous contact, in % of hip width,
+    negative when the feet cross (each foot landing on the other's side). Crossover: the ankle lands
+    beyond the midline of the pelvis.
+    """
+    hip_width = np.nanmedian(np.abs(pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0]))
+    mid_x = midpoint(pose, "hip")[:, 0]
+    rows = _timing(detection, speed_kmh)
+    last_ankle_x: dict[str, float] = {}
+    for row in rows:
+        side = row["side"]
+        other = "right" if side == "left" else "left"
+        r_ic = _row(pose, row["ic_time_s"])
+        ankle_x = at_index(pose.joint(f"{side}_ankle")[:, 0], r_ic)
+        # the runner's own side of the image: the direction from the other hip to this one
+        outward = np.sign(at_index(pose.joint(f"{side}_hip")[:, 0] - pose.joint(f"{other}_hip")[:, 0], r_ic))
+        width = np.nan
+        if other in last_ankle_x:
+            width = 100.0 * outward * (ankle_x - last_ankle_x[other]) / hip_width
+        last_ankle_x[side] = ankle_x
+        peaks = {name: np.nan for name in ("fppa", "drop", "adduction")}
+        if np.isfinite(row["toe_off_time_s"]):
+            lo, hi = int(np.floor(r_ic)), int(np.ceil(_row(pose, row["toe_off_time_s"]))) + 1
+            for name, series in (("fppa", angles.fppa_deg[side]), ("drop", angles.pelvic_drop_deg[side]),
+                                 ("adduction", angles.hip_adduction_deg[side])):
+                window = series[max(lo, 0):hi]
+                if np.any(np.isfinite(window)):
+                    peaks[name] = float(np.nanmax(window))
+        row.update({
+            "knee_valgus_fppa_deg": peaks["fppa"], "pelvic_drop_deg": peaks["drop"],
+            "hip_adduction_deg": peaks["adduction"], "step_width_pct_hip": width,
+            "crossover": bool(outward * (ankle_x - at_index(mid_x, r_ic)) < 0),
+        })
+    return _table(rows, TIMING_COLUMNS + FRONTAL_COLUMNS)
 
 
 def _first_after(events: list[GaitEvent], side: str, t0: float, t1: float) -> GaitEvent | None:
@@ -167,10 +232,19 @@ def steady_steps(step_time_s: np.ndarray) -> np.ndarray:
 
 
 def summarise(steps: pd.DataFrame) -> dict[str, dict]:
-    """Summary of the steady steps: value (mean, or the most common pattern), sd, left, right, n, unit."""
-    steady = steps[steps["steady"]]
+    """Summary of the steady steps: value (mean, or the most common pattern), sd, left, right, n, unit.
+
+    Every metric of :data:`METRIC_UNITS` is present; those not measured in this clip's view have value
+    None and n 0.
+    """
+    steady = steps[steps["steady"]].copy()
+    if "crossover" in steady:
+        steady["crossover_pct"] = 100.0 * steady["crossover"].astype(float)
     summary: dict[str, dict] = {}
     for name, unit in METRIC_UNITS.items():
+        if name not in steady:
+            summary[name] = {"value": None, "left": None, "right": None, "sd": None, "n": 0, "unit": unit}
+            continue
         column = steady[name]
         if unit is None:
             summary[name] = {"value": _mode(column), "left": _mode(column[steady["side"] == "left"]),

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from gait.cleaning import CleaningSummary, mask_low_visibility, smooth
 from gait.errors import GaitInputError
-from gait.events import EventDetection, detect_events_side, leg_length_px, order_legs
-from gait.kinematics import SagittalAngles, sagittal_angles
+from gait.events import EventDetection, detect_events_frontal, detect_events_side, leg_length_px, order_legs
+from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
-from gait.metrics import MIN_STEPS_PER_SIDE, step_table, summarise
+from gait.metrics import (FRONTAL_METRICS, METRIC_UNITS, MIN_STEPS_PER_SIDE, frontal_step_table, step_table,
+                          summarise)
 from gait.pose import ProgressCallback, estimate_pose
 from gait.video_io import VideoInfo, probe
 from gait.view import VIEWS, estimate_view, to_runner_sides
@@ -44,13 +46,14 @@ class Analysis:
     view: str
     direction: int
     detection: EventDetection
-    angles: SagittalAngles
+    angles: SagittalAngles | FrontalAngles
     steps: pd.DataFrame
     metrics: dict[str, dict]
     leg_length_px: float
     cleaning: CleaningSummary
     detected_fraction: float
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
@@ -91,26 +94,97 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
     direction = options.direction or (estimate.direction if view == "side" else 0)
     if view == "side" and direction == 0:
         direction = 1
-    if view != "side":
-        raise GaitInputError(
-            f"{name!r} looks like a {view} view; this version measures side views only. Film from the "
-            "side, or give --view side if the view was misjudged."
-        )
-    ordered, swapped = order_legs(masked, direction)
-    pose, cutoff = smooth(to_runner_sides(ordered, view, direction, options.mirrored))
+    swapped = 0
+    if view == "side":
+        masked, swapped = order_legs(masked, direction)
+    pose, cutoff = smooth(to_runner_sides(masked, view, direction, options.mirrored))
     cleaning = CleaningSummary(swapped_frames=swapped, cutoff_hz=cutoff,
                                masked_fraction=float(np.mean(np.isnan(masked.xy_px[:, :, 0]))))
-    detection = detect_events_side(pose, direction)
     leg_px = leg_length_px(pose)
-    angles = sagittal_angles(pose, direction)
-    steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
+    angles: SagittalAngles | FrontalAngles
+    if view == "side":
+        detection = detect_events_side(pose, direction)
+        angles = sagittal_angles(pose, direction)
+        steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
+    else:
+        detection = detect_events_frontal(pose)
+        angles = frontal_angles(pose)
+        steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
     _refuse_if_not_running(steps, name, info, detection)
     metrics = summarise(steps)
     warnings = _warnings(info, steps, metrics, detection, detected, cleaning)
+    notes = [FRONTAL_NOTE] if view != "side" else []
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,
                     detection=detection, angles=angles, steps=steps, metrics=metrics,
                     leg_length_px=leg_px, cleaning=cleaning, detected_fraction=detected,
-                    warnings=warnings)
+                    warnings=warnings, notes=notes)
+
+
+FRONTAL_NOTE = (
+    "Frontal angles (knee valgus FPPA, pelvic drop, hip adduction) are 2-D projections onto the image: "
+    "they depend on the camera being square behind or in front of the runner and at hip height, and a "
+    "rotated limb shows as an angle it does not have. In running, 2-D knee valgus is not related to 3-D "
+    "knee abduction and overestimates it (Dingenen 2018; Straub & Powers 2022): read it as an "
+    "observation, not a joint angle. 2-D pelvic drop reliability is moderate (ICC 0.59-0.77, smallest "
+    "detectable difference 2.7-2.8 deg)."
+)
+
+
+@dataclass(frozen=True)
+class Session:
+    """Clips of one run (e.g. a side and a rear clip) analysed together."""
+
+    clips: tuple[Analysis, ...]
+    metrics: dict[str, dict]  # each metric from the clip whose view measures it
+    warnings: list[str]
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> "Session":
+        """A session of one clip."""
+        return cls(clips=(analysis,), metrics=analysis.metrics, warnings=list(analysis.warnings))
+
+    @property
+    def primary(self) -> Analysis:
+        """The side clip if there is one, else the first clip."""
+        return next((c for c in self.clips if c.view == "side"), self.clips[0])
+
+
+CADENCE_AGREEMENT_SPM = 3.0
+
+
+def merge_metrics(clips: tuple[Analysis, ...]) -> dict[str, dict]:
+    """Sagittal metrics from the side clip, frontal ones from the rear or front clip, timing from the side
+    clip when there is one (its contacts are seen, not inferred from the pelvis)."""
+    side = [c for c in clips if c.view == "side"]
+    frontal = [c for c in clips if c.view != "side"]
+    merged = {}
+    for name in METRIC_UNITS:
+        if name in FRONTAL_METRICS:
+            source = frontal or side
+        else:
+            source = side or frontal
+        merged[name] = source[0].metrics[name]
+    return merged
+
+
+def analyze_session(paths: list[str], options: list[Options],
+                    progress: Callable[[int, int, int], None] | None = None) -> Session:
+    """Analyse several clips of one run; ``progress(clip_index, done, total)``."""
+    clips = []
+    for k, (path, opts) in enumerate(zip(paths, options)):
+        clip_progress = (lambda done, total, k=k: progress(k, done, total)) if progress else None
+        clips.append(analyze(path, opts, clip_progress))
+    clips_t = tuple(clips)
+    warnings = [f"{c.info.path.rsplit('/', 1)[-1]}: {w}" for c in clips_t for w in c.warnings]
+    cadences = [(c.info.path.rsplit("/", 1)[-1], c.metrics["cadence_spm"]["value"]) for c in clips_t]
+    measured = [(n, v) for n, v in cadences if v is not None]
+    if len(measured) > 1:
+        low, high = min(measured, key=lambda x: x[1]), max(measured, key=lambda x: x[1])
+        if high[1] - low[1] > CADENCE_AGREEMENT_SPM:
+            warnings.insert(0, (
+                f"the clips disagree on cadence: {low[1]:.1f} steps/min in {low[0]} and {high[1]:.1f} in "
+                f"{high[0]}. They may not be from the same run, or one was filmed in slow motion (--fps)."))
+    return Session(clips=clips_t, metrics=merge_metrics(clips_t), warnings=warnings)
 
 
 CAPTURE_RATES_FPS = (60, 120, 240, 480, 960)

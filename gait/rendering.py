@@ -43,18 +43,31 @@ def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale
                 _text(img, f"{knee_deg[side]:.0f}", (int(knee[0]) + 8, int(knee[1])), 0.5 * scale, colour)
 
 
+PANEL_METRICS = {
+    "side": (("cadence_spm", "cadence", " spm", 0), ("ground_contact_time_ms", "contact", " ms", 0),
+             ("knee_flexion_at_contact_deg", "knee at contact", " deg", 0),
+             ("overstride_pct_leg", "overstride", "% leg", 0),
+             ("shank_angle_at_contact_deg", "shank at contact", " deg", 1)),
+    "frontal": (("cadence_spm", "cadence", " spm", 0),
+                ("knee_valgus_fppa_deg", "knee valgus (FPPA)", " deg", 1),
+                ("pelvic_drop_deg", "pelvic drop", " deg", 1),
+                ("hip_adduction_deg", "hip adduction", " deg", 1),
+                ("step_width_pct_hip", "step width", "% hip", 0)),
+}
+
+
 def _panel(analysis: Analysis) -> list[str]:
-    m = analysis.metrics
+    lines = []
+    for name, label, unit, digits in PANEL_METRICS["side" if analysis.view == "side" else "frontal"]:
+        v = analysis.metrics[name]["value"]
+        lines.append(f"{label} {'-' if v is None else f'{v:.{digits}f}{unit}'}")
+    return lines
 
-    def fmt(name: str, unit: str, digits: int = 0) -> str:
-        v = m[name]["value"]
-        return "-" if v is None else f"{v:.{digits}f}{unit}"
 
-    return [f"cadence {fmt('cadence_spm', ' spm')}",
-            f"contact {fmt('ground_contact_time_ms', ' ms')}",
-            f"knee at contact {fmt('knee_flexion_at_contact_deg', ' deg')}",
-            f"overstride {fmt('overstride_pct_leg', '% leg')}",
-            f"shank at contact {fmt('shank_angle_at_contact_deg', ' deg', 1)}"]
+def _joint_angles(analysis: Analysis, row: int) -> dict[str, float]:
+    """The angle shown at each knee: flexion from the side, FPPA from behind or in front."""
+    series = analysis.angles.knee_flexion_deg if analysis.view == "side" else analysis.angles.fppa_deg
+    return {s: series[s][row] for s in SIDE_COLOURS_BGR}
 
 
 def annotate_frame(img: np.ndarray, analysis: Analysis, row: int) -> np.ndarray:
@@ -62,11 +75,10 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int) -> np.ndarray:
     out = img.copy()
     scale = max(0.6, out.shape[0] / 720)
     xy = analysis.pose.xy_px[row]
-    knee = {s: analysis.angles.knee_flexion_deg[s][row] for s in SIDE_COLOURS_BGR}
-    draw_pose(out, xy, knee, scale)
+    draw_pose(out, xy, _joint_angles(analysis, row), scale)
     t = analysis.pose.time_s[row]
     for e in analysis.detection.events:
-        if e.type == "initial_contact" and 0 <= t - e.time_s < CONTACT_SHOW_S:
+        if e.type == "initial_contact" and -0.5 / analysis.pose.fps <= t - e.time_s < CONTACT_SHOW_S:
             heel = xy[INDEX[f"{e.side}_heel"]]
             if np.all(np.isfinite(heel)):
                 c = tuple(int(v) for v in heel)
@@ -81,11 +93,13 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int) -> np.ndarray:
 
 
 def key_frame_rows(analysis: Analysis) -> dict[str, int]:
-    """Per side, the pose row at the contact of the steady step with the median knee flexion."""
-    steps = analysis.steps[analysis.steps["steady"]].dropna(subset=["knee_flexion_at_contact_deg"])
+    """Per side, the pose row at the contact of the steady step with the median knee angle (flexion at
+    contact from the side, valgus in stance from behind or in front)."""
+    key = "knee_flexion_at_contact_deg" if analysis.view == "side" else "knee_valgus_fppa_deg"
+    steps = analysis.steps[analysis.steps["steady"]].dropna(subset=[key])
     rows = {}
     for side in SIDE_COLOURS_BGR:
-        own = steps[steps["side"] == side].sort_values("knee_flexion_at_contact_deg")
+        own = steps[steps["side"] == side].sort_values(key)
         if len(own):
             frame = int(own.iloc[len(own) // 2]["ic_frame"])
             rows[side] = int(np.clip(frame - analysis.pose.frame_index[0], 0, analysis.pose.n_frames - 1))
@@ -93,7 +107,7 @@ def key_frame_rows(analysis: Analysis) -> dict[str, int]:
 
 
 def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | None = None,
-                    progress=None) -> dict[str, Path]:  # noqa: ANN001
+                    progress=None, key_frame_prefix: str = "keyframe") -> dict[str, Path]:  # noqa: ANN001
     """Stream the analysed frames once: write the annotated H.264 video and the key frame PNGs."""
     pose = analysis.pose
     first, last = int(pose.frame_index[0]), int(pose.frame_index[-1]) + 1
@@ -104,7 +118,7 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
             annotated = annotate_frame(frame, analysis, row)
             writer.write(annotated)
             if row in keys:
-                path = key_frame_dir / f"keyframe_{keys[row]}_contact.png"
+                path = key_frame_dir / f"{key_frame_prefix}_{keys[row]}_contact.png"
                 cv2.imwrite(str(path), annotated)
                 written[f"keyframe_{keys[row]}"] = path
             if progress is not None:

@@ -13,7 +13,7 @@ import pandas as pd
 
 import gait
 from gait.landmarks import NAMES
-from gait.pipeline import Analysis
+from gait.pipeline import Analysis, Session
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
@@ -62,10 +62,24 @@ def report_dict(analysis: Analysis) -> dict:
             "leg_length_px": analysis.leg_length_px,
             "warnings": list(analysis.warnings),
         },
+        "notes": list(analysis.notes),
         "metrics": analysis.metrics,
         "events": [{"side": e.side, "type": e.type, "frame": e.frame, "time_s": e.time_s}
                    for e in analysis.detection.events],
     })
+
+
+def session_report_dict(session: Session) -> dict:
+    """report.json of several clips of one run: the single-clip keys of the primary (side) clip, with
+    the metrics merged across clips and the warnings of all clips, plus ``clips``: each clip's own
+    report (video, view, quality, metrics, events)."""
+    report = report_dict(session.primary)
+    report["metrics"] = _clean_number(session.metrics)
+    report["quality"]["warnings"] = list(session.warnings)
+    report["notes"] = sorted({n for c in session.clips for n in c.notes})
+    report["clips"] = [{k: v for k, v in report_dict(c).items() if k not in ("schema_version", "versions")}
+                       for c in session.clips]
+    return report
 
 
 def landmark_table(analysis: Analysis) -> pd.DataFrame:
@@ -78,11 +92,28 @@ def landmark_table(analysis: Analysis) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def write_data_files(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
-    """Write report.json, steps.csv and landmarks.csv into ``out_dir``; return their paths."""
-    paths = {"report": out_dir / "report.json", "steps": out_dir / "steps.csv",
-             "landmarks": out_dir / "landmarks.csv"}
-    paths["report"].write_text(json.dumps(report_dict(analysis), indent=2) + "\n")
-    analysis.steps.to_csv(paths["steps"], index=False, float_format="%.4f")
-    landmark_table(analysis).to_csv(paths["landmarks"], index=False, float_format="%.2f")
+def clip_suffix(session: Session, clip: Analysis) -> str:
+    """File name suffix of a clip's own files: none for the primary clip, else its view (and number)."""
+    if clip is session.primary:
+        return ""
+    same_view = [c for c in session.clips if c.view == clip.view and c is not session.primary]
+    return f"_{clip.view}" + (f"{same_view.index(clip) + 1}" if len(same_view) > 1 else "")
+
+
+def write_data_files(session: Session | Analysis, out_dir: Path) -> dict[str, Path]:
+    """Write report.json, steps.csv (all clips, with ``clip`` and ``view`` columns) and the cleaned
+    landmarks of each clip (``landmarks.csv``, ``landmarks_<view>.csv``) into ``out_dir``."""
+    if isinstance(session, Analysis):
+        session = Session.of(session)
+    report = session_report_dict(session) if len(session.clips) > 1 else report_dict(session.primary)
+    paths = {"report": out_dir / "report.json", "steps": out_dir / "steps.csv"}
+    paths["report"].write_text(json.dumps(report, indent=2) + "\n")
+    tables = [c.steps.assign(clip=Path(c.info.path).name, view=c.view) for c in session.clips]
+    steps = pd.concat(tables, ignore_index=True)
+    steps = steps[["clip", "view"] + [col for col in steps.columns if col not in ("clip", "view")]]
+    steps.to_csv(paths["steps"], index=False, float_format="%.4f")
+    for clip in session.clips:
+        path = out_dir / f"landmarks{clip_suffix(session, clip)}.csv"
+        landmark_table(clip).to_csv(path, index=False, float_format="%.2f")
+        paths[path.stem] = path
     return paths

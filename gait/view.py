@@ -7,8 +7,10 @@ Decided from the landmarks alone; the user can override both.
   nearly collinear in the image; from the side the hips overlap and every knee bend shows.
 - Facing direction: the knee only bends one way. The 2-D cross product of thigh (hip->knee) and shank
   (knee->ankle) is positive, in image coordinates with y down, when the runner faces image-right.
-- Front or rear: seen from in front, the toes are nearer the camera than the heels and so lower in the
-  image; from behind they are higher.
+- Front or rear: MediaPipe's depth puts the nose nearer the camera than the shoulders when the runner
+  faces the camera and further when the camera is behind (checked on rendered front and rear views and
+  on the real front clip; its face landmarks alone cannot tell, they are placed on the back of the head
+  too).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from gait.landmarks import INDEX, SIDES, PoseSeries
 VIEWS = ("side", "rear", "front")
 FRONTAL_MIN_HIP_RATIO = 0.28
 SIDE_MIN_KNEE_BEND = 0.3
+# knees that never show a bend mean a frontal view even with a narrow-looking pelvis
+SIDE_MAX_HIP_RATIO = 0.15
+FRONTAL_MAX_KNEE_BEND = 0.1
 
 
 @dataclass(frozen=True)
@@ -54,12 +59,14 @@ def estimate_view(pose: PoseSeries) -> ViewEstimate:
     with np.errstate(invalid="ignore", divide="ignore"):
         hip_ratio = _nanmean(hip_width / trunk)
     bend = _nanmean(np.concatenate([knee_bend_sine(pose, s) for s in SIDES]))
-    frontal = hip_ratio >= FRONTAL_MIN_HIP_RATIO and not abs(bend) >= SIDE_MIN_KNEE_BEND
+    frontal = (hip_ratio >= FRONTAL_MIN_HIP_RATIO and not abs(bend) >= SIDE_MIN_KNEE_BEND) or (
+        hip_ratio >= SIDE_MAX_HIP_RATIO and abs(bend) < FRONTAL_MAX_KNEE_BEND)
     if not frontal:
         return ViewEstimate("side", 1 if not bend < 0 else -1, hip_ratio, bend)
-    toes_lower = np.concatenate([
-        pose.joint(f"{s}_foot_index")[:, 1] - pose.joint(f"{s}_heel")[:, 1] for s in SIDES])
-    view = "front" if _nanmean(np.sign(toes_lower)) > 0 else "rear"
+    shoulders_depth = 0.5 * (pose.depth_px[:, INDEX["left_shoulder"]] + pose.depth_px[:, INDEX["right_shoulder"]])
+    nose_ahead = pose.depth_px[:, INDEX["nose"]] - shoulders_depth
+    finite = nose_ahead[np.isfinite(nose_ahead)]
+    view = "front" if len(finite) and np.median(finite) < 0 else "rear"
     return ViewEstimate(view, 0, hip_ratio, bend)
 
 
@@ -74,18 +81,21 @@ def near_side(direction: int) -> str:
 def to_runner_sides(pose: PoseSeries, view: str, direction: int, mirrored: bool = False) -> PoseSeries:
     """Relabel the landmarks so that left and right are the runner's own.
 
-    - rear: MediaPipe labels sides as if the person faced the camera, so every pair is exchanged;
-    - front: MediaPipe's labels stand;
+    - rear and front: from geometry, not from MediaPipe's labels (which from behind are sometimes those
+      of a person facing the camera, sometimes not): seen from behind the runner's left is on the image
+      left, seen from in front on the image right, the other way round in mirrored footage. The labels of
+      every pair are exchanged when the hips disagree over the clip;
     - side: after swap correction the two leg tracks are consistent but their labels are arbitrary; the
-      track nearer the camera (smaller MediaPipe depth) is the near side for the facing direction;
-    - mirrored (selfie) footage exchanges left and right once more.
+      track nearer the camera (smaller MediaPipe depth) is the near side for the facing direction, and
+      mirrored (selfie) footage exchanges the sides once more.
     """
-    if view == "rear":
-        pose = mirror_sides(pose)
-    elif view == "side":
-        joints = ("knee", "ankle", "heel")
-        depth = {s: np.nanmean(pose.depth_px[:, [INDEX[f"{s}_{j}"] for j in joints]]) for s in SIDES}
-        nearer = "left" if depth["left"] < depth["right"] else "right"
-        if nearer != near_side(direction):
-            pose = swap_legs(pose, np.ones(pose.n_frames, bool))
+    if view in ("rear", "front"):
+        left_on_image_left = (view == "rear") != mirrored
+        left_x = np.nanmean(pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0])
+        return mirror_sides(pose) if (left_x < 0) != left_on_image_left else pose
+    joints = ("knee", "ankle", "heel")
+    depth = {s: np.nanmean(pose.depth_px[:, [INDEX[f"{s}_{j}"] for j in joints]]) for s in SIDES}
+    nearer = "left" if depth["left"] < depth["right"] else "right"
+    if nearer != near_side(direction):
+        pose = swap_legs(pose, np.ones(pose.n_frames, bool))
     return mirror_sides(pose) if mirrored else pose

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: app test bench install clean
+.PHONY: app test bench install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -20,7 +20,11 @@ install: $(STAMP)
 app: $(STAMP)
 	$(BIN)/streamlit run app.py
 
-test: $(STAMP)
+# the browser test drives Debian's Chromium: installed with apt-get when /usr/bin/chromium is missing
+browser:
+	bash scripts/install_browser.sh
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

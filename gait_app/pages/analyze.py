@@ -1,0 +1,101 @@
+"""Analyze: upload a side and/or rear treadmill clip (or try the sample), with a progress bar."""
+
+import logging
+import time
+
+import streamlit as st
+
+from gait.pipeline import Options
+from gait_app.analysis import (MAX_UPLOAD_MB, SAMPLE_OPTIONS, SAMPLES, VIDEO_TYPES, analyse_clips,
+                               rear_supported, save_upload)
+from gait_app.presentation import ProgressText, plain_words
+
+MPH_TO_KMH = 1.609344
+
+st.title("Running form analyzer")
+st.markdown("Film a treadmill run from the side (and from behind), upload the clips, and see your "
+            "cadence, overstride and knee angles with the evidence behind each. **Not a diagnosis**: "
+            "discuss the results with a physical therapist.")
+
+types_text = ", ".join(VIDEO_TYPES)
+side_col, rear_col = st.columns(2)
+with side_col:
+    side_upload = st.file_uploader(f"**Side view** ({types_text}; up to {MAX_UPLOAD_MB // 1024} GB)",
+                                   type=list(VIDEO_TYPES), key="side_upload",
+                                   help="Camera square to the treadmill belt, hip height, whole body in view.")
+with rear_col:
+    rear_upload = st.file_uploader(f"**Rear view**, optional ({types_text}; up to {MAX_UPLOAD_MB // 1024} GB)",
+                                   type=list(VIDEO_TYPES), key="rear_upload", disabled=not rear_supported(),
+                                   help="Camera square behind the runner, hip height.")
+    if not rear_supported():
+        st.caption("Rear-view measurements (pelvic drop, knee valgus) are not available in this version "
+                   "yet.")
+st.page_link("gait_app/pages/filming.py", label="How to film", icon=":material/videocam:")
+
+st.subheader("Your run", divider="gray")
+fps_col, height_col, speed_col, unit_col = st.columns([1.2, 1, 1, 0.8])
+capture_fps = fps_col.number_input(
+    "Slow motion: capture frame rate (fps)", min_value=1.0, max_value=1000.0, value=None, step=30.0,
+    format="%.0f", placeholder="as in the file",
+    help="Phones save slow-motion video to play at 30 fps. Enter the rate it was filmed at (120, 240); "
+         "leave empty for normal video.")
+height_cm = height_col.number_input("Your height (cm)", min_value=100.0, max_value=230.0, value=None,
+                                    step=1.0, format="%.0f", placeholder="optional",
+                                    help="Gives vertical oscillation in cm.")
+speed = speed_col.number_input("Treadmill speed", min_value=1.0, max_value=40.0, value=None, step=0.5,
+                               format="%.1f", placeholder="optional", help="Gives stride length in metres.")
+speed_unit = unit_col.radio("Unit", ["km/h", "mph"], horizontal=True)
+with st.expander("More options"):
+    start_col, end_col, mirror_col = st.columns(3)
+    start_s = start_col.number_input("Start (s)", min_value=0.0, value=None, step=1.0, format="%.1f",
+                                     placeholder="from the start",
+                                     help="Leave both empty: the steady running part is found by itself.")
+    end_s = end_col.number_input("End (s)", min_value=0.0, value=None, step=1.0, format="%.1f",
+                                 placeholder="to the end")
+    mirrored = mirror_col.checkbox("Mirrored video (selfie camera)", value=False)
+
+analyse_col, sample_col, _ = st.columns([1, 1, 3])
+analyse = analyse_col.button("Analyse", type="primary", icon=":material/play_arrow:",
+                             disabled=side_upload is None and rear_upload is None, width="stretch")
+sample = sample_col.button("Try the sample", icon=":material/science:", width="stretch",
+                           help="A synthetic runner, 9 s at 60 fps, 1.75 m tall, 11 km/h.")
+
+clips, options = {}, None
+if analyse:
+    for slot, upload in (("side", side_upload), ("rear", rear_upload)):
+        if upload is not None:
+            clips[slot] = save_upload(upload.name, upload)
+    options = Options(capture_fps=capture_fps, start_s=start_s, end_s=end_s, mirrored=mirrored,
+                      height_cm=height_cm,
+                      speed_kmh=None if speed is None else speed * (MPH_TO_KMH if speed_unit == "mph" else 1.0))
+elif sample:
+    clips = {slot: path for slot, path in SAMPLES.items() if slot == "side" or rear_supported()}
+    options = Options(**SAMPLE_OPTIONS)
+
+if clips:
+    bar = st.progress(0.0, text="Opening the video")
+    estimate = ProgressText(list(clips), time.monotonic())
+
+    def progress(slot: str, stage: str, done: int, total: int) -> None:
+        fraction, text = estimate.update(slot, stage, done, total, time.monotonic())
+        bar.progress(fraction, text=text)
+
+    try:
+        session = analyse_clips(clips, options, progress)
+    except Exception as exc:  # an internal fault must not leave the user with a traceback
+        logging.getLogger(__name__).exception("analysis failed")
+        bar.empty()
+        st.error(f"Something went wrong inside the analyzer ({type(exc).__name__}: {exc}). Try another "
+                 "clip; if it happens again, please report it with the clip.")
+        st.stop()
+    bar.empty()
+    for result in session.clips.values():
+        if result.error and (result.slot == "side" or session.main is None):
+            message = plain_words(result.error)
+            if result.name not in message:
+                message = f"**{result.name}**: {message}"
+            st.error(message, icon=":material/error:")
+    if session.main is not None:
+        st.session_state["session_key"] = session.key
+        st.session_state["slot"] = session.main.slot
+        st.switch_page("gait_app/pages/results.py")

@@ -1,0 +1,148 @@
+"""Results: metric cards, cues, a frame scrubber, key frames, gait-cycle plots, the step table."""
+
+from dataclasses import fields
+
+import numpy as np
+import streamlit as st
+
+from gait_app.analysis import cached_session
+from gait_app.figures import cycle_figure, video_frame_rgb
+from gait_app.presentation import (SIDES, card, fmt, gait_cycles, label_of, mean_toe_off_pct,
+                                   ordered_metrics, plain_words)
+
+CARDS_PER_ROW = 4
+CYCLE_PLOTS = {  # angle series (gait.kinematics names) -> title; rear-view names when the package has them
+    "knee_flexion_deg": "Knee bend over the stride",
+    "shank_angle_deg": "Shank angle over the stride (+ foot ahead of the knee)",
+    "fppa_deg": "Knee valgus (FPPA) over the stride",
+    "pelvic_drop_deg": "Pelvic drop over the stride (+ other hip lower)",
+    "hip_adduction_deg": "Hip adduction over the stride",
+}
+KEY_FRAME_MEASURES = ("knee_flexion_at_contact_deg", "shank_angle_at_contact_deg", "overstride_pct_leg",
+                      "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg")
+STEP_COLUMNS = ["step", "side", "ic_time_s", "cadence_spm", "ground_contact_time_ms", "flight_time_ms",
+                "knee_flexion_at_contact_deg", "peak_knee_flexion_stance_deg", "shank_angle_at_contact_deg",
+                "overstride_pct_leg", "foot_strike_pattern", "trunk_lean_deg", "knee_valgus_fppa_deg",
+                "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip", "steady"]
+
+session = cached_session(st.session_state.get("session_key"))
+if session is None or session.main is None:
+    st.title("Results")
+    st.info("No analysis yet in this browser session: upload a clip, or try the sample.", icon=":material/info:")
+    st.page_link("gait_app/pages/analyze.py", label="Go to Analyze", icon=":material/upload:")
+    st.stop()
+
+ok_slots = [slot for slot, c in session.clips.items() if c.analysis is not None]
+slot = st.session_state.get("slot", session.main.slot)
+if len(ok_slots) > 1:
+    slot = st.segmented_control("View", ok_slots, default=slot if slot in ok_slots else ok_slots[0],
+                                format_func=lambda s: f"{s.capitalize()} view", key="slot")
+clip = session.clips.get(slot) or session.main
+analysis = clip.analysis
+info = analysis.info
+steady = analysis.steps[analysis.steps["steady"]]
+facing = {1: ", runner facing right", -1: ", runner facing left"}.get(analysis.direction, "")
+
+st.title(f"Results: {clip.name}")
+st.caption(f"{analysis.view.capitalize()} view{facing} · {info.duration_s:.1f} s at {info.fps:.0f} fps · "
+           f"{len(steady)} steady steps used of {len(analysis.steps)} found · not a diagnosis: discuss the "
+           "results with a physical therapist.")
+
+problems = [plain_words(w) for w in analysis.warnings]
+problems += [plain_words(c.error) if c.name in c.error else f"{c.name}: {plain_words(c.error)}"
+             for c in session.clips.values() if c.error]
+if problems:
+    st.warning("**Check before you rely on these numbers**\n\n" + "\n".join(f"- {p}" for p in problems),
+               icon=":material/warning:")
+
+for note in getattr(analysis, "notes", []):
+    st.info(note, icon=":material/info:")
+
+names = ordered_metrics(analysis.metrics)
+for row_start in range(0, len(names), CARDS_PER_ROW):
+    columns = st.columns(CARDS_PER_ROW)
+    for column, name in zip(columns, names[row_start:row_start + CARDS_PER_ROW]):
+        c = card(name, analysis.metrics[name])
+        with column.container(border=True, key=f"card_{name}"):
+            st.metric(c.title, c.value)
+            st.markdown(f"{c.sides}  \n{c.spread}")
+            if c.colour:
+                st.badge("within reference" if c.colour == "green" else "outside reference", color=c.colour)
+            if c.reference:
+                if c.reference.tag:
+                    st.badge(c.reference.tag, color="gray")
+                st.caption(f"{c.reference.text} *({c.reference.source})*")
+optional = ("stride_length_m", "vertical_oscillation_cm") if analysis.view == "side" else ("stride_length_m",)
+missing = [label_of(n).title for n in optional if analysis.metrics.get(n, {}).get("value") is None]
+hint = f"{' and '.join(missing)}: give the treadmill speed and your height on the Analyze page. " if missing else ""
+st.caption(hint + "Colours appear only where a published cut-off exists; for these measures the studies give a "
+           "direction, not a cut-off.")
+
+st.subheader("What to discuss with your physical therapist", divider="gray")
+if clip.cues:
+    for cue in clip.cues:
+        text = getattr(cue, "text", None) or (cue.get("text") if isinstance(cue, dict) else None) or str(cue)
+        source = getattr(cue, "evidence", None) or (cue.get("evidence") if isinstance(cue, dict) else None)
+        st.markdown(f"- {text}" + (f" *({source})*" if source else ""))
+else:
+    st.info(" ".join(n for n in clip.notes if "cue" in n.lower()) or "No cues for this clip.",
+            icon=":material/info:")
+
+frames_tab, keys_tab, cycle_tab, steps_tab = st.tabs(
+    ["Frame by frame", "Key frames at contact", "Gait cycle", "Every step"])
+
+with frames_tab:
+    n_frames = analysis.pose.n_frames
+    contacts = [float(t) for t in steady["ic_time_s"]]
+    row = st.slider("Frame", 0, n_frames - 1, value=0, key=f"scrub_{slot}",
+                    help="Drag through the analysed part of the clip; contacts are circled.")
+    time_s = analysis.pose.time_s[row]
+    next_contacts = [t for t in contacts if t >= time_s]
+    st.caption(f"t = {time_s:.2f} s" + (f" · next contact at {next_contacts[0]:.2f} s" if next_contacts else ""))
+    frame_col, video_col, _ = st.columns([1, 1, 0.6])
+    image = video_frame_rgb(clip.files["video"], row)
+    if image is not None:
+        frame_col.image(image, width="stretch")
+    video_col.video(str(clip.files["video"]))
+    video_col.caption("The whole annotated clip: skeleton (left blue, right orange), the knee angle at each "
+                      "knee, contacts circled, the summary in the corner.")
+
+with keys_tab:
+    columns = st.columns(2)
+    for column, side in zip(columns, SIDES):
+        path = clip.files.get(f"keyframe_{side}")
+        own = steady[steady["side"] == side]
+        with column:
+            st.markdown(f"**{side.capitalize()} foot at contact**")
+            if path is None:
+                st.info(f"No steady {side} contact was measured.")
+                continue
+            st.image(str(path), width=min(420, info.width))
+            shown = [(label_of(c).title.lower(), fmt(own[c].mean(), label_of(c).digits, label_of(c).unit))
+                     for c in KEY_FRAME_MEASURES if c in own and own[c].notna().any()]
+            st.caption(f"The {side} step with the median knee angle. Means over {len(own)} {side} steps: "
+                       + ", ".join(f"{name} {value}" for name, value in shown) + ".")
+
+with cycle_tab:
+    series = {f.name: getattr(analysis.angles, f.name) for f in fields(analysis.angles)}
+    plots = [(name, title) for name, title in CYCLE_PLOTS.items() if name in series]
+    toe_off = {side: mean_toe_off_pct(analysis.steps, side) for side in SIDES}
+    columns = st.columns(2)
+    for i, (name, title) in enumerate(plots):
+        values = series[name]
+        cycles = {side: gait_cycles(np.asarray(values[side] if isinstance(values, dict) else values),
+                                    analysis.pose.time_s, analysis.steps, side) for side in SIDES}
+        with columns[i % 2]:
+            st.pyplot(cycle_figure(title, "deg", cycles, toe_off), clear_figure=True)
+    st.caption("Each line is the mean of the steady strides of one foot, from its contact to its next "
+               "contact; the band is ± 1 SD. Left blue, right orange, as in the video.")
+
+with steps_tab:
+    table = analysis.steps[[c for c in STEP_COLUMNS if c in analysis.steps.columns]].dropna(axis=1, how="all")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(label_of(c).title, format="%.1f")
+                                for c in table.columns if c not in ("step", "side", "steady", "ic_time_s",
+                                                                    "foot_strike_pattern")}
+                 | {"ic_time_s": st.column_config.NumberColumn("Contact at (s)", format="%.2f")})
+    st.caption("One row per step, from a foot's contact to the other foot's. Steps outside the steady "
+               "running part (steady = false) are not averaged. Download all columns on the Report page.")

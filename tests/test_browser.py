@@ -1,0 +1,205 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against ``streamlit run app.py``.
+
+The test starts the app on a free port of 127.0.0.1, uploads a 5 s cut of the side sample, waits for the
+results, checks the metric cards, downloads report.json from the Report page, and checks that a bad
+upload shows a message, not a traceback. Playwright's own browser downloads are never used: the
+browser is /usr/bin/chromium (``make test`` installs it with apt when it is missing).
+
+Set GAIT_SCREENSHOTS=DIR to save a screenshot of each page there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("GAIT_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+RESULTS_TIMEOUT_MS = 180_000
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: `make test` installs it (scripts/install_browser.sh)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def sync_api():
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _missing("the playwright package is not installed")
+    if not CHROMIUM.is_file():
+        _missing(f"{CHROMIUM} is missing")
+    return sync_api
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """``streamlit run app.py`` on 127.0.0.1, stopped at the end of the module."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="module")
+def page(sync_api, tmp_path_factory):
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, accept_downloads=True, viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(30_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def short_clip(tmp_path_factory) -> Path:
+    """The first 5 s of the side sample, re-encoded as a phone would (H.264 mp4)."""
+    import imageio_ffmpeg
+
+    out = tmp_path_factory.mktemp("clips") / "my_run.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y", "-i",
+                    str(REPO / "sample_videos" / "side_60fps.mp4"), "-t", "5", "-c:v", "libx264",
+                    "-preset", "veryfast", "-pix_fmt", "yuv420p", str(out)], check=True)
+    return out
+
+
+def _shot(page, name: str) -> None:
+    folder = os.environ.get("GAIT_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.wait_for_timeout(800)  # let images and charts finish drawing
+        # the app scrolls inside its main block, not the page: make the window as tall as the content
+        height = page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+        size = page.viewport_size
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 100, 6000)})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        page.set_viewport_size(size)
+
+
+def _wait_idle(page) -> None:
+    """Wait until the app's script is no longer running (the status widget is gone)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=RESULTS_TIMEOUT_MS)
+
+
+def _open(page, url: str, title: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name=title).first.wait_for()
+    _wait_idle(page)
+
+
+def test_upload_analyse_and_download(page, app_url, short_clip, tmp_path, sync_api):
+    expect = sync_api.expect
+    _open(page, app_url, "Running form analyzer")
+    _shot(page, "1_analyze")
+
+    side = page.get_by_test_id("stFileUploader").filter(has_text="Side view")
+    side.locator('input[type="file"]').set_input_files(str(short_clip))
+    expect(page.get_by_text("my_run.mp4")).to_be_visible()
+    page.get_by_role("button", name="Analyse").click()
+
+    expect(page.get_by_role("heading", name="Results: my_run.mp4")).to_be_visible(timeout=RESULTS_TIMEOUT_MS)
+    _wait_idle(page)
+    cards = page.get_by_test_id("stMetric")
+    expect(cards.first).to_be_visible()
+    assert cards.count() >= 8
+    cadence = page.get_by_test_id("stMetric").filter(has_text="Cadence")
+    expect(cadence).to_contain_text("steps/min")
+    value = float(cadence.get_by_test_id("stMetricValue").inner_text().split()[0])
+    assert 150 <= value <= 185  # the sample runs at 168 steps/min
+    expect(page.get_by_text("left").first).to_be_visible()
+    _shot(page, "2_results")
+    for tab in ("Key frames at contact", "Gait cycle", "Every step"):
+        page.get_by_role("tab", name=tab).click()
+        _wait_idle(page)
+        _shot(page, f"3_results_{tab.split()[0].lower()}")
+    # every picture arrived (the scrubber frame, two key frames, the gait-cycle plots)
+    images = page.locator('[data-testid="stImage"] img, [data-testid="stImageContainer"] img')
+    assert images.count() >= 4
+    for image in images.all():
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("e => e.naturalWidth") > 0, image.get_attribute("src")
+
+    page.get_by_role("link", name="Report").click()
+    expect(page.get_by_role("heading", name="Report")).to_be_visible()
+    _wait_idle(page)
+    _shot(page, "4_report")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="report.json").click()
+    saved = tmp_path / "report.json"
+    download_info.value.save_as(saved)
+    report = json.loads(saved.read_text())
+    assert report["view"] == "side"
+    assert abs(report["metrics"]["cadence_spm"]["value"] - value) < 1.0
+
+
+def test_how_to_film_page(page, app_url):
+    _open(page, f"{app_url}/filming", "How to film")
+    assert page.get_by_test_id("stImage").count() == 1
+    _shot(page, "5_how_to_film")
+
+
+def test_bad_upload_shows_a_message(page, app_url, tmp_path, sync_api):
+    expect = sync_api.expect
+    bad = tmp_path / "holiday.mp4"
+    bad.write_bytes(b"this is not a video" * 100)
+    _open(page, app_url, "Running form analyzer")
+    side = page.get_by_test_id("stFileUploader").filter(has_text="Side view")
+    side.locator('input[type="file"]').set_input_files(str(bad))
+    expect(page.get_by_text("holiday.mp4")).to_be_visible()
+    page.get_by_role("button", name="Analyse").click()
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("could not be read as a video", timeout=60_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    _shot(page, "6_bad_upload")
+    # the app keeps working: another page still opens
+    page.get_by_role("link", name="How to film").first.click()
+    expect(page.get_by_role("heading", name="How to film")).to_be_visible()

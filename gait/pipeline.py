@@ -175,7 +175,10 @@ def analyze_session(paths: list[str], options: list[Options],
         clip_progress = (lambda done, total, k=k: progress(k, done, total)) if progress else None
         clips.append(analyze(path, opts, clip_progress))
     clips_t = tuple(clips)
-    warnings = [f"{c.info.path.rsplit('/', 1)[-1]}: {w}" for c in clips_t for w in c.warnings]
+    if len(clips_t) == 1:
+        warnings = list(clips_t[0].warnings)
+    else:
+        warnings = [f"{c.info.path.rsplit('/', 1)[-1]}: {w}" for c in clips_t for w in c.warnings]
     cadences = [(c.info.path.rsplit("/", 1)[-1], c.metrics["cadence_spm"]["value"]) for c in clips_t]
     measured = [(n, v) for n, v in cadences if v is not None]
     if len(measured) > 1:

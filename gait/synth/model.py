@@ -18,6 +18,27 @@ Exactness, by construction:
 - The swing leg is interpolated (C1) between toe-off and the next contact through literature-like
   keypoints (peak swing knee flexion, peak hip flexion followed by terminal-swing retraction), so the foot
   leaves the belt exactly at toe-off and meets it exactly at the next initial contact.
+
+Terminal swing (the last ~100 ms before contact), as measured in runners:
+
+- The hip reaches its peak flexion in late swing and extends before contact (swing-leg retraction); the
+  knee reaches its straightest in terminal swing, a few degrees straighter than at contact, and is
+  already flexing at contact (Novacheck 1998, Gait Posture 7:77, running kinematics figures; Seyfarth,
+  Geyer & Herr 2003, J Exp Biol 206:2547, on retraction in human and model running). So the foot's most
+  forward point relative to the pelvis comes before contact, and at contact the foot moves backwards
+  relative to the pelvis (though slower than the ground: Clark et al. 2023, J Hum Kinet 87:1, "backward
+  foot speed at touchdown" below running speed: ``RunnerParams.touchdown_ground_speed_m_per_s``, by
+  default 1 m/s, a round value of that order, not a table value). Keypoint timing, as fractions of the
+  stride before contact: ``HIP_PEAK_FLEXION_BEFORE_IC`` and ``KNEE_MIN_FLEXION_BEFORE_IC``. With the
+  defaults the foot is furthest ahead of the pelvis 40-50 ms before contact.
+- The hip and knee rates at contact are solved so that the landing point has both the touchdown speed
+  below and the ground speed difference, within limits (the hip not flexing, the knee flexing, at most
+  3x its mean rate since its straightest); what is reached is in ``RunnerModel.touchdown``.
+- The foot does not land softly: its lowest point reaches the belt with a downward speed
+  (``RunnerParams.touchdown_descent_m_per_s``, default 0.7 m/s, within the 0.5-1 m/s range of heel
+  vertical velocity at touchdown in running (the value given with issue 3); the lower limb's touchdown velocity that sets the impact
+  force is of this order, Clark, Ryan & Weyand 2014, J Exp Biol 217:2037). The stance then stops it at
+  once (a collision), so the foot's vertical speed is discontinuous at contact, as in real footfalls.
 """
 
 from __future__ import annotations
@@ -27,10 +48,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy.interpolate import CubicSpline
+from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
 FOOT_STRIKE_ANGLES_DEG = {"rearfoot": 15.0, "midfoot": 2.0, "forefoot": -8.0}
 SIDES = ("left", "right")
+# Terminal-swing keypoints, in fractions of the stride before initial contact (Novacheck 1998, Fig. 6-7:
+# hip flexion peaks at about 85-90 % of the running cycle and the knee is straightest at about 95 %).
+HIP_PEAK_FLEXION_BEFORE_IC = 0.13
+KNEE_MIN_FLEXION_BEFORE_IC = 0.05
+PEAK_KNEE_FLEXION_SWING_PROGRESS = 0.55  # of the swing (mid-swing, ~70 % of the cycle)
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,12 @@ class RunnerParams:
     ``pelvic_drop_deg``: peak drop of the pelvis on the swing side during stance (pelvic obliquity).
     ``vertical_oscillation_cm``: peak-to-peak amplitude of the step-frequency pelvis oscillation (lowest at
     mid-stance).
+    ``terminal_swing_retraction_deg``: how far the thigh swings back from its peak flexion in late swing
+    to contact; ``terminal_swing_knee_extension_deg``: how much straighter the knee is at its straightest
+    in terminal swing than at contact (it flexes from there through contact);
+    ``touchdown_descent_m_per_s``: downward speed of the foot's lowest point at contact;
+    ``touchdown_ground_speed_m_per_s``: forward speed of the landing point over the belt at contact (the
+    "ground speed difference": running speed minus the foot's backward speed; module notes).
     ``start_phase``: gait-cycle phase at time 0 (0 = right initial contact).
     """
 
@@ -77,6 +109,9 @@ class RunnerParams:
     toe_off_foot_angle_deg: float = -35.0
     peak_knee_flexion_swing_deg: float = 100.0
     terminal_swing_retraction_deg: float = 6.0
+    terminal_swing_knee_extension_deg: float = 5.0
+    touchdown_descent_m_per_s: float = 0.7
+    touchdown_ground_speed_m_per_s: float = 1.0
     vertical_oscillation_cm: float = 8.0
     trunk_lean_deg: float = 6.0
     knee_valgus_deg: float = 4.0
@@ -100,6 +135,13 @@ class RunnerParams:
             if not 15.0 <= self.duty_factor_pct * s.contact_time <= 48.0:
                 raise ValueError("duty_factor_pct (times contact_time scale) must be in [15, 48]: running "
                                  "with a flight phase")
+        if not 0.05 <= self.touchdown_descent_m_per_s <= 3.0:
+            raise ValueError("touchdown_descent_m_per_s must be in [0.05, 3]")
+        if not 0.0 <= self.terminal_swing_knee_extension_deg < self.knee_flexion_at_contact_deg * min(
+                self.left.knee_flexion_at_contact, self.right.knee_flexion_at_contact) + 1e-9 or \
+                self.terminal_swing_retraction_deg < 0:
+            raise ValueError("terminal_swing_knee_extension_deg must be in [0, knee flexion at contact] and "
+                             "terminal_swing_retraction_deg >= 0")
         if self.foot_strike_angle_deg is None and self.foot_strike not in FOOT_STRIKE_ANGLES_DEG:
             raise ValueError(f"foot_strike must be one of {sorted(FOOT_STRIKE_ANGLES_DEG)}")
 
@@ -197,10 +239,8 @@ def _planar_fk(alpha: float, kappa: float, l1: float, l2: float) -> tuple[float,
 class RunnerModel:
     """Kinematics of the runner: ``joints(t)`` gives 3D points at any time ``t`` (seconds)."""
 
-    def __init__(self, params: RunnerParams, knee_extension_rate_at_contact: float = 0.6):
+    def __init__(self, params: RunnerParams):
         self.p = params
-        self._knee_ext_rate = knee_extension_rate_at_contact  # rad per unit of swing progress
-        self.contact_descent_ms = 0.25  # at least this downward speed of the foot at initial contact
         self.a = Anthropometry(params.height_m)
         self.stride_s = 120.0 / params.cadence_spm
         self.speed_ms = params.speed_kmh / 3.6
@@ -383,42 +423,89 @@ class RunnerModel:
         return np.array([alpha, kappa, leg["pitch"] - beta, d[1]])
 
     def _setup_swing(self) -> None:
+        """Swing splines in swing progress ``u`` (0 at toe-off, 1 at the next contact) of the thigh angle,
+        the knee flexion, the foot pitch relative to the shank and the lateral offset, and the vertical
+        lift that sets the touchdown speed and the clearance (module notes, "Terminal swing")."""
         self._swing = {}
         self._lift = {}
+        self.touchdown = {}  # what the landing looks like, per side (see module notes)
         h = 1e-5
         for side in SIDES:
             tc, T = self.contact_s(side), self.stride_s
             span = T - tc
+            swing_frac = span / T
             s_to = self._sagittal_state(self._stance_leg(side, tc))
             d_to = (s_to - self._sagittal_state(self._stance_leg(side, tc - h))) / h * span
             # the next contact: same kinematics one stride later, hip included (periodic model)
             s_ic = self._sagittal_state(self._stance_leg(side, 0.0))
             d_ic = (self._sagittal_state(self._stance_leg(side, h)) - s_ic) / h * span
-            # the knee stops extending just before contact and flexes from contact on (impact): the swing
-            # spline ends with zero knee velocity instead of the stance's flexion rate
-            d_ic[1] = min(d_ic[1], 0.0) - self._knee_ext_rate
-            d_ic[2] = 0.0  # likewise the ankle
+            u_hip = 1.0 - HIP_PEAK_FLEXION_BEFORE_IC / swing_frac
+            u_knee = 1.0 - KNEE_MIN_FLEXION_BEFORE_IC / swing_frac
             k_pk = np.radians(self.p.peak_knee_flexion_swing_deg)
             ret = np.radians(self.p.terminal_swing_retraction_deg)
-            splines = [
-                CubicSpline([0, 0.75, 1], [s_to[0], s_ic[0] + ret, s_ic[0]], bc_type=((1, d_to[0]), (1, d_ic[0]))),
-                CubicSpline([0, 0.55, 1], [s_to[1], k_pk, s_ic[1]], bc_type=((1, d_to[1]), (1, d_ic[1]))),
-                CubicSpline([0, 0.3, 0.7, 1], [s_to[2], np.radians(2.0), np.radians(12.0), s_ic[2]],
-                            bc_type=((1, d_to[2]), (1, d_ic[2]))),
-                CubicSpline([0, 1], [s_to[3], s_ic[3]], bc_type=((1, d_to[3]), (1, d_ic[3]))),
-            ]
-            self._swing[side] = splines
-            # The foot descends onto the belt: a vertical lift lift_amp * (1 - u) * u^2 of the swing foot
-            # (zero with zero slope at toe-off, zero at contact where it sets the descent speed). It is
-            # chosen so that the foot stays strictly above the belt during the whole swing.
-            self._lift[side] = 0.0
-            us = np.linspace(0.01, 0.999, 400)
-            z_low = np.array([self._swing_leg(side, 0.0, u, lifted=False)["low"] for u in us])
-            w = (1 - us) * us * us
-            need = float(np.max((0.004 * w / w.max() - z_low) / w))
-            self._lift[side] = max(need, self.contact_descent_ms * span)
+            k_min = s_ic[1] - np.radians(self.p.terminal_swing_knee_extension_deg)
+            # knee: peak flexion in mid-swing, straightest at u_knee, flexing again at contact
+            # foot pitch relative to the shank: dorsiflexed through mid-swing (toe clearance), set for the
+            # landing by the time the knee is straightest (within 1 deg of its contact value); the foot does
+            # not rotate at contact (the ankle moves against the shank's rotation), as in stance at contact
+            pitch_knots = [s_to[2], np.radians(2.0), max(np.radians(12.0), s_ic[2] + np.radians(4.0)),
+                           s_ic[2] + np.radians(1.0), s_ic[2]]
+            lateral = CubicSpline([0, 1], [s_to[3], s_ic[3]], bc_type=((1, d_to[3]), (1, d_ic[3])))
 
-    def _swing_leg(self, side: str, t: float, u: float, lifted: bool = True) -> dict:
+            def legs(hip_rate: float, knee_rate: float) -> list:
+                # hip: peak flexion at u_hip, then extension (retraction) into contact
+                hip = CubicHermiteSpline([0, u_hip, 1], [s_to[0], s_ic[0] + ret, s_ic[0]], [d_to[0], 0.0, hip_rate])
+                knee = CubicHermiteSpline([0, PEAK_KNEE_FLEXION_SWING_PROGRESS, u_knee, 1],
+                                          [s_to[1], k_pk, k_min, s_ic[1]], [d_to[1], 0.0, 0.0, knee_rate])
+                pitch = CubicSpline([0, 0.3, 0.7, u_knee, 1], pitch_knots,
+                                    bc_type=((1, d_to[2]), (1, knee_rate - hip_rate)))
+                return [hip, knee, pitch, lateral]
+
+            # The hip's and the knee's rates at contact set the landing point's velocity: forward over the
+            # belt at the ground speed difference, downward at the touchdown speed (pelvis motion included).
+            # Both are linear in the two rates: three trials give the map.
+            want = np.array([(-self.speed_ms + self.p.touchdown_ground_speed_m_per_s) * span,
+                             self.p.touchdown_descent_m_per_s * span])
+
+            def landing_velocity(hip_rate: float, knee_rate: float) -> np.ndarray:
+                self._swing[side] = legs(hip_rate, knee_rate)
+                self._lift[side] = (0.0, 0.0)
+                return np.array([self._contact_point_dx_per_u(side),
+                                 self._swing_leg(side, 0.0, 1.0 - 1e-4, lifted=False)["low"] / 1e-4])
+
+            v0 = landing_velocity(0.0, 0.0)
+            jac = np.stack([landing_velocity(1.0, 0.0) - v0, landing_velocity(0.0, 1.0) - v0], axis=1)
+            hip_rate, knee_rate = np.linalg.solve(jac, want - v0)
+            rise = (s_ic[1] - k_min) / (1.0 - u_knee)
+            knee_rate = float(np.clip(knee_rate, 0.0, 3.0 * rise))  # flexing, monotone since u_knee
+            hip_rate = float(min(0.0, (want[0] - v0[0] - jac[0, 1] * knee_rate) / jac[0, 0]))  # retracting
+            self._swing[side] = legs(hip_rate, knee_rate)
+            # Vertical lift of the swing foot: c1 (1 - u) u^2 + c2 (1 - u)^2 u^2. Both vanish at toe-off
+            # (with zero slope) and at contact; c1 (>= 0: never pushing the leg beyond its reach) makes up
+            # the touchdown speed if the joint rates could not, c2 (>= 0) keeps the foot above the belt
+            # during the swing (at least 4 mm at mid-swing).
+            descent_per_u = self._swing_leg(side, 0.0, 1.0 - 1e-4, lifted=False)["low"] / 1e-4
+            c1 = max(0.0, want[1] - descent_per_u)
+            us = np.linspace(0.01, 0.995, 400)
+            z_low = np.array([self._swing_leg(side, 0.0, u, lifted=False)["low"] for u in us])
+            w1, w2 = (1 - us) * us * us, (1 - us) ** 2 * us * us
+            c2 = max(0.0, float(np.max((0.004 * w2 / w2.max() - z_low - c1 * w1) / w2)))
+            self._lift[side] = (c1, c2)
+            self.touchdown[side] = {
+                "descent_m_per_s": float((descent_per_u + c1) / span),
+                "ground_speed_m_per_s": float(self._contact_point_dx_per_u(side) / span + self.speed_ms),
+                "hip_extension_rate_deg_per_s": float(-np.degrees(hip_rate) / span),
+                "knee_flexion_rate_deg_per_s": float(np.degrees(knee_rate) / span)}
+
+    def _contact_point_dx_per_u(self, side: str) -> float:
+        """Forward speed (per unit swing progress, relative to the pelvis) at contact of the swing foot's
+        point that lands (heel or toe)."""
+        eps = 1e-4
+        pivot = "heel" if self._ic[side]["pivot"] == "heel" else "toe"
+        a, b = (self._swing_leg(side, 0.0, u, lifted=False, point=pivot) for u in (1.0 - eps, 1.0))
+        return (b - a) / eps
+
+    def _swing_leg(self, side: str, t: float, u: float, lifted: bool = True, point: str | None = None) -> dict:
         alpha, kappa, delta, dy = (float(s(u)) for s in self._swing[side])
         dx, dz = _planar_fk(alpha, kappa, self.a.thigh, self.a.shank)
         if not lifted:  # t is ignored: the hip at this swing progress
@@ -432,8 +519,11 @@ class RunnerModel:
         fl = self._foot_local()
         if not lifted:
             rot = _rot_y_pitch(theta)
+            if point is not None:  # its forward position relative to the pelvis centre
+                return float((ankle + rot @ (fl[point] - fl["ankle"]))[0] - self.pelvis(t)[0][0])
             return {"low": min((ankle + rot @ (fl[k] - fl["ankle"]))[2] for k in ("heel", "toe"))}
-        ankle = ankle + np.array([0.0, 0.0, self._lift[side] * (1 - u) * u * u])
+        c1, c2 = self._lift[side]
+        ankle = ankle + np.array([0.0, 0.0, (c1 + c2 * (1 - u)) * (1 - u) * u * u])
         knee = two_link_ik(hip, ankle, self.a.thigh, self.a.shank, pole)
         rot = _rot_y_pitch(theta)
         pts = {k: ankle + rot @ (v - fl["ankle"]) for k, v in fl.items()}

@@ -1,0 +1,73 @@
+"""The analyser's output against a synthetic clip's truth: matched contacts and metric errors.
+
+Errors are analysed minus true (signed); timing errors also as mean absolute values. The true metrics are
+the truth JSON's ``metrics`` (what a perfect 2D analyser sees through the clip's camera); a metric that the
+analyser or the truth lacks for the clip's view has a NaN error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+METRICS = ("cadence_spm", "ground_contact_time_ms", "knee_flexion_at_contact_deg",
+           "shank_angle_at_contact_deg", "overstride_pct_leg", "knee_valgus_fppa_deg", "pelvic_drop_deg")
+
+
+def match_contacts(detected_s: dict[str, list[float]], truth: dict, max_gap_s: float | None = None) -> pd.DataFrame:
+    """One row per true initial contact inside the detected span: side, true and detected time (s),
+    error in ms and frames (NaN when no detected contact of that side is within ``max_gap_s``, default
+    a quarter of the stride)."""
+    fps = truth["fps"]
+    gap = truth["stride_time_s"] / 4 if max_gap_s is None else max_gap_s
+    all_det = [t for ts in detected_s.values() for t in ts]
+    if not all_det:
+        return pd.DataFrame(columns=["side", "true_s", "detected_s", "error_ms", "error_frames"])
+    lo, hi = min(all_det) - gap, max(all_det) + gap
+    rows = []
+    for e in truth["events"]:
+        if e["type"] != "initial_contact" or not lo <= e["time_s"] <= hi:
+            continue
+        det = np.asarray(detected_s.get(e["side"], []), float)
+        k = int(np.argmin(np.abs(det - e["time_s"]))) if len(det) else -1
+        d = float(det[k]) if k >= 0 and abs(det[k] - e["time_s"]) <= gap else float("nan")
+        rows.append({"side": e["side"], "true_s": e["time_s"], "detected_s": d,
+                     "error_ms": 1000 * (d - e["time_s"]), "error_frames": (d - e["time_s"]) * fps})
+    return pd.DataFrame(rows)
+
+
+def contacts_of(analysis) -> dict[str, list[float]]:  # noqa: ANN001
+    """Detected initial contact times per side of a :class:`gait.pipeline.Analysis`."""
+    return {s: [e.time_s for e in analysis.detection.of(s, "initial_contact")] for s in ("left", "right")}
+
+
+def errors(metrics: dict, contacts: pd.DataFrame, truth: dict) -> dict:
+    """Error summary of one clip: ``metrics`` is the analyser's summary (``{name: {"value": ...}}``)."""
+    out = {}
+    for name in METRICS:
+        got = (metrics.get(name) or {}).get("value")
+        want = truth["cadence_spm"] if name == "cadence_spm" else (truth["metrics"].get(name) or {}).get("mean")
+        out[f"{name}_error"] = float("nan") if got is None or want is None else float(got) - float(want)
+    ok = contacts["error_ms"].dropna() if len(contacts) else pd.Series(dtype=float)
+    out["ic_matched"] = f"{len(ok)}/{len(contacts)}"
+    out["ic_bias_frames"] = float(ok.mean() * truth["fps"] / 1000) if len(ok) else float("nan")
+    out["ic_mean_abs_frames"] = float(ok.abs().mean() * truth["fps"] / 1000) if len(ok) else float("nan")
+    out["ic_max_abs_frames"] = float(ok.abs().max() * truth["fps"] / 1000) if len(ok) else float("nan")
+    out["ic_mean_abs_ms"] = float(ok.abs().mean()) if len(ok) else float("nan")
+    return out
+
+
+def compare_analysis(analysis, truth: dict) -> tuple[dict, pd.DataFrame]:  # noqa: ANN001
+    """(error summary, matched contacts) of a :class:`gait.pipeline.Analysis` of a rendered clip."""
+    contacts = match_contacts(contacts_of(analysis), truth)
+    return errors(analysis.metrics, contacts, truth), contacts
+
+
+def compare_report(report: dict, truth: dict) -> tuple[dict, pd.DataFrame]:
+    """The same from a ``report.json`` written by ``python -m gait analyze``."""
+    det: dict[str, list[float]] = {"left": [], "right": []}
+    for e in report["events"]:
+        if e["type"] == "initial_contact":
+            det[e["side"]].append(e["time_s"])
+    contacts = match_contacts(det, truth)
+    return errors(report["metrics"], contacts, truth), contacts

@@ -25,6 +25,7 @@ browser:
 	bash scripts/install_browser.sh
 
 test: $(STAMP) browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

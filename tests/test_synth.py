@@ -118,11 +118,13 @@ def test_metrics_move_the_right_way() -> None:
     assert fsa[0] < 0 < fsa[2] and fsa[0] < fsa[1] < fsa[2]
     assert _metric(r(vertical_oscillation_cm=11), "vertical_oscillation_pct_leg") > \
         _metric(r(vertical_oscillation_cm=5), "vertical_oscillation_pct_leg") + 2
-    assert _metric(r(duty_factor_pct=42), "ground_contact_time_ms") > _metric(r(duty_factor_pct=30), "ground_contact_time_ms")
+    assert _metric(r(duty_factor_pct=42), "ground_contact_time_ms") > \
+        _metric(r(duty_factor_pct=30), "ground_contact_time_ms")
     for view in ("rear", "front"):
         assert _metric(r(knee_valgus_deg=12), "knee_valgus_fppa_deg", view) > \
             _metric(r(knee_valgus_deg=0), "knee_valgus_fppa_deg", view) + 2
-        assert _metric(r(pelvic_drop_deg=8), "pelvic_drop_deg", view) > _metric(r(pelvic_drop_deg=1), "pelvic_drop_deg", view) + 5
+        assert _metric(r(pelvic_drop_deg=8), "pelvic_drop_deg", view) > \
+            _metric(r(pelvic_drop_deg=1), "pelvic_drop_deg", view) + 5
         assert _metric(r(hip_adduction_deg=7), "step_width_pct_hip", view) < \
             _metric(r(hip_adduction_deg=0), "step_width_pct_hip", view) - 10
         assert _metric(r(hip_adduction_deg=7), "hip_adduction_deg", view) > \

@@ -10,11 +10,14 @@ import pytest
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "walkthrough.ipynb"
 
 
-def test_walkthrough_notebook_runs() -> None:
+def test_walkthrough_notebook_runs(monkeypatch) -> None:
     pytest.importorskip("mediapipe")
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
+    # the kernel inherits the environment: streamlit (imported by the app tests) sets MPLBACKEND=Agg, which
+    # would stop the notebook's figures from being shown inline
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     t0 = time.time()
     nbclient.NotebookClient(nb, timeout=170, kernel_name="python3",

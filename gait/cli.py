@@ -15,7 +15,8 @@ from gait.errors import GaitInputError
 
 VIEW_CHOICES = ("side", "rear", "front")
 # what an analysis may write (the per-clip files of extra clips carry a view suffix: annotated_rear.mp4)
-OUTPUT_PATTERNS = ("report.json", "steps.csv", "landmarks*.csv", "annotated*.mp4", "keyframe*_contact.png")
+OUTPUT_PATTERNS = ("report.json", "steps.csv", "landmarks*.csv", "annotated*.mp4", "keyframe*_contact.png",
+                   "report.pdf", "report.html", "metronome_*spm.wav")
 
 
 def _positive(text: str) -> float:
@@ -26,6 +27,13 @@ def _positive(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
     return value
+
+
+def _report_formats(text: str) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    if not formats or any(f not in ("pdf", "html") for f in formats):
+        raise argparse.ArgumentTypeError(f"{text!r}: give pdf, html or pdf,html")
+    return formats
 
 
 def _non_negative(text: str) -> float:
@@ -63,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--speed-kmh", type=_positive, help="treadmill speed: stride length in m")
     a.add_argument("--force", action="store_true", help="replace files already in the output folder")
     a.add_argument("--no-video", action="store_true", help="skip the annotated video and key frames")
+    a.add_argument("--report", type=_report_formats, default=(), metavar="pdf,html",
+                   help="also write the gait report (report.pdf, report.html) and metronome WAVs at the "
+                        "runner's +5 %% and +10 %% cadence")
+    a.add_argument("--blur-face", action="store_true",
+                   help="blur the runner's face in the annotated video, the key frames and the report")
     return parser
 
 
@@ -117,6 +130,13 @@ def _print_summary(session) -> None:  # noqa: ANN001
             print(f"  {name:32s} {shown}")
     for w in session.warnings:
         print(f"  warning: {w}")
+    from gait.cues import cues_for
+
+    cues = cues_for(session)
+    if cues:
+        print("to discuss with a physical therapist (not a diagnosis; the reasons, evidence and drills are in the report: --report pdf,html):")
+        for cue in cues:
+            print(f"  - {cue.severity_label}: {cue.title}")
 
 
 def run_analyze(args: argparse.Namespace) -> int:
@@ -151,9 +171,13 @@ def run_analyze(args: argparse.Namespace) -> int:
                     bar = _Progress(f"video {Path(clip.info.path).name[:23]}")
                     try:
                         write_annotated(clip, staging / f"annotated{suffix}.mp4", staging, bar,
-                                        key_frame_prefix=f"keyframe{suffix}")
+                                        key_frame_prefix=f"keyframe{suffix}", blur_face=args.blur_face)
                     finally:
                         bar.close()
+            if args.report:
+                from gait.document import write_documents
+
+                write_documents(session, staging, formats=args.report)
             out_dir.mkdir(parents=True, exist_ok=True)
             for path in staging.iterdir():
                 path.replace(out_dir / path.name)

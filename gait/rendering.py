@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from gait import privacy
 from gait.landmarks import INDEX, SKELETON
 from gait.pipeline import Analysis
 from gait.video_io import H264Writer, iter_frames
@@ -107,14 +108,18 @@ def key_frame_rows(analysis: Analysis) -> dict[str, int]:
 
 
 def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | None = None,
-                    progress=None, key_frame_prefix: str = "keyframe") -> dict[str, Path]:  # noqa: ANN001
-    """Stream the analysed frames once: write the annotated H.264 video and the key frame PNGs."""
+                    progress=None, key_frame_prefix: str = "keyframe",  # noqa: ANN001
+                    blur_face: bool = False) -> dict[str, Path]:
+    """Stream the analysed frames once: write the annotated H.264 video and the key frame PNGs.
+    ``blur_face``: blur the runner's head in every frame before drawing (:mod:`gait.privacy`)."""
     pose = analysis.pose
     first, last = int(pose.frame_index[0]), int(pose.frame_index[-1]) + 1
     keys = {row: side for side, row in key_frame_rows(analysis).items()} if key_frame_dir else {}
     written: dict[str, Path] = {"video": video_path}
     with H264Writer(video_path, analysis.info.width, analysis.info.height, analysis.info.file_fps) as writer:
         for row, (_, frame) in enumerate(iter_frames(analysis.info.path, first, last)):
+            if blur_face:
+                frame = privacy.blur_face(frame, pose.xy_px[row])
             annotated = annotate_frame(frame, analysis, row)
             writer.write(annotated)
             if row in keys:

@@ -1,0 +1,151 @@
+"""The gait report: the PDF opens and holds the runner's numbers, the HTML needs no network."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from gait.document import build_content, render_html, render_pdf, write_documents
+from gait.pipeline import analyze_pose
+from gait.video_io import VideoInfo
+from tests.synthetic import Runner, make_pose
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def m(value, left=None, right=None, sd=None, n=16, unit="deg"):
+    return {"value": value, "left": left, "right": right, "sd": sd, "n": n, "unit": unit}
+
+
+REPORT = {
+    "versions": {"tool": "0.1.0", "mediapipe": "0.10.21"},
+    "video": {"path": "/clips/my run.mp4", "fps": 60.0, "file_fps": 60.0, "duration_s": 20.0},
+    "segment": {"start_s": 0.0, "end_s": 20.0},
+    "runner": {"height_cm": 171.0, "speed_kmh": 10.5, "mirrored": False},
+    "view": "side", "direction": "right",
+    "quality": {"pose_detected_fraction": 0.98, "steps_used": 52, "steps_detected": 55, "steps_dropped": 1,
+                "leg_swaps_corrected_frames": 12, "warnings": ["only 6 left steps were measured"]},
+    "notes": [],
+    "metrics": {
+        "cadence_spm": m(158.2, 158.0, 158.4, 2.1, 52, "steps/min"),
+        "overstride_pct_leg": m(23.7, 24.9, 22.5, 3.3, 52, "% leg length"),
+        "shank_angle_at_contact_deg": m(9.4, 10.1, 8.7, 1.9, 52),
+        "knee_flexion_at_contact_deg": m(12.6, 12.1, 13.1, 2.2, 52),
+        "foot_strike_pattern": m("rearfoot", "rearfoot", "rearfoot", None, 52, None),
+        "trunk_lean_deg": m(7.3, 7.3, 7.2, 1.0, 52),
+        "ground_contact_time_ms": m(268.0, 270.0, 266.0, 12.0, 52, "ms"),
+        "pelvic_drop_deg": m(None, n=0), "knee_valgus_fppa_deg": m(None, n=0),  # side view only
+        "hip_adduction_deg": None, "vertical_oscillation_cm": m(float("nan"), n=0, unit="cm"),
+    },
+}
+
+
+def pdf_text(data: bytes) -> list[str]:
+    from io import BytesIO
+
+    return [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_pdf_opens_and_holds_the_runners_numbers():
+    content = build_content(REPORT, runner_name="Alex Runner", created="2026-11-25")
+    pages = pdf_text(render_pdf(content))
+    text = squash(" ".join(pages))
+    for expected in ("Alex Runner", "2026-11-25", "171 cm", "10.5 km/h", "my run.mp4", "158 steps/min",
+                     "23.7 % leg", "9.4°", "13°", "rearfoot", "268 ms",
+                     "166", "174",  # the runner's own +5 % and +10 % targets
+                     "Foot lands far ahead", "Shin tilted forward",
+                     "Straight knee at landing", "Room for quicker", "Retraining plan", "Weeks 1-2",
+                     "Methods and accuracy", "Heiderscheit 2011", "Only 6 left steps were measured"):
+        assert expected in text, expected
+    assert "180 steps" not in text
+    assert "Pelvic drop" not in text.split("Cue rules")[0]  # not measured: not in the table
+    for page in pages:  # every page says it is not a diagnosis
+        assert "Not a diagnosis" in squash(page)
+
+
+def test_missing_or_empty_metrics_still_make_a_report():
+    for metrics in ({}, {"pelvic_drop_deg": m(7.5, 8.0, 7.0, 1.2, 14), "step_width_pct_hip": m(-4.0, unit="%")},
+                    {name: None for name in REPORT["metrics"]}):
+        report = {"metrics": metrics}
+        content = build_content(report)
+        text = squash(" ".join(pdf_text(render_pdf(content))))
+        assert "Not a diagnosis" in text
+        html = render_html(content)
+        assert "Not a diagnosis" in html
+        assert_offline(html)
+    rear = build_content({"metrics": {"pelvic_drop_deg": m(7.5, 8.0, 7.0, 1.2, 14)}})
+    assert [c.id for c in rear.cues] == ["pelvic_drop"]
+    assert rear.targets is None and "could not be measured" in squash(" ".join(pdf_text(render_pdf(rear))))
+
+
+def assert_offline(html: str) -> None:
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert not re.search(r"<(script|link|iframe|object|embed)\b", html, re.I)
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
+    assert not re.search(r"(https?:)?//[a-z0-9]", text, re.I)
+    for attr in re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', html):
+        assert attr.startswith("data:"), attr
+    assert "@import" not in html and "url(" not in html
+
+
+def test_html_is_self_contained_and_holds_the_numbers():
+    html = render_html(build_content(REPORT, runner_name="Alex Runner"))
+    assert_offline(html)
+    for expected in ("Alex Runner", "158 steps/min", "23.7 % leg", "166", "174", "Not a diagnosis",
+                     "Methods and accuracy"):
+        assert expected in html
+
+
+@pytest.fixture(scope="module")
+def synthetic_analysis():
+    r = Runner(fps=60.0, direction=1, cadence_spm=164.0)
+    pose, _ = make_pose(r)
+    info = VideoInfo(path="synthetic.mp4", file_fps=r.fps, fps=r.fps, frame_count=pose.n_frames,
+                     width=1000, height=1000)
+    return analyze_pose(info, pose)
+
+
+def test_write_documents_from_an_analysis(tmp_path, synthetic_analysis):
+    import cv2
+    import numpy as np
+
+    cv2.imwrite(str(tmp_path / "keyframe_left_contact.png"), np.full((1000, 1000, 3), 128, np.uint8))
+    written = write_documents(synthetic_analysis, tmp_path, formats="pdf,html", created="2026-11-25")
+    assert {"pdf", "html"} <= set(written) and any(k.startswith("metronome_") for k in written)
+    cadence = synthetic_analysis.metrics["cadence_spm"]["value"]
+    pages = pdf_text(written["pdf"].read_bytes())
+    text = squash(" ".join(pages))
+    assert f"{cadence:.0f} steps/min" in text and "Over the gait cycle" in text
+    assert "Key frames at landing" in text
+    html = written["html"].read_text()
+    assert_offline(html)
+    assert html.count("data:image/png;base64,") == 2  # the key frame and the gait-cycle plot
+    only_html = write_documents(synthetic_analysis, tmp_path / "h", formats=("html",), metronome=False)
+    assert set(only_html) == {"html"}
+    with pytest.raises(ValueError):
+        write_documents(synthetic_analysis, tmp_path, formats="docx")
+
+
+def test_cli_writes_the_reports_with_blurred_faces(tmp_path):
+    video = REPO / "sample_videos" / "side_60fps.mp4"
+    if not video.is_file():
+        pytest.skip("sample video missing")
+    done = subprocess.run([sys.executable, "-m", "gait", "analyze", str(video), "--out", str(tmp_path / "o"),
+                           "--end", "5", "--report", "pdf,html", "--blur-face"],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "o"
+    assert (out / "report.pdf").stat().st_size > 0 and (out / "report.html").stat().st_size > 0
+    assert list(out.glob("metronome_*spm.wav"))
+    text = squash(" ".join(pdf_text((out / "report.pdf").read_bytes())))
+    assert "Key frames at landing" in text and "Not a diagnosis" in text
+    bad = subprocess.run([sys.executable, "-m", "gait", "analyze", str(video), "--report", "docx"],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert bad.returncode == 2 and "pdf" in bad.stderr

@@ -134,7 +134,8 @@ def _print_summary(session) -> None:  # noqa: ANN001
 
     cues = cues_for(session)
     if cues:
-        print("to discuss with a physical therapist (not a diagnosis; the reasons, evidence and drills are in the report: --report pdf,html):")
+        print("to discuss with a physical therapist (not a diagnosis; the reasons, evidence and drills are in "
+              "the report: --report pdf,html):")
         for cue in cues:
             print(f"  - {cue.severity_label}: {cue.title}")
 

@@ -126,7 +126,9 @@ FRONTAL_NOTE = (
     "rotated limb shows as an angle it does not have. In running, 2-D knee valgus is not related to 3-D "
     "knee abduction and overestimates it (Dingenen 2018; Straub & Powers 2022): read it as an "
     "observation, not a joint angle. 2-D pelvic drop reliability is moderate (ICC 0.59-0.77, smallest "
-    "detectable difference 2.7-2.8 deg)."
+    "detectable difference 2.7-2.8 deg). This tool's pelvic drop is not validated yet: it uses "
+    "MediaPipe's hip joint points, which on rendered runners with a known drop did not follow the pelvis "
+    "(1 and 9 deg true read as 0 and 1 deg); have it checked by eye on the key frames."
 )
 
 

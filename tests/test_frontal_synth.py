@@ -1,0 +1,65 @@
+"""Rear and front views on rendered runners with known knee valgus, pelvic drop and hip adduction.
+
+Issue 4's done-when: recover valgus, drop and step width within 3 deg / 10 % of hip width and order them
+correctly across settings. What holds is asserted; what does not yet hold is a strict xfail carrying the
+measured numbers, so that it turns red the day it is fixed.
+"""
+
+import pytest
+
+from gait.pipeline import analyze
+from gait.synth import Camera, RunnerParams, render
+
+LEVELS = {"knee_valgus_deg": (0.0, 12.0), "pelvic_drop_deg": (1.0, 9.0), "hip_adduction_deg": (0.0, 6.0)}
+METRIC_OF = {"knee_valgus_deg": "knee_valgus_fppa_deg", "pelvic_drop_deg": "pelvic_drop_deg",
+             "hip_adduction_deg": "step_width_pct_hip"}
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    """(view, parameter, level) -> (measured, true) for the metric that the parameter drives."""
+    out = {}
+    folder = tmp_path_factory.mktemp("frontal")
+    for view in ("rear", "front"):
+        for parameter, levels in LEVELS.items():
+            for level in levels:
+                path = folder / f"{view}_{parameter}_{level:g}.mp4"
+                truth = render(RunnerParams().replace(**{parameter: level}), Camera(view=view), path, fps=30,
+                               duration_s=5, width=360, height=640)
+                analysis = analyze(str(path))
+                assert analysis.view == view
+                metric = METRIC_OF[parameter]
+                out[view, parameter, level] = (analysis.metrics[metric]["value"], truth["metrics"][metric]["mean"])
+    print({k: tuple(round(x, 1) for x in v) for k, v in out.items()})
+    return out
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_knee_valgus_ordered(measured, view):
+    low, high = (measured[view, "knee_valgus_deg", v][0] for v in LEVELS["knee_valgus_deg"])
+    assert high > low + 1.0
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_step_width_ordered_by_hip_adduction(measured, view):
+    wide, narrow = (measured[view, "hip_adduction_deg", v][0] for v in LEVELS["hip_adduction_deg"])
+    assert narrow < wide - 10.0
+
+
+@pytest.mark.xfail(strict=True, reason="MediaPipe's hip points do not follow the rendered pelvis: rear "
+                   "0.2 / 1.3 deg measured for 1.1 / 9.1 deg true (2026-11-25)")
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_pelvic_drop_ordered(measured, view):
+    low, high = (measured[view, "pelvic_drop_deg", v][0] for v in LEVELS["pelvic_drop_deg"])
+    assert high > low + 3.0
+
+
+@pytest.mark.xfail(strict=True, reason="2-D FPPA reads about half the rendered valgus (rear: 4.9 deg for 11.4 "
+                   "true), step width 43 % of hip width for 99 % true (2026-11-25)")
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_frontal_metrics_within_tolerance(measured, view):
+    for parameter, levels in LEVELS.items():
+        tolerance = 10.0 if parameter == "hip_adduction_deg" else 3.0
+        for level in levels:
+            found, true = measured[view, parameter, level]
+            assert found == pytest.approx(true, abs=tolerance), (parameter, level)

@@ -5,8 +5,8 @@ Layers (the data flows one way):
 - :func:`build_content` (pure): report.json's content -> :class:`Content`, the words and numbers of the
   report (session, capture quality, metric table with references, cues, retraining plan, methods and
   the measured accuracy).
-- :func:`cycle_figure_png`, :func:`gait_cycles`: knee flexion (side view) or knee valgus and pelvic drop
-  (rear/front view) over the gait cycle, IC to the next IC of the same foot, 0-100 %, mean +- SD per
+- :func:`cycle_figure_png` (cycles from :func:`gait.metrics.gait_cycles`): knee flexion (side view) or
+  knee valgus and pelvic drop (rear/front view) over the gait cycle, IC to the next IC of the same foot, 0-100 %, mean +- SD per
   side (matplotlib, Agg backend).
 - :func:`render_pdf` (fpdf2, DejaVu fonts shipped with matplotlib: no network, no system fonts) and
   :func:`render_html` (inline CSS, images as data: URIs, a Content-Security-Policy that forbids any
@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from gait.cues import (NOT_A_DIAGNOSIS, PLAN_EVIDENCE, RULES, SEE_A_PROFESSIONAL, Cue,
                        PlanStage, cadence_targets, cues_from_metrics, retraining_plan)
+from gait.metrics import gait_cycles, mean_toe_off_pct
 from gait.metronome import metronome_file_name, write_metronome
 
 TITLE = "Running gait report"
@@ -303,32 +303,6 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
 
 # ---------------------------------------------------------------- gait-cycle plots
 
-def gait_cycles(values: np.ndarray, time_s: np.ndarray, steps: pd.DataFrame, side: str,
-                n_points: int = 101) -> np.ndarray:
-    """Per-frame ``values`` cut into ``side``'s steady strides (IC to the same foot's next IC) and
-    time-normalised to ``n_points`` over 0-100 %; (n_strides, n_points). Strides with a gap in
-    ``values`` or outside ``time_s`` are left out."""
-    own = steps[steps["steady"] & (steps["side"] == side)].dropna(subset=["stride_time_s"])
-    grid = np.linspace(0.0, 1.0, n_points)
-    cycles = []
-    for start_s, stride_s in zip(own["ic_time_s"], own["stride_time_s"]):
-        t = start_s + grid * stride_s
-        if t[0] < time_s[0] or t[-1] > time_s[-1]:
-            continue
-        inside = (time_s >= start_s - 1e-9) & (time_s <= start_s + stride_s + 1e-9)
-        if not np.all(np.isfinite(values[inside])):
-            continue
-        cycles.append(np.interp(t, time_s, values))
-    return np.array(cycles).reshape(-1, n_points)
-
-
-def _toe_off_pct(steps: pd.DataFrame, side: str) -> float | None:
-    own = steps[steps["steady"] & (steps["side"] == side)]
-    pct = (100.0 * (own["toe_off_time_s"] - own["ic_time_s"]) / own["stride_time_s"]).to_numpy(float)
-    pct = pct[np.isfinite(pct)]
-    return float(pct.mean()) if len(pct) else None
-
-
 def cycle_figure_png(clip: object) -> bytes | None:
     """The gait-cycle figure of one analysed clip as PNG bytes: knee flexion (side view), or knee
     valgus (FPPA) and pelvic drop (rear/front view); mean and +-1 SD per side. None without strides."""
@@ -355,7 +329,7 @@ def cycle_figure_png(clip: object) -> bytes | None:
             drawn = True
             pct = np.linspace(0, 100, cycles.shape[1])
             mean, sd = cycles.mean(axis=0), cycles.std(axis=0)
-            toe_off = _toe_off_pct(steps, side)
+            toe_off = mean_toe_off_pct(steps, side)
             if stance_only and toe_off is not None:  # the stance side's drop means nothing in swing
                 mean, sd = np.where(pct <= toe_off, mean, np.nan), np.where(pct <= toe_off, sd, np.nan)
             ax.fill_between(pct, mean - sd, mean + sd, color=colour, alpha=0.2, linewidth=0)

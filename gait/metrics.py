@@ -281,3 +281,32 @@ def _sd(values: np.ndarray) -> float | None:
 def _mode(column: pd.Series) -> str | None:
     counts = column.dropna().value_counts()
     return str(counts.index[0]) if len(counts) else None
+
+
+def gait_cycles(values: np.ndarray, time_s: np.ndarray, steps: pd.DataFrame, side: str,
+                n_points: int = 101) -> np.ndarray:
+    """Per-frame ``values`` cut into ``side``'s steady strides and time-normalised to 0-100 %.
+
+    A stride runs from one initial contact of the foot to its next one. Returns (n_strides, n_points);
+    strides with a gap in ``values`` or outside ``time_s`` are left out.
+    """
+    own = steps[steps["steady"] & (steps["side"] == side)].dropna(subset=["stride_time_s"])
+    grid = np.linspace(0.0, 1.0, n_points)
+    cycles = []
+    for start_s, stride_s in zip(own["ic_time_s"], own["stride_time_s"], strict=True):
+        t = start_s + grid * stride_s
+        if t[0] < time_s[0] or t[-1] > time_s[-1]:
+            continue
+        inside = (time_s >= start_s - 1e-9) & (time_s <= start_s + stride_s + 1e-9)
+        if not np.all(np.isfinite(values[inside])):
+            continue
+        cycles.append(np.interp(t, time_s, values))
+    return np.array(cycles).reshape(-1, n_points)
+
+
+def mean_toe_off_pct(steps: pd.DataFrame, side: str) -> float | None:
+    """Mean toe-off time of ``side``'s steady strides, in % of the stride."""
+    own = steps[steps["steady"] & (steps["side"] == side)]
+    pct = (100.0 * (own["toe_off_time_s"] - own["ic_time_s"]) / own["stride_time_s"]).to_numpy(float)
+    return _mean(pct)
+

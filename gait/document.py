@@ -6,8 +6,8 @@ Layers (the data flows one way):
   report (session, capture quality, metric table with references, cues, retraining plan, methods and
   the measured accuracy).
 - :func:`cycle_figure_png` (cycles from :func:`gait.metrics.gait_cycles`): knee flexion (side view) or
-  knee valgus and pelvic drop (rear/front view) over the gait cycle, IC to the next IC of the same foot, 0-100 %, mean +- SD per
-  side (matplotlib, Agg backend).
+  knee valgus and pelvic drop (rear/front view) over the gait cycle, IC to the next IC of the same foot,
+  0-100 %, mean +- SD per side (matplotlib, Agg backend).
 - :func:`render_pdf` (fpdf2, DejaVu fonts shipped with matplotlib: no network, no system fonts) and
   :func:`render_html` (inline CSS, images as data: URIs, a Content-Security-Policy that forbids any
   fetch): :class:`Content` plus the pictures -> file bytes/text.

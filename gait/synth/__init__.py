@@ -23,7 +23,7 @@ from gait.synth.model import FOOT_STRIKE_ANGLES_DEG, RunnerModel, RunnerParams, 
 from gait.synth.truth import compute_metrics, true_3d_values
 
 __all__ = ["Camera", "Look", "Projector", "RunnerModel", "RunnerParams", "SideScale", "Scene", "VIEWS",
-           "FOOT_STRIKE_ANGLES_DEG", "render", "truth_path", "build_truth", "TRUTH_JOINTS"]
+           "FOOT_STRIKE_ANGLES_DEG", "render", "truth_path", "build_truth", "TRUTH_JOINTS", "JOINT_DEFINITIONS"]
 
 TRUTH_JOINTS = (
     "nose", "left_eye", "right_eye", "left_ear", "right_ear", "mouth_left", "mouth_right",
@@ -31,6 +31,18 @@ TRUTH_JOINTS = (
     "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
     "left_heel", "right_heel", "left_foot_index", "right_foot_index",
 )
+
+JOINT_DEFINITIONS = {
+    "heel": "the outsole's rear contact point: on the shoe's sole line below the back of the heel, where the heel "
+            "bevel meets the ground (a rearfoot strike lands on it; the shoe reaches ~20 mm further back, higher "
+            "up). Not where MediaPipe puts its heel (higher, on the back of the shoe)",
+    "foot_index": "the outsole's front contact point: on the shoe's sole line below the toes, where the toe spring "
+                  "starts (the foot rolls over it at toe-off; the toe cap reaches ~20 mm further forward and curls "
+                  "up). Not where MediaPipe puts its foot_index (higher, on the toe box)",
+    "ankle": "the ankle joint centre (barefoot ankle height 0.039 x height plus the shoe's heel stack)",
+    "hip": "the hip joint centre",
+    "contact": "the foot is in contact when its lowest sole point (heel or foot_index) is on the belt",
+}
 
 
 def truth_path(path_mp4: str | os.PathLike) -> Path:
@@ -78,6 +90,8 @@ def build_truth(model: RunnerModel, camera: Camera, proj: Projector, fps: float,
         "leg_length_m": model.leg_length_m,
         "model_adjustments": model.adjustments,
         "touchdown": model.touchdown,
+        "joint_definitions": JOINT_DEFINITIONS,
+        "shoe_mm": {k: round(1000 * getattr(model.a, k), 1) for k in ("shoe_heel_stack", "shoe_forefoot_stack")},
         "events": events,
         "steps": steps,
         "metrics": metrics,

@@ -24,8 +24,11 @@ class Look:
     hair: tuple = (30, 35, 50)
     shirt: tuple = (190, 95, 35)
     shorts: tuple = (45, 40, 40)
-    shoe: tuple = (40, 110, 235)
-    sole: tuple = (235, 235, 235)
+    shoe: tuple = (40, 110, 235)  # the upper
+    shoe_trim: tuple = (60, 45, 40)  # heel counter, collar, eyelet stay
+    laces: tuple = (240, 240, 240)
+    sole: tuple = (235, 235, 235)  # midsole
+    outsole: tuple = (55, 55, 60)
     sock: tuple = (230, 230, 230)
     lips: tuple = (80, 80, 170)
     belt: tuple = (52, 52, 55)
@@ -33,6 +36,40 @@ class Look:
     rail: tuple = (185, 185, 190)
     wall: tuple = (200, 215, 225)
     floor: tuple = (120, 135, 150)
+
+
+# The running shoe, side profile in the foot frame: x forward along the sole line from the truth's heel point
+# (the outsole's rear contact point; the toe point, foot_index, is at x = L, the heel-toe distance), z up from
+# the sole line, both as fractions of the runner's height H (at 1.75 m: heel stack 34 mm, forefoot 23 mm,
+# toe box 47 mm high at the toe point, collar 75 mm at the ankle, heel tab 100 mm, tongue 105 mm; 299 mm
+# long). Each row: x as (fraction of L, fraction of H), then z values, then half-widths as fractions of half
+# the foot width. Behind the heel point the sole bevels up (at more than 15 deg: a rearfoot strike lands on
+# the heel point), ahead of the toe point it curls up (toe spring, at more than 35 deg: the foot rolls over
+# the toe point at toe-off), so the drawn shoe meets the belt exactly at the truth's contact points.
+SHOE_SOLE = [  # (x_L, x_H, bottom z, top z, half-width)
+    (0.0, -0.0115, 0.0115, 0.0185, 0.50), (0.0, -0.0095, 0.0070, 0.0192, 0.72), (0.0, -0.0065, 0.0030, 0.0195, 0.82),
+    (0.0, -0.0035, 0.0010, 0.0194, 0.87),
+    (0.0, 0.0, 0.0, 0.0192, 0.88), (0.25, 0.0, 0.0, 0.0188, 0.84), (0.5, 0.0, 0.0, 0.0163, 0.78),
+    (0.72, 0.0, 0.0, 0.0133, 1.05), (1.0, 0.0, 0.0, 0.0128, 0.86), (1.0, 0.004, 0.0030, 0.0148, 0.72),
+    (1.0, 0.008, 0.0075, 0.0170, 0.52), (1.0, 0.011, 0.0125, 0.0185, 0.26)]
+SHOE_UPPER = [  # (x_L, x_H, bottom z, top z, half-width low, half-width at the top)
+    (0.0, -0.0105, 0.0470, 0.0570, 0.12, 0.10), (0.0, -0.0090, 0.0175, 0.0545, 0.55, 0.42),
+    (0.0, -0.0060, 0.0180, 0.0530, 0.78, 0.55), (0.0, 0.0, 0.0180, 0.0500, 0.86, 0.60),
+    (0.15, 0.0, 0.0180, 0.0445, 0.86, 0.62), (0.27, 0.0, 0.0180, 0.0430, 0.86, 0.60),
+    (0.36, 0.0, 0.0175, 0.0600, 0.82, 0.30), (0.42, 0.0, 0.0170, 0.0580, 0.84, 0.40),
+    (0.55, 0.0, 0.0160, 0.0500, 0.90, 0.50), (0.70, 0.0, 0.0130, 0.0405, 1.00, 0.62),
+    (0.85, 0.0, 0.0125, 0.0345, 0.98, 0.66), (1.0, 0.0, 0.0120, 0.0290, 0.84, 0.60),
+    (1.0, 0.005, 0.0140, 0.0272, 0.68, 0.50), (1.0, 0.009, 0.0162, 0.0235, 0.46, 0.34),
+    (1.0, 0.0115, 0.0180, 0.0205, 0.22, 0.18)]
+
+
+def _shoe_stations(L: float, H: float) -> tuple[dict, dict]:
+    """``SHOE_SOLE`` and ``SHOE_UPPER`` in metres for a heel-toe distance L and a runner height H."""
+    s, u = np.array(SHOE_SOLE), np.array(SHOE_UPPER)
+    sole = {"x": s[:, 0] * L + s[:, 1] * H, "z0": s[:, 2] * H, "z1": s[:, 3] * H, "w": s[:, 4]}
+    upper = {"x": u[:, 0] * L + u[:, 1] * H, "z0": u[:, 2] * H, "z1": u[:, 3] * H, "w_mid": u[:, 4],
+             "w_top": u[:, 5]}
+    return sole, upper
 
 
 def _scale(color: tuple, k: float) -> tuple:
@@ -286,38 +323,94 @@ class Scene:
         return items
 
     def _shoe(self, img: np.ndarray, heel: np.ndarray, toe: np.ndarray, pitch: float) -> None:
+        """A running shoe on the sole line heel->toe (the truth's heel and foot_index: ``SHOE`` notes)."""
         H = self.m.p.height_m
-        fwd = (toe - heel) / np.linalg.norm(toe - heel)
+        look = self.look
+        L = float(np.linalg.norm(toe - heel))
+        fwd = (toe - heel) / L
         up = np.array([-fwd[2], 0.0, fwd[0]])
         up /= np.linalg.norm(up)
         lat = np.array([0.0, 1.0, 0.0])
-        w = self.m.a.foot_width / 2
-        L = float(np.linalg.norm(toe - heel))
-        sole_h = 0.012 * H
-        outline = [(-0.01 * H, 1.0), (0.1 * L, 1.0), (0.5 * L, 1.0), (0.8 * L, 0.9), (L, 0.6),
-                   (L + 0.006 * H, 0.4)]
-        upper = [(-0.012 * H, 0.045 * H, 0.95), (0.3 * L, 0.055 * H, 1.0), (0.65 * L, 0.035 * H, 0.95),
-                 (L, 0.018 * H, 0.65)]
+        hw = self.m.a.foot_width / 2
+        cam = self.pj.position
+        centre = heel + fwd * 0.5 * L + up * 0.03 * H
+        side = 1.0 if np.dot(lat, cam - centre) >= 0 else -1.0  # the face of the shoe the camera sees
+        sole, upper = _shoe_stations(L, H)
 
-        def pt(x: float, z: float, s: float, ww: float) -> np.ndarray:
-            return heel + fwd * x + up * z + lat * s * w * ww
+        def pts(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+            return heel + np.multiply.outer(x, fwd) + np.multiply.outer(y, lat) + np.multiply.outer(z, up)
 
-        band = [pt(x, z, s, ww) for x, ww in outline for s in (-1, 1) for z in (0.0, sole_h)]
-        top = [pt(x, z, s, ww) for x, z, ww in upper for s in (-1, 1)] + \
-              [pt(x, sole_h, s, ww) for x, ww in outline for s in (-1, 1)]
-        uv, _ = self.pj.project(np.array(band))
-        fill_hull(img, uv, self.look.sole)
-        uv, _ = self.pj.project(np.array(top))
-        fill_hull(img, uv, self.look.shoe)
-        centre = heel + fwd * 0.5 * L
-        if np.dot(-up, self.pj.position - centre) > 0:  # the bottom of the sole faces the camera
-            uv, _ = self.pj.project(np.array([pt(x, 0.0, s, ww) for x, ww in outline for s in (-1, 1)]))
-            fill_hull(img, uv, _scale(self.look.sole, 0.85))
-        a = self._uv(pt(0.25 * L, 0.03 * H, 0, 0))[0]
-        b = self._uv(pt(0.6 * L, 0.018 * H, 0, 0))[0]
-        if np.dot(up, self.pj.position - centre) > 0:
-            cv2.line(img, tuple(_pts(a).ravel()), tuple(_pts(b).ravel()), self.look.sole,
-                     max(1, int(self._r(0.006 * H, self._uv(heel)[1]))), cv2.LINE_AA, SHIFT)
+        def ring(x: float, z0: float, z1: float, w0: float, w1: float) -> np.ndarray:
+            """Cross-section: rounded, widest a third of the way up, w0 at the bottom, w1 at the top."""
+            zm = z0 + 0.35 * (z1 - z0)
+            wm = max(w0, w1)
+            ys = np.array([0.85 * w0, wm, 0.97 * wm, w1, 0.0, -w1, -0.97 * wm, -wm, -0.85 * w0, 0.0])
+            zs = np.array([z0, zm, z0 + 0.7 * (z1 - z0), z1, z1, z1, z0 + 0.7 * (z1 - z0), zm, z0, z0])
+            return pts(np.full(len(ys), x), hw * ys, zs)
+
+        def loft(rings: list, color: tuple) -> None:
+            for r0, r1 in zip(rings, rings[1:]):
+                uv, _ = self.pj.project(np.vstack([r0, r1]))
+                fill_hull(img, uv, color)
+
+        def face(xz: list, inset: float, color: tuple) -> None:
+            """A flat patch on the visible side face: (x, z) points, at the shoe's width there."""
+            x = np.array([p[0] for p in xz])
+            z = np.array([p[1] for p in xz])
+            w = np.interp(x, upper["x"], upper["w_mid"]) * hw * (1.0 + inset)
+            uv, _ = self.pj.project(pts(x, side * w, z))
+            fill_hull(img, uv, color)
+
+        shade = float(np.clip(0.8 + 0.35 * np.dot(up, [0.0, 0.0, 1.0]), 0.55, 1.0))
+        midsole = [ring(x, z0, z1, w, w) for x, z0, z1, w in zip(sole["x"], sole["z0"], sole["z1"], sole["w"])]
+        rubber = [ring(x, z0, z0 + 0.0028 * H, 0.92 * w, 0.92 * w)
+                  for x, z0, w in zip(sole["x"], sole["z0"], sole["w"])]
+        body = [ring(x, z0, z1, w0, w1) for x, z0, z1, w0, w1 in
+                zip(upper["x"], upper["z0"], upper["z1"], upper["w_mid"], upper["w_top"])]
+        lit = [ring(x, z0 + 0.45 * (z1 - z0), z1 - 0.12 * (z1 - z0), 0.9 * w0, 0.9 * w1) for x, z0, z1, w0, w1 in
+               zip(upper["x"][1:-1], upper["z0"][1:-1], upper["z1"][1:-1], upper["w_mid"][1:-1],
+                   upper["w_top"][1:-1])]
+        bottom_seen = np.dot(-up, cam - (heel + fwd * 0.5 * L)) > 0
+        parts = [(rubber, _scale(look.outsole, shade)), (midsole, _scale(look.sole, shade)),
+                 (body, _scale(look.shoe, 0.8 * shade)), (lit, _scale(look.shoe, shade))]
+        for rings, color in (parts[::-1] if bottom_seen else parts):
+            loft(rings, color)
+        if bottom_seen:
+            return
+        # heel counter (side patch and the back), collar lining, eyelet stay, laces, a side stripe
+        x_c = 0.2 * L
+        z_sole = float(np.interp(0.0, sole["x"], sole["z1"]))
+        counter = _scale(look.shoe_trim, shade)
+        face([(upper["x"][1], z_sole), (upper["x"][1], 0.046 * H), (0.0, 0.042 * H), (0.6 * x_c, 0.035 * H),
+              (x_c, 0.026 * H), (x_c, z_sole - 0.001 * H)], 0.04, counter)
+        back = [ring(x, z_sole, 0.044 * H, 1.03 * w, 1.03 * w)
+                for x, w in zip(upper["x"][1:3], upper["w_mid"][1:3])]
+        if np.dot(-fwd, cam - heel) > 0:
+            loft(back, counter)
+        xs = np.linspace(upper["x"][0], 0.37 * L, 8)
+        zt = np.interp(xs, upper["x"], upper["z1"])
+        face([(x, z) for x, z in zip(xs, zt)] + [(x, z - 0.005 * H) for x, z in zip(xs, zt)], 0.05,
+             _scale(look.shoe_trim, 0.7 * shade))
+        xs = np.linspace(0.36 * L, 0.72 * L, 8)
+        zt = np.interp(xs, upper["x"], upper["z1"])
+        face([(x, z + 0.001 * H) for x, z in zip(xs, zt)] + [(x, z - 0.007 * H) for x, z in zip(xs, zt)], -0.2,
+             _scale(look.shoe_trim, shade))
+        thick = max(1, int(round(self._r(0.0035 * H, float(self.pj.to_camera(centre)[2])))))
+        wt = np.interp(xs, upper["x"], upper["w_top"]) * hw
+        if np.dot(up, cam - centre) > 0:  # laces across the instep
+            for k in range(1, len(xs) - 1, 1):
+                a, b = pts(np.array([xs[k], xs[k + 1]]), np.array([-wt[k], wt[k + 1]]) * 0.8,
+                           np.array([zt[k], zt[k + 1]]) + 0.002 * H)
+                (ua, _), (ub, _) = self.pj.project(a), self.pj.project(b)
+                cv2.line(img, tuple(_pts(ua).ravel()), tuple(_pts(ub).ravel()), look.laces, thick, cv2.LINE_AA,
+                         SHIFT)
+        for k in range(1, len(xs) - 1):  # lace loops over the edge of the instep, seen from the side
+            a = pts(np.array([xs[k]]), np.array([side * 0.75 * wt[k]]), np.array([zt[k] + 0.003 * H]))[0]
+            b = pts(np.array([xs[k] + 0.012 * L]), np.array([side * 0.75 * wt[k]]), np.array([zt[k] - 0.001 * H]))[0]
+            (ua, _), (ub, _) = self.pj.project(a), self.pj.project(b)
+            cv2.line(img, tuple(_pts(ua).ravel()), tuple(_pts(ub).ravel()), look.laces, thick, cv2.LINE_AA, SHIFT)
+        face([(0.3 * L, 0.024 * H), (0.36 * L, 0.027 * H), (0.62 * L, 0.038 * H), (0.58 * L, 0.039 * H)], 0.06,
+             _scale(look.laces, shade))
 
     def _torso(self, img: np.ndarray, J: dict) -> None:
         H = self.m.p.height_m

@@ -179,7 +179,12 @@ _FRACTIONS = {
     "thigh": 0.245, "shank": 0.246, "ankle_height": 0.039, "heel_back": 0.036, "toe_forward": 0.112,
     "hip_width": 0.100, "shoulder_width": 0.200, "trunk": 0.290, "upper_arm": 0.172, "forearm": 0.150,
     "hand": 0.060, "neck": 0.060, "head_radius": 0.062, "foot_width": 0.055,
+    # the running shoe (drawn by gait.synth.draw; see SHOE there): midsole + outsole stack under the heel
+    # point and under the forefoot (~34 and ~23 mm at 1.75 m: a typical neutral trainer, 10 mm drop)
+    "shoe_heel_stack": 0.0192, "shoe_forefoot_stack": 0.0128,
 }
+# Foot points (``RunnerModel._foot_local``): ``heel`` and ``toe`` are the outsole's rear and front contact points
+# on the shoe's sole line; the ankle is the ankle joint centre.
 
 
 def _smoothstep(u: float) -> float:
@@ -313,9 +318,20 @@ class RunnerModel:
 
     # ------------------------------------------------------------------ contact geometry
     def _foot_local(self) -> dict[str, np.ndarray]:
+        """The shod foot, in metres, ankle-centred (X forward along the sole line, Z up from it):
+
+        - ``heel``: the outsole's rear contact point, on the sole line below the back of the heel, where the
+          heel bevel meets the ground (the point a rearfoot strike lands on; the shoe's heel counter and
+          bevel reach ~17 mm further back, higher up);
+        - ``toe`` (MediaPipe's ``foot_index``): the outsole's front contact point, on the sole line below the
+          toes, where the toe spring starts (the point the foot rolls over at toe-off; the toe cap reaches
+          ~20 mm further forward and curls up);
+        - ``ankle``: the ankle joint centre, at the barefoot ankle height (Winter: 0.039 x height) plus the
+          shoe's heel stack.
+        """
         a = self.a
         return {"heel": np.array([-a.heel_back, 0, 0]), "toe": np.array([a.toe_forward, 0, 0]),
-                "ankle": np.array([0, 0, a.ankle_height])}
+                "ankle": np.array([0, 0, a.ankle_height + a.shoe_heel_stack])}
 
     def _setup_contact(self) -> None:
         p, a = self.p, self.a

@@ -80,7 +80,8 @@ class FrontalAngles:
     - ``hip_adduction_deg``: thigh (hip->knee) from the pelvis normal (perpendicular to the hip-hip line,
       pointing down), positive when the knee is medial of it (adduction).
     - ``pelvic_drop_deg[side]``: the hip-hip line from horizontal with ``side`` as the stance side,
-      positive when the other (swing) side's hip is lower: contralateral pelvic drop.
+      positive when the other (swing) side's hip is lower: contralateral pelvic drop. The height
+      difference is taken over the clip's median hip width.
     """
 
     fppa_deg: dict[str, np.ndarray]
@@ -104,5 +105,7 @@ def frontal_angles(pose: PoseSeries) -> FrontalAngles:
         normal *= np.where(normal[:, 1:] < 0, -1.0, 1.0)  # pointing down the image
         thigh = knee - hip
         adduction[s] = np.degrees(np.arctan2(np.sum(thigh * unit, 1), np.sum(thigh * normal, 1)))
-        drop[s] = np.degrees(np.arctan2(other_hip[:, 1] - hip[:, 1], np.abs(pelvis[:, 0])))
+        # over the clip's median hip width: the image hip width of one frame can collapse (hips
+        # hidden behind each other, a turned pelvis), and the angle would blow up with it
+        drop[s] = np.degrees(np.arctan2(other_hip[:, 1] - hip[:, 1], np.nanmedian(np.abs(pelvis[:, 0]))))
     return FrontalAngles(fppa, adduction, drop)

@@ -102,20 +102,27 @@ METRIC_INFO: dict[str, MetricInfo] = {
 UNIT_SHOWN = {"deg": "°", "steps/min": "steps/min", "% leg length": "% leg", "% hip width": "% hip",
               "% of steps": "%"}
 
-# Measured accuracy (README "Measured accuracy": scripts/validate.py, 16 conditions, run 2026-11-25 on
-# commit 9dd3b7e; real clip: ../shared/videos ground truth). Errors are analysed minus true.
+# Measured accuracy (README "Measured accuracy": real clips against ../shared/videos ground truth;
+# scripts/validate.py on the rendered runner, 16 conditions, 2026-11-25 with the realistic shoe; rendered
+# rear/front runners from tests/test_frontal_synth.py). Errors are analysed minus true.
 ACCURACY: tuple[tuple[str, str, str], ...] = (
-    ("Cadence", "within 0.6 steps/min (all 16 conditions); real treadmill clip 168.7 vs 168.6",
-     "synthetic runner; real clip"),
-    ("Landing (initial contact) time", "0.4 to 6.6 frames late (7-75 ms); at foot-flat rather than heel "
-     "contact, except forefoot strikes and small runners", "synthetic runner"),
-    ("Ground contact time", "14 to 97 ms too short (follows the late landing)", "synthetic runner"),
-    ("Knee bend at landing", "reads 5 to 28° more bent than true", "synthetic runner"),
-    ("Shin angle at landing", "reads 3 to 26° smaller (more vertical) than true", "synthetic runner"),
-    ("Overstride", "reads 0 to 24 % leg length smaller than true", "synthetic runner"),
-    ("Knee valgus (rear view)", "1 to 7° smaller than true", "synthetic runner"),
-    ("Overstride labels", "separated labelled overstriding from not (AUC 1.00, 9 real clips)",
-     "real clips, labelled by eye"),
+    ("Cadence", "real treadmill clip 168.7 vs 168.6 steps/min; rendered runner within 0.2 (side view)",
+     "real clip; rendered runner"),
+    ("Landing (initial contact) time", "sprint starts: 25 of 28 hand-marked touchdowns found within 2 "
+     "frames at 30 fps; rendered runner: about 1 frame late at 60 fps in most set-ups, up to 4.5 frames in "
+     "some (facing left, no overstride)", "real clips, marked by hand; rendered runner"),
+    ("Ground contact time", "rendered runner: within 20 ms in most set-ups, up to 95 ms short in some",
+     "rendered runner"),
+    ("Knee bend at landing", "rendered runner: reads 1 to 18° more bent than true (about 9° typically)",
+     "rendered runner"),
+    ("Shin angle at landing", "rendered runner: reads up to 21° smaller (more vertical) than true (about "
+     "7° typically)", "rendered runner"),
+    ("Overstride", "separated labelled overstriding from not on 9 real clips (AUC 1.00); rendered runner: "
+     "reads about 5 % leg length smaller than true", "real clips, labelled by eye; rendered runner"),
+    ("Knee valgus (rear view)", "ordered, but about half the rendered value (6° for 11.5°)",
+     "rendered runner"),
+    ("Pelvic drop (rear view)", "not validated: 0.4° and 1.5° read for 1° and 9° rendered",
+     "rendered runner"),
 )
 PUBLISHED = ("For comparison, the best published single-phone systems reach ICC 0.75-0.90 for contact "
              "time, step time and knee flexion with event timing errors of 10-14 ms (BlazePose vs Vicon, "
@@ -139,10 +146,10 @@ METHODS = (
     "not a clinical standard.",
 )
 ACCURACY_CONSEQUENCE = (
-    "What this means for the cues: landings are detected late, so the knee bend at landing reads higher, "
-    "and the shin angle and overstride lower, than they really are. A cue on these may stay silent when "
-    "it should fire: look at the key frames, and treat the numbers as a first impression for your "
-    "physical therapist."
+    "What this means for the cues: on the rendered runner landings come out slightly late, so the knee "
+    "bend at landing reads higher, and the shin angle and overstride lower, than they are; pelvic drop is "
+    "not validated. A cue on these may stay silent when it should fire: look at the key frames, and "
+    "treat the numbers as a first impression for your physical therapist."
 )
 REFERENCES = (
     "Altman & Davis 2012 (foot strike classification)", "Barton 2016, Br J Sports Med",

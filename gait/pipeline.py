@@ -169,27 +169,37 @@ def merge_metrics(clips: tuple[Analysis, ...]) -> dict[str, dict]:
     return merged
 
 
-def analyze_session(paths: list[str], options: list[Options],
-                    progress: Callable[[int, int, int], None] | None = None) -> Session:
-    """Analyse several clips of one run; ``progress(clip_index, done, total)``."""
-    clips = []
-    for k, (path, opts) in enumerate(zip(paths, options)):
-        clip_progress = (lambda done, total, k=k: progress(k, done, total)) if progress else None
-        clips.append(analyze(path, opts, clip_progress))
-    clips_t = tuple(clips)
-    if len(clips_t) == 1:
-        warnings = list(clips_t[0].warnings)
-    else:
-        warnings = [f"{c.info.path.rsplit('/', 1)[-1]}: {w}" for c in clips_t for w in c.warnings]
-    cadences = [(c.info.path.rsplit("/", 1)[-1], c.metrics["cadence_spm"]["value"]) for c in clips_t]
-    measured = [(n, v) for n, v in cadences if v is not None]
+def session_of(analyses: list[Analysis] | tuple[Analysis, ...]) -> Session:
+    """A session of clips already analysed: merged metrics, every clip's warnings (prefixed with its file
+    name when there are several) and, first, a warning when their cadences disagree by more than 3
+    steps/min."""
+    clips = tuple(analyses)
+    if len(clips) == 1:
+        return Session.of(clips[0])
+    warnings = [f"{_name(c)}: {w}" for c in clips for w in c.warnings]
+    measured = [(_name(c), c.metrics["cadence_spm"]["value"]) for c in clips
+                if c.metrics["cadence_spm"]["value"] is not None]
     if len(measured) > 1:
         low, high = min(measured, key=lambda x: x[1]), max(measured, key=lambda x: x[1])
         if high[1] - low[1] > CADENCE_AGREEMENT_SPM:
             warnings.insert(0, (
                 f"the clips disagree on cadence: {low[1]:.1f} steps/min in {low[0]} and {high[1]:.1f} in "
                 f"{high[0]}. They may not be from the same run, or one was filmed in slow motion (--fps)."))
-    return Session(clips=clips_t, metrics=merge_metrics(clips_t), warnings=warnings)
+    return Session(clips=clips, metrics=merge_metrics(clips), warnings=warnings)
+
+
+def _name(analysis: Analysis) -> str:
+    return analysis.info.path.rsplit("/", 1)[-1]
+
+
+def analyze_session(paths: list[str], options: list[Options],
+                    progress: Callable[[int, int, int], None] | None = None) -> Session:
+    """Analyse several clips of one run; ``progress(clip_index, done, total)``."""
+    clips = []
+    for k, (path, opts) in enumerate(zip(paths, options, strict=True)):
+        clip_progress = (lambda done, total, k=k: progress(k, done, total)) if progress else None
+        clips.append(analyze(path, opts, clip_progress))
+    return session_of(clips)
 
 
 CAPTURE_RATES_FPS = (60, 120, 240, 480, 960)

@@ -1,21 +1,28 @@
 """The app's one analysis entry point, :func:`analyse_clips`, and the cache behind it.
 
-A session is one side clip and/or one rear clip with the runner's options. Each clip is analysed by
-:func:`gait.pipeline.analyze` (which makes a fresh pose tracker per call: the tracker keeps state
-between frames), then its files are written into a folder of its own: report.json, steps.csv,
-landmarks.csv, the annotated video, the key frames and, when the package has them, the PDF and HTML
-reports. Results are kept per content digest of the clips and the options, so running the same clips
-again, or coming back to a page, costs nothing.
+A session is one side clip and/or one rear clip of the same run, with the runner's options. Each clip is
+analysed by :func:`gait.pipeline.analyze` (a fresh pose tracker per call: the tracker keeps state between
+frames), so that a bad clip gives its own message and the other clip still shows. The clips that worked
+make one session (:func:`gait.pipeline.session_of`, as ``analyze_session`` does: the metrics merged,
+sagittal ones from the side clip and frontal ones from the rear clip; the session warnings, with the
+cadence-agreement check). Its files are written as ``python -m gait analyze SIDE REAR --report pdf,html`` writes them:
+report.json, steps.csv and landmarks*.csv (:func:`gait.report.write_data_files`), per clip the annotated
+video and the key frames (:func:`gait.rendering.write_annotated`, optionally with the face blurred), the
+PDF and HTML report and the metronome WAVs (:func:`gait.document.write_documents`).
 
-The cache is a plain dictionary held by ``st.cache_resource`` rather than ``st.cache_data``: the analysis
-reports its progress to the page while it runs, and ``st.cache_data`` would record and replay those
-progress-bar updates.
+Two caches: the analyses per content digest of the clips and the options (pose estimation is most of the
+time), and the written files per analysis, face blur, runner name and date. Running the same clips
+again, or coming back to a page, costs nothing; a new runner name only re-draws the files. Both are plain
+dictionaries held by ``st.cache_resource`` rather than ``st.cache_data``: the analysis reports its
+progress to the page while it runs, and ``st.cache_data`` would record and replay those progress-bar
+updates.
 """
 
 from __future__ import annotations
 
+import atexit
+import datetime as dt
 import hashlib
-import importlib
 import logging
 import shutil
 import tempfile
@@ -28,10 +35,12 @@ from typing import BinaryIO, Callable
 import streamlit as st
 
 from gait import pipeline
+from gait.cues import Cue, cues_for
+from gait.document import write_documents
 from gait.errors import GaitInputError
 from gait.pipeline import Analysis, Options
 from gait.rendering import write_annotated
-from gait.report import write_data_files
+from gait.report import clip_suffix, write_data_files
 
 LOG = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
@@ -41,8 +50,10 @@ VIDEO_TYPES = ("mp4", "mov", "avi", "webm", "mkv")
 MAX_UPLOAD_MB = 1024  # .streamlit/config.toml server.maxUploadSize
 MAX_SESSIONS = 6
 SLOTS = ("side", "rear")
+SLOT_VIEWS = {"side": None, "rear": "rear"}  # the side slot's view is detected; a rear upload is a rear view
+REPORT_FORMATS = ("pdf", "html")
 
-# progress(slot, stage, done, total); stage is "pose" or "video"
+# progress(slot, stage, done, total); stage is "pose", "video" or "report"
 Progress = Callable[[str, str, int, int], None]
 
 
@@ -54,15 +65,22 @@ class ClipResult:
     name: str
     analysis: Analysis | None = None
     error: str | None = None
-    files: dict[str, Path] = field(default_factory=dict)
-    cues: list | None = None  # None: the package has no cues yet
-    notes: list[str] = field(default_factory=list)  # what could not be made, in plain words
+    files: dict[str, Path] = field(default_factory=dict)  # video, keyframe_left, keyframe_right, landmarks
+    suffix: str = ""  # of its file names in the session folder: "" for the main clip, "_rear" for the other
 
 
 @dataclass(frozen=True)
-class Session:
+class SessionResult:
+    """What the pages show: the clips, the package's session of those that worked, and its files."""
+
     key: str
     clips: dict[str, ClipResult]  # slot -> result, only the slots that had a clip
+    session: pipeline.Session | None = None  # None when no clip could be analysed
+    files: dict[str, Path] = field(default_factory=dict)  # report, steps, report_pdf, report_html, metronome_*
+    cues: list[Cue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be made, in plain words
+    blur_face: bool = False
+    runner_name: str | None = None
 
     @property
     def main(self) -> ClipResult | None:
@@ -70,11 +88,17 @@ class Session:
         ok = [c for c in self.clips.values() if c.analysis is not None]
         return next((c for c in ok if c.slot == "side"), ok[0] if ok else None)
 
+    @property
+    def ok_clips(self) -> list[ClipResult]:
+        return [c for c in self.clips.values() if c.analysis is not None]
+
+    @property
+    def metronomes(self) -> dict[str, Path]:
+        return {k: v for k, v in sorted(self.files.items()) if k.startswith("metronome_")}
+
 
 def measured_views() -> tuple[str, ...]:
-    """Views the installed package measures (the rear view arrives with issue 4's session API)."""
-    default = ("side", "rear", "front") if hasattr(pipeline, "analyze_session") else ("side",)
-    return tuple(getattr(pipeline, "MEASURED_VIEWS", default))
+    return tuple(getattr(pipeline, "MEASURED_VIEWS", ("side", "rear", "front")))
 
 
 def rear_supported() -> bool:
@@ -82,9 +106,12 @@ def rear_supported() -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _store() -> tuple[Path, OrderedDict, threading.Lock]:
-    """Working folder, finished sessions by key, and a lock; one per server process."""
-    return Path(tempfile.mkdtemp(prefix="gait-app-")), OrderedDict(), threading.Lock()
+def _store() -> tuple[Path, dict[str, OrderedDict], threading.Lock]:
+    """Working folder (removed when the server stops), finished analyses and outputs by key, and a lock; one
+    per server process."""
+    root = Path(tempfile.mkdtemp(prefix="gait-app-"))
+    atexit.register(shutil.rmtree, root, True)
+    return root, {"analyses": OrderedDict(), "outputs": OrderedDict()}, threading.Lock()
 
 
 def save_upload(name: str, data: BinaryIO) -> Path:
@@ -108,105 +135,121 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()[:16]
 
 
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def session_key(clips: dict[str, Path], options: Options) -> str:
-    parts = [f"{slot}={_digest(path)}" for slot, path in sorted(clips.items())]
-    return hashlib.sha256(("|".join(parts) + repr(options)).encode()).hexdigest()[:16]
+    """Key of the analyses: the clips' content (and names: they are in report.json) and the options."""
+    parts = [f"{slot}={_digest(path)}:{Path(path).name}" for slot, path in sorted(clips.items())]
+    return _hash("|".join(parts) + repr(options))
 
 
-def cached_session(key: str | None) -> Session | None:
+def cached_session(key: str | None) -> SessionResult | None:
     """A finished session by key, or None when it was never run or has been dropped from the cache."""
     if key is None:
         return None
-    _, sessions, lock = _store()
+    _, caches, lock = _store()
     with lock:
-        return sessions.get(key)
+        return caches["outputs"].get(key)
 
 
-def analyse_clips(clips: dict[str, Path], options: Options, progress: Progress | None = None) -> Session:
-    """Analyse the clips of one session (slot -> path), or return the cached result.
+def _remember(kind: str, key: str, value: object) -> None:
+    root, caches, lock = _store()
+    with lock:
+        cache = caches[kind]
+        cache[key] = value
+        while len(cache) > MAX_SESSIONS:
+            old, _ = cache.popitem(last=False)
+            if kind == "outputs":
+                shutil.rmtree(root / "sessions" / old, ignore_errors=True)
 
-    Errors of one clip (bad file, not running, wrong view) are kept in its :class:`ClipResult` as a
-    message; they never raise, so the other clip's results still show.
+
+def _recall(kind: str, key: str) -> object | None:
+    _, caches, lock = _store()
+    with lock:
+        if key in caches[kind]:
+            caches[kind].move_to_end(key)
+            return caches[kind][key]
+    return None
+
+
+def analyse_clips(clips: dict[str, Path], options: Options, progress: Progress | None = None, *,
+                  blur_face: bool = False, runner_name: str | None = None) -> SessionResult:
+    """Analyse the clips of one session (slot -> path) and write its files, or return the cached result.
+
+    Errors of one clip (bad file, not running) are kept in its :class:`ClipResult` as a message; they
+    never raise, so the other clip's results still show.
     """
-    root, sessions, lock = _store()
-    key = session_key(clips, options)
-    with lock:
-        if key in sessions:
-            sessions.move_to_end(key)
-            return sessions[key]
+    root, _, _ = _store()
+    runner_name = (runner_name or "").strip() or None
+    analyses_key = session_key(clips, options)
+    key = _hash(f"{analyses_key}|blur={blur_face}|name={runner_name}|{dt.date.today().isoformat()}")
+    done = _recall("outputs", key)
+    if done is not None:
+        return done
+    results = _recall("analyses", analyses_key)
+    if results is None:
+        results = {slot: _analyse_one(slot, Path(path), options, progress) for slot, path in clips.items()}
+        _remember("analyses", analyses_key, results)
     out = root / "sessions" / key
-    results = {slot: _analyse_one(slot, Path(path), options, out / slot, progress)
-               for slot, path in clips.items()}
-    session = Session(key=key, clips=results)
-    with lock:
-        sessions[key] = session
-        while len(sessions) > MAX_SESSIONS:
-            old, _ = sessions.popitem(last=False)
-            shutil.rmtree(root / "sessions" / old, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    session = _write_files(key, results, out, progress, blur_face, runner_name)
+    _remember("outputs", key, session)
     return session
 
 
-def _analyse_one(slot: str, path: Path, options: Options, out: Path, progress: Progress | None) -> ClipResult:
+def _analyse_one(slot: str, path: Path, options: Options, progress: Progress | None) -> ClipResult:
     name = path.name
     if slot == "rear" and not rear_supported():
         return ClipResult(slot, name, error="Rear-view measurements (pelvic drop, knee valgus) are not "
                           "available in this version yet; the side clip is analysed on its own.")
-    view_options = replace(options, view="rear" if slot == "rear" else None)
-
-    def report(stage: str) -> Callable[[int, int], None] | None:
-        return None if progress is None else (lambda done, total: progress(slot, stage, done, total))
-
+    report = None if progress is None else (lambda done, total: progress(slot, "pose", done, total))
     try:
-        analysis = pipeline.analyze(str(path), view_options, report("pose"))
+        analysis = pipeline.analyze(str(path), replace(options, view=SLOT_VIEWS[slot]), report)
     except GaitInputError as exc:
         return ClipResult(slot, name, error=str(exc))
-    out.mkdir(parents=True, exist_ok=True)
-    files = dict(write_data_files(analysis, out))
-    files.update(write_annotated(analysis, out / "annotated.mp4", out, report("video")))
+    return ClipResult(slot, name, analysis=analysis)
+
+
+def _write_files(key: str, results: dict[str, ClipResult], out: Path, progress: Progress | None,
+                 blur_face: bool, runner_name: str | None) -> SessionResult:
+    ok = [c for c in results.values() if c.analysis is not None]
+    if not ok:
+        return SessionResult(key=key, clips=results, blur_face=blur_face, runner_name=runner_name)
+    ok.sort(key=lambda c: SLOTS.index(c.slot))  # side first, as on the command line
+    session = pipeline.session_of([c.analysis for c in ok])
+    files = dict(write_data_files(session, out))
+    clips = dict(results)
+    for result in ok:
+        suffix = clip_suffix(session, result.analysis)
+
+        def report(done: int, total: int, slot: str = result.slot) -> None:
+            if progress is not None:
+                progress(slot, "video", done, total)
+
+        own = write_annotated(result.analysis, out / f"annotated{suffix}.mp4", out, report,
+                              key_frame_prefix=f"keyframe{suffix}", blur_face=blur_face)
+        landmarks = files.pop(f"landmarks{suffix}", None)
+        if landmarks is not None:
+            own["landmarks"] = landmarks
+        clips[result.slot] = replace(result, files=own, suffix=suffix)
+    if progress is not None:
+        progress(ok[-1].slot, "report", 0, 1)
     notes: list[str] = []
-    cues = _cues(analysis, notes)
-    files.update(_documents(analysis, out, cues, notes))
-    return ClipResult(slot, name, analysis=analysis, files=files, cues=cues, notes=notes)
-
-
-def _optional(module: str):  # noqa: ANN202
-    """A package module that other issues are still building, or None when it is not there yet."""
     try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
-
-
-def _cues(analysis: Analysis, notes: list[str]) -> list | None:
-    cues_module = _optional("gait.cues")
-    function = None
-    if cues_module is not None:
-        function = next((getattr(cues_module, n) for n in ("cues_for", "make_cues", "cues_from_metrics",
-                                                             "generate_cues") if hasattr(cues_module, n)),
-                        None)
-    if function is None:
-        notes.append("Coaching cues are not available in this version yet.")
-        return None
+        cues = cues_for(session)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        LOG.exception("gait.cues.cues_for failed")
+        notes.append(f"The form cues could not be made ({type(exc).__name__}).")
+        cues = []
     try:
-        return list(function(analysis))
-    except (TypeError, AttributeError, KeyError, ValueError) as exc:  # API still settling (issue 6)
-        LOG.exception("gait.cues failed")
-        notes.append(f"The coaching cues could not be made ({type(exc).__name__}).")
-        return None
-
-
-def _documents(analysis: Analysis, out: Path, cues: list | None, notes: list[str]) -> dict[str, Path]:
-    document = _optional("gait.document")
-    if document is None or not hasattr(document, "write_documents"):
-        notes.append("The PDF and HTML reports are not available in this version yet: download "
-                     "report.json and steps.csv meanwhile.")
-        return {}
-    try:
-        written = document.write_documents(analysis, out)
-    except (TypeError, AttributeError, KeyError, ValueError, OSError) as exc:  # API still settling
+        written = write_documents(session, out, formats=REPORT_FORMATS, runner_name=runner_name)
+        files.update({f"report_{k}" if k in REPORT_FORMATS else k: Path(v) for k, v in written.items()})
+    except (TypeError, AttributeError, KeyError, ValueError, OSError) as exc:
         LOG.exception("gait.document.write_documents failed")
-        notes.append(f"The PDF and HTML reports could not be written ({type(exc).__name__}).")
-        return {}
-    paths = {Path(p).suffix.lstrip("."): Path(p) for p in
-             (written.values() if isinstance(written, dict) else written or [])}
-    return {f"report_{k}": v for k, v in paths.items() if k in ("pdf", "html")}
+        notes.append(f"The PDF and HTML reports could not be written ({type(exc).__name__}): download "
+                     "report.json and steps.csv meanwhile.")
+    return SessionResult(key=key, clips=clips, session=session, files=files, cues=cues, notes=notes,
+                         blur_face=blur_face, runner_name=runner_name)

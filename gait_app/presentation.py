@@ -125,6 +125,24 @@ CARD_ORDER = (
 )
 
 
+SEVERITY_BADGES = {"attention": "red", "consider": "orange", "info": "gray"}  # gait.cues severities
+
+
+def md(text: str) -> str:
+    """Plain text for st.markdown: a single ``~`` would strike through ("~8-13 deg"), ``$`` start LaTeX."""
+    return text.replace("~", "\\~").replace("$", "\\$")
+
+
+def clip_line(analysis) -> str:  # noqa: ANN001  (a gait.pipeline.Analysis)
+    """One line about a clip: name, view, length, frame rate, steps used."""
+    info = analysis.info
+    steady = int(analysis.steps["steady"].sum())
+    facing = {1: ", runner facing right", -1: ", runner facing left"}.get(analysis.direction, "")
+    name = info.path.rsplit("/", 1)[-1]
+    return (f"{name}: {analysis.view} view{facing} · {info.duration_s:.1f} s at {info.fps:.0f} fps · "
+            f"{steady} steady steps used of {len(analysis.steps)} found")
+
+
 def label_of(name: str) -> MetricLabel:
     """The label of a metric; an unknown name gets a readable title and no reference."""
     if name in LABELS:
@@ -193,6 +211,8 @@ def plain_words(message: str) -> str:
     """A package message with command-line options named as the app's fields, first letter upper."""
     for pattern, words in _CLI_WORDING:
         message = pattern.sub(words, message)
+    if not re.match(r"[a-z]+\b(?![._\d])", message):  # a file name first ("rear_60fps.mp4: ...") stays as is
+        return message
     return message[:1].upper() + message[1:]
 
 
@@ -233,7 +253,7 @@ class ProgressText:
     drawing the annotated video the rest (measured on the sample clips).
     """
 
-    STAGE_SHARE = {"pose": (0.0, 0.8), "video": (0.8, 0.2)}
+    STAGE_SHARE = {"pose": (0.0, 0.8), "video": (0.8, 0.2), "report": (1.0, 0.0)}
     STAGE_WORDS = {"pose": "finding the runner", "video": "drawing the annotated video"}
 
     def __init__(self, slots: list[str], started_s: float):
@@ -245,6 +265,8 @@ class ProgressText:
         within = offset + share * min(done / max(total, 1), 1.0)
         fraction = (self.slots.index(slot) + within) / len(self.slots)
         elapsed = now_s - self.started_s
+        if stage == "report":
+            return 1.0, "Writing the PDF and HTML report"
         text = f"{slot.capitalize()} clip: {self.STAGE_WORDS[stage]}, frame {done} of {total}"
         if fraction > 0.03 and elapsed > 1.0:
             text += f" · about {time_left(elapsed * (1 - fraction) / fraction)} left"

@@ -3,6 +3,8 @@ and the app's pure helpers on exact inputs."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -38,6 +40,9 @@ def test_analyze_page_shows_the_upload_form():
     assert _button(at, "Analyse").disabled  # nothing uploaded yet
     assert not _button(at, "Try the sample").disabled
     assert [r.label for r in at.radio] == ["Unit"] and at.radio[0].options == ["km/h", "mph"]
+    assert at.text_input[0].label == "Your name on the report" and at.text_input[0].value == ""
+    assert at.checkbox(key="blur_face").label == "Blur the face in exported frames"
+    assert not at.checkbox(key="blur_face").value
 
 
 @pytest.mark.parametrize("page", ["results", "report"])
@@ -71,44 +76,192 @@ def test_bad_upload_shows_a_message_and_the_app_keeps_working(name, content, mes
     _button(at, "Try the sample")  # and the form is still there
 
 
+RUNNER = "Ada Runner"
+
+
 @pytest.fixture(scope="module")
 def sample_run() -> AppTest:
-    """'Try the sample' clicked once (about 20 s); the result stays in the app's cache."""
+    """'Try the sample' (side + rear clip of one run) clicked once with a runner name (about 35 s); the result
+    stays in the app's cache."""
     at = _app()
+    at.text_input[0].set_value(RUNNER)
     _button(at, "Try the sample").click()
     return at.run()
 
 
-def test_sample_runs_and_opens_the_results(sample_run):
+@pytest.fixture(scope="module")
+def sample_result(sample_run):
+    from gait_app.analysis import cached_session
+
+    return cached_session(sample_run.session_state["session_key"])
+
+
+def test_sample_is_one_session_with_one_set_of_cards(sample_run, sample_result):
     at = sample_run
     assert not at.exception
-    assert at.title[0].value == "Results: side_60fps.mp4"
-    cards = {m.label: m.value for m in at.metric}
-    assert len(cards) >= 10
+    assert at.title[0].value == "Results: side_60fps.mp4 + rear_60fps.mp4"
+    labels = [m.label for m in at.metric]
+    assert len(labels) == len(set(labels)) >= 15  # one card per measure, not one set per clip
+    cards = dict(zip(labels, (m.value for m in at.metric)))
+    merged = sample_result.session.metrics
+    side = next(c.analysis for c in sample_result.ok_clips if c.slot == "side")
+    rear = next(c.analysis for c in sample_result.ok_clips if c.slot == "rear")
+    assert (side.view, rear.view) == ("side", "rear")
+    assert merged["knee_flexion_at_contact_deg"] == side.metrics["knee_flexion_at_contact_deg"]  # sagittal: side
+    assert merged["knee_valgus_fppa_deg"] == rear.metrics["knee_valgus_fppa_deg"]  # frontal: rear
+    assert cards["Knee bend at contact"] == f"{merged['knee_flexion_at_contact_deg']['value']:.0f} deg"
+    assert cards["Knee valgus (FPPA)"] == f"{merged['knee_valgus_fppa_deg']['value']:.1f} deg"
+    assert "Pelvic drop" in cards and "Hip adduction" in cards
     cadence = float(cards["Cadence"].split()[0])
     assert abs(cadence - 168) < 3  # sample_videos/README.md: 168 spm
     assert cards["Stride length"].endswith(" m")  # the sample gives the belt speed
     assert cards["Vertical oscillation"].endswith(" cm")  # and the runner's height
+    badges = " ".join(m.value for m in at.markdown)
+    assert "from the rear clip" in badges and "from the side clip" in badges
+    # per clip: the scrubber, key frames, plots and steps, the side clip first
     assert [t.label for t in at.tabs] == ["Frame by frame", "Key frames at contact", "Gait cycle", "Every step"]
+    clip_switch = at.get("button_group")[0]
+    assert clip_switch.proto.label == "Clip"
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 20
 
 
-def test_scrubbing_and_the_report_page(sample_run):
+def test_cues_with_what_why_try_and_when_to_see_a_professional(sample_run, sample_result):
+    from gait.cues import cues_for
+
+    cues = cues_for(sample_result.session)
+    assert cues and [c.title for c in sample_result.cues] == [c.title for c in cues]
+    text = "\n".join(m.value for m in sample_run.markdown)
+    captions = "\n".join(c.value for c in sample_run.caption)
+    assert "Not a diagnosis" in text
+    for cue in cues:
+        assert f"#### {cue.title}" in text
+        assert cue.severity_label in text
+        for part in (cue.measured, cue.why, cue.see_professional):
+            assert part.replace("~", "\\~") in text
+        assert f"**What to try:** {cue.try_words}" in text and cue.drill in text
+        assert cue.evidence.replace("~", "\\~") in captions
+    assert "See a physical therapist or doctor if knee pain lasts" in text  # gait.cues.SEE_A_PROFESSIONAL
+
+
+def test_cadence_disagreement_warning_shown(sample_result):
+    """Clips that disagree on cadence: the package's session warning comes first and the results page
+    shows it with each clip's own warnings."""
+    from dataclasses import replace
+
+    from gait import pipeline
+    from gait_app.analysis import _remember
+
+    side, rear = (c.analysis for c in sample_result.ok_clips)
+    slow_rear = replace(rear, metrics={**rear.metrics, "cadence_spm": {**rear.metrics["cadence_spm"], "value": 150.0}},
+                        warnings=["only 3 left steps were measured"])
+    session = pipeline.session_of([side, slow_rear])
+    assert session.warnings[0].startswith("the clips disagree on cadence")
+
+    _remember("outputs", "disagreeing", replace(sample_result, key="disagreeing", session=session))
+    at = _app("results", session_key="disagreeing")
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "The clips disagree on cadence: 150.0 steps/min in rear_60fps.mp4" in warning
+    assert "rear_60fps.mp4: only 3 left steps were measured" in warning
+
+
+def test_report_json_is_what_the_command_line_writes(monkeypatch, tmp_path, sample_result):
+    """`python -m gait analyze SIDE REAR --height-cm 175 --speed-kmh 11` on the same analyses (the pose of
+    each clip is not estimated again) writes the same report.json and steps.csv as the app."""
+    from gait import cli, pipeline
+
+    by_path = {c.analysis.info.path: c.analysis for c in sample_result.ok_clips}
+    monkeypatch.setattr(pipeline, "analyze", lambda path, options, progress=None: by_path[path])
+    out = tmp_path / "cli"
+    assert cli.main(["analyze", *by_path, "--out", str(out), "--height-cm", "175", "--speed-kmh", "11",
+                     "--no-video"]) == 0
+    for name in ("report.json", "steps.csv", "landmarks.csv", "landmarks_rear.csv"):
+        assert (out / name).read_bytes() == (sample_result.files["report"].parent / name).read_bytes(), name
+    assert sample_result.files["report"].name == "report.json"
+
+
+def test_a_bad_rear_clip_leaves_the_side_clip_as_the_session(tmp_path, sample_result):
+    from dataclasses import replace
+
+    from gait_app.analysis import ClipResult, _write_files
+
+    side = replace(sample_result.clips["side"], files={})
+    bad = ClipResult("rear", "holiday.mp4", error="'holiday.mp4' could not be read as a video.")
+    result = _write_files("bad-rear", {"side": side, "rear": bad}, tmp_path, None, False, None)
+    assert result.session.clips == (side.analysis,) and result.ok_clips == [result.clips["side"]]
+    assert result.session.metrics["pelvic_drop_deg"]["value"] is None  # no rear clip: no frontal measures
+    assert json.loads(result.files["report"].read_text())["view"] == "side"
+    assert result.files["report_pdf"].is_file() and result.clips["rear"].error
+
+
+def test_report_page_pdf_html_metronome(sample_run, sample_result):
+    import re
+
+    key = sample_run.session_state["session_key"]
+    at = _app("report", session_key=key)
+    assert not at.exception
+    labels = [d.proto.label for d in at.get("download_button")]
+    for label in ("Gait report (PDF)", "Gait report (HTML)", "report.json", "steps.csv", "Annotated video (mp4)"):
+        assert label in labels
+    assert labels.count("Annotated video (mp4)") == 2  # one per clip
+    files = sample_result.files
+    assert files["report_pdf"].read_bytes().startswith(b"%PDF")
+    html = files["report_html"].read_text()
+    assert RUNNER in html and "not a diagnosis" in html.lower()
+    assert not re.search(r"""(src|href|action|poster)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert not re.search(r"""url\(\s*["']?\s*(https?:)?//|@import""", html, re.I)
+    # the metronome at the runner's own +5 % and +10 %, to play and to download
+    cadence = sample_result.session.metrics["cadence_spm"]["value"]
+    wavs = [f"metronome_{int(round(cadence * f))}spm.wav" for f in (1.05, 1.10)]
+    assert [p.name for p in sample_result.metronomes.values()] == wavs
+    assert all(w in labels for w in wavs)
+    assert len(at.get("audio")) == 2
+    assert all(p.read_bytes()[:4] == b"RIFF" for p in sample_result.metronomes.values())
+    assert any(RUNNER in c.value for c in at.caption)
+
+
+def test_scrubbing_and_the_rear_clip(sample_run):
     key = sample_run.session_state["session_key"]
     at = _app("results", session_key=key)
     assert not at.exception
     slider = at.slider[0]
     slider.set_value(slider.max // 2).run()
     assert not at.exception and at.slider[0].value == slider.max // 2
-
-    at = _app("report", session_key=key)
+    at.session_state["slot"] = "rear"
+    at.run()
     assert not at.exception
-    downloads = at.get("download_button")
-    labels = [d.proto.label for d in downloads]
-    for label in ("report.json", "steps.csv", "Annotated video (mp4)"):
-        assert label in labels
-    if "Gait report (PDF)" not in labels:  # the PDF / HTML report (issue 6) not there yet: said so
-        assert any("Not available" in c.value for c in at.caption)
+    assert any("median knee valgus" in c.value for c in at.caption)  # the rear clip's key frames
+    assert at.title[0].value == "Results: side_60fps.mp4 + rear_60fps.mp4"  # the cards stay the session's
+
+
+def test_blur_face_option_blurs_the_exported_frames(sample_run, sample_result):
+    """The checkbox passes blur_face=True to write_annotated: the key frames (and so the reports) change
+    around the head only; the measurements do not."""
+    import cv2
+
+    from gait.landmarks import INDEX
+    from gait_app.analysis import cached_session
+
+    at = _app()
+    at.checkbox(key="blur_face").check()
+    at.text_input[0].set_value(RUNNER)
+    _button(at, "Try the sample").click()
+    at.run()
+    assert not at.exception
+    blurred = cached_session(at.session_state["session_key"])
+    assert blurred.key != sample_result.key and blurred.blur_face and not sample_result.blur_face
+    assert blurred.session.metrics == sample_result.session.metrics
+    side = sample_result.clips["side"]
+    plain_png = cv2.imread(str(side.files["keyframe_left"]))
+    blurred_png = cv2.imread(str(blurred.clips["side"].files["keyframe_left"]))
+    changed = np.argwhere(np.abs(plain_png.astype(int) - blurred_png.astype(int)).sum(axis=2) > 0)
+    assert len(changed) > 100
+    hips = [INDEX["left_hip"], INDEX["right_hip"]]
+    hip_y = np.nanmin(side.analysis.pose.xy_px[:, hips, 1])  # the highest the hips get
+    assert changed[:, 0].max() < hip_y  # only above the hips changed: the head, not the legs
+    assert blurred.files["report_pdf"].read_bytes() != sample_result.files["report_pdf"].read_bytes()
+    report = _app("report", session_key=blurred.key)
+    assert any("face blurred" in c.value for c in report.caption)
 
 
 # --- pure helpers -------------------------------------------------------------------------------------
@@ -147,3 +300,4 @@ def test_cards_and_plain_words():
     assert ordered_metrics(metrics) == ["cadence_spm", "vertical_oscillation_cm", "new_thing_deg"]
     assert plain_words("the cadence is low: give the capture frame rate with --fps (e.g. --fps 120).") == (
         "The cadence is low: enter the capture frame rate (e.g. 120) under 'Slow motion' and analyse again.")
+    assert plain_words("rear_60fps.mp4: only 3 left steps") == "rear_60fps.mp4: only 3 left steps"  # a file name

@@ -1,9 +1,10 @@
 """End to end in a real browser: Debian's Chromium driven by Playwright against ``streamlit run app.py``.
 
-The test starts the app on a free port of 127.0.0.1, uploads a 5 s cut of the side sample, waits for the
-results, checks the metric cards, downloads report.json from the Report page, and checks that a bad
-upload shows a message, not a traceback. Playwright's own browser downloads are never used: the
-browser is /usr/bin/chromium (``make test`` installs it with apt when it is missing).
+The test starts the app on a free port of 127.0.0.1, uploads a 5 s cut of the side sample with a runner
+name, waits for the results, checks the metric cards and the cues, downloads report.json and the PDF
+report from the Report page, and checks that a bad upload shows a message, not a traceback. Playwright's
+own browser downloads are never used: the browser is /usr/bin/chromium (``make test`` installs it with apt
+when it is missing).
 
 Set GAIT_SCREENSHOTS=DIR to save a screenshot of each page there.
 """
@@ -144,6 +145,10 @@ def test_upload_analyse_and_download(page, app_url, short_clip, tmp_path, sync_a
     side = page.get_by_test_id("stFileUploader").filter(has_text="Side view")
     side.locator('input[type="file"]').set_input_files(str(short_clip))
     expect(page.get_by_text("my_run.mp4")).to_be_visible()
+    name = page.get_by_role("textbox", name="Your name on the report")
+    name.fill("Ada Runner")
+    name.press("Enter")
+    _wait_idle(page)
     page.get_by_role("button", name="Analyse").click()
 
     expect(page.get_by_role("heading", name="Results: my_run.mp4")).to_be_visible(timeout=RESULTS_TIMEOUT_MS)
@@ -156,6 +161,9 @@ def test_upload_analyse_and_download(page, app_url, short_clip, tmp_path, sync_a
     value = float(cadence.get_by_test_id("stMetricValue").inner_text().split()[0])
     assert 150 <= value <= 185  # the sample runs at 168 steps/min
     expect(page.get_by_text("left").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Form cues to discuss with a physical therapist")).to_be_visible()
+    expect(page.get_by_text("Not a diagnosis.").first).to_be_visible()
+    expect(page.get_by_text("When to see a professional:").first).to_be_visible()
     _shot(page, "2_results")
     for tab in ("Key frames at contact", "Gait cycle", "Every step"):
         page.get_by_role("tab", name=tab).click()
@@ -168,8 +176,8 @@ def test_upload_analyse_and_download(page, app_url, short_clip, tmp_path, sync_a
         expect(image).to_have_js_property("complete", True)
         assert image.evaluate("e => e.naturalWidth") > 0, image.get_attribute("src")
 
-    page.get_by_role("link", name="Report").click()
-    expect(page.get_by_role("heading", name="Report")).to_be_visible()
+    page.get_by_test_id("stTopNavLink").filter(has_text="Report").click()
+    expect(page.get_by_role("heading", name="Report", exact=True)).to_be_visible()
     _wait_idle(page)
     _shot(page, "4_report")
     with page.expect_download() as download_info:
@@ -179,6 +187,13 @@ def test_upload_analyse_and_download(page, app_url, short_clip, tmp_path, sync_a
     report = json.loads(saved.read_text())
     assert report["view"] == "side"
     assert abs(report["metrics"]["cadence_spm"]["value"] - value) < 1.0
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Gait report (PDF)").click()
+    assert download_info.value.suggested_filename == "my_run_report.pdf"
+    pdf = tmp_path / "report.pdf"
+    download_info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    expect(page.get_by_test_id("stAudio")).to_have_count(2)  # the metronome at +5 % and +10 %
 
 
 def test_how_to_film_page(page, app_url):

@@ -45,6 +45,12 @@ height_cm = height_col.number_input("Your height (cm)", min_value=100.0, max_val
 speed = speed_col.number_input("Treadmill speed", min_value=1.0, max_value=40.0, value=None, step=0.5,
                                format="%.1f", placeholder="optional", help="Gives stride length in metres.")
 speed_unit = unit_col.radio("Unit", ["km/h", "mph"], horizontal=True)
+name_col, blur_col = st.columns([1.2, 2.8], vertical_alignment="bottom")
+runner_name = name_col.text_input("Your name on the report", max_chars=80, placeholder="optional",
+                                  help="Printed on the PDF and HTML report only; leave it empty to keep it off.")
+blur_face = blur_col.checkbox("Blur the face in exported frames", value=False, key="blur_face",
+                              help="Blurs your head in the annotated video, the key frames and the PDF/HTML "
+                                   "report. The measurements do not change.")
 with st.expander("More options"):
     start_col, end_col, mirror_col = st.columns(3)
     start_s = start_col.number_input("Start (s)", min_value=0.0, value=None, step=1.0, format="%.1f",
@@ -81,7 +87,7 @@ if clips:
         bar.progress(fraction, text=text)
 
     try:
-        session = analyse_clips(clips, options, progress)
+        session = analyse_clips(clips, options, progress, blur_face=blur_face, runner_name=runner_name)
     except Exception as exc:  # an internal fault must not leave the user with a traceback
         logging.getLogger(__name__).exception("analysis failed")
         bar.empty()

@@ -1,41 +1,82 @@
-"""Report: download the gait report (PDF, HTML), report.json, steps.csv and the annotated video."""
+"""Report: the gait report (PDF, HTML), the metronome at the runner's own +5 % and +10 % cadence, the data
+files of the session and each clip's annotated video."""
+
+import re
 
 import streamlit as st
 
+from gait.cues import cadence_targets
 from gait_app.analysis import cached_session
 
-DOWNLOADS = (  # file key (gait_app.analysis) -> button label, mime type, what it is
-    ("report_pdf", "Gait report (PDF)", "application/pdf", "to print or send to your physical therapist"),
-    ("report_html", "Gait report (HTML)", "text/html", "the same report, opens in any browser"),
+SESSION_DOWNLOADS = (  # file key (gait_app.analysis) -> button label, mime type, what it is
+    ("report_pdf", "Gait report (PDF)", "application/pdf", "to print or send to your physical therapist: "
+     "measures, key frames, gait cycle, form cues, a 6-week cadence plan and the methods"),
+    ("report_html", "Gait report (HTML)", "text/html", "the same report as one web page; opens offline in any browser"),
     ("report", "report.json", "application/json", "every measure, event and setting (documented schema)"),
-    ("steps", "steps.csv", "text/csv", "one row per step: open it in a spreadsheet"),
-    ("landmarks", "landmarks.csv", "text/csv", "cleaned body-point positions per frame (pixels)"),
+    ("steps", "steps.csv", "text/csv", "one row per step of every clip: open it in a spreadsheet"),
+)
+CLIP_DOWNLOADS = (
     ("video", "Annotated video (mp4)", "video/mp4", "skeleton, knee angles and contacts drawn in"),
+    ("landmarks", "landmarks.csv", "text/csv", "cleaned body-point positions per frame (pixels)"),
 )
 
+
+def download_row(files: dict, key: str, label: str, mime: str, what: str, stem: str, widget_key: str) -> None:
+    path = files.get(key)
+    button_col, text_col = st.columns([1, 3], vertical_alignment="center")
+    if path is None:
+        button_col.button(label, disabled=True, key=f"{widget_key}_missing", width="stretch")
+        text_col.caption("Could not be made for this session.")
+        return
+    button_col.download_button(label, data=path.read_bytes(), file_name=f"{stem}_{path.name}", mime=mime,
+                               key=widget_key, icon=":material/download:", width="stretch", on_click="ignore")
+    text_col.caption(what)
+
+
 st.title("Report")
-session = cached_session(st.session_state.get("session_key"))
-if session is None or session.main is None:
+result = cached_session(st.session_state.get("session_key"))
+if result is None or result.session is None:
     st.info("No analysis yet in this browser session: upload a clip, or try the sample.", icon=":material/info:")
     st.page_link("gait_app/pages/analyze.py", label="Go to Analyze", icon=":material/upload:")
     st.stop()
 
-for clip in session.clips.values():
-    if clip.analysis is None:
-        continue
-    stem = clip.name.rsplit(".", 1)[0]
-    st.subheader(f"{clip.slot.capitalize()} view: {clip.name}", divider="gray")
-    for key, label, mime, what in DOWNLOADS:
-        path = clip.files.get(key)
-        button_col, text_col = st.columns([1, 3], vertical_alignment="center")
-        if path is None:
-            button_col.button(label, disabled=True, key=f"{clip.slot}_{key}_missing", width="stretch")
-            text_col.caption("Not available in this version yet.")
-            continue
-        button_col.download_button(label, data=path.read_bytes(), file_name=f"{stem}_{path.name}", mime=mime,
-                                   key=f"{clip.slot}_{key}", icon=":material/download:", width="stretch",
-                                   on_click="ignore")
-        text_col.caption(what)
-    for note in clip.notes:
-        if "report" in note.lower():
-            st.caption(note)
+session = result.session
+stem = result.main.name.rsplit(".", 1)[0]
+about = [" + ".join(f"{c.name} ({c.analysis.view} view)" for c in result.ok_clips)]
+about.append(f"runner: {result.runner_name}" if result.runner_name else "no name on the report (give it on the "
+             "Analyze page)")
+about.append("face blurred" if result.blur_face else "face not blurred (tick 'Blur the face in exported frames' "
+             "on the Analyze page to blur it)")
+st.caption(" · ".join(about) + ". **Not a diagnosis**: every page of the report says so.")
+
+st.subheader("Gait report and data", divider="gray")
+for key, label, mime, what in SESSION_DOWNLOADS:
+    download_row(result.files, key, label, mime, what, stem, f"session_{key}")
+for note in result.notes:
+    st.caption(note)
+
+st.subheader("Metronome", divider="gray")
+cadence = session.metrics.get("cadence_spm", {}).get("value")
+targets = cadence_targets(cadence)
+if result.metronomes and targets:
+    st.markdown(f"Your cadence: **{cadence:.0f} steps/min**. For knee pain the usual retraining step is your own "
+                f"cadence +5 % (**{targets[5.0]}**), later +10 % (**{targets[10.0]}**), at the same speed: "
+                "run short blocks to the beat inside easy runs, as in the report's 6-week plan. One click per "
+                "step, every second click accented; 60 s, set your player to loop.")
+    columns = st.columns(len(result.metronomes))
+    for column, (key, path) in zip(columns, result.metronomes.items()):
+        spm = int(re.sub(r"\D", "", key) or 0)
+        pct = next((f"+{p:.0f} %" for p, t in targets.items() if t == spm), "")
+        with column.container(border=True):
+            st.markdown(f"**{spm} steps/min** {pct}")
+            st.audio(path.read_bytes(), format="audio/wav")
+            st.download_button(path.name, data=path.read_bytes(), file_name=path.name, mime="audio/wav",
+                               key=f"download_{key}", icon=":material/download:", on_click="ignore")
+else:
+    st.info("No metronome: the cadence could not be measured.", icon=":material/info:")
+
+for clip in result.ok_clips:
+    st.subheader(f"{clip.slot.capitalize()} clip: {clip.name}", divider="gray")
+    clip_stem = clip.name.rsplit(".", 1)[0]
+    for key, label, mime, what in CLIP_DOWNLOADS:
+        download_row(clip.files, key, label, mime, what, clip_stem, f"{clip.slot}_{key}")

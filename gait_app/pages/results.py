@@ -1,17 +1,20 @@
-"""Results: metric cards, cues, a frame scrubber, key frames, gait-cycle plots, the step table."""
+"""Results: one set of metric cards for the session (side + rear clips merged), the form cues, then per
+clip a frame scrubber, key frames, gait-cycle plots and the step table."""
 
 from dataclasses import fields
 
 import numpy as np
 import streamlit as st
 
+from gait.cues import SEE_A_PROFESSIONAL
+from gait.metrics import FRONTAL_METRICS
 from gait_app.analysis import cached_session
 from gait_app.figures import cycle_figure, video_frame_rgb
-from gait_app.presentation import (SIDES, card, fmt, gait_cycles, label_of, mean_toe_off_pct,
-                                   ordered_metrics, plain_words)
+from gait_app.presentation import (SEVERITY_BADGES, SIDES, card, clip_line, fmt, gait_cycles, label_of, md,
+                                   mean_toe_off_pct, ordered_metrics, plain_words)
 
 CARDS_PER_ROW = 4
-CYCLE_PLOTS = {  # angle series (gait.kinematics names) -> title; rear-view names when the package has them
+CYCLE_PLOTS = {  # angle series (gait.kinematics names) -> title
     "knee_flexion_deg": "Knee bend over the stride",
     "shank_angle_deg": "Shank angle over the stride (+ foot ahead of the knee)",
     "fppa_deg": "Knee valgus (FPPA) over the stride",
@@ -25,68 +28,103 @@ STEP_COLUMNS = ["step", "side", "ic_time_s", "cadence_spm", "ground_contact_time
                 "overstride_pct_leg", "foot_strike_pattern", "trunk_lean_deg", "knee_valgus_fppa_deg",
                 "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip", "steady"]
 
-session = cached_session(st.session_state.get("session_key"))
-if session is None or session.main is None:
+result = cached_session(st.session_state.get("session_key"))
+if result is None or result.session is None:
     st.title("Results")
     st.info("No analysis yet in this browser session: upload a clip, or try the sample.", icon=":material/info:")
     st.page_link("gait_app/pages/analyze.py", label="Go to Analyze", icon=":material/upload:")
     st.stop()
 
-ok_slots = [slot for slot, c in session.clips.items() if c.analysis is not None]
-slot = st.session_state.get("slot", session.main.slot)
-if len(ok_slots) > 1:
-    slot = st.segmented_control("View", ok_slots, default=slot if slot in ok_slots else ok_slots[0],
-                                format_func=lambda s: f"{s.capitalize()} view", key="slot")
-clip = session.clips.get(slot) or session.main
-analysis = clip.analysis
-info = analysis.info
-steady = analysis.steps[analysis.steps["steady"]]
-facing = {1: ", runner facing right", -1: ", runner facing left"}.get(analysis.direction, "")
+session = result.session
+ok_clips = result.ok_clips
+several = len(ok_clips) > 1
 
-st.title(f"Results: {clip.name}")
-st.caption(f"{analysis.view.capitalize()} view{facing} · {info.duration_s:.1f} s at {info.fps:.0f} fps · "
-           f"{len(steady)} steady steps used of {len(analysis.steps)} found · not a diagnosis: discuss the "
-           "results with a physical therapist.")
+st.title("Results: " + " + ".join(c.name for c in ok_clips))
+st.caption("  \n".join(clip_line(c.analysis) for c in ok_clips)
+           + ("  \nThe face is blurred in the video and key frames." if result.blur_face else "")
+           + "  \n**Not a diagnosis**: discuss the results with a physical therapist.")
 
-problems = [plain_words(w) for w in analysis.warnings]
+problems = [plain_words(w) for w in session.warnings]
 problems += [plain_words(c.error) if c.name in c.error else f"{c.name}: {plain_words(c.error)}"
-             for c in session.clips.values() if c.error]
+             for c in result.clips.values() if c.error]
 if problems:
-    st.warning("**Check before you rely on these numbers**\n\n" + "\n".join(f"- {p}" for p in problems),
+    st.warning("**Check before you rely on these numbers**\n\n" + "\n".join(f"- {md(p)}" for p in problems),
                icon=":material/warning:")
 
-for note in getattr(analysis, "notes", []):
-    st.info(note, icon=":material/info:")
+if result.cues:
+    st.markdown("**Form cues** (details below the measures): " + " ".join(
+        f":{SEVERITY_BADGES.get(c.severity, 'gray')}-badge[{md(c.title)}]" for c in result.cues))
 
-names = ordered_metrics(analysis.metrics)
+# ---- one set of cards: sagittal measures from the side clip, frontal ones from the rear clip
+names = ordered_metrics(session.metrics)
 for row_start in range(0, len(names), CARDS_PER_ROW):
     columns = st.columns(CARDS_PER_ROW)
     for column, name in zip(columns, names[row_start:row_start + CARDS_PER_ROW]):
-        c = card(name, analysis.metrics[name])
+        c = card(name, session.metrics[name])
         with column.container(border=True, key=f"card_{name}"):
             st.metric(c.title, c.value)
             st.markdown(f"{c.sides}  \n{c.spread}")
             if c.colour:
                 st.badge("within reference" if c.colour == "green" else "outside reference", color=c.colour)
+            if several:
+                st.badge("from the rear clip" if name in FRONTAL_METRICS else "from the side clip",
+                         color="blue", icon=":material/videocam:")
             if c.reference:
                 if c.reference.tag:
                     st.badge(c.reference.tag, color="gray")
-                st.caption(f"{c.reference.text} *({c.reference.source})*")
-optional = ("stride_length_m", "vertical_oscillation_cm") if analysis.view == "side" else ("stride_length_m",)
-missing = [label_of(n).title for n in optional if analysis.metrics.get(n, {}).get("value") is None]
+                st.caption(f"{md(c.reference.text)} *({c.reference.source})*")
+primary = session.primary
+optional = ("stride_length_m", "vertical_oscillation_cm") if primary.view == "side" else ("stride_length_m",)
+missing = [label_of(n).title for n in optional if session.metrics.get(n, {}).get("value") is None]
 hint = f"{' and '.join(missing)}: give the treadmill speed and your height on the Analyze page. " if missing else ""
+if not any(c.analysis.view != "side" for c in ok_clips):
+    hint += "Pelvic drop, knee valgus and hip adduction need a rear clip too. "
 st.caption(hint + "Colours appear only where a published cut-off exists; for these measures the studies give a "
            "direction, not a cut-off.")
+for note in sorted({n for c in session.clips for n in c.notes}):  # the rear view's 2-D caveat
+    st.info(md(note), icon=":material/info:")
 
-st.subheader("What to discuss with your physical therapist", divider="gray")
-if clip.cues:
-    for cue in clip.cues:
-        text = getattr(cue, "text", None) or (cue.get("text") if isinstance(cue, dict) else None) or str(cue)
-        source = getattr(cue, "evidence", None) or (cue.get("evidence") if isinstance(cue, dict) else None)
-        st.markdown(f"- {text}" + (f" *({source})*" if source else ""))
+# ---- the form cues (gait.cues), most important first
+st.subheader("Form cues to discuss with a physical therapist", divider="gray")
+st.markdown("**Not a diagnosis.** These cues describe how you ran in these clips, measured from a phone video. "
+            "Discuss them with a physical therapist or doctor before you change your running, and stop any "
+            "change that makes your pain worse.")
+if result.cues:
+    for i, cue in enumerate(result.cues):
+        if i % 2 == 0:
+            columns = st.columns(2)
+        colour = SEVERITY_BADGES.get(cue.severity, "gray")
+        with columns[i % 2].container(border=True, key=f"cue_{cue.id}"):
+            st.markdown(f"#### {md(cue.title)}")
+            st.badge(cue.severity_label, color=colour)
+            st.markdown(f"**What was measured:** {md(cue.measured)}")
+            st.markdown(f"**Why it matters for the knee:** {md(cue.why)}")
+            st.markdown(f"**What to try:** {md(cue.try_words)}  \n**Drill:** {md(cue.drill)}")
+            st.markdown(f"**When to see a professional:** {md(cue.see_professional)}")
+            st.caption(f"Evidence: {md(cue.evidence)}. Threshold ({md(cue.threshold_text)}): "
+                       f"{md(cue.threshold_basis)}.")
+elif result.notes:
+    st.info(" ".join(result.notes), icon=":material/info:")
 else:
-    st.info(" ".join(n for n in clip.notes if "cue" in n.lower()) or "No cues for this clip.",
-            icon=":material/info:")
+    st.success("None of the measured values reached a cue's threshold.", icon=":material/check_circle:")
+st.markdown(f"**When to see a professional:** {md(SEE_A_PROFESSIONAL)}")
+if result.metronomes:
+    st.page_link("gait_app/pages/report.py", label="Metronome at your +5 % and +10 % cadence, and the full report "
+                 "with a 6-week plan: Report page", icon=":material/music_note:")
+
+# ---- each clip: scrubber, key frames, gait cycle, steps
+st.subheader("Each clip" if several else f"Your clip: {result.main.name}", divider="gray")
+ok_slots = [c.slot for c in ok_clips]
+if st.session_state.get("slot") not in ok_slots:
+    st.session_state["slot"] = result.main.slot
+slot = st.session_state["slot"]
+if several:
+    slot = st.segmented_control("Clip", ok_slots, format_func=lambda s: f"{s.capitalize()} view: "
+                                f"{result.clips[s].name}", key="slot")
+clip = result.clips.get(slot) or result.main  # None when the selected segment is clicked off
+analysis = clip.analysis
+info = analysis.info
+steady = analysis.steps[analysis.steps["steady"]]
 
 frames_tab, keys_tab, cycle_tab, steps_tab = st.tabs(
     ["Frame by frame", "Key frames at contact", "Gait cycle", "Every step"])
@@ -94,7 +132,7 @@ frames_tab, keys_tab, cycle_tab, steps_tab = st.tabs(
 with frames_tab:
     n_frames = analysis.pose.n_frames
     contacts = [float(t) for t in steady["ic_time_s"]]
-    row = st.slider("Frame", 0, n_frames - 1, value=0, key=f"scrub_{slot}",
+    row = st.slider("Frame", 0, n_frames - 1, value=0, key=f"scrub_{clip.slot}",
                     help="Drag through the analysed part of the clip; contacts are circled.")
     time_s = analysis.pose.time_s[row]
     next_contacts = [t for t in contacts if t >= time_s]
@@ -120,7 +158,8 @@ with keys_tab:
             st.image(str(path), width=min(420, info.width))
             shown = [(label_of(c).title.lower(), fmt(own[c].mean(), label_of(c).digits, label_of(c).unit))
                      for c in KEY_FRAME_MEASURES if c in own and own[c].notna().any()]
-            st.caption(f"The {side} step with the median knee angle. Means over {len(own)} {side} steps: "
+            chosen = "knee angle" if analysis.view == "side" else "knee valgus"
+            st.caption(f"The {side} step with the median {chosen}. Means over {len(own)} {side} steps: "
                        + ", ".join(f"{name} {value}" for name, value in shown) + ".")
 
 with cycle_tab:

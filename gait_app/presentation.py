@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
-import pandas as pd
 
 SIDES = ("left", "right")
 SIDE_COLOURS = {"left": "#2878EB", "right": "#FF8C28"}  # the annotated video's blue and orange
@@ -214,63 +212,6 @@ def plain_words(message: str) -> str:
     if not re.match(r"[a-z]+\b(?![._\d])", message):  # a file name first ("rear_60fps.mp4: ...") stays as is
         return message
     return message[:1].upper() + message[1:]
-
-
-def gait_cycles(values: np.ndarray, time_s: np.ndarray, steps: pd.DataFrame, side: str,
-                n_points: int = 101) -> np.ndarray:
-    """Per-frame ``values`` cut into the steady strides of ``side`` and time-normalised.
-
-    A stride runs from one initial contact of the foot to its next one (0-100 %). Returns an array
-    (n_strides, n_points); strides with a gap in ``values`` are left out.
-    """
-    own = steps[steps["steady"] & (steps["side"] == side)].dropna(subset=["stride_time_s"])
-    grid = np.linspace(0.0, 1.0, n_points)
-    cycles = []
-    for start_s, stride_s in zip(own["ic_time_s"], own["stride_time_s"]):
-        t = start_s + grid * stride_s
-        if t[0] < time_s[0] or t[-1] > time_s[-1]:
-            continue
-        inside = (time_s >= start_s - 0.05) & (time_s <= start_s + stride_s + 0.05)
-        if not np.all(np.isfinite(values[inside])):
-            continue
-        cycles.append(np.interp(t, time_s, values))
-    return np.array(cycles).reshape(-1, n_points)
-
-
-def mean_toe_off_pct(steps: pd.DataFrame, side: str) -> float | None:
-    """Mean toe-off time of ``side``'s steady strides, in % of the stride."""
-    own = steps[steps["steady"] & (steps["side"] == side)]
-    pct = 100.0 * (own["toe_off_time_s"] - own["ic_time_s"]) / own["stride_time_s"]
-    pct = pct.to_numpy(float)
-    pct = pct[np.isfinite(pct)]
-    return float(pct.mean()) if len(pct) else None
-
-
-class ProgressText:
-    """Overall progress and the time left, from the analysis's (clip, stage, done, total) reports.
-
-    Each clip gets an equal share; within a clip, finding the pose takes about 80 % of the time and
-    drawing the annotated video the rest (measured on the sample clips).
-    """
-
-    STAGE_SHARE = {"pose": (0.0, 0.8), "video": (0.8, 0.2), "report": (1.0, 0.0)}
-    STAGE_WORDS = {"pose": "finding the runner", "video": "drawing the annotated video"}
-
-    def __init__(self, slots: list[str], started_s: float):
-        self.slots = slots
-        self.started_s = started_s
-
-    def update(self, slot: str, stage: str, done: int, total: int, now_s: float) -> tuple[float, str]:
-        offset, share = self.STAGE_SHARE[stage]
-        within = offset + share * min(done / max(total, 1), 1.0)
-        fraction = (self.slots.index(slot) + within) / len(self.slots)
-        elapsed = now_s - self.started_s
-        if stage == "report":
-            return 1.0, "Writing the PDF and HTML report"
-        text = f"{slot.capitalize()} clip: {self.STAGE_WORDS[stage]}, frame {done} of {total}"
-        if fraction > 0.03 and elapsed > 1.0:
-            text += f" · about {time_left(elapsed * (1 - fraction) / fraction)} left"
-        return min(fraction, 1.0), text
 
 
 def time_left(seconds: float) -> str:

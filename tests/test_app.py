@@ -267,7 +267,7 @@ def test_blur_face_option_blurs_the_exported_frames(sample_run, sample_result):
 # --- pure helpers -------------------------------------------------------------------------------------
 
 def test_gait_cycles_cut_and_time_normalise_each_stride():
-    from gait_app.presentation import gait_cycles, mean_toe_off_pct
+    from gait.metrics import gait_cycles, mean_toe_off_pct
 
     fps, stride_s = 100.0, 0.8
     time_s = np.arange(0, 4.0, 1 / fps)

@@ -7,11 +7,11 @@ import numpy as np
 import streamlit as st
 
 from gait.cues import SEE_A_PROFESSIONAL
-from gait.metrics import FRONTAL_METRICS
+from gait.metrics import FRONTAL_METRICS, gait_cycles, mean_toe_off_pct
 from gait_app.analysis import cached_session
 from gait_app.figures import cycle_figure, video_frame_rgb
-from gait_app.presentation import (SEVERITY_BADGES, SIDES, card, clip_line, fmt, gait_cycles, label_of, md,
-                                   mean_toe_off_pct, ordered_metrics, plain_words)
+from gait_app.presentation import (SEVERITY_BADGES, SIDES, card, clip_line, fmt, label_of, md,
+                                   ordered_metrics, plain_words)
 
 CARDS_PER_ROW = 4
 CYCLE_PLOTS = {  # angle series (gait.kinematics names) -> title

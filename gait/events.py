@@ -29,7 +29,6 @@ from scipy import signal
 from gait.cleaning import midpoint, swap_legs
 from gait.landmarks import INDEX, SIDES, PoseSeries
 
-EVENT_TYPES = ("initial_contact", "toe_off")
 MAX_CADENCE_SPM = 300.0
 STEADY_STEP_TOLERANCE = 0.25
 MIN_SWING_LEG = 0.2  # forward excursion of the leading foot between landings, leg lengths

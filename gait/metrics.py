@@ -72,7 +72,6 @@ METRIC_UNITS: dict[str, str | None] = {
     "step_width_pct_hip": "% hip width",
     "crossover_pct": "% of steps",
 }
-SAGITTAL_METRICS = frozenset(SAGITTAL_COLUMNS)
 FRONTAL_METRICS = frozenset(FRONTAL_COLUMNS[:-1]) | {"crossover_pct"}
 
 

@@ -41,12 +41,13 @@ from gait.errors import GaitInputError
 from gait.pipeline import Analysis, Options
 from gait.rendering import write_annotated
 from gait.report import clip_suffix, write_data_files
+from gait.video_io import VIDEO_SUFFIXES
 
 LOG = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = {"side": REPO / "sample_videos" / "side_60fps.mp4", "rear": REPO / "sample_videos" / "rear_60fps.mp4"}
 SAMPLE_OPTIONS = {"height_cm": 175.0, "speed_kmh": 11.0}  # sample_videos/README.md
-VIDEO_TYPES = ("mp4", "mov", "avi", "webm", "mkv")
+VIDEO_TYPES = tuple(suffix.lstrip(".") for suffix in VIDEO_SUFFIXES)
 MAX_UPLOAD_MB = 1024  # .streamlit/config.toml server.maxUploadSize
 MAX_SESSIONS = 6
 SLOTS = ("side", "rear")

@@ -141,6 +141,38 @@ def test_pelvis_lowest_at_mid_stance() -> None:
     assert ts[int(np.argmin(z))] - ic == pytest.approx(m.contact_s("right") / 2, abs=1e-3)
 
 
+@pytest.mark.parametrize("params", PARAM_SETS)
+def test_pelvis_free_falls_in_flight_and_descends_fastest_at_contact(params: RunnerParams) -> None:
+    m = RunnerModel(params)
+    z = lambda t: m.pelvis(t)[0][2]  # noqa: E731
+    h = 1e-3
+    ev = m.events(0.0, 3.0)
+    for to, ic in zip(ev, ev[1:]):
+        if to["type"] != "toe_off":
+            continue
+        assert ic["type"] == "initial_contact" and ic["side"] != to["side"]
+        for t in np.linspace(to["time_s"] + h, ic["time_s"] - h, 7):  # in flight
+            assert (z(t + h) - 2 * z(t) + z(t - h)) / h**2 == pytest.approx(-9.81, abs=1e-3)
+    ics = [e["time_s"] for e in ev if e["type"] == "initial_contact"]
+    step, dt = m.stride_s / 2, 1e-4
+    for ic in ics:
+        if ic - step / 2 < 0:
+            continue
+        ts = np.arange(ic - step / 2, ic + step / 2, dt)  # each step, centred on its contact
+        v = np.gradient([z(t) for t in ts], dt)
+        assert abs(ts[int(np.argmin(v))] - ic) < 1e-3  # fastest descent at the contact
+    for side in ("left", "right"):
+        assert m.adjustments[side]["vertical_oscillation_cm"] > 0
+
+
+def test_vertical_oscillation_is_peak_to_trough() -> None:
+    for cm in (5.0, 6.5):
+        m = RunnerModel(RunnerParams(vertical_oscillation_cm=cm))
+        z = [m.pelvis(t)[0][2] for t in np.linspace(0, m.stride_s, 4001)]
+        assert 100 * np.ptp(z) == pytest.approx(cm, abs=1e-3)
+        assert m.adjustments["right"]["vertical_oscillation_cm"] == pytest.approx(cm, abs=1e-9)
+
+
 def test_side_view_direction_and_truth_layout(tmp_path) -> None:  # noqa: ANN001
     params = RunnerParams()
     path = tmp_path / "clip.mp4"

@@ -15,6 +15,9 @@ Exactness, by construction:
 - During stance the foot is a rigid body that rolls about a contact point (the heel, then the flat sole,
   then the toe) that stays on the belt plane and moves backwards at exactly the belt speed (no slip). The
   knee follows by inverse kinematics from the hip and the ankle.
+- The pelvis is in free fall (exactly -g vertically) during flight, from toe-off to the next contact, so
+  it descends fastest at the instant of contact and rises fastest at toe-off; in stance its vertical
+  velocity rises monotonically, lowest point at mid-stance (``RunnerModel._setup_vertical``).
 - The swing leg is interpolated (C1) between toe-off and the next contact through literature-like
   keypoints (peak swing knee flexion, peak hip flexion followed by terminal-swing retraction), so the foot
   leaves the belt exactly at toe-off and meets it exactly at the next initial contact.
@@ -58,6 +61,13 @@ SIDES = ("left", "right")
 HIP_PEAK_FLEXION_BEFORE_IC = 0.13
 KNEE_MIN_FLEXION_BEFORE_IC = 0.05
 PEAK_KNEE_FLEXION_SWING_PROGRESS = 0.55  # of the swing (mid-swing, ~70 % of the cycle)
+GRAVITY_M_PER_S2 = 9.81
+# Stance pelvis profile (``RunnerModel._setup_vertical``): the exponent n is 1 for a constant push over
+# each half of the stance (a parabola), 8 for a push concentrated around mid-stance (peak ~4 body weights at
+# the defaults); its range bounds the stance depth and so the vertical oscillation that can be reached. The
+# initial slope is the share of the push that starts at once at the contact (ends at toe-off).
+STANCE_SHAPE_EXPONENT_RANGE = (1.0, 8.0)
+STANCE_SHAPE_INITIAL_SLOPE = 0.1
 
 
 @dataclass(frozen=True)
@@ -88,8 +98,9 @@ class RunnerParams:
     it sets where the foot lands laterally (narrower steps when larger).
     ``knee_valgus_deg``: peak (mid-stance) medial swivel of the knee about the hip-ankle axis.
     ``pelvic_drop_deg``: peak drop of the pelvis on the swing side during stance (pelvic obliquity).
-    ``vertical_oscillation_cm``: peak-to-peak amplitude of the step-frequency pelvis oscillation (lowest at
-    mid-stance).
+    ``vertical_oscillation_cm``: peak-to-trough rise and fall of the pelvis per step (highest in flight,
+    lowest at mid-stance): free fall in flight, so it is bounded by what the flight and contact times allow
+    (the reached value is in ``RunnerModel.adjustments``; ``RunnerModel._setup_vertical``).
     ``terminal_swing_retraction_deg``: how far the thigh swings back from its peak flexion in late swing
     to contact; ``terminal_swing_knee_extension_deg``: how much straighter the knee is at its straightest
     in terminal swing than at contact (it flexes from there through contact);
@@ -306,10 +317,63 @@ class RunnerModel:
         """(centre, rotation matrix) of the pelvis; the centre is the midpoint of the hip joints."""
         phi = self.phase(t)
         d = np.mean(list(self.stance_frac.values()))
-        z = self._z_mean - self._z_amp * np.cos(4 * np.pi * (phi - d / 2)) + self._z_asym * np.cos(2 * np.pi * phi)
+        z = self._pelvis_z(phi)
         sway = -0.008 * self.p.height_m * np.cos(2 * np.pi * (phi - d / 2))
         yaw, roll = self._pelvis_angles(phi)
         return np.array([0.0, sway, z]), _rot_z(yaw) @ _rot_x(roll)
+
+    def _pelvis_z(self, phi: float) -> float:
+        """Height of the pelvis centre at gait phase ``phi`` (``_setup_vertical``)."""
+        for side in SIDES:
+            tau = ((phi - self.ic_phase[side]) % 1.0) * self.stride_s
+            if tau < self.stride_s / 2:
+                break
+        v = self._vertical[side]
+        t_m = v["tc"] / 2
+        if tau >= v["tc"]:  # flight: free fall
+            dt = tau - v["tc"]
+            return v["z_to"] + v["v_to"] * dt - GRAVITY_M_PER_S2 / 2 * dt * dt
+        e = STANCE_SHAPE_INITIAL_SLOPE
+        if tau < t_m:  # stance, first half: z' = v_ic (1 - e x - (1 - e) x^n1), x = tau / t_m
+            n, x = v["n1"], tau / t_m
+            return v["z_ic"] + v["v_ic"] * t_m * (x - e * x * x / 2 - (1 - e) * x ** (n + 1) / (n + 1))
+        n, x = v["n2"], (v["tc"] - tau) / t_m  # second half, mirrored: z' = v_to (1 - e x - (1 - e) x^n2)
+        return v["z_to"] - v["v_to"] * t_m * (x - e * x * x / 2 - (1 - e) * x ** (n + 1) / (n + 1))
+
+    def _setup_vertical(self, h_ic: dict[str, float]) -> None:
+        """The pelvis height over each step (one side's stance, then the flight to the other side's contact),
+        given the pelvis heights at the contacts ``h_ic`` that the leg geometry sets.
+
+        Flight: free fall (-g), starting and ending at the next contact's height, so it leaves the ground at
+        ``g tf / 2`` upwards and lands at ``g tf / 2`` downwards (tf: flight time). Stance: from the
+        contact's height to the next contact's height; each half is ``z' = v (1 - e x - (1 - e) x^n)`` (x:
+        time from the contact, or to the toe-off, over half the stance; v the contact or toe-off velocity;
+        e = ``STANCE_SHAPE_INITIAL_SLOPE``): position and velocity join the flight, the velocity rises
+        monotonically through the stance from the first instant (the ground pushes more than the body weight
+        from the contact to the toe-off; so the pelvis descends fastest at the contact and rises fastest at
+        toe-off), it is lowest at mid-stance, and the half's depth is ``|v| tc / 2 (1 - e / 2 - (1 - e) /
+        (n + 1))``. Peak-to-trough (mean of the flight
+        apexes around the stance minus the stance's lowest point) is ``vertical_oscillation_cm`` when the
+        exponents can stay within ``STANCE_SHAPE_EXPONENT_RANGE``, else the nearest reachable value (in
+        ``adjustments``)."""
+        g = GRAVITY_M_PER_S2
+        other = {"right": "left", "left": "right"}
+        e = STANCE_SHAPE_INITIAL_SLOPE
+        lo, hi = (1 - e / 2 - (1 - e) / (n + 1) for n in STANCE_SHAPE_EXPONENT_RANGE)  # depth / (|v| tc / 2)
+        v_fall = {side: g * (self.stride_s / 2 - self.contact_s(side)) / 2 for side in SIDES}  # after side's stance
+        self._vertical, self._vertical_oscillation_cm = {}, {}
+        for side in SIDES:
+            tc, z_ic, z_to = self.contact_s(side), h_ic[side], h_ic[other[side]]
+            v_ic, v_to = -v_fall[other[side]], v_fall[side]
+            apexes = (h_ic[side] + v_fall[other[side]] ** 2 / (2 * g), z_to + v_to ** 2 / (2 * g))
+            peak = float(np.mean(apexes))
+            r1, r2, rise = -v_ic * tc / 2, v_to * tc / 2, z_to - z_ic
+            want = z_ic - peak + self.p.vertical_oscillation_cm / 100.0  # trough below the contact height
+            depth = min(max(want, r1 * lo, r2 * lo - rise), r1 * hi, r2 * hi - rise)
+            n1, n2 = ((1 - e) / (1 - e / 2 - d / r) - 1 for d, r in ((depth, r1), (depth + rise, r2)))
+            self._vertical[side] = {"tc": tc, "z_ic": z_ic, "z_to": z_to, "v_ic": v_ic, "v_to": v_to,
+                                    "n1": n1, "n2": n2}
+            self._vertical_oscillation_cm[side] = 100.0 * (peak - z_ic + depth)
 
     def hip(self, side: str, t: float) -> np.ndarray:
         c, r = self.pelvis(t)
@@ -353,11 +417,7 @@ class RunnerModel:
             h_ic[side] = ankle_from_pivot[2] - ankle_rel[2]
             self._ic[side] = dict(theta=theta, pivot=pivot, ankle_rel=ankle_rel,
                                   ankle_from_pivot=ankle_from_pivot)
-        d = np.mean(list(self.stance_frac.values()))
-        self._z_amp = p.vertical_oscillation_cm / 200.0
-        base = -self._z_amp * np.cos(2 * np.pi * d)
-        self._z_asym = (h_ic["right"] - h_ic["left"]) / 2
-        self._z_mean = (h_ic["right"] + h_ic["left"]) / 2 - base
+        self._setup_vertical(h_ic)
         foot_len = a.heel_back + a.toe_forward
         for side in SIDES:
             ic = self._ic[side]
@@ -387,7 +447,8 @@ class RunnerModel:
                     break
         self.adjustments = {side: {"toe_off_foot_angle_deg": float(np.degrees(self.toe_off_pitch[side])),
                                    "heel_rise_fraction_of_stance": self.heel_rise_frac[side],
-                                   "max_leg_stretch_m": max(0.0, self._max_reach(side) - self.a.thigh - self.a.shank)}
+                                   "max_leg_stretch_m": max(0.0, self._max_reach(side) - self.a.thigh - self.a.shank),
+                                   "vertical_oscillation_cm": self._vertical_oscillation_cm[side]}
                             for side in SIDES}
 
     def _time_of_side_phase(self, side: str, u: float) -> float:

@@ -530,12 +530,13 @@ def render_html(content: Content, key_frames: list[Picture] = (), plots: list[Pi
                                                     "That does not rule out a problem: see the methods.</p>"]
     out.append(f"<p><strong>When to see a professional.</strong> {_e(SEE_A_PROFESSIONAL)}</p>")
     out.append("<h2>Retraining plan</h2>" + _plan_intro_html(content) +
+               f"<p class=\"src\">Evidence: {_e(PLAN_EVIDENCE)}.</p>"
                "<table><tr><th>When</th><th>Target cadence</th><th>What to do</th></tr>")
     for stage in content.plan:
         target = f"{stage.cadence_spm} steps/min" if stage.cadence_spm else "–"
         out.append(f"<tr><td>{_e(stage.weeks)}</td><td class=\"num\">{_e(target)}</td><td>{_e(stage.what)}"
                    "</td></tr>")
-    out.append(f"</table><p class=\"src\">{_e(PLAN_EVIDENCE)}</p>")
+    out.append("</table>")
     out.append("<h2>Methods and accuracy</h2>" + "".join(f"<p>{_e(p)}</p>" for p in METHODS))
     out.append("<h3>Measured accuracy of this tool</h3><table><tr><th>Measure</th><th>Error</th>"
                "<th>Tested on</th></tr>")
@@ -592,6 +593,10 @@ def _font_dir() -> Path:
 
 def _hex(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+KEY_FRAME_MAX_H_MM = 105.0
+PLOT_MAX_H_MM = 120.0
 
 
 def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Picture] = ()) -> bytes:  # type: ignore[assignment]
@@ -705,19 +710,20 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
         pdf.ln(1)
         para(note, 8, "I", h=4)
 
+    # a heading starts a new page unless its first row of pictures fits below it
     if key_frames:
-        if pdf.get_y() > pdf.h - 120:
+        if not _fits(pdf, 25 + _picture_row(list(key_frames), width, KEY_FRAME_MAX_H_MM)[3]):
             pdf.add_page()
         heading("Key frames at landing")
         para("Annotated frames at the landing of each foot (left blue, right orange, knee angle in degrees "
              "next to the knee).", 8.5, h=4.3)
-        _picture_grid(pdf, list(key_frames), width, max_h=105.0)
+        _picture_grid(pdf, list(key_frames), width, KEY_FRAME_MAX_H_MM)
     if plots:
-        if not key_frames or pdf.get_y() > pdf.h - 90:
+        if not key_frames or not _fits(pdf, 15 + _picture_row(list(plots), width, PLOT_MAX_H_MM)[3]):
             pdf.add_page()
         heading("Over the gait cycle")
         for p in plots:
-            _picture_grid(pdf, [p], width, max_h=120.0)
+            _picture_grid(pdf, [p], width, PLOT_MAX_H_MM)
 
     pdf.add_page()
     heading("Form cues")
@@ -733,6 +739,8 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
 
     heading("Retraining plan")
     para(_plan_intro(content), 9.5)
+    # the evidence before the table, so that it can never be left alone on a page of its own
+    para(f"Evidence: {PLAN_EVIDENCE}.", 8, "I", h=4)
     pdf.ln(1)
     pdf.set_font("DejaVu", "", 9)
     with pdf.table(col_widths=(24, 26, width - 50), line_height=4.6, borders_layout="HORIZONTAL_LINES",
@@ -744,8 +752,6 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
             row.cell(stage.weeks, style=FontFace(emphasis="BOLD", size_pt=9))
             row.cell(f"{stage.cadence_spm} steps/min" if stage.cadence_spm else "–", style=FontFace(size_pt=9))
             row.cell(stage.what, style=FontFace(size_pt=9))
-    pdf.ln(1)
-    para(f"Evidence: {PLAN_EVIDENCE}.", 8, "I", h=4)
 
     pdf.add_page()
     heading("Methods and accuracy")
@@ -784,22 +790,34 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
     return bytes(pdf.output())
 
 
+def _picture_row(pictures: list[Picture], width: float, max_h: float
+                 ) -> tuple[list[Picture], list[tuple[float, float]], float, float]:
+    """The first row of ``pictures`` (two to a row, one when wide): the row, each picture's (w, h) in mm
+    scaled to fit ``max_h``, the cell width and the row height with its caption."""
+    gap = 6.0
+    w_px, h_px = pictures[0].size_px
+    per_row = 1 if w_px > h_px else 2
+    row = pictures[:per_row]
+    cell_w = (width - gap * (per_row - 1)) / per_row
+    sizes = []
+    for p in row:
+        pw, ph = p.size_px
+        w = min(cell_w, max_h * pw / ph)
+        sizes.append((w, w * ph / pw))
+    return row, sizes, cell_w, max(h for _, h in sizes) + 10
+
+
+def _fits(pdf, height_mm: float) -> bool:  # noqa: ANN001
+    return pdf.get_y() + height_mm <= pdf.h - 18
+
+
 def _picture_grid(pdf, pictures: list[Picture], width: float, max_h: float) -> None:  # noqa: ANN001
     """Pictures two to a row (one when wide), captioned, scaled to fit ``max_h`` mm."""
     gap = 6.0
     i = 0
     while i < len(pictures):
-        w_px, h_px = pictures[i].size_px
-        per_row = 1 if w_px > h_px else 2
-        row = pictures[i:i + per_row]
-        cell_w = (width - gap * (per_row - 1)) / per_row
-        sizes = []
-        for p in row:
-            pw, ph = p.size_px
-            w = min(cell_w, max_h * pw / ph)
-            sizes.append((w, w * ph / pw))
-        row_h = max(h for _, h in sizes) + 10
-        if pdf.get_y() + row_h > pdf.h - 18:
+        row, sizes, cell_w, row_h = _picture_row(pictures[i:], width, max_h)
+        if not _fits(pdf, row_h):
             pdf.add_page()
         y = pdf.get_y()
         for k, (p, (w, h)) in enumerate(zip(row, sizes)):
@@ -809,7 +827,7 @@ def _picture_grid(pdf, pictures: list[Picture], width: float, max_h: float) -> N
             pdf.set_font("DejaVu", "I", 7.5)
             pdf.multi_cell(cell_w, 3.6, p.caption, align="C", new_x="LEFT", new_y="NEXT")
         pdf.set_xy(pdf.l_margin, y + row_h)
-        i += per_row
+        i += len(row)
 
 
 def _cue_pdf(pdf, cue: Cue, width: float, para) -> None:  # noqa: ANN001

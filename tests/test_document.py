@@ -69,6 +69,8 @@ def test_pdf_opens_and_holds_the_runners_numbers():
     assert "Pelvic drop" not in measurements  # not measured from the side: not in the table
     for page in pages:  # every page says it is not a diagnosis
         assert "Not a diagnosis" in squash(page)
+    # the plan's evidence line comes before its table: it once spilled alone onto a page of its own
+    assert text.index("Evidence: Davis 2020") < text.index("Weeks 1-2")
 
 
 def test_missing_or_empty_metrics_still_make_a_report():
@@ -125,6 +127,9 @@ def test_write_documents_from_an_analysis(tmp_path, synthetic_analysis):
     text = squash(" ".join(pages))
     assert f"{cadence:.0f} steps/min" in text and "Over the gait cycle" in text
     assert "Key frames at landing" in text
+    for page in pages:  # a heading is never left at the foot of a page, its picture on the next
+        assert not squash(page).split(" Running gait report, ")[0].rstrip().endswith(
+            ("Over the gait cycle", "Key frames at landing")), page
     html = written["html"].read_text()
     assert_offline(html)
     assert html.count("data:image/png;base64,") == 2  # the key frame and the gait-cycle plot

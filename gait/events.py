@@ -10,7 +10,10 @@ candidate per stride per foot, so the jitter of the foot near the ground cannot 
 
 Each candidate is then refined with the foot's vertical motion:
 - initial contact: the foot stops descending. From the forward peak of ``u`` the search runs to the first
-  time the lowest point of the foot (heel or toe) has lost most of its downward speed;
+  time the lowest point of the foot (heel or toe) has lost most of its downward speed. The delay from
+  the peak to that landing is pooled over the clip (median). When the vertical motion shows a landing in
+  fewer than half the steps (a small or far foot, a heel point placed high on the shoe), the clip's
+  delay is the typical one instead, ``LANDING_DELAY_PRIOR_S``;
 - toe-off: the toe starts to rise. Around the backward peak of ``u`` the search finds the time the toe's
   upward speed passes a fraction of its peak.
 Times are interpolated between frames (parabolic peaks, linear threshold crossings).
@@ -35,6 +38,10 @@ MIN_SWING_LEG = 0.2  # forward excursion of the leading foot between landings, l
 DESCENT_FRACTION = 0.5
 MAX_LANDING_DELAY = 0.5  # of a step period, after the foot's most forward point
 RISE_FRACTION = 0.3
+# From a foot's most forward point to its landing when the vertical signal shows no landing: hand-marked
+# sprint touchdowns (../shared/videos) fall a median 42 ms after it, the rendered runner's contacts 45 ms
+LANDING_DELAY_PRIOR_S = 0.045
+MIN_LANDINGS_SEEN = 0.5  # of the steps: fewer landings seen in the feet's vertical motion, the prior is used
 
 
 @dataclass(frozen=True)
@@ -45,11 +52,18 @@ class GaitEvent:
     frame: int  # nearest 0-based frame index in the video file
 
 
+# how the initial contacts of a clip were timed (EventDetection.contact_timing)
+TIMED_BY_FOOT = "foot"  # the feet's vertical motion: landing seen in most steps
+TIMED_BY_PRIOR = "typical delay"  # the foot's most forward point + LANDING_DELAY_PRIOR_S
+TIMED_BY_PELVIS = "pelvis"  # rear/front view: the pelvis's fastest descent
+
+
 @dataclass(frozen=True)
 class EventDetection:
     events: tuple[GaitEvent, ...]
     stride_period_s: float
     dropped: int  # candidate strides found but not trusted
+    contact_timing: str  # TIMED_BY_FOOT, TIMED_BY_PRIOR or TIMED_BY_PELVIS
 
     def of(self, side: str, type_: str) -> list[GaitEvent]:
         return [e for e in self.events if e.side == side and e.type == type_]
@@ -209,7 +223,7 @@ def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
     u = np.stack([foot_forward(pose, s, direction, leg_px) for s in SIDES])  # (2, n)
     peaks, leading, period = _landings(u, pose.fps)
     if not np.isfinite(period):
-        return EventDetection((), float("nan"), 0)
+        return EventDetection((), float("nan"), 0, TIMED_BY_FOOT)
     landings: list[tuple[int, int, float, float]] = []  # (side index, peak, apex, landing)
     dropped = 0
     for k, peak in enumerate(peaks):
@@ -222,7 +236,10 @@ def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
     # The delay from a foot's most forward point to its landing is steady; its median over all steps is
     # used, so that one step's noisy vertical signal (often the far foot's) cannot move its contact.
     delays = [land - apex for _, _, apex, land in landings if np.isfinite(land)]
-    delay = float(np.median(delays)) if delays else 0.0
+    if delays and len(delays) >= MIN_LANDINGS_SEEN * len(landings):
+        delay, timing = float(np.median(delays)), TIMED_BY_FOOT
+    else:  # a vertical signal that shows no landing in most steps cannot time the others either
+        delay, timing = LANDING_DELAY_PRIOR_S * pose.fps, TIMED_BY_PRIOR
     events: list[GaitEvent] = []
     for i, peak, apex, _ in landings:
         side = SIDES[i]
@@ -235,7 +252,7 @@ def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
             if np.isfinite(to) and to > ic:
                 events.append(_event(pose, side, "toe_off", to))
     events.sort(key=lambda e: e.time_s)
-    return EventDetection(tuple(events), 2 * period / pose.fps, dropped)
+    return EventDetection(tuple(events), 2 * period / pose.fps, dropped, timing)
 
 
 def _tracked(pose: PoseSeries, side: str, lo: int, hi: int) -> bool:
@@ -316,7 +333,7 @@ def detect_events_frontal(pose: PoseSeries) -> EventDetection:
     period = dominant_period_s(hip_y, pose.fps, pose.fps / max(len(hip_y), 1) * 3, pose.fps / min_distance)
     period *= pose.fps
     if not np.isfinite(period):
-        return EventDetection((), float("nan"), 0)
+        return EventDetection((), float("nan"), 0, TIMED_BY_PELVIS)
     filled = np.where(np.isfinite(descent), descent, 0.0)
     landings, _ = signal.find_peaks(filled, distance=max(1, int(0.6 * period)), height=0)
     take_offs, _ = signal.find_peaks(-filled, distance=max(1, int(0.6 * period)), height=0)
@@ -336,7 +353,7 @@ def detect_events_frontal(pose: PoseSeries) -> EventDetection:
             j = after[0]
             events.append(_event(pose, side, "toe_off", j + _parabolic_offset(*(-descent[j - 1:j + 2]))))
     events.sort(key=lambda e: e.time_s)
-    return EventDetection(tuple(events), 2 * period / pose.fps, dropped)
+    return EventDetection(tuple(events), 2 * period / pose.fps, dropped, TIMED_BY_PELVIS)
 
 
 def _stance_votes(pose: PoseSeries, landings: np.ndarray, take_offs: np.ndarray, period: float) -> np.ndarray:

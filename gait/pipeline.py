@@ -10,7 +10,8 @@ import pandas as pd
 
 from gait.cleaning import CleaningSummary, mask_low_visibility, smooth
 from gait.errors import GaitInputError
-from gait.events import EventDetection, detect_events_frontal, detect_events_side, leg_length_px, order_legs
+from gait.events import (LANDING_DELAY_PRIOR_S, TIMED_BY_PRIOR, EventDetection, detect_events_frontal,
+                         detect_events_side, leg_length_px, order_legs)
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
 from gait.metrics import (FRONTAL_METRICS, METRIC_UNITS, MIN_STEPS_PER_SIDE, frontal_step_table, step_table,
@@ -250,6 +251,11 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
         out.append(f"the cadence, {cadence:.0f} steps/min, is unusually low for running: if this is "
                    "slow-motion footage, give the capture frame rate with --fps (this clip would be "
                    f"about --fps {likely_capture_fps(info.file_fps, cadence):.0f}).")
+    if detection.contact_timing == TIMED_BY_PRIOR:
+        out.append(f"the feet's up-and-down motion showed too few clear landings, so each landing was "
+                   f"placed the typical {1000 * LANDING_DELAY_PRIOR_S:.0f} ms after the foot's furthest-forward "
+                   "point: angles at landing are less certain. Film closer, in good light, with both feet "
+                   "in view.")
     if detection.dropped:
         out.append(f"{detection.dropped} step(s) were left out because the feet were not tracked "
                    "(hidden, out of frame or blurred).")

@@ -57,6 +57,7 @@ def report_dict(analysis: Analysis) -> dict:
             "steps_used": int(len(steady)),
             "steps_detected": int(len(analysis.steps)),
             "steps_dropped": analysis.detection.dropped,
+            "contact_timing": analysis.detection.contact_timing,
             "leg_swaps_corrected_frames": analysis.cleaning.swapped_frames,
             "filter_cutoff_hz": analysis.cleaning.cutoff_hz,
             "leg_length_px": analysis.leg_length_px,

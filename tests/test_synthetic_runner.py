@@ -5,6 +5,7 @@ import pytest
 
 from gait.pipeline import analyze_pose
 from gait.video_io import VideoInfo
+from gait.landmarks import INDEX
 from tests.synthetic import Runner, make_pose
 
 
@@ -28,6 +29,7 @@ def test_clean_runner_cadence_events_and_sides(fps, direction):
     r = Runner(fps=fps, direction=direction, cadence_spm=172.0)
     a, truth = run(r)
     assert a.view == "side" and a.direction == direction
+    assert a.detection.contact_timing == "foot"  # clean feet: every landing seen
     assert a.metrics["cadence_spm"]["value"] == pytest.approx(172.0, abs=1.0)
     for side in ("left", "right"):
         err, n_true = nearest_errors_s(a.detection.events, truth, side, "initial_contact")
@@ -62,3 +64,30 @@ def test_contact_time_and_flight():
     true_contact_ms = 1000 * 0.35 * r.stride_s
     assert a.metrics["ground_contact_time_ms"]["value"] == pytest.approx(true_contact_ms, abs=25.0)
     assert a.metrics["flight_time_ms"]["value"] > 0
+
+
+def test_contacts_from_the_prior_delay_when_the_feet_show_no_landing():
+    """Feet that slide at a constant height (no vertical signal): each contact falls the prior delay after
+    the foot's most forward point, which the synthetic runner reaches 15 % of the swing before contact."""
+    from gait.events import LANDING_DELAY_PRIOR_S
+
+    r = Runner(fps=60.0, cadence_spm=170.0)
+    pose, truth = make_pose(r)
+    xy = pose.xy_px.copy()
+    for side in ("left", "right"):
+        for joint in ("heel", "foot_index"):
+            xy[:, INDEX[f"{side}_{joint}"], 1] = 900.0
+    flat = pose.replace(xy_px=xy)
+    info = VideoInfo(path="synthetic.mp4", file_fps=r.fps, fps=r.fps, frame_count=flat.n_frames,
+                     width=1000, height=1000)
+    a = analyze_pose(info, flat)
+    assert a.detection.contact_timing == "typical delay"
+    assert any("typical 45 ms" in w for w in a.warnings)
+    apex_before_contact_s = 0.15 * (1 - r.duty_factor) * r.stride_s
+    for side in ("left", "right"):
+        found = [e.time_s for e in a.detection.of(side, "initial_contact")]
+        true = [t for s, ty, t in truth["events"] if s == side and ty == "initial_contact"]
+        assert len(found) >= 10
+        expected = np.array([t - apex_before_contact_s + LANDING_DELAY_PRIOR_S for t in true])
+        err = np.array([np.min(np.abs(expected - f)) for f in found])
+        assert np.max(err) <= 0.5 / r.fps, f"{side}: {err.max() * r.fps:.2f} frames from apex + prior"

@@ -2,8 +2,14 @@
 
 Tolerances: cadence within 1 spm; initial contacts within 1 frame at 60 fps; knee flexion and shank angle
 at contact within 5 deg of the truth (what a perfect 2D analyser sees through the same camera).
-Those the current analyser misses are marked xfail(strict) with the numbers measured when they were
-written (scripts/validate.py prints the same over a sweep of conditions).
+scripts/validate.py prints the same over a sweep of conditions.
+
+On this clip the feet's vertical motion shows a landing in fewer than half the steps (MediaPipe's heel
+point sits ~40 mm up the back of the rendered shoe, so the lowest landmark keeps descending until the
+foot is flat), so contacts come from the foot's most forward point plus the prior delay of
+gait.events.LANDING_DELAY_PRIOR_S (45 ms, from the hand-marked sprint touchdowns). These tests check
+that path end to end; where the vertical signal is used (the forefoot condition of the sweep), rendered
+contacts still come out about a frame late.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ def result(tmp_path_factory):  # noqa: ANN001, ANN201
     path = tmp_path_factory.mktemp("validation") / "side_60fps.mp4"
     truth = render(PARAMS, Camera(view="side", direction=1), path, fps=60.0, duration_s=5.0, width=360,
                    height=640)
-    errors, contacts = compare_analysis(analyze(str(path)), truth)
+    analysis = analyze(str(path))
+    assert analysis.detection.contact_timing == "typical delay"  # see the module notes
+    errors, contacts = compare_analysis(analysis, truth)
     return errors, contacts, truth
 
 
@@ -39,24 +47,16 @@ def test_every_contact_found(result) -> None:  # noqa: ANN001
     assert len(contacts) >= 10 and contacts["detected_s"].notna().all()
 
 
-@pytest.mark.xfail(strict=True, reason="measured 2026-11-25 (running shoe with heel stack and toe box): ICs 1.1 "
-                   "frames (19 ms) late on average at 60 fps (max 1.6; 3.6 with the old flat shoe): MediaPipe's heel "
-                   "sits ~40 mm up the back of the rendered shoe, its foot_index ~35 mm up the toe box, so after "
-                   "heel contact the toe landmark still drops a little below the heel landmark until foot-flat")
 def test_initial_contacts_within_1_frame_at_60fps(result) -> None:  # noqa: ANN001
     _, contacts, _ = result
     assert contacts["error_frames"].abs().max() <= 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="measured 2026-11-25: knee flexion at IC +9 deg (27 vs 18; +23 with the "
-                   "old flat shoe), read ~1 frame late, the knee flexing fast in early stance")
 def test_knee_flexion_at_contact_within_5_deg(result) -> None:  # noqa: ANN001
     errors, _, _ = result
     assert abs(errors["knee_flexion_at_contact_deg_error"]) <= 5.0
 
 
-@pytest.mark.xfail(strict=True, reason="measured 2026-11-25: shank angle at IC -7 deg (0 vs +7; -21 with the "
-                   "old flat shoe), read ~1 frame late")
 def test_shank_angle_at_contact_within_5_deg(result) -> None:  # noqa: ANN001
     errors, _, _ = result
     assert abs(errors["shank_angle_at_contact_deg_error"]) <= 5.0

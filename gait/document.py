@@ -103,22 +103,23 @@ UNIT_SHOWN = {"deg": "°", "steps/min": "steps/min", "% leg length": "% leg", "%
               "% of steps": "%"}
 
 # Measured accuracy (README "Measured accuracy": real clips against ../shared/videos ground truth;
-# scripts/validate.py on the rendered runner, 16 conditions, 2026-11-25 with the realistic shoe; rendered
-# rear/front runners from tests/test_frontal_synth.py). Errors are analysed minus true.
+# scripts/validate.py on the rendered runner, 16 conditions, 2026-11-26; rendered rear/front runners from
+# tests/test_frontal_synth.py). Errors are analysed minus true.
 ACCURACY: tuple[tuple[str, str, str], ...] = (
     ("Cadence", "real treadmill clip 168.7 vs 168.6 steps/min; rendered runner within 0.2 (side view)",
      "real clip; rendered runner"),
     ("Landing (initial contact) time", "sprint starts: 25 of 28 hand-marked touchdowns found within 2 "
-     "frames at 30 fps; rendered runner: about 1 frame late at 60 fps in most set-ups, up to 4.5 frames in "
-     "some (facing left, no overstride)", "real clips, marked by hand; rendered runner"),
-    ("Ground contact time", "rendered runner: within 20 ms in most set-ups, up to 95 ms short in some",
+     "frames at 30 fps; rendered runner: within 0.2 frame at 60 fps in 13 of 14 side set-ups, timed 45 ms "
+     "after the foot's most forward point (the typical delay, from the sprint marks); about 1 frame late "
+     "where the feet's vertical motion is used (forefoot strike)", "real clips, marked by hand; rendered "
+     "runner"),
+    ("Ground contact time", "rendered runner: 15 to 85 ms too long (toe-off read late)", "rendered runner"),
+    ("Knee bend at landing", "rendered runner: 2-4.5° more bent than true in most set-ups (-4 to +8°)",
      "rendered runner"),
-    ("Knee bend at landing", "rendered runner: reads 1 to 18° more bent than true (about 9° typically)",
-     "rendered runner"),
-    ("Shin angle at landing", "rendered runner: reads up to 21° smaller (more vertical) than true (about "
-     "7° typically)", "rendered runner"),
+    ("Shin angle at landing", "rendered runner: within 3° in 13 of 14 set-ups (8° too vertical with a "
+     "forefoot strike)", "rendered runner"),
     ("Overstride", "separated labelled overstriding from not on 9 real clips (AUC 1.00); rendered runner: "
-     "reads about 5 % leg length smaller than true", "real clips, labelled by eye; rendered runner"),
+     "within 3 % of leg length", "real clips, labelled by eye; rendered runner"),
     ("Knee valgus (rear view)", "ordered, but about half the rendered value (6° for 11.5°)",
      "rendered runner"),
     ("Pelvic drop (rear view)", "not validated: 0.4° and 1.5° read for 1° and 9° rendered",
@@ -135,7 +136,8 @@ METHODS = (
     "(4th-order zero-phase Butterworth low-pass, at most 10 Hz). Left/right leg label swaps are corrected "
     "from the gait itself.",
     "Steps: each foot's landing and toe-off are found from the foot's motion relative to the hips (side "
-    "view) or the pelvis' vertical motion (rear view), between video frames. Each value is measured per "
+    "view; a landing 45 ms after the foot's most forward point when the feet's up-and-down motion is "
+    "unclear) or the pelvis' vertical motion (rear view), between video frames. Each value is measured per "
     "step and averaged over the steady running steps; 7 or more steps per side give reliable averages "
     "(Dingenen 2018).",
     "2D: every angle is a projection on the image. It assumes the camera square to the runner at hip "
@@ -146,10 +148,10 @@ METHODS = (
     "not a clinical standard.",
 )
 ACCURACY_CONSEQUENCE = (
-    "What this means for the cues: on the rendered runner landings come out slightly late, so the knee "
-    "bend at landing reads higher, and the shin angle and overstride lower, than they are; pelvic drop is "
-    "not validated. A cue on these may stay silent when it should fire: look at the key frames, and "
-    "treat the numbers as a first impression for your physical therapist."
+    "What this means for the cues: landing angles and overstride come within a few degrees and a few % "
+    "of leg length of the truth on the rendered runner, but contact time reads long, and pelvic drop and "
+    "knee valgus from behind are not validated. Look at the key frames, and treat the numbers as a first "
+    "impression for your physical therapist."
 )
 REFERENCES = (
     "Altman & Davis 2012 (foot strike classification)", "Barton 2016, Br J Sports Med",

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gait.errors import GaitInputError  # noqa: E402
 from gait.pipeline import analyze  # noqa: E402
+from gait.pose import native_logs_silenced  # noqa: E402
 from gait.synth import Camera, RunnerParams, render  # noqa: E402
 from gait.synth.compare import compare_analysis  # noqa: E402
 
@@ -64,6 +65,7 @@ CONDITIONS = [
 QUICK = ("base 60 fps", "30 fps", "overstride (shank 14 deg)")
 
 COLUMNS = {
+    "contact_timing": "contacts timed by",
     "cadence_spm_error": "cadence err spm",
     "ic_mean_abs_frames": "IC abs err frames",
     "ic_mean_abs_ms": "IC abs err ms",
@@ -81,13 +83,14 @@ def run_condition(c: Condition, folder: Path, seconds: float) -> dict:
     t0 = time.time()
     truth = render(c.params, c.camera, path, fps=c.fps, duration_s=seconds, width=c.width, height=c.height)
     try:
-        analysis = analyze(str(path))
+        with native_logs_silenced():
+            analysis = analyze(str(path))
     except GaitInputError as exc:
         return {"condition": c.name, "status": f"not supported: {str(exc).split('.')[0]}",
                 "seconds": time.time() - t0}
     err, _ = compare_analysis(analysis, truth)
-    return {"condition": c.name, "status": f"ok, {err.pop('ic_matched')} IC matched", **err,
-            "seconds": time.time() - t0}
+    return {"condition": c.name, "status": f"ok, {err.pop('ic_matched')} IC matched",
+            "contact_timing": analysis.detection.contact_timing, **err, "seconds": time.time() - t0}
 
 
 def sweep(conditions: list[Condition], seconds: float, out: Path | None = None, verbose: bool = True
@@ -113,7 +116,8 @@ def markdown(df: pd.DataFrame) -> str:
     head = [df.index.name or ""] + list(df.columns)
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, row in df.iterrows():
-        lines.append("| " + " | ".join([str(name)] + ["" if pd.isna(v) else f"{v:.2f}" for v in row]) + " |")
+        cells = ["" if pd.isna(v) else v if isinstance(v, str) else f"{v:.2f}" for v in row]
+        lines.append("| " + " | ".join([str(name)] + cells) + " |")
     return "\n".join(lines)
 
 

@@ -92,9 +92,9 @@ def swap_legs(pose: PoseSeries, frames: np.ndarray) -> PoseSeries:
     return _exchange(pose, frames, LEG_PAIRS)
 
 
-def mirror_sides(pose: PoseSeries) -> PoseSeries:
-    """Exchange every left landmark with its right counterpart, in all frames."""
-    return _exchange(pose, np.ones(pose.n_frames, bool), MIRROR_PAIRS)
+def mirror_sides(pose: PoseSeries, frames: np.ndarray | None = None) -> PoseSeries:
+    """Exchange every left landmark with its right counterpart, in all frames or where ``frames`` is True."""
+    return _exchange(pose, np.ones(pose.n_frames, bool) if frames is None else frames, MIRROR_PAIRS)
 
 
 def _exchange(pose: PoseSeries, frames: np.ndarray, pairs: tuple[tuple[int, int], ...]) -> PoseSeries:

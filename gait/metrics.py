@@ -172,7 +172,11 @@ def frontal_step_table(pose: PoseSeries, detection: EventDetection, angles: Fron
     negative when the feet cross (each foot landing on the other's side). Crossover: the ankle lands
     beyond the midline of the pelvis.
     """
-    hip_width = np.nanmedian(np.abs(pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0]))
+    left_minus_right = pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0]
+    hip_width = np.nanmedian(np.abs(left_minus_right))
+    # the runner's own sides are fixed in the image for the clip (gait.view.to_runner_sides): +1 when the
+    # left hip is on the image right
+    left_outward = np.sign(np.nanmedian(left_minus_right))
     mid_x = midpoint(pose, "hip")[:, 0]
     rows = _timing(detection, speed_kmh)
     last_ankle_x: dict[str, float] = {}
@@ -181,8 +185,7 @@ def frontal_step_table(pose: PoseSeries, detection: EventDetection, angles: Fron
         other = "right" if side == "left" else "left"
         r_ic = _row(pose, row["ic_time_s"])
         ankle_x = at_index(pose.joint(f"{side}_ankle")[:, 0], r_ic)
-        # the runner's own side of the image: the direction from the other hip to this one
-        outward = np.sign(at_index(pose.joint(f"{side}_hip")[:, 0] - pose.joint(f"{other}_hip")[:, 0], r_ic))
+        outward = left_outward if side == "left" else -left_outward  # from the other hip towards this one
         width = np.nan
         if other in last_ankle_x:
             width = 100.0 * outward * (ankle_x - last_ankle_x[other]) / hip_width

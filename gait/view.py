@@ -24,6 +24,7 @@ from gait.landmarks import INDEX, SIDES, PoseSeries
 
 VIEWS = ("side", "rear", "front")
 FRONTAL_MIN_HIP_RATIO = 0.28
+FRONTAL_FLIP_HIP_FRACTION = 0.7  # rear/front: narrower hips than this x their median: a flip in progress
 SIDE_MIN_KNEE_BEND = 0.3
 # knees that never show a bend mean a frontal view even with a narrow-looking pelvis
 SIDE_MAX_HIP_RATIO = 0.15
@@ -82,17 +83,27 @@ def to_runner_sides(pose: PoseSeries, view: str, direction: int, mirrored: bool 
     """Relabel the landmarks so that left and right are the runner's own.
 
     - rear and front: from geometry, not from MediaPipe's labels (which from behind are sometimes those
-      of a person facing the camera, sometimes not): seen from behind the runner's left is on the image
-      left, seen from in front on the image right, the other way round in mirrored footage. The labels of
-      every pair are exchanged when the hips disagree over the clip;
+      of a person facing the camera, sometimes not, and can flip for a few frames around a landing):
+      seen from behind the runner's left is on the image left, seen from in front on the image right,
+      the other way round in mirrored footage. The labels of every pair are exchanged in each frame where
+      the hips disagree; in frames where the hips close up to less than ``FRONTAL_FLIP_HIP_FRACTION`` of
+      their usual width (midway through such a flip) the leg points below the hips are dropped, and
+      cleaning fills them from the frames around when the gap is short;
     - side: after swap correction the two leg tracks are consistent but their labels are arbitrary; the
       track nearer the camera (smaller MediaPipe depth) is the near side for the facing direction, and
       mirrored (selfie) footage exchanges the sides once more.
     """
     if view in ("rear", "front"):
         left_on_image_left = (view == "rear") != mirrored
-        left_x = np.nanmean(pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0])
-        return mirror_sides(pose) if (left_x < 0) != left_on_image_left else pose
+        gap = pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0]
+        with np.errstate(invalid="ignore"):
+            unclear = np.abs(gap) < FRONTAL_FLIP_HIP_FRACTION * np.nanmedian(np.abs(gap))
+            flipped = ((gap < 0) != left_on_image_left) & np.isfinite(gap) & ~unclear
+        pose = mirror_sides(pose, flipped)
+        xy = pose.xy_px.copy()
+        legs = [INDEX[f"{s}_{j}"] for s in SIDES for j in ("knee", "ankle", "heel", "foot_index")]
+        xy[np.ix_(unclear, legs)] = np.nan
+        return pose.replace(xy_px=xy)
     joints = ("knee", "ankle", "heel")
     depth = {s: np.nanmean(pose.depth_px[:, [INDEX[f"{s}_{j}"] for j in joints]]) for s in SIDES}
     nearer = "left" if depth["left"] < depth["right"] else "right"

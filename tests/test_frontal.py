@@ -60,3 +60,30 @@ def test_side_and_rear_session_gives_one_report(tmp_path, rear):
     assert report["metrics"]["knee_flexion_at_contact_deg"]["value"] is not None
     assert report["metrics"]["knee_valgus_fppa_deg"]["value"] is not None
     assert report["metrics"]["cadence_spm"] == side.metrics["cadence_spm"]
+
+
+def test_rear_view_left_right_flips_undone_frame_by_frame():
+    """MediaPipe from behind can flip its whole body left/right for a few frames around a landing: those
+    frames get the runner's own sides back; frames midway through a flip (hips closed up) lose their leg
+    points, which cleaning fills from the frames around."""
+    from gait.landmarks import INDEX, NAMES, PoseSeries
+    from gait.view import to_runner_sides
+
+    n = 12
+    xy = np.full((n, len(NAMES), 2), np.nan)
+    for joint, y in (("hip", 400.0), ("knee", 500.0), ("ankle", 600.0), ("heel", 610.0), ("foot_index", 615.0)):
+        xy[:, INDEX[f"left_{joint}"]] = (100.0, y)  # seen from behind: the runner's left on the image left
+        xy[:, INDEX[f"right_{joint}"]] = (140.0, y)
+    flipped, closed = [5, 6], [7]
+    xy[np.ix_(flipped, [INDEX["left_hip"], INDEX["right_hip"]])] = xy[np.ix_(flipped, [INDEX["right_hip"],
+                                                                                       INDEX["left_hip"]])]
+    xy[np.ix_(flipped, [INDEX["left_ankle"], INDEX["right_ankle"]])] = xy[np.ix_(
+        flipped, [INDEX["right_ankle"], INDEX["left_ankle"]])]
+    xy[closed, INDEX["left_hip"], 0], xy[closed, INDEX["right_hip"], 0] = 117.0, 123.0
+    pose = PoseSeries(xy_px=xy, depth_px=np.zeros((n, len(NAMES))), visibility=np.ones((n, len(NAMES))),
+                      frame_index=np.arange(n), fps=30.0, width=240, height=720)
+    out = to_runner_sides(pose, "rear", 0)
+    left_hip, right_hip = out.joint("left_hip")[:, 0], out.joint("right_hip")[:, 0]
+    assert np.all(left_hip[[0, 4, 5, 6, 8]] == 100.0) and np.all(right_hip[[0, 4, 5, 6, 8]] == 140.0)
+    assert np.all(out.joint("left_ankle")[[5, 6], 0] == 100.0)
+    assert np.isnan(out.joint("left_ankle")[7]).all() and np.isfinite(out.joint("left_hip")[7]).all()

@@ -129,7 +129,9 @@ FRONTAL_NOTE = (
     "observation, not a joint angle. 2-D pelvic drop reliability is moderate (ICC 0.59-0.77, smallest "
     "detectable difference 2.7-2.8 deg). This tool's pelvic drop is not validated yet: it uses "
     "MediaPipe's hip joint points, which on rendered runners with a known drop did not follow the pelvis "
-    "(1 and 9 deg true read as 0.4 and 1.5 deg); have it checked by eye on the key frames."
+    "(1 and 9 deg true read as 0.2 and 0.9 deg); have it checked by eye on the key frames. Contact and "
+    "flight times from behind or in front come from the pelvis's up-and-down motion and read about "
+    "100 ms short on rendered runners: take them from a side clip."
 )
 
 

@@ -93,7 +93,8 @@ def _output_dir(video: str, out: Path | None, force: bool) -> Path:
 
 
 class _Progress:
-    """A tqdm bar on stderr, created on first use."""
+    """A tqdm bar on stderr, created on first use; in a log (stderr not a terminal) one line at the start
+    and one at the end instead of a stream of carriage-return updates."""
 
     def __init__(self, desc: str):
         self.desc, self.bar = desc, None
@@ -102,8 +103,14 @@ class _Progress:
         from tqdm import tqdm
 
         if self.bar is None:
-            self.bar = tqdm(total=total, desc=self.desc, unit="frame", file=sys.stderr, leave=True)
+            terminal = sys.stderr.isatty()
+            if not terminal:
+                print(f"{self.desc}: {total} frames...", file=sys.stderr, flush=True)
+            self.bar = tqdm(total=total, desc=self.desc, unit="frame", file=sys.stderr, leave=True,
+                            disable=not terminal)
         self.bar.update(done - self.bar.n)
+        if self.bar.disable and done == total:
+            print(f"{self.desc}: done", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

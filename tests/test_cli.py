@@ -46,6 +46,7 @@ def test_full_run_writes_valid_report_and_keeps_user_files(tmp_path, shared_vide
     done = run_cli("analyze", video, "--out", tmp_path / "out", "--height-cm", "175", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "W0000" not in done.stderr and "I0000" not in done.stderr  # MediaPipe's logs silenced
+    assert "\r" not in done.stderr and "frames..." in done.stderr  # captured stderr: lines, not a bar
     out = tmp_path / "out"
     report = json.loads((out / "report.json").read_text())
     jsonschema.validate(report, json.loads(SCHEMA_PATH.read_text()))

@@ -27,6 +27,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -600,6 +601,7 @@ def _hex(colour: str) -> tuple[int, int, int]:
 
 KEY_FRAME_MAX_H_MM = 105.0
 PLOT_MAX_H_MM = 120.0
+PICTURE_GAP_MM = 6.0
 
 
 def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Picture] = ()) -> bytes:  # type: ignore[assignment]
@@ -715,14 +717,14 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
 
     # a heading starts a new page unless its first row of pictures fits below it
     if key_frames:
-        if not _fits(pdf, 25 + _picture_row(list(key_frames), width, KEY_FRAME_MAX_H_MM)[3]):
+        if not _fits(pdf, 25 + _picture_row(list(key_frames), width, KEY_FRAME_MAX_H_MM).height_mm):
             pdf.add_page()
         heading("Key frames at landing")
         para("Annotated frames at the landing of each foot (left blue, right orange, knee angle in degrees "
              "next to the knee).", 8.5, h=4.3)
         _picture_grid(pdf, list(key_frames), width, KEY_FRAME_MAX_H_MM)
     if plots:
-        if not key_frames or not _fits(pdf, 15 + _picture_row(list(plots), width, PLOT_MAX_H_MM)[3]):
+        if not key_frames or not _fits(pdf, 15 + _picture_row(list(plots), width, PLOT_MAX_H_MM).height_mm):
             pdf.add_page()
         heading("Over the gait cycle")
         for p in plots:
@@ -793,21 +795,25 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
     return bytes(pdf.output())
 
 
-def _picture_row(pictures: list[Picture], width: float, max_h: float
-                 ) -> tuple[list[Picture], list[tuple[float, float]], float, float]:
-    """The first row of ``pictures`` (two to a row, one when wide): the row, each picture's (w, h) in mm
-    scaled to fit ``max_h``, the cell width and the row height with its caption."""
-    gap = 6.0
+class _PictureRow(NamedTuple):
+    pictures: list[Picture]
+    sizes_mm: list[tuple[float, float]]  # each picture's (w, h), scaled to fit
+    cell_w_mm: float
+    height_mm: float  # with the caption
+
+
+def _picture_row(pictures: list[Picture], width: float, max_h: float) -> _PictureRow:
+    """The first row of ``pictures``: two to a row, one when wide, scaled to fit ``max_h`` mm."""
     w_px, h_px = pictures[0].size_px
     per_row = 1 if w_px > h_px else 2
     row = pictures[:per_row]
-    cell_w = (width - gap * (per_row - 1)) / per_row
+    cell_w = (width - PICTURE_GAP_MM * (per_row - 1)) / per_row
     sizes = []
     for p in row:
         pw, ph = p.size_px
         w = min(cell_w, max_h * pw / ph)
         sizes.append((w, w * ph / pw))
-    return row, sizes, cell_w, max(h for _, h in sizes) + 10
+    return _PictureRow(row, sizes, cell_w, max(h for _, h in sizes) + 10)
 
 
 def _fits(pdf, height_mm: float) -> bool:  # noqa: ANN001
@@ -816,21 +822,21 @@ def _fits(pdf, height_mm: float) -> bool:  # noqa: ANN001
 
 def _picture_grid(pdf, pictures: list[Picture], width: float, max_h: float) -> None:  # noqa: ANN001
     """Pictures two to a row (one when wide), captioned, scaled to fit ``max_h`` mm."""
-    gap = 6.0
     i = 0
     while i < len(pictures):
-        row, sizes, cell_w, row_h = _picture_row(pictures[i:], width, max_h)
-        if not _fits(pdf, row_h):
+        row = _picture_row(pictures[i:], width, max_h)
+        if not _fits(pdf, row.height_mm):
             pdf.add_page()
         y = pdf.get_y()
-        for k, (p, (w, h)) in enumerate(zip(row, sizes)):
-            x = pdf.l_margin + k * (cell_w + gap) + (cell_w - w) / 2
+        step = row.cell_w_mm + PICTURE_GAP_MM
+        for k, (p, (w, h)) in enumerate(zip(row.pictures, row.sizes_mm)):
+            x = pdf.l_margin + k * step + (row.cell_w_mm - w) / 2
             pdf.image(io.BytesIO(p.png), x=x, y=y, w=w, h=h)
-            pdf.set_xy(pdf.l_margin + k * (cell_w + gap), y + h + 1)
+            pdf.set_xy(pdf.l_margin + k * step, y + h + 1)
             pdf.set_font("DejaVu", "I", 7.5)
-            pdf.multi_cell(cell_w, 3.6, p.caption, align="C", new_x="LEFT", new_y="NEXT")
-        pdf.set_xy(pdf.l_margin, y + row_h)
-        i += len(row)
+            pdf.multi_cell(row.cell_w_mm, 3.6, p.caption, align="C", new_x="LEFT", new_y="NEXT")
+        pdf.set_xy(pdf.l_margin, y + row.height_mm)
+        i += len(row.pictures)
 
 
 def _cue_pdf(pdf, cue: Cue, width: float, para) -> None:  # noqa: ANN001

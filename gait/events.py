@@ -41,7 +41,7 @@ RISE_FRACTION = 0.3
 # From a foot's most forward point to its landing when the vertical signal shows no landing: hand-marked
 # sprint touchdowns (../shared/videos) fall a median 42 ms after it, the rendered runner's contacts 45 ms
 LANDING_DELAY_PRIOR_S = 0.045
-MIN_LANDINGS_SEEN = 0.5  # of the steps: fewer landings seen in the feet's vertical motion, the prior is used
+MIN_LANDING_FRACTION = 0.5  # of the steps: fewer landings seen in the feet's vertical motion, the prior is used
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
     # The delay from a foot's most forward point to its landing is steady; its median over all steps is
     # used, so that one step's noisy vertical signal (often the far foot's) cannot move its contact.
     delays = [land - apex for _, _, apex, land in landings if np.isfinite(land)]
-    if delays and len(delays) >= MIN_LANDINGS_SEEN * len(landings):
+    if delays and len(delays) >= MIN_LANDING_FRACTION * len(landings):
         delay, timing = float(np.median(delays)), TIMED_BY_FOOT
     else:  # a vertical signal that shows no landing in most steps cannot time the others either
         delay, timing = LANDING_DELAY_PRIOR_S * pose.fps, TIMED_BY_PRIOR

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gait.cleaning import midpoint, mirror_sides, swap_legs
-from gait.landmarks import INDEX, SIDES, PoseSeries
+from gait.landmarks import INDEX, LEG_JOINTS, SIDES, PoseSeries
 
 VIEWS = ("side", "rear", "front")
 FRONTAL_MIN_HIP_RATIO = 0.28
@@ -101,7 +101,7 @@ def to_runner_sides(pose: PoseSeries, view: str, direction: int, mirrored: bool 
             flipped = ((gap < 0) != left_on_image_left) & np.isfinite(gap) & ~unclear
         pose = mirror_sides(pose, flipped)
         xy = pose.xy_px.copy()
-        legs = [INDEX[f"{s}_{j}"] for s in SIDES for j in ("knee", "ankle", "heel", "foot_index")]
+        legs = [INDEX[f"{s}_{j}"] for s in SIDES for j in LEG_JOINTS if j != "hip"]
         xy[np.ix_(unclear, legs)] = np.nan
         return pose.replace(xy_px=xy)
     joints = ("knee", "ankle", "heel")

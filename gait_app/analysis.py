@@ -98,14 +98,6 @@ class SessionResult:
         return {k: v for k, v in sorted(self.files.items()) if k.startswith("metronome_")}
 
 
-def measured_views() -> tuple[str, ...]:
-    return tuple(getattr(pipeline, "MEASURED_VIEWS", ("side", "rear", "front")))
-
-
-def rear_supported() -> bool:
-    return "rear" in measured_views()
-
-
 @st.cache_resource(show_spinner=False)
 def _store() -> tuple[Path, dict[str, OrderedDict], threading.Lock]:
     """Working folder (removed when the server stops), finished analyses and outputs by key, and a lock; one
@@ -203,9 +195,6 @@ def analyse_clips(clips: dict[str, Path], options: Options, progress: Progress |
 
 def _analyse_one(slot: str, path: Path, options: Options, progress: Progress | None) -> ClipResult:
     name = path.name
-    if slot == "rear" and not rear_supported():
-        return ClipResult(slot, name, error="Rear-view measurements (pelvic drop, knee valgus) are not "
-                          "available in this version yet; the side clip is analysed on its own.")
     report = None if progress is None else (lambda done, total: progress(slot, "pose", done, total))
     try:
         analysis = pipeline.analyze(str(path), replace(options, view=SLOT_VIEWS[slot]), report)

@@ -6,8 +6,7 @@ import time
 import streamlit as st
 
 from gait.pipeline import Options
-from gait_app.analysis import (MAX_UPLOAD_MB, SAMPLE_OPTIONS, SAMPLES, VIDEO_TYPES, analyse_clips,
-                               rear_supported, save_upload)
+from gait_app.analysis import MAX_UPLOAD_MB, SAMPLE_OPTIONS, SAMPLES, VIDEO_TYPES, analyse_clips, save_upload
 from gait_app.presentation import ProgressText, plain_words
 
 MPH_TO_KMH = 1.609344
@@ -25,11 +24,8 @@ with side_col:
                                    help="Camera square to the treadmill belt, hip height, whole body in view.")
 with rear_col:
     rear_upload = st.file_uploader(f"**Rear view**, optional ({types_text}; up to {MAX_UPLOAD_MB // 1024} GB)",
-                                   type=list(VIDEO_TYPES), key="rear_upload", disabled=not rear_supported(),
+                                   type=list(VIDEO_TYPES), key="rear_upload",
                                    help="Camera square behind the runner, hip height.")
-    if not rear_supported():
-        st.caption("Rear-view measurements (pelvic drop, knee valgus) are not available in this version "
-                   "yet.")
 st.page_link("gait_app/pages/filming.py", label="How to film", icon=":material/videocam:")
 
 st.subheader("Your run", divider="gray")
@@ -75,7 +71,7 @@ if analyse:
                       height_cm=height_cm,
                       speed_kmh=None if speed is None else speed * (MPH_TO_KMH if speed_unit == "mph" else 1.0))
 elif sample:
-    clips = {slot: path for slot, path in SAMPLES.items() if slot == "side" or rear_supported()}
+    clips = dict(SAMPLES)
     options = Options(**SAMPLE_OPTIONS)
 
 if clips:

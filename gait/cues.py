@@ -11,8 +11,9 @@ Conventions
 - A rule fires when the metric's mean, or either side's mean, meets the condition: ``"at_least"`` is
   ``value >= threshold``, ``"at_most"`` is ``value <= threshold``, ``"equals"`` compares a category.
   Missing values (None, NaN) never fire.
-- Severity: ``"attention"`` (worth working on: the measures most strongly linked to knee load or
-  injury), ``"consider"`` (worth discussing), ``"info"`` (an observation: not a fault).
+- Severity: ``"consider"`` (worth discussing), ``"info"`` (an observation: not a fault). No measure is
+  marked more urgent: pelvic drop, the strongest predictor of injury, is not validated here (its rule
+  says so).
 - Where the literature gives a direction but no cut-off, the threshold is this project's screening
   choice, and :attr:`Rule.threshold_basis` says so.
 
@@ -36,8 +37,8 @@ SEE_A_PROFESSIONAL = (
     "run, is there at rest or at night, or comes with swelling, locking or the knee giving way."
 )
 
-SEVERITY_LABELS = {"attention": "Worth working on", "consider": "Worth discussing", "info": "For information"}
-SEVERITY_ORDER = ("attention", "consider", "info")
+SEVERITY_LABELS = {"consider": "Worth discussing", "info": "For information"}
+SEVERITY_ORDER = ("consider", "info")
 
 CADENCE_STEPS_PCT = (5.0, 10.0)  # Heiderscheit 2011; Lenhart 2014
 
@@ -100,10 +101,12 @@ _STRENGTH = ("Hip abductor and quadriceps strengthening, 2-3 times a week (side-
 RULES: tuple[Rule, ...] = (
     Rule(
         id="pelvic_drop", metric="pelvic_drop_deg", condition="at_least", threshold=6.0, unit="°",
-        severity="attention", title="Hip drop on the swing side",
+        severity="consider", title="Hip drop on the swing side",
         why="The pelvis drops on the side of the swinging leg while you stand on the other. Of all the "
             "running measures, more pelvic drop was the strongest predictor of injury: each degree more "
-            "went with 80 % higher odds (Bramah 2018).",
+            "went with 80 % higher odds (Bramah 2018). This tool reads it from the pose model's hip "
+            "points, which did not follow the pelvis of its rendered test runner: confirm the drop by eye "
+            "on the key frames before acting on the number.",
         try_words="'Run tall, level hips', or 'squeeze the glute as the foot lands'.",
         drill=_STRENGTH,
         see_professional="A physical therapist can check hip strength and control, and whether the drop "

@@ -123,7 +123,7 @@ CARD_ORDER = (
 )
 
 
-SEVERITY_BADGES = {"attention": "red", "consider": "orange", "info": "gray"}  # gait.cues severities
+SEVERITY_BADGES = {"consider": "orange", "info": "gray"}  # gait.cues severities
 
 
 def md(text: str) -> str:

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from gait.cues import (NOT_A_DIAGNOSIS, RULES, RULES_BY_ID, cadence_targets, cues_for, cues_from_metrics,
-                       evaluate_rule, retraining_plan)
+                       SEVERITY_ORDER, evaluate_rule, retraining_plan)
 
 NUMERIC = [r for r in RULES if r.condition != "equals"]
 STEP = 0.01  # just short of the threshold
@@ -78,12 +78,18 @@ def test_valgus_is_an_observation_with_the_2d_caveat():
     assert cue.severity == "info" and "2D" in cue.why and "Dingenen 2018" in cue.evidence
 
 
+def test_pelvic_drop_cue_says_the_number_is_not_validated():
+    cue = cues_from_metrics({"pelvic_drop_deg": summary(8.0)})[0]
+    assert cue.id == "pelvic_drop" and cue.severity == "consider"
+    assert "by eye on the key frames" in cue.why and "Bramah 2018" in cue.evidence
+
+
 def test_every_cue_is_complete_and_ordered():
     metrics = {r.metric: summary(r.threshold if r.condition != "equals" else "rearfoot") for r in RULES}
     cues = cues_from_metrics(metrics)
     assert {c.id for c in cues} == {r.id for r in RULES}
-    order = ("attention", "consider", "info")
-    assert [order.index(c.severity) for c in cues] == sorted(order.index(c.severity) for c in cues)
+    assert {c.severity for c in cues} == {"consider", "info"}
+    assert [SEVERITY_ORDER.index(c.severity) for c in cues] == sorted(SEVERITY_ORDER.index(c.severity) for c in cues)
     for c in cues:
         for text in (c.measured, c.why, c.try_words, c.drill, c.see_professional, c.evidence):
             assert text and "{" not in text

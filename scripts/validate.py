@@ -4,9 +4,10 @@
 
 Each condition renders a short clip (``gait.synth.render``, 360x640 unless said), analyses it with
 ``gait.pipeline.analyze`` and compares with the truth (``gait.synth.compare``). Errors are analysed minus
-true; initial-contact (IC) timing as mean absolute error (and bias) in frames and ms. Rear views are
-listed as not yet supported while ``analyze`` refuses them; when it accepts them, their valgus (FPPA)
-error is in the table.
+true; initial-contact (IC) timing as mean absolute error (and bias) in frames and ms. Side and frontal
+(rear/front) conditions get a table each; the frontal one also gives each frontal metric's error with the
+truth's hip, knee and ankle points in place of MediaPipe's ("true joints"), on the analysis's own steps:
+the difference is the pose model's share of the error.
 """
 
 from __future__ import annotations
@@ -61,20 +62,31 @@ CONDITIONS = [
     Condition("valgus 12 deg, side", params=BASE.replace(knee_valgus_deg=12.0)),
     Condition("rear, valgus 0 deg", params=BASE.replace(knee_valgus_deg=0.0), camera=Camera(view="rear")),
     Condition("rear, valgus 12 deg", params=BASE.replace(knee_valgus_deg=12.0), camera=Camera(view="rear")),
+    Condition("rear, pelvic drop 9 deg", params=BASE.replace(pelvic_drop_deg=9.0), camera=Camera(view="rear")),
+    Condition("rear, hip adduction 6 deg", params=BASE.replace(hip_adduction_deg=6.0), camera=Camera(view="rear")),
+    Condition("front, valgus 12 deg", params=BASE.replace(knee_valgus_deg=12.0), camera=Camera(view="front")),
 ]
 QUICK = ("base 60 fps", "30 fps", "overstride (shank 14 deg)")
 
-COLUMNS = {
+TIMING_COLUMNS = {
     "contact_timing": "contacts timed by",
     "cadence_spm_error": "cadence err spm",
     "ic_mean_abs_frames": "IC abs err frames",
     "ic_mean_abs_ms": "IC abs err ms",
     "ic_bias_frames": "IC bias frames",
     "ground_contact_time_ms_error": "contact time err ms",
+}
+SIDE_COLUMNS = TIMING_COLUMNS | {
     "knee_flexion_at_contact_deg_error": "knee at IC err deg",
     "shank_angle_at_contact_deg_error": "shank at IC err deg",
     "overstride_pct_leg_error": "overstride err % leg",
-    "knee_valgus_fppa_deg_error": "valgus err deg",
+}
+FRONTAL_COLUMNS = TIMING_COLUMNS | {
+    f"{metric}_error{source}": f"{label}{' (true joints)' if source else ''}"
+    for metric, label in (("knee_valgus_fppa_deg", "valgus err deg"), ("pelvic_drop_deg", "drop err deg"),
+                          ("hip_adduction_deg", "hip adduction err deg"),
+                          ("step_width_pct_hip", "step width err % hip"))
+    for source in ("", "_true_joints")
 }
 
 
@@ -89,7 +101,7 @@ def run_condition(c: Condition, folder: Path, seconds: float) -> dict:
         return {"condition": c.name, "status": f"not supported: {str(exc).split('.')[0]}",
                 "seconds": time.time() - t0}
     err, _ = compare_analysis(analysis, truth)
-    return {"condition": c.name, "status": f"ok, {err.pop('ic_matched')} IC matched",
+    return {"condition": c.name, "view": c.camera.view, "status": f"ok, {err.pop('ic_matched')} IC matched",
             "contact_timing": analysis.detection.contact_timing, **err, "seconds": time.time() - t0}
 
 
@@ -106,9 +118,9 @@ def sweep(conditions: list[Condition], seconds: float, out: Path | None = None, 
     return pd.DataFrame(rows).set_index("condition")
 
 
-def table(results: pd.DataFrame) -> pd.DataFrame:
-    cols = [c for c in COLUMNS if c in results]
-    return results[cols].rename(columns=COLUMNS).round(2)
+def table(results: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    cols = [c for c in columns if c in results]
+    return results[cols].rename(columns=columns).round(2)
 
 
 def markdown(df: pd.DataFrame) -> str:
@@ -135,8 +147,11 @@ def main() -> None:
     if args.csv:
         results.to_csv(args.csv)
     ok = results[results["status"].str.startswith("ok")]
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(markdown(table(ok)) if args.markdown else table(ok).to_string())
+    for views, columns in ((["side"], SIDE_COLUMNS), (["rear", "front"], FRONTAL_COLUMNS)):
+        part = table(ok[ok["view"].isin(views)], columns)
+        if len(part):
+            with pd.option_context("display.width", 250, "display.max_columns", 20):
+                print(markdown(part) if args.markdown else part.to_string(), end="\n\n")
     for name, row in results[~results["status"].str.startswith("ok")].iterrows():
         print(f"{name}: {row['status']}")
     print(f"{len(conditions)} conditions, {args.seconds:g} s clips, {time.time() - t0:.0f} s in all")

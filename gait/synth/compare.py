@@ -7,11 +7,20 @@ analyser or the truth lacks for the clip's view has a NaN error.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
+from gait.kinematics import frontal_angles
+from gait.landmarks import NAMES, SIDES
+from gait.metrics import frontal_step_table, summarise
+
 METRICS = ("cadence_spm", "ground_contact_time_ms", "knee_flexion_at_contact_deg",
-           "shank_angle_at_contact_deg", "overstride_pct_leg", "knee_valgus_fppa_deg", "pelvic_drop_deg")
+           "shank_angle_at_contact_deg", "overstride_pct_leg", "knee_valgus_fppa_deg", "pelvic_drop_deg",
+           "hip_adduction_deg", "step_width_pct_hip")
+FRONTAL_ERROR_METRICS = ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip")
+POSE_JOINTS = ("hip", "knee", "ankle")  # the points the frontal metrics are made of
 
 
 def match_contacts(detected_s: dict[str, list[float]], truth: dict, max_gap_s: float | None = None) -> pd.DataFrame:
@@ -57,10 +66,39 @@ def errors(metrics: dict, contacts: pd.DataFrame, truth: dict) -> dict:
     return out
 
 
+def with_true_joints(analysis, truth: dict, joints: tuple[str, ...] = POSE_JOINTS) -> dict:  # noqa: ANN001
+    """The frontal metrics of a rear or front :class:`gait.pipeline.Analysis`, recomputed with the pose
+    model's ``joints`` (both sides) replaced by the truth's projected joint centres in every frame, on the
+    analysis's own steps (its detected contacts and toe-offs).
+
+    What is left between these metrics and the truth is the error of everything after the pose model
+    (events, cleaning, the metrics' definitions); what separates them from the analysis's metrics is the
+    error of the pose model's points. Returns the summary (``{name: {"value": ...}}``) like
+    ``analysis.metrics``.
+    """
+    xy = analysis.pose.xy_px.copy()
+    rows = analysis.pose.frame_index
+    for joint in joints:
+        for side in SIDES:
+            name = f"{side}_{joint}"
+            xy[:, NAMES.index(name)] = np.asarray(truth["frames"]["joints_px"][name], float)[rows]
+    pose = replace(analysis.pose, xy_px=xy)
+    return summarise(frontal_step_table(pose, analysis.detection, frontal_angles(pose),
+                                        analysis.options.speed_kmh))
+
+
 def compare_analysis(analysis, truth: dict) -> tuple[dict, pd.DataFrame]:  # noqa: ANN001
-    """(error summary, matched contacts) of a :class:`gait.pipeline.Analysis` of a rendered clip."""
+    """(error summary, matched contacts) of a :class:`gait.pipeline.Analysis` of a rendered clip.
+
+    Rear and front views also get each frontal metric's error with the truth's hip, knee and ankle points
+    in place of the pose model's (:func:`with_true_joints`), as ``<metric>_error_true_joints``.
+    """
     contacts = match_contacts(contacts_of(analysis), truth)
-    return errors(analysis.metrics, contacts, truth), contacts
+    out = errors(analysis.metrics, contacts, truth)
+    if analysis.view != "side":
+        exact = errors(with_true_joints(analysis, truth), contacts, truth)
+        out.update({f"{name}_error_true_joints": exact[f"{name}_error"] for name in FRONTAL_ERROR_METRICS})
+    return out, contacts
 
 
 def compare_report(report: dict, truth: dict) -> tuple[dict, pd.DataFrame]:

@@ -42,6 +42,7 @@ RISE_FRACTION = 0.3
 # sprint touchdowns (../shared/videos) fall a median 42 ms after it, the rendered runner's contacts 45 ms
 LANDING_DELAY_PRIOR_S = 0.045
 MIN_LANDING_FRACTION = 0.5  # of the steps: fewer landings seen in the feet's vertical motion, the prior is used
+EDGE_STEP_FRACTION = 0.25  # rear/front: fastest descents this close to either end of the clip (of a step) are dropped
 
 
 @dataclass(frozen=True)
@@ -341,8 +342,11 @@ def detect_events_frontal(pose: PoseSeries) -> EventDetection:
     sides = _alternating_sides(landings, (votes < 0).astype(int), period) if len(landings) else landings
     events: list[GaitEvent] = []
     dropped = 0
+    # within a quarter step of either end of the clip a "fastest descent" is the filter's edge or the tail
+    # of a landing before the clip began, not a landing (rendered runner: 6 frames off at 60 fps)
+    edge = max(1.0, EDGE_STEP_FRACTION * period)
     for k, peak in enumerate(landings):
-        if peak < 1 or peak >= pose.n_frames - 1 or not np.all(np.isfinite(descent[peak - 1:peak + 2])):
+        if peak < edge or peak > pose.n_frames - 1 - edge or not np.all(np.isfinite(descent[peak - 1:peak + 2])):
             dropped += 1
             continue
         side = SIDES[sides[k]]

@@ -9,6 +9,7 @@ import pytest
 
 from gait.pipeline import analyze
 from gait.synth import Camera, RunnerParams, render
+from gait.synth.compare import with_true_joints
 
 LEVELS = {"knee_valgus_deg": (0.0, 12.0), "pelvic_drop_deg": (1.0, 9.0), "hip_adduction_deg": (0.0, 6.0)}
 METRIC_OF = {"knee_valgus_deg": "knee_valgus_fppa_deg", "pelvic_drop_deg": "pelvic_drop_deg",
@@ -17,7 +18,8 @@ METRIC_OF = {"knee_valgus_deg": "knee_valgus_fppa_deg", "pelvic_drop_deg": "pelv
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
-    """(view, parameter, level) -> (measured, true) for the metric that the parameter drives."""
+    """(view, parameter, level) -> (measured, true, measured with the true joints) for the metric that the
+    parameter drives; the last from the truth's hip, knee and ankle points on the analysis's own steps."""
     out = {}
     folder = tmp_path_factory.mktemp("frontal")
     for view in ("rear", "front"):
@@ -29,9 +31,20 @@ def measured(tmp_path_factory):
                 analysis = analyze(str(path))
                 assert analysis.view == view
                 metric = METRIC_OF[parameter]
-                out[view, parameter, level] = (analysis.metrics[metric]["value"], truth["metrics"][metric]["mean"])
+                out[view, parameter, level] = (analysis.metrics[metric]["value"], truth["metrics"][metric]["mean"],
+                                               with_true_joints(analysis, truth)[metric]["value"])
+                out["cadence", view, parameter, level] = (analysis.metrics["cadence_spm"]["value"],
+                                                          truth["cadence_spm"])
     print({k: tuple(round(x, 1) for x in v) for k, v in out.items()})
     return out
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_cadence_within_1_spm(measured, view):
+    for parameter, levels in LEVELS.items():
+        for level in levels:
+            found, true = measured["cadence", view, parameter, level]
+            assert found == pytest.approx(true, abs=1.0), (parameter, level)
 
 
 @pytest.mark.parametrize("view", ["rear", "front"])
@@ -44,6 +57,20 @@ def test_knee_valgus_ordered(measured, view):
 def test_step_width_ordered_by_hip_adduction(measured, view):
     wide, narrow = (measured[view, "hip_adduction_deg", v][0] for v in LEVELS["hip_adduction_deg"])
     assert narrow < wide - 10.0
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_the_error_is_the_pose_models_points(measured, view):
+    """With exact 2-D hip, knee and ankle points, everything after the pose model (rear/front events, sides,
+    cleaning, the metrics) recovers every setting within issue 4's tolerances and orders them: what the
+    strict xfails below miss is the pose model's points."""
+    for parameter, levels in LEVELS.items():
+        tolerance = 10.0 if parameter == "hip_adduction_deg" else 3.0
+        for level in levels:
+            _, true, exact = measured[view, parameter, level]
+            assert exact == pytest.approx(true, abs=tolerance), (parameter, level)
+        low, high = (measured[view, parameter, v][2] for v in levels)
+        assert (low < high - 3.0) if parameter != "hip_adduction_deg" else (high < low - 10.0), parameter
 
 
 @pytest.mark.xfail(strict=True, reason="MediaPipe's hip points barely follow the rendered pelvis: rear "
@@ -61,5 +88,5 @@ def test_frontal_metrics_within_tolerance(measured, view):
     for parameter, levels in LEVELS.items():
         tolerance = 10.0 if parameter == "hip_adduction_deg" else 3.0
         for level in levels:
-            found, true = measured[view, parameter, level]
+            found, true, _ = measured[view, parameter, level]
             assert found == pytest.approx(true, abs=tolerance), (parameter, level)

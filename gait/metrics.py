@@ -3,8 +3,8 @@
 One row per step: a step starts at a foot's initial contact (IC) and ends at the other foot's next IC.
 Definitions (README "Metrics" repeats them for users):
 
-- ``cadence_spm``: steps per minute, 60 / step time; summary over the steady steps: 60 / the slope of
-  their contact times against the step number (:func:`fitted_step_time_s`).
+- ``cadence_spm``: steps per minute, 60 / step time; summary over the steady steps (60 / their mean step
+  time; rear/front view: from the pelvis's up-and-down motion, :func:`oscillation_cadence_spm`).
 - ``ground_contact_time_ms``: IC to toe-off of the same foot.
 - ``flight_time_ms``: toe-off to the other foot's next IC (negative would mean double support: walking).
 - ``duty_factor_pct``: contact time / stride time (IC to the same foot's next IC) x 100.
@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from gait.cleaning import midpoint
-from gait.events import EventDetection, GaitEvent
+from gait.events import EventDetection, GaitEvent, dominant_period_s
 from gait.kinematics import FrontalAngles, SagittalAngles, at_index
 from gait.landmarks import PoseSeries
 
@@ -262,29 +261,36 @@ def summarise(steps: pd.DataFrame) -> dict[str, dict]:
             "right": _mean(column[steady["side"] == "right"].to_numpy(float)),
             "n": int(np.isfinite(values).sum()), "unit": unit,
         }
-    # cadence from the step time fitted to all contacts (the mean of per-step cadences is biased upwards
-    # by jitter); per side from the stride times, two steps per stride
-    step_s = fitted_step_time_s(steady["ic_time_s"].to_numpy(float))
-    summary["cadence_spm"]["value"] = 60.0 / step_s if step_s else None
+    # cadence from the mean step time (the mean of per-step cadences is biased upwards by jitter);
+    # per side from the stride times, two steps per stride
+    mean_step_s = _mean(steady["step_time_s"].to_numpy(float))
+    summary["cadence_spm"]["value"] = 60.0 / mean_step_s if mean_step_s else None
     for side in ("left", "right"):
         mean_stride_s = _mean(steady.loc[steady["side"] == side, "stride_time_s"].to_numpy(float))
         summary["cadence_spm"][side] = 120.0 / mean_stride_s if mean_stride_s else None
     return summary
 
 
-def fitted_step_time_s(ic_time_s: np.ndarray) -> float | None:
-    """The step time as the Theil-Sen slope of the contact times against the step number.
+def oscillation_cadence_spm(pose: PoseSeries, steps: pd.DataFrame) -> float | None:
+    """Rear/front view: 60 / the period of the pelvis's up-and-down motion over the steady steps.
 
-    Steps are numbered from the times (a missed contact skips a number). It uses every contact like the
-    mean step time does, but one contact off at either end of the clip (the pose model settling in, the
-    filter's edge) no longer moves it: rendered rear view, 30 fps, 5 s: a first contact 1 frame early
-    read 168.4 steps/min for 170 with the mean, 169.1 with the slope (its spectrum: 169.8).
+    From behind or in front the contacts come from that same motion and are uneven from step to step
+    (rendered runner: one foot's read ~60 ms later than the other's in one clip), so the spectrum of the
+    whole steady stretch (and half a step either side) gives the cadence better than the contacts: on 17
+    rendered rear/front clips (5 s, 30 and 60 fps) within 0.73 steps/min (mean 0.15) against up to 2.4
+    (mean 0.66) from the mean step time. The search band is 0.7-1.4 x the contacts' cadence, which keeps
+    harmonics out.
     """
-    times = np.sort(ic_time_s[np.isfinite(ic_time_s)])
-    if len(times) < 2:
+    steady = steps[steps["steady"]]
+    mean_step_s = _mean(steady["step_time_s"].to_numpy(float))
+    if not mean_step_s or len(steady) < 2:
         return None
-    number = np.round((times - times[0]) / np.median(np.diff(times)))
-    return float(stats.theilslopes(times, number).slope)
+    half_step = 0.5 * mean_step_s
+    first, last = (int(round(_row(pose, t))) for t in (steady["ic_time_s"].iloc[0] - half_step,
+                                                         steady["ic_time_s"].iloc[-1] + half_step))
+    hip_y = midpoint(pose, "hip")[max(first, 0):last + 1, 1]
+    period_s = dominant_period_s(hip_y, pose.fps, 0.7 / mean_step_s, 1.4 / mean_step_s)
+    return 60.0 / period_s if np.isfinite(period_s) else None
 
 
 def _mean(values: np.ndarray) -> float | None:

@@ -14,8 +14,8 @@ from gait.events import (LANDING_DELAY_PRIOR_S, TIMED_BY_PRIOR, EventDetection, 
                          detect_events_side, leg_length_px, order_legs)
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
-from gait.metrics import (FRONTAL_METRICS, METRIC_UNITS, MIN_STEPS_PER_SIDE, frontal_step_table, step_table,
-                          summarise)
+from gait.metrics import (FRONTAL_METRICS, METRIC_UNITS, MIN_STEPS_PER_SIDE, frontal_step_table,
+                          oscillation_cadence_spm, step_table, summarise)
 from gait.pose import ProgressCallback, estimate_pose
 from gait.video_io import VideoInfo, probe
 from gait.view import VIEWS, estimate_view, to_runner_sides
@@ -113,6 +113,8 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
         steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
     _refuse_if_not_running(steps, name, info, detection)
     metrics = summarise(steps)
+    if view != "side":
+        metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
     warnings = _warnings(info, steps, metrics, detection, detected, cleaning)
     notes = [FRONTAL_NOTE] if view != "side" else []
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,

@@ -21,10 +21,20 @@ def _side_of(name: str) -> str | None:
     return "left" if name.startswith("left_") else "right" if name.startswith("right_") else None
 
 
+def _text_thickness(scale: float) -> int:
+    return max(1, int(round(scale * 2)))
+
+
 def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour=(255, 255, 255)) -> None:
-    thickness = max(1, int(round(scale * 2)))
+    thickness = _text_thickness(scale)
     cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thickness + 2, cv2.LINE_AA)
     cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness, cv2.LINE_AA)
+
+
+def _text_width(text: str, scale: float) -> int:
+    """Width in pixels of ``text`` as :func:`_text` draws it (outline included)."""
+    (width, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, _text_thickness(scale) + 2)
+    return width
 
 
 def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale: float) -> None:
@@ -36,12 +46,21 @@ def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale
             side = _side_of(a) if _side_of(a) == _side_of(b) else None
             colour = SIDE_COLOURS_BGR.get(side, NEUTRAL_BGR)
             cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb), colour, thickness, cv2.LINE_AA)
+    labels = []
     for side, colour in SIDE_COLOURS_BGR.items():
         knee = xy[INDEX[f"{side}_knee"]]
         if np.all(np.isfinite(knee)):
             cv2.circle(img, tuple(int(v) for v in knee), thickness + 2, colour, -1, cv2.LINE_AA)
             if np.isfinite(knee_deg.get(side, np.nan)):
-                _text(img, f"{knee_deg[side]:.0f}", (int(knee[0]) + 8, int(knee[1])), 0.5 * scale, colour)
+                labels.append((knee, f"{knee_deg[side]:.0f}", colour))
+    # each label on the outer side of its knee, so that two close knees do not overprint their numbers
+    labels.sort(key=lambda label: label[0][0])
+    gap = int(8 * scale)
+    for i, (knee, text, colour) in enumerate(labels):
+        x = int(knee[0]) + gap
+        if i == 0 and len(labels) == 2:
+            x = int(knee[0]) - gap - _text_width(text, 0.5 * scale)
+        _text(img, text, (x, int(knee[1])), 0.5 * scale, colour)
 
 
 PANEL_METRICS = {

@@ -131,9 +131,11 @@ FRONTAL_NOTE = (
     "observation, not a joint angle. 2-D pelvic drop reliability is moderate (ICC 0.59-0.77, smallest "
     "detectable difference 2.7-2.8 deg). This tool's pelvic drop is not validated yet: it uses "
     "MediaPipe's hip joint points, which on rendered runners with a known drop did not follow the pelvis "
-    "(1 and 9 deg true read as 0.2 and 0.9 deg); have it checked by eye on the key frames. Contact and "
-    "flight times from behind or in front come from the pelvis's up-and-down motion and read about "
-    "100 ms short on rendered runners: take them from a side clip."
+    "(1 and 9 deg true read as 0.2 and 0.9 deg); have it checked by eye on the key frames. Contact, "
+    "flight and step times from behind or in front come from the pelvis's up-and-down motion: on rendered "
+    "runners contact times read about 100 ms short, and in one clip the left and right step times differed "
+    "(0.28 and 0.43 s) for a runner whose did not: take them, and any left-right difference in them, from "
+    "a side clip. The cadence from this view is from the rhythm of that motion and is reliable."
 )
 
 

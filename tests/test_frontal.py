@@ -39,7 +39,7 @@ def test_rear_view_reports_frontal_metrics_only(rear):
         assert m[name]["value"] is not None and m[name]["n"] >= 14
     assert m["knee_flexion_at_contact_deg"]["value"] is None  # not measurable from behind
     assert analysis.notes and "projection" in analysis.notes[0]
-    assert "take them from a side clip" in analysis.notes[0]  # timing from behind is not validated
+    assert "step times" in analysis.notes[0] and "from a side clip" in analysis.notes[0]  # timing from behind
 
 
 def test_front_jog_in_place_recognised_and_analysed(analysed):

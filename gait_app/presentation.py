@@ -94,7 +94,9 @@ LABELS: dict[str, MetricLabel] = {
     "pelvic_drop_deg": MetricLabel(
         "Pelvic drop", "deg", 1,
         Reference("Each 1 deg more drop went with 80 % higher odds of injury. 2D reliability is "
-                  "moderate (a change < 2.8 deg is noise).", "Bramah 2018; Dingenen 2018")),
+                  "moderate (a change < 2.8 deg is noise). Not validated here: the pose model's hip "
+                  "points did not follow the pelvis of the test runner; check the key frames by eye.",
+                  "Bramah 2018; Dingenen 2018", tag="not validated")),
     "knee_valgus_fppa_deg": MetricLabel(
         "Knee valgus (FPPA)", "deg", 1,
         Reference("Squat/landing references: controls ~8-13, knee pain ~17-22 deg. In running 2D valgus "

@@ -118,6 +118,7 @@ def test_sample_is_one_session_with_one_set_of_cards(sample_run, sample_result):
     assert cards["Vertical oscillation"].endswith(" cm")  # and the runner's height
     badges = " ".join(m.value for m in at.markdown)
     assert "from the rear clip" in badges and "from the side clip" in badges
+    assert "not validated" in badges  # pelvic drop: the pose model's hip points do not follow the pelvis
     # per clip: the scrubber, key frames, plots and steps, the side clip first
     assert [t.label for t in at.tabs] == ["Frame by frame", "Key frames at contact", "Gait cycle", "Every step"]
     clip_switch = at.get("button_group")[0]

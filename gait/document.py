@@ -782,6 +782,8 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
     para(f"**{ACCURACY_CONSEQUENCE}**", 9)
     pdf.ln(0.8)
     para(PUBLISHED, 8.5, h=4.3)
+    if not _fits(pdf, CUE_RULES_MIN_MM):  # keep the heading with its first rows
+        pdf.add_page()
     heading("Cue rules", 11)
     pdf.set_font("DejaVu", "", 7.5)
     with pdf.table(col_widths=(36, 26, width - 62 - 46, 46), line_height=3.9, borders_layout="HORIZONTAL_LINES",
@@ -816,6 +818,9 @@ def _picture_row(pictures: list[Picture], width: float, max_h: float) -> _Pictur
         w = min(cell_w, max_h * pw / ph)
         sizes.append((w, w * ph / pw))
     return _PictureRow(row, sizes, cell_w, max(h for _, h in sizes) + 10)
+
+
+CUE_RULES_MIN_MM = 60.0  # the "Cue rules" heading, the table's header and about three rules
 
 
 def _fits(pdf, height_mm: float) -> bool:  # noqa: ANN001

@@ -130,6 +130,9 @@ def test_write_documents_from_an_analysis(tmp_path, synthetic_analysis):
     for page in pages:  # a heading is never left at the foot of a page, its picture on the next
         assert not squash(page).split(" Running gait report, ")[0].rstrip().endswith(
             ("Over the gait cycle", "Key frames at landing")), page
+    under_rules_heading = squash(next(p for p in pages if "Cue rules" in p)).split("Cue rules")[1]
+    assert all(rule in under_rules_heading for rule in ("Pelvic drop", "Overstride", "Shin angle")), \
+        under_rules_heading  # the heading keeps its first rows, not one
     html = written["html"].read_text()
     assert_offline(html)
     assert html.count("data:image/png;base64,") == 2  # the key frame and the gait-cycle plot

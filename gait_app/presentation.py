@@ -127,6 +127,10 @@ CARD_ORDER = (
 
 SEVERITY_BADGES = {"consider": "orange", "info": "gray"}  # gait.cues severities
 
+# timed by the pelvis when no side clip is in the session: about 100 ms short on rendered runners
+PELVIS_TIMED = frozenset({"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct"})
+PELVIS_TIMED_TAG = "timed from behind: not validated"
+
 
 def md(text: str) -> str:
     """Plain text for st.markdown: a single ``~`` would strike through ("~8-13 deg"), ``$`` start LaTeX."""

@@ -221,6 +221,24 @@ def test_report_page_pdf_html_metronome(sample_run, sample_result):
     assert any(RUNNER in c.value for c in at.caption)
 
 
+def test_rear_clip_alone_marks_its_timing_not_validated(tmp_path, sample_result):
+    from dataclasses import replace
+
+    from gait_app.analysis import _remember, _write_files
+    from gait_app.presentation import PELVIS_TIMED_TAG
+
+    rear = replace(sample_result.clips["rear"], files={})
+    result = _write_files("rear-only", {"rear": rear}, tmp_path, None, False, None)
+    _remember("outputs", "rear-only", result)
+    at = _app("results", session_key="rear-only")
+    assert not at.exception and at.title[0].value == "Results: rear_60fps.mp4"
+    badges = " ".join(m.value for m in at.markdown)
+    assert badges.count(PELVIS_TIMED_TAG) == 3  # contact time, flight time, duty factor
+    side_too = _app("results", session_key=sample_result.key)
+    assert side_too.title[0].value == "Results: side_60fps.mp4 + rear_60fps.mp4"
+    assert PELVIS_TIMED_TAG not in " ".join(m.value for m in side_too.markdown)  # timed from the side clip
+
+
 def test_scrubbing_and_the_rear_clip(sample_run):
     key = sample_run.session_state["session_key"]
     at = _app("results", session_key=key)

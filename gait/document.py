@@ -33,7 +33,7 @@ import numpy as np
 
 from gait.cues import (NOT_A_DIAGNOSIS, PLAN_EVIDENCE, RULES, SEE_A_PROFESSIONAL, Cue,
                        PlanStage, cadence_targets, cues_from_metrics, retraining_plan)
-from gait.metrics import gait_cycles, mean_toe_off_pct
+from gait.metrics import PELVIS_TIMED_METRICS, gait_cycles, mean_toe_off_pct
 from gait.metronome import metronome_file_name, write_metronome
 
 TITLE = "Running gait report"
@@ -50,6 +50,8 @@ class MetricInfo:
     reference: str
     source: str
 
+
+TIMED_FROM_BEHIND = "Timed from behind: not validated (about 100 ms short on rendered runners). "
 
 # The metric table: the measures linked to runner's knee first. Reference texts: ../shared/DOMAIN.md.
 METRIC_INFO: dict[str, MetricInfo] = {
@@ -73,7 +75,8 @@ METRIC_INFO: dict[str, MetricInfo] = {
                                         "+ = toe up. Forefoot strike: -27 % peak knee-cap stress.",
                                         "Vannatta & Kernozek 2015"),
     "pelvic_drop_deg": MetricInfo("Pelvic drop (swing side)", 1,
-                                  "+1° drop: 80 % higher odds of injury. 2D: change < 2.8° is noise.",
+                                  "Not validated here (see Methods). +1° drop: 80 % higher odds of injury. "
+                                  "2D: change < 2.8° is noise.",
                                   "Bramah 2018; Dingenen 2018"),
     "knee_valgus_fppa_deg": MetricInfo("Knee valgus (2D FPPA)", 1,
                                        "Squat/landing: controls 8-13°, knee pain 17-22°. In running an "
@@ -221,9 +224,10 @@ def _unit(unit: str | None) -> str:
     return UNIT_SHOWN.get(unit or "", unit or "")
 
 
-def metric_rows(metrics: dict[str, dict]) -> list[MetricRow]:
+def metric_rows(metrics: dict[str, dict], timed_from_behind: bool = False) -> list[MetricRow]:
     """The metric table: known measures in :data:`METRIC_INFO` order, then unknown ones; only measured
-    ones (value not None). Vertical oscillation in cm replaces the % of leg length when both exist."""
+    ones (value not None). Vertical oscillation in cm replaces the % of leg length when both exist.
+    ``timed_from_behind``: no side clip, so the timing measures come from the pelvis and say so."""
     names = [n for n in METRIC_INFO if n in metrics] + [n for n in metrics if n not in METRIC_INFO]
     names = [n for n in names if isinstance(metrics[n], dict) and metrics[n].get("value") is not None]
     if "vertical_oscillation_cm" in names and "vertical_oscillation_pct_leg" in names:
@@ -237,7 +241,9 @@ def metric_rows(metrics: dict[str, dict]) -> list[MetricRow]:
         rows.append(MetricRow(
             name=name, title=info.title, value=fmt(m.get("value"), info.digits, unit),
             left=fmt(m.get("left"), info.digits), right=fmt(m.get("right"), info.digits),
-            sd=fmt(m.get("sd"), info.digits), n=str(m.get("n") or 0), reference=info.reference,
+            sd=fmt(m.get("sd"), info.digits), n=str(m.get("n") or 0),
+            reference=(TIMED_FROM_BEHIND + info.reference if timed_from_behind and name in PELVIS_TIMED_METRICS
+                       else info.reference),
             source=info.source))
     return rows
 
@@ -308,7 +314,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
               r.condition_text, r.threshold_basis, r.evidence) for r in RULES]
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics), cues=cues_from_metrics(metrics), cadence_spm=cadence,
+        metrics=metric_rows(metrics, report.get("view") not in (None, "side")), cues=cues_from_metrics(metrics),
+        cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=list(report.get("notes") or []), rules=rules,
         views=[str(c.get("view")) for c in clips if c.get("view")])

@@ -74,6 +74,9 @@ METRIC_UNITS: dict[str, str | None] = {
     "crossover_pct": "% of steps",
 }
 FRONTAL_METRICS = frozenset(FRONTAL_COLUMNS[:-1]) | {"crossover_pct"}
+# from a rear or front view these come from the pelvis's up-and-down motion: not validated (contact times
+# read about 100 ms short on rendered runners); a session with a side clip takes them from the side clip
+PELVIS_TIMED_METRICS = frozenset({"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct"})
 
 
 def foot_strike_pattern(angle_deg: float) -> str | None:

@@ -126,10 +126,7 @@ CARD_ORDER = (
 
 
 SEVERITY_BADGES = {"consider": "orange", "info": "gray"}  # gait.cues severities
-
-# timed by the pelvis when no side clip is in the session: about 100 ms short on rendered runners
-PELVIS_TIMED = frozenset({"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct"})
-PELVIS_TIMED_TAG = "timed from behind: not validated"
+PELVIS_TIMED_TAG = "timed from behind: not validated"  # gait.metrics.PELVIS_TIMED_METRICS, no side clip
 
 
 def md(text: str) -> str:

@@ -98,6 +98,15 @@ def assert_offline(html: str) -> None:
     assert "@import" not in html and "url(" not in html
 
 
+def test_unvalidated_measures_say_so_in_the_table():
+    side = {r.name: r.reference for r in build_content(REPORT).metrics}
+    assert not side["ground_contact_time_ms"].startswith("Timed from behind")  # a side clip times the steps
+    rear_metrics = dict(REPORT["metrics"], pelvic_drop_deg=m(3.1, 2.9, 3.3, 1.0, 20))
+    rear = {r.name: r.reference for r in build_content(dict(REPORT, view="rear", metrics=rear_metrics)).metrics}
+    assert rear["ground_contact_time_ms"].startswith("Timed from behind: not validated")
+    assert rear["pelvic_drop_deg"].startswith("Not validated here")
+
+
 def test_html_is_self_contained_and_holds_the_numbers():
     html = render_html(build_content(REPORT, runner_name="Alex Runner"))
     assert_offline(html)

@@ -128,13 +128,16 @@ def _views(text: str | None, n_clips: int) -> list[str | None]:
 
 
 def _print_summary(session) -> None:  # noqa: ANN001
+    from gait.metrics import unvalidated_metrics
+
     for clip in session.clips:
         print(f"{Path(clip.info.path).name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
+    unvalidated = unvalidated_metrics(session.primary.view)
     for name, values in session.metrics.items():
         v = values["value"]
         if v is not None:
             shown = v if isinstance(v, str) else f"{v:.1f} {values['unit'] or ''}"
-            print(f"  {name:32s} {shown}")
+            print(f"  {name:32s} {shown}" + ("  (not validated)" if name in unvalidated else ""))
     for w in session.warnings:
         print(f"  warning: {w}")
     from gait.cues import cues_for

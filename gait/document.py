@@ -33,7 +33,7 @@ import numpy as np
 
 from gait.cues import (NOT_A_DIAGNOSIS, PLAN_EVIDENCE, RULES, SEE_A_PROFESSIONAL, Cue,
                        PlanStage, cadence_targets, cues_from_metrics, retraining_plan)
-from gait.metrics import PELVIS_TIMED_METRICS, gait_cycles, mean_toe_off_pct
+from gait.metrics import PELVIS_TIMED_METRICS, gait_cycles, mean_toe_off_pct, unvalidated_metrics
 from gait.metronome import metronome_file_name, write_metronome
 
 TITLE = "Running gait report"
@@ -224,10 +224,11 @@ def _unit(unit: str | None) -> str:
     return UNIT_SHOWN.get(unit or "", unit or "")
 
 
-def metric_rows(metrics: dict[str, dict], timed_from_behind: bool = False) -> list[MetricRow]:
+def metric_rows(metrics: dict[str, dict], primary_view: str | None = "side") -> list[MetricRow]:
     """The metric table: known measures in :data:`METRIC_INFO` order, then unknown ones; only measured
     ones (value not None). Vertical oscillation in cm replaces the % of leg length when both exist.
-    ``timed_from_behind``: no side clip, so the timing measures come from the pelvis and say so."""
+    ``primary_view``: the view that timed the steps; from behind, the timing measures say so."""
+    timed_from_behind = unvalidated_metrics(primary_view) & PELVIS_TIMED_METRICS
     names = [n for n in METRIC_INFO if n in metrics] + [n for n in metrics if n not in METRIC_INFO]
     names = [n for n in names if isinstance(metrics[n], dict) and metrics[n].get("value") is not None]
     if "vertical_oscillation_cm" in names and "vertical_oscillation_pct_leg" in names:
@@ -242,8 +243,7 @@ def metric_rows(metrics: dict[str, dict], timed_from_behind: bool = False) -> li
             name=name, title=info.title, value=fmt(m.get("value"), info.digits, unit),
             left=fmt(m.get("left"), info.digits), right=fmt(m.get("right"), info.digits),
             sd=fmt(m.get("sd"), info.digits), n=str(m.get("n") or 0),
-            reference=(TIMED_FROM_BEHIND + info.reference if timed_from_behind and name in PELVIS_TIMED_METRICS
-                       else info.reference),
+            reference=TIMED_FROM_BEHIND + info.reference if name in timed_from_behind else info.reference,
             source=info.source))
     return rows
 
@@ -314,7 +314,7 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
               r.condition_text, r.threshold_basis, r.evidence) for r in RULES]
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view") not in (None, "side")), cues=cues_from_metrics(metrics),
+        metrics=metric_rows(metrics, report.get("view", "side")), cues=cues_from_metrics(metrics),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=list(report.get("notes") or []), rules=rules,

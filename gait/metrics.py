@@ -79,6 +79,13 @@ FRONTAL_METRICS = frozenset(FRONTAL_COLUMNS[:-1]) | {"crossover_pct"}
 PELVIS_TIMED_METRICS = frozenset({"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct"})
 
 
+def unvalidated_metrics(primary_view: str | None) -> frozenset[str]:
+    """The measures reported but not validated, for a session whose timing comes from a clip of
+    ``primary_view``: pelvic drop always (MediaPipe's hip points do not follow the pelvis), and the
+    pelvis-timed ones when there is no side clip."""
+    return frozenset({"pelvic_drop_deg"}) | (PELVIS_TIMED_METRICS if primary_view != "side" else frozenset())
+
+
 def foot_strike_pattern(angle_deg: float) -> str | None:
     if not np.isfinite(angle_deg):
         return None

@@ -88,3 +88,15 @@ def test_rear_view_left_right_flips_undone_frame_by_frame():
     assert np.all(left_hip[[0, 4, 5, 6, 8]] == 100.0) and np.all(right_hip[[0, 4, 5, 6, 8]] == 140.0)
     assert np.all(out.joint("left_ankle")[[5, 6], 0] == 100.0)
     assert np.isnan(out.joint("left_ankle")[7]).all() and np.isfinite(out.joint("left_hip")[7]).all()
+
+
+def test_command_line_summary_marks_what_is_not_validated(rear, capsys):
+    from gait.cli import _print_summary
+    from gait.pipeline import session_of
+
+    _print_summary(session_of([rear[0]]))  # a rear clip alone: its steps are timed from the pelvis
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.startswith("  ")}
+    for name in ("pelvic_drop_deg", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct"):
+        assert lines[name].endswith("(not validated)"), lines[name]
+    assert not lines["cadence_spm"].endswith("(not validated)")
+    assert not lines["knee_valgus_fppa_deg"].endswith("(not validated)")  # a 2-D caveat, in the notes

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from gait.cues import SEE_A_PROFESSIONAL
-from gait.metrics import FRONTAL_METRICS, PELVIS_TIMED_METRICS, gait_cycles, mean_toe_off_pct
+from gait.metrics import FRONTAL_METRICS, PELVIS_TIMED_METRICS, gait_cycles, mean_toe_off_pct, unvalidated_metrics
 from gait_app.analysis import cached_session
 from gait_app.figures import cycle_figure, video_frame_rgb
 from gait_app.presentation import (PELVIS_TIMED_TAG, SEVERITY_BADGES, SIDES, card, clip_line, fmt, label_of, md,
@@ -69,7 +69,7 @@ for row_start in range(0, len(names), CARDS_PER_ROW):
             if several:
                 st.badge("from the rear clip" if name in FRONTAL_METRICS else "from the side clip",
                          color="blue", icon=":material/videocam:")
-            if session.primary.view != "side" and name in PELVIS_TIMED_METRICS:
+            if name in unvalidated_metrics(session.primary.view) & PELVIS_TIMED_METRICS:
                 st.badge(PELVIS_TIMED_TAG, color="gray")
             if c.reference:
                 if c.reference.tag:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -16,7 +16,7 @@ from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagit
 from gait.landmarks import PoseSeries
 from gait.metrics import (FRONTAL_METRICS, METRIC_UNITS, MIN_STEPS_PER_SIDE, frontal_step_table,
                           oscillation_cadence_spm, step_table, summarise)
-from gait.pose import ProgressCallback, estimate_pose
+from gait.pose import OtherPersonCheck, ProgressCallback, estimate_pose
 from gait.video_io import VideoInfo, probe
 from gait.view import VIEWS, estimate_view, to_runner_sides
 
@@ -76,8 +76,18 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
         raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.")
     info = probe(path, options.capture_fps)
     start, end = frame_range(info, options)
-    raw = estimate_pose(info, start, end, progress)
-    return analyze_pose(info, raw, options)
+    others = OtherPersonCheck(start, end)
+    try:
+        raw = estimate_pose(info, start, end, progress, on_frame=others)
+    finally:
+        others.close()
+    analysis = analyze_pose(info, raw, options)
+    if others.another_person:
+        analysis = replace(analysis, warnings=analysis.warnings + [
+            f"another person was in view in {others.found} of the {others.checked} frames checked, and the "
+            "analysis follows one person only: check that the key frames show the runner you meant, and "
+            "film with nobody else in view."])
+    return analysis
 
 
 def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options()) -> Analysis:

@@ -77,8 +77,9 @@ class OtherPersonCheck:
     In each checked frame the runner (the pose just found) is covered, box and margin, with the frame's
     mean colour, and MediaPipe looks again in still-image mode; a person found there with a mean
     visibility above ``MIN_VISIBILITY`` and at least ``MIN_HEIGHT`` of the runner's height counts.
-    MediaPipe Pose follows one person only, so a second one is otherwise never seen. On the shared real
-    and rendered clips (10, one runner each) no frame counted; on a clip of two runners side by side, 5 of 5.
+    MediaPipe Pose follows one person only, so a second one is otherwise never seen. No warning on the 21
+    shared real clips and samples that are analysed (one runner each); 5 of 5 frames on two runners side
+    by side.
     """
 
     SAMPLES = 5

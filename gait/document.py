@@ -107,7 +107,7 @@ UNIT_SHOWN = {"deg": "°", "steps/min": "steps/min", "% leg length": "% leg", "%
               "% of steps": "%"}
 
 # Measured accuracy (README "Measured accuracy": real clips against ../shared/videos ground truth;
-# scripts/validate.py on the rendered runner, 16 conditions, 2026-11-26; rendered rear/front runners from
+# scripts/validate.py on the rendered runner, 19 conditions, 2026-11-26; rendered rear/front runners from
 # tests/test_frontal_synth.py). Errors are analysed minus true.
 ACCURACY: tuple[tuple[str, str, str], ...] = (
     ("Cadence", "real treadmill clip 168.7 vs 168.6 steps/min; rendered runner within 0.2 (side view), "
@@ -611,6 +611,8 @@ def _hex(colour: str) -> tuple[int, int, int]:
 KEY_FRAME_MAX_H_MM = 105.0
 PLOT_MAX_H_MM = 120.0
 PICTURE_GAP_MM = 6.0
+HEADING_KEEP_MM = 32.0  # a heading and a few lines of what follows
+CUE_RULES_MIN_MM = 60.0  # the "Cue rules" heading, the table's header and about three rules
 
 
 def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Picture] = ()) -> bytes:  # type: ignore[assignment]
@@ -639,8 +641,9 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
     pdf.add_page()
     width = pdf.epw
 
-    def heading(text: str, size: float = 13) -> None:
-        if pdf.get_y() > pdf.h - 50:
+    def heading(text: str, size: float = 13, keep_mm: float = HEADING_KEEP_MM) -> None:
+        """A new page first unless ``keep_mm`` (the heading and what must stay with it) fits below."""
+        if not _fits(pdf, keep_mm):
             pdf.add_page()
         pdf.ln(3)
         pdf.set_font("DejaVu", "B", size)
@@ -724,18 +727,17 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
         pdf.ln(1)
         para(note, 8, "I", h=4)
 
-    # a heading starts a new page unless its first row of pictures fits below it
+    # a picture heading keeps its first row of pictures
     if key_frames:
-        if not _fits(pdf, 25 + _picture_row(list(key_frames), width, KEY_FRAME_MAX_H_MM).height_mm):
-            pdf.add_page()
-        heading("Key frames at landing")
+        heading("Key frames at landing",
+                keep_mm=25 + _picture_row(list(key_frames), width, KEY_FRAME_MAX_H_MM).height_mm)
         para("Annotated frames at the landing of each foot (left blue, right orange, knee angle in degrees "
              "next to the knee).", 8.5, h=4.3)
         _picture_grid(pdf, list(key_frames), width, KEY_FRAME_MAX_H_MM)
     if plots:
-        if not key_frames or not _fits(pdf, 15 + _picture_row(list(plots), width, PLOT_MAX_H_MM).height_mm):
+        if not key_frames:
             pdf.add_page()
-        heading("Over the gait cycle")
+        heading("Over the gait cycle", keep_mm=15 + _picture_row(list(plots), width, PLOT_MAX_H_MM).height_mm)
         for p in plots:
             _picture_grid(pdf, [p], width, PLOT_MAX_H_MM)
 
@@ -789,9 +791,7 @@ def render_pdf(content: Content, key_frames: list[Picture] = (), plots: list[Pic
     para(f"**{ACCURACY_CONSEQUENCE}**", 9)
     pdf.ln(0.8)
     para(PUBLISHED, 8.5, h=4.3)
-    if not _fits(pdf, CUE_RULES_MIN_MM):  # keep the heading with its first rows
-        pdf.add_page()
-    heading("Cue rules", 11)
+    heading("Cue rules", 11, keep_mm=CUE_RULES_MIN_MM)
     pdf.set_font("DejaVu", "", 7.5)
     with pdf.table(col_widths=(36, 26, width - 62 - 46, 46), line_height=3.9, borders_layout="HORIZONTAL_LINES",
                    headings_style=FontFace(emphasis="BOLD", size_pt=8, fill_color=(242, 243, 244)),
@@ -825,9 +825,6 @@ def _picture_row(pictures: list[Picture], width: float, max_h: float) -> _Pictur
         w = min(cell_w, max_h * pw / ph)
         sizes.append((w, w * ph / pw))
     return _PictureRow(row, sizes, cell_w, max(h for _, h in sizes) + 10)
-
-
-CUE_RULES_MIN_MM = 60.0  # the "Cue rules" heading, the table's header and about three rules
 
 
 def _fits(pdf, height_mm: float) -> bool:  # noqa: ANN001

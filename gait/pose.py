@@ -53,11 +53,12 @@ def native_logs_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-def new_tracker():  # noqa: ANN201 - mediapipe's type
-    """A fresh MediaPipe Pose tracker (model complexity 1: the one that ships in the wheel)."""
+def new_tracker(still_images: bool = False):  # noqa: ANN201 - mediapipe's type
+    """A fresh MediaPipe Pose tracker (model complexity 1: the one that ships in the wheel); with
+    ``still_images`` every frame is searched afresh, nothing carried over from the one before."""
     import mediapipe as mp
 
-    return mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=True,
+    return mp.solutions.pose.Pose(static_image_mode=still_images, model_complexity=1, smooth_landmarks=True,
                                   min_detection_confidence=0.5, min_tracking_confidence=0.5)
 
 
@@ -98,9 +99,7 @@ class OtherPersonCheck:
         if index not in self.frames or landmarks is None:
             return
         if self._detector is None:
-            import mediapipe as mp
-
-            self._detector = mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1)
+            self._detector = new_tracker(still_images=True)
         (x0, y0), (x1, y1) = landmarks[:, :2].min(axis=0), landmarks[:, :2].max(axis=0)
         pad = self.MARGIN * (y1 - y0)
         h, w = frame_bgr.shape[:2]

@@ -131,7 +131,7 @@ def _print_summary(session) -> None:  # noqa: ANN001
     from gait.metrics import unvalidated_metrics
 
     for clip in session.clips:
-        print(f"{Path(clip.info.path).name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
+        print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
     unvalidated = unvalidated_metrics(session.primary.view)
     for name, values in session.metrics.items():
         v = values["value"]
@@ -179,7 +179,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
                 for clip in session.clips:
                     suffix = clip_suffix(session, clip)
-                    bar = _Progress(f"video {Path(clip.info.path).name[:23]}")
+                    bar = _Progress(f"video {clip.info.name[:23]}")
                     try:
                         write_annotated(clip, staging / f"annotated{suffix}.mp4", staging, bar,
                                         key_frame_prefix=f"keyframe{suffix}", blur_face=args.blur_face)

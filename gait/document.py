@@ -31,8 +31,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gait.cues import (NOT_A_DIAGNOSIS, PLAN_EVIDENCE, RULES, SEE_A_PROFESSIONAL, Cue,
-                       PlanStage, cadence_targets, cues_from_metrics, retraining_plan)
+from gait.cues import (
+    NOT_A_DIAGNOSIS,
+    PLAN_EVIDENCE,
+    RULES,
+    SEE_A_PROFESSIONAL,
+    Cue,
+    PlanStage,
+    cadence_targets,
+    cues_from_metrics,
+    retraining_plan,
+)
 from gait.metrics import PELVIS_TIMED_METRICS, gait_cycles, mean_toe_off_pct, unvalidated_metrics
 from gait.metronome import metronome_file_name, write_metronome
 
@@ -341,7 +350,7 @@ def cycle_figure_png(clip: object) -> bytes | None:
     fig = Figure(figsize=(7.0, 2.6 * len(panels)), dpi=150, layout="constrained")
     axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
     drawn = False
-    for ax, (title, ylabel, series, stance_only) in zip(axes, panels):
+    for ax, (title, ylabel, series, stance_only) in zip(axes, panels, strict=False):
         for side, colour in SIDE_COLOURS.items():
             cycles = gait_cycles(np.asarray(series[side], float), time_s, steps, side)
             if len(cycles) == 0:
@@ -418,9 +427,7 @@ def crop_png(png: bytes, box: tuple[int, int, int, int] | None) -> bytes:
 
 def key_frame_boxes(clip: object) -> dict[str, tuple[int, int, int, int] | None]:
     """Per side, the crop box around the runner in the clip's key frame (gait.rendering's choice)."""
-    from gait.rendering import key_frame_rows
-
-    from gait.rendering import PANEL_METRICS
+    from gait.rendering import PANEL_METRICS, key_frame_rows
 
     pose = clip.pose  # type: ignore[attr-defined]
     # the summary panel at the top-left of the frame (gait.rendering.annotate_frame): crop it whole or not
@@ -840,7 +847,7 @@ def _picture_grid(pdf, pictures: list[Picture], width: float, max_h: float) -> N
             pdf.add_page()
         y = pdf.get_y()
         step = row.cell_w_mm + PICTURE_GAP_MM
-        for k, (p, (w, h)) in enumerate(zip(row.pictures, row.sizes_mm)):
+        for k, (p, (w, h)) in enumerate(zip(row.pictures, row.sizes_mm, strict=False)):
             x = pdf.l_margin + k * step + (row.cell_w_mm - w) / 2
             pdf.image(io.BytesIO(p.png), x=x, y=y, w=w, h=h)
             pdf.set_xy(pdf.l_margin + k * step, y + h + 1)
@@ -953,7 +960,7 @@ def write_documents(source: object, out_dir: Path, formats: tuple[str, ...] | st
     boxes = {(suffix, side): box for suffix, clip in clips for side, box in key_frame_boxes(clip).items()}
     key_frames = key_frame_pictures(out_dir, views, boxes)
     plots = []
-    for suffix, clip in clips:
+    for _suffix, clip in clips:
         png = cycle_figure_png(clip)
         if png is not None:
             view = getattr(clip, "view", "")

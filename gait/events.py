@@ -204,7 +204,7 @@ def order_legs(pose: PoseSeries, direction: int) -> tuple[PoseSeries, int]:
     starts = np.concatenate([[max(0, int(peaks[0] - period))], peaks])
     stops = np.concatenate([peaks, [n]])
     owners = np.concatenate([[1 - sides[0]], sides])  # the side that landed at the start of each span
-    for start, stop, owner in zip(starts, stops, owners):
+    for start, stop, owner in zip(starts, stops, owners, strict=False):
         if stop <= start:
             continue
         span_gap = np.where(known[start:stop], gap[start:stop], np.inf)

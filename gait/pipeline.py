@@ -10,12 +10,26 @@ import pandas as pd
 
 from gait.cleaning import CleaningSummary, mask_low_visibility, smooth
 from gait.errors import GaitInputError
-from gait.events import (LANDING_DELAY_PRIOR_S, TIMED_BY_PRIOR, EventDetection, detect_events_frontal,
-                         detect_events_side, leg_length_px, order_legs)
+from gait.events import (
+    LANDING_DELAY_PRIOR_S,
+    TIMED_BY_PRIOR,
+    EventDetection,
+    detect_events_frontal,
+    detect_events_side,
+    leg_length_px,
+    order_legs,
+)
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
-from gait.metrics import (FRONTAL_METRICS, METRIC_UNITS, MIN_STEPS_PER_SIDE, frontal_step_table,
-                          oscillation_cadence_spm, step_table, summarise)
+from gait.metrics import (
+    FRONTAL_METRICS,
+    METRIC_UNITS,
+    MIN_STEPS_PER_SIDE,
+    frontal_step_table,
+    oscillation_cadence_spm,
+    step_table,
+    summarise,
+)
 from gait.pose import OtherPersonCheck, ProgressCallback, estimate_pose
 from gait.video_io import VideoInfo, probe
 from gait.view import VIEWS, estimate_view, to_runner_sides
@@ -93,7 +107,7 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
 def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options()) -> Analysis:
     """Everything after pose estimation (also used on synthetic landmarks in tests)."""
     detected = float(np.mean(np.isfinite(raw.xy_px[:, 0, 0]))) if raw.n_frames else 0.0
-    name = info.path.rsplit("/", 1)[-1]
+    name = info.name
     if detected < MIN_DETECTED_FRACTION:
         raise GaitInputError(
             f"a person was found in only {100 * detected:.0f} % of the frames of {name!r}. Film the whole "
@@ -193,8 +207,8 @@ def session_of(analyses: list[Analysis] | tuple[Analysis, ...]) -> Session:
     clips = tuple(analyses)
     if len(clips) == 1:
         return Session.of(clips[0])
-    warnings = [f"{_name(c)}: {w}" for c in clips for w in c.warnings]
-    measured = [(_name(c), c.metrics["cadence_spm"]["value"]) for c in clips
+    warnings = [f"{c.info.name}: {w}" for c in clips for w in c.warnings]
+    measured = [(c.info.name, c.metrics["cadence_spm"]["value"]) for c in clips
                 if c.metrics["cadence_spm"]["value"] is not None]
     if len(measured) > 1:
         low, high = min(measured, key=lambda x: x[1]), max(measured, key=lambda x: x[1])
@@ -203,10 +217,6 @@ def session_of(analyses: list[Analysis] | tuple[Analysis, ...]) -> Session:
                 f"the clips disagree on cadence: {low[1]:.1f} steps/min in {low[0]} and {high[1]:.1f} in "
                 f"{high[0]}. They may not be from the same run, or one was filmed in slow motion (--fps)."))
     return Session(clips=clips, metrics=merge_metrics(clips), warnings=warnings)
-
-
-def _name(analysis: Analysis) -> str:
-    return analysis.info.path.rsplit("/", 1)[-1]
 
 
 def analyze_session(paths: list[str], options: list[Options],

@@ -109,7 +109,7 @@ def write_data_files(session: Session | Analysis, out_dir: Path) -> dict[str, Pa
     report = session_report_dict(session) if len(session.clips) > 1 else report_dict(session.primary)
     paths = {"report": out_dir / "report.json", "steps": out_dir / "steps.csv"}
     paths["report"].write_text(json.dumps(report, indent=2) + "\n")
-    tables = [c.steps.assign(clip=Path(c.info.path).name, view=c.view) for c in session.clips]
+    tables = [c.steps.assign(clip=c.info.name, view=c.view) for c in session.clips]
     steps = pd.concat(tables, ignore_index=True)
     steps = steps[["clip", "view"] + [col for col in steps.columns if col not in ("clip", "view")]]
     steps.to_csv(paths["steps"], index=False, float_format="%.4f")

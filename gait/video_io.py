@@ -37,6 +37,11 @@ class VideoInfo:
     height: int
 
     @property
+    def name(self) -> str:
+        """The clip's file name, as shown to the user and written in the outputs."""
+        return Path(self.path).name
+
+    @property
     def duration_s(self) -> float:
         """Length of the clip in capture time."""
         return self.frame_count / self.fps

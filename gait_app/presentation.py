@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-
 SIDES = ("left", "right")
 SIDE_COLOURS = {"left": "#2878EB", "right": "#FF8C28"}  # the annotated video's blue and orange
 
@@ -139,7 +138,7 @@ def clip_line(analysis) -> str:  # noqa: ANN001  (a gait.pipeline.Analysis)
     info = analysis.info
     steady = int(analysis.steps["steady"].sum())
     facing = {1: ", runner facing right", -1: ", runner facing left"}.get(analysis.direction, "")
-    name = info.path.rsplit("/", 1)[-1]
+    name = info.name
     return (f"{name}: {analysis.view} view{facing} · {info.duration_s:.1f} s at {info.fps:.0f} fps · "
             f"{steady} steady steps used of {len(analysis.steps)} found")
 

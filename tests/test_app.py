@@ -102,7 +102,7 @@ def test_sample_is_one_session_with_one_set_of_cards(sample_run, sample_result):
     assert at.title[0].value == "Results: side_60fps.mp4 + rear_60fps.mp4"
     labels = [m.label for m in at.metric]
     assert len(labels) == len(set(labels)) >= 15  # one card per measure, not one set per clip
-    cards = dict(zip(labels, (m.value for m in at.metric)))
+    cards = dict(zip(labels, (m.value for m in at.metric), strict=False))
     merged = sample_result.session.metrics
     side = next(c.analysis for c in sample_result.ok_clips if c.slot == "side")
     rear = next(c.analysis for c in sample_result.ok_clips if c.slot == "rear")

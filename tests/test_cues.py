@@ -4,8 +4,17 @@ import math
 
 import pytest
 
-from gait.cues import (NOT_A_DIAGNOSIS, RULES, RULES_BY_ID, cadence_targets, cues_for, cues_from_metrics,
-                       SEVERITY_ORDER, evaluate_rule, retraining_plan)
+from gait.cues import (
+    NOT_A_DIAGNOSIS,
+    RULES,
+    RULES_BY_ID,
+    SEVERITY_ORDER,
+    cadence_targets,
+    cues_for,
+    cues_from_metrics,
+    evaluate_rule,
+    retraining_plan,
+)
 
 NUMERIC = [r for r in RULES if r.condition != "equals"]
 STEP = 0.01  # just short of the threshold

@@ -28,7 +28,7 @@ def test_rear_view_recognised_sides_and_cadence(rear):
     true_ics = [e for e in truth["events"] if e["type"] == "initial_contact"]
     ics = [e for e in analysis.detection.events if e.type == "initial_contact"]
     nearest = [min(true_ics, key=lambda t: abs(t["time_s"] - e.time_s)) for e in ics]
-    assert np.mean([t["side"] == e.side for t, e in zip(nearest, ics)]) == 1.0
+    assert np.mean([t["side"] == e.side for t, e in zip(nearest, ics, strict=False)]) == 1.0
     assert len(ics) >= 0.9 * len(true_ics)
 
 

@@ -6,8 +6,14 @@ import wave
 import numpy as np
 import pytest
 
-from gait.metronome import (SAMPLE_RATE_HZ, click_times_s, metronome_file_name, metronome_samples,
-                            metronome_wav_bytes, write_metronome)
+from gait.metronome import (
+    SAMPLE_RATE_HZ,
+    click_times_s,
+    metronome_file_name,
+    metronome_samples,
+    metronome_wav_bytes,
+    write_metronome,
+)
 
 
 def onsets(samples: np.ndarray) -> np.ndarray:

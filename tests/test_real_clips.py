@@ -26,7 +26,7 @@ def sprint_scores(a, truth):
     # the first mark, a toe-off, the other foot's next touchdown is real but lies midway between an
     # unmarked touchdown and a marked one, so it cannot be checked.)
     in_span = [f for f in ics if touchdowns[0] - TOLERANCE_FRAMES <= f <= touchdowns[-1] + TOLERANCE_FRAMES]
-    midways = [(p + q) / 2 for p, q in zip(touchdowns, touchdowns[1:])]
+    midways = [(p + q) / 2 for p, q in zip(touchdowns, touchdowns[1:], strict=False)]
     true = sum(any(abs(f - t) <= TOLERANCE_FRAMES for t in touchdowns)
                or any(abs(f - m) <= TOLERANCE_FRAMES + 0.5 for m in midways) for f in in_span)
     return matched, len(touchdowns), true, len(in_span)

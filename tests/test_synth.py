@@ -72,7 +72,7 @@ def test_swing_foot_stays_above_the_belt(params: RunnerParams) -> None:
         ts = np.linspace(0, m.stride_s, 1500)
         z = [m.lowest_foot_z(side, t) for t in ts if not m.in_stance(side, t)]
         phases = [m.side_phase(side, t) for t in ts if not m.in_stance(side, t)]
-        inner = [zz for zz, ph in zip(z, phases) if m.stance_frac[side] + 0.01 < ph < 0.99]
+        inner = [zz for zz, ph in zip(z, phases, strict=False) if m.stance_frac[side] + 0.01 < ph < 0.99]
         assert min(inner) > 0.0
 
 
@@ -83,7 +83,7 @@ def test_cadence_and_contact_times_from_events(params: RunnerParams) -> None:
     ics = np.array([e["time_s"] for e in ev if e["type"] == "initial_contact"])
     assert 60.0 / np.mean(np.diff(ics)) == pytest.approx(params.cadence_spm, rel=1e-9)
     sides = [e["side"] for e in ev if e["type"] == "initial_contact"]
-    assert all(a != b for a, b in zip(sides, sides[1:]))  # alternate
+    assert all(a != b for a, b in zip(sides, sides[1:], strict=False))  # alternate
     t = _truth(params)
     for side in ("left", "right"):
         dfp = params.duty_factor_pct * params.side(side).contact_time
@@ -147,7 +147,7 @@ def test_pelvis_free_falls_in_flight_and_descends_fastest_at_contact(params: Run
     z = lambda t: m.pelvis(t)[0][2]  # noqa: E731
     h = 1e-3
     ev = m.events(0.0, 3.0)
-    for to, ic in zip(ev, ev[1:]):
+    for to, ic in zip(ev, ev[1:], strict=False):
         if to["type"] != "toe_off":
             continue
         assert ic["type"] == "initial_contact" and ic["side"] != to["side"]

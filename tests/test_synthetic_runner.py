@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from gait.landmarks import INDEX
 from gait.pipeline import analyze_pose
 from gait.video_io import VideoInfo
-from gait.landmarks import INDEX
 from tests.synthetic import Runner, make_pose
 
 

@@ -349,7 +349,7 @@ class Scene:
             return pts(np.full(len(ys), x), hw * ys, zs)
 
         def loft(rings: list, color: tuple) -> None:
-            for r0, r1 in zip(rings, rings[1:]):
+            for r0, r1 in zip(rings, rings[1:], strict=False):
                 uv, _ = self.pj.project(np.vstack([r0, r1]))
                 fill_hull(img, uv, color)
 
@@ -362,14 +362,15 @@ class Scene:
             fill_hull(img, uv, color)
 
         shade = float(np.clip(0.8 + 0.35 * np.dot(up, [0.0, 0.0, 1.0]), 0.55, 1.0))
-        midsole = [ring(x, z0, z1, w, w) for x, z0, z1, w in zip(sole["x"], sole["z0"], sole["z1"], sole["w"])]
+        midsole = [ring(x, z0, z1, w, w)
+                   for x, z0, z1, w in zip(sole["x"], sole["z0"], sole["z1"], sole["w"], strict=False)]
         rubber = [ring(x, z0, z0 + 0.0028 * H, 0.92 * w, 0.92 * w)
-                  for x, z0, w in zip(sole["x"], sole["z0"], sole["w"])]
+                  for x, z0, w in zip(sole["x"], sole["z0"], sole["w"], strict=False)]
         body = [ring(x, z0, z1, w0, w1) for x, z0, z1, w0, w1 in
-                zip(upper["x"], upper["z0"], upper["z1"], upper["w_mid"], upper["w_top"])]
+                zip(upper["x"], upper["z0"], upper["z1"], upper["w_mid"], upper["w_top"], strict=False)]
         lit = [ring(x, z0 + 0.45 * (z1 - z0), z1 - 0.12 * (z1 - z0), 0.9 * w0, 0.9 * w1) for x, z0, z1, w0, w1 in
                zip(upper["x"][1:-1], upper["z0"][1:-1], upper["z1"][1:-1], upper["w_mid"][1:-1],
-                   upper["w_top"][1:-1])]
+                   upper["w_top"][1:-1], strict=False)]
         bottom_seen = np.dot(-up, cam - (heel + fwd * 0.5 * L)) > 0
         parts = [(rubber, _scale(look.outsole, shade)), (midsole, _scale(look.sole, shade)),
                  (body, _scale(look.shoe, 0.8 * shade)), (lit, _scale(look.shoe, shade))]
@@ -384,16 +385,17 @@ class Scene:
         face([(upper["x"][1], z_sole), (upper["x"][1], 0.046 * H), (0.0, 0.042 * H), (0.6 * x_c, 0.035 * H),
               (x_c, 0.026 * H), (x_c, z_sole - 0.001 * H)], 0.04, counter)
         back = [ring(x, z_sole, 0.044 * H, 1.03 * w, 1.03 * w)
-                for x, w in zip(upper["x"][1:3], upper["w_mid"][1:3])]
+                for x, w in zip(upper["x"][1:3], upper["w_mid"][1:3], strict=False)]
         if np.dot(-fwd, cam - heel) > 0:
             loft(back, counter)
         xs = np.linspace(upper["x"][0], 0.37 * L, 8)
         zt = np.interp(xs, upper["x"], upper["z1"])
-        face([(x, z) for x, z in zip(xs, zt)] + [(x, z - 0.005 * H) for x, z in zip(xs, zt)], 0.05,
+        face(list(zip(xs, zt, strict=True)) + [(x, z - 0.005 * H) for x, z in zip(xs, zt, strict=True)], 0.05,
              _scale(look.shoe_trim, 0.7 * shade))
         xs = np.linspace(0.36 * L, 0.72 * L, 8)
         zt = np.interp(xs, upper["x"], upper["z1"])
-        face([(x, z + 0.001 * H) for x, z in zip(xs, zt)] + [(x, z - 0.007 * H) for x, z in zip(xs, zt)], -0.2,
+        face([(x, z + 0.001 * H) for x, z in zip(xs, zt, strict=True)]
+             + [(x, z - 0.007 * H) for x, z in zip(xs, zt, strict=True)], -0.2,
              _scale(look.shoe_trim, shade))
         thick = max(1, int(round(self._r(0.0035 * H, float(self.pj.to_camera(centre)[2])))))
         wt = np.interp(xs, upper["x"], upper["w_top"]) * hw

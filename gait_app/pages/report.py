@@ -64,7 +64,7 @@ if result.metronomes and targets:
                 "run short blocks to the beat inside easy runs, as in the report's 6-week plan. One click per "
                 "step, every second click accented; 60 s, set your player to loop.")
     columns = st.columns(len(result.metronomes))
-    for column, (key, path) in zip(columns, result.metronomes.items()):
+    for column, (key, path) in zip(columns, result.metronomes.items(), strict=False):
         spm = int(re.sub(r"\D", "", key) or 0)
         pct = next((f"+{p:.0f} %" for p, t in targets.items() if t == spm), "")
         with column.container(border=True):

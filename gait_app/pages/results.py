@@ -10,8 +10,18 @@ from gait.cues import SEE_A_PROFESSIONAL
 from gait.metrics import FRONTAL_METRICS, PELVIS_TIMED_METRICS, gait_cycles, mean_toe_off_pct, unvalidated_metrics
 from gait_app.analysis import cached_session
 from gait_app.figures import cycle_figure, video_frame_rgb
-from gait_app.presentation import (PELVIS_TIMED_TAG, SEVERITY_BADGES, SIDES, card, clip_line, fmt, label_of, md,
-                                   ordered_metrics, plain_words)
+from gait_app.presentation import (
+    PELVIS_TIMED_TAG,
+    SEVERITY_BADGES,
+    SIDES,
+    card,
+    clip_line,
+    fmt,
+    label_of,
+    md,
+    ordered_metrics,
+    plain_words,
+)
 
 CARDS_PER_ROW = 4
 CYCLE_PLOTS = {  # angle series (gait.kinematics names) -> title
@@ -59,7 +69,7 @@ if result.cues:
 names = ordered_metrics(session.metrics)
 for row_start in range(0, len(names), CARDS_PER_ROW):
     columns = st.columns(CARDS_PER_ROW)
-    for column, name in zip(columns, names[row_start:row_start + CARDS_PER_ROW]):
+    for column, name in zip(columns, names[row_start:row_start + CARDS_PER_ROW], strict=False):
         c = card(name, session.metrics[name])
         with column.container(border=True, key=f"card_{name}"):
             st.metric(c.title, c.value)
@@ -149,7 +159,7 @@ with frames_tab:
 
 with keys_tab:
     columns = st.columns(2)
-    for column, side in zip(columns, SIDES):
+    for column, side in zip(columns, SIDES, strict=False):
         path = clip.files.get(f"keyframe_{side}")
         own = steady[steady["side"] == side]
         with column:

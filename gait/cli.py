@@ -10,8 +10,14 @@ import argparse
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from gait.catalogue import shown_metrics, spec_of, unvalidated_metrics
+from gait.cues import cues_for
 from gait.errors import GaitInputError
+
+if TYPE_CHECKING:
+    from gait.pipeline import Session
 
 VIEW_CHOICES = ("side", "rear", "front")
 # what an analysis may write (the per-clip files of extra clips carry a view suffix: annotated_rear.mp4)
@@ -127,21 +133,16 @@ def _views(text: str | None, n_clips: int) -> list[str | None]:
     return views
 
 
-def _print_summary(session) -> None:  # noqa: ANN001
-    from gait.metrics import unvalidated_metrics
-
+def _print_summary(session: Session) -> None:
     for clip in session.clips:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
     unvalidated = unvalidated_metrics(session.primary.view)
-    for name, values in session.metrics.items():
-        v = values["value"]
-        if v is not None:
-            shown = v if isinstance(v, str) else f"{v:.1f} {values['unit'] or ''}"
-            print(f"  {name:32s} {shown}" + ("  (not validated)" if name in unvalidated else ""))
+    for name in shown_metrics(session.metrics):
+        spec = spec_of(name)
+        print(f"  {spec.title:32s} {spec.format(session.metrics[name]['value'])}"
+              + ("  (not validated)" if name in unvalidated else ""))
     for w in session.warnings:
         print(f"  warning: {w}")
-    from gait.cues import cues_for
-
     cues = cues_for(session)
     if cues:
         print("to discuss with a physical therapist (not a diagnosis; the reasons, evidence and drills are in "

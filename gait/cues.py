@@ -2,8 +2,9 @@
 
 One table of rules, :data:`RULES`: each names a metric of the summary (``metrics[name]["value"]``, and the
 ``left`` / ``right`` means), a condition and a threshold, the evidence (../shared/DOMAIN.md), and the words
-of the cue. :func:`cues_from_metrics` applies the table; :func:`cues_for` takes an analysis, a session or a
-report.json dict. :func:`retraining_plan` gives the weeks of a cadence retraining from the runner's own
+of the cue (the measure's title, unit and digits are the catalogue's, :mod:`gait.catalogue`).
+:func:`cues_from_metrics` applies the table to a summary (report.json ``metrics``); :func:`cues_for` takes an
+analysis or a session. :func:`retraining_plan` gives the weeks of a cadence retraining from the runner's own
 cadence (+5 % then +10 %: no universal 180 steps/min target).
 
 Conventions
@@ -25,6 +26,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from gait.catalogue import METRICS, Metrics, MetricSpec, MetricSummary, with_unit
+
+if TYPE_CHECKING:
+    from gait.pipeline import Analysis, Session
 
 NOT_A_DIAGNOSIS = (
     "This report is not a diagnosis. It describes how you ran on one day, measured from a phone video, "
@@ -54,7 +61,6 @@ class Rule:
     metric: str
     condition: str  # "at_least", "at_most" or "equals"
     threshold: float | str
-    unit: str
     severity: str
     title: str
     why: str
@@ -63,7 +69,10 @@ class Rule:
     see_professional: str
     evidence: str
     threshold_basis: str
-    digits: int = 1
+
+    @property
+    def spec(self) -> MetricSpec:
+        return METRICS[self.metric]
 
     def met_by(self, value: object) -> bool:
         """Whether one value meets the condition (None, NaN and wrong types never do)."""
@@ -73,10 +82,9 @@ class Rule:
             return isinstance(value, str) and value == self.threshold
         if isinstance(value, str) or isinstance(value, bool):
             return False
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        if not isinstance(value, (int, float)):
             return False
+        number = float(value)
         if not math.isfinite(number):
             return False
         if self.condition == "at_least":
@@ -90,8 +98,7 @@ class Rule:
         if self.condition == "equals":
             return f"= {self.threshold}"
         sign = "≥" if self.condition == "at_least" else "≤"
-        unit = self.unit if self.unit in ("°", "") else f" {self.unit}"
-        return f"{sign} {self.threshold:g}{unit}"
+        return f"{sign} {with_unit(f'{float(self.threshold):g}', self.spec.shown_unit)}"
 
 
 _STRENGTH = ("Hip abductor and quadriceps strengthening, 2-3 times a week (side-lying leg raises, side "
@@ -100,7 +107,7 @@ _STRENGTH = ("Hip abductor and quadriceps strengthening, 2-3 times a week (side-
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        id="pelvic_drop", metric="pelvic_drop_deg", condition="at_least", threshold=6.0, unit="°",
+        id="pelvic_drop", metric="pelvic_drop_deg", condition="at_least", threshold=6.0,
         severity="consider", title="Hip drop on the swing side",
         why="The pelvis drops on the side of the swinging leg while you stand on the other. Of all the "
             "running measures, more pelvic drop was the strongest predictor of injury: each degree more "
@@ -116,7 +123,7 @@ RULES: tuple[Rule, ...] = (
         threshold_basis="screening choice of this project: the studies give odds per degree, no cut-off"),
     Rule(
         id="overstride", metric="overstride_pct_leg", condition="at_least", threshold=20.0,
-        unit="% leg", severity="consider", title="Foot lands far ahead of the body",
+        severity="consider", title="Foot lands far ahead of the body",
         why="Landing with the heel well ahead of the hips brakes each step and loads the front of the "
             "knee. Longer steps raise the knee-cap (patellofemoral) stress of each step: +10 % step length "
             "raised it 31 %, -10 % lowered it 22 % (Willson 2014).",
@@ -131,7 +138,7 @@ RULES: tuple[Rule, ...] = (
                         "runners judged to overstride measured 23-25 %, the others 14 % or less)"),
     Rule(
         id="shank_angle", metric="shank_angle_at_contact_deg", condition="at_least", threshold=4.0,
-        unit="°", severity="consider", title="Shin tilted forward at landing",
+        severity="consider", title="Shin tilted forward at landing",
         why="At landing the shin should be near vertical. A shin reaching forward (the ankle ahead of "
             "the knee) is the other sign of overstriding, and more reproducible from one camera than the "
             "heel's distance (Souza 2016).",
@@ -144,8 +151,8 @@ RULES: tuple[Rule, ...] = (
                         "cut-off; on the project's labelled real clips (a small sample) the runners judged "
                         "to overstride measured 5-6°, the others below 0°"),
     Rule(
-        id="cadence", metric="cadence_spm", condition="at_most", threshold=170.0, unit="steps/min",
-        severity="consider", title="Room for quicker, shorter steps", digits=0,
+        id="cadence", metric="cadence_spm", condition="at_most", threshold=170.0,
+        severity="consider", title="Room for quicker, shorter steps",
         why="Raising your own cadence 5-10 % lowered the energy the knee absorbs (Heiderscheit 2011); "
             "+10 % cut the peak knee-cap force 14 % (Lenhart 2014). The aim is your own cadence plus a "
             "little, not a universal 180.",
@@ -158,7 +165,7 @@ RULES: tuple[Rule, ...] = (
                         "+5 % and +10 %"),
     Rule(
         id="knee_straight_at_contact", metric="knee_flexion_at_contact_deg", condition="at_most",
-        threshold=15.0, unit="°", severity="consider", title="Straight knee at landing", digits=0,
+        threshold=15.0, severity="consider", title="Straight knee at landing",
         why="Landing on a straighter knee was linked to injury in runners (Bramah 2018): the leg meets "
             "the ground stiffly, ahead of the body.",
         try_words="'Soft knees', 'land with the knee a little bent under you'. Quicker steps usually "
@@ -169,7 +176,7 @@ RULES: tuple[Rule, ...] = (
         evidence="Bramah 2018; Dingenen 2018",
         threshold_basis="screening choice of this project: the study compared groups, no cut-off"),
     Rule(
-        id="hip_adduction", metric="hip_adduction_deg", condition="at_least", threshold=10.0, unit="°",
+        id="hip_adduction", metric="hip_adduction_deg", condition="at_least", threshold=10.0,
         severity="consider", title="Thigh swings in towards the midline",
         why="The thigh moving in towards the other leg in stance (hip adduction) turns the knee inwards "
             "and changes how the knee-cap tracks. With pelvic drop it explained 88 % of 3D hip "
@@ -181,7 +188,7 @@ RULES: tuple[Rule, ...] = (
         threshold_basis="screening choice of this project: no published 2D cut-off in running"),
     Rule(
         id="crossover", metric="step_width_pct_hip", condition="at_most", threshold=0.0,
-        unit="% hip width", severity="consider", title="Feet cross the midline", digits=0,
+        severity="consider", title="Feet cross the midline",
         why="Each foot lands on or across the line under the middle of the body: a narrow, crossing "
             "step goes with more hip adduction and knee-inward motion. Feet should not cross the "
             "midline (Souza 2016).",
@@ -192,7 +199,7 @@ RULES: tuple[Rule, ...] = (
         evidence="Souza 2016; Willy 2019",
         threshold_basis="definition: step width 0 or less means the feet meet or cross"),
     Rule(
-        id="knee_valgus", metric="knee_valgus_fppa_deg", condition="at_least", threshold=15.0, unit="°",
+        id="knee_valgus", metric="knee_valgus_fppa_deg", condition="at_least", threshold=15.0,
         severity="info", title="Knee moves inward (observation)",
         why="Seen from behind, the knee moves in towards the midline. This is a 2D projection: in "
             "running it does not match 3D knee motion (Dingenen 2018) and overestimates it (Straub & "
@@ -209,7 +216,7 @@ RULES: tuple[Rule, ...] = (
                         "people with knee pain (17-22°); not validated for running"),
     Rule(
         id="rearfoot_strike", metric="foot_strike_pattern", condition="equals", threshold="rearfoot",
-        unit="", severity="info", title="Heel-first landing (observation)",
+        severity="info", title="Heel-first landing (observation)",
         why="Most runners land heel first and that is not a fault. A forefoot landing lowered peak "
             "knee-cap stress 27 % in one study (Vannatta & Kernozek 2015), but moves load to the calf "
             "and Achilles tendon.",
@@ -221,7 +228,7 @@ RULES: tuple[Rule, ...] = (
         evidence="Vannatta & Kernozek 2015; foot angle thresholds Altman & Davis 2012 (indicative)",
         threshold_basis="foot angle at contact above 8° (Altman & Davis 2012)"),
     Rule(
-        id="trunk_upright", metric="trunk_lean_deg", condition="at_most", threshold=5.0, unit="°",
+        id="trunk_upright", metric="trunk_lean_deg", condition="at_most", threshold=5.0,
         severity="info", title="Upright trunk (observation, not a fault)",
         why="For knee pain, a little more forward lean from the ankles is sometimes promoted: it moves "
             "some load from the knee to the hip (Barton 2016; dos Santos 2019). Whether it suits you "
@@ -276,33 +283,24 @@ def cadence_targets(cadence_spm: float | None) -> dict[float, int] | None:
     return {pct: int(round(cadence_spm * (1 + pct / 100))) for pct in CADENCE_STEPS_PCT}
 
 
-def _fmt(value: object, digits: int) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    if isinstance(value, str):
-        return value
-    return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
-
-
-def _measured_text(rule: Rule, summary: dict) -> str:
-    value = summary.get("value")
-    unit = rule.unit if rule.unit in ("°", "") else f" {rule.unit}"
-    text = f"{_fmt(value, rule.digits)}{unit}"
-    left, right = summary.get("left"), summary.get("right")
+def _measured_text(rule: Rule, summary: MetricSummary) -> str:
+    spec = rule.spec
+    text = spec.format(summary["value"])
+    left, right = summary["left"], summary["right"]
     if left is not None or right is not None:
-        text += f" (left {_fmt(left, rule.digits)}, right {_fmt(right, rule.digits)})"
-    if summary.get("n"):
+        text += f" (left {spec.format(left, unit=False)}, right {spec.format(right, unit=False)})"
+    if summary["n"]:
         text += f" over {summary['n']} steps"
     return f"{text}; this cue is for {rule.condition_text}."
 
 
-def evaluate_rule(rule: Rule, summary: dict | None, cadence_spm: float | None = None) -> Cue | None:
+def evaluate_rule(rule: Rule, summary: MetricSummary | None, cadence_spm: float | None = None) -> Cue | None:
     """The cue of ``rule`` for one metric summary ({value, left, right, ...}), or None if it does not
     fire. ``cadence_spm`` fills the cadence targets of the cue words."""
     if not summary:
         return None
-    sides = tuple(s for s in ("left", "right") if rule.met_by(summary.get(s)))
-    if not (rule.met_by(summary.get("value")) or sides):
+    sides = tuple(s for s, v in (("left", summary["left"]), ("right", summary["right"])) if rule.met_by(v))
+    if not (rule.met_by(summary["value"]) or sides):
         return None
     targets = cadence_targets(cadence_spm)
     words = {"plus5": targets[5.0], "plus10": targets[10.0]} if targets else None
@@ -311,7 +309,7 @@ def evaluate_rule(rule: Rule, summary: dict | None, cadence_spm: float | None = 
                measured=_measured_text(rule, summary), why=rule.why, try_words=try_words, drill=rule.drill,
                see_professional=rule.see_professional, evidence=rule.evidence,
                threshold_text=rule.condition_text, threshold_basis=rule.threshold_basis,
-               value=summary.get("value"), sides=sides)
+               value=summary["value"], sides=sides)
 
 
 def _without_targets(words: str) -> str:
@@ -321,30 +319,21 @@ def _without_targets(words: str) -> str:
             .replace("{plus10} (+10 %)", "10 % above").replace("{plus10}", "10 % above"))
 
 
-def cues_from_metrics(metrics: dict[str, dict], rules: tuple[Rule, ...] = RULES) -> list[Cue]:
+def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES) -> list[Cue]:
     """Apply the rule table to a metrics summary (report.json ``metrics``); most important first.
 
     Missing metrics, or metrics whose values are None, give no cue.
     """
-    cadence = (metrics.get("cadence_spm") or {}).get("value")
-    found = [evaluate_rule(rule, metrics.get(rule.metric), cadence) for rule in rules]
+    cadence = metrics["cadence_spm"]["value"] if "cadence_spm" in metrics else None
+    found = [evaluate_rule(rule, metrics.get(rule.metric), cadence if isinstance(cadence, float) else None)
+             for rule in rules]
     cues = [c for c in found if c is not None]
     return sorted(cues, key=lambda c: SEVERITY_ORDER.index(c.severity))
 
 
-def metrics_of(source: object) -> dict[str, dict]:
-    """The metrics summary of an Analysis, a Session or a report.json dict."""
-    if isinstance(source, dict):
-        return source.get("metrics", source)
-    metrics = getattr(source, "metrics", None)
-    if not isinstance(metrics, dict):
-        raise TypeError(f"no metrics in {type(source).__name__}")
-    return metrics
-
-
-def cues_for(source: object) -> list[Cue]:
-    """The cues of an analysis, a session, or a report.json dict."""
-    return cues_from_metrics(metrics_of(source))
+def cues_for(source: Analysis | Session) -> list[Cue]:
+    """The cues of an analysed clip or session."""
+    return cues_from_metrics(source.metrics)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from gait.catalogue import CATALOGUE, Metrics, empty_summary
 from gait.cleaning import midpoint
 from gait.events import EventDetection, GaitEvent, dominant_period_s
 from gait.kinematics import FrontalAngles, SagittalAngles, at_index
@@ -50,41 +51,6 @@ FRONTAL_COLUMNS = (
     "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip", "crossover",
 )
 STEP_COLUMNS = TIMING_COLUMNS + SAGITTAL_COLUMNS + FRONTAL_COLUMNS + ("steady",)
-
-# name -> unit, for the summary; None means the metric is categorical
-METRIC_UNITS: dict[str, str | None] = {
-    "cadence_spm": "steps/min",
-    "ground_contact_time_ms": "ms",
-    "flight_time_ms": "ms",
-    "duty_factor_pct": "%",
-    "knee_flexion_at_contact_deg": "deg",
-    "peak_knee_flexion_stance_deg": "deg",
-    "shank_angle_at_contact_deg": "deg",
-    "overstride_pct_leg": "% leg length",
-    "foot_strike_angle_deg": "deg",
-    "foot_strike_pattern": None,
-    "trunk_lean_deg": "deg",
-    "vertical_oscillation_pct_leg": "% leg length",
-    "vertical_oscillation_cm": "cm",
-    "stride_length_m": "m",
-    "knee_valgus_fppa_deg": "deg",
-    "pelvic_drop_deg": "deg",
-    "hip_adduction_deg": "deg",
-    "step_width_pct_hip": "% hip width",
-    "crossover_pct": "% of steps",
-}
-FRONTAL_METRICS = frozenset(FRONTAL_COLUMNS[:-1]) | {"crossover_pct"}
-# from a rear or front view these come from the pelvis's up-and-down motion: not validated (contact times
-# read about 100 ms short on rendered runners); a session with a side clip takes them from the side clip
-PELVIS_TIMED_METRICS = frozenset({"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct"})
-
-
-def unvalidated_metrics(primary_view: str | None) -> frozenset[str]:
-    """The measures reported but not validated, for a session whose timing comes from a clip of
-    ``primary_view``: pelvic drop always (MediaPipe's hip points do not follow the pelvis), and the
-    pelvis-timed ones when there is no side clip."""
-    return frozenset({"pelvic_drop_deg"}) | (PELVIS_TIMED_METRICS if primary_view != "side" else frozenset())
-
 
 def foot_strike_pattern(angle_deg: float) -> str | None:
     if not np.isfinite(angle_deg):
@@ -244,40 +210,37 @@ def steady_steps(step_time_s: np.ndarray) -> np.ndarray:
     return steady
 
 
-def summarise(steps: pd.DataFrame) -> dict[str, dict]:
-    """Summary of the steady steps: value (mean, or the most common pattern), sd, left, right, n, unit.
-
-    Every metric of :data:`METRIC_UNITS` is present; those not measured in this clip's view have value
-    None and n 0.
-    """
+def summarise(steps: pd.DataFrame) -> Metrics:
+    """Summary of the steady steps, one :class:`gait.catalogue.MetricSummary` per catalogue entry: the
+    mean (or the most common category), SD, left and right means and the number of steps. Measures not in
+    this clip's view have value None and n 0."""
     steady = steps[steps["steady"]].copy()
     if "crossover" in steady:
         steady["crossover_pct"] = 100.0 * steady["crossover"].astype(float)
-    summary: dict[str, dict] = {}
-    for name, unit in METRIC_UNITS.items():
-        if name not in steady:
-            summary[name] = {"value": None, "left": None, "right": None, "sd": None, "n": 0, "unit": unit}
-            continue
-        column = steady[name]
-        if unit is None:
-            summary[name] = {"value": _mode(column), "left": _mode(column[steady["side"] == "left"]),
-                             "right": _mode(column[steady["side"] == "right"]), "sd": None,
-                             "n": int(column.notna().sum()), "unit": None}
-            continue
-        values = column.to_numpy(float)
-        summary[name] = {
-            "value": _mean(values), "sd": _sd(values),
-            "left": _mean(column[steady["side"] == "left"].to_numpy(float)),
-            "right": _mean(column[steady["side"] == "right"].to_numpy(float)),
-            "n": int(np.isfinite(values).sum()), "unit": unit,
-        }
+    left, right = steady["side"] == "left", steady["side"] == "right"
+    summary: Metrics = {}
+    for spec in CATALOGUE:
+        if spec.key not in steady:
+            summary[spec.key] = empty_summary(spec.unit)
+        elif spec.unit is None:
+            column = steady[spec.key]
+            summary[spec.key] = {"value": _mode(column), "left": _mode(column[left]),
+                                 "right": _mode(column[right]), "sd": None, "n": int(column.notna().sum()),
+                                 "unit": None}
+        else:
+            values = steady[spec.key].to_numpy(float)
+            summary[spec.key] = {"value": _mean(values), "sd": _sd(values), "left": _mean(values[left.to_numpy()]),
+                                 "right": _mean(values[right.to_numpy()]), "n": int(np.isfinite(values).sum()),
+                                 "unit": spec.unit}
     # cadence from the mean step time (the mean of per-step cadences is biased upwards by jitter);
     # per side from the stride times, two steps per stride
+    cadence = summary["cadence_spm"]
     mean_step_s = _mean(steady["step_time_s"].to_numpy(float))
-    summary["cadence_spm"]["value"] = 60.0 / mean_step_s if mean_step_s else None
-    for side in ("left", "right"):
-        mean_stride_s = _mean(steady.loc[steady["side"] == side, "stride_time_s"].to_numpy(float))
-        summary["cadence_spm"][side] = 120.0 / mean_stride_s if mean_stride_s else None
+    cadence["value"] = 60.0 / mean_step_s if mean_step_s else None
+    stride_s = {side: _mean(steady.loc[own, "stride_time_s"].to_numpy(float))
+                for side, own in (("left", left), ("right", right))}
+    cadence["left"] = 120.0 / stride_s["left"] if stride_s["left"] else None
+    cadence["right"] = 120.0 / stride_s["right"] if stride_s["right"] else None
     return summary
 
 

@@ -8,6 +8,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from gait.catalogue import CATALOGUE, FRONTAL_METRICS, PELVIS_TIMING_SHORT_MS, Metrics
 from gait.cleaning import CleaningSummary, mask_low_visibility, smooth
 from gait.errors import GaitInputError
 from gait.events import (
@@ -22,8 +23,6 @@ from gait.events import (
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
 from gait.metrics import (
-    FRONTAL_METRICS,
-    METRIC_UNITS,
     MIN_STEPS_PER_SIDE,
     frontal_step_table,
     oscillation_cadence_spm,
@@ -63,7 +62,7 @@ class Analysis:
     detection: EventDetection
     angles: SagittalAngles | FrontalAngles
     steps: pd.DataFrame
-    metrics: dict[str, dict]
+    metrics: Metrics
     leg_length_px: float
     cleaning: CleaningSummary
     detected_fraction: float
@@ -157,7 +156,8 @@ FRONTAL_NOTE = (
     "MediaPipe's hip joint points, which on rendered runners with a known drop did not follow the pelvis "
     "(1 and 9 deg true read as 0.2 and 0.9 deg); have it checked by eye on the key frames. Contact, "
     "flight and step times from behind or in front come from the pelvis's up-and-down motion: on rendered "
-    "runners contact times read about 100 ms short, and in one clip the left and right step times differed "
+    f"runners contact times read about {PELVIS_TIMING_SHORT_MS} ms short, and in one clip the left and right "
+    "step times differed "
     "(0.28 and 0.43 s) for a runner whose did not: take them, and any left-right difference in them, from "
     "a side clip. The cadence from this view is from the rhythm of that motion and is reliable."
 )
@@ -168,7 +168,7 @@ class Session:
     """Clips of one run (e.g. a side and a rear clip) analysed together."""
 
     clips: tuple[Analysis, ...]
-    metrics: dict[str, dict]  # each metric from the clip whose view measures it
+    metrics: Metrics  # each metric from the clip whose view measures it
     warnings: list[str]
 
     @classmethod
@@ -185,18 +185,15 @@ class Session:
 CADENCE_AGREEMENT_SPM = 3.0
 
 
-def merge_metrics(clips: tuple[Analysis, ...]) -> dict[str, dict]:
+def merge_metrics(clips: tuple[Analysis, ...]) -> Metrics:
     """Sagittal metrics from the side clip, frontal ones from the rear or front clip, timing from the side
     clip when there is one (its contacts are seen, not inferred from the pelvis)."""
     side = [c for c in clips if c.view == "side"]
     frontal = [c for c in clips if c.view != "side"]
-    merged = {}
-    for name in METRIC_UNITS:
-        if name in FRONTAL_METRICS:
-            source = frontal or side
-        else:
-            source = side or frontal
-        merged[name] = source[0].metrics[name]
+    merged: Metrics = {}
+    for spec in CATALOGUE:
+        source = (frontal or side) if spec.key in FRONTAL_METRICS else (side or frontal)
+        merged[spec.key] = source[0].metrics[spec.key]
     return merged
 
 

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from gait import privacy
+from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt
 from gait.landmarks import INDEX, SKELETON
 from gait.pipeline import Analysis
 from gait.video_io import H264Writer, iter_frames
@@ -63,25 +64,16 @@ def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale
         _text(img, text, (x, int(knee[1])), 0.5 * scale, colour)
 
 
-PANEL_METRICS = {
-    "side": (("cadence_spm", "cadence", " spm", 0), ("ground_contact_time_ms", "contact", " ms", 0),
-             ("knee_flexion_at_contact_deg", "knee at contact", " deg", 0),
-             ("overstride_pct_leg", "overstride", "% leg", 0),
-             ("shank_angle_at_contact_deg", "shank at contact", " deg", 1)),
-    "frontal": (("cadence_spm", "cadence", " spm", 0),
-                ("knee_valgus_fppa_deg", "knee valgus (FPPA)", " deg", 1),
-                ("pelvic_drop_deg", "pelvic drop", " deg", 1),
-                ("hip_adduction_deg", "hip adduction", " deg", 1),
-                ("step_width_pct_hip", "step width", "% hip", 0)),
+# the summary panel in the corner of the annotated video: the catalogue's measures with a panel label
+PANEL_METRICS: dict[str, tuple[MetricSpec, ...]] = {
+    "side": tuple(m for m in DISPLAY_ORDER if m.short and "side" in m.views),
+    "frontal": tuple(m for m in DISPLAY_ORDER if m.short and "rear" in m.views and not m.pelvis_timed),
 }
 
 
 def _panel(analysis: Analysis) -> list[str]:
-    lines = []
-    for name, label, unit, digits in PANEL_METRICS["side" if analysis.view == "side" else "frontal"]:
-        v = analysis.metrics[name]["value"]
-        lines.append(f"{label} {'-' if v is None else f'{v:.{digits}f}{unit}'}")
-    return lines
+    specs = PANEL_METRICS["side" if analysis.view == "side" else "frontal"]
+    return [f"{m.short} {fmt(analysis.metrics[m.key]['value'], m.digits, m.ascii_unit, missing='-')}" for m in specs]
 
 
 def _joint_angles(analysis: Analysis, row: int) -> dict[str, float]:
@@ -90,10 +82,28 @@ def _joint_angles(analysis: Analysis, row: int) -> dict[str, float]:
     return {s: series[s][row] for s in SIDE_COLOURS_BGR}
 
 
+def frame_scale(height: int) -> float:
+    """Size of the drawing on a frame ``height`` px tall, relative to its size on a 720 px frame (at least 0.6)."""
+    return max(0.6, height / 720)
+
+
+def panel_line_px(height: int) -> int:
+    """Line spacing of the summary panel on a frame ``height`` px tall."""
+    return int(24 * frame_scale(height))
+
+
+def panel_height_px(view: str, height: int) -> int:
+    """Rows that :func:`annotate_frame`'s summary panel covers at the top of a ``view`` frame ``height`` px
+    tall: its lines down to the last baseline, and half a line below it for the letters' tails. A crop of
+    the frame takes the panel whole or leaves it out."""
+    lines = len(PANEL_METRICS["side" if view == "side" else "frontal"])
+    return int(panel_line_px(height) * (lines + 0.5))
+
+
 def annotate_frame(img: np.ndarray, analysis: Analysis, row: int) -> np.ndarray:
     """The frame of pose row ``row`` with skeleton, angles, contact markers and the summary panel."""
     out = img.copy()
-    scale = max(0.6, out.shape[0] / 720)
+    scale = frame_scale(out.shape[0])
     xy = analysis.pose.xy_px[row]
     draw_pose(out, xy, _joint_angles(analysis, row), scale)
     t = analysis.pose.time_s[row]
@@ -105,7 +115,7 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int) -> np.ndarray:
                 cv2.circle(out, c, int(14 * scale), SIDE_COLOURS_BGR[e.side], max(2, int(3 * scale)), cv2.LINE_AA)
                 _text(out, f"contact {e.side[0].upper()}", (c[0] - int(40 * scale), c[1] + int(34 * scale)),
                       0.55 * scale, SIDE_COLOURS_BGR[e.side])
-    line_h = int(24 * scale)
+    line_h = panel_line_px(out.shape[0])
     for i, line in enumerate(_panel(analysis)):
         _text(out, line, (int(10 * scale), line_h * (i + 1)), 0.55 * scale)
     _text(out, f"t = {t:.2f} s", (int(10 * scale), out.shape[0] - int(12 * scale)), 0.5 * scale)
@@ -127,10 +137,13 @@ def key_frame_rows(analysis: Analysis) -> dict[str, int]:
 
 
 def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | None = None,
-                    progress=None, key_frame_prefix: str = "keyframe",  # noqa: ANN001
+                    progress=None, key_frame_suffix: str = "",  # noqa: ANN001
                     blur_face: bool = False) -> dict[str, Path]:
-    """Stream the analysed frames once: write the annotated H.264 video and the key frame PNGs.
+    """Stream the analysed frames once: write the annotated H.264 video and the key frame PNGs (named by
+    :func:`gait.report.output_name`, ``key_frame_suffix`` the clip's suffix).
     ``blur_face``: blur the runner's head in every frame before drawing (:mod:`gait.privacy`)."""
+    from gait.report import output_name
+
     pose = analysis.pose
     first, last = int(pose.frame_index[0]), int(pose.frame_index[-1]) + 1
     keys = {row: side for side, row in key_frame_rows(analysis).items()} if key_frame_dir else {}
@@ -142,7 +155,7 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
             annotated = annotate_frame(frame, analysis, row)
             writer.write(annotated)
             if row in keys:
-                path = key_frame_dir / f"{key_frame_prefix}_{keys[row]}_contact.png"
+                path = key_frame_dir / output_name("keyframe", suffix=key_frame_suffix, side=keys[row])
                 cv2.imwrite(str(path), annotated)
                 written[f"keyframe_{keys[row]}"] = path
             if progress is not None:

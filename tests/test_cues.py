@@ -4,13 +4,13 @@ import math
 
 import pytest
 
+from gait.catalogue import empty_summary
 from gait.cues import (
     NOT_A_DIAGNOSIS,
     RULES,
     RULES_BY_ID,
     SEVERITY_ORDER,
     cadence_targets,
-    cues_for,
     cues_from_metrics,
     evaluate_rule,
     retraining_plan,
@@ -58,7 +58,7 @@ def test_missing_values_never_fire(bad):
     metrics = {r.metric: summary(bad, bad, bad) for r in RULES}
     assert cues_from_metrics(metrics) == []
     assert cues_from_metrics({}) == []
-    assert cues_from_metrics({r.metric: None for r in RULES}) == []
+    assert cues_from_metrics({r.metric: empty_summary(r.spec.unit) for r in RULES}) == []
 
 
 def test_cadence_targets_are_the_runners_own():
@@ -106,9 +106,9 @@ def test_every_cue_is_complete_and_ordered():
     assert cues[0].id == "pelvic_drop"  # the strongest predictor first
 
 
-def test_cues_for_a_report_dict_and_the_plan():
+def test_cues_of_a_report_dict_and_the_plan():
     report = {"metrics": {"cadence_spm": summary(150.0, unit="steps/min")}}
-    assert [c.id for c in cues_for(report)] == ["cadence"]
+    assert [c.id for c in cues_from_metrics(report["metrics"])] == ["cadence"]
     plan = retraining_plan(150.0)
     assert [s.cadence_spm for s in plan[:3]] == [158, 165, 165]
     assert all(s.what for s in plan)

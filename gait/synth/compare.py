@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from gait.catalogue import Metrics
 from gait.kinematics import frontal_angles
 from gait.landmarks import NAMES, SIDES
 from gait.metrics import frontal_step_table, summarise
@@ -50,11 +51,11 @@ def contacts_of(analysis) -> dict[str, list[float]]:  # noqa: ANN001
     return {s: [e.time_s for e in analysis.detection.of(s, "initial_contact")] for s in ("left", "right")}
 
 
-def errors(metrics: dict, contacts: pd.DataFrame, truth: dict) -> dict:
+def errors(metrics: Metrics, contacts: pd.DataFrame, truth: dict) -> dict:
     """Error summary of one clip: ``metrics`` is the analyser's summary (``{name: {"value": ...}}``)."""
     out = {}
     for name in METRICS:
-        got = (metrics.get(name) or {}).get("value")
+        got = metrics[name]["value"]
         want = truth["cadence_spm"] if name == "cadence_spm" else (truth["metrics"].get(name) or {}).get("mean")
         out[f"{name}_error"] = float("nan") if got is None or want is None else float(got) - float(want)
     ok = contacts["error_ms"].dropna() if len(contacts) else pd.Series(dtype=float)

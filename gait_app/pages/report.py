@@ -56,7 +56,7 @@ for note in result.notes:
     st.caption(note)
 
 st.subheader("Metronome", divider="gray")
-cadence = session.metrics.get("cadence_spm", {}).get("value")
+cadence = session.metrics["cadence_spm"]["value"]
 targets = cadence_targets(cadence)
 if result.metronomes and targets:
     st.markdown(f"Your cadence: **{cadence:.0f} steps/min**. For knee pain the usual retraining step is your own "

@@ -6,22 +6,12 @@ from dataclasses import fields
 import numpy as np
 import streamlit as st
 
+from gait.catalogue import FRONTAL_METRICS, METRICS, TIMED_FROM_BEHIND_TAG, shown_metrics, timed_from_behind
 from gait.cues import SEE_A_PROFESSIONAL
-from gait.metrics import FRONTAL_METRICS, PELVIS_TIMED_METRICS, gait_cycles, mean_toe_off_pct, unvalidated_metrics
+from gait.metrics import STEP_COLUMNS, gait_cycles, mean_toe_off_pct
 from gait_app.analysis import cached_session
 from gait_app.figures import cycle_figure, video_frame_rgb
-from gait_app.presentation import (
-    PELVIS_TIMED_TAG,
-    SEVERITY_BADGES,
-    SIDES,
-    card,
-    clip_line,
-    fmt,
-    label_of,
-    md,
-    ordered_metrics,
-    plain_words,
-)
+from gait_app.presentation import SEVERITY_BADGES, SIDES, card, clip_line, md, plain_words
 
 CARDS_PER_ROW = 4
 CYCLE_PLOTS = {  # angle series (gait.kinematics names) -> title
@@ -33,10 +23,8 @@ CYCLE_PLOTS = {  # angle series (gait.kinematics names) -> title
 }
 KEY_FRAME_MEASURES = ("knee_flexion_at_contact_deg", "shank_angle_at_contact_deg", "overstride_pct_leg",
                       "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg")
-STEP_COLUMNS = ["step", "side", "ic_time_s", "cadence_spm", "ground_contact_time_ms", "flight_time_ms",
-                "knee_flexion_at_contact_deg", "peak_knee_flexion_stance_deg", "shank_angle_at_contact_deg",
-                "overstride_pct_leg", "foot_strike_pattern", "trunk_lean_deg", "knee_valgus_fppa_deg",
-                "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip", "steady"]
+# the step table: which step, then every per-step measure of the catalogue
+SHOWN_STEP_COLUMNS = ("step", "side", "ic_time_s", *(c for c in STEP_COLUMNS if c in METRICS), "steady")
 
 result = cached_session(st.session_state.get("session_key"))
 if result is None or result.session is None:
@@ -66,7 +54,8 @@ if result.cues:
         f":{SEVERITY_BADGES.get(c.severity, 'gray')}-badge[{md(c.title)}]" for c in result.cues))
 
 # ---- one set of cards: sagittal measures from the side clip, frontal ones from the rear clip
-names = ordered_metrics(session.metrics)
+names = shown_metrics(session.metrics)
+timed_by_pelvis = timed_from_behind(session.primary.view)
 for row_start in range(0, len(names), CARDS_PER_ROW):
     columns = st.columns(CARDS_PER_ROW)
     for column, name in zip(columns, names[row_start:row_start + CARDS_PER_ROW], strict=False):
@@ -74,25 +63,23 @@ for row_start in range(0, len(names), CARDS_PER_ROW):
         with column.container(border=True, key=f"card_{name}"):
             st.metric(c.title, c.value)
             st.markdown(f"{c.sides}  \n{c.spread}")
-            if c.colour:
-                st.badge("within reference" if c.colour == "green" else "outside reference", color=c.colour)
             if several:
                 st.badge("from the rear clip" if name in FRONTAL_METRICS else "from the side clip",
                          color="blue", icon=":material/videocam:")
-            if name in unvalidated_metrics(session.primary.view) & PELVIS_TIMED_METRICS:
-                st.badge(PELVIS_TIMED_TAG, color="gray")
+            if name in timed_by_pelvis:
+                st.badge(TIMED_FROM_BEHIND_TAG, color="gray")
+            if c.tag:
+                st.badge(c.tag, color="gray")
             if c.reference:
-                if c.reference.tag:
-                    st.badge(c.reference.tag, color="gray")
-                st.caption(f"{md(c.reference.text)} *({c.reference.source})*")
+                st.caption(f"{md(c.reference)} *({c.source})*")
 primary = session.primary
 optional = ("stride_length_m", "vertical_oscillation_cm") if primary.view == "side" else ("stride_length_m",)
-missing = [label_of(n).title for n in optional if session.metrics.get(n, {}).get("value") is None]
+missing = [METRICS[n].title for n in optional if session.metrics[n]["value"] is None]
 hint = f"{' and '.join(missing)}: give the treadmill speed and your height on the Analyze page. " if missing else ""
 if not any(c.analysis.view != "side" for c in ok_clips):
     hint += "Pelvic drop, knee valgus and hip adduction need a rear clip too. "
-st.caption(hint + "Colours appear only where a published cut-off exists; for these measures the studies give a "
-           "direction, not a cut-off.")
+if hint:
+    st.caption(hint)
 for note in sorted({n for c in session.clips for n in c.notes}):  # the rear view's 2-D caveat
     st.info(md(note), icon=":material/info:")
 
@@ -168,7 +155,7 @@ with keys_tab:
                 st.info(f"No steady {side} contact was measured.")
                 continue
             st.image(str(path), width=min(420, info.width))
-            shown = [(label_of(c).title.lower(), fmt(own[c].mean(), label_of(c).digits, label_of(c).unit))
+            shown = [(METRICS[c].title.lower(), METRICS[c].format(own[c].mean()))
                      for c in KEY_FRAME_MEASURES if c in own and own[c].notna().any()]
             chosen = "knee angle" if analysis.view == "side" else "knee valgus"
             st.caption(f"The {side} step with the median {chosen}. Means over {len(own)} {side} steps: "
@@ -189,11 +176,11 @@ with cycle_tab:
                "contact; the band is ± 1 SD. Left blue, right orange, as in the video.")
 
 with steps_tab:
-    table = analysis.steps[[c for c in STEP_COLUMNS if c in analysis.steps.columns]].dropna(axis=1, how="all")
+    table = analysis.steps[[c for c in SHOWN_STEP_COLUMNS if c in analysis.steps.columns]].dropna(axis=1, how="all")
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(label_of(c).title, format="%.1f")
-                                for c in table.columns if c not in ("step", "side", "steady", "ic_time_s",
-                                                                    "foot_strike_pattern")}
+                 column_config={c: st.column_config.NumberColumn(f"{METRICS[c].title} ({METRICS[c].shown_unit})",
+                                                                 format=f"%.{METRICS[c].digits}f")
+                                for c in table.columns if c in METRICS and METRICS[c].unit is not None}
                  | {"ic_time_s": st.column_config.NumberColumn("Contact at (s)", format="%.2f")})
     st.caption("One row per step, from a foot's contact to the other foot's. Steps outside the steady "
                "running part (steady = false) are not averaged. Download all columns on the Report page.")

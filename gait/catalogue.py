@@ -1,0 +1,263 @@
+"""The metric catalogue: every fact about each reported measure, in one place.
+
+Each measure has one :class:`MetricSpec`: its key in report.json, title, unit and digits, definition with its
+sign convention, the views that measure it, what to compare it with and the source, whether it is
+validated, and whether its timing comes from the pelvis when filmed from behind. The app's cards, the
+report's table, the command line's summary, the annotated video's panel, the cue texts and
+``schema/report.schema.json`` all derive from :data:`CATALOGUE`. Its own order is report.json's (timing,
+side view, rear view); readers are shown :data:`DISPLAY_ORDER` (``MetricSpec.order``: the measures linked to
+runner's knee first). Adding a measure: one entry here and the function that computes it.
+
+A summary of a clip or a session (:data:`Metrics`) holds a :class:`MetricSummary` for every key of the
+catalogue: the mean over the steady steps (or the most common category), its SD, the left and right means
+and the number of steps; None where not measured.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypedDict
+
+SIDE_VIEW = frozenset({"side"})
+FRONTAL_VIEWS = frozenset({"rear", "front"})
+ALL_VIEWS = SIDE_VIEW | FRONTAL_VIEWS
+
+# contact times from behind come from the pelvis's up-and-down motion; on rendered runners they read short
+PELVIS_TIMING_SHORT_MS = 100
+TIMED_FROM_BEHIND_TAG = "timed from behind: not validated"
+TIMED_FROM_BEHIND = (f"{TIMED_FROM_BEHIND_TAG.capitalize()} (about {PELVIS_TIMING_SHORT_MS} ms short on rendered "
+                     "runners).")
+
+# units of report.json as shown to a reader
+_SHOWN_UNITS = {"deg": "°", "% leg length": "% leg", "% hip width": "% hip", "% of steps": "%"}
+_ASCII_UNITS = {"deg": "deg", "steps/min": "spm"}
+
+
+class MetricSummary(TypedDict):
+    """One measure over the steady steps (report.json ``metrics[key]``)."""
+
+    value: float | str | None  # mean, or the most common category
+    left: float | str | None
+    right: float | str | None
+    sd: float | None
+    n: int  # steps with a value
+    unit: str | None  # None for a category
+
+
+Metrics = dict[str, MetricSummary]
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """Everything the tool says about one measure."""
+
+    key: str  # report.json and steps.csv name, unit in the name
+    title: str
+    unit: str | None  # as written in report.json; None for a category
+    digits: int
+    definition: str  # what is measured and its sign convention
+    reference: str  # what the value can be compared with
+    source: str
+    views: frozenset[str]
+    short: str = ""  # the annotated video's panel label (ASCII); empty: not on the panel
+    validated: bool = True
+    pelvis_timed: bool = False  # from behind or in front its timing comes from the pelvis, not the feet
+    tag: str | None = None  # a short caveat shown beside the value ("2D projection", "indicative")
+    shown_instead: str | None = None  # a measure of the same thing shown instead when it has a value
+    categories: tuple[str, ...] = ()  # the values of a category (unit None)
+    order: int = 0  # place in what a reader is shown: the measures linked to runner's knee first
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit as a reader sees it ("°", "% leg"); empty for a category."""
+        return _SHOWN_UNITS.get(self.unit or "", self.unit or "")
+
+    @property
+    def ascii_unit(self) -> str:
+        """The unit for text drawn into video frames, which have no degree sign."""
+        return _ASCII_UNITS.get(self.unit or "", self.shown_unit)
+
+    def format(self, value: object, unit: bool = True) -> str:
+        """A value of this measure for display, with its unit unless ``unit`` is False."""
+        return fmt(value, self.digits, self.shown_unit if unit else "")
+
+
+def fmt(value: object, digits: int, unit: str = "", missing: str = "–") -> str:
+    """A number rounded to ``digits`` with its unit ("12.3°", "25.0 % leg"), a string as is, a missing
+    value (None, NaN) as ``missing``."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return missing
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, (int, float)):
+        return str(value)
+    text = f"{float(value):.{digits}f}"
+    if text.lstrip("-").strip("0.") == "":  # no "-0.0"
+        text = text.lstrip("-")
+    return with_unit(text, unit)
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A number's text and its unit: "12°" and "5%" close up, "25 % leg" and "170 steps/min" spaced."""
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in ("°", "%") else f"{text} {unit}"
+
+
+CATALOGUE: tuple[MetricSpec, ...] = (
+    MetricSpec("cadence_spm", "Cadence", "steps/min", 0,
+               "Steps per minute (60 / mean step time); left/right from stride times.",
+               "No universal target (180 is a myth). For knee pain, +5-10 % of your own cadence is the usual "
+               "retraining step.", "Heiderscheit 2011; Lenhart 2014", ALL_VIEWS, short="cadence", order=1),
+    MetricSpec("ground_contact_time_ms", "Ground contact time", "ms", 0,
+               "Initial contact to toe-off of the same foot.",
+               "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", ALL_VIEWS,
+               short="contact", pelvis_timed=True, order=12),
+    MetricSpec("flight_time_ms", "Flight time", "ms", 0,
+               "Toe-off to the other foot's next initial contact.",
+               "Toe-off to the other foot's landing; above 0 in running.", "definition", ALL_VIEWS,
+               pelvis_timed=True, order=13),
+    MetricSpec("duty_factor_pct", "Duty factor", "%", 0,
+               "Contact time / stride time x 100.",
+               "Share of the stride each foot is on the ground; below 50 % in running.", "definition", ALL_VIEWS,
+               pelvis_timed=True, order=14),
+    MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
+               "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
+               "Landing on a straighter knee is linked to injury. A change smaller than 2.3-3.8° is within the "
+               "measurement's noise.", "Bramah 2018; Dingenen 2018", SIDE_VIEW, short="knee at landing", order=4),
+    MetricSpec("peak_knee_flexion_stance_deg", "Peak knee bend in stance", "deg", 0,
+               "Largest knee flexion between initial contact and toe-off.",
+               "Largest knee bend between landing and toe-off.", "Souza 2016", SIDE_VIEW, order=6),
+    MetricSpec("shank_angle_at_contact_deg", "Shin angle at landing", "deg", 1,
+               "Knee->ankle from vertical at initial contact; + = ankle ahead of knee.",
+               "Near vertical (0°) is the aim; + = foot ahead of the knee.", "Souza 2016", SIDE_VIEW,
+               short="shin at landing", order=3),
+    MetricSpec("overstride_pct_leg", "Overstride (heel ahead of hip)", "% leg length", 1,
+               "Heel ahead of the mid-hip at initial contact, % of leg length (thigh + shank).",
+               "Smaller is the aim. One camera measures it poorly: read it with the shin angle.", "Souza 2016",
+               SIDE_VIEW, short="overstride", order=2),
+    MetricSpec("foot_strike_angle_deg", "Foot angle at landing", "deg", 1,
+               "Heel->toe line above horizontal at initial contact; + = toe up.",
+               "+ = toe up. A forefoot strike lowered peak knee-cap stress 27 %.", "Vannatta & Kernozek 2015",
+               SIDE_VIEW, order=19),
+    MetricSpec("foot_strike_pattern", "Foot strike", None, 0,
+               "rearfoot / midfoot / forefoot from the foot strike angle (Altman & Davis 2012 thresholds: > 8 deg "
+               "rearfoot, < -1.6 deg forefoot).",
+               "Rearfoot > 8°, forefoot < -1.6° foot angle at landing. Indicative: no standing calibration.",
+               "Altman & Davis 2012", SIDE_VIEW, tag="indicative", categories=("rearfoot", "midfoot", "forefoot"),
+               order=5),
+    MetricSpec("trunk_lean_deg", "Trunk forward lean", "deg", 1,
+               "Mid-hip->mid-shoulder from vertical, mean over the step; + = forward.",
+               "Some forward lean is often advised for knee pain: not a fault by default.",
+               "Barton 2016; dos Santos 2019", SIDE_VIEW, order=15),
+    MetricSpec("vertical_oscillation_pct_leg", "Vertical oscillation", "% leg length", 1,
+               "Range of mid-hip height over a step, % of leg length.",
+               "Rise and fall of the hips over a step, % of leg length.", "Souza 2016", SIDE_VIEW,
+          shown_instead="vertical_oscillation_cm", order=17),
+    MetricSpec("vertical_oscillation_cm", "Vertical oscillation", "cm", 1,
+               "Vertical oscillation in cm (needs the runner's height).",
+               "Rise and fall of the hips over a step (leg = 0.491 x height).", "Winter 2009", SIDE_VIEW, order=16),
+    MetricSpec("stride_length_m", "Stride length", "m", 2,
+               "Belt speed x stride time (needs the treadmill speed).",
+               "Belt speed x stride time. +10 % step length raised knee-cap stress per step 31 %.", "Willson 2014",
+               SIDE_VIEW, order=18),
+    MetricSpec("knee_valgus_fppa_deg", "Knee valgus (2D FPPA)", "deg", 1,
+               "Rear/front view: frontal plane projection angle, 180 minus the image hip-knee-ankle angle, + when "
+               "the knee is medial (valgus); peak in stance. A 2-D projection (see notes).",
+               "Squat/landing references: controls 8-13°, knee pain 17-22°. In running 2D valgus does not match "
+               "3D knee motion: an observation only.", "Dingenen 2018; Straub & Powers 2022", FRONTAL_VIEWS,
+               short="knee valgus (FPPA)", tag="2D projection", order=8),
+    MetricSpec("pelvic_drop_deg", "Pelvic drop (swing side)", "deg", 1,
+               "Rear/front view: hip-hip line from horizontal, + when the swing side's hip is lower (contralateral "
+               "drop); peak in stance.",
+               "Each 1° more drop went with 80 % higher odds of injury. 2D reliability is moderate (a change "
+               "< 2.8° is noise). Not validated here: the pose model's hip points did not follow the pelvis of "
+               "the test runner; check the key frames by eye.", "Bramah 2018; Dingenen 2018", FRONTAL_VIEWS,
+               short="pelvic drop", validated=False, tag="not validated", order=7),
+    MetricSpec("hip_adduction_deg", "Hip adduction (2D)", "deg", 1,
+               "Rear/front view: thigh from the pelvis normal, + when the knee is medial; peak in stance.",
+               "With pelvic drop, 2D hip adduction explained 88 % of 3D hip adduction.", "Souza 2016",
+               FRONTAL_VIEWS, short="hip adduction", tag="2D projection", order=9),
+    MetricSpec("step_width_pct_hip", "Step width", "% hip width", 0,
+               "Rear/front view: sideways distance between this foot at contact and the other foot at its previous "
+               "contact, % of hip width; negative when the feet cross.",
+               "Distance between the feet at landing, in hip widths; 0 or less: the feet cross the midline.",
+               "Souza 2016", FRONTAL_VIEWS, short="step width", order=10),
+    MetricSpec("crossover_pct", "Crossover steps", "% of steps", 0,
+               "Rear/front view: % of steps whose foot lands beyond the pelvis midline.",
+               "Feet should not cross the midline.", "Souza 2016", FRONTAL_VIEWS, order=11),
+)
+DISPLAY_ORDER: tuple[MetricSpec, ...] = tuple(sorted(CATALOGUE, key=lambda spec: spec.order))
+
+METRICS: dict[str, MetricSpec] = {spec.key: spec for spec in CATALOGUE}
+FRONTAL_METRICS = frozenset(s.key for s in CATALOGUE if s.views == FRONTAL_VIEWS)
+PELVIS_TIMED_METRICS = frozenset(s.key for s in CATALOGUE if s.pelvis_timed)
+
+
+def spec_of(key: str) -> MetricSpec:
+    """The spec of a measure; a key the catalogue does not know gets a readable title and no reference."""
+    if key in METRICS:
+        return METRICS[key]
+    words = key.rsplit("_", 1)[0] if key.endswith(("_deg", "_pct", "_ms", "_m", "_cm", "_spm")) else key
+    return MetricSpec(key=key, title=words.replace("_", " ").capitalize(), unit=None, digits=1, definition="",
+                      reference="", source="", views=ALL_VIEWS)
+
+
+def empty_summary(unit: str | None) -> MetricSummary:
+    """The summary of a measure this clip's view does not measure."""
+    return {"value": None, "left": None, "right": None, "sd": None, "n": 0, "unit": unit}
+
+
+def timed_from_behind(primary_view: str | None) -> frozenset[str]:
+    """The measures whose timing comes from the pelvis in a session timed by a ``primary_view`` clip: all
+    pelvis-timed ones when there is no side clip, else none."""
+    return PELVIS_TIMED_METRICS if primary_view != "side" else frozenset()
+
+
+def unvalidated_metrics(primary_view: str | None) -> frozenset[str]:
+    """The measures reported but not validated, for a session timed by a ``primary_view`` clip: those
+    the catalogue marks so (pelvic drop), and the pelvis-timed ones when there is no side clip."""
+    return frozenset(s.key for s in CATALOGUE if not s.validated) | timed_from_behind(primary_view)
+
+
+def shown_metrics(metrics: Metrics | dict[str, dict]) -> list[str]:
+    """The measures a reader is shown: those with a value, in display order (unknown keys last, as
+    given), less those shown through another measure of the same thing (oscillation in % of leg length
+    when it is known in cm)."""
+    names = [s.key for s in DISPLAY_ORDER if s.key in metrics] + [k for k in metrics if k not in METRICS]
+    measured = {k for k in names if isinstance(metrics[k], dict) and metrics[k].get("value") is not None}
+    return [k for k in names if k in measured and spec_of(k).shown_instead not in measured]
+
+
+def metrics_schema() -> dict:
+    """The JSON schema of report.json's ``metrics``: one :class:`MetricSummary` per catalogue entry."""
+    number = {"type": ["number", "null"]}
+    properties = {}
+    for spec in CATALOGUE:
+        value = {"enum": [*spec.categories, None]} if spec.categories else number
+        properties[spec.key] = {
+            "type": "object",
+            "required": list(MetricSummary.__annotations__),
+            "properties": {"value": value, "left": value, "right": value,
+                           "sd": {"type": "null"} if spec.categories else number,
+                           "n": {"type": "integer", "minimum": 0}, "unit": {"const": spec.unit}},
+            "description": spec.definition,
+        }
+    return {"type": "object", "required": sorted(properties), "properties": properties}
+
+
+SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
+
+
+def report_schema() -> dict:
+    """report.schema.json with its ``metrics`` part generated from the catalogue."""
+    schema = json.loads(SCHEMA_PATH.read_text())
+    schema["properties"]["metrics"] = metrics_schema()
+    return schema
+
+
+if __name__ == "__main__":  # python -m gait.catalogue: regenerate the schema's metrics part
+    SCHEMA_PATH.write_text(json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n")

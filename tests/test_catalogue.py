@@ -1,0 +1,128 @@
+"""The metric catalogue: one spec per reported measure, and every reader derived from it."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from gait.catalogue import (
+    CATALOGUE,
+    DISPLAY_ORDER,
+    FRONTAL_METRICS,
+    METRICS,
+    PELVIS_TIMED_METRICS,
+    SCHEMA_PATH,
+    empty_summary,
+    fmt,
+    report_schema,
+    shown_metrics,
+    spec_of,
+    unvalidated_metrics,
+)
+from gait.cues import RULES
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def every_measure(**values: object) -> dict:
+    """A summary with a value for every catalogue measure (a category for categories), overridable."""
+    metrics = {}
+    for spec in CATALOGUE:
+        value = values.get(spec.key, spec.categories[0] if spec.categories else 12.345)
+        summary = empty_summary(spec.unit)
+        summary.update(value=value, left=value, right=value, n=10, sd=None if spec.categories else 1.0)
+        metrics[spec.key] = summary
+    return metrics
+
+
+def test_one_spec_per_key_and_a_complete_display_order():
+    keys = [spec.key for spec in CATALOGUE]
+    assert len(keys) == len(set(keys)) == len(METRICS)
+    assert sorted(s.order for s in CATALOGUE) == list(range(1, len(CATALOGUE) + 1))
+    assert [s.key for s in DISPLAY_ORDER][:4] == ["cadence_spm", "overstride_pct_leg", "shank_angle_at_contact_deg",
+                                                  "knee_flexion_at_contact_deg"]
+    for spec in CATALOGUE:
+        assert spec.title and spec.definition and spec.reference and spec.source, spec.key
+        assert spec.views, spec.key
+        assert (spec.unit is None) == bool(spec.categories), spec.key
+        assert spec.shown_instead is None or spec.shown_instead in METRICS
+
+
+def test_every_rule_names_a_catalogue_measure():
+    for rule in RULES:
+        assert rule.metric in METRICS, rule.id
+
+
+def test_view_and_validation_sets():
+    assert FRONTAL_METRICS == {"knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip",
+                               "crossover_pct"}
+    assert PELVIS_TIMED_METRICS == {"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct"}
+    assert unvalidated_metrics("side") == {"pelvic_drop_deg"}
+    assert unvalidated_metrics("rear") == {"pelvic_drop_deg"} | PELVIS_TIMED_METRICS
+
+
+@pytest.mark.parametrize(("value", "digits", "unit", "text"), [
+    (12.345, 1, "°", "12.3°"),
+    (-0.04, 1, "°", "0.0°"),
+    (-0.4, 0, "", "0"),
+    (-1.26, 1, "", "-1.3"),
+    (25.04, 1, "% leg", "25.0 % leg"),
+    (168.6, 0, "steps/min", "169 steps/min"),
+    (5.0, 0, "%", "5%"),
+    (None, 1, "°", "–"),
+    (math.nan, 1, "°", "–"),
+    ("rearfoot", 0, "", "rearfoot"),
+])
+def test_fmt(value, digits, unit, text):
+    assert fmt(value, digits, unit) == text
+
+
+def test_spec_units_and_unknown_keys():
+    assert METRICS["knee_valgus_fppa_deg"].format(7.25) == "7.2°"
+    assert METRICS["step_width_pct_hip"].shown_unit == "% hip"
+    assert METRICS["cadence_spm"].ascii_unit == "spm" and METRICS["pelvic_drop_deg"].ascii_unit == "deg"
+    unknown = spec_of("new_thing_deg")
+    assert unknown.title == "New thing" and unknown.reference == ""
+
+
+def test_shown_metrics_order_and_the_oscillation_shown_once():
+    metrics = every_measure()
+    shown = shown_metrics(metrics)
+    assert shown == [s.key for s in DISPLAY_ORDER if s.key != "vertical_oscillation_pct_leg"]
+    metrics["vertical_oscillation_cm"]["value"] = None  # no height given: the % of leg length is shown
+    assert "vertical_oscillation_pct_leg" in shown_metrics(metrics)
+    assert "vertical_oscillation_cm" not in shown_metrics(metrics)
+
+
+def test_the_schema_file_is_generated_from_the_catalogue():
+    assert json.loads(SCHEMA_PATH.read_text()) == report_schema(), "run: python -m gait.catalogue"
+    described = report_schema()["properties"]["metrics"]["properties"]
+    assert list(described) == [s.key for s in CATALOGUE]
+    assert all(described[s.key]["description"] == s.definition for s in CATALOGUE)
+
+
+def test_every_measure_is_shown_by_the_app_and_the_command_line(capsys):
+    from types import SimpleNamespace
+
+    from gait.cli import _print_summary
+    from gait_app.presentation import card
+
+    for without_cm in (False, True):
+        metrics = every_measure(vertical_oscillation_cm=None if without_cm else 4.0)
+        shown = shown_metrics(metrics)
+        cards = [card(name, metrics[name]) for name in shown]
+        assert [c.title for c in cards] == [METRICS[n].title for n in shown]
+        session = SimpleNamespace(clips=(), metrics=metrics, warnings=[], primary=SimpleNamespace(view="side"))
+        _print_summary(session)
+        printed = capsys.readouterr().out
+        for name in shown:
+            assert f"  {METRICS[name].title} " in printed, name
+    every = {s.key for s in CATALOGUE}
+    assert every == set(shown_metrics(every_measure())) | {"vertical_oscillation_pct_leg"}
+
+
+def test_the_readme_names_every_measure():
+    text = README.read_text()
+    for spec in CATALOGUE:
+        assert f"`{spec.key}`" in text or spec.key in text, spec.key

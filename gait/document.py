@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from gait.catalogue import PELVIS_TIMED_METRICS, unvalidated_metrics
 from gait.cues import (
     NOT_A_DIAGNOSIS,
     PLAN_EVIDENCE,
@@ -42,7 +43,7 @@ from gait.cues import (
     cues_from_metrics,
     retraining_plan,
 )
-from gait.metrics import PELVIS_TIMED_METRICS, gait_cycles, mean_toe_off_pct, unvalidated_metrics
+from gait.metrics import gait_cycles, mean_toe_off_pct
 from gait.metronome import metronome_file_name, write_metronome
 
 TITLE = "Running gait report"

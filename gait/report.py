@@ -1,10 +1,18 @@
-"""Files an analysis writes: report.json (documented by schema/report.schema.json), steps.csv and the
-cleaned landmark trajectories."""
+"""Files an analysis writes: their names (:data:`OUTPUT_NAMES`), report.json (documented by
+schema/report.schema.json), steps.csv and the cleaned landmark trajectories, and :func:`write_session`,
+the one writer of a session's whole output folder (data files, annotated videos and key frames, the
+PDF/HTML report and the metronome WAVs)."""
 
 from __future__ import annotations
 
 import json
+import logging
 import math
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -17,6 +25,32 @@ from gait.pipeline import Analysis, Session
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
+LOG = logging.getLogger(__name__)
+
+# Every file an analysis writes, by its key in :class:`SessionFiles` (and the app's download page). In the
+# names, ``{suffix}`` is the clip's :func:`clip_suffix` ("" for the primary clip, "_rear" for a rear clip),
+# ``{side}`` is left or right and ``{spm}`` a target cadence in steps/min.
+OUTPUT_NAMES: dict[str, str] = {
+    "report": "report.json",
+    "steps": "steps.csv",
+    "landmarks": "landmarks{suffix}.csv",
+    "video": "annotated{suffix}.mp4",
+    "keyframe": "keyframe{suffix}_{side}_contact.png",
+    "report_pdf": "report.pdf",
+    "report_html": "report.html",
+    "metronome": "metronome_{spm}spm.wav",
+}
+
+
+def output_name(key: str, *, suffix: str = "", side: str = "", spm: int | None = None) -> str:
+    """The file name of output ``key`` (:data:`OUTPUT_NAMES`): ``output_name("keyframe", suffix="_rear",
+    side="left")`` is ``keyframe_rear_left_contact.png``."""
+    return OUTPUT_NAMES[key].format(suffix=suffix, side=side, spm=spm)
+
+
+def output_patterns() -> tuple[str, ...]:
+    """Glob patterns that match every file an analysis may write (``landmarks*.csv``, ...)."""
+    return tuple(re.sub(r"\{\w+\}", "*", name) for name in OUTPUT_NAMES.values())
 
 
 def _clean_number(value: object) -> object:
@@ -107,14 +141,131 @@ def write_data_files(session: Session | Analysis, out_dir: Path) -> dict[str, Pa
     if isinstance(session, Analysis):
         session = Session.of(session)
     report = session_report_dict(session) if len(session.clips) > 1 else report_dict(session.primary)
-    paths = {"report": out_dir / "report.json", "steps": out_dir / "steps.csv"}
+    paths = {key: out_dir / output_name(key) for key in ("report", "steps")}
     paths["report"].write_text(json.dumps(report, indent=2) + "\n")
     tables = [c.steps.assign(clip=c.info.name, view=c.view) for c in session.clips]
     steps = pd.concat(tables, ignore_index=True)
     steps = steps[["clip", "view"] + [col for col in steps.columns if col not in ("clip", "view")]]
     steps.to_csv(paths["steps"], index=False, float_format="%.4f")
     for clip in session.clips:
-        path = out_dir / f"landmarks{clip_suffix(session, clip)}.csv"
+        path = out_dir / output_name("landmarks", suffix=clip_suffix(session, clip))
         landmark_table(clip).to_csv(path, index=False, float_format="%.2f")
         paths[path.stem] = path
     return paths
+
+
+# progress(clip_index, stage, done, total): stage "video" while clip ``session.clips[clip_index]`` is drawn
+# (done and total in frames), "report" once (0 of 1, clip_index the last clip's) before the PDF/HTML report
+WriteProgress = Callable[[int, str, int, int], None]
+# what write_session catches when the report documents are optional
+DOCUMENT_ERRORS = (TypeError, AttributeError, KeyError, ValueError, OSError)
+
+
+@dataclass(frozen=True)
+class SessionFiles:
+    """What :func:`write_session` wrote, by :data:`OUTPUT_NAMES` key, as paths in the output folder.
+
+    ``session``: ``report``, ``steps`` and, with report formats, ``report_pdf``, ``report_html`` and
+    ``metronome_<spm>spm``. ``clips``: per clip of ``session.clips``, in order, ``video``,
+    ``keyframe_left``, ``keyframe_right`` (unless the video was off) and ``landmarks``.
+    ``document_error``: why the PDF/HTML report could not be written (only with ``documents_optional``).
+    """
+
+    session: dict[str, Path]
+    clips: tuple[dict[str, Path], ...]
+    document_error: Exception | None = None
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every file written, session files first."""
+        return [*self.session.values(), *(p for files in self.clips for p in files.values())]
+
+
+def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequence[str] = (),
+                  video: bool = True, blur_face: bool = False, runner_name: str | None = None,
+                  progress: WriteProgress | None = None, documents_optional: bool = False) -> SessionFiles:
+    """Write every output file of an analysed session into ``out_dir``.
+
+    The files (names in :data:`OUTPUT_NAMES`) are report.json, steps.csv and each clip's landmarks
+    (:func:`write_data_files`); unless ``video`` is False, each clip's annotated video and key frames
+    (:func:`gait.rendering.write_annotated`); with ``formats``, the PDF and/or HTML report and the metronome
+    WAVs (:func:`gait.document.write_documents`, which takes the key frames from the same folder).
+    Everything is first written into a hidden folder next to ``out_dir`` and moved in only when all is
+    written: if anything fails half-way, nothing already in ``out_dir`` is replaced. Files of the same
+    name are replaced; other files in ``out_dir`` are left alone.
+
+    Parameters
+    ----------
+    session
+        The analysed clips of one run (an :class:`~gait.pipeline.Analysis` is a session of one clip).
+    out_dir
+        The output folder; created (with its parents) when missing.
+    formats
+        Report documents to write, from :data:`gait.document.FORMATS` (``("pdf", "html")``); none by
+        default.
+    video
+        Write each clip's annotated video and its key frames.
+    blur_face
+        Blur the runner's face in the annotated videos and the key frames (and so in the report).
+    runner_name
+        The name printed on the PDF/HTML report; None leaves it off.
+    progress
+        Called as ``progress(clip_index, stage, done, total)``, see :data:`WriteProgress`.
+    documents_optional
+        When True, a failure of the PDF/HTML report or the metronome (one of :data:`DOCUMENT_ERRORS`) is
+        logged and returned in ``SessionFiles.document_error`` instead of raised, and the other files are
+        still written.
+
+    Returns
+    -------
+    SessionFiles
+        The written files, by key, as paths in ``out_dir``.
+    """
+    if isinstance(session, Analysis):
+        session = Session.of(session)
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    try:
+        data = write_data_files(session, staging)
+        session_files = {key: data[key] for key in ("report", "steps")}
+        clip_files: list[dict[str, Path]] = []
+        for index, clip in enumerate(session.clips):
+            suffix = clip_suffix(session, clip)
+            own: dict[str, Path] = {}
+            if video:
+                from gait.rendering import write_annotated
+
+                def report(done: int, total: int, index: int = index) -> None:
+                    if progress is not None:
+                        progress(index, "video", done, total)
+
+                own.update(write_annotated(clip, staging / output_name("video", suffix=suffix), staging, report,
+                                           key_frame_suffix=suffix, blur_face=blur_face))
+            own["landmarks"] = staging / output_name("landmarks", suffix=suffix)
+            clip_files.append(own)
+        document_error = None
+        if formats:
+            from gait.document import FORMATS, write_documents
+
+            if progress is not None:
+                progress(len(session.clips) - 1, "report", 0, 1)
+            try:
+                written = write_documents(session, staging, formats=tuple(formats), runner_name=runner_name)
+                session_files.update({f"report_{k}" if k in FORMATS else k: Path(v) for k, v in written.items()})
+            except DOCUMENT_ERRORS as exc:
+                if not documents_optional:
+                    raise
+                LOG.exception("gait.document.write_documents failed")
+                document_error = exc
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for path in staging.iterdir():
+            path.replace(out_dir / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    def moved(files: dict[str, Path]) -> dict[str, Path]:
+        return {key: out_dir / path.name for key, path in files.items()}
+
+    return SessionFiles(session=moved(session_files), clips=tuple(moved(files) for files in clip_files),
+                        document_error=document_error)

@@ -206,6 +206,11 @@ def spec_of(key: str) -> MetricSpec:
                       reference="", source="", views=ALL_VIEWS)
 
 
+def number(value: object) -> float | None:
+    """A summary's value as a number, or None for a missing value or a category."""
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
+
+
 def empty_summary(unit: str | None) -> MetricSummary:
     """The summary of a measure this clip's view does not measure."""
     return {"value": None, "left": None, "right": None, "sd": None, "n": 0, "unit": unit}

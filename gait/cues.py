@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from gait.catalogue import METRICS, Metrics, MetricSpec, MetricSummary, with_unit
+from gait.catalogue import METRICS, Metrics, MetricSpec, MetricSummary, number, with_unit
 
 if TYPE_CHECKING:
     from gait.pipeline import Analysis, Session
@@ -324,9 +324,8 @@ def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES) -> list
 
     Missing metrics, or metrics whose values are None, give no cue.
     """
-    cadence = metrics["cadence_spm"]["value"] if "cadence_spm" in metrics else None
-    found = [evaluate_rule(rule, metrics.get(rule.metric), cadence if isinstance(cadence, float) else None)
-             for rule in rules]
+    cadence = number(metrics["cadence_spm"]["value"]) if "cadence_spm" in metrics else None
+    found = [evaluate_rule(rule, metrics.get(rule.metric), cadence) for rule in rules]
     cues = [c for c in found if c is not None]
     return sorted(cues, key=lambda c: SEVERITY_ORDER.index(c.severity))
 

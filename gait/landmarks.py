@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -104,5 +105,5 @@ class PoseSeries:
         """(n_frames, 2) positions of the landmark ``name``."""
         return self.xy_px[:, INDEX[name]]
 
-    def replace(self, **changes: object) -> "PoseSeries":
+    def replace(self, **changes: Any) -> "PoseSeries":
         return dataclasses.replace(self, **changes)

@@ -82,7 +82,7 @@ def _timing(detection: EventDetection, speed_kmh: float | None) -> list[dict]:
             stride_time = np.nan
         to = _first_after(toe_offs, ic.side, ic.time_s, ic.time_s + 2 * step_period_s)
         contact_s = to.time_s - ic.time_s if to is not None else np.nan
-        flight_s = nxt.time_s - to.time_s if to is not None and np.isfinite(step_time) else np.nan
+        flight_s = nxt.time_s - to.time_s if to is not None and nxt is not None and np.isfinite(step_time) else np.nan
         rows.append({
             "step": k, "side": ic.side, "ic_time_s": ic.time_s, "ic_frame": ic.frame,
             "toe_off_time_s": to.time_s if to is not None else np.nan,

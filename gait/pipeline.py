@@ -8,7 +8,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from gait.catalogue import CATALOGUE, FRONTAL_METRICS, PELVIS_TIMING_SHORT_MS, Metrics
+from gait.catalogue import CATALOGUE, FRONTAL_METRICS, PELVIS_TIMING_SHORT_MS, Metrics, number
 from gait.cleaning import CleaningSummary, mask_low_visibility, smooth
 from gait.errors import GaitInputError
 from gait.events import (
@@ -205,8 +205,8 @@ def session_of(analyses: list[Analysis] | tuple[Analysis, ...]) -> Session:
     if len(clips) == 1:
         return Session.of(clips[0])
     warnings = [f"{c.info.name}: {w}" for c in clips for w in c.warnings]
-    measured = [(c.info.name, c.metrics["cadence_spm"]["value"]) for c in clips
-                if c.metrics["cadence_spm"]["value"] is not None]
+    cadences = [(c.info.name, number(c.metrics["cadence_spm"]["value"])) for c in clips]
+    measured = [(name, spm) for name, spm in cadences if spm is not None]
     if len(measured) > 1:
         low, high = min(measured, key=lambda x: x[1]), max(measured, key=lambda x: x[1])
         if high[1] - low[1] > CADENCE_AGREEMENT_SPM:

@@ -68,7 +68,7 @@ def blur_ellipse(img: np.ndarray, ellipse: tuple[float, float, float, float]) ->
                                (0, 0), sigma)
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.ellipse(mask, (int(round(cx - x0)), int(round(cy - y0))), (int(round(ax)), int(round(ay))), 0, 0, 360,
-                255, -1, cv2.LINE_AA)
+                (255,), -1, cv2.LINE_AA)
     alpha = (mask.astype(np.float32) / 255.0)[..., None] if img.ndim == 3 else mask / 255.0
     out[y0:y1, x0:x1] = (alpha * blurred + (1 - alpha) * roi).round().astype(img.dtype)
     return out

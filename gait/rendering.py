@@ -9,6 +9,7 @@ import numpy as np
 
 from gait import privacy
 from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt
+from gait.kinematics import SagittalAngles
 from gait.landmarks import INDEX, SKELETON
 from gait.pipeline import Analysis
 from gait.video_io import H264Writer, iter_frames
@@ -45,7 +46,7 @@ def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale
         pa, pb = xy[INDEX[a]], xy[INDEX[b]]
         if np.all(np.isfinite(pa)) and np.all(np.isfinite(pb)):
             side = _side_of(a) if _side_of(a) == _side_of(b) else None
-            colour = SIDE_COLOURS_BGR.get(side, NEUTRAL_BGR)
+            colour = SIDE_COLOURS_BGR[side] if side else NEUTRAL_BGR
             cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb), colour, thickness, cv2.LINE_AA)
     labels = []
     for side, colour in SIDE_COLOURS_BGR.items():
@@ -78,7 +79,8 @@ def _panel(analysis: Analysis) -> list[str]:
 
 def _joint_angles(analysis: Analysis, row: int) -> dict[str, float]:
     """The angle shown at each knee: flexion from the side, FPPA from behind or in front."""
-    series = analysis.angles.knee_flexion_deg if analysis.view == "side" else analysis.angles.fppa_deg
+    angles = analysis.angles
+    series = angles.knee_flexion_deg if isinstance(angles, SagittalAngles) else angles.fppa_deg
     return {s: series[s][row] for s in SIDE_COLOURS_BGR}
 
 

@@ -45,26 +45,25 @@ def checkout(commit: str, cache: Path) -> tuple[str, Path]:
 
 
 def run_case(tree: Path, out: Path, args: list[str]) -> dict:
-    """Analyse one case with the commit in ``tree``; returns what is compared."""
+    """Analyse one case with the commit in ``tree`` (once: the outputs are kept); returns what is compared."""
     done = out / "outcome.json"
-    if done.exists():
-        return json.loads(done.read_text())
-    out.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    result = subprocess.run([sys.executable, "-m", "gait", "analyze", *args, "--no-video", "--force",
-                             "--out", str(out / "files")], cwd=tree, env=env, capture_output=True, text=True)
-    outcome = {"exit": result.returncode,
-               "error": [line for line in result.stderr.splitlines() if line.startswith(("error", "internal"))]}
+    if not done.exists():
+        out.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        result = subprocess.run([sys.executable, "-m", "gait", "analyze", *args, "--no-video", "--force",
+                                 "--out", str(out / "files")], cwd=tree, env=env, capture_output=True, text=True)
+        errors = [line for line in result.stderr.splitlines() if line.startswith(("error", "internal"))]
+        done.write_text(json.dumps({"exit": result.returncode, "error": errors}))
+    outcome = json.loads(done.read_text())
     report_path, steps_path = out / "files" / "report.json", out / "files" / "steps.csv"
     if report_path.exists():
         outcome["report"] = comparable(json.loads(report_path.read_text()))
         outcome["steps"] = steps_path.read_text()
-    done.write_text(json.dumps(outcome))
     return outcome
 
 
 def comparable(report: dict) -> str:
-    """report.json less what names the file's place and the package versions, as canonical text."""
+    """report.json less what names the file's place and the package versions, keys in their written order."""
     def strip(part: dict) -> dict:
         part = {k: v for k, v in part.items() if k != "versions"}
         if "video" in part:
@@ -72,7 +71,7 @@ def comparable(report: dict) -> str:
         if "clips" in part:
             part["clips"] = [strip(c) for c in part["clips"]]
         return part
-    return json.dumps(strip(report), indent=1, sort_keys=True)
+    return json.dumps(strip(report), indent=2)
 
 
 def main() -> int:

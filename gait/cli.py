@@ -1,4 +1,4 @@
-"""Command line: ``python -m gait analyze VIDEO [options]``.
+"""Command line: ``gait analyze VIDEO [options]`` (the same as ``python -m gait analyze VIDEO [options]``).
 
 Exit status: 0 success; 2 bad input or a refused clip (last stderr line starts ``error:``); 1 internal
 fault (a short message, no traceback).
@@ -7,7 +7,6 @@ fault (a short message, no traceback).
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,9 +19,6 @@ if TYPE_CHECKING:
     from gait.pipeline import Session
 
 VIEW_CHOICES = ("side", "rear", "front")
-# what an analysis may write (the per-clip files of extra clips carry a view suffix: annotated_rear.mp4)
-OUTPUT_PATTERNS = ("report.json", "steps.csv", "landmarks*.csv", "annotated*.mp4", "keyframe*_contact.png",
-                   "report.pdf", "report.html", "metronome_*spm.wav")
 
 
 def _positive(text: str) -> float:
@@ -36,9 +32,11 @@ def _positive(text: str) -> float:
 
 
 def _report_formats(text: str) -> tuple[str, ...]:
+    from gait.document import FORMATS
+
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    if not formats or any(f not in ("pdf", "html") for f in formats):
-        raise argparse.ArgumentTypeError(f"{text!r}: give pdf, html or pdf,html")
+    if not formats or any(f not in FORMATS for f in formats):
+        raise argparse.ArgumentTypeError(f"{text!r}: give {', '.join(FORMATS)} or {','.join(FORMATS)}")
     return formats
 
 
@@ -57,7 +55,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m gait", description="Running-form analysis of a treadmill video.")
+    from gait.document import FORMATS
+    from gait.report import output_name
+
+    parser = _Parser(prog="gait", description="Running-form analysis of a treadmill video.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     a = sub.add_parser("analyze", help="analyse running clips (side, rear or front view)",
                        description="Analyse one or more clips of one run (e.g. side and rear) and write the "
@@ -77,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--speed-kmh", type=_positive, help="treadmill speed: stride length in m")
     a.add_argument("--force", action="store_true", help="replace files already in the output folder")
     a.add_argument("--no-video", action="store_true", help="skip the annotated video and key frames")
-    a.add_argument("--report", type=_report_formats, default=(), metavar="pdf,html",
-                   help="also write the gait report (report.pdf, report.html) and metronome WAVs at the "
+    documents = ", ".join(output_name(f"report_{f}") for f in FORMATS)
+    a.add_argument("--report", type=_report_formats, default=(), metavar=",".join(FORMATS),
+                   help=f"also write the gait report ({documents}) and metronome WAVs at the "
                         "runner's +5 %% and +10 %% cadence")
     a.add_argument("--blur-face", action="store_true",
                    help="blur the runner's face in the annotated video, the key frames and the report")
@@ -86,10 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _output_dir(video: str, out: Path | None, force: bool) -> Path:
+    from gait.report import output_patterns
+
     out_dir = out if out is not None else Path.cwd() / (Path(video).stem or "analysis")
     if out_dir.exists() and not out_dir.is_dir():
         raise GaitInputError(f"{str(out_dir)!r} exists and is not a folder. Choose another --out.")
-    existing = sorted({p.name for pattern in OUTPUT_PATTERNS for p in out_dir.glob(pattern)})
+    existing = sorted({p.name for pattern in output_patterns() for p in out_dir.glob(pattern)})
     if existing and not force:
         raise GaitInputError(
             f"{str(out_dir)!r} already holds {', '.join(existing)}. Add --force to replace them, or "
@@ -123,6 +127,29 @@ class _Progress:
             self.bar.close()
 
 
+class _ClipBars:
+    """One :class:`_Progress` per clip for one stage of :func:`gait.report.write_session`'s progress, each
+    closed when the next clip starts."""
+
+    def __init__(self, stage: str, names: list[str]):
+        self.stage, self.names = stage, names
+        self.index: int | None = None
+        self.bar: _Progress | None = None
+
+    def __call__(self, index: int, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            return
+        if index != self.index or self.bar is None:
+            self.close()
+            self.index, self.bar = index, _Progress(f"{self.stage} {self.names[index][:23]}")
+        self.bar(done, total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar = None
+
+
 def _views(text: str | None, n_clips: int) -> list[str | None]:
     if text is None:
         return [None] * n_clips
@@ -154,7 +181,7 @@ def _print_summary(session: Session) -> None:
 def run_analyze(args: argparse.Namespace) -> int:
     from gait.pipeline import Options, analyze_session
     from gait.pose import native_logs_silenced
-    from gait.report import clip_suffix, write_data_files
+    from gait.report import write_session
 
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise GaitInputError("--end must be later than --start.")
@@ -170,40 +197,21 @@ def run_analyze(args: argparse.Namespace) -> int:
         finally:
             for bar in bars:
                 bar.close()
-        staging = out_dir.with_name(f".{out_dir.name}.partial")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
+        video_bars = _ClipBars("video", [clip.info.name for clip in session.clips])
         try:
-            write_data_files(session, staging)
-            if not args.no_video:
-                from gait.rendering import write_annotated
-
-                for clip in session.clips:
-                    suffix = clip_suffix(session, clip)
-                    bar = _Progress(f"video {clip.info.name[:23]}")
-                    try:
-                        write_annotated(clip, staging / f"annotated{suffix}.mp4", staging, bar,
-                                        key_frame_prefix=f"keyframe{suffix}", blur_face=args.blur_face)
-                    finally:
-                        bar.close()
-            if args.report:
-                from gait.document import write_documents
-
-                write_documents(session, staging, formats=args.report)
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for path in staging.iterdir():
-                path.replace(out_dir / path.name)
+            write_session(session, out_dir, formats=args.report, video=not args.no_video, blur_face=args.blur_face,
+                          progress=video_bars)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            video_bars.close()
     _print_summary(session)
     print(f"written to {out_dir}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """The ``gait`` command (and ``python -m gait``): the exit status."""
     try:
-        return run_analyze(args)
+        return run_analyze(build_parser().parse_args(argv))
     except GaitInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,14 +1,17 @@
 """The command line as a user meets it: exit codes, messages, files written."""
 
+import fnmatch
 import json
 import subprocess
 import sys
+from pathlib import Path
+from types import SimpleNamespace
 
 import jsonschema
 import numpy as np
 import pytest
 
-from gait.report import SCHEMA_PATH
+from gait.report import SCHEMA_PATH, output_name, output_patterns
 
 
 def run_cli(*args, cwd):
@@ -67,8 +70,130 @@ def test_full_run_writes_valid_report_and_keeps_user_files(tmp_path, shared_vide
     assert fourcc in ("avc1", "h264")
     ok, frame = cap.read()
     assert ok and np.asarray(frame).std() > 0
+    # every file written is one of the output names, and nothing is left from the staging folder
+    assert all(any(fnmatch.fnmatch(p.name, pattern) for pattern in output_patterns()) for p in out.iterdir())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     # a second run refuses to overwrite without --force, and leaves the files alone
     before = (out / "report.json").read_text()
     again = run_cli("analyze", video, "--out", out, "--no-video", cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
+    assert "annotated.mp4, keyframe_left_contact.png, keyframe_right_contact.png, landmarks.csv" in again.stderr
     assert (out / "report.json").read_text() == before
+
+
+def test_gait_command_is_installed():
+    """`pip install -e .` (make app / make test) installs the `gait` command next to the venv's python."""
+    script = Path(sys.executable).with_name("gait")
+    assert script.is_file(), "run: pip install --no-deps -e ."
+    done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: gait ") and "analyze" in done.stdout
+    done = subprocess.run([str(script), "analyze", "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "--report pdf,html" in done.stdout
+
+
+def test_report_formats_are_the_documents():
+    from gait.cli import build_parser
+    from gait.document import FORMATS
+
+    parse = build_parser().parse_args
+    assert parse(["analyze", "run.mp4", "--report", "HTML, pdf"]).report == ("html", "pdf")
+    assert parse(["analyze", "run.mp4"]).report == ()
+    assert set(FORMATS) == {"pdf", "html"}
+    with pytest.raises(SystemExit) as exit_:
+        parse(["analyze", "run.mp4", "--report", "docx"])
+    assert exit_.value.code == 2
+
+
+def test_output_names():
+    from gait.metronome import metronome_file_name
+
+    assert output_name("keyframe", suffix="_rear", side="left") == "keyframe_rear_left_contact.png"
+    assert output_name("video") == "annotated.mp4" and output_name("landmarks", suffix="_rear") == "landmarks_rear.csv"
+    assert output_name("metronome", spm=176) == metronome_file_name(176.2)  # the name gait.document writes
+    assert set(output_patterns()) == {"report.json", "steps.csv", "landmarks*.csv", "annotated*.mp4",
+                                      "keyframe*_*_contact.png", "report.pdf", "report.html", "metronome_*spm.wav"}
+
+
+@pytest.fixture
+def fake_writers(monkeypatch):
+    """write_session on a two-clip session with the writers it calls replaced by quick fakes that write
+    the real names (the real ones run in test_full_run_writes_valid_report_and_keeps_user_files and
+    tests/test_app.py)."""
+    from gait import document, rendering, report
+
+    side, rear = SimpleNamespace(view="side"), SimpleNamespace(view="rear")
+    session = SimpleNamespace(clips=(side, rear), primary=side)
+
+    def data_files(session, out_dir):
+        paths = {key: out_dir / output_name(key) for key in ("report", "steps")}
+        for suffix in ("", "_rear"):
+            paths[f"landmarks{suffix}"] = out_dir / output_name("landmarks", suffix=suffix)
+        for path in paths.values():
+            path.write_text("new")
+        return paths
+
+    def annotated(clip, video_path, key_frame_dir, progress, key_frame_suffix="", blur_face=False):
+        video_path.write_text("new")
+        progress(1, 1)
+        written = {"video": video_path}
+        for side in ("left", "right"):
+            written[f"keyframe_{side}"] = key_frame_dir / output_name("keyframe", suffix=key_frame_suffix, side=side)
+            written[f"keyframe_{side}"].write_text("new")
+        return written
+
+    def documents(session, out_dir, formats, runner_name=None):
+        if runner_name == "fail":
+            raise ValueError("cannot")
+        (out_dir / "metronome_176spm.wav").write_text("new")
+        written = {"metronome_176spm": out_dir / "metronome_176spm.wav"}
+        for f in formats:
+            written[f] = out_dir / output_name(f"report_{f}")
+            written[f].write_text(runner_name or "")
+        return written
+
+    monkeypatch.setattr(report, "write_data_files", data_files)
+    monkeypatch.setattr(rendering, "write_annotated", annotated)
+    monkeypatch.setattr(document, "write_documents", documents)
+    return session
+
+
+def test_write_session_writes_every_file_by_name(tmp_path, fake_writers):
+    from gait.report import write_session
+
+    calls = []
+    out = tmp_path / "new" / "out"
+    files = write_session(fake_writers, out, formats=("pdf", "html"), runner_name="Ada",
+                          progress=lambda *call: calls.append(call))
+    assert files.session == {"report": out / "report.json", "steps": out / "steps.csv",
+                             "metronome_176spm": out / "metronome_176spm.wav", "report_pdf": out / "report.pdf",
+                             "report_html": out / "report.html"}
+    assert files.clips == (
+        {"video": out / "annotated.mp4", "keyframe_left": out / "keyframe_left_contact.png",
+         "keyframe_right": out / "keyframe_right_contact.png", "landmarks": out / "landmarks.csv"},
+        {"video": out / "annotated_rear.mp4", "keyframe_left": out / "keyframe_rear_left_contact.png",
+         "keyframe_right": out / "keyframe_rear_right_contact.png", "landmarks": out / "landmarks_rear.csv"})
+    assert sorted(out.iterdir()) == sorted(files.paths) and files.document_error is None
+    assert calls == [(0, "video", 1, 1), (1, "video", 1, 1), (1, "report", 0, 1)]
+    assert (out / "report.html").read_text() == "Ada"
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["out"]  # the staging folder is gone
+    no_video = write_session(fake_writers, tmp_path / "data", video=False)
+    assert set(no_video.session) == {"report", "steps"} and [set(c) for c in no_video.clips] == [{"landmarks"}] * 2
+
+
+def test_write_session_failing_half_way_replaces_nothing(tmp_path, fake_writers):
+    from gait.report import write_session
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.json").write_text("old")
+    (out / "mine.txt").write_text("the user's")
+    with pytest.raises(ValueError):
+        write_session(fake_writers, out, formats=("pdf",), runner_name="fail")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in out.iterdir()) == ["mine.txt", "report.json"]
+    assert (out / "report.json").read_text() == "old"
+    # with the documents optional (the app): the other files are written and the error is returned
+    files = write_session(fake_writers, out, formats=("pdf",), runner_name="fail", documents_optional=True)
+    assert isinstance(files.document_error, ValueError) and "report_pdf" not in files.session
+    assert (out / "report.json").read_text() == "new" and (out / "mine.txt").read_text() == "the user's"

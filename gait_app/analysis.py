@@ -5,10 +5,10 @@ analysed by :func:`gait.pipeline.analyze` (a fresh pose tracker per call: the tr
 frames), so that a bad clip gives its own message and the other clip still shows. The clips that worked
 make one session (:func:`gait.pipeline.session_of`, as ``analyze_session`` does: the metrics merged,
 sagittal ones from the side clip and frontal ones from the rear clip; the session warnings, with the
-cadence-agreement check). Its files are written as ``python -m gait analyze SIDE REAR --report pdf,html`` writes them:
-report.json, steps.csv and landmarks*.csv (:func:`gait.report.write_data_files`), per clip the annotated
-video and the key frames (:func:`gait.rendering.write_annotated`, optionally with the face blurred), the
-PDF and HTML report and the metronome WAVs (:func:`gait.document.write_documents`).
+cadence-agreement check). Its files are written by :func:`gait.report.write_session`, the writer of
+``gait analyze SIDE REAR --report pdf,html``: report.json, steps.csv and landmarks*.csv, per clip the annotated
+video and the key frames (optionally with the face blurred), the PDF and HTML report and the metronome WAVs.
+A report that cannot be written leaves a note instead, and the other files are still there.
 
 Two caches: the analyses per content digest of the clips and the options (pose estimation is most of the
 time), and the written files per analysis, face blur, runner name and date. Running the same clips
@@ -36,11 +36,10 @@ import streamlit as st
 
 from gait import pipeline
 from gait.cues import Cue, cues_for
-from gait.document import write_documents
+from gait.document import FORMATS
 from gait.errors import GaitInputError
 from gait.pipeline import Analysis, Options
-from gait.rendering import write_annotated
-from gait.report import clip_suffix, write_data_files
+from gait.report import clip_suffix, output_name, write_session
 from gait.video_io import VIDEO_SUFFIXES
 
 LOG = logging.getLogger(__name__)
@@ -52,7 +51,6 @@ MAX_UPLOAD_MB = 1024  # .streamlit/config.toml server.maxUploadSize
 MAX_SESSIONS = 6
 SLOTS = ("side", "rear")
 SLOT_VIEWS = {"side": None, "rear": "rear"}  # the side slot's view is detected; a rear upload is a rear view
-REPORT_FORMATS = ("pdf", "html")
 
 # progress(slot, stage, done, total); stage is "pose", "video" or "report"
 Progress = Callable[[str, str, int, int], None]
@@ -66,7 +64,7 @@ class ClipResult:
     name: str
     analysis: Analysis | None = None
     error: str | None = None
-    files: dict[str, Path] = field(default_factory=dict)  # video, keyframe_left, keyframe_right, landmarks
+    files: dict[str, Path] = field(default_factory=dict)  # gait.report.SessionFiles.clips: video, keyframe_*, ...
     suffix: str = ""  # of its file names in the session folder: "" for the main clip, "_rear" for the other
 
 
@@ -77,7 +75,7 @@ class SessionResult:
     key: str
     clips: dict[str, ClipResult]  # slot -> result, only the slots that had a clip
     session: pipeline.Session | None = None  # None when no clip could be analysed
-    files: dict[str, Path] = field(default_factory=dict)  # report, steps, report_pdf, report_html, metronome_*
+    files: dict[str, Path] = field(default_factory=dict)  # gait.report.SessionFiles.session: report, steps, ...
     cues: list[Cue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what could not be made, in plain words
     blur_face: bool = False
@@ -210,23 +208,16 @@ def _write_files(key: str, results: dict[str, ClipResult], out: Path, progress: 
         return SessionResult(key=key, clips=results, blur_face=blur_face, runner_name=runner_name)
     ok.sort(key=lambda c: SLOTS.index(c.slot))  # side first, as on the command line
     session = pipeline.session_of([c.analysis for c in ok])
-    files = dict(write_data_files(session, out))
+
+    def report(index: int, stage: str, done: int, total: int) -> None:  # session.clips are in the order of ok
+        if progress is not None:
+            progress(ok[index].slot, stage, done, total)
+
+    written = write_session(session, out, formats=FORMATS, blur_face=blur_face, runner_name=runner_name,
+                            progress=report, documents_optional=True)
     clips = dict(results)
-    for result in ok:
-        suffix = clip_suffix(session, result.analysis)
-
-        def report(done: int, total: int, slot: str = result.slot) -> None:
-            if progress is not None:
-                progress(slot, "video", done, total)
-
-        own = write_annotated(result.analysis, out / f"annotated{suffix}.mp4", out, report,
-                              key_frame_prefix=f"keyframe{suffix}", blur_face=blur_face)
-        landmarks = files.pop(f"landmarks{suffix}", None)
-        if landmarks is not None:
-            own["landmarks"] = landmarks
-        clips[result.slot] = replace(result, files=own, suffix=suffix)
-    if progress is not None:
-        progress(ok[-1].slot, "report", 0, 1)
+    for result, own in zip(ok, written.clips, strict=True):
+        clips[result.slot] = replace(result, files=own, suffix=clip_suffix(session, result.analysis))
     notes: list[str] = []
     try:
         cues = cues_for(session)
@@ -234,12 +225,8 @@ def _write_files(key: str, results: dict[str, ClipResult], out: Path, progress: 
         LOG.exception("gait.cues.cues_for failed")
         notes.append(f"The form cues could not be made ({type(exc).__name__}).")
         cues = []
-    try:
-        written = write_documents(session, out, formats=REPORT_FORMATS, runner_name=runner_name)
-        files.update({f"report_{k}" if k in REPORT_FORMATS else k: Path(v) for k, v in written.items()})
-    except (TypeError, AttributeError, KeyError, ValueError, OSError) as exc:
-        LOG.exception("gait.document.write_documents failed")
-        notes.append(f"The PDF and HTML reports could not be written ({type(exc).__name__}): download "
-                     "report.json and steps.csv meanwhile.")
-    return SessionResult(key=key, clips=clips, session=session, files=files, cues=cues, notes=notes,
+    if written.document_error is not None:
+        notes.append(f"The PDF and HTML reports could not be written ({type(written.document_error).__name__}): "
+                     f"download {output_name('report')} and {output_name('steps')} meanwhile.")
+    return SessionResult(key=key, clips=clips, session=session, files=dict(written.session), cues=cues, notes=notes,
                          blur_face=blur_face, runner_name=runner_name)

@@ -6,18 +6,19 @@ import re
 import streamlit as st
 
 from gait.cues import cadence_targets
+from gait.report import output_name
 from gait_app.analysis import cached_session
 
-SESSION_DOWNLOADS = (  # file key (gait_app.analysis) -> button label, mime type, what it is
+SESSION_DOWNLOADS = (  # file key (gait.report.OUTPUT_NAMES) -> button label, mime type, what it is
     ("report_pdf", "Gait report (PDF)", "application/pdf", "to print or send to your physical therapist: "
      "measures, key frames, gait cycle, form cues, a 6-week cadence plan and the methods"),
     ("report_html", "Gait report (HTML)", "text/html", "the same report as one web page; opens offline in any browser"),
-    ("report", "report.json", "application/json", "every measure, event and setting (documented schema)"),
-    ("steps", "steps.csv", "text/csv", "one row per step of every clip: open it in a spreadsheet"),
+    ("report", output_name("report"), "application/json", "every measure, event and setting (documented schema)"),
+    ("steps", output_name("steps"), "text/csv", "one row per step of every clip: open it in a spreadsheet"),
 )
 CLIP_DOWNLOADS = (
     ("video", "Annotated video (mp4)", "video/mp4", "skeleton, knee angles and contacts drawn in"),
-    ("landmarks", "landmarks.csv", "text/csv", "cleaned body-point positions per frame (pixels)"),
+    ("landmarks", output_name("landmarks"), "text/csv", "cleaned body-point positions per frame (pixels)"),
 )
 
 

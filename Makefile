@@ -1,35 +1,44 @@
-# Each target does all the set-up it needs on a fresh machine (Python 3.11 with venv).
+# Each target does all the set-up it needs on a fresh machine (Python 3.11 with venv). One venv, two stamps:
+# `make app` installs only what the app needs (requirements.txt and the package); `make test` adds the
+# test tools (requirements-dev.txt). `pip install -e .` also installs the `gait` command.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+APP_STAMP := $(VENV)/.app-installed
+DEV_STAMP := $(VENV)/.dev-installed
 
 .PHONY: app test bench install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+
+$(APP_STAMP): $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $(STAMP)
+	touch $@
 
-install: $(STAMP)
+$(DEV_STAMP): $(APP_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
 
-app: $(STAMP)
+install: $(DEV_STAMP)
+
+app: $(APP_STAMP)
 	$(BIN)/streamlit run app.py
 
 # the browser test drives Debian's Chromium: installed with apt-get when /usr/bin/chromium is missing
 browser:
 	bash scripts/install_browser.sh
 
-test: $(STAMP) browser
+# mypy's result does not fail the target yet (the '-')
+test: $(DEV_STAMP) browser
 	$(BIN)/ruff check .
+	-$(BIN)/mypy gait gait_app app.py
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(APP_STAMP)
 	$(BIN)/python scripts/benchmark.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache

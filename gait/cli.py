@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from gait.catalogue import shown_metrics, spec_of, unvalidated_metrics
 from gait.cues import cues_for
-from gait.errors import GaitInputError
+from gait.errors import BAD_OPTION, OUTPUT_EXISTS, GaitInputError
 
 if TYPE_CHECKING:
     from gait.pipeline import Session
@@ -92,12 +92,12 @@ def _output_dir(video: str, out: Path | None, force: bool) -> Path:
 
     out_dir = out if out is not None else Path.cwd() / (Path(video).stem or "analysis")
     if out_dir.exists() and not out_dir.is_dir():
-        raise GaitInputError(f"{str(out_dir)!r} exists and is not a folder. Choose another --out.")
+        raise GaitInputError(f"{str(out_dir)!r} exists and is not a folder. Choose another --out.", OUTPUT_EXISTS)
     existing = sorted({p.name for pattern in output_patterns() for p in out_dir.glob(pattern)})
     if existing and not force:
         raise GaitInputError(
             f"{str(out_dir)!r} already holds {', '.join(existing)}. Add --force to replace them, or "
-            "choose another folder with --out."
+            "choose another folder with --out.", OUTPUT_EXISTS
         )
     return out_dir
 
@@ -156,7 +156,7 @@ def _views(text: str | None, n_clips: int) -> list[str | None]:
     views = [v.strip() for v in text.split(",")]
     if len(views) != n_clips or any(v not in VIEW_CHOICES for v in views):
         raise GaitInputError(f"--view {text!r}: give one of {', '.join(VIEW_CHOICES)} per clip, separated by "
-                             f"commas ({n_clips} clip(s)), e.g. --view side,rear.")
+                             f"commas ({n_clips} clip(s)), e.g. --view side,rear.", BAD_OPTION)
     return views
 
 
@@ -184,7 +184,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     from gait.report import write_session
 
     if args.start is not None and args.end is not None and args.end <= args.start:
-        raise GaitInputError("--end must be later than --start.")
+        raise GaitInputError("--end must be later than --start.", BAD_OPTION)
     out_dir = _output_dir(args.video[0], args.out, args.force)
     options = [Options(capture_fps=args.fps, start_s=args.start, end_s=args.end, view=view,
                        direction={"right": 1, "left": -1}.get(args.facing), mirrored=args.mirrored,

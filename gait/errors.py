@@ -1,5 +1,89 @@
-"""Errors the user can act on. The CLI maps them to exit status 2 and an ``error:`` line."""
+"""Errors and warnings the user can act on, each with a stable reason code.
+
+The CLI maps a :class:`GaitInputError` to exit status 2 and an ``error:`` line; report.json writes each
+warning as ``{code, message}``. Codes are short snake_case names that tests and other programs can rely
+on; the wording of the messages may change freely.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Reasons a clip is refused (GaitInputError.code)
+NO_SUCH_FILE = "no_such_file"
+EMPTY_FILE = "empty_file"
+NOT_A_VIDEO = "not_a_video"
+NO_FRAME_RATE = "no_frame_rate"
+TOO_LARGE = "too_large"
+TOO_SHORT = "too_short"
+DAMAGED_FILE = "damaged_file"
+SEGMENT_TOO_SHORT = "segment_too_short"
+NO_PERSON = "no_person"
+NO_STEADY_RUNNING = "no_steady_running"
+NOT_RUNNING_WALKING = "not_running_walking"
+BAD_OPTION = "bad_option"
+OUTPUT_EXISTS = "output_exists"
+
+# Reasons for a warning (GaitWarning.code)
+FEW_STEPS_PER_SIDE = "few_steps_per_side"
+LOW_FRAME_RATE = "low_frame_rate"
+LOW_CADENCE = "low_cadence"
+LANDINGS_FROM_PRIOR = "landings_from_prior"
+STEPS_DROPPED = "steps_dropped"
+PERSON_PARTLY_FOUND = "person_partly_found"
+UNSTEADY_STEPS = "unsteady_steps"
+ANOTHER_PERSON = "another_person"
+CADENCE_DISAGREES = "cadence_disagrees"
+FILE_DAMAGED_PART_WAY = "file_damaged_part_way"
+UNSPECIFIED = "unspecified"
 
 
 class GaitInputError(Exception):
-    """Bad input or a refused clip; the message says what is wrong and what to do."""
+    """Bad input or a refused clip; the message says what is wrong and what to do, ``code`` says why in
+    a stable word (e.g. ``not_a_video``, ``too_short``, ``no_person``)."""
+
+    def __init__(self, message: str, code: str = UNSPECIFIED) -> None:
+        super().__init__(message)
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class GaitWarning(str):
+    """A warning: its text is the message (so it reads and prints as a plain string), ``code`` its reason."""
+
+    code: str
+
+    def __new__(cls, code: str, message: str) -> GaitWarning:
+        obj = super().__new__(cls, message)
+        obj.code = code
+        return obj
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]  # pickling and copying
+        return self.code, str.__str__(self)
+
+    @property
+    def message(self) -> str:
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"GaitWarning({self.code!r}, {self.message!r})"
+
+
+def warning_code(warning: str) -> str:
+    """The reason code of a warning (``unspecified`` for a plain string)."""
+    return getattr(warning, "code", UNSPECIFIED)
+
+
+def warning_record(warning: str | dict[str, Any]) -> dict[str, str]:
+    """A warning as written in report.json: ``{"code": ..., "message": ...}``."""
+    if isinstance(warning, dict):
+        return {"code": str(warning.get("code", UNSPECIFIED)), "message": str(warning.get("message", ""))}
+    return {"code": warning_code(warning), "message": str.__str__(warning)}
+
+
+def warning_text(warning: str | dict[str, Any]) -> str:
+    """The message of a warning, whether a string or a report.json ``{code, message}`` record."""
+    return warning_record(warning)["message"]

@@ -8,9 +8,10 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from gait import errors as E
 from gait.catalogue import CATALOGUE, FRONTAL_METRICS, PELVIS_TIMING_SHORT_MS, Metrics, number
 from gait.cleaning import CleaningSummary, mask_low_visibility, smooth
-from gait.errors import GaitInputError
+from gait.errors import GaitInputError, GaitWarning
 from gait.events import (
     LANDING_DELAY_PRIOR_S,
     TIMED_BY_PRIOR,
@@ -66,7 +67,7 @@ class Analysis:
     leg_length_px: float
     cleaning: CleaningSummary
     detected_fraction: float
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[GaitWarning] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -78,7 +79,7 @@ def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
     if end - start < max(15, info.fps):
         raise GaitInputError(
             f"the chosen segment ({start / info.fps:.1f}-{end / info.fps:.1f} s) is shorter than 1 s "
-            f"of a {info.duration_s:.1f} s clip. Choose --start and --end further apart."
+            f"of a {info.duration_s:.1f} s clip. Choose --start and --end further apart.", E.SEGMENT_TOO_SHORT
         )
     return start, end
 
@@ -86,7 +87,7 @@ def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
 def analyze(path: str, options: Options = Options(), progress: ProgressCallback | None = None) -> Analysis:
     """Analyse one clip. Raises :class:`GaitInputError` for bad input or a clip that is not running."""
     if options.view is not None and options.view not in VIEWS:
-        raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.")
+        raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.", E.BAD_OPTION)
     info = probe(path, options.capture_fps)
     start, end = frame_range(info, options)
     others = OtherPersonCheck(start, end)
@@ -96,10 +97,11 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
         others.close()
     analysis = analyze_pose(info, raw, options)
     if others.another_person:
-        analysis = replace(analysis, warnings=analysis.warnings + [
+        analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
+            E.ANOTHER_PERSON,
             f"another person was in view in {others.found} of the {others.checked} frames checked, and the "
             "analysis follows one person only: check that the key frames show the runner you meant, and "
-            "film with nobody else in view."])
+            "film with nobody else in view.")])
     return analysis
 
 
@@ -110,7 +112,7 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
     if detected < MIN_DETECTED_FRACTION:
         raise GaitInputError(
             f"a person was found in only {100 * detected:.0f} % of the frames of {name!r}. Film the whole "
-            "runner, head to feet, in good light, with nobody else in view, and try again."
+            "runner, head to feet, in good light, with nobody else in view, and try again.", E.NO_PERSON
         )
     masked = mask_low_visibility(raw)
     estimate = estimate_view(smooth(masked)[0])
@@ -169,7 +171,7 @@ class Session:
 
     clips: tuple[Analysis, ...]
     metrics: Metrics  # each metric from the clip whose view measures it
-    warnings: list[str]
+    warnings: list[GaitWarning]
 
     @classmethod
     def of(cls, analysis: Analysis) -> "Session":
@@ -204,13 +206,14 @@ def session_of(analyses: list[Analysis] | tuple[Analysis, ...]) -> Session:
     clips = tuple(analyses)
     if len(clips) == 1:
         return Session.of(clips[0])
-    warnings = [f"{c.info.name}: {w}" for c in clips for w in c.warnings]
+    warnings = [GaitWarning(E.warning_code(w), f"{c.info.name}: {w}") for c in clips for w in c.warnings]
     cadences = [(c.info.name, number(c.metrics["cadence_spm"]["value"])) for c in clips]
     measured = [(name, spm) for name, spm in cadences if spm is not None]
     if len(measured) > 1:
         low, high = min(measured, key=lambda x: x[1]), max(measured, key=lambda x: x[1])
         if high[1] - low[1] > CADENCE_AGREEMENT_SPM:
-            warnings.insert(0, (
+            warnings.insert(0, GaitWarning(
+                E.CADENCE_DISAGREES,
                 f"the clips disagree on cadence: {low[1]:.1f} steps/min in {low[0]} and {high[1]:.1f} in "
                 f"{high[0]}. They may not be from the same run, or one was filmed in slow motion (--fps)."))
     return Session(clips=clips, metrics=merge_metrics(clips), warnings=warnings)
@@ -247,44 +250,58 @@ def _refuse_if_not_running(steps: pd.DataFrame, name: str, info: VideoInfo, dete
                     f"give the capture rate, e.g. --fps {likely_capture_fps(info.file_fps, apparent_spm):.0f}.")
         raise GaitInputError(
             f"no steady running found in {name!r} ({len(steady)} regular steps of {len(steps)} found). "
-            "Film at least 10 s of steady running from the side, the whole body in view." + hint
+            "Film at least 10 s of steady running from the side, the whole body in view." + hint,
+            E.NO_STEADY_RUNNING,
         )
     duty = steady["duty_factor_pct"].dropna()
     if len(duty) >= 3 and duty.median() >= MAX_DUTY_FACTOR_PCT:
         raise GaitInputError(
             f"{name!r} does not look like running: each foot is on the ground {duty.median():.0f} % of the "
-            "stride, with no flight phase (walking). Film a run, or check that the clip is the right one."
+            "stride, with no flight phase (walking). Film a run, or check that the clip is the right one.",
+            E.NOT_RUNNING_WALKING,
         )
 
 
 def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: EventDetection,
-              detected: float, cleaning: CleaningSummary) -> list[str]:
-    out = []
+              detected: float, cleaning: CleaningSummary) -> list[GaitWarning]:
+    out: list[GaitWarning] = []
     steady = steps[steps["steady"]]
     for side in ("left", "right"):
         n = int((steady["side"] == side).sum())
         if n < MIN_STEPS_PER_SIDE:
-            out.append(f"only {n} {side} steps were measured; {MIN_STEPS_PER_SIDE} or more per side give "
-                       "reliable averages (Dingenen 2018): film a longer run.")
+            out.append(GaitWarning(
+                E.FEW_STEPS_PER_SIDE,
+                f"only {n} {side} steps were measured; {MIN_STEPS_PER_SIDE} or more per side give "
+                "reliable averages (Dingenen 2018): film a longer run."))
     if info.fps < 60:
-        out.append(f"{info.fps:.0f} fps: contact and flight times are uncertain by about "
-                   f"+-{1000 / info.fps / 2:.0f} ms; film at 60 fps or more (120-240 is better).")
+        out.append(GaitWarning(
+            E.LOW_FRAME_RATE,
+            f"{info.fps:.0f} fps: contact and flight times are uncertain by about "
+            f"+-{1000 / info.fps / 2:.0f} ms; film at 60 fps or more (120-240 is better)."))
     cadence = metrics["cadence_spm"]["value"]
     if cadence is not None and cadence < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
-        out.append(f"the cadence, {cadence:.0f} steps/min, is unusually low for running: if this is "
-                   "slow-motion footage, give the capture frame rate with --fps (this clip would be "
-                   f"about --fps {likely_capture_fps(info.file_fps, cadence):.0f}).")
+        out.append(GaitWarning(
+            E.LOW_CADENCE,
+            f"the cadence, {cadence:.0f} steps/min, is unusually low for running: if this is "
+            "slow-motion footage, give the capture frame rate with --fps (this clip would be "
+            f"about --fps {likely_capture_fps(info.file_fps, cadence):.0f})."))
     if detection.contact_timing == TIMED_BY_PRIOR:
-        out.append(f"the feet's up-and-down motion showed too few clear landings, so each landing was "
-                   f"placed the typical {1000 * LANDING_DELAY_PRIOR_S:.0f} ms after the foot's furthest-forward "
-                   "point: angles at landing are less certain. Film closer, in good light, with both feet "
-                   "in view.")
+        out.append(GaitWarning(
+            E.LANDINGS_FROM_PRIOR,
+            f"the feet's up-and-down motion showed too few clear landings, so each landing was "
+            f"placed the typical {1000 * LANDING_DELAY_PRIOR_S:.0f} ms after the foot's furthest-forward "
+            "point: angles at landing are less certain. Film closer, in good light, with both feet "
+            "in view."))
     if detection.dropped:
-        out.append(f"{detection.dropped} step(s) were left out because the feet were not tracked "
-                   "(hidden, out of frame or blurred).")
+        out.append(GaitWarning(
+            E.STEPS_DROPPED,
+            f"{detection.dropped} step(s) were left out because the feet were not tracked "
+            "(hidden, out of frame or blurred)."))
     if detected < 0.9:
-        out.append(f"the runner was found in {100 * detected:.0f} % of the frames only.")
+        out.append(GaitWarning(
+            E.PERSON_PARTLY_FOUND, f"the runner was found in {100 * detected:.0f} % of the frames only."))
     unsteady = len(steps) - len(steady)
     if unsteady:
-        out.append(f"{unsteady} step(s) outside the steady running part were not averaged.")
+        out.append(GaitWarning(
+            E.UNSTEADY_STEPS, f"{unsteady} step(s) outside the steady running part were not averaged."))
     return out

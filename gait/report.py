@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 import gait
+from gait.errors import warning_record
 from gait.landmarks import NAMES
 from gait.pipeline import Analysis, Session
 
@@ -95,7 +96,7 @@ def report_dict(analysis: Analysis) -> dict:
             "leg_swaps_corrected_frames": analysis.cleaning.swapped_frames,
             "filter_cutoff_hz": analysis.cleaning.cutoff_hz,
             "leg_length_px": analysis.leg_length_px,
-            "warnings": list(analysis.warnings),
+            "warnings": [warning_record(w) for w in analysis.warnings],
         },
         "notes": list(analysis.notes),
         "metrics": analysis.metrics,
@@ -110,7 +111,7 @@ def session_report_dict(session: Session) -> dict:
     report (video, view, quality, metrics, events)."""
     report = report_dict(session.primary)
     report["metrics"] = _clean_number(session.metrics)
-    report["quality"]["warnings"] = list(session.warnings)
+    report["quality"]["warnings"] = [warning_record(w) for w in session.warnings]
     report["notes"] = sorted({n for c in session.clips for n in c.notes})
     report["clips"] = [{k: v for k, v in report_dict(c).items() if k not in ("schema_version", "versions")}
                        for c in session.clips]

@@ -14,7 +14,7 @@ from typing import Iterator
 import cv2
 import numpy as np
 
-from gait.errors import GaitInputError
+from gait.errors import EMPTY_FILE, NO_FRAME_RATE, NO_SUCH_FILE, NOT_A_VIDEO, TOO_LARGE, TOO_SHORT, GaitInputError
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 MIN_FRAMES = 15
@@ -82,16 +82,16 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
     path = str(path)
     name = Path(path).name
     if not os.path.isfile(path):
-        raise GaitInputError(f"no such file: {path!r}. Check the path and try again.")
+        raise GaitInputError(f"no such file: {path!r}. Check the path and try again.", NO_SUCH_FILE)
     if os.path.getsize(path) == 0:
-        raise GaitInputError(f"{name!r} is empty (0 bytes). Copy the video again from the phone.")
+        raise GaitInputError(f"{name!r} is empty (0 bytes). Copy the video again from the phone.", EMPTY_FILE)
     cap, rotation = _open(path)
     try:
         ok, frame = cap.read() if cap.isOpened() else (False, None)
         if not ok or frame is None:
             raise GaitInputError(
                 f"{name!r} could not be read as a video. Use an mp4, mov, avi, webm or mkv file "
-                "straight from the camera, or re-export it from a video editor."
+                "straight from the camera, or re-export it from a video editor.", NOT_A_VIDEO
             )
         file_fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         frame_count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
@@ -103,18 +103,18 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
     if not (1.0 <= file_fps <= 1000.0):
         if capture_fps is None:
             raise GaitInputError(
-                f"{name!r} does not say its frame rate. Give it with --fps (e.g. --fps 60)."
+                f"{name!r} does not say its frame rate. Give it with --fps (e.g. --fps 60).", NO_FRAME_RATE
             )
         file_fps = capture_fps
     if width * height > MAX_PIXELS:
         raise GaitInputError(
-            f"{name!r} is {width}x{height}, larger than 4096x4096. Export it at 1080p or 4K and try again."
+            f"{name!r} is {width}x{height}, larger than 4096x4096. Export it at 1080p or 4K and try again.", TOO_LARGE
         )
     fps = float(capture_fps) if capture_fps else file_fps
     if frame_count < MIN_FRAMES or frame_count / fps < 1.0:
         raise GaitInputError(
             f"{name!r} has only {frame_count} frame(s) ({frame_count / fps:.2f} s). Film at least "
-            "10 s of steady running (20 steps or more) and try again."
+            "10 s of steady running (20 steps or more) and try again.", TOO_SHORT
         )
     return VideoInfo(path=path, file_fps=file_fps, fps=fps, frame_count=frame_count,
                      width=int(width), height=int(height))

@@ -109,9 +109,9 @@ def test_sample_is_one_session_with_one_set_of_cards(sample_run, sample_result):
     assert (side.view, rear.view) == ("side", "rear")
     assert merged["knee_flexion_at_contact_deg"] == side.metrics["knee_flexion_at_contact_deg"]  # sagittal: side
     assert merged["knee_valgus_fppa_deg"] == rear.metrics["knee_valgus_fppa_deg"]  # frontal: rear
-    assert cards["Knee bend at contact"] == f"{merged['knee_flexion_at_contact_deg']['value']:.0f} deg"
-    assert cards["Knee valgus (FPPA)"] == f"{merged['knee_valgus_fppa_deg']['value']:.1f} deg"
-    assert "Pelvic drop" in cards and "Hip adduction" in cards
+    assert cards["Knee bend at landing"] == f"{merged['knee_flexion_at_contact_deg']['value']:.0f}°"
+    assert cards["Knee valgus (2D FPPA)"] == f"{merged['knee_valgus_fppa_deg']['value']:.1f}°"
+    assert "Pelvic drop (swing side)" in cards and "Hip adduction (2D)" in cards
     cadence = float(cards["Cadence"].split()[0])
     assert abs(cadence - 168) < 3  # sample_videos/README.md: 168 spm
     assert cards["Stride length"].endswith(" m")  # the sample gives the belt speed
@@ -224,8 +224,8 @@ def test_report_page_pdf_html_metronome(sample_run, sample_result):
 def test_rear_clip_alone_marks_its_timing_not_validated(tmp_path, sample_result):
     from dataclasses import replace
 
+    from gait.catalogue import TIMED_FROM_BEHIND_TAG as PELVIS_TIMED_TAG
     from gait_app.analysis import _remember, _write_files
-    from gait_app.presentation import PELVIS_TIMED_TAG
 
     rear = replace(sample_result.clips["rear"], files={})
     result = _write_files("rear-only", {"rear": rear}, tmp_path, None, False, None)
@@ -303,20 +303,21 @@ def test_gait_cycles_cut_and_time_normalise_each_stride():
 
 
 def test_cards_and_plain_words():
-    from gait_app.presentation import card, ordered_metrics, plain_words
+    from gait.catalogue import shown_metrics
+    from gait_app.presentation import card, plain_words
 
     c = card("cadence_spm", {"value": 167.6, "left": 167.0, "right": 168.2, "sd": 2.54, "n": 12,
                              "unit": "steps/min"})
     assert (c.title, c.value, c.sides, c.spread) == ("Cadence", "168 steps/min", "left 167 · right 168",
                                                      "SD ± 3 · 12 steps")
-    assert c.reference.source and c.colour is None
+    assert c.reference and c.source
     pattern = card("foot_strike_pattern", {"value": "rearfoot", "left": "rearfoot", "right": None,
                                            "sd": None, "n": 9, "unit": None})
     assert (pattern.value, pattern.sides, pattern.spread) == ("rearfoot", "left rearfoot · right –", "9 steps")
     metrics = {"stride_length_m": {"value": None}, "cadence_spm": {"value": 170.0},
                "vertical_oscillation_pct_leg": {"value": 9.0}, "vertical_oscillation_cm": {"value": 8.0},
                "new_thing_deg": {"value": 1.0}}
-    assert ordered_metrics(metrics) == ["cadence_spm", "vertical_oscillation_cm", "new_thing_deg"]
+    assert shown_metrics(metrics) == ["cadence_spm", "vertical_oscillation_cm", "new_thing_deg"]
     assert plain_words("the cadence is low: give the capture frame rate with --fps (e.g. --fps 120).") == (
         "The cadence is low: enter the capture frame rate (e.g. 120) under 'Slow motion' and analyse again.")
     assert plain_words("rear_60fps.mp4: only 3 left steps") == "rear_60fps.mp4: only 3 left steps"  # a file name

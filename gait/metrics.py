@@ -100,7 +100,8 @@ def _table(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=list(columns))
     # steadiness from two-step averages, which a left/right asymmetry does not disturb
     two_step = table["step_time_s"].rolling(2, min_periods=1).mean().to_numpy()
-    table["steady"] = steady_steps(np.where(np.isfinite(table["step_time_s"]), two_step, np.nan))
+    finite = np.isfinite(table["step_time_s"].to_numpy(dtype=float))  # float even when no step was found
+    table["steady"] = steady_steps(np.where(finite, two_step, np.nan))
     return table
 
 

@@ -21,6 +21,7 @@ from gait.events import (
     leg_length_px,
     order_legs,
 )
+from gait.gate import check_decoded, damage_message, decoded_end, refuse_if_legs_not_in_view
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
 from gait.metrics import (
@@ -95,7 +96,17 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
         raw = estimate_pose(info, start, end, progress, on_frame=others)
     finally:
         others.close()
-    analysis = analyze_pose(info, raw, options)
+    damage = check_decoded(info, start, end, raw.frame_index)
+    try:
+        analysis = analyze_pose(info, raw, options)
+    except GaitInputError as exc:
+        if damage is None:
+            raise
+        stop = decoded_end(info, start, end, raw.frame_index) or start
+        raise GaitInputError(f"{info.name!r}: {damage_message(info, stop)}; in the part that could be read, "
+                             f"{exc}", E.DAMAGED_FILE) from exc
+    if damage is not None:
+        analysis = replace(analysis, warnings=[damage, *analysis.warnings])
     if others.another_person:
         analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
             E.ANOTHER_PERSON,
@@ -114,6 +125,7 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
             f"a person was found in only {100 * detected:.0f} % of the frames of {name!r}. Film the whole "
             "runner, head to feet, in good light, with nobody else in view, and try again.", E.NO_PERSON
         )
+    refuse_if_legs_not_in_view(raw, name)
     masked = mask_low_visibility(raw)
     estimate = estimate_view(smooth(masked)[0])
     view = options.view or estimate.view

@@ -58,6 +58,8 @@ def interpolate_gaps(values: np.ndarray, max_gap: int) -> np.ndarray:
     Longer gaps, and gaps at either end, stay NaN.
     """
     out = np.array(values, dtype=float, copy=True)
+    if out.size == 0:  # no samples: nothing to fill (reshape(0, -1) would raise)
+        return out
     flat = out.reshape(len(out), -1)
     t = np.arange(len(out))
     for col in range(flat.shape[1]):
@@ -76,6 +78,8 @@ def lowpass(values: np.ndarray, fps: float, cutoff_hz: float, order: int = FILTE
     sos = signal.butter(order, cutoff_hz, btype="low", fs=fps, output="sos")
     padlen = 3 * (2 * len(sos) + 1)
     out = np.array(values, dtype=float, copy=True)
+    if out.size == 0:
+        return out
     flat = out.reshape(len(out), -1)
     for col in range(flat.shape[1]):
         for start, stop in _runs(np.isfinite(flat[:, col])):

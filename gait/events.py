@@ -79,7 +79,8 @@ def leg_length_px(pose: PoseSeries) -> float:
         lengths.append(thigh + shank)
     values = np.concatenate(lengths)
     values = values[np.isfinite(values)]
-    return float(np.median(values)) if len(values) else float("nan")
+    median = float(np.median(values)) if len(values) else float("nan")
+    return median if median > 0 else float("nan")  # every joint at one point: no leg to scale by
 
 
 def foot_forward(pose: PoseSeries, side: str, direction: int, leg_px: float) -> np.ndarray:
@@ -96,7 +97,7 @@ def dominant_period_s(values: np.ndarray, fps: float, min_hz: float, max_hz: flo
     """
     x = np.asarray(values, float)
     finite = np.isfinite(x)
-    if finite.sum() < 8:
+    if finite.sum() < 8 or np.ptp(x[finite]) == 0:  # a constant has no oscillation (its spectrum is rounding)
         return float("nan")
     x = np.where(finite, x - np.nanmean(x), 0.0) * np.hanning(len(x))
     n_fft = max(8192, 1 << int(np.ceil(np.log2(len(x) * 8))))
@@ -151,7 +152,7 @@ def step_period_frames(front: np.ndarray, fps: float) -> float:
     regular = _regular_fraction(filled, median)
     if regular >= 0.5:
         return median
-    spectral = dominant_period_s(front, fps, fps / len(front) * 3, fps / min_distance) * fps
+    spectral = dominant_period_s(front, fps, fps / max(len(front), 1) * 3, fps / min_distance) * fps
     return spectral if _regular_fraction(filled, spectral) > regular else median
 
 
@@ -247,7 +248,8 @@ def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
         ic = apex + delay
         events.append(_event(pose, side, "initial_contact", ic))
         after, end = int(np.ceil(ic)), int(peak + 1.2 * period) + 1
-        if end < pose.n_frames - 1 and _tracked(pose, side, after, end):
+        # the hips (u's reference) may be lost after the landing while the foot is tracked
+        if end < pose.n_frames - 1 and _tracked(pose, side, after, end) and np.isfinite(u[i, after:end]).any():
             back = after + int(np.nanargmin(u[i, after:end]))
             to = _toe_off(pose, side, back, period, leg_px)
             if np.isfinite(to) and to > ic:

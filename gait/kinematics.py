@@ -62,11 +62,15 @@ def sagittal_angles(pose: PoseSeries, direction: int) -> SagittalAngles:
 
 def at_index(values: np.ndarray, index: float) -> float:
     """``values`` linearly interpolated at a sub-frame row index."""
+    if not np.isfinite(index):
+        return float("nan")
     i0 = int(np.floor(index))
     if i0 < 0 or i0 >= len(values):
         return float("nan")
     i1 = min(i0 + 1, len(values) - 1)
     w = index - i0
+    if w == 0:  # on a row: that row's value, even when the next one is missing (0 x NaN is NaN)
+        return float(values[i0])
     return float((1 - w) * values[i0] + w * values[i1])
 
 
@@ -100,12 +104,15 @@ def frontal_angles(pose: PoseSeries) -> FrontalAngles:
             t = (knee[:, 1] - hip[:, 1]) / (ankle[:, 1] - hip[:, 1])
         line_x = hip[:, 0] + (ankle[:, 0] - hip[:, 0]) * t
         fppa[s] = knee_flexion_deg(hip, knee, ankle) * np.sign((knee[:, 0] - line_x) * medial)
-        unit = pelvis / np.linalg.norm(pelvis, axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):  # hips at one point: no direction, NaN
+            unit = pelvis / np.linalg.norm(pelvis, axis=1, keepdims=True)
         normal = np.stack([-unit[:, 1], unit[:, 0]], 1)
         normal *= np.where(normal[:, 1:] < 0, -1.0, 1.0)  # pointing down the image
         thigh = knee - hip
         adduction[s] = np.degrees(np.arctan2(np.sum(thigh * unit, 1), np.sum(thigh * normal, 1)))
         # over the clip's median hip width: the image hip width of one frame can collapse (hips
         # hidden behind each other, a turned pelvis), and the angle would blow up with it
-        drop[s] = np.degrees(np.arctan2(other_hip[:, 1] - hip[:, 1], np.nanmedian(np.abs(pelvis[:, 0]))))
+        width = np.abs(pelvis[:, 0])
+        width = np.nanmedian(width) if np.isfinite(width).any() else np.nan  # no hips: NaN, no warning
+        drop[s] = np.degrees(np.arctan2(other_hip[:, 1] - hip[:, 1], width))
     return FrontalAngles(fppa, adduction, drop)

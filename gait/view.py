@@ -96,8 +96,9 @@ def to_runner_sides(pose: PoseSeries, view: str, direction: int, mirrored: bool 
     if view in ("rear", "front"):
         left_on_image_left = (view == "rear") != mirrored
         gap = pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0]
+        width = np.nanmedian(np.abs(gap)) if np.isfinite(gap).any() else np.nan  # no hips: NaN, no warning
         with np.errstate(invalid="ignore"):
-            unclear = np.abs(gap) < FRONTAL_FLIP_HIP_FRACTION * np.nanmedian(np.abs(gap))
+            unclear = np.abs(gap) < FRONTAL_FLIP_HIP_FRACTION * width
             flipped = ((gap < 0) != left_on_image_left) & np.isfinite(gap) & ~unclear
         pose = mirror_sides(pose, flipped)
         xy = pose.xy_px.copy()
@@ -105,7 +106,8 @@ def to_runner_sides(pose: PoseSeries, view: str, direction: int, mirrored: bool 
         xy[np.ix_(unclear, legs)] = np.nan
         return pose.replace(xy_px=xy)
     joints = ("knee", "ankle", "heel")
-    depth = {s: np.nanmean(pose.depth_px[:, [INDEX[f"{s}_{j}"] for j in joints]]) for s in SIDES}
+    leg_depths = {s: pose.depth_px[:, [INDEX[f"{s}_{j}"] for j in joints]] for s in SIDES}
+    depth = {s: np.nanmean(d) if np.isfinite(d).any() else np.nan for s, d in leg_depths.items()}
     nearer = "left" if depth["left"] < depth["right"] else "right"
     if nearer != near_side(direction):
         pose = swap_legs(pose, np.ones(pose.n_frames, bool))

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from gait.document import build_content, render_html, render_pdf, write_documents
 from gait.pipeline import analyze_pose
 from gait.video_io import VideoInfo
-from tests.synthetic import Runner, make_pose
+from tests.landmark_runner import Runner, make_pose
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import pytest
 from gait.landmarks import INDEX
 from gait.pipeline import analyze_pose
 from gait.video_io import VideoInfo
-from tests.synthetic import Runner, make_pose
+from tests.landmark_runner import Runner, make_pose
 
 
 def run(r: Runner):

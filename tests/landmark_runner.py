@@ -118,3 +118,20 @@ def make_pose(r: Runner) -> tuple[PoseSeries, dict]:
         pose = pose.replace(visibility=vis)
     truth["cadence_spm"] = r.cadence_spm
     return pose, truth
+
+
+def pose_from_points(points: dict[str, object], n_frames: int = 1, fps: float = 30.0,
+                     depth: dict[str, float] | None = None) -> PoseSeries:
+    """A pose with the given landmarks (name -> (x, y), or an (n_frames, 2) array) and NaN elsewhere.
+
+    ``depth`` gives MediaPipe-style depths by landmark name (0 for the others).
+    """
+    xy = np.full((n_frames, len(NAMES), 2), np.nan)
+    for name, pos in points.items():
+        xy[:, INDEX[name]] = np.broadcast_to(np.asarray(pos, float), (n_frames, 2))
+    depth_px = np.zeros((n_frames, len(NAMES)))
+    for name, value in (depth or {}).items():
+        depth_px[:, INDEX[name]] = value
+    visibility = np.where(np.isfinite(xy[:, :, 0]), 0.95, 0.0)
+    return PoseSeries(xy_px=xy, depth_px=depth_px, visibility=visibility, frame_index=np.arange(n_frames),
+                      fps=fps, width=1000, height=1000)

@@ -1,0 +1,131 @@
+"""gait.view: the view and facing direction from landmarks, the near side, the runner's own left and right."""
+
+import numpy as np
+import pytest
+
+from gait.landmarks import INDEX, LEG_JOINTS, NAMES
+from gait.view import estimate_view, knee_bend_sine, near_side, to_runner_sides
+from tests.landmark_runner import Runner, make_pose, pose_from_points
+
+LEG_POINTS = [INDEX[f"{s}_{j}"] for s in ("left", "right") for j in LEG_JOINTS]
+
+
+def side_pose(direction: int, knee_bend_deg: float = 30.0, n_frames: int = 4):
+    """Hips over each other, trunk 260 px, knees bent ``knee_bend_deg`` (the shank swings back)."""
+    a = np.radians(knee_bend_deg)
+    points = {"nose": (500.0 + direction * 20.0, 150.0)}
+    for s in ("left", "right"):
+        points |= {f"{s}_shoulder": (500.0, 240.0), f"{s}_hip": (500.0, 500.0), f"{s}_knee": (500.0, 700.0),
+                   f"{s}_ankle": (500.0 - direction * 200.0 * np.sin(a), 700.0 + 200.0 * np.cos(a))}
+    return pose_from_points(points, n_frames=n_frames)
+
+
+def frontal_pose(view: str, hip_width: float = 100.0, n_frames: int = 4):
+    """Straight legs below the hips; trunk 260 px; the nose further from the camera than the shoulders
+    from behind, nearer in front; the runner's left on the image left from behind."""
+    left_x = 500.0 - hip_width / 2 if view == "rear" else 500.0 + hip_width / 2
+    points, depth = {"nose": (500.0, 150.0)}, {"nose": 40.0 if view == "rear" else -40.0}
+    for s, x in (("left", left_x), ("right", 1000.0 - left_x)):
+        points |= {f"{s}_shoulder": (x, 240.0), f"{s}_hip": (x, 500.0), f"{s}_knee": (x, 700.0),
+                   f"{s}_ankle": (x, 900.0), f"{s}_heel": (x, 910.0), f"{s}_foot_index": (x, 920.0)}
+    return pose_from_points(points, n_frames=n_frames, depth=depth)
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_side_view_and_direction_from_the_knee_bend(direction):
+    est = estimate_view(side_pose(direction))
+    assert (est.view, est.direction) == ("side", direction)
+    assert est.hip_width_ratio == 0.0
+    assert est.knee_bend == pytest.approx(direction * 0.5, abs=1e-12)  # sin 30 deg, signed
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_side_view_of_the_landmark_runner(direction):
+    pose, _ = make_pose(Runner(direction=direction, duration_s=3.0, fps=30.0))
+    est = estimate_view(pose)
+    assert (est.view, est.direction) == ("side", direction)
+    np.testing.assert_array_less(0, direction * knee_bend_sine(pose, "left"))  # the knee only bends one way
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_rear_and_front_from_hip_width_and_nose_depth(view):
+    est = estimate_view(frontal_pose(view))
+    assert (est.view, est.direction) == (view, 0)
+    assert est.hip_width_ratio == pytest.approx(100.0 / 260.0, abs=1e-12)
+    assert est.knee_bend == 0.0
+
+
+def test_narrow_hips_and_straight_knees_are_still_frontal():
+    """Hips 0.2 trunk lengths wide (below 0.28) but the knees never bend in the image: frontal."""
+    est = estimate_view(frontal_pose("rear", hip_width=52.0))
+    assert est.hip_width_ratio == pytest.approx(0.2, abs=1e-12)
+    assert est.view == "rear"
+    assert estimate_view(frontal_pose("rear", hip_width=26.0)).view == "side"  # 0.1 < 0.15: side
+
+
+def test_estimate_view_of_an_empty_pose_is_a_side_view_facing_right():
+    pose = pose_from_points({}, n_frames=3)
+    est = estimate_view(pose)
+    assert (est.view, est.direction) == ("side", 1)
+    assert np.isnan(est.hip_width_ratio) and np.isnan(est.knee_bend)
+
+
+def test_near_side():
+    assert near_side(1) == "right" and near_side(-1) == "left"
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_side_view_legs_are_named_by_their_depth(direction, mirrored):
+    """The track nearer the camera becomes the near side (mirrored footage: the other one)."""
+    pose = side_pose(direction)
+    xy = pose.xy_px.copy()
+    xy[:, INDEX["left_knee"]] += (1.0, 0.0)  # mark the track called left
+    depth = pose.depth_px.copy()
+    for j in ("knee", "ankle", "heel"):
+        depth[:, INDEX[f"left_{j}"]], depth[:, INDEX[f"right_{j}"]] = -30.0, 30.0  # "left" is nearer
+    out = to_runner_sides(pose.replace(xy_px=xy, depth_px=depth), "side", direction, mirrored)
+    near = near_side(direction)
+    if mirrored:
+        near = "left" if near == "right" else "right"
+    np.testing.assert_array_equal(out.joint(f"{near}_knee"), xy[:, INDEX["left_knee"]])
+    np.testing.assert_array_equal(out.depth_px[:, INDEX[f"{near}_ankle"]], -30.0)
+
+
+@pytest.mark.parametrize(("view", "mirrored", "left_on_image_left"),
+                         [("rear", False, True), ("front", False, False), ("rear", True, False), ("front", True, True)])
+def test_frontal_sides_come_from_the_image_geometry(view, mirrored, left_on_image_left):
+    """MediaPipe's labels are wrong in frames 1 and 3: they are exchanged there, for every pair."""
+    pose = frontal_pose("rear" if left_on_image_left else "front")
+    flipped = np.array([False, True, False, True])
+    labelled = pose.replace(xy_px=np.where(flipped[:, None, None], pose.xy_px[:, _mirror_order()], pose.xy_px))
+    out = to_runner_sides(labelled, view, 0, mirrored)
+    np.testing.assert_array_equal(out.xy_px, pose.xy_px)
+
+
+def test_frontal_leg_points_are_dropped_while_the_hips_cross():
+    pose = frontal_pose("rear", n_frames=5)
+    xy = pose.xy_px.copy()
+    for s, x in (("left", 470.0), ("right", 530.0)):  # frame 2: hips 60 px apart, < 0.7 x 100
+        xy[2, INDEX[f"{s}_hip"], 0] = x
+    out = to_runner_sides(pose.replace(xy_px=xy), "rear", 0)
+    legs_below_hips = [INDEX[f"{s}_{j}"] for s in ("left", "right") for j in LEG_JOINTS if j != "hip"]
+    assert np.isnan(out.xy_px[2, legs_below_hips]).all()
+    assert np.isfinite(out.xy_px[2, [INDEX["left_hip"], INDEX["right_hip"], INDEX["nose"]]]).all()
+    np.testing.assert_array_equal(np.delete(out.xy_px, 2, axis=0), np.delete(xy, 2, axis=0))
+
+
+@pytest.mark.parametrize("view", ["side", "rear", "front"])
+def test_to_runner_sides_of_a_pose_without_legs_warns_nothing(view):
+    pose = pose_from_points({"nose": (500.0, 150.0)}, n_frames=3)
+    pose = pose.replace(depth_px=np.where(np.isfinite(pose.xy_px[..., 0]), pose.depth_px, np.nan))
+    out = to_runner_sides(pose, view, 1 if view == "side" else 0)
+    np.testing.assert_array_equal(out.xy_px[:, INDEX["nose"]], pose.xy_px[:, INDEX["nose"]])
+    assert np.isnan(out.xy_px[:, LEG_POINTS]).all()
+
+
+def _mirror_order() -> list[int]:
+    """Landmark order with every left/right pair exchanged."""
+    other = {"left_": "right_", "right_": "left_"}
+    return [INDEX[other[n[:n.index("_") + 1]] + n[n.index("_") + 1:]] if n.startswith(("left_", "right_"))
+            else INDEX[n] for n in NAMES]

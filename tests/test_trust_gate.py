@@ -9,7 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gait import errors as E
 from gait.errors import GaitInputError, GaitWarning, warning_record, warning_text
@@ -147,3 +150,82 @@ def test_no_step_found_gives_an_empty_step_table():
 
     table = _table([], TIMING_COLUMNS + SAGITTAL_COLUMNS)
     assert len(table) == 0 and table["steady"].dtype == bool
+
+
+# ---- fuzzing the video reader with corrupted bytes of a real clip -------------------------------------
+
+# Run in a child process, since a decoder can crash the interpreter: read the clip as the pipeline does
+# (probe, the frames of the segment, the decoded-frames check) and exit 0 (read), 2 (refused with a code)
+# or anything else (a fault).
+READER_CHILD = """
+import sys
+import numpy as np
+from gait.errors import GaitInputError
+from gait.gate import check_decoded
+from gait.pipeline import Options, frame_range
+from gait.video_io import iter_frames, probe
+try:
+    info = probe(sys.argv[1])
+    start, end = frame_range(info, Options())
+    decoded = [i for i, frame in iter_frames(info.path, start, end) if frame.ndim == 3]
+    check_decoded(info, start, end, np.asarray(decoded, dtype=int))
+except GaitInputError as exc:
+    print(exc.code, exc, file=sys.stderr)
+    sys.exit(2)
+"""
+
+
+@pytest.fixture(scope="module")
+def real_clips(shared_videos: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """2 s of a real phone clip, stream copied (its own encoded bytes), header last and header first."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    out = {}
+    for layout, flags in (("moov_last", []), ("faststart", ["-movflags", "+faststart"])):
+        path = folder / f"{layout}.mp4"
+        ffmpeg("-i", shared_videos / "treadmill_side_male_30fps.mp4", "-t", "2", "-c", "copy", *flags, path)
+        out[layout] = path.read_bytes()
+    return out
+
+
+def corrupt(data: bytes, kind: str, at: float, length: int, seed: int) -> bytes:
+    cut = int(at * len(data))
+    noise = np.random.default_rng(seed).integers(0, 256, length, dtype=np.uint8).tobytes()
+    if kind == "truncate":
+        return data[:cut]
+    if kind == "overwrite":
+        return data[:cut] + noise + data[cut + length:]
+    if kind == "insert":
+        return data[:cut] + noise + data[cut:]
+    if kind == "zero":
+        return data[:cut] + bytes(length) + data[cut + length:]
+    flipped = bytearray(data)  # "flip": flip one bit in each of `length` bytes from `cut` on, spread apart
+    for k in range(length):
+        i = (cut + 997 * k) % len(flipped)
+        flipped[i] ^= 1 << (k % 8)
+    return bytes(flipped)
+
+
+@settings(max_examples=24, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(layout=st.sampled_from(["moov_last", "faststart"]),
+       kind=st.sampled_from(["truncate", "overwrite", "insert", "zero", "flip"]),
+       at=st.floats(0.0, 1.0), length=st.integers(1, 4096), seed=st.integers(0, 2**16))
+def test_corrupted_bytes_of_a_real_clip_are_read_or_refused(real_clips, tmp_path, layout, kind, at, length,
+                                                             seed):
+    clip = tmp_path / "fuzzed.mp4"
+    clip.write_bytes(corrupt(real_clips[layout], kind, at, length, seed))
+    done = subprocess.run([sys.executable, "-c", READER_CHILD, str(clip)], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    assert done.returncode in (0, 2), f"{kind} at {at:.3f} x{length}: exit {done.returncode}\n{done.stderr}"
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["flip", "truncate"])
+def test_damaged_real_clip_through_the_whole_command(real_clips, tmp_path, kind):
+    clip = tmp_path / f"{kind}.mp4"
+    clip.write_bytes(corrupt(real_clips["faststart"], kind, 0.5, 64, seed=1))
+    done = run_cli(clip, "--out", tmp_path / "out", "--no-video", cwd=tmp_path)
+    assert done.returncode in (0, 2), done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    if kind == "truncate":
+        assert done.returncode == 2 and "the file is damaged after" in done.stderr

@@ -21,7 +21,15 @@ from gait.events import (
     leg_length_px,
     order_legs,
 )
-from gait.gate import check_decoded, damage_message, decoded_end, refuse_if_legs_not_in_view
+from gait.gate import (
+    MIN_STEADY_STEPS,
+    VIEW_WORDS,
+    check_decoded,
+    damage_message,
+    decoded_end,
+    length_rule,
+    refuse_if_legs_not_in_view,
+)
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
 from gait.metrics import (
@@ -36,7 +44,7 @@ from gait.video_io import VideoInfo, probe
 from gait.view import VIEWS, estimate_view, to_runner_sides
 
 MIN_DETECTED_FRACTION = 0.5
-MIN_STEPS = 3
+MIN_STEPS = MIN_STEADY_STEPS
 MIN_REGULAR_FRACTION = 0.5  # of the detected steps
 MAX_DUTY_FACTOR_PCT = 50.0  # running has a flight phase: each foot is on the ground < half the stride
 LOW_CADENCE_SPM = 140.0
@@ -148,7 +156,7 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
         detection = detect_events_frontal(pose)
         angles = frontal_angles(pose)
         steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
-    _refuse_if_not_running(steps, name, info, detection)
+    _refuse_if_not_running(steps, name, info, detection, view)
     metrics = summarise(steps)
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
@@ -251,18 +259,20 @@ def likely_capture_fps(file_fps: float, apparent_cadence_spm: float) -> float:
     return float(min(CAPTURE_RATES_FPS, key=lambda fps: abs(np.log(fps / wanted))))
 
 
-def _refuse_if_not_running(steps: pd.DataFrame, name: str, info: VideoInfo, detection: EventDetection
-                           ) -> None:
+def _refuse_if_not_running(steps: pd.DataFrame, name: str, info: VideoInfo, detection: EventDetection,
+                           view: str = "side") -> None:
     steady = steps[steps["steady"] & steps["step_time_s"].notna()]  # regular, alternating steps
-    if len(steady) < MIN_STEPS or len(steady) < MIN_REGULAR_FRACTION * len(steps):
+    rule = length_rule(view)
+    if len(steady) < rule.min_steady_steps or len(steady) < MIN_REGULAR_FRACTION * len(steps):
         apparent_spm = 120.0 / detection.stride_period_s if detection.stride_period_s > 0 else float("nan")
         hint = ""
         if apparent_spm < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
             hint = (f" The steps look slow ({apparent_spm:.0f} per minute): if this is slow-motion footage, "
                     f"give the capture rate, e.g. --fps {likely_capture_fps(info.file_fps, apparent_spm):.0f}.")
         raise GaitInputError(
-            f"no steady running found in {name!r} ({len(steady)} regular steps of {len(steps)} found). "
-            "Film at least 10 s of steady running from the side, the whole body in view." + hint,
+            f"no steady running found in {name!r}, seen {VIEW_WORDS.get(view, view)}: {len(steady)} regular "
+            f"steps of {len(steps)} found, and this view needs {rule.min_steady_steps} or more. "
+            + rule.ask(apparent_spm if apparent_spm >= LOW_CADENCE_SPM else None) + hint,
             E.NO_STEADY_RUNNING,
         )
     duty = steady["duty_factor_pct"].dropna()

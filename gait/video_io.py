@@ -112,9 +112,11 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
         )
     fps = float(capture_fps) if capture_fps else file_fps
     if frame_count < MIN_FRAMES or frame_count / fps < 1.0:
+        from gait.gate import length_rule  # the length rule needs this module
+
         raise GaitInputError(
-            f"{name!r} has only {frame_count} frame(s) ({frame_count / fps:.2f} s). Film at least "
-            "10 s of steady running (20 steps or more) and try again.", TOO_SHORT
+            f"{name!r} has only {frame_count} frame(s) ({frame_count / fps:.2f} s), too short for any "
+            f"measure. {length_rule('side').ask()} Or the same from behind or the front.", TOO_SHORT
         )
     return VideoInfo(path=path, file_fps=file_fps, fps=fps, frame_count=frame_count,
                      width=int(width), height=int(height))

@@ -229,3 +229,27 @@ def test_damaged_real_clip_through_the_whole_command(real_clips, tmp_path, kind)
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr
     if kind == "truncate":
         assert done.returncode == 2 and "the file is damaged after" in done.stderr
+
+
+# ---- how long a clip must be ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view, words", [("side", "from the side"), ("rear", "from behind"),
+                                         ("front", "from the front")])
+def test_too_few_steps_names_the_view_and_what_it_needs(view, words):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from gait.gate import length_rule
+    from gait.pipeline import _refuse_if_not_running
+
+    steps = pd.DataFrame({"steady": [True, True], "step_time_s": [0.35, 0.36], "duty_factor_pct": [35.0, 36.0]})
+    info = SimpleNamespace(slow_motion_factor=1, file_fps=60.0)
+    detection = SimpleNamespace(stride_period_s=0.7)  # 171 steps/min
+    with pytest.raises(GaitInputError) as caught:
+        _refuse_if_not_running(steps, "short.mp4", info, detection, view)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert caught.value.code == E.NO_STEADY_RUNNING
+    assert f"seen {words}: 2 regular steps of 2 found, and this view needs 3 or more" in message
+    assert f"Film at least 14 steady steps (7 per side) {words}: about 5 s at the cadence measured of 171" in message
+    assert "10 s" not in message and length_rule(view).seconds(14, 171.4) == pytest.approx(4.9, abs=0.05)

@@ -374,5 +374,7 @@ def _stance_votes(pose: PoseSeries, landings: np.ndarray, take_offs: np.ndarray,
     for peak in landings:
         after = take_offs[take_offs > peak]
         stop = int(after[0]) if len(after) else int(peak + 0.4 * period)
-        votes.append(np.nanmean(sway[int(peak):max(stop, int(peak) + 1)]) * towards_left)
+        window = sway[int(peak):max(stop, int(peak) + 1)]
+        # a stance with no pelvis position (a gap) has no vote: NaN, made 0 below, without a warning
+        votes.append(np.nanmean(window) * towards_left if np.isfinite(window).any() else np.nan)
     return np.nan_to_num(np.array(votes))

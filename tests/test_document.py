@@ -3,12 +3,21 @@
 import re
 import subprocess
 import sys
+from dataclasses import replace
+from html import escape
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from gait.document import build_content, render_html, render_pdf, write_documents
+from gait.document import (
+    build_content,
+    cue_fields,
+    key_frame_boxes,
+    render_html,
+    render_pdf,
+    write_documents,
+)
 from gait.pipeline import analyze_pose
 from gait.video_io import VideoInfo
 from tests.landmark_runner import Runner, make_pose
@@ -149,6 +158,39 @@ def test_write_documents_from_an_analysis(tmp_path, synthetic_analysis):
     assert set(only_html) == {"html"}
     with pytest.raises(ValueError):
         write_documents(synthetic_analysis, tmp_path, formats="docx")
+
+
+
+def test_cue_fields_are_written_once_for_both_documents():
+    content = build_content(REPORT)
+    cue = content.cues[0]
+    fields = cue_fields(cue)
+    assert [label for label, _ in fields] == ["What was measured", "Why it matters for the knee", "What to try",
+                                              "Drill", "When to see a professional", "Evidence"]
+    assert fields[0][1] == cue.measured and fields[-1][1].startswith(cue.evidence)
+    html = render_html(content)
+    pdf = squash(" ".join(pdf_text(render_pdf(content))))
+    for label, text in fields:
+        assert f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>" in html
+        assert squash(f"{label}: {text}")[:60] in pdf
+
+
+def test_the_crop_and_the_drawing_share_the_panel_size(synthetic_analysis):
+    import cv2
+    import numpy as np
+
+    from gait.rendering import annotate_frame, panel_height_px, panel_line_px
+
+    a = synthetic_analysis
+    height, width = a.pose.height, a.pose.width
+    panel_px = panel_height_px(a.view, height)
+    # with no body point known, the panel (top left) and the time (bottom left) are all that is drawn
+    no_pose = replace(a, pose=a.pose.replace(xy_px=np.full_like(a.pose.xy_px, np.nan)))
+    drawn = annotate_frame(np.zeros((height, width, 3), np.uint8), no_pose, 0)
+    rows = np.flatnonzero(cv2.cvtColor(drawn[: height // 2], cv2.COLOR_BGR2GRAY).max(axis=1))
+    assert panel_px - panel_line_px(height) < rows.max() < panel_px
+    for box in key_frame_boxes(a).values():  # the panel is cropped whole or not at all
+        assert box is not None and (box[1] == 0 or box[1] >= panel_px)
 
 
 def test_cli_writes_the_reports_with_blurred_faces(tmp_path):

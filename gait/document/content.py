@@ -1,0 +1,325 @@
+"""The report's content, before layout: the words and numbers (:class:`Content`, :func:`build_content`)
+and the fixed prose (title, methods, measured accuracy, references). Pure: no files, no drawing."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass, field
+
+from gait.catalogue import PELVIS_TIMED_METRICS, unvalidated_metrics
+from gait.cues import RULES, Cue, PlanStage, cadence_targets, cues_from_metrics, retraining_plan
+
+TITLE = "Running gait report"
+SUBTITLE = "Running form and runner's knee (patellofemoral pain): measurements from a phone video"
+SEVERITY_COLOURS = {"consider": "#D68910", "info": "#5D6D7E"}
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    title: str
+    digits: int
+    reference: str
+    source: str
+
+
+TIMED_FROM_BEHIND = "Timed from behind: not validated (about 100 ms short on rendered runners). "
+
+# The metric table: the measures linked to runner's knee first. Reference texts: ../shared/DOMAIN.md.
+METRIC_INFO: dict[str, MetricInfo] = {
+    "cadence_spm": MetricInfo("Cadence", 0, "No universal target (not 180). Retraining: your own +5-10 %.",
+                              "Heiderscheit 2011; Lenhart 2014"),
+    "overstride_pct_leg": MetricInfo("Overstride (heel ahead of hip)", 1,
+                                     "Smaller is the aim. Poorly reproducible from one camera: read with "
+                                     "the shin angle.", "Souza 2016"),
+    "shank_angle_at_contact_deg": MetricInfo("Shin angle at landing", 1,
+                                             "Near vertical (0°) is the aim; + = foot ahead of knee.",
+                                             "Souza 2016"),
+    "knee_flexion_at_contact_deg": MetricInfo("Knee bend at landing", 0,
+                                              "Straighter knee at landing linked to injury. Change < 2.3-3.8° "
+                                              "is noise.", "Bramah 2018; Dingenen 2018"),
+    "peak_knee_flexion_stance_deg": MetricInfo("Peak knee bend in stance", 0,
+                                               "Largest bend between landing and toe-off.", "Souza 2016"),
+    "foot_strike_pattern": MetricInfo("Foot strike", 0,
+                                      "Rearfoot > 8°, forefoot < -1.6° foot angle (indicative: no standing "
+                                      "trial).", "Altman & Davis 2012"),
+    "foot_strike_angle_deg": MetricInfo("Foot angle at landing", 1,
+                                        "+ = toe up. Forefoot strike: -27 % peak knee-cap stress.",
+                                        "Vannatta & Kernozek 2015"),
+    "pelvic_drop_deg": MetricInfo("Pelvic drop (swing side)", 1,
+                                  "Not validated here (see Methods). +1° drop: 80 % higher odds of injury. "
+                                  "2D: change < 2.8° is noise.",
+                                  "Bramah 2018; Dingenen 2018"),
+    "knee_valgus_fppa_deg": MetricInfo("Knee valgus (2D FPPA)", 1,
+                                       "Squat/landing: controls 8-13°, knee pain 17-22°. In running an "
+                                       "observation only (2D).", "Dingenen 2018; Straub & Powers 2022"),
+    "hip_adduction_deg": MetricInfo("Hip adduction (2D)", 1,
+                                    "With pelvic drop, explained 88 % of 3D hip adduction.", "Souza 2016"),
+    "step_width_pct_hip": MetricInfo("Step width", 0, "Feet should not cross the midline (0 or less: "
+                                     "crossing).", "Souza 2016"),
+    "crossover_pct": MetricInfo("Crossover steps", 0, "Feet should not cross the midline.", "Souza 2016"),
+    "ground_contact_time_ms": MetricInfo("Ground contact time", 0,
+                                         "Landing to toe-off; uncertain by half a frame.", "Young 2023"),
+    "flight_time_ms": MetricInfo("Flight time", 0, "Toe-off to the other foot's landing; > 0 in running.",
+                                 "definition"),
+    "duty_factor_pct": MetricInfo("Duty factor", 0, "Share of the stride on the ground; < 50 % running.",
+                                  "definition"),
+    "trunk_lean_deg": MetricInfo("Trunk forward lean", 1,
+                                 "Some forward lean is often advised for knee pain: not a fault.",
+                                 "Barton 2016; dos Santos 2019"),
+    "vertical_oscillation_cm": MetricInfo("Vertical oscillation", 1, "Rise and fall of the hips per step "
+                                          "(leg = 0.491 x height).", "Winter 2009"),
+    "vertical_oscillation_pct_leg": MetricInfo("Vertical oscillation", 1, "Rise and fall of the hips per "
+                                               "step, % of leg length.", "Souza 2016"),
+    "stride_length_m": MetricInfo("Stride length", 2, "Belt speed x stride time. +10 % step length: +31 % "
+                                  "knee-cap stress per step.", "Willson 2014"),
+}
+
+UNIT_SHOWN = {"deg": "°", "steps/min": "steps/min", "% leg length": "% leg", "% hip width": "% hip",
+              "% of steps": "%"}
+
+# Measured accuracy (README "Measured accuracy": real clips against ../shared/videos ground truth;
+# scripts/validate.py on the rendered runner, 19 conditions, 2026-11-26; rendered rear/front runners from
+# tests/test_frontal_synth.py). Errors are analysed minus true.
+ACCURACY: tuple[tuple[str, str, str], ...] = (
+    ("Cadence", "real treadmill clip 168.7 vs 168.6 steps/min; rendered runner within 0.2 (side view), "
+     "0.8 (rear/front view)",
+     "real clip; rendered runner"),
+    ("Landing (initial contact) time", "sprint starts: 25 of 28 hand-marked touchdowns found within 2 "
+     "frames at 30 fps; rendered runner: within 0.2 frame at 60 fps in 13 of 14 side set-ups, timed 45 ms "
+     "after the foot's most forward point (the typical delay, from the sprint marks); about 1 frame late "
+     "where the feet's vertical motion is used (forefoot strike)", "real clips, marked by hand; rendered "
+     "runner"),
+    ("Ground contact time", "sprint starts: 28 ms shorter than hand-marked (median of 22 steps); rendered "
+     "runner: 15 to 85 ms too long (toe-off read late)", "real clips, marked by hand; rendered runner"),
+    ("Knee bend at landing", "rendered runner: 2-4.5° more bent than true in most set-ups (-4 to +8°)",
+     "rendered runner"),
+    ("Shin angle at landing", "rendered runner: within 3° in 13 of 14 set-ups (8° too vertical with a "
+     "forefoot strike)", "rendered runner"),
+    ("Overstride", "separated labelled overstriding from not on 9 real clips (AUC 1.00); rendered runner: "
+     "within 3 % of leg length", "real clips, labelled by eye; rendered runner"),
+    ("Knee valgus (rear view)", "ordered, but about half the rendered value (5.4° for 10.7°)",
+     "rendered runner"),
+    ("Pelvic drop (rear view)", "not validated: 0.2° and 0.9° read for 1° and 9° rendered; the hip "
+     "points follow the thighs, not the pelvis",
+     "rendered runner"),
+)
+PUBLISHED = ("For comparison, the best published single-phone systems reach ICC 0.75-0.90 for contact "
+             "time, step time and knee flexion with event timing errors of 10-14 ms (BlazePose vs Vicon, "
+             "Young 2023), and knee/hip/ankle errors of 5-8° (OpenPose on a treadmill, Van Hooren 2023).")
+
+METHODS = (
+    "Pose: MediaPipe Pose (BlazePose, 33 body points) in every frame, offline on the computer that ran "
+    "the analysis; nothing was uploaded.",
+    "Cleaning: points seen with low confidence are dropped, gaps up to 0.1 s filled, then smoothed "
+    "(4th-order zero-phase Butterworth low-pass, at most 10 Hz). Left/right leg label swaps are corrected "
+    "from the gait itself.",
+    "Steps: each foot's landing and toe-off are found from the foot's motion relative to the hips (side "
+    "view; a landing 45 ms after the foot's most forward point when the feet's up-and-down motion is "
+    "unclear) or the pelvis' vertical motion (rear view), between video frames. Each value is measured per "
+    "step and averaged over the steady running steps; 7 or more steps per side give reliable averages "
+    "(Dingenen 2018).",
+    "2D: every angle is a projection on the image. It assumes the camera square to the runner at hip "
+    "height; a turned limb shows an angle it does not have. Heel eversion (overpronation) cannot be "
+    "measured from 33 body points and is not reported.",
+    "Cues: a table of rules, one per measure, each with its threshold and evidence (listed below). Where "
+    "the literature gives a direction but no cut-off, the threshold is a screening choice of this tool, "
+    "not a clinical standard.",
+)
+ACCURACY_CONSEQUENCE = (
+    "What this means for the cues: landing angles and overstride come within a few degrees and a few % "
+    "of leg length of the truth on the rendered runner, but contact time reads long, and pelvic drop and "
+    "knee valgus from behind are not validated. Look at the key frames, and treat the numbers as a first "
+    "impression for your physical therapist."
+)
+REFERENCES = (
+    "Altman & Davis 2012 (foot strike classification)", "Barton 2016, Br J Sports Med",
+    "Bramah 2018 (running kinematics and injury)", "Davis 2020 (gait retraining)",
+    "Dingenen 2018 (2D running analysis reliability)", "dos Santos 2019 (trunk lean)",
+    "Esculier 2018 (education and gait retraining, RCT)", "Heiderscheit 2011, Med Sci Sports Exerc",
+    "Lenhart 2014, Med Sci Sports Exerc", "Souza 2016, Phys Med Rehabil Clin N Am 27:217",
+    "Straub & Powers 2022 (2D vs 3D knee valgus)", "Van Hooren 2023, Scand J Med Sci Sports",
+    "Vannatta & Kernozek 2015 (foot strike and patellofemoral stress)",
+    "Willson 2014 (step length and patellofemoral stress)", "Willy 2019, J Orthop Sports Phys Ther",
+    "Winter 2009 (anthropometry)", "Young 2023, Sensors 23:696",
+)
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    name: str
+    title: str
+    value: str
+    left: str
+    right: str
+    sd: str
+    n: str
+    reference: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """The words and numbers of the report, before layout."""
+
+    title: str
+    created: str
+    details: list[tuple[str, str]]
+    quality: list[tuple[str, str]]
+    warnings: list[str]
+    metrics: list[MetricRow]
+    cues: list[Cue]
+    cadence_spm: float | None
+    targets: dict[float, int] | None
+    plan: list[PlanStage]
+    metronome_files: list[str]
+    notes: list[str]
+    rules: list[tuple[str, str, str, str]]  # measure, cue at, basis, evidence
+    views: list[str] = field(default_factory=list)
+
+
+def fmt(value: float | str | None, digits: int, unit: str = "") -> str:
+    """A number rounded with its unit, a string as is, a missing value as a dash."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, str):
+        return value
+    text = f"{float(value):.{digits}f}"
+    if text in ("-0", "-0.0", "-0.00"):
+        text = text[1:]
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in ("°", "%") else f"{text} {unit}"
+
+
+def _unit(unit: str | None) -> str:
+    return UNIT_SHOWN.get(unit or "", unit or "")
+
+
+def metric_rows(metrics: dict[str, dict], primary_view: str | None = "side") -> list[MetricRow]:
+    """The metric table: known measures in :data:`METRIC_INFO` order, then unknown ones; only measured
+    ones (value not None). Vertical oscillation in cm replaces the % of leg length when both exist.
+    ``primary_view``: the view that timed the steps; from behind, the timing measures say so."""
+    timed_from_behind = unvalidated_metrics(primary_view) & PELVIS_TIMED_METRICS
+    names = [n for n in METRIC_INFO if n in metrics] + [n for n in metrics if n not in METRIC_INFO]
+    names = [n for n in names if isinstance(metrics[n], dict) and metrics[n].get("value") is not None]
+    if "vertical_oscillation_cm" in names and "vertical_oscillation_pct_leg" in names:
+        names.remove("vertical_oscillation_pct_leg")
+    rows = []
+    for name in names:
+        m = metrics[name]
+        info = METRIC_INFO.get(name) or MetricInfo(
+            re.sub(r"_(deg|pct|ms|m|cm|spm)$", "", name).replace("_", " ").capitalize(), 1, "", "")
+        unit = _unit(m.get("unit"))
+        rows.append(MetricRow(
+            name=name, title=info.title, value=fmt(m.get("value"), info.digits, unit),
+            left=fmt(m.get("left"), info.digits), right=fmt(m.get("right"), info.digits),
+            sd=fmt(m.get("sd"), info.digits), n=str(m.get("n") or 0),
+            reference=TIMED_FROM_BEHIND + info.reference if name in timed_from_behind else info.reference,
+            source=info.source))
+    return rows
+
+
+def _name(path: object) -> str:
+    return str(path or "").replace("\\", "/").rsplit("/", 1)[-1] or "–"
+
+
+def _clip_details(clip: dict) -> str:
+    video, segment = clip.get("video") or {}, clip.get("segment") or {}
+    fps = video.get("fps")
+    text = f"{_name(video.get('path'))}: {clip.get('view') or '?'} view"
+    if clip.get("view") == "side" and clip.get("direction"):
+        text += f", running towards image {clip['direction']}"
+    if fps:
+        text += f", {fps:.0f} fps"
+        if video.get("file_fps") and abs(video["file_fps"] - fps) > 0.5:
+            text += f" (slow motion, file plays at {video['file_fps']:.0f})"
+    if segment.get("start_s") is not None and segment.get("end_s") is not None:
+        text += f", {segment['start_s']:.1f}-{segment['end_s']:.1f} s analysed"
+    return text
+
+
+def _clip_quality(clip: dict) -> str:
+    q = clip.get("quality") or {}
+    parts = []
+    if q.get("pose_detected_fraction") is not None:
+        parts.append(f"runner found in {100 * q['pose_detected_fraction']:.0f} % of frames")
+    if q.get("steps_used") is not None:
+        parts.append(f"{q['steps_used']} steady steps averaged of {q.get('steps_detected', '?')} found")
+    if q.get("steps_dropped"):
+        parts.append(f"{q['steps_dropped']} not tracked")
+    if q.get("leg_swaps_corrected_frames"):
+        parts.append(f"left/right labels corrected in {q['leg_swaps_corrected_frames']} frames")
+    fps = (clip.get("video") or {}).get("fps")
+    if fps:
+        parts.append(f"timing step {1000 / fps:.0f} ms per frame")
+    return "; ".join(parts) or "–"
+
+
+def build_content(report: dict, runner_name: str | None = None, created: str | None = None,
+                  metronome_files: list[str] | None = None) -> Content:
+    """The report's content from report.json's content (a single clip's or a session's).
+
+    Tolerates missing or None metrics (rear-view ones in a side-only report and vice versa), missing
+    quality fields and an empty metrics dict.
+    """
+    metrics = report.get("metrics") or {}
+    clips = report.get("clips") or [report]
+    runner = report.get("runner") or {}
+    versions = report.get("versions") or {}
+    created = created or _dt.date.today().isoformat()
+    details = [("Runner", runner_name or "–"), ("Report date", created)]
+    if runner.get("height_cm"):
+        details.append(("Height", f"{runner['height_cm']:.0f} cm"))
+    if runner.get("speed_kmh"):
+        details.append(("Treadmill speed", f"{runner['speed_kmh']:.1f} km/h"))
+    for k, clip in enumerate(clips):
+        details.append(("Video" if len(clips) == 1 else f"Video {k + 1}", _clip_details(clip)))
+    if runner.get("mirrored"):
+        details.append(("Mirrored", "yes (left and right swapped back)"))
+    details.append(("Analysed with", f"gait {versions.get('tool', '?')}, MediaPipe {versions.get('mediapipe', '?')}"))
+    quality = [(f"{clip.get('view') or '?'} view".capitalize() if len(clips) > 1 else "Capture",
+                _clip_quality(clip)) for clip in clips]
+    warnings = [w[:1].upper() + w[1:] for w in (report.get("quality") or {}).get("warnings") or []]
+    cadence = (metrics.get("cadence_spm") or {}).get("value")
+    rules = [(METRIC_INFO[r.metric].title if r.metric in METRIC_INFO else r.metric,
+              r.condition_text, r.threshold_basis, r.evidence) for r in RULES]
+    return Content(
+        title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
+        metrics=metric_rows(metrics, report.get("view", "side")), cues=cues_from_metrics(metrics),
+        cadence_spm=cadence,
+        targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
+        notes=list(report.get("notes") or []), rules=rules,
+        views=[str(c.get("view")) for c in clips if c.get("view")])
+
+
+
+def cue_fields(cue: Cue) -> tuple[tuple[str, str], ...]:
+    """(label, text) of each part of a cue, in the order both documents show them."""
+    return (("What was measured", cue.measured), ("Why it matters for the knee", cue.why),
+            ("What to try", cue.try_words), ("Drill", cue.drill),
+            ("When to see a professional", cue.see_professional),
+            ("Evidence", f"{cue.evidence}. Threshold: {cue.threshold_text} ({cue.threshold_basis})."))
+
+
+def summary_lines(content: Content) -> list[tuple[str, str]]:
+    """(label, text) for the summary: the fired cues (or a line saying none fired), then the cadence targets."""
+    lines = [(c.severity_label, c.title) for c in content.cues] or [("Cues", "no rule of the table fired")]
+    if content.targets:
+        lines.append(("Cadence", f"yours {content.cadence_spm:.0f} steps/min; retraining targets "
+                                 f"{content.targets[5.0]} (+5 %) and {content.targets[10.0]} (+10 %)"))
+    return lines
+
+
+def plan_intro(content: Content) -> str:
+    """The words above the retraining plan: the runner's cadence targets and the metronome files."""
+    if content.targets:
+        text = (f"Your cadence: {content.cadence_spm:.0f} steps/min. Targets: {content.targets[5.0]} "
+                f"(+5 %), then {content.targets[10.0]} (+10 %). ")
+    else:
+        text = "Your cadence could not be measured: targets are your own cadence +5 % and +10 %. "
+    if content.metronome_files:
+        text += f"Metronome files: {', '.join(content.metronome_files)} (one click per step). "
+    return text + ("Keep the same speed: the steps get shorter. Only if your physical therapist agrees, "
+                   "and stop any change that makes the pain worse.")

@@ -216,6 +216,20 @@ def empty_summary(unit: str | None) -> MetricSummary:
     return {"value": None, "left": None, "right": None, "sd": None, "n": 0, "unit": unit}
 
 
+def read_metrics(raw: object) -> Metrics:
+    """report.json's ``metrics`` as read from a file (possibly older, partial or hand-made) as a complete
+    summary: every catalogue measure, a missing or malformed one as not measured; other keys kept."""
+    given = raw if isinstance(raw, dict) else {}
+    metrics: Metrics = {}
+    for key in [s.key for s in CATALOGUE] + [k for k in given if k not in METRICS]:
+        entry = given.get(key)
+        unit = spec_of(key).unit
+        metrics[key] = empty_summary(unit) if not isinstance(entry, dict) else {
+            "value": entry.get("value"), "left": entry.get("left"), "right": entry.get("right"),
+            "sd": entry.get("sd"), "n": int(entry.get("n") or 0), "unit": entry.get("unit", unit)}
+    return metrics
+
+
 def timed_from_behind(primary_view: str | None) -> frozenset[str]:
     """The measures whose timing comes from the pelvis in a session timed by a ``primary_view`` clip: all
     pelvis-timed ones when there is no side clip, else none."""

@@ -126,3 +126,16 @@ def test_the_readme_names_every_measure():
     text = README.read_text()
     for spec in CATALOGUE:
         assert f"`{spec.key}`" in text or spec.key in text, spec.key
+
+
+def test_metrics_read_from_a_file_are_complete():
+    from gait.catalogue import read_metrics
+
+    for raw in (None, {}, {k: None for k in METRICS}, {"cadence_spm": "garbage"}):
+        metrics = read_metrics(raw)
+        assert list(metrics) == [s.key for s in CATALOGUE]
+        assert all(m["value"] is None and m["n"] == 0 for m in metrics.values())
+    metrics = read_metrics({"pelvic_drop_deg": {"value": 7.5, "n": 14}, "new_thing_deg": {"value": 1.0}})
+    assert metrics["pelvic_drop_deg"] == {"value": 7.5, "left": None, "right": None, "sd": None, "n": 14,
+                                          "unit": "deg"}
+    assert metrics["new_thing_deg"]["value"] == 1.0

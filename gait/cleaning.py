@@ -107,7 +107,7 @@ def _exchange(pose: PoseSeries, frames: np.ndarray, pairs: tuple[tuple[int, int]
     arrays = {}
     for name in ("xy_px", "depth_px", "visibility"):
         arr = getattr(pose, name).copy()
-        arr[np.ix_(frames, left + right)] = getattr(pose, name)[np.ix_(frames, right + left)]
+        arr[np.ix_(frames, np.array(left + right))] = getattr(pose, name)[np.ix_(frames, np.array(right + left))]
         arrays[name] = arr
     return pose.replace(**arrays)
 

@@ -11,8 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from gait.document import (
+    CYCLE_PANELS,
     build_content,
     cue_fields,
+    cycle_figure,
     key_frame_boxes,
     render_html,
     render_pdf,
@@ -191,6 +193,13 @@ def test_the_crop_and_the_drawing_share_the_panel_size(synthetic_analysis):
     assert panel_px - panel_line_px(height) < rows.max() < panel_px
     for box in key_frame_boxes(a).values():  # the panel is cropped whole or not at all
         assert box is not None and (box[1] == 0 or box[1] >= panel_px)
+
+
+def test_one_gait_cycle_figure_for_the_app_and_the_report(synthetic_analysis):
+    figure = cycle_figure(synthetic_analysis)
+    assert figure is not None
+    assert [ax.get_title(loc="left") for ax in figure.axes] == [p.title for p in CYCLE_PANELS["side"]]
+    assert [p.series for p in CYCLE_PANELS["frontal"]] == ["fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"]
 
 
 def test_cli_writes_the_reports_with_blurred_faces(tmp_path):

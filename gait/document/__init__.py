@@ -5,7 +5,7 @@ Modules (the data flows one way):
 - :mod:`~gait.document.content` (pure): report.json's content -> :class:`Content` (:func:`build_content`),
   the words and numbers of the report (session, capture quality, metric table with references, cues,
   retraining plan), and the fixed prose: methods, the measured accuracy, references.
-- :mod:`~gait.document.cycles`: the gait-cycle figure of a clip (:func:`cycle_figure`).
+- :mod:`~gait.document.cycles`: the gait-cycle figure of a clip (:func:`cycle_figure`), also shown by the app.
 - :mod:`~gait.document.pictures`: the key frames, cropped around the runner (:func:`key_frame_pictures`).
 - :mod:`~gait.document.pdf` (:func:`render_pdf`, its sizes and colours in :mod:`~gait.document.pdf_style`)
   and :mod:`~gait.document.html` (:func:`render_html`): :class:`Content` plus the pictures -> file bytes or

@@ -1,9 +1,9 @@
-"""The gait-cycle figure of one clip, placed in the PDF and HTML report.
+"""The gait-cycle figure of one clip, shown by the app and placed in the PDF and HTML report.
 
 One panel per angle, stacked: mean (line) and ±1 SD (band) of the steady strides of each foot, from its
 landing to its next landing (0-100 %, :func:`gait.metrics.gait_cycles`), the foot's mean toe-off dashed.
-Side view: knee flexion; rear or front view: knee valgus (FPPA) and pelvic drop. Matplotlib's object
-interface only (no pyplot): nothing is drawn on a display.
+Side view: knee flexion and shin angle; rear or front view: knee valgus (FPPA), pelvic drop and hip
+adduction. Matplotlib's object interface only (no pyplot): nothing is drawn on a display.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from gait.pipeline import Analysis
 
 SIDE_COLOURS = {"left": "#2878EB", "right": "#FF8C28"}  # as in the annotated video
 FIGURE_WIDTH_IN = 7.0
-PANEL_HEIGHT_IN = 2.6
+PANEL_HEIGHT_IN = 1.8
+AXIS_LABEL_HEIGHT_IN = 0.4  # room for the x axis label under the last panel
 DPI = 150
 X_LABEL = "% of stride, from the foot's landing to its next landing (dashed: toe-off); band: ±1 SD"
 
@@ -36,12 +37,14 @@ class CyclePanel:
 CYCLE_PANELS: dict[str, tuple[CyclePanel, ...]] = {
     "side": (
         CyclePanel("knee_flexion_deg", "Knee flexion over the gait cycle", "knee flexion (°)"),
+        CyclePanel("shank_angle_deg", "Shin angle over the gait cycle (+ foot ahead of the knee)", "shin (°)"),
     ),
     "frontal": (
         CyclePanel("fppa_deg", "Knee valgus (2D FPPA)", "FPPA (°)"),
         # pelvic_drop_deg[side] is the hip line seen with ``side`` as the stance foot: swing has no meaning
-        CyclePanel("pelvic_drop_deg", "Pelvic drop while standing on each foot (landing to toe-off)", "drop (°)",
-                   stance_only=True),
+        CyclePanel("pelvic_drop_deg", "Pelvic drop while standing on each foot (landing to toe-off; + other "
+                   "hip lower)", "drop (°)", stance_only=True),
+        CyclePanel("hip_adduction_deg", "Hip adduction (2D)", "adduction (°)"),
     ),
 }
 
@@ -83,7 +86,8 @@ def cycle_figure(clip: Analysis) -> Figure | None:
     """The gait-cycle figure of one analysed clip (:func:`cycle_panels`); None when no steady stride of
     either foot could be cut out."""
     panels = cycle_panels(clip.view)
-    fig = Figure(figsize=(FIGURE_WIDTH_IN, PANEL_HEIGHT_IN * len(panels)), dpi=DPI, layout="constrained")
+    height = PANEL_HEIGHT_IN * len(panels) + AXIS_LABEL_HEIGHT_IN
+    fig = Figure(figsize=(FIGURE_WIDTH_IN, height), dpi=DPI, layout="constrained")
     axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
     drawn = [_draw_panel(ax, panel, clip) for ax, panel in zip(axes, panels, strict=True)]
     axes[-1].set_xlabel(X_LABEL, fontsize=8)

@@ -1,26 +1,18 @@
 """Results: one set of metric cards for the session (side + rear clips merged), the form cues, then per
 clip a frame scrubber, key frames, gait-cycle plots and the step table."""
 
-from dataclasses import fields
-
-import numpy as np
 import streamlit as st
 
 from gait.catalogue import FRONTAL_METRICS, METRICS, TIMED_FROM_BEHIND_TAG, shown_metrics, timed_from_behind
 from gait.cues import SEE_A_PROFESSIONAL
-from gait.metrics import STEP_COLUMNS, gait_cycles, mean_toe_off_pct
+from gait.document import cycle_figure
+from gait.metrics import STEP_COLUMNS
 from gait_app.analysis import cached_session
-from gait_app.figures import cycle_figure, video_frame_rgb
+from gait_app.figures import video_frame_rgb
 from gait_app.presentation import SEVERITY_BADGES, SIDES, card, clip_line, md, plain_words
 
 CARDS_PER_ROW = 4
-CYCLE_PLOTS = {  # angle series (gait.kinematics names) -> title
-    "knee_flexion_deg": "Knee bend over the stride",
-    "shank_angle_deg": "Shank angle over the stride (+ foot ahead of the knee)",
-    "fppa_deg": "Knee valgus (FPPA) over the stride",
-    "pelvic_drop_deg": "Pelvic drop over the stride (+ other hip lower)",
-    "hip_adduction_deg": "Hip adduction over the stride",
-}
+CYCLE_FIGURE_WIDTH_PX = 760
 KEY_FRAME_MEASURES = ("knee_flexion_at_contact_deg", "shank_angle_at_contact_deg", "overstride_pct_leg",
                       "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg")
 # the step table: which step, then every per-step measure of the catalogue
@@ -162,16 +154,11 @@ with keys_tab:
                        + ", ".join(f"{name} {value}" for name, value in shown) + ".")
 
 with cycle_tab:
-    series = {f.name: getattr(analysis.angles, f.name) for f in fields(analysis.angles)}
-    plots = [(name, title) for name, title in CYCLE_PLOTS.items() if name in series]
-    toe_off = {side: mean_toe_off_pct(analysis.steps, side) for side in SIDES}
-    columns = st.columns(2)
-    for i, (name, title) in enumerate(plots):
-        values = series[name]
-        cycles = {side: gait_cycles(np.asarray(values[side] if isinstance(values, dict) else values),
-                                    analysis.pose.time_s, analysis.steps, side) for side in SIDES}
-        with columns[i % 2]:
-            st.pyplot(cycle_figure(title, "deg", cycles, toe_off), clear_figure=True)
+    figure = cycle_figure(analysis)  # the report's figure: the same panels as in the PDF and HTML
+    if figure is None:
+        st.info("No steady stride of either foot could be cut out: nothing to plot.", icon=":material/info:")
+    else:
+        st.pyplot(figure, width=CYCLE_FIGURE_WIDTH_PX)
     st.caption("Each line is the mean of the steady strides of one foot, from its contact to its next "
                "contact; the band is ± 1 SD. Left blue, right orange, as in the video.")
 

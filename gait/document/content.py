@@ -265,6 +265,7 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     quality fields and an empty metrics dict.
     """
     metrics = report.get("metrics") or {}
+    measured = {name: m for name, m in metrics.items() if m is not None}  # the cue table reads every entry
     clips = report.get("clips") or [report]
     runner = report.get("runner") or {}
     versions = report.get("versions") or {}
@@ -287,7 +288,7 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
               r.condition_text, r.threshold_basis, r.evidence) for r in RULES]
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view", "side")), cues=cues_from_metrics(metrics),
+        metrics=metric_rows(metrics, report.get("view", "side")), cues=cues_from_metrics(measured),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=list(report.get("notes") or []), rules=rules,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from gait.catalogue import PELVIS_TIMED_METRICS, unvalidated_metrics
 from gait.cues import RULES, Cue, PlanStage, cadence_targets, cues_from_metrics, retraining_plan
+from gait.errors import warning_text
 
 TITLE = "Running gait report"
 SUBTITLE = "Running form and runner's knee (patellofemoral pain): measurements from a phone video"
@@ -282,7 +283,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     details.append(("Analysed with", f"gait {versions.get('tool', '?')}, MediaPipe {versions.get('mediapipe', '?')}"))
     quality = [(f"{clip.get('view') or '?'} view".capitalize() if len(clips) > 1 else "Capture",
                 _clip_quality(clip)) for clip in clips]
-    warnings = [w[:1].upper() + w[1:] for w in (report.get("quality") or {}).get("warnings") or []]
+    warnings = [w[:1].upper() + w[1:]
+                for w in map(warning_text, (report.get("quality") or {}).get("warnings") or [])]
     cadence = (metrics.get("cadence_spm") or {}).get("value")
     rules = [(METRIC_INFO[r.metric].title if r.metric in METRIC_INFO else r.metric,
               r.condition_text, r.threshold_basis, r.evidence) for r in RULES]

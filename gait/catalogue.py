@@ -173,9 +173,9 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec("pelvic_drop_deg", "Pelvic drop (swing side)", "deg", 1,
                "Rear/front view: hip-hip line from horizontal, + when the swing side's hip is lower (contralateral "
                "drop); peak in stance.",
-               "Each 1° more drop went with 80 % higher odds of injury. 2D reliability is moderate (a change "
-               "< 2.8° is noise). Not validated here: the pose model's hip points did not follow the pelvis of "
-               "the test runner; check the key frames by eye.", "Bramah 2018; Dingenen 2018", FRONTAL_VIEWS,
+               "Not validated here: the pose model's hip points did not follow the pelvis of the test runner; "
+               "check the key frames by eye. Each 1° more drop went with 80 % higher odds of injury. 2D "
+               "reliability is moderate (a change < 2.8° is noise).", "Bramah 2018; Dingenen 2018", FRONTAL_VIEWS,
                short="pelvic drop", validated=False, tag="not validated", order=7),
     MetricSpec("hip_adduction_deg", "Hip adduction (2D)", "deg", 1,
                "Rear/front view: thigh from the pelvis normal, + when the knee is medial; peak in stance.",

@@ -102,10 +102,11 @@ def test_the_schema_file_is_generated_from_the_catalogue():
     assert all(described[s.key]["description"] == s.definition for s in CATALOGUE)
 
 
-def test_every_measure_is_shown_by_the_app_and_the_command_line(capsys):
+def test_every_measure_is_shown_by_the_app_the_report_and_the_command_line(capsys):
     from types import SimpleNamespace
 
     from gait.cli import _print_summary
+    from gait.document import metric_rows
     from gait_app.presentation import card
 
     for without_cm in (False, True):
@@ -113,6 +114,9 @@ def test_every_measure_is_shown_by_the_app_and_the_command_line(capsys):
         shown = shown_metrics(metrics)
         cards = [card(name, metrics[name]) for name in shown]
         assert [c.title for c in cards] == [METRICS[n].title for n in shown]
+        rows = metric_rows(metrics)
+        expected = [(n, METRICS[n].title, METRICS[n].format(metrics[n]["value"])) for n in shown]
+        assert [(r.name, r.title, r.value) for r in rows] == expected
         session = SimpleNamespace(clips=(), metrics=metrics, warnings=[], primary=SimpleNamespace(view="side"))
         _print_summary(session)
         printed = capsys.readouterr().out

@@ -20,18 +20,13 @@ Every page says that the report is not a diagnosis.
 from gait.document.content import (
     ACCURACY,
     METHODS,
-    METRIC_INFO,
     REFERENCES,
     SUBTITLE,
-    TIMED_FROM_BEHIND,
     TITLE,
-    UNIT_SHOWN,
     Content,
-    MetricInfo,
     MetricRow,
     build_content,
     cue_fields,
-    fmt,
     metric_rows,
 )
 from gait.document.cycles import CYCLE_PANELS, cycle_figure, cycle_figure_png
@@ -42,9 +37,9 @@ from gait.document.pdf_style import STYLE, PdfStyle
 from gait.document.pictures import Picture, crop_png, key_frame_boxes, key_frame_pictures, runner_box
 
 __all__ = [
-    "ACCURACY", "CYCLE_PANELS", "FORMATS", "METHODS", "METRIC_INFO", "REFERENCES", "STYLE", "SUBTITLE",
-    "TIMED_FROM_BEHIND", "TITLE", "UNIT_SHOWN", "Content", "MetricInfo", "MetricRow", "PdfStyle", "Picture",
-    "build_content", "crop_png", "cue_fields", "cycle_figure", "cycle_figure_png", "fmt", "key_frame_boxes",
+    "ACCURACY", "CYCLE_PANELS", "FORMATS", "METHODS", "REFERENCES", "STYLE", "SUBTITLE",
+    "TITLE", "Content", "MetricRow", "PdfStyle", "Picture",
+    "build_content", "crop_png", "cue_fields", "cycle_figure", "cycle_figure_png", "key_frame_boxes",
     "key_frame_pictures", "metric_rows", "render_html", "render_pdf", "report_of", "runner_box",
     "write_documents", "write_metronomes",
 ]

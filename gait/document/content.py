@@ -4,11 +4,9 @@ and the fixed prose (title, methods, measured accuracy, references). Pure: no fi
 from __future__ import annotations
 
 import datetime as _dt
-import math
-import re
 from dataclasses import dataclass, field
 
-from gait.catalogue import PELVIS_TIMED_METRICS, unvalidated_metrics
+from gait.catalogue import TIMED_FROM_BEHIND, Metrics, number, read_metrics, shown_metrics, spec_of, timed_from_behind
 from gait.cues import RULES, Cue, PlanStage, cadence_targets, cues_from_metrics, retraining_plan
 from gait.errors import warning_text
 
@@ -16,69 +14,6 @@ TITLE = "Running gait report"
 SUBTITLE = "Running form and runner's knee (patellofemoral pain): measurements from a phone video"
 SEVERITY_COLOURS = {"consider": "#D68910", "info": "#5D6D7E"}
 
-
-@dataclass(frozen=True)
-class MetricInfo:
-    title: str
-    digits: int
-    reference: str
-    source: str
-
-
-TIMED_FROM_BEHIND = "Timed from behind: not validated (about 100 ms short on rendered runners). "
-
-# The metric table: the measures linked to runner's knee first. Reference texts: ../shared/DOMAIN.md.
-METRIC_INFO: dict[str, MetricInfo] = {
-    "cadence_spm": MetricInfo("Cadence", 0, "No universal target (not 180). Retraining: your own +5-10 %.",
-                              "Heiderscheit 2011; Lenhart 2014"),
-    "overstride_pct_leg": MetricInfo("Overstride (heel ahead of hip)", 1,
-                                     "Smaller is the aim. Poorly reproducible from one camera: read with "
-                                     "the shin angle.", "Souza 2016"),
-    "shank_angle_at_contact_deg": MetricInfo("Shin angle at landing", 1,
-                                             "Near vertical (0°) is the aim; + = foot ahead of knee.",
-                                             "Souza 2016"),
-    "knee_flexion_at_contact_deg": MetricInfo("Knee bend at landing", 0,
-                                              "Straighter knee at landing linked to injury. Change < 2.3-3.8° "
-                                              "is noise.", "Bramah 2018; Dingenen 2018"),
-    "peak_knee_flexion_stance_deg": MetricInfo("Peak knee bend in stance", 0,
-                                               "Largest bend between landing and toe-off.", "Souza 2016"),
-    "foot_strike_pattern": MetricInfo("Foot strike", 0,
-                                      "Rearfoot > 8°, forefoot < -1.6° foot angle (indicative: no standing "
-                                      "trial).", "Altman & Davis 2012"),
-    "foot_strike_angle_deg": MetricInfo("Foot angle at landing", 1,
-                                        "+ = toe up. Forefoot strike: -27 % peak knee-cap stress.",
-                                        "Vannatta & Kernozek 2015"),
-    "pelvic_drop_deg": MetricInfo("Pelvic drop (swing side)", 1,
-                                  "Not validated here (see Methods). +1° drop: 80 % higher odds of injury. "
-                                  "2D: change < 2.8° is noise.",
-                                  "Bramah 2018; Dingenen 2018"),
-    "knee_valgus_fppa_deg": MetricInfo("Knee valgus (2D FPPA)", 1,
-                                       "Squat/landing: controls 8-13°, knee pain 17-22°. In running an "
-                                       "observation only (2D).", "Dingenen 2018; Straub & Powers 2022"),
-    "hip_adduction_deg": MetricInfo("Hip adduction (2D)", 1,
-                                    "With pelvic drop, explained 88 % of 3D hip adduction.", "Souza 2016"),
-    "step_width_pct_hip": MetricInfo("Step width", 0, "Feet should not cross the midline (0 or less: "
-                                     "crossing).", "Souza 2016"),
-    "crossover_pct": MetricInfo("Crossover steps", 0, "Feet should not cross the midline.", "Souza 2016"),
-    "ground_contact_time_ms": MetricInfo("Ground contact time", 0,
-                                         "Landing to toe-off; uncertain by half a frame.", "Young 2023"),
-    "flight_time_ms": MetricInfo("Flight time", 0, "Toe-off to the other foot's landing; > 0 in running.",
-                                 "definition"),
-    "duty_factor_pct": MetricInfo("Duty factor", 0, "Share of the stride on the ground; < 50 % running.",
-                                  "definition"),
-    "trunk_lean_deg": MetricInfo("Trunk forward lean", 1,
-                                 "Some forward lean is often advised for knee pain: not a fault.",
-                                 "Barton 2016; dos Santos 2019"),
-    "vertical_oscillation_cm": MetricInfo("Vertical oscillation", 1, "Rise and fall of the hips per step "
-                                          "(leg = 0.491 x height).", "Winter 2009"),
-    "vertical_oscillation_pct_leg": MetricInfo("Vertical oscillation", 1, "Rise and fall of the hips per "
-                                               "step, % of leg length.", "Souza 2016"),
-    "stride_length_m": MetricInfo("Stride length", 2, "Belt speed x stride time. +10 % step length: +31 % "
-                                  "knee-cap stress per step.", "Willson 2014"),
-}
-
-UNIT_SHOWN = {"deg": "°", "steps/min": "steps/min", "% leg length": "% leg", "% hip width": "% hip",
-              "% of steps": "%"}
 
 # Measured accuracy (README "Measured accuracy": real clips against ../shared/videos ground truth;
 # scripts/validate.py on the rendered runner, 19 conditions, 2026-11-26; rendered rear/front runners from
@@ -180,45 +115,18 @@ class Content:
     views: list[str] = field(default_factory=list)
 
 
-def fmt(value: float | str | None, digits: int, unit: str = "") -> str:
-    """A number rounded with its unit, a string as is, a missing value as a dash."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    if isinstance(value, str):
-        return value
-    text = f"{float(value):.{digits}f}"
-    if text in ("-0", "-0.0", "-0.00"):
-        text = text[1:]
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit in ("°", "%") else f"{text} {unit}"
-
-
-def _unit(unit: str | None) -> str:
-    return UNIT_SHOWN.get(unit or "", unit or "")
-
-
-def metric_rows(metrics: dict[str, dict], primary_view: str | None = "side") -> list[MetricRow]:
-    """The metric table: known measures in :data:`METRIC_INFO` order, then unknown ones; only measured
-    ones (value not None). Vertical oscillation in cm replaces the % of leg length when both exist.
-    ``primary_view``: the view that timed the steps; from behind, the timing measures say so."""
-    timed_from_behind = unvalidated_metrics(primary_view) & PELVIS_TIMED_METRICS
-    names = [n for n in METRIC_INFO if n in metrics] + [n for n in metrics if n not in METRIC_INFO]
-    names = [n for n in names if isinstance(metrics[n], dict) and metrics[n].get("value") is not None]
-    if "vertical_oscillation_cm" in names and "vertical_oscillation_pct_leg" in names:
-        names.remove("vertical_oscillation_pct_leg")
+def metric_rows(metrics: Metrics, primary_view: str | None = "side") -> list[MetricRow]:
+    """The metric table: the measures shown (:func:`gait.catalogue.shown_metrics`), with the timing
+    measures marked when ``primary_view``, the view that timed the steps, is not the side."""
+    behind = timed_from_behind(primary_view)
     rows = []
-    for name in names:
-        m = metrics[name]
-        info = METRIC_INFO.get(name) or MetricInfo(
-            re.sub(r"_(deg|pct|ms|m|cm|spm)$", "", name).replace("_", " ").capitalize(), 1, "", "")
-        unit = _unit(m.get("unit"))
+    for name in shown_metrics(metrics):
+        m, spec = metrics[name], spec_of(name)
+        reference = f"{TIMED_FROM_BEHIND} {spec.reference}" if name in behind else spec.reference
         rows.append(MetricRow(
-            name=name, title=info.title, value=fmt(m.get("value"), info.digits, unit),
-            left=fmt(m.get("left"), info.digits), right=fmt(m.get("right"), info.digits),
-            sd=fmt(m.get("sd"), info.digits), n=str(m.get("n") or 0),
-            reference=TIMED_FROM_BEHIND + info.reference if name in timed_from_behind else info.reference,
-            source=info.source))
+            name=name, title=spec.title, value=spec.format(m["value"]), left=spec.format(m["left"], unit=False),
+            right=spec.format(m["right"], unit=False), sd=spec.format(m["sd"], unit=False), n=str(m["n"]),
+            reference=reference, source=spec.source))
     return rows
 
 
@@ -265,8 +173,7 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     Tolerates missing or None metrics (rear-view ones in a side-only report and vice versa), missing
     quality fields and an empty metrics dict.
     """
-    metrics = report.get("metrics") or {}
-    measured = {name: m for name, m in metrics.items() if m is not None}  # the cue table reads every entry
+    metrics = read_metrics(report.get("metrics"))
     clips = report.get("clips") or [report]
     runner = report.get("runner") or {}
     versions = report.get("versions") or {}
@@ -285,12 +192,11 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
                 _clip_quality(clip)) for clip in clips]
     warnings = [w[:1].upper() + w[1:]
                 for w in map(warning_text, (report.get("quality") or {}).get("warnings") or [])]
-    cadence = (metrics.get("cadence_spm") or {}).get("value")
-    rules = [(METRIC_INFO[r.metric].title if r.metric in METRIC_INFO else r.metric,
-              r.condition_text, r.threshold_basis, r.evidence) for r in RULES]
+    cadence = number(metrics["cadence_spm"]["value"])
+    rules = [(r.spec.title, r.condition_text, r.threshold_basis, r.evidence) for r in RULES]
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view", "side")), cues=cues_from_metrics(measured),
+        metrics=metric_rows(metrics, report.get("view", "side")), cues=cues_from_metrics(metrics),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=list(report.get("notes") or []), rules=rules,

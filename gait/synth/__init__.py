@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from gait.synth.camera import VIEWS, Camera, Projector
 from gait.synth.draw import Look, Scene
 from gait.synth.model import FOOT_STRIKE_ANGLES_DEG, RunnerModel, RunnerParams, SideScale
-from gait.synth.truth import compute_metrics, true_3d_values
+from gait.synth.truth import Proj2D, compute_metrics, true_3d_values
 
 __all__ = ["Camera", "Look", "Projector", "RunnerModel", "RunnerParams", "SideScale", "Scene", "VIEWS",
            "FOOT_STRIKE_ANGLES_DEG", "render", "truth_path", "build_truth", "TRUTH_JOINTS", "JOINT_DEFINITIONS"]
@@ -51,13 +52,13 @@ def truth_path(path_mp4: str | os.PathLike) -> Path:
     return p.with_name(p.stem + ".truth.json")
 
 
-def _projector_2d(proj: Projector):  # noqa: ANN202
+def _projector_2d(proj: Projector) -> Proj2D:
     def f(j: dict) -> dict:
         return {k: proj.project(v)[0] for k, v in j.items() if k in TRUTH_JOINTS}
     return f
 
 
-def _orthographic_2d(view_kind: str):  # noqa: ANN202
+def _orthographic_2d(view_kind: str) -> Proj2D:
     def f(j: dict) -> dict:
         if view_kind == "sagittal":  # seen from the runner's right, facing image-right
             return {k: np.array([v[0], -v[2]]) for k, v in j.items() if k in TRUTH_JOINTS}
@@ -105,7 +106,7 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
            duration_s: float = 8.0, width: int = 540, height: int = 960, *, look: Look = Look(),
            handrails: str = "auto", console: bool | None = None, motion_blur_samples: int = 1,
            shutter_fraction: float = 0.5, noise_sigma: float = 0.0, lighting_change: float = 0.0,
-           seed: int = 0, progress=None) -> dict:  # noqa: ANN001
+           seed: int = 0, progress: Callable[[int, int], None] | None = None) -> dict:
     """Render the clip to ``path_mp4`` (H.264) and write ``truth_path(path_mp4)``; returns the truth dict.
 
     Frame ``i`` shows the instant ``i / fps`` (with motion blur: the average of ``motion_blur_samples``
@@ -123,8 +124,8 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
     frame_count = int(round(duration_s * fps))
     truth = build_truth(model, camera, proj, fps, frame_count)
     truth.update(width=width, height=height)
-    joints_px = {k: [] for k in TRUTH_JOINTS}
-    stance = {"left": [], "right": []}
+    joints_px: dict[str, list[list[float]]] = {k: [] for k in TRUTH_JOINTS}
+    stance: dict[str, list[bool]] = {"left": [], "right": []}
     rng = np.random.default_rng(seed)
     n_sub = max(1, int(motion_blur_samples))
     with H264Writer(path_mp4, width, height, fps) as writer:

@@ -8,6 +8,7 @@ analyser or the truth lacks for the clip's view has a NaN error.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ from gait.catalogue import Metrics
 from gait.kinematics import frontal_angles
 from gait.landmarks import NAMES, SIDES
 from gait.metrics import frontal_step_table, summarise
+
+if TYPE_CHECKING:
+    from gait.pipeline import Analysis
 
 METRICS = ("cadence_spm", "ground_contact_time_ms", "knee_flexion_at_contact_deg",
            "shank_angle_at_contact_deg", "overstride_pct_leg", "knee_valgus_fppa_deg", "pelvic_drop_deg",
@@ -46,14 +50,14 @@ def match_contacts(detected_s: dict[str, list[float]], truth: dict, max_gap_s: f
     return pd.DataFrame(rows)
 
 
-def contacts_of(analysis) -> dict[str, list[float]]:  # noqa: ANN001
+def contacts_of(analysis: Analysis) -> dict[str, list[float]]:
     """Detected initial contact times per side of a :class:`gait.pipeline.Analysis`."""
     return {s: [e.time_s for e in analysis.detection.of(s, "initial_contact")] for s in ("left", "right")}
 
 
 def errors(metrics: Metrics, contacts: pd.DataFrame, truth: dict) -> dict:
     """Error summary of one clip: ``metrics`` is the analyser's summary (``{name: {"value": ...}}``)."""
-    out = {}
+    out: dict[str, float | str] = {}
     for name in METRICS:
         got = metrics[name]["value"]
         want = truth["cadence_spm"] if name == "cadence_spm" else (truth["metrics"].get(name) or {}).get("mean")
@@ -67,7 +71,7 @@ def errors(metrics: Metrics, contacts: pd.DataFrame, truth: dict) -> dict:
     return out
 
 
-def with_true_joints(analysis, truth: dict, joints: tuple[str, ...] = POSE_JOINTS) -> dict:  # noqa: ANN001
+def with_true_joints(analysis: Analysis, truth: dict, joints: tuple[str, ...] = POSE_JOINTS) -> Metrics:
     """The frontal metrics of a rear or front :class:`gait.pipeline.Analysis`, recomputed with the pose
     model's ``joints`` (both sides) replaced by the truth's projected joint centres in every frame, on the
     analysis's own steps (its detected contacts and toe-offs).
@@ -88,7 +92,7 @@ def with_true_joints(analysis, truth: dict, joints: tuple[str, ...] = POSE_JOINT
                                         analysis.options.speed_kmh))
 
 
-def compare_analysis(analysis, truth: dict) -> tuple[dict, pd.DataFrame]:  # noqa: ANN001
+def compare_analysis(analysis: Analysis, truth: dict) -> tuple[dict, pd.DataFrame]:
     """(error summary, matched contacts) of a :class:`gait.pipeline.Analysis` of a rendered clip.
 
     Rear and front views also get each frontal metric's error with the truth's hip, knee and ankle points

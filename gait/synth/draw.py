@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -87,6 +88,9 @@ def fill_hull(img: np.ndarray, uv: np.ndarray, color: tuple) -> None:
     hull = cv2.convexHull(_pts(uv).reshape(-1, 2))
     cv2.fillConvexPoly(img, hull, color, cv2.LINE_AA, SHIFT)
 
+
+# one item drawn in depth order: draws itself onto the image
+DrawItem = tuple[float, Callable[[np.ndarray], None]]
 
 _CIRCLE = np.stack([np.cos(np.linspace(0, 2 * np.pi, 20, endpoint=False)),
                     np.sin(np.linspace(0, 2 * np.pi, 20, endpoint=False))], axis=1)
@@ -209,7 +213,7 @@ class Scene:
             fill_hull(img, uv, _scale(color, k))
 
     @staticmethod
-    def _box_corners(x0, x1, y0, y1, z0, z1) -> np.ndarray:  # noqa: ANN001
+    def _box_corners(x0: float, x1: float, y0: float, y1: float, z0: float, z1: float) -> np.ndarray:
         return np.array([[x, y, z] for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)], float)
 
     # ------------------------------------------------------------------ treadmill
@@ -244,9 +248,9 @@ class Scene:
         uv, _ = self.pj.project(shadow)
         fill_hull(img, uv, _scale(self.look.belt, 0.7))
 
-    def _rail_items(self) -> list:
+    def _rail_items(self) -> list[DrawItem]:
         """(depth, draw) pairs of the handrails and the console, drawn in depth order with the body."""
-        items = []
+        items: list[DrawItem] = []
         x1 = self.belt_x0 + self.belt_len
         H = self.m.p.height_m
         w = self.belt_w / 2 + 0.05
@@ -263,7 +267,10 @@ class Scene:
             c = np.array([x1 - 0.45, s * w, rail_z])
             for p, q in ((a, b), (b, c)):
                 z = float(self.pj.project((p + q) / 2)[1])
-                items.append((z, lambda img, p=p, q=q: self._capsule(img, p, q, r, r, self.look.rail)))
+
+                def draw_rail(img: np.ndarray, p: np.ndarray = p, q: np.ndarray = q) -> None:
+                    self._capsule(img, p, q, r, r, self.look.rail)
+                items.append((z, draw_rail))
         if self.console:
             xc = x1 + 0.12
             corners = self._box_corners(xc, xc + 0.12, -w, w, 0.62 * H, 0.75 * H)
@@ -278,12 +285,12 @@ class Scene:
         return items
 
     # ------------------------------------------------------------------ runner
-    def _runner_items(self, t: float) -> list:
+    def _runner_items(self, t: float) -> list[DrawItem]:
         m, look = self.m, self.look
         H = m.p.height_m
         J = m.joints(t)
         pj = self.pj
-        items = []
+        items: list[DrawItem] = []
 
         def depth(*ps: np.ndarray) -> float:
             return float(pj.to_camera(np.mean(ps, axis=0))[2])

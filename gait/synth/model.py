@@ -50,6 +50,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline, CubicSpline
@@ -68,6 +69,7 @@ GRAVITY_M_PER_S2 = 9.81
 # initial slope is the share of the push that starts at once at the contact (ends at toe-off).
 STANCE_SHAPE_EXPONENT_RANGE = (1.0, 8.0)
 STANCE_SHAPE_INITIAL_SLOPE = 0.1
+_SWING_KNEE_POLE = np.array([1.0, 0.0, 0.0])  # the swing knee bends forward (``two_link_ik``'s pole)
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ class RunnerParams:
             return float(self.foot_strike_angle_deg)
         return FOOT_STRIKE_ANGLES_DEG[self.foot_strike]
 
-    def replace(self, **changes: object) -> "RunnerParams":
+    def replace(self, **changes: Any) -> "RunnerParams":  # any field: dataclasses.replace checks them
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
@@ -286,7 +288,7 @@ class RunnerModel:
 
     def events(self, t0: float, t1: float) -> list[dict]:
         """Initial contacts and toe-offs with t0 <= time_s < t1, sorted by time."""
-        out = []
+        found: list[tuple[float, str, str]] = []
         base = self.p.start_phase * self.stride_s
         k0 = int(np.floor((t0 + base) / self.stride_s)) - 1
         k1 = int(np.ceil((t1 + base) / self.stride_s)) + 1
@@ -295,9 +297,9 @@ class RunnerModel:
                 ic = (k + self.ic_phase[side]) * self.stride_s - base
                 for kind, t in (("initial_contact", ic), ("toe_off", ic + self.contact_s(side))):
                     if t0 <= t < t1:
-                        out.append({"side": side, "type": kind, "time_s": t})
-        out.sort(key=lambda e: e["time_s"])
-        return out
+                        found.append((t, side, kind))
+        found.sort(key=lambda e: e[0])
+        return [{"side": side, "type": kind, "time_s": t} for t, side, kind in found]
 
     # ------------------------------------------------------------------ pelvis and trunk
     def _pelvis_angles(self, phi: float) -> tuple[float, float]:
@@ -504,8 +506,8 @@ class RunnerModel:
         """Swing splines in swing progress ``u`` (0 at toe-off, 1 at the next contact) of the thigh angle,
         the knee flexion, the foot pitch relative to the shank and the lateral offset, and the vertical
         lift that sets the touchdown speed and the clearance (module notes, "Terminal swing")."""
-        self._swing = {}
-        self._lift = {}
+        self._swing: dict[str, list[CubicHermiteSpline]] = {}  # hip, knee, foot pitch, lateral offset
+        self._lift: dict[str, tuple[float, float]] = {}  # (c1, c2), below
         self.touchdown = {}  # what the landing looks like, per side (see module notes)
         h = 1e-5
         for side in SIDES:
@@ -549,7 +551,7 @@ class RunnerModel:
                 self._swing[side] = legs(hip_rate, knee_rate)
                 self._lift[side] = (0.0, 0.0)
                 return np.array([self._contact_point_dx_per_u(side),
-                                 self._swing_leg(side, 0.0, 1.0 - 1e-4, lifted=False)["low"] / 1e-4])
+                                 self._unlifted_low(side, 1.0 - 1e-4) / 1e-4])
 
             v0 = landing_velocity(0.0, 0.0)
             jac = np.stack([landing_velocity(1.0, 0.0) - v0, landing_velocity(0.0, 1.0) - v0], axis=1)
@@ -562,10 +564,10 @@ class RunnerModel:
             # (with zero slope) and at contact; c1 (>= 0: never pushing the leg beyond its reach) makes up
             # the touchdown speed if the joint rates could not, c2 (>= 0) keeps the foot above the belt
             # during the swing (at least 4 mm at mid-swing).
-            descent_per_u = self._swing_leg(side, 0.0, 1.0 - 1e-4, lifted=False)["low"] / 1e-4
+            descent_per_u = self._unlifted_low(side, 1.0 - 1e-4) / 1e-4
             c1 = max(0.0, want[1] - descent_per_u)
             us = np.linspace(0.01, 0.995, 400)
-            z_low = np.array([self._swing_leg(side, 0.0, u, lifted=False)["low"] for u in us])
+            z_low = np.array([self._unlifted_low(side, u) for u in us])
             w1, w2 = (1 - us) * us * us, (1 - us) ** 2 * us * us
             c2 = max(0.0, float(np.max((0.004 * w2 / w2.max() - z_low - c1 * w1) / w2)))
             self._lift[side] = (c1, c2)
@@ -580,29 +582,46 @@ class RunnerModel:
         point that lands (heel or toe)."""
         eps = 1e-4
         pivot = "heel" if self._ic[side]["pivot"] == "heel" else "toe"
-        a, b = (self._swing_leg(side, 0.0, u, lifted=False, point=pivot) for u in (1.0 - eps, 1.0))
+        a, b = (self._unlifted_forward(side, u, pivot) for u in (1.0 - eps, 1.0))
         return (b - a) / eps
 
-    def _swing_leg(self, side: str, t: float, u: float, lifted: bool = True, point: str | None = None) -> dict:
+    def _swing_joints(self, side: str, t: float, u: float) -> tuple[np.ndarray, np.ndarray, float]:
+        """Hip, ankle before the vertical lift, and foot pitch of the swing leg at swing progress ``u``
+        (hip taken at time ``t``)."""
         alpha, kappa, delta, dy = (float(s(u)) for s in self._swing[side])
         dx, dz = _planar_fk(alpha, kappa, self.a.thigh, self.a.shank)
-        if not lifted:  # t is ignored: the hip at this swing progress
-            t = self._time_of_side_phase(side, 0.0) + self.contact_s(side) + u * (self.stride_s - self.contact_s(side))
         hip = self.hip(side, t)
         ankle = hip + np.array([dx, dy, dz])
-        pole = np.array([1.0, 0.0, 0.0])
-        knee = two_link_ik(hip, ankle, self.a.thigh, self.a.shank, pole)
+        knee = two_link_ik(hip, ankle, self.a.thigh, self.a.shank, _SWING_KNEE_POLE)
         sk = ankle - knee
-        theta = np.arctan2(sk[0], -sk[2]) + delta
+        return hip, ankle, np.arctan2(sk[0], -sk[2]) + delta
+
+    def _swing_time(self, side: str, u: float) -> float:
+        """A time at swing progress ``u``: where the hip is taken for the swing leg without the lift."""
+        return self._time_of_side_phase(side, 0.0) + self.contact_s(side) + u * (self.stride_s - self.contact_s(side))
+
+    def _unlifted_low(self, side: str, u: float) -> float:
+        """Height of the swing foot's lowest point (heel or toe) at swing progress ``u``, without the lift."""
+        _, ankle, theta = self._swing_joints(side, self._swing_time(side, u), u)
         fl = self._foot_local()
-        if not lifted:
-            rot = _rot_y_pitch(theta)
-            if point is not None:  # its forward position relative to the pelvis centre
-                return float((ankle + rot @ (fl[point] - fl["ankle"]))[0] - self.pelvis(t)[0][0])
-            return {"low": min((ankle + rot @ (fl[k] - fl["ankle"]))[2] for k in ("heel", "toe"))}
+        rot = _rot_y_pitch(theta)
+        return min((ankle + rot @ (fl[k] - fl["ankle"]))[2] for k in ("heel", "toe"))
+
+    def _unlifted_forward(self, side: str, u: float, point: str) -> float:
+        """Forward position, relative to the pelvis centre, of the swing foot's ``point`` at swing progress
+        ``u``, without the lift (which is vertical)."""
+        t = self._swing_time(side, u)
+        _, ankle, theta = self._swing_joints(side, t, u)
+        fl = self._foot_local()
+        rot = _rot_y_pitch(theta)
+        return float((ankle + rot @ (fl[point] - fl["ankle"]))[0] - self.pelvis(t)[0][0])
+
+    def _swing_leg(self, side: str, t: float, u: float) -> dict:
+        hip, ankle, theta = self._swing_joints(side, t, u)
+        fl = self._foot_local()
         c1, c2 = self._lift[side]
         ankle = ankle + np.array([0.0, 0.0, (c1 + c2 * (1 - u)) * (1 - u) * u * u])
-        knee = two_link_ik(hip, ankle, self.a.thigh, self.a.shank, pole)
+        knee = two_link_ik(hip, ankle, self.a.thigh, self.a.shank, _SWING_KNEE_POLE)
         rot = _rot_y_pitch(theta)
         pts = {k: ankle + rot @ (v - fl["ankle"]) for k, v in fl.items()}
         return dict(pts, pitch=theta, hip=hip, knee=knee)

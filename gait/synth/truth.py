@@ -101,6 +101,7 @@ def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: s
         stance = [proj2d(model.joints(t + tc * k / (N_STANCE_SAMPLES - 1))) for k in range(N_STANCE_SAMPLES)]
         step = [proj2d(model.joints(t + (T / 2) * k / (N_STANCE_SAMPLES - 1))) for k in range(N_STANCE_SAMPLES)]
         if kind == "sagittal":
+            assert direction is not None, "sagittal metrics need the running direction"
             st.update(sagittal_metrics_at_contact(j_ic, side, direction))
             st["peak_knee_flexion_stance_deg"] = max(knee_flexion_deg(j, side) for j in stance)
             st["trunk_lean_deg"] = float(np.mean([trunk_lean_deg(j, direction) for j in step]))

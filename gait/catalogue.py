@@ -49,6 +49,26 @@ class MetricSummary(TypedDict):
 
 Metrics = dict[str, MetricSummary]
 
+# the smallest detectable change of a measure (gait.history): the larger of a published figure and this factor
+# times this tool's measured error (1.96 x sqrt(2): two measurements, each with that error, 95 % of the time)
+SDC_ERROR_FACTOR = 2.77
+_SIDE_SETUPS = "SD of its errors over the 14 side set-ups of the rendered runner (docs/accuracy.md)"
+_REAR_SETUPS = "SD of its errors over the 5 rear/front set-ups of the rendered runner (docs/accuracy.md)"
+
+
+@dataclass(frozen=True)
+class SdcInputs:
+    """What a change of a measure between two sessions must exceed to be more than measurement noise: a
+    published smallest detectable change of the 2-D measure (../shared/DOMAIN.md, the upper end of a range)
+    and this tool's measured error (the SD of its analysed-minus-true errors across test set-ups; the larger
+    view where two views measure it), each with its source. :mod:`gait.history` takes the larger of the
+    published figure and :data:`SDC_ERROR_FACTOR` x the error."""
+
+    published: float | None = None
+    published_source: str = ""
+    measured_error: float | None = None
+    measured_error_source: str = ""
+
 
 @dataclass(frozen=True)
 class MetricSpec:
@@ -69,6 +89,7 @@ class MetricSpec:
     shown_instead: str | None = None  # a measure of the same thing shown instead when it has a value
     categories: tuple[str, ...] = ()  # the values of a category (unit None)
     order: int = 0  # place in what a reader is shown: the measures linked to runner's knee first
+    sdc: SdcInputs | None = None  # smallest detectable change between sessions; None: not known
 
     @property
     def shown_unit(self) -> str:
@@ -111,11 +132,13 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec("cadence_spm", "Cadence", "steps/min", 0,
                "Steps per minute (60 / mean step time); left/right from stride times.",
                "No universal target (180 is a myth). For knee pain, +5-10 % of your own cadence is the usual "
-               "retraining step.", "Heiderscheit 2011; Lenhart 2014", ALL_VIEWS, short="cadence", order=1),
+               "retraining step.", "Heiderscheit 2011; Lenhart 2014", ALL_VIEWS, short="cadence", order=1,
+               sdc=SdcInputs(measured_error=0.11, measured_error_source=_REAR_SETUPS + "; 0.07 over the side ones")),
     MetricSpec("ground_contact_time_ms", "Ground contact time", "ms", 0,
                "Initial contact to toe-off of the same foot.",
                "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", ALL_VIEWS,
-               short="contact", pelvis_timed=True, order=12),
+               short="contact", pelvis_timed=True, order=12,
+               sdc=SdcInputs(measured_error=18.8, measured_error_source=_REAR_SETUPS + "; 18.2 over the side ones")),
     MetricSpec("flight_time_ms", "Flight time", "ms", 0,
                "Toe-off to the other foot's next initial contact.",
                "Toe-off to the other foot's landing; above 0 in running.", "definition", ALL_VIEWS,
@@ -127,18 +150,21 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
                "Landing on a straighter knee is linked to injury. A change smaller than 2.3-3.8° is within the "
-               "measurement's noise.", "Bramah 2018; Dingenen 2018", SIDE_VIEW, short="knee at landing", order=4),
+               "measurement's noise.", "Bramah 2018; Dingenen 2018", SIDE_VIEW, short="knee at landing", order=4,
+               sdc=SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 2.62, _SIDE_SETUPS)),
     MetricSpec("peak_knee_flexion_stance_deg", "Peak knee bend in stance", "deg", 0,
                "Largest knee flexion between initial contact and toe-off.",
                "Largest knee bend between landing and toe-off.", "Souza 2016", SIDE_VIEW, order=6),
     MetricSpec("shank_angle_at_contact_deg", "Shin angle at landing", "deg", 1,
                "Knee->ankle from vertical at initial contact; + = ankle ahead of knee.",
                "Near vertical (0°) is the aim; + = foot ahead of the knee.", "Souza 2016", SIDE_VIEW,
-               short="shin at landing", order=3),
+               short="shin at landing", order=3,
+               sdc=SdcInputs(measured_error=2.16, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("overstride_pct_leg", "Overstride (heel ahead of hip)", "% leg length", 1,
                "Heel ahead of the mid-hip at initial contact, % of leg length (thigh + shank).",
                "Smaller is the aim. One camera measures it poorly: read it with the shin angle.", "Souza 2016",
-               SIDE_VIEW, short="overstride", order=2),
+               SIDE_VIEW, short="overstride", order=2,
+               sdc=SdcInputs(measured_error=1.28, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("foot_strike_angle_deg", "Foot angle at landing", "deg", 1,
                "Heel->toe line above horizontal at initial contact; + = toe up.",
                "+ = toe up. A forefoot strike lowered peak knee-cap stress 27 %.", "Vannatta & Kernozek 2015",
@@ -169,23 +195,27 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "the knee is medial (valgus); peak in stance. A 2-D projection (see notes).",
                "Squat/landing references: controls 8-13°, knee pain 17-22°. In running 2D valgus does not match "
                "3D knee motion: an observation only.", "Dingenen 2018; Straub & Powers 2022", FRONTAL_VIEWS,
-               short="knee valgus (FPPA)", tag="2D projection", order=8),
+               short="knee valgus (FPPA)", tag="2D projection", order=8,
+               sdc=SdcInputs(8.9, "Munro 2012: 7.5-8.9° (single-leg squat)", 2.19, _REAR_SETUPS)),
     MetricSpec("pelvic_drop_deg", "Pelvic drop (swing side)", "deg", 1,
                "Rear/front view: hip-hip line from horizontal, + when the swing side's hip is lower (contralateral "
                "drop); peak in stance.",
                "Not validated here: the pose model's hip points did not follow the pelvis of the test runner; "
                "check the key frames by eye. Each 1° more drop went with 80 % higher odds of injury. 2D "
                "reliability is moderate (a change < 2.8° is noise).", "Bramah 2018; Dingenen 2018", FRONTAL_VIEWS,
-               short="pelvic drop", validated=False, tag="not validated", order=7),
+               short="pelvic drop", validated=False, tag="not validated", order=7,
+               sdc=SdcInputs(2.8, "Dingenen 2018: 2.7-2.8°", 2.49, _REAR_SETUPS)),
     MetricSpec("hip_adduction_deg", "Hip adduction (2D)", "deg", 1,
                "Rear/front view: thigh from the pelvis normal, + when the knee is medial; peak in stance.",
                "With pelvic drop, 2D hip adduction explained 88 % of 3D hip adduction.", "Souza 2016",
-               FRONTAL_VIEWS, short="hip adduction", tag="2D projection", order=9),
+               FRONTAL_VIEWS, short="hip adduction", tag="2D projection", order=9,
+               sdc=SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 2.29, _REAR_SETUPS)),
     MetricSpec("step_width_pct_hip", "Step width", "% hip width", 0,
                "Rear/front view: sideways distance between this foot at contact and the other foot at its previous "
                "contact, % of hip width; negative when the feet cross.",
                "Distance between the feet at landing, in hip widths; 0 or less: the feet cross the midline.",
-               "Souza 2016", FRONTAL_VIEWS, short="step width", order=10),
+               "Souza 2016", FRONTAL_VIEWS, short="step width", order=10,
+               sdc=SdcInputs(measured_error=5.64, measured_error_source=_REAR_SETUPS)),
     MetricSpec("crossover_pct", "Crossover steps", "% of steps", 0,
                "Rear/front view: % of steps whose foot lands beyond the pelvis midline.",
                "Feet should not cross the midline.", "Souza 2016", FRONTAL_VIEWS, order=11),

@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from gait.catalogue import shown_metrics, spec_of, unvalidated_metrics
 from gait.cues import cues_for
 from gait.errors import BAD_OPTION, OUTPUT_EXISTS, GaitInputError
 
 if TYPE_CHECKING:
+    from tqdm import tqdm
+
     from gait.pipeline import Session
 
 VIEW_CHOICES = ("side", "rear", "front")
@@ -48,7 +50,7 @@ def _non_negative(text: str) -> float:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with an ``error:`` line, as for bad input
+    def error(self, message: str) -> NoReturn:  # exit 2 with an ``error:`` line, as for bad input
         self.print_usage(sys.stderr)
         print(f"error: {message}", file=sys.stderr)
         sys.exit(2)
@@ -107,19 +109,21 @@ class _Progress:
     and one at the end instead of a stream of carriage-return updates."""
 
     def __init__(self, desc: str):
-        self.desc, self.bar = desc, None
+        self.desc = desc
+        self.bar: tqdm | None = None
 
     def __call__(self, done: int, total: int) -> None:
         from tqdm import tqdm
 
-        if self.bar is None:
+        bar = self.bar
+        if bar is None:
             terminal = sys.stderr.isatty()
             if not terminal:
                 print(f"{self.desc}: {total} frames...", file=sys.stderr, flush=True)
-            self.bar = tqdm(total=total, desc=self.desc, unit="frame", file=sys.stderr, leave=True,
-                            disable=not terminal)
-        self.bar.update(done - self.bar.n)
-        if self.bar.disable and done == total:
+            bar = self.bar = tqdm(total=total, desc=self.desc, unit="frame", file=sys.stderr, leave=True,
+                                  disable=not terminal)
+        bar.update(done - bar.n)
+        if bar.disable and done == total:
             print(f"{self.desc}: done", file=sys.stderr, flush=True)
 
     def close(self) -> None:
@@ -153,7 +157,7 @@ class _ClipBars:
 def _views(text: str | None, n_clips: int) -> list[str | None]:
     if text is None:
         return [None] * n_clips
-    views = [v.strip() for v in text.split(",")]
+    views: list[str | None] = [v.strip() for v in text.split(",")]
     if len(views) != n_clips or any(v not in VIEW_CHOICES for v in views):
         raise GaitInputError(f"--view {text!r}: give one of {', '.join(VIEW_CHOICES)} per clip, separated by "
                              f"commas ({n_clips} clip(s)), e.g. --view side,rear.", BAD_OPTION)

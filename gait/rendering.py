@@ -12,6 +12,7 @@ from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt
 from gait.kinematics import SagittalAngles
 from gait.landmarks import INDEX, SKELETON
 from gait.pipeline import Analysis
+from gait.pose import ProgressCallback
 from gait.video_io import H264Writer, iter_frames
 
 SIDE_COLOURS_BGR = {"left": (235, 140, 40), "right": (40, 140, 255)}  # blue, orange
@@ -139,7 +140,7 @@ def key_frame_rows(analysis: Analysis) -> dict[str, int]:
 
 
 def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | None = None,
-                    progress=None, key_frame_suffix: str = "",  # noqa: ANN001
+                    progress: ProgressCallback | None = None, key_frame_suffix: str = "",
                     blur_face: bool = False) -> dict[str, Path]:
     """Stream the analysed frames once: write the annotated H.264 video and the key frame PNGs (named by
     :func:`gait.report.output_name`, ``key_frame_suffix`` the clip's suffix).
@@ -156,7 +157,7 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
                 frame = privacy.blur_face(frame, pose.xy_px[row])
             annotated = annotate_frame(frame, analysis, row)
             writer.write(annotated)
-            if row in keys:
+            if key_frame_dir is not None and row in keys:
                 path = key_frame_dir / output_name("keyframe", suffix=key_frame_suffix, side=keys[row])
                 cv2.imwrite(str(path), annotated)
                 written[f"keyframe_{keys[row]}"] = path

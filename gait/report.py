@@ -61,10 +61,15 @@ def _clean_number(value: object) -> object:
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, dict):
-        return {k: _clean_number(v) for k, v in value.items()}
+        return _clean_dict(value)
     if isinstance(value, (list, tuple)):
         return [_clean_number(v) for v in value]
     return value
+
+
+def _clean_dict(value: dict) -> dict:
+    """:func:`_clean_number` of each of the dict's values."""
+    return {k: _clean_number(v) for k, v in value.items()}
 
 
 def report_dict(analysis: Analysis) -> dict:
@@ -72,7 +77,7 @@ def report_dict(analysis: Analysis) -> dict:
     info = analysis.info
     frames = analysis.pose.frame_index
     steady = analysis.steps[analysis.steps["steady"]]
-    return _clean_number({
+    return _clean_dict({
         "schema_version": SCHEMA_VERSION,
         "versions": {"tool": gait.__version__, "mediapipe": metadata.version("mediapipe")},
         "video": {
@@ -110,7 +115,7 @@ def session_report_dict(session: Session) -> dict:
     the metrics merged across clips and the warnings of all clips, plus ``clips``: each clip's own
     report (video, view, quality, metrics, events)."""
     report = report_dict(session.primary)
-    report["metrics"] = _clean_number(session.metrics)
+    report["metrics"] = _clean_dict(session.metrics)
     report["quality"]["warnings"] = [warning_record(w) for w in session.warnings]
     report["notes"] = sorted({n for c in session.clips for n in c.notes})
     report["clips"] = [{k: v for k, v in report_dict(c).items() if k not in ("schema_version", "versions")}

@@ -62,8 +62,8 @@ class GaitWarning(str):
         obj.code = code
         return obj
 
-    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]  # pickling and copying
-        return self.code, str.__str__(self)
+    def __reduce__(self) -> tuple[type[GaitWarning], tuple[str, str]]:  # pickling and copying: __new__'s args
+        return type(self), (self.code, str.__str__(self))
 
     @property
     def message(self) -> str:

@@ -114,9 +114,10 @@ class LengthRule:
     def ask(self, cadence_spm: float | None = None) -> str:
         """What to film, e.g. "Film at least 14 steady steps (7 per side) from behind: about 5 s at its
         cadence of 172 steps/min, ..."."""
-        measured = cadence_spm is not None and np.isfinite(cadence_spm) and cadence_spm > 0
-        cadence = float(cadence_spm) if measured else TYPICAL_CADENCE_SPM  # type: ignore[arg-type]
-        whose = "the cadence measured" if measured else "a typical cadence"
+        if cadence_spm is not None and np.isfinite(cadence_spm) and cadence_spm > 0:
+            cadence, whose = float(cadence_spm), "the cadence measured"
+        else:
+            cadence, whose = TYPICAL_CADENCE_SPM, "a typical cadence"
         return (f"Film at least {self.advised_steps} steady steps ({self.advised_steps_per_side} per side) "
                 f"{VIEW_WORDS.get(self.view, 'from the side')}: about "
                 f"{self.seconds(self.advised_steps, cadence):.0f} s at {whose} of {cadence:.0f} steps/min, "

@@ -39,7 +39,7 @@ def metronome_samples(cadence_spm: float, duration_s: float = 60.0, accent_every
               True: 0.8 * envelope * np.sin(2 * np.pi * ACCENT_HZ * t)}
     for k, onset_s in enumerate(click_times_s(cadence_spm, duration_s)):
         start = int(round(onset_s * sample_rate_hz))
-        accent = bool(accent_every) and k % accent_every == 0  # type: ignore[operator]
+        accent = bool(accent_every and k % accent_every == 0)
         burst = clicks[accent][: max(0, n - start)]
         signal[start:start + len(burst)] += burst
     return np.round(np.clip(signal, -1, 1) * 32767).astype(np.int16)

@@ -30,7 +30,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Literal, overload
 
 import streamlit as st
 
@@ -45,7 +45,7 @@ from gait.video_io import VIDEO_SUFFIXES
 LOG = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = {"side": REPO / "sample_videos" / "side_60fps.mp4", "rear": REPO / "sample_videos" / "rear_60fps.mp4"}
-SAMPLE_OPTIONS = {"height_cm": 175.0, "speed_kmh": 11.0}  # sample_videos/README.md
+SAMPLE_OPTIONS = Options(height_cm=175.0, speed_kmh=11.0)  # sample_videos/README.md
 VIDEO_TYPES = tuple(suffix.lstrip(".") for suffix in VIDEO_SUFFIXES)
 MAX_UPLOAD_MB = 1024  # .streamlit/config.toml server.maxUploadSize
 MAX_SESSIONS = 6
@@ -66,6 +66,13 @@ class ClipResult:
     error: str | None = None
     files: dict[str, Path] = field(default_factory=dict)  # gait.report.SessionFiles.clips: video, keyframe_*, ...
     suffix: str = ""  # of its file names in the session folder: "" for the main clip, "_rear" for the other
+
+    @property
+    def ok_analysis(self) -> Analysis:
+        """The analysis of a clip that worked (one of :attr:`SessionResult.ok_clips`)."""
+        if self.analysis is None:
+            raise ValueError(f"{self.name} has no analysis: {self.error}")
+        return self.analysis
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,13 @@ def _remember(kind: str, key: str, value: object) -> None:
                 shutil.rmtree(root / "sessions" / old, ignore_errors=True)
 
 
+@overload
+def _recall(kind: Literal["analyses"], key: str) -> dict[str, ClipResult] | None: ...
+@overload
+def _recall(kind: Literal["outputs"], key: str) -> SessionResult | None: ...
 def _recall(kind: str, key: str) -> object | None:
+    """What :func:`_remember` kept under ``kind`` and ``key``: the clip results by slot for "analyses",
+    the :class:`SessionResult` for "outputs"."""
     _, caches, lock = _store()
     with lock:
         if key in caches[kind]:
@@ -203,21 +216,21 @@ def _analyse_one(slot: str, path: Path, options: Options, progress: Progress | N
 
 def _write_files(key: str, results: dict[str, ClipResult], out: Path, progress: Progress | None,
                  blur_face: bool, runner_name: str | None) -> SessionResult:
-    ok = [c for c in results.values() if c.analysis is not None]
+    ok = [(c, c.analysis) for c in results.values() if c.analysis is not None]
     if not ok:
         return SessionResult(key=key, clips=results, blur_face=blur_face, runner_name=runner_name)
-    ok.sort(key=lambda c: SLOTS.index(c.slot))  # side first, as on the command line
-    session = pipeline.session_of([c.analysis for c in ok])
+    ok.sort(key=lambda pair: SLOTS.index(pair[0].slot))  # side first, as on the command line
+    session = pipeline.session_of([analysis for _, analysis in ok])
 
     def report(index: int, stage: str, done: int, total: int) -> None:  # session.clips are in the order of ok
         if progress is not None:
-            progress(ok[index].slot, stage, done, total)
+            progress(ok[index][0].slot, stage, done, total)
 
     written = write_session(session, out, formats=FORMATS, blur_face=blur_face, runner_name=runner_name,
                             progress=report, documents_optional=True)
     clips = dict(results)
-    for result, own in zip(ok, written.clips, strict=True):
-        clips[result.slot] = replace(result, files=own, suffix=clip_suffix(session, result.analysis))
+    for (result, analysis), own in zip(ok, written.clips, strict=True):
+        clips[result.slot] = replace(result, files=own, suffix=clip_suffix(session, analysis))
     notes: list[str] = []
     try:
         cues = cues_for(session)

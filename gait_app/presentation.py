@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from gait.catalogue import MetricSummary, spec_of
 
@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 SIDES = ("left", "right")
 SIDE_COLOURS = {"left": "#2878EB", "right": "#FF8C28"}  # the annotated video's blue and orange
-SEVERITY_BADGES = {"consider": "orange", "info": "gray"}  # gait.cues severities
+# the colours st.badge takes
+BadgeColour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
+SEVERITY_BADGES: dict[str, BadgeColour] = {"consider": "orange", "info": "gray"}  # gait.cues severities
 
 
 def md(text: str) -> str:

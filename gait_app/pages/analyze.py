@@ -2,6 +2,7 @@
 
 import logging
 import time
+from pathlib import Path
 
 import streamlit as st
 
@@ -62,7 +63,8 @@ analyse = analyse_col.button("Analyse", type="primary", icon=":material/play_arr
 sample = sample_col.button("Try the sample", icon=":material/science:", width="stretch",
                            help="A synthetic runner, 9 s at 60 fps, 1.75 m tall, 11 km/h.")
 
-clips, options = {}, None
+clips: dict[str, Path] = {}
+options: Options | None = None  # set with the clips, by either button
 if analyse:
     for slot, upload in (("side", side_upload), ("rear", rear_upload)):
         if upload is not None:
@@ -72,9 +74,9 @@ if analyse:
                       speed_kmh=None if speed is None else speed * (MPH_TO_KMH if speed_unit == "mph" else 1.0))
 elif sample:
     clips = dict(SAMPLES)
-    options = Options(**SAMPLE_OPTIONS)
+    options = SAMPLE_OPTIONS
 
-if clips:
+if clips and options is not None:
     bar = st.progress(0.0, text="Opening the video")
     estimate = ProgressText(list(clips), time.monotonic())
 

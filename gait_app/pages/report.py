@@ -5,6 +5,7 @@ import re
 
 import streamlit as st
 
+from gait.catalogue import number
 from gait.cues import cadence_targets
 from gait.report import output_name
 from gait_app.analysis import cached_session
@@ -36,14 +37,14 @@ def download_row(files: dict, key: str, label: str, mime: str, what: str, stem: 
 
 st.title("Report")
 result = cached_session(st.session_state.get("session_key"))
-if result is None or result.session is None:
+if result is None or result.session is None or result.main is None:
     st.info("No analysis yet in this browser session: upload a clip, or try the sample.", icon=":material/info:")
     st.page_link("gait_app/pages/analyze.py", label="Go to Analyze", icon=":material/upload:")
     st.stop()
 
 session = result.session
 stem = result.main.name.rsplit(".", 1)[0]
-about = [" + ".join(f"{c.name} ({c.analysis.view} view)" for c in result.ok_clips)]
+about = [" + ".join(f"{c.name} ({c.ok_analysis.view} view)" for c in result.ok_clips)]
 about.append(f"runner: {result.runner_name}" if result.runner_name else "no name on the report (give it on the "
              "Analyze page)")
 about.append("face blurred" if result.blur_face else "face not blurred (tick 'Blur the face in exported frames' "
@@ -57,7 +58,7 @@ for note in result.notes:
     st.caption(note)
 
 st.subheader("Metronome", divider="gray")
-cadence = session.metrics["cadence_spm"]["value"]
+cadence = number(session.metrics["cadence_spm"]["value"])
 targets = cadence_targets(cadence)
 if result.metronomes and targets:
     st.markdown(f"Your cadence: **{cadence:.0f} steps/min**. For knee pain the usual retraining step is your own "

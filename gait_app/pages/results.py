@@ -9,7 +9,7 @@ from gait.document import cycle_figure
 from gait.metrics import STEP_COLUMNS
 from gait_app.analysis import cached_session
 from gait_app.figures import video_frame_rgb
-from gait_app.presentation import SEVERITY_BADGES, SIDES, card, clip_line, md, plain_words
+from gait_app.presentation import SEVERITY_BADGES, SIDES, BadgeColour, card, clip_line, md, plain_words
 
 CARDS_PER_ROW = 4
 CYCLE_FIGURE_WIDTH_PX = 760
@@ -19,18 +19,19 @@ KEY_FRAME_MEASURES = ("knee_flexion_at_contact_deg", "shank_angle_at_contact_deg
 SHOWN_STEP_COLUMNS = ("step", "side", "ic_time_s", *(c for c in STEP_COLUMNS if c in METRICS), "steady")
 
 result = cached_session(st.session_state.get("session_key"))
-if result is None or result.session is None:
+if result is None or result.session is None or result.main is None:
     st.title("Results")
     st.info("No analysis yet in this browser session: upload a clip, or try the sample.", icon=":material/info:")
     st.page_link("gait_app/pages/analyze.py", label="Go to Analyze", icon=":material/upload:")
     st.stop()
 
 session = result.session
+main = result.main
 ok_clips = result.ok_clips
 several = len(ok_clips) > 1
 
 st.title("Results: " + " + ".join(c.name for c in ok_clips))
-st.caption("  \n".join(clip_line(c.analysis) for c in ok_clips)
+st.caption("  \n".join(clip_line(c.ok_analysis) for c in ok_clips)
            + ("  \nThe face is blurred in the video and key frames." if result.blur_face else "")
            + "  \n**Not a diagnosis**: discuss the results with a physical therapist.")
 
@@ -68,7 +69,7 @@ primary = session.primary
 optional = ("stride_length_m", "vertical_oscillation_cm") if primary.view == "side" else ("stride_length_m",)
 missing = [METRICS[n].title for n in optional if session.metrics[n]["value"] is None]
 hint = f"{' and '.join(missing)}: give the treadmill speed and your height on the Analyze page. " if missing else ""
-if not any(c.analysis.view != "side" for c in ok_clips):
+if not any(c.ok_analysis.view != "side" for c in ok_clips):
     hint += "Pelvic drop, knee valgus and hip adduction need a rear clip too. "
 if hint:
     st.caption(hint)
@@ -84,7 +85,7 @@ if result.cues:
     for i, cue in enumerate(result.cues):
         if i % 2 == 0:
             columns = st.columns(2)
-        colour = SEVERITY_BADGES.get(cue.severity, "gray")
+        colour: BadgeColour = SEVERITY_BADGES.get(cue.severity, "gray")
         with columns[i % 2].container(border=True, key=f"cue_{cue.id}"):
             st.markdown(f"#### {md(cue.title)}")
             st.badge(cue.severity_label, color=colour)
@@ -104,16 +105,17 @@ if result.metronomes:
                  "with a 6-week plan: Report page", icon=":material/music_note:")
 
 # ---- each clip: scrubber, key frames, gait cycle, steps
-st.subheader("Each clip" if several else f"Your clip: {result.main.name}", divider="gray")
+st.subheader("Each clip" if several else f"Your clip: {main.name}", divider="gray")
 ok_slots = [c.slot for c in ok_clips]
 if st.session_state.get("slot") not in ok_slots:
-    st.session_state["slot"] = result.main.slot
+    st.session_state["slot"] = main.slot
 slot = st.session_state["slot"]
 if several:
+    clip_names = {s: result.clips[s].name for s in ok_slots}
     slot = st.segmented_control("Clip", ok_slots, format_func=lambda s: f"{s.capitalize()} view: "
-                                f"{result.clips[s].name}", key="slot")
-clip = result.clips.get(slot) or result.main  # None when the selected segment is clicked off
-analysis = clip.analysis
+                                f"{clip_names[s]}", key="slot")
+clip = result.clips.get(slot) or main  # None when the selected segment is clicked off
+analysis = clip.ok_analysis
 info = analysis.info
 steady = analysis.steps[analysis.steps["steady"]]
 

@@ -10,7 +10,7 @@ import contextlib
 import io
 import os
 import sys
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol, Sequence
 
 import cv2
 import numpy as np
@@ -19,6 +19,35 @@ from gait.landmarks import NAMES, PoseSeries
 from gait.video_io import VideoInfo, iter_frames
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames total)
+
+
+# What is used of MediaPipe's Pose solution, which ships no type information.
+class _Landmark(Protocol):
+    x: float  # of the image width
+    y: float  # of the image height
+    z: float  # depth, on the scale of x
+    visibility: float
+
+
+class _Landmarks(Protocol):
+    landmark: Sequence[_Landmark]
+
+
+class _PoseResult(Protocol):
+    pose_landmarks: _Landmarks | None  # None: nobody found
+
+
+class PoseTracker(Protocol):
+    """``mediapipe.solutions.pose.Pose``: finds one person per frame (keeping state between frames unless
+    made for still images); a context manager that closes it."""
+
+    def process(self, image: np.ndarray) -> _PoseResult: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> PoseTracker: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -53,7 +82,7 @@ def native_logs_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-def new_tracker(still_images: bool = False):  # noqa: ANN201 - mediapipe's type
+def new_tracker(still_images: bool = False) -> PoseTracker:
     """A fresh MediaPipe Pose tracker (model complexity 1: the one that ships in the wheel); with
     ``still_images`` every frame is searched afresh, nothing carried over from the one before."""
     import mediapipe as mp
@@ -62,7 +91,7 @@ def new_tracker(still_images: bool = False):  # noqa: ANN201 - mediapipe's type
                                   min_detection_confidence=0.5, min_tracking_confidence=0.5)
 
 
-def landmarks_of_frame(tracker, frame_bgr: np.ndarray) -> np.ndarray | None:  # noqa: ANN001
+def landmarks_of_frame(tracker: PoseTracker, frame_bgr: np.ndarray) -> np.ndarray | None:
     """(33, 4) array of x_px, y_px, depth_px, visibility for one frame, or None if nobody is found."""
     h, w = frame_bgr.shape[:2]
     result = tracker.process(cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB))
@@ -93,7 +122,7 @@ class OtherPersonCheck:
         self.frames = {int(start_frame + span * f) for f in np.linspace(0.1, 0.9, self.SAMPLES)}
         self.checked = 0
         self.found = 0
-        self._detector = None
+        self._detector: PoseTracker | None = None
 
     def __call__(self, index: int, frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> None:
         if index not in self.frames or landmarks is None:

@@ -31,10 +31,9 @@ app: $(APP_STAMP)
 browser:
 	bash scripts/install_browser.sh
 
-# mypy's result does not fail the target yet (the '-')
 test: $(DEV_STAMP) browser
 	$(BIN)/ruff check .
-	-$(BIN)/mypy gait gait_app app.py
+	$(BIN)/mypy gait gait_app app.py
 	$(BIN)/python -m pytest -q
 
 bench: $(APP_STAMP)

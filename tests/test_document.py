@@ -80,7 +80,7 @@ def test_pdf_opens_and_holds_the_runners_numbers():
     assert "Pelvic drop" not in measurements  # not measured from the side: not in the table
     for page in pages:  # every page says it is not a diagnosis
         assert "Not a diagnosis" in squash(page)
-    # the plan's evidence line comes before its table: it once spilled alone onto a page of its own
+    # the plan's evidence line comes before its table, kept with it (never alone at the foot of a page)
     assert text.index("Evidence: Davis 2020") < text.index("Weeks 1-2")
 
 

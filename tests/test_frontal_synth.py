@@ -1,8 +1,8 @@
 """Rear and front views on rendered runners with known knee valgus, pelvic drop and hip adduction.
 
-Issue 4's done-when: recover valgus, drop and step width within 3 deg / 10 % of hip width and order them
-correctly across settings. What holds is asserted; what does not yet hold is a strict xfail carrying the
-measured numbers, so that it turns red the day it is fixed.
+Tolerances: recover valgus, drop and step width within 3 deg / 10 % of hip width and order them correctly
+across settings. What holds is asserted; what does not hold is a strict xfail carrying the measured
+numbers, so that it fails as soon as it holds.
 """
 
 import pytest
@@ -62,7 +62,7 @@ def test_step_width_ordered_by_hip_adduction(measured, view):
 @pytest.mark.parametrize("view", ["rear", "front"])
 def test_the_error_is_the_pose_models_points(measured, view):
     """With exact 2-D hip, knee and ankle points, everything after the pose model (rear/front events, sides,
-    cleaning, the metrics) recovers every setting within issue 4's tolerances and orders them: what the
+    cleaning, the metrics) recovers every setting within the module's tolerances and orders them: what the
     strict xfails below miss is the pose model's points."""
     for parameter, levels in LEVELS.items():
         tolerance = 10.0 if parameter == "hip_adduction_deg" else 3.0
@@ -74,7 +74,7 @@ def test_the_error_is_the_pose_models_points(measured, view):
 
 
 @pytest.mark.xfail(strict=True, reason="MediaPipe's hip points barely follow the rendered pelvis: rear "
-                   "0.2 / 0.9 deg measured for 1.1 / 9.1 deg true, front 2.4 / 2.9 for 0.9 / 8.9 (2026-11-26)")
+                   "0.2 / 0.9 deg measured for 1.1 / 9.1 deg true, front 2.4 / 2.9 for 0.9 / 8.9")
 @pytest.mark.parametrize("view", ["rear", "front"])
 def test_pelvic_drop_ordered(measured, view):
     low, high = (measured[view, "pelvic_drop_deg", v][0] for v in LEVELS["pelvic_drop_deg"])
@@ -82,7 +82,7 @@ def test_pelvic_drop_ordered(measured, view):
 
 
 @pytest.mark.xfail(strict=True, reason="2-D FPPA reads about half the rendered valgus (rear: 5.4 deg for 10.7 "
-                   "true, front 3.9 for 9.5), rear step width 83 % of hip width for 98 % true (2026-11-26)")
+                   "true, front 3.9 for 9.5), rear step width 83 % of hip width for 98 % true")
 @pytest.mark.parametrize("view", ["rear", "front"])
 def test_frontal_metrics_within_tolerance(measured, view):
     for parameter, levels in LEVELS.items():

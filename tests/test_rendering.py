@@ -16,7 +16,7 @@ def test_close_knees_get_their_numbers_on_either_side():
     img = np.zeros((200, 300, 3), np.uint8)
     xy = np.full((len(NAMES), 2), np.nan)
     xy[INDEX["left_knee"]] = (150.0, 100.0)
-    xy[INDEX["right_knee"]] = (154.0, 101.0)  # 4 px apart: the old labels overprinted
+    xy[INDEX["right_knee"]] = (154.0, 101.0)  # 4 px apart: labels drawn at the knees would overprint
     draw_pose(img, xy, {"left": 26.0, "right": -2.0}, scale=1.5)
     left, right = (_columns_of(img[80:110], SIDE_COLOURS_BGR[s]) for s in ("left", "right"))
     assert len(left) and len(right)

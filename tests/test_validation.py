@@ -1,4 +1,4 @@
-"""Issue 3's done-when, end to end: render a synthetic side-view clip, analyse it, compare with its truth.
+"""End to end on a side view: render a synthetic clip, analyse it, compare with its truth.
 
 Tolerances: cadence within 1 spm; initial contacts within 1 frame at 60 fps; knee flexion and shank angle
 at contact within 5 deg of the truth (what a perfect 2D analyser sees through the same camera).

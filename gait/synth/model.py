@@ -39,8 +39,7 @@ Terminal swing (the last ~100 ms before contact), as measured in runners:
   3x its mean rate since its straightest); what is reached is in ``RunnerModel.touchdown``.
 - The foot does not land softly: its lowest point reaches the belt with a downward speed
   (``RunnerParams.touchdown_descent_m_per_s``, default 0.7 m/s, within the 0.5-1 m/s range of heel
-  vertical velocity at touchdown in running (the value given with issue 3); the lower limb's touchdown
-  velocity that sets the impact
+  vertical velocity at touchdown in running; the lower limb's touchdown velocity that sets the impact
   force is of this order, Clark, Ryan & Weyand 2014, J Exp Biol 217:2037). The stance then stops it at
   once (a collision), so the foot's vertical speed is discontinuous at contact, as in real footfalls.
 """

@@ -16,7 +16,7 @@ SEVERITY_COLOURS = {"consider": "#D68910", "info": "#5D6D7E"}
 
 
 # Measured accuracy (README "Measured accuracy": real clips against ../shared/videos ground truth;
-# scripts/validate.py on the rendered runner, 19 conditions, 2026-11-26; rendered rear/front runners from
+# scripts/validate.py on the rendered runner, 19 conditions; rendered rear/front runners from
 # tests/test_frontal_synth.py). Errors are analysed minus true.
 ACCURACY: tuple[tuple[str, str, str], ...] = (
     ("Cadence", "real treadmill clip 168.7 vs 168.6 steps/min; rendered runner within 0.2 (side view), "

@@ -138,7 +138,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Initial contact to toe-off of the same foot.",
                "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", ALL_VIEWS,
                short="contact", pelvis_timed=True, order=12,
-               sdc=SdcInputs(measured_error=18.8, measured_error_source=_REAR_SETUPS + "; 18.2 over the side ones")),
+               sdc=SdcInputs(measured_error=18.82, measured_error_source=_REAR_SETUPS + "; 18.21 over the side ones")),
     MetricSpec("flight_time_ms", "Flight time", "ms", 0,
                "Toe-off to the other foot's next initial contact.",
                "Toe-off to the other foot's landing; above 0 in running.", "definition", ALL_VIEWS,
@@ -196,7 +196,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Squat/landing references: controls 8-13°, knee pain 17-22°. In running 2D valgus does not match "
                "3D knee motion: an observation only.", "Dingenen 2018; Straub & Powers 2022", FRONTAL_VIEWS,
                short="knee valgus (FPPA)", tag="2D projection", order=8,
-               sdc=SdcInputs(8.9, "Munro 2012: 7.5-8.9° (single-leg squat)", 2.19, _REAR_SETUPS)),
+               sdc=SdcInputs(8.9, "Munro 2012: 7.5-8.9°, single-leg squat", 2.19, _REAR_SETUPS)),
     MetricSpec("pelvic_drop_deg", "Pelvic drop (swing side)", "deg", 1,
                "Rear/front view: hip-hip line from horizontal, + when the swing side's hip is lower (contralateral "
                "drop); peak in stance.",

@@ -1,0 +1,282 @@
+"""Before and after: the change of each measure between two sessions, judged against its smallest detectable
+change (SDC).
+
+A measure's SDC is the larger of the published figure for the 2-D measure and 2.77 x this tool's measured
+error (``MetricSpec.sdc`` in :mod:`gait.catalogue`, with their sources); :class:`Sdc` says which applied. A
+change larger than the SDC is beyond what measurement noise explains; a smaller one may be noise. Values
+measured by different methods (from the side view in one session and from the rear view in the other, or
+markers against body keypoints) are not compared. No file and no database here: plain values in, plain
+values out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from gait.catalogue import (
+    DISPLAY_ORDER,
+    SDC_ERROR_FACTOR,
+    Metrics,
+    MetricSpec,
+    fmt,
+    number,
+    read_metrics,
+    spec_of,
+    with_unit,
+)
+from gait.history.schema import metric_methods
+
+if TYPE_CHECKING:
+    from gait.history.store import StoredSession
+
+# MetricChange.verdict
+BEYOND = "beyond"  # |change| > SDC
+WITHIN = "within"  # |change| <= SDC
+NOT_COMPARABLE = "not_comparable"  # measured by different methods
+NO_SDC = "no_sdc"  # no published figure and no measured error for this measure
+NOT_MEASURED = "not_measured"  # missing in one session or both
+CHANGED = "changed"  # a category that changed
+SAME = "same"  # a category that did not
+
+VERDICT_WORDS = {
+    BEYOND: "beyond the smallest detectable change",
+    WITHIN: "within the smallest detectable change: may be noise",
+    NOT_COMPARABLE: "not comparable",
+    NO_SDC: "not judged: no smallest detectable change known",
+    NOT_MEASURED: "not measured in both",
+    CHANGED: "changed",
+    SAME: "same",
+}
+SHORT_VERDICTS = {BEYOND: "beyond SDC", WITHIN: "within SDC", NOT_COMPARABLE: "not comparable", NO_SDC: "not judged",
+                  NOT_MEASURED: "not in both", CHANGED: "changed", SAME: "same"}
+PUBLISHED = "published"
+RELATIVE_UNITS = ("steps/min", "ms", "m", "cm")  # changes also given in % of the value before (cadence +5 %)
+MEASURED = "this tool"
+
+
+@dataclass(frozen=True)
+class Sdc:
+    """A measure's smallest detectable change, and which input gave it (``basis``: published or this tool)."""
+
+    key: str
+    value: float
+    basis: str
+    published: float | None
+    published_source: str
+    measured_error: float | None
+    measured_error_source: str
+
+    @property
+    def spec(self) -> MetricSpec:
+        return spec_of(self.key)
+
+    @property
+    def value_text(self) -> str:
+        """The SDC with its unit, one digit finer than the measure's own."""
+        spec = self.spec
+        return fmt(self.value, max(spec.digits, 1), spec.shown_unit)
+
+    @property
+    def basis_text(self) -> str:
+        """Which input applied, and the other one: "this tool: 2.77 x 2.62° measured error, larger than the
+        published 3.8° (Dingenen 2018: 2.3-3.8°)"."""
+        unit = self.spec.shown_unit
+        tool = (None if self.measured_error is None else
+                f"{SDC_ERROR_FACTOR} x {with_unit(f'{self.measured_error:g}', unit)} measured error")
+        published = (None if self.published is None else
+                     f"{with_unit(f'{self.published:g}', unit)} ({self.published_source})")
+        if self.basis == PUBLISHED:
+            return f"published: {published}, larger than {tool} of this tool" if tool else f"published: {published}"
+        return f"this tool: {tool}, larger than the published {published}" if published else (
+            f"this tool: {tool}; no published figure")
+
+
+def smallest_detectable_change(key: str) -> Sdc | None:
+    """The SDC of a measure (None when neither a published figure nor a measured error is known)."""
+    spec = spec_of(key)
+    inputs = spec.sdc
+    if inputs is None:
+        return None
+    candidates = []
+    if inputs.published is not None:
+        candidates.append((inputs.published, PUBLISHED))
+    if inputs.measured_error is not None:
+        candidates.append((round(SDC_ERROR_FACTOR * inputs.measured_error, 6), MEASURED))
+    if not candidates:
+        return None
+    value, basis = max(candidates, key=lambda c: c[0])
+    return Sdc(key, value, basis, inputs.published, inputs.published_source, inputs.measured_error,
+               inputs.measured_error_source)
+
+
+def sdc_table() -> list[Sdc]:
+    """The SDC of every measure that has one, in display order."""
+    return [s for s in (smallest_detectable_change(spec.key) for spec in DISPLAY_ORDER) if s is not None]
+
+
+@dataclass(frozen=True)
+class SessionPoint:
+    """A session as a comparison sees it: its values and how each was measured."""
+
+    metrics: Metrics
+    methods: dict[str, str]
+    filmed_on: str
+    id: int | None = None  # None: not saved (this analysis)
+    label: str = ""
+    views: tuple[str, ...] = ()
+
+    @classmethod
+    def of_report(cls, report: dict, *, id: int | None = None, filmed_on: str | None = None,
+                  label: str = "") -> SessionPoint:
+        """A session from report.json's content (e.g. the analysis just made, before it is saved)."""
+        clips = report.get("clips") or [report]
+        return cls(metrics=read_metrics(report.get("metrics")), methods=metric_methods(report),
+                   filmed_on=filmed_on or dt.date.today().isoformat(), id=id, label=label,
+                   views=tuple(str(c.get("view")) for c in clips if c.get("view")))
+
+    @classmethod
+    def of_stored(cls, stored: StoredSession) -> SessionPoint:
+        """A session read from the history."""
+        return cls(metrics=stored.metrics, methods=stored.methods, filmed_on=stored.filmed_on, id=stored.id,
+                   label=stored.label, views=stored.views)
+
+    @property
+    def name(self) -> str:
+        """"session 3 of 2026-02-01" or "this session of 2026-02-01"."""
+        return f"{'this session' if self.id is None else f'session {self.id}'} of {self.filmed_on}"
+
+    def value(self, key: str) -> float | str | None:
+        """A measure's value (None when not measured)."""
+        summary = self.metrics.get(key)
+        return None if summary is None else summary["value"]
+
+    @property
+    def short(self) -> str:
+        return f"#{self.id} {self.filmed_on}" if self.id is not None else f"new {self.filmed_on}"
+
+
+def _method_words(method: str) -> str:
+    kind, _, view = method.partition("/")
+    return f"{view} view" + ("" if kind == "keypoints" else f" ({kind})") if view else kind or "?"
+
+
+@dataclass(frozen=True)
+class MetricChange:
+    """One measure, before and after."""
+
+    key: str
+    before: float | str | None
+    after: float | str | None
+    change: float | None
+    sdc: Sdc | None
+    verdict: str
+    reason: str = ""  # why not comparable ("side view vs rear view")
+
+    @property
+    def spec(self) -> MetricSpec:
+        return spec_of(self.key)
+
+    @property
+    def beyond(self) -> bool:
+        return self.verdict == BEYOND
+
+    @property
+    def change_pct(self) -> float | None:
+        before = number(self.before)
+        return None if self.change is None or not before else 100.0 * self.change / abs(before)
+
+    @property
+    def before_text(self) -> str:
+        return self.spec.format(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self.spec.format(self.after)
+
+    @property
+    def change_text(self) -> str:
+        if self.change is None:
+            return "–"
+        spec = self.spec
+        text = fmt(self.change, spec.digits)
+        text = with_unit(text if text.startswith("-") or text == fmt(0, spec.digits) else f"+{text}", spec.shown_unit)
+        pct = self.change_pct
+        return f"{text} ({pct:+.0f} %)" if pct is not None and spec.unit in RELATIVE_UNITS else text
+
+    @property
+    def sdc_text(self) -> str:
+        return "–" if self.sdc is None else self.sdc.value_text
+
+    @property
+    def verdict_text(self) -> str:
+        words = VERDICT_WORDS[self.verdict]
+        return f"{words}: {self.reason}" if self.reason else words
+
+    @property
+    def short_verdict(self) -> str:
+        return SHORT_VERDICTS[self.verdict]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every measure of two sessions of one runner, before and after."""
+
+    before: SessionPoint
+    after: SessionPoint
+    changes: tuple[MetricChange, ...] = field(default_factory=tuple)
+
+    def change(self, key: str) -> MetricChange:
+        return next(c for c in self.changes if c.key == key)
+
+    @property
+    def shown(self) -> list[MetricChange]:
+        """The measures with a value in either session, in display order, less those shown through another
+        measure of the same thing (oscillation in % of leg length when it is known in cm in both)."""
+        measured = {c.key for c in self.changes if c.before is not None or c.after is not None}
+        both_cm = {c.key for c in self.changes if c.before is not None and c.after is not None}
+        return [c for c in self.changes if c.key in measured and (c.spec.shown_instead or "") not in both_cm]
+
+    @property
+    def not_comparable(self) -> list[MetricChange]:
+        return [c for c in self.changes if c.verdict == NOT_COMPARABLE]
+
+
+def compare_metric(key: str, before: SessionPoint, after: SessionPoint) -> MetricChange:
+    """One measure of two sessions, judged against its SDC."""
+    b, a = before.value(key), after.value(key)
+    sdc = smallest_detectable_change(key)
+    if b is None or a is None:
+        return MetricChange(key, b, a, None, sdc, NOT_MEASURED)
+    mb, ma = before.methods.get(key, ""), after.methods.get(key, "")
+    nb, na = number(b), number(a)
+    change = None if nb is None or na is None else na - nb
+    if mb and ma and mb != ma:
+        return MetricChange(key, b, a, change, sdc, NOT_COMPARABLE,
+                            f"measured from the {_method_words(mb)}, then from the {_method_words(ma)}")
+    if change is None:
+        return MetricChange(key, b, a, None, None, SAME if a == b else CHANGED)
+    if sdc is None:
+        return MetricChange(key, b, a, change, None, NO_SDC)
+    return MetricChange(key, b, a, change, sdc, BEYOND if abs(change) > sdc.value else WITHIN)
+
+
+def compare(before: SessionPoint, after: SessionPoint) -> Comparison:
+    """Every catalogue measure (and any other measure either session has) of two sessions."""
+    keys = dict.fromkeys([*(s.key for s in DISPLAY_ORDER), *before.metrics, *after.metrics])
+    return Comparison(before, after, tuple(compare_metric(k, before, after) for k in keys))
+
+
+def compare_series(points: Sequence[SessionPoint]) -> list[Comparison]:
+    """A runner's series: each later session against the first (the baseline)."""
+    return [compare(points[0], p) for p in points[1:]]
+
+
+def trend_keys(points: Sequence[SessionPoint]) -> list[str]:
+    """The measures with a number in at least one session, in display order; oscillation in % of leg length
+    left out when it is known in cm."""
+    measured = {k for p in points for k, m in p.metrics.items() if number(m["value"]) is not None}
+    keys = [s.key for s in DISPLAY_ORDER if s.key in measured and s.unit is not None]
+    return [k for k in keys if (spec_of(k).shown_instead or "") not in measured]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ from gait.pipeline import Analysis, Session
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
 LOG = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from gait.history.compare import Comparison
 
 # Every file an analysis writes, by its key in :class:`SessionFiles` (and the app's download page). In the
 # names, ``{suffix}`` is the clip's :func:`clip_suffix` ("" for the primary clip, "_rear" for a rear clip),
@@ -189,7 +193,8 @@ class SessionFiles:
 
 def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequence[str] = (),
                   video: bool = True, blur_face: bool = False, runner_name: str | None = None,
-                  progress: WriteProgress | None = None, documents_optional: bool = False) -> SessionFiles:
+                  progress: WriteProgress | None = None, documents_optional: bool = False,
+                  before_after: Comparison | None = None) -> SessionFiles:
     """Write every output file of an analysed session into ``out_dir``.
 
     The files (names in :data:`OUTPUT_NAMES`) are report.json, steps.csv and each clip's landmarks
@@ -221,6 +226,9 @@ def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequen
         When True, a failure of the PDF/HTML report or the metronome (one of :data:`DOCUMENT_ERRORS`) is
         logged and returned in ``SessionFiles.document_error`` instead of raised, and the other files are
         still written.
+    before_after
+        This session against the runner's previous saved one (:func:`gait.history.previous_comparison`): the
+        PDF/HTML report gets a before/after section.
 
     Returns
     -------
@@ -257,7 +265,8 @@ def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequen
             if progress is not None:
                 progress(len(session.clips) - 1, "report", 0, 1)
             try:
-                written = write_documents(session, staging, formats=tuple(formats), runner_name=runner_name)
+                written = write_documents(session, staging, formats=tuple(formats), runner_name=runner_name,
+                                          before_after=before_after)
                 session_files.update({f"report_{k}" if k in FORMATS else k: Path(v) for k, v in written.items()})
             except DOCUMENT_ERRORS as exc:
                 if not documents_optional:

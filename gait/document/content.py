@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gait.catalogue import TIMED_FROM_BEHIND, Metrics, number, read_metrics, shown_metrics, spec_of, timed_from_behind
 from gait.cues import RULES, Cue, PlanStage, cadence_targets, cues_from_metrics, retraining_plan
+from gait.document.before_after import BeforeAfter, before_after_content
 from gait.errors import warning_text
+
+if TYPE_CHECKING:
+    from gait.history.compare import Comparison
 
 TITLE = "Running gait report"
 SUBTITLE = "Running form and runner's knee (patellofemoral pain): measurements from a phone video"
@@ -113,6 +118,7 @@ class Content:
     notes: list[str]
     rules: list[tuple[str, str, str, str]]  # measure, cue at, basis, evidence
     views: list[str] = field(default_factory=list)
+    before_after: BeforeAfter | None = None  # against the runner's previous saved session
 
 
 def metric_rows(metrics: Metrics, primary_view: str | None = "side") -> list[MetricRow]:
@@ -167,11 +173,12 @@ def _clip_quality(clip: dict) -> str:
 
 
 def build_content(report: dict, runner_name: str | None = None, created: str | None = None,
-                  metronome_files: list[str] | None = None) -> Content:
+                  metronome_files: list[str] | None = None, before_after: Comparison | None = None) -> Content:
     """The report's content from report.json's content (a single clip's or a session's).
 
     Tolerates missing or None metrics (rear-view ones in a side-only report and vice versa), missing
-    quality fields and an empty metrics dict.
+    quality fields and an empty metrics dict. ``before_after``, this session against the runner's previous
+    saved one (:mod:`gait.history`), adds the before/after section.
     """
     metrics = read_metrics(report.get("metrics"))
     clips = report.get("clips") or [report]
@@ -200,7 +207,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=list(report.get("notes") or []), rules=rules,
-        views=[str(c.get("view")) for c in clips if c.get("view")])
+        views=[str(c.get("view")) for c in clips if c.get("view")],
+        before_after=None if before_after is None else before_after_content(before_after))
 
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gait.cues import cadence_targets
 from gait.document.content import build_content
@@ -13,6 +14,9 @@ from gait.document.pictures import Box, Picture, key_frame_boxes, key_frame_pict
 from gait.metronome import metronome_file_name, write_metronome
 from gait.pipeline import Analysis, Session
 from gait.report import clip_suffix, report_dict, session_report_dict
+
+if TYPE_CHECKING:
+    from gait.history.compare import Comparison
 
 FORMATS = ("pdf", "html")
 
@@ -63,12 +67,13 @@ def _pictures(source: Analysis | Session | dict, out_dir: Path) -> tuple[list[Pi
 
 def write_documents(source: Analysis | Session | dict, out_dir: Path, formats: tuple[str, ...] | str = FORMATS,
                     runner_name: str | None = None, metronome: bool = True,
-                    created: str | None = None) -> dict[str, Path]:
+                    created: str | None = None, before_after: Comparison | None = None) -> dict[str, Path]:
     """Write ``report.pdf`` and/or ``report.html`` (and the metronome WAVs) into ``out_dir``.
 
     ``source`` is an Analysis, a Session, or a report.json dict (no gait-cycle plots then). Key frames
-    are taken from ``out_dir`` when :func:`gait.rendering.write_annotated` has written them. Returns
-    {"pdf": path, "html": path, "metronome_<spm>": path, ...}.
+    are taken from ``out_dir`` when :func:`gait.rendering.write_annotated` has written them.
+    ``before_after``, this session against the runner's previous saved one (:mod:`gait.history`), adds the
+    before/after section. Returns {"pdf": path, "html": path, "metronome_<spm>": path, ...}.
     """
     if isinstance(formats, str):
         formats = tuple(f.strip() for f in formats.split(",") if f.strip())
@@ -83,7 +88,7 @@ def write_documents(source: Analysis | Session | dict, out_dir: Path, formats: t
     if metronome:
         for path in write_metronomes(cadence, out_dir):
             written[path.stem] = path
-    content = build_content(report, runner_name, created, [p.name for p in written.values()])
+    content = build_content(report, runner_name, created, [p.name for p in written.values()], before_after)
     key_frames, plots = _pictures(source, out_dir)
     if "pdf" in formats:
         written["pdf"] = out_dir / "report.pdf"

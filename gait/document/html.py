@@ -8,6 +8,7 @@ import html
 from collections.abc import Sequence
 
 from gait.cues import NOT_A_DIAGNOSIS, PLAN_EVIDENCE, SEE_A_PROFESSIONAL, Cue
+from gait.document.before_after import before_after_html
 from gait.document.content import (
     ACCURACY,
     ACCURACY_CONSEQUENCE,
@@ -147,7 +148,8 @@ def _methods(content: Content) -> list[str]:
 
 def render_html(content: Content, key_frames: Sequence[Picture] = (), plots: Sequence[Picture] = ()) -> str:
     """The report as one self-contained HTML page (see the module's description)."""
-    sections = (_head(content), _session(content), _measurements(content), _pictures(key_frames, plots),
+    sections = (_head(content), _session(content), _measurements(content), before_after_html(content.before_after),
+                _pictures(key_frames, plots),
                 _cues(content), _plan(content), _methods(content),
                 [f"<footer>{_e(NOT_A_DIAGNOSIS)}</footer></body></html>"])
     return "\n".join(line for section in sections for line in section)

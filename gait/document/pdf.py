@@ -20,6 +20,7 @@ from fpdf.recorder import FPDFRecorder
 from fpdf.table import Table
 
 from gait.cues import NOT_A_DIAGNOSIS, PLAN_EVIDENCE, SEE_A_PROFESSIONAL, Cue
+from gait.document.before_after import before_after_pdf
 from gait.document.content import (
     ACCURACY,
     ACCURACY_CONSEQUENCE,
@@ -119,6 +120,7 @@ def render_pdf(content: Content, key_frames: Sequence[Picture] = (), plots: Sequ
     _session(pdf, content)
     _summary(pdf, content)
     _measurements(pdf, content)
+    before_after_pdf(pdf, content.before_after)
     _pictures(pdf, key_frames, plots)
     pdf.add_page()
     _cues(pdf, content)

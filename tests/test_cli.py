@@ -142,7 +142,7 @@ def fake_writers(monkeypatch):
             written[f"keyframe_{side}"].write_text("new")
         return written
 
-    def documents(session, out_dir, formats, runner_name=None):
+    def documents(session, out_dir, formats, runner_name=None, before_after=None):
         if runner_name == "fail":
             raise ValueError("cannot")
         (out_dir / "metronome_176spm.wav").write_text("new")

@@ -1,0 +1,454 @@
+"""The run history against real SQLite files: schema creation and migration of a committed version-1 file,
+concurrent writers in separate processes, damaged, foreign and newer files refused untouched, transactions,
+export (CSV, JSON) and delete; the smallest detectable changes and their sources; the before/after section
+of the report; and, end to end, the command line and the app's History page comparing the side sample with
+a faster-cadence re-render of it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import multiprocessing
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gait.history import (
+    BEYOND,
+    NOT_COMPARABLE,
+    SCHEMA_VERSION,
+    WITHIN,
+    ClipRecord,
+    History,
+    HistoryError,
+    NewSession,
+    SessionPoint,
+    compare,
+    history_path,
+    smallest_detectable_change,
+)
+from gait.history.schema import APPLICATION_ID
+from gait.history.store import HISTORY_DAMAGED, HISTORY_NEWER, HISTORY_NOT_OURS
+from tests.conftest import REPO
+
+DATA = Path(__file__).with_name("data")
+V1_FILE = DATA / "history_v1.sqlite3"
+DOMAIN = REPO.parent / "shared" / "DOMAIN.md"
+PNG = b"\x89PNG\r\n\x1a\nkey-frame-bytes-of-the-runner"
+
+
+def _summary(value, unit="steps/min", n=14):
+    return {"value": value, "left": value, "right": value, "sd": 1.0, "n": n, "unit": unit}
+
+
+def _report(view="side", cadence=168.0, knee=20.0, **extra):
+    metrics = {"cadence_spm": _summary(cadence)}
+    if view == "side":
+        metrics["knee_flexion_at_contact_deg"] = _summary(knee, "deg")
+    metrics.update(extra)
+    return {"view": view, "metrics": metrics, "runner": {"height_cm": 175.0}}
+
+
+def _session(view="side", cadence=168.0, filmed_on="2026-01-05", key_frame=PNG, **extra):
+    clip = ClipRecord(f"{view}.mp4", view, "ab" * 32, {"fps": 60.0}, {"left": key_frame} if key_frame else {})
+    return NewSession(report=_report(view, cadence, **extra), clips=(clip,), filmed_on=filmed_on)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_cli(*args, env=None, cwd=None):
+    return subprocess.run([sys.executable, "-m", "gait", *map(str, args)], capture_output=True, text=True,
+                          timeout=600, env={**os.environ, **(env or {})}, cwd=cwd)
+
+
+# ---- where the file is, and its schema ----------------------------------------------------------------
+
+def test_the_file_is_in_the_data_folder_unless_an_option_or_the_environment_says(monkeypatch, tmp_path):
+    monkeypatch.delenv("GAIT_HISTORY_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert history_path() == tmp_path / "data" / "gait" / "history.sqlite3"
+    monkeypatch.setenv("GAIT_HISTORY_DB", str(tmp_path / "env.sqlite3"))
+    assert history_path() == tmp_path / "env.sqlite3"
+    assert history_path(tmp_path / "option.sqlite3") == tmp_path / "option.sqlite3"
+
+
+def test_a_new_file_gets_the_latest_schema(tmp_path):
+    path = tmp_path / "new" / "history.sqlite3"
+    with History(path) as history:
+        assert history.schema_version == SCHEMA_VERSION == 2
+        assert history.runners() == []
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    assert tables == {"runners", "sessions", "clips", "key_frames", "exported_files", "metric_values"}
+    columns = {r[1] for r in db.execute("PRAGMA table_info(metric_values)")}
+    assert "method" in columns
+
+
+def test_reading_a_missing_file_creates_nothing(tmp_path):
+    path = tmp_path / "none.sqlite3"
+    with History(path, create=False) as history:
+        assert history.runners() == [] and history.sessions() == []
+        with pytest.raises(HistoryError):
+            history.session(1)
+    assert not path.exists()
+
+
+def test_the_committed_version_1_file_is_migrated_to_version_2(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    shutil.copyfile(V1_FILE, path)
+    before = sqlite3.connect(path)
+    assert before.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "method" not in {r[1] for r in before.execute("PRAGMA table_info(metric_values)")}
+    rows_v1 = before.execute("SELECT session_id, metric, value, category, n FROM metric_values "
+                             "ORDER BY 1, 2").fetchall()
+    before.close()
+
+    with History(path) as history:
+        assert history.schema_version == 2
+        (runner,) = history.runners()
+        assert (runner.name, runner.height_cm, runner.sessions) == ("Fixture Runner", 170.0, 3)
+        s1, s2, s3 = history.sessions("fixture runner")
+        # the measuring method of each value, back-filled from the clips' views
+        assert s1.methods["cadence_spm"] == "keypoints/side"
+        assert s2.methods["cadence_spm"] == "keypoints/side" and s2.methods["pelvic_drop_deg"] == "keypoints/rear"
+        assert s3.methods["cadence_spm"] == "keypoints/rear"
+        assert s1.methods["pelvic_drop_deg"] == ""  # not measured
+        # the data is unchanged
+        assert s1.metrics["cadence_spm"]["value"] == 165.0 and s1.metrics["foot_strike_pattern"]["value"] == "rearfoot"
+        assert [f.png[:8] for f in history.key_frames(s1.id)] == [b"\x89PNG\r\n\x1a\n"]
+        assert s1.files == [("report", "/elsewhere/run1/report.json")]
+        # the side and the rear session's cadences are measured differently: not compared
+        change = compare(SessionPoint.of_stored(s1), SessionPoint.of_stored(s3)).change("cadence_spm")
+        assert change.verdict == NOT_COMPARABLE and "side view" in change.reason and "rear view" in change.reason
+        # a session saved after the migration
+        history.save("Fixture Runner", _session(filmed_on="2026-01-05"))
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT runner_id FROM exported_files").fetchall() == [(1,)]  # back-filled
+    rows_v2 = db.execute("SELECT session_id, metric, value, category, n FROM metric_values WHERE session_id <= 3 "
+                         "ORDER BY 1, 2").fetchall()
+    assert rows_v2 == rows_v1
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert _digest(V1_FILE) != _digest(path)  # the committed file itself is never written
+
+
+# ---- reliability -------------------------------------------------------------------------------------
+
+def _save_many(path: str, runner: str, count: int, start) -> None:
+    """One writer process: wait for the others, then save ``count`` sessions as fast as it can."""
+    start.wait()
+    with History(path) as history:
+        for k in range(count):
+            history.save(runner, _session(cadence=160.0 + k, filmed_on=f"2026-01-{k + 1:02d}"))
+
+
+def test_writers_in_separate_processes_lose_no_session(tmp_path):
+    """Four processes start at once on a file that does not exist yet (all four create the schema) and save
+    ten sessions each, two of them for the same runner written in different cases."""
+    path = tmp_path / "history.sqlite3"
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(4)
+    runners = ["Ada Runner", "ADA RUNNER", "Bo", "Cy"]
+    workers = [context.Process(target=_save_many, args=(str(path), r, 10, start)) for r in runners]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=240)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    with History(path) as history:
+        counts = {r.name.casefold(): r.sessions for r in history.runners()}  # the first writer's spelling
+        assert counts == {"ada runner": 20, "bo": 10, "cy": 10}
+        assert len(history.sessions()) == 40
+        assert len({s.id for s in history.sessions()}) == 40
+        values = sorted(s.metrics["cadence_spm"]["value"] for s in history.sessions("bo"))
+        assert values == [160.0 + k for k in range(10)]
+
+
+def test_a_failed_save_leaves_nothing(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    with History(path) as history:
+        history.save("Ada Runner", _session())
+        bad = NewSession(report=_report(), clips=(ClipRecord("x.mp4", "side", key_frames={"left": object()}),))
+        with pytest.raises(sqlite3.Error):
+            history.save("New Runner", bad)  # type: ignore[arg-type]
+        assert [r.name for r in history.runners()] == ["Ada Runner"]
+        assert len(history.sessions()) == 1
+
+
+def _damaged_copies(tmp_path: Path) -> dict[str, Path]:
+    good = tmp_path / "good.sqlite3"
+    with History(good) as history:
+        for k in range(3):
+            history.save("Ada Runner", _session(cadence=160.0 + k))
+    data = good.read_bytes()
+    page = 4096
+    copies = {
+        "not SQLite": b"these are my notes, not a database" * 100,
+        "header overwritten": b"\x00" * 100 + data[100:],
+        "page overwritten": data[:2 * page] + b"\xff" * page + data[3 * page:],
+        "cut short": data[: len(data) // 2],
+    }
+    paths = {}
+    for name, content in copies.items():
+        paths[name] = tmp_path / f"{name.replace(' ', '_')}.sqlite3"
+        paths[name].write_bytes(content)
+    return paths
+
+
+def test_damaged_files_are_refused_and_left_untouched(tmp_path):
+    for name, path in _damaged_copies(tmp_path).items():
+        digest = _digest(path)
+        with pytest.raises(HistoryError) as refused:
+            History(path).save("Ada Runner", _session())
+        assert refused.value.code == HISTORY_DAMAGED, name
+        assert "left as it is" in str(refused.value) and str(path) in str(refused.value)
+        done = run_cli("history", "list", "--db", path)
+        assert done.returncode == 2 and done.stderr.startswith("error: the history file"), name
+        assert "Traceback" not in done.stderr
+        assert _digest(path) == digest, name
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(path.name)) == [path.name]
+
+
+def test_a_newer_schema_and_another_programs_database_are_refused_untouched(tmp_path):
+    newer = tmp_path / "newer.sqlite3"
+    with History(newer) as history:
+        history.save("Ada Runner", _session())
+    db = sqlite3.connect(newer)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    other = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, path TEXT)")
+    db.commit()
+    db.close()
+    for path, code, words in ((newer, HISTORY_NEWER, "newer version of gait"),
+                              (other, HISTORY_NOT_OURS, "another program")):
+        digest = _digest(path)
+        with pytest.raises(HistoryError) as refused:
+            History(path)
+        assert refused.value.code == code and words in str(refused.value)
+        # the command line refuses before analysing anything (the clip need not even exist)
+        done = run_cli("analyze", tmp_path / "no_clip.mp4", "--out", tmp_path / "out", "--save-to-history", "Ada",
+                       "--db", path)
+        assert done.returncode == 2 and words in done.stderr.splitlines()[-1]
+        assert _digest(path) == digest
+
+
+# ---- compare, smallest detectable change -------------------------------------------------------------
+
+def test_the_smallest_detectable_change_is_the_larger_of_published_and_measured():
+    knee = smallest_detectable_change("knee_flexion_at_contact_deg")
+    assert knee.published == 3.8 and knee.measured_error == 2.62
+    assert knee.value == pytest.approx(2.77 * 2.62) and knee.basis == "this tool"
+    assert "Dingenen 2018" in knee.basis_text and "2.77 x 2.62° measured error" in knee.basis_text
+    valgus = smallest_detectable_change("knee_valgus_fppa_deg")
+    assert valgus.value == 8.9 and valgus.basis == "published" and "Munro 2012" in valgus.basis_text
+    cadence = smallest_detectable_change("cadence_spm")
+    assert cadence.published is None and cadence.value == pytest.approx(0.3047)
+    assert cadence.value_text == "0.3 steps/min"
+    assert smallest_detectable_change("trunk_lean_deg") is None
+    assert smallest_detectable_change("foot_strike_pattern") is None
+
+
+def _table(markdown: str, heading: str) -> list[dict[str, str]]:
+    """The first table under ``## heading`` in a markdown text, as dicts by column."""
+    part = markdown.split(f"## {heading}\n", 1)[1]
+    lines = [line for line in part.split("\n## ", 1)[0].splitlines() if line.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    return [dict(zip(header, (c.strip() for c in line.strip("|").split("|")), strict=True)) for line in lines[2:]]
+
+
+def test_the_measured_errors_are_the_spread_of_the_errors_in_docs_accuracy():
+    """MetricSpec.sdc.measured_error is the SD of the analysed-minus-true errors over the rendered set-ups of
+    docs/accuracy.md (the larger of the side and the rear/front tables when both measure it)."""
+    from gait.catalogue import METRICS
+
+    text = (REPO / "docs" / "accuracy.md").read_text()
+    side = _table(text, "Rendered runner, side view")
+    rear = _table(text, "Rendered runner, rear and front views")
+    columns = {"cadence_spm": ("cadence err spm", "cadence err spm"),
+               "ground_contact_time_ms": ("contact time err ms", "contact time err ms"),
+               "knee_flexion_at_contact_deg": ("knee at IC err deg", None),
+               "shank_angle_at_contact_deg": ("shank at IC err deg", None),
+               "overstride_pct_leg": ("overstride err % leg", None),
+               "knee_valgus_fppa_deg": (None, "valgus err deg"), "pelvic_drop_deg": (None, "drop err deg"),
+               "hip_adduction_deg": (None, "hip adduction err deg"),
+               "step_width_pct_hip": (None, "step width err % hip")}
+
+    def sd(rows, column):
+        values = [float(r[column]) for r in rows]
+        mean = sum(values) / len(values)
+        return math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
+
+    for key, (side_column, rear_column) in columns.items():
+        spreads = [sd(rows, c) for rows, c in ((side, side_column), (rear, rear_column)) if c]
+        assert METRICS[key].sdc.measured_error == pytest.approx(max(spreads), abs=0.006), key
+    assert len(side) == 14 and len(rear) == 5
+    assert {k for k, s in METRICS.items() if s.sdc and s.sdc.measured_error is not None} == set(columns)
+
+
+@pytest.mark.skipif(not DOMAIN.is_file(), reason="the domain notes are not beside the repository")
+def test_the_published_figures_are_the_domain_notes():
+    from gait.catalogue import METRICS
+
+    notes = " ".join(DOMAIN.read_text().split())
+    for phrase in ("contralateral pelvic drop SDD 2.7-2.8 deg", "hip adduction 2.3-3.8 deg",
+                   "knee flexion at contact 2.3-3.8 deg", "smallest detectable difference 7.5-8.9 deg (Munro 2012"):
+        assert phrase in notes
+    published = {k: s.sdc.published for k, s in METRICS.items() if s.sdc and s.sdc.published is not None}
+    assert published == {"knee_flexion_at_contact_deg": 3.8, "pelvic_drop_deg": 2.8, "hip_adduction_deg": 3.8,
+                         "knee_valgus_fppa_deg": 8.9}  # the upper ends of the ranges
+
+
+def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
+    before = SessionPoint.of_report(_report(cadence=168.0, knee=20.0), id=1, filmed_on="2026-01-05")
+    after = SessionPoint.of_report(_report(cadence=176.0, knee=24.0), id=2, filmed_on="2026-02-16")
+    comparison = compare(before, after)
+    cadence = comparison.change("cadence_spm")
+    assert (cadence.change, cadence.verdict) == (8.0, BEYOND)
+    assert cadence.change_text == "+8 steps/min (+5 %)" and cadence.sdc_text == "0.3 steps/min"
+    knee = comparison.change("knee_flexion_at_contact_deg")
+    assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 7.3°
+    assert [c.key for c in comparison.shown] == ["cadence_spm", "knee_flexion_at_contact_deg"]
+    # the same runner filmed from behind: cadence from the pelvis, not from the feet
+    rear = SessionPoint.of_report(_report("rear", cadence=176.0), id=3, filmed_on="2026-03-01")
+    assert compare(before, rear).change("cadence_spm").verdict == NOT_COMPARABLE
+    # rear against front for a frontal measure
+    drop = {"pelvic_drop_deg": _summary(3.0, "deg")}
+    from_rear = SessionPoint.of_report({"view": "rear", "metrics": drop}, filmed_on="2026-01-01")
+    from_front = SessionPoint.of_report({"view": "front", "metrics": drop}, filmed_on="2026-02-01")
+    change = compare(from_rear, from_front).change("pelvic_drop_deg")
+    assert change.verdict == NOT_COMPARABLE and change.reason == ("measured from the rear view, then from the front "
+                                                                  "view")
+
+
+def test_the_report_has_a_before_after_section_when_there_is_a_previous_session(tmp_path):
+    from gait.document import write_documents
+    from gait.history import previous_comparison
+
+    with History(tmp_path / "history.sqlite3") as history:
+        history.save("Ada Runner", _session(cadence=168.0, filmed_on="2026-01-05"))
+        assert previous_comparison(history, "Bo", _report()) is None  # a new runner: no section
+        comparison = previous_comparison(history, "ada runner", _report(cadence=176.0), "2026-02-16")
+    written = write_documents(_report(cadence=176.0), tmp_path / "out", before_after=comparison)
+    html = written["html"].read_text()
+    section = html.split("<h2>Before and after</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "session 1 of 2026-01-05" in section and "this session of 2026-02-16" in section
+    assert re.search(r"<td>Cadence</td>.*?168 steps/min.*?176 steps/min.*?\+8 steps/min \(\+5 %\).*?0\.3 steps/min"
+                     r".*?beyond SDC", section)
+    assert "2.77 x" in section
+    plain = write_documents(_report(cadence=176.0), tmp_path / "plain", formats="html")
+    assert "Before and after" not in plain["html"].read_text()
+    assert written["pdf"].read_bytes().startswith(b"%PDF")
+
+
+# ---- export and delete ------------------------------------------------------------------------------
+
+def test_export_writes_csv_and_json_and_records_them(tmp_path):
+    with History(tmp_path / "history.sqlite3") as history:
+        history.save("Ada Runner", _session(cadence=168.0, filmed_on="2026-01-05"))
+        history.save("Ada Runner", _session("rear", cadence=170.0, filmed_on="2026-02-16",
+                                            pelvic_drop_deg=_summary(4.5, "deg")))
+        history.save("Bo", _session())
+        paths = history.export("ada runner")
+    folder = tmp_path / "exports" / "ada-runner-1"
+    assert paths == [folder / "ada-runner_history.csv", folder / "ada-runner_history.json"]
+    rows = list(csv.DictReader(io.StringIO(paths[0].read_text())))
+    assert {r["runner"] for r in rows} == {"Ada Runner"}
+    assert [(r["session"], r["metric"], r["value"], r["method"]) for r in rows] == [
+        ("1", "cadence_spm", "168.0", "keypoints/side"), ("1", "knee_flexion_at_contact_deg", "20.0", "keypoints/side"),
+        ("2", "cadence_spm", "170.0", "keypoints/rear"), ("2", "pelvic_drop_deg", "4.5", "keypoints/rear")]
+    data = json.loads(paths[1].read_text())
+    assert data["runner"]["name"] == "Ada Runner" and [s["filmed_on"] for s in data["sessions"]] == [
+        "2026-01-05", "2026-02-16"]
+    first = data["sessions"][0]
+    assert first["clips"] == [{"file_name": "side.mp4", "view": "side", "content_sha256": "ab" * 32,
+                               "settings": {"fps": 60.0}}]
+    assert first["metrics"]["cadence_spm"]["value"] == 168.0 and first["report"]["view"] == "side"
+    done = run_cli("history", "export", "Bo", "--format", "json", "--out", tmp_path / "mine", "--db",
+                   tmp_path / "history.sqlite3")
+    assert done.returncode == 0 and (tmp_path / "mine" / "bo_history.json").is_file()
+
+
+def test_delete_removes_the_runner_their_files_under_the_data_folder_and_says_what_it_left(tmp_path):
+    data = tmp_path / "data"
+    path = data / "history.sqlite3"
+    elsewhere = tmp_path / "elsewhere"
+    inside = data / "analyses" / "run1"
+    for folder in (elsewhere, inside):
+        folder.mkdir(parents=True)
+        (folder / "report.json").write_text("{}")
+    secret = b"\x89PNG\r\n\x1a\nsecret-key-frame-" + os.urandom(16).hex().encode()
+    with History(path) as history:
+        record = _session(key_frame=secret)
+        history.save("Ada Lovelace", NewSession(report=record.report, clips=record.clips, filmed_on="2026-01-05",
+                                                files=(("report", str(inside / "report.json")),
+                                                       ("report", str(elsewhere / "report.json")))))
+        history.save("Ada Lovelace", _session(cadence=176.0, filmed_on="2026-02-16"))
+        history.save("Bo", _session(key_frame=b"bo's key frame"))
+        exported = history.export("Ada Lovelace")
+        exported_elsewhere = history.export("Ada Lovelace", ["csv"], tmp_path / "usb")
+    # without --yes the command line deletes nothing
+    done = run_cli("history", "delete", "ada lovelace", "--db", path)
+    assert done.returncode == 2 and "add --yes" in done.stderr and "2 session(s)" in done.stderr
+    assert b"Ada Lovelace" in path.read_bytes()
+    done = run_cli("history", "delete", "ada lovelace", "--yes", "--db", path)
+    assert done.returncode == 0, done.stderr
+    message = done.stdout
+    assert "Deleted Ada Lovelace: 2 session(s)" in message and "Deleted 3 exported file(s)" in message
+    assert "2 file(s) exported elsewhere were not touched" in message
+    assert str(elsewhere / "report.json") in message and str(exported_elsewhere[0]) in message
+    assert not (inside / "report.json").exists() and not any(p.exists() for p in exported)
+    assert not (data / "exports" / "ada-lovelace-1").exists()
+    assert (elsewhere / "report.json").is_file() and exported_elsewhere[0].is_file()
+    # gone from the file's bytes, not just unlinked (secure_delete)
+    content = path.read_bytes()
+    assert b"Ada Lovelace" not in content and secret not in content and b"ada-lovelace" not in content
+    with History(path) as history:
+        assert [r.name for r in history.runners()] == ["Bo"]
+        assert [f.png for f in history.key_frames(history.sessions("Bo")[0].id)] == [b"bo's key frame"]
+        assert history.schema_version == 2 and history._rows("PRAGMA integrity_check") == [("ok",)]
+        with pytest.raises(HistoryError):
+            history.runner("Ada Lovelace")
+
+
+def test_cli_lists_shows_and_compares_saved_sessions(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    with History(path) as history:
+        history.save("Ada Runner", _session(cadence=168.0, filmed_on="2026-01-05"))
+        history.save("Ada Runner", _session(cadence=176.0, filmed_on="2026-02-16"))
+        history.save("Ada Runner", _session(cadence=180.0, filmed_on="2026-03-30"))
+    env = {"GAIT_HISTORY_DB": str(path)}
+    listed = run_cli("history", "list", env=env)
+    assert listed.returncode == 0 and re.search(r"Ada Runner\s+3\s+2026-03-30\s+175 cm", listed.stdout)
+    sessions = run_cli("history", "list", "ada runner", env=env).stdout
+    assert re.search(r"2\s+2026-02-16\s+side\s+176 steps/min", sessions)
+    shown = run_cli("history", "show", "2", env=env).stdout
+    assert "session 2 of Ada Runner: filmed 2026-02-16" in shown and "side.mp4: side view, sha256 abab" in shown
+    assert "key frames saved: side left" in shown
+    pair = run_cli("history", "compare", "1", "2", env=env)
+    assert pair.returncode == 0
+    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8 steps/min \(\+5 %\)\s+0\.3 steps/min\s+"
+                     r"beyond SDC", pair.stdout)
+    assert "Cadence: 0.3 steps/min, this tool: 2.77 x 0.11 steps/min measured error" in pair.stdout
+    series = run_cli("history", "compare", "--runner", "Ada Runner", env=env)
+    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min \(\+8 steps/min, beyond\)\s+180 steps/min "
+                     r"\(\+12 steps/min, beyond\)", series.stdout)
+    assert run_cli("history", "compare", "1", env=env).returncode == 2
+    missing = run_cli("history", "show", "9", env=env)
+    assert missing.returncode == 2 and "no session 9" in missing.stderr
+    table = run_cli("history", "sdc").stdout
+    assert re.search(r"Knee valgus \(2D FPPA\)\s+8\.9°\s+published", table)

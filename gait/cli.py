@@ -16,11 +16,13 @@ from gait.cues import cues_for
 from gait.errors import BAD_OPTION, OUTPUT_EXISTS, GaitInputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from tqdm import tqdm
 
     from gait.history import Comparison, History
-    from gait.pipeline import Session
-    from gait.report import SessionFiles
+    from gait.pipeline import Options, Session
+    from gait.report import SessionFiles, WriteProgress
 
 VIEW_CHOICES = ("side", "rear", "front")
 
@@ -186,10 +188,30 @@ def _print_summary(session: Session) -> None:
             print(f"  - {cue.severity_label}: {cue.title}")
 
 
-def run_analyze(args: argparse.Namespace) -> int:
-    from gait.pipeline import Options, analyze_session
-    from gait.pose import native_logs_silenced
+def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir: Path, *,
+                      formats: Sequence[str] = (), video: bool = True, blur_face: bool = False,
+                      runner_name: str | None = None, pose_progress: Callable[[int, int, int], None] | None = None,
+                      write_progress: WriteProgress | None = None,
+                      before_after: Callable[[Session], Comparison | None] | None = None,
+                      ) -> tuple[Session, SessionFiles]:
+    """One session as `gait analyze` runs it, and `gait batch` runs each of its sessions: the clips analysed
+    (:func:`gait.pipeline.analyze_session`, ``pose_progress(clip_index, done, total)``), then the output folder
+    written (:func:`gait.report.write_session`: staged, then moved in). ``before_after(session)`` gives the
+    report's before/after comparison. A refused clip raises :class:`GaitInputError` and writes nothing. Callers
+    run it inside :func:`gait.pose.native_logs_silenced`, with their progress bars made and closed inside too."""
+    from gait.pipeline import analyze_session
     from gait.report import write_session
+
+    session = analyze_session(list(videos), list(options), pose_progress)
+    written = write_session(session, out_dir, formats=formats, video=video, blur_face=blur_face,
+                            runner_name=runner_name, progress=write_progress,
+                            before_after=before_after(session) if before_after is not None else None)
+    return session, written
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    from gait.pipeline import Options
+    from gait.pose import native_logs_silenced
 
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise GaitInputError("--end must be later than --start.", BAD_OPTION)
@@ -201,17 +223,21 @@ def run_analyze(args: argparse.Namespace) -> int:
                for view in _views(args.view, len(args.video))]
     with native_logs_silenced():
         bars = [_Progress(f"pose {Path(v).name[:24]}") for v in args.video]
+        video_bars = _ClipBars("video", [Path(v).name for v in args.video])
+
+        def video_progress(index: int, stage: str, done: int, total: int) -> None:
+            for bar in bars:  # the pose pass is over
+                bar.close()
+            video_bars(index, stage, done, total)
+
         try:
-            session = analyze_session(args.video, options, lambda k, done, total: bars[k](done, total))
+            session, written = analyze_and_write(
+                args.video, options, out_dir, formats=args.report, video=not args.no_video,
+                blur_face=args.blur_face, pose_progress=lambda k, done, total: bars[k](done, total),
+                write_progress=video_progress, before_after=lambda s: _before_after(history, args, s))
         finally:
             for bar in bars:
                 bar.close()
-        video_bars = _ClipBars("video", [clip.info.name for clip in session.clips])
-        try:
-            written = write_session(session, out_dir, formats=args.report, video=not args.no_video,
-                                    blur_face=args.blur_face, progress=video_bars,
-                                    before_after=_before_after(history, args, session))
-        finally:
             video_bars.close()
     _print_summary(session)
     print(f"written to {out_dir}")

@@ -8,6 +8,7 @@ PAGES = [
     st.Page("gait_app/pages/analyze.py", title="Analyze", icon=":material/upload:", default=True),
     st.Page("gait_app/pages/results.py", title="Results", icon=":material/insights:"),
     st.Page("gait_app/pages/report.py", title="Report", icon=":material/download:"),
+    st.Page("gait_app/pages/history.py", title="History", icon=":material/timeline:"),
     st.Page("gait_app/pages/filming.py", title="How to film", icon=":material/videocam:"),
 ]
 

@@ -7,6 +7,7 @@ a faster-cadence re-render of it."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -452,3 +453,181 @@ def test_cli_lists_shows_and_compares_saved_sessions(tmp_path):
     assert missing.returncode == 2 and "no session 9" in missing.stderr
     table = run_cli("history", "sdc").stdout
     assert re.search(r"Knee valgus \(2D FPPA\)\s+8\.9°\s+published", table)
+
+
+# ---- end to end: the side sample and a faster-cadence re-render of it ---------------------------------
+
+SAMPLE_SIDE = REPO / "sample_videos" / "side_60fps.mp4"
+FASTER_SPM = 176.0  # the sample's 168 steps/min + 5 %, the usual retraining step
+APP = str(REPO / "app.py")
+HISTORY_PAGE = "gait_app/pages/history.py"
+
+
+@pytest.fixture(scope="module")
+def faster_clip(tmp_path_factory) -> Path:
+    """The side sample's runner and camera (scripts/make_samples.py) re-rendered at 176 steps/min, 6 s long
+    (about 15 s to render)."""
+    import importlib.util
+    from dataclasses import replace
+
+    from gait.synth import render
+
+    spec = importlib.util.spec_from_file_location("make_samples", REPO / "scripts" / "make_samples.py")
+    samples = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(samples)
+    path = tmp_path_factory.mktemp("faster") / f"side_{FASTER_SPM:.0f}spm.mp4"
+    render(replace(samples.PARAMS, cadence_spm=FASTER_SPM), samples.CLIPS["side_60fps.mp4"], path, fps=60.0,
+           duration_s=6.0, width=540, height=960)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cli_history(tmp_path_factory, faster_clip):
+    """`gait analyze` of the side sample's first 6 s saved for Ada Runner, then of the faster re-render, with the
+    report, saved for her too (the name in other letter case)."""
+    from types import SimpleNamespace
+
+    folder = tmp_path_factory.mktemp("cli_history")
+    env = {"GAIT_HISTORY_DB": str(folder / "data" / "history.sqlite3")}
+    first = run_cli("analyze", SAMPLE_SIDE, "--end", "6", "--out", folder / "before", "--height-cm", "175",
+                    "--save-to-history", "Ada Runner", "--filmed-on", "2026-01-05", env=env)
+    second = run_cli("analyze", faster_clip, "--out", folder / "after", "--height-cm", "175", "--report", "html",
+                     "--save-to-history", "ada runner", "--filmed-on", "2026-02-16", env=env)
+    return SimpleNamespace(db=Path(env["GAIT_HISTORY_DB"]), env=env, first=first, second=second, folder=folder)
+
+
+CADENCE_ROW = re.compile(r"Cadence\s+(\d+) steps/min\s+(\d+) steps/min\s+\+(\d+) steps/min \(\+\d+ %\)\s+"
+                         r"0\.3 steps/min\s+beyond SDC")
+
+
+def test_cli_shows_the_faster_cadence_beyond_the_smallest_detectable_change(cli_history, faster_clip):
+    first, second = cli_history.first, cli_history.second
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert f"saved to the history as session 1 of Ada Runner ({cli_history.db})" in first.stdout
+    assert "saved to the history as session 2 of Ada Runner" in second.stdout
+    for output in (second.stdout, run_cli("history", "compare", "1", "2", env=cli_history.env).stdout):
+        before, after, change = map(int, CADENCE_ROW.search(output).groups())
+        assert abs(before - 168) <= 2 and abs(after - FASTER_SPM) <= 2 and change >= 5
+        assert "beyond the smallest detectable change (more than measurement noise): Cadence" in output
+    # the report of the second session compares it with the first
+    html = (cli_history.folder / "after" / "report.html").read_text()
+    section = html.split("<h2>Before and after</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "session 1 of 2026-01-05" in section
+    assert re.search(r"<td>Cadence</td>.*?beyond SDC</strong>", section)
+    # what was saved: clips by content, settings, key frames, cues, the files written
+    with History(cli_history.db) as history:
+        one, two = history.sessions("Ada Runner")
+        assert one.clips[0].content_sha256 == hashlib.sha256(SAMPLE_SIDE.read_bytes()).hexdigest()
+        assert two.clips[0].content_sha256 == hashlib.sha256(faster_clip.read_bytes()).hexdigest()
+        assert one.clips[0].settings["end_s"] == 6.0 and one.clips[0].settings["height_cm"] == 175.0
+        assert [(f.view, f.side) for f in history.key_frames(two.id)] == [("side", "left"), ("side", "right")]
+        assert all(f.png.startswith(b"\x89PNG") for f in history.key_frames(one.id))
+        assert one.cues and {"id", "title", "severity"} <= set(one.cues[0])
+        assert ("report_html", str(cli_history.folder / "after" / "report.html")) in two.files
+        assert history.runner("Ada Runner").height_cm == 175.0
+
+
+def _history_page(env: dict, monkeypatch, **state):
+    from streamlit.testing.v1 import AppTest
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page(HISTORY_PAGE)
+    return at.run()
+
+
+def test_history_page_compares_two_sessions_with_a_trend_and_the_key_frames(cli_history, monkeypatch):
+    at = _history_page(cli_history.env, monkeypatch)
+    assert not at.exception
+    assert at.title[0].value == "History"
+    assert at.selectbox(key="history_view_runner").value == "Ada Runner"
+    sessions, comparison = at.dataframe[0].value, at.dataframe[1].value
+    assert list(sessions["Session"]) == [1, 2] and list(sessions["Filmed"]) == ["2026-01-05", "2026-02-16"]
+    cadence = comparison.set_index("Measure").loc["Cadence"]
+    assert cadence["Judged"] == "beyond the smallest detectable change"
+    assert cadence["Smallest detectable change"] == "0.3 steps/min"
+    assert cadence["Change"].startswith("+") and "steps/min" in cadence["Change"]
+    assert [m.label for m in at.metric][0] == "Cadence"  # the measures beyond the SDC, as cards
+    sources = " ".join(m.value for m in at.markdown)
+    assert "**Cadence**: 0.3 steps/min: this tool: 2.77 x 0.11 steps/min measured error" in sources
+    # the trend plot, then the key frames of each foot before and after, side by side
+    images = at.get("image")
+    assert len(images) == 5
+    captions = [c.value for c in at.caption]
+    assert any("a point outside it is a change beyond measurement noise" in c for c in captions)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Export CSV", "Export JSON"]
+    # the other pair of sessions: the same sessions the other way round
+    at.selectbox(key="before_ada-runner").set_value(2)
+    at.selectbox(key="after_ada-runner").set_value(1).run()
+    assert not at.exception
+    assert at.dataframe[1].value.set_index("Measure").loc["Cadence"]["Change"].startswith("-")
+
+
+def test_saving_from_the_app_with_a_runner_chosen_or_created(cli_history, faster_clip, monkeypatch, tmp_path):
+    """The faster re-render analysed in the app's own way, then saved from the History page: once for the
+    runner the app proposes (the name given on the Analyze page), once for a new runner."""
+    from gait import pipeline
+    from gait_app.analysis import ClipResult, _remember, _write_files
+
+    db = tmp_path / "history.sqlite3"
+    shutil.copyfile(cli_history.db, db)
+    env = {"GAIT_HISTORY_DB": str(db)}
+    analysis = pipeline.analyze(str(faster_clip), pipeline.Options(height_cm=175.0))
+    out = tmp_path / "app_session"
+    out.mkdir()
+    result = _write_files("faster", {"side": ClipResult("side", faster_clip.name, analysis=analysis)}, out, None,
+                          False, "Ada Runner")
+    _remember("outputs", "faster", result)
+    assert "Before and after" not in result.files["report_html"].read_text()
+
+    at = _history_page(env, monkeypatch, session_key="faster")
+    assert not at.exception
+    assert at.selectbox(key="history_runner_choice").value == "Ada Runner"  # the name on the report
+    at.date_input(key="history_filmed_on").set_value(dt.date(2026, 3, 30))
+    at.button(key="history_save").click().run()
+    assert not at.exception
+    assert "Saved as session 3 of Ada Runner" in at.success[0].value and "Report page" in at.success[0].value
+    html = result.files["report_html"].read_text()  # the report now compares it with session 2
+    assert "session 2 of 2026-02-16" in html.split("<h2>Before and after</h2>", 1)[1]
+    assert list(at.dataframe[0].value["Session"]) == [1, 2, 3]
+
+    at = _history_page(env, monkeypatch, session_key="faster")
+    at.selectbox(key="history_runner_choice").set_value("New runner…").run()
+    at.text_input(key="history_new_runner").set_value("Bo").run()
+    at.button(key="history_save").click().run()
+    assert not at.exception and "Saved as session 4 of Bo" in at.success[0].value
+    with History(db) as history:
+        assert {r.name: r.sessions for r in history.runners()} == {"Ada Runner": 3, "Bo": 1}
+        saved = history.sessions("Bo")[0]
+        assert saved.filmed_on == dt.date.today().isoformat() and saved.files == []  # app files are temporary
+        assert saved.clips[0].content_sha256 == hashlib.sha256(faster_clip.read_bytes()).hexdigest()
+        assert len(history.key_frames(saved.id)) == 2
+
+
+def test_history_page_with_a_damaged_file_says_so(tmp_path, monkeypatch):
+    bad = tmp_path / "history.sqlite3"
+    bad.write_bytes(b"not a database" * 100)
+    at = _history_page({"GAIT_HISTORY_DB": str(bad)}, monkeypatch)
+    assert not at.exception
+    assert "left as it is" in at.error[0].value and bad.read_bytes() == b"not a database" * 100
+
+
+def test_history_page_deletes_a_runner_after_the_name_is_typed(tmp_path, monkeypatch):
+    db = tmp_path / "history.sqlite3"
+    with History(db) as history:
+        history.save("Ada Runner", _session())
+        history.save("Bo", _session())
+    at = _history_page({"GAIT_HISTORY_DB": str(db)}, monkeypatch)
+    assert at.selectbox(key="history_view_runner").value == "Ada Runner"
+    assert at.button(key="delete_runner").disabled
+    at.text_input(key="delete_confirm_ada-runner").set_value("ada runner").run()
+    at.button(key="delete_runner").click().run()
+    assert not at.exception
+    assert "Deleted Ada Runner: 1 session(s)" in at.success[0].value
+    with History(db) as history:
+        assert [r.name for r in history.runners()] == ["Bo"]

@@ -103,6 +103,8 @@ st.markdown(f"**When to see a professional:** {md(SEE_A_PROFESSIONAL)}")
 if result.metronomes:
     st.page_link("gait_app/pages/report.py", label="Metronome at your +5 % and +10 % cadence, and the full report "
                  "with a 6-week plan: Report page", icon=":material/music_note:")
+st.page_link("gait_app/pages/history.py", label="Save this analysis to your history and compare it with an earlier "
+             "one: History page", icon=":material/timeline:")
 
 # ---- each clip: scrubber, key frames, gait cycle, steps
 st.subheader("Each clip" if several else f"Your clip: {main.name}", divider="gray")

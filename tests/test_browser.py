@@ -2,7 +2,8 @@
 
 The test starts the app on a free port of 127.0.0.1, uploads a 5 s cut of the side sample with a runner
 name, waits for the results, checks the metric cards and the cues, downloads report.json and the PDF
-report from the Report page, and checks that a bad upload shows a message, not a traceback. Playwright's
+report from the Report page, saves the analysis on the History page and compares it with a second session,
+and checks that a bad upload shows a message, not a traceback. Playwright's
 own browser downloads are never used: the browser is /usr/bin/chromium (``make test`` installs it with apt
 when it is missing).
 
@@ -53,7 +54,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def history_db(tmp_path_factory) -> Path:
+    """The app's run history file for this module (GAIT_HISTORY_DB), empty at first."""
+    return tmp_path_factory.mktemp("history") / "history.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, history_db):
     """``streamlit run app.py`` on 127.0.0.1, stopped at the end of the module."""
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
@@ -62,7 +69,7 @@ def app_url(tmp_path_factory):
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "GAIT_HISTORY_DB": str(history_db)})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -194,6 +201,65 @@ def test_upload_analyse_and_download(page, app_url, short_clip, tmp_path, sync_a
     download_info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
     expect(page.get_by_test_id("stAudio")).to_have_count(2)  # the metronome at +5 % and +10 %
+
+
+def _retimed(history, session_id: int, factor: float):
+    """A saved session as if run at ``factor`` times the cadence (contact and flight times shorter by as
+    much), with the same key frames: a second session without analysing a second clip."""
+    import copy
+
+    from gait.history import ClipRecord, NewSession
+
+    stored = history.session(session_id)
+    report = copy.deepcopy(stored.report)
+    for key, power in (("cadence_spm", 1), ("ground_contact_time_ms", -1), ("flight_time_ms", -1)):
+        summary = report["metrics"].get(key) or {}
+        for part in ("value", "left", "right", "sd"):
+            if isinstance(summary.get(part), (int, float)):
+                summary[part] *= factor ** power
+    frames = history.key_frames(session_id)
+    clips = tuple(ClipRecord(c.file_name, c.view, c.content_sha256, c.settings,
+                             {f.side: f.png for f in frames if f.position == c.position}) for c in stored.clips)
+    return NewSession(report=report, clips=clips, filmed_on=stored.filmed_on, label=f"re-timed x{factor:.2f}")
+
+
+def test_history_page_saves_and_compares(page, app_url, history_db, sync_api):
+    """After the analysis above: the History page saves it for the runner named on the Analyze page; a second
+    session of hers, the first re-timed to 176 steps/min (168 + 5 %), is saved by another process; the page then
+    shows the cadence change beyond the smallest detectable change, the trend plot and the key frames of both."""
+    from gait.history import History
+
+    expect = sync_api.expect
+    page.get_by_test_id("stTopNavLink").filter(has_text="History").click()
+    expect(page.get_by_role("heading", name="History", exact=True)).to_be_visible()
+    _wait_idle(page)
+    expect(page.get_by_role("textbox", name="New runner's name or alias")).to_have_value("Ada Runner")
+    page.get_by_role("button", name="Save to history").click()
+    expect(page.get_by_text("Saved as session 1 of Ada Runner.")).to_be_visible()
+    _wait_idle(page)
+    with History(history_db) as history:
+        assert [r.name for r in history.runners()] == ["Ada Runner"]
+        history.save("Ada Runner", _retimed(history, 1, 176 / 168))
+
+    page.get_by_test_id("stTopNavLink").filter(has_text="History").click()
+    expect(page.get_by_role("heading", name="Before and after")).to_be_visible()
+    _wait_idle(page)
+    cadence = page.get_by_test_id("stMetric").filter(has_text="Cadence")
+    expect(cadence).to_be_visible()
+    expect(cadence.get_by_test_id("stMetricDelta")).to_contain_text("(+5 %)")
+    expect(page.get_by_text("Beyond the smallest detectable change", exact=True)).to_be_visible()
+    table = page.get_by_test_id("stDataFrame").nth(1)  # after the runner's sessions: the comparison
+    for column, text in ((0, "Cadence"), (4, "0.3 steps/min"), (5, "beyond the smallest detectable change")):
+        expect(table.get_by_test_id(f"glide-cell-{column}-0")).to_have_text(text)  # the first row
+    expect(page.get_by_role("heading", name="Trend per measure")).to_be_visible()
+    images = page.locator('[data-testid="stImage"] img, [data-testid="stImageContainer"] img')
+    expect(images).to_have_count(5)  # the trend plot, then each foot's key frame before and after
+    for image in images.all():
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("e => e.naturalWidth") > 0
+    expect(page.get_by_role("button", name="Export CSV")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    _shot(page, "7_history")
 
 
 def test_how_to_film_page(page, app_url):

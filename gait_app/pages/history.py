@@ -30,6 +30,7 @@ from gait_app.saving import save_result
 NEW_RUNNER = "New runner…"
 TREND_WIDTH_PX = 1000
 KEY_FRAME_WIDTH_PX = 300
+ROW_PX = 35  # a dataframe row: the comparison table shows every measure without scrolling
 
 
 def save_section(history: History) -> None:
@@ -89,7 +90,7 @@ def comparison_table(before: StoredSession, after: StoredSession) -> None:
     table = pd.DataFrame([{"Measure": c.spec.title, "Before": c.before_text, "After": c.after_text,
                            "Change": c.change_text, "Smallest detectable change": c.sdc_text,
                            "Judged": c.verdict_text} for c in comparison.shown])
-    st.dataframe(table, hide_index=True, width="stretch", key="comparison_table")
+    st.dataframe(table, hide_index=True, width="stretch", height=ROW_PX * (len(table) + 1) + 3, key="comparison_table")
     for c in comparison.shown:
         if c.verdict == NOT_COMPARABLE:
             st.warning(f"{c.spec.title}: not compared, {c.reason}. Film both sessions from the same view to compare "

@@ -21,7 +21,10 @@ SEGMENT_TOO_SHORT = "segment_too_short"
 NO_PERSON = "no_person"
 LEGS_NOT_IN_VIEW = "legs_not_in_view"
 NO_STEADY_RUNNING = "no_steady_running"
-NOT_RUNNING_WALKING = "not_running_walking"
+NOT_RUNNING_WALKING = "not_running_walking"  # double support, the body highest at mid-stance
+NOT_RUNNING_STANDING = "not_running_standing"  # no steps, hardly any motion
+NOT_RUNNING_IN_PLACE = "not_running_in_place"  # moving without steps: squats, arm exercises, ...
+NOT_RUNNING_JUMPING = "not_running_jumping"  # hops with both feet together
 BAD_OPTION = "bad_option"
 OUTPUT_EXISTS = "output_exists"
 

@@ -28,7 +28,9 @@ from gait.gate import (
     damage_message,
     decoded_end,
     length_rule,
+    measure_motion,
     refuse_if_legs_not_in_view,
+    refuse_if_not_a_run,
 )
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
@@ -154,6 +156,7 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
         steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
     else:
         detection = detect_events_frontal(pose)
+    refuse_if_not_a_run(measure_motion(pose, view, direction), name)
         angles = frontal_angles(pose)
         steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
     _refuse_if_not_running(steps, name, info, detection, view)
@@ -278,8 +281,9 @@ def _refuse_if_not_running(steps: pd.DataFrame, name: str, info: VideoInfo, dete
     duty = steady["duty_factor_pct"].dropna()
     if len(duty) >= 3 and duty.median() >= MAX_DUTY_FACTOR_PCT:
         raise GaitInputError(
-            f"{name!r} does not look like running: each foot is on the ground {duty.median():.0f} % of the "
-            "stride, with no flight phase (walking). Film a run, or check that the clip is the right one.",
+            f"{name!r}, seen {VIEW_WORDS.get(view, view)}, looks like walking, not running: both feet are on "
+            f"the ground together, each foot {duty.median():.0f} % of the stride (a runner's under 50 %, with "
+            "a flight phase between steps). Check that this is the clip you meant. " + rule.ask(),
             E.NOT_RUNNING_WALKING,
         )
 

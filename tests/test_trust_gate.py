@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from gait import errors as E
 from gait.errors import GaitInputError, GaitWarning, warning_record, warning_text
+from gait.synth.activity import InPlaceModel, InPlaceParams, WalkerModel
 from gait.video_io import probe
 
 REPO = Path(__file__).resolve().parents[1]
@@ -253,3 +254,74 @@ def test_too_few_steps_names_the_view_and_what_it_needs(view, words):
     assert f"seen {words}: 2 regular steps of 2 found, and this view needs 3 or more" in message
     assert f"Film at least 14 steady steps (7 per side) {words}: about 5 s at the cadence measured of 171" in message
     assert "10 s" not in message and length_rule(view).seconds(14, 171.4) == pytest.approx(4.9, abs=0.05)
+
+
+# ---- running or not (rendered people who are not running: exact cases) -----------------------------------
+
+CORPUS_FPS, CORPUS_SECONDS, CORPUS_SIZE = 30, 5.0, (270, 480)
+
+
+def _corpus_model(kind: str) -> WalkerModel | InPlaceModel:
+    return WalkerModel() if kind == "walking" else InPlaceModel(InPlaceParams(kind))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory):
+    """rendered(kind, view) -> path of a short clip (5 s, 30 fps, 270x480), rendered once per module."""
+    from gait.synth import Camera
+    from gait.synth.activity import render_activity
+
+    folder = tmp_path_factory.mktemp("not_running")
+    cache: dict[tuple[str, str], Path] = {}
+
+    def render(kind: str, view: str) -> Path:
+        if (kind, view) not in cache:
+            path = folder / f"{kind}_{view}.mp4"
+            render_activity(_corpus_model(kind), Camera(view=view), path, fps=CORPUS_FPS,
+                            duration_s=CORPUS_SECONDS, width=CORPUS_SIZE[0], height=CORPUS_SIZE[1])
+            cache[kind, view] = path
+        return cache[kind, view]
+
+    return render
+
+
+def refused(path: Path) -> GaitInputError:
+    from gait.pipeline import analyze
+
+    with pytest.raises(GaitInputError) as caught:
+        analyze(str(path))
+    return caught.value
+
+
+@pytest.mark.parametrize("kind, view, code, words", [
+    ("walking", "side", E.NOT_RUNNING_WALKING, "looks like walking, not running: the body is highest"),
+    ("walking", "rear", E.NOT_RUNNING_WALKING, "seen from behind, looks like walking"),
+    ("standing", "side", E.NOT_RUNNING_STANDING, "standing still"),
+    ("standing", "front", E.NOT_RUNNING_STANDING, "standing still"),
+    ("squats", "side", E.NOT_RUNNING_IN_PLACE, "the feet do not swing past each other in turn"),
+    ("arm_curls", "front", E.NOT_RUNNING_IN_PLACE, "the body does not sway from one foot to the other"),
+    ("jumping", "front", E.NOT_RUNNING_JUMPING, "jumping on the spot with both feet"),
+])
+def test_rendered_not_running_is_refused_with_its_reason(rendered, kind, view, code, words):
+    exc = refused(rendered(kind, view))
+    assert exc.code == code and words in str(exc), str(exc)
+    assert "Film at least 14 steady steps" in str(exc)
+
+
+def test_walking_on_the_command_line_exits_2_with_the_reason(rendered, tmp_path):
+    done = run_cli(rendered("walking", "side"), "--out", tmp_path / "out", "--no-video", cwd=tmp_path)
+    assert done.returncode == 2 and "looks like walking, not running" in done.stderr, done.stderr
+
+
+def test_running_on_the_spot_with_a_flight_phase_is_running(shared_videos):
+    from gait.cleaning import mask_low_visibility, smooth
+    from gait.gate import measure_motion
+    from gait.pose import estimate_pose
+    from gait.view import to_runner_sides
+
+    info = probe(shared_videos / "front_jog_in_place.mp4")
+    raw = estimate_pose(info, 0, info.frame_count)
+    pose, _ = smooth(to_runner_sides(mask_low_visibility(raw), "front", 0))
+    motion = measure_motion(pose, "front", 0)
+    assert motion.alternating and not motion.vaulting and motion.vault < -0.5
+    assert 60 / motion.step_period_s == pytest.approx(183, abs=3)  # steps/min

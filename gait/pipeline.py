@@ -149,6 +149,7 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
     cleaning = CleaningSummary(swapped_frames=swapped, cutoff_hz=cutoff,
                                masked_fraction=float(np.mean(np.isnan(masked.xy_px[:, :, 0]))))
     leg_px = leg_length_px(pose)
+    refuse_if_not_a_run(measure_motion(pose, view, direction), name)
     angles: SagittalAngles | FrontalAngles
     if view == "side":
         detection = detect_events_side(pose, direction)
@@ -156,7 +157,6 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
         steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
     else:
         detection = detect_events_frontal(pose)
-    refuse_if_not_a_run(measure_motion(pose, view, direction), name)
         angles = frontal_angles(pose)
         steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
     _refuse_if_not_running(steps, name, info, detection, view)

@@ -334,6 +334,13 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
     change = compare(from_rear, from_front).change("pelvic_drop_deg")
     assert change.verdict == NOT_COMPARABLE and change.reason == ("measured from the rear view, then from the front "
                                                                   "view")
+    # stickers (marker mode, report.json quality.markers.methods) against the pose model's points
+    markers = {"view": "rear", "metrics": drop, "quality": {"markers": {"methods": {"pelvic_drop_deg": "markers"}}}}
+    from_markers = SessionPoint.of_report(markers, filmed_on="2026-03-01")
+    assert from_markers.methods["pelvic_drop_deg"] == "markers/rear"
+    change = compare(from_rear, from_markers).change("pelvic_drop_deg")
+    assert change.verdict == NOT_COMPARABLE and change.reason == ("measured from the rear view, then from the rear "
+                                                                  "view (markers)")
 
 
 def test_the_report_has_a_before_after_section_when_there_is_a_previous_session(tmp_path):

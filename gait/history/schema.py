@@ -84,20 +84,23 @@ CREATE INDEX exported_files_by_runner ON exported_files(runner_id);
 
 
 def metric_methods(report: dict) -> dict[str, str]:
-    """How each measure of a session's report.json was measured: ``keypoints/<view>`` of the clip it came
-    from (:func:`gait.pipeline.merge_metrics`: frontal measures from the rear or front clip, the others
-    from the side clip when there is one), or the report's own ``method`` when it names one."""
+    """How each measure of a session's report.json was measured: ``<kind>/<view>`` of the clip it came from
+    (:func:`gait.pipeline.merge_metrics`: frontal measures from the rear or front clip, the others from the side
+    clip when there is one); the kind is ``markers`` where the clip's marker mode measured it from stickers
+    (``quality.markers.methods``), else ``keypoints``. Empty for a measure with no clip to come from."""
     from gait.catalogue import FRONTAL_METRICS
 
-    clips = report.get("clips") or [report]
-    views = [str(c.get("view")) for c in clips if c.get("view")]
-    side = "side" if "side" in views else None
-    frontal = next((v for v in views if v != "side"), None)
-    method = str(report.get("method") or "keypoints")
+    clips = [c for c in report.get("clips") or [report] if isinstance(c, dict) and c.get("view")]
+    side = next((c for c in clips if c["view"] == "side"), None)
+    frontal = next((c for c in clips if c["view"] != "side"), None)
     methods = {}
     for key in report.get("metrics") or {}:
-        view = (frontal or side) if key in FRONTAL_METRICS else (side or frontal)
-        methods[key] = f"{method}/{view}" if view else ""
+        clip = (frontal or side) if key in FRONTAL_METRICS else (side or frontal)
+        if clip is None:
+            methods[key] = ""
+            continue
+        markers = ((clip.get("quality") or {}).get("markers") or {}).get("methods") or {}
+        methods[key] = f"{'markers' if markers.get(key) == 'markers' else 'keypoints'}/{clip['view']}"
     return methods
 
 

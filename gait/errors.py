@@ -25,6 +25,7 @@ NOT_RUNNING_WALKING = "not_running_walking"  # double support, the body highest 
 NOT_RUNNING_STANDING = "not_running_standing"  # no steps, hardly any motion
 NOT_RUNNING_IN_PLACE = "not_running_in_place"  # moving without steps: squats, arm exercises, ...
 NOT_RUNNING_JUMPING = "not_running_jumping"  # hops with both feet together
+FEET_NOT_IN_VIEW = "feet_not_in_view"  # side view: no steady step with its foot in the frame at landing
 BAD_OPTION = "bad_option"
 OUTPUT_EXISTS = "output_exists"
 
@@ -39,6 +40,10 @@ UNSTEADY_STEPS = "unsteady_steps"
 ANOTHER_PERSON = "another_person"
 CADENCE_DISAGREES = "cadence_disagrees"
 FILE_DAMAGED_PART_WAY = "file_damaged_part_way"
+FEET_OUT_OF_VIEW = "feet_out_of_view"  # most steady steps' feet out of frame or hidden: foot measures not given
+FEET_PARTLY_OUT_OF_VIEW = "feet_partly_out_of_view"  # some steps left out of the foot measures
+MARKERS_HIDDEN = "markers_hidden"  # marker mode: a measure's stickers hidden in some or all steps
+MARKERS_LOW_FPS = "markers_low_fps"  # marker mode: rearfoot eversion needs 120 fps or more
 UNSPECIFIED = "unspecified"
 
 

@@ -27,6 +27,7 @@ from gait.gate import (
     check_decoded,
     damage_message,
     decoded_end,
+    keep_feet_in_view,
     length_rule,
     measure_motion,
     refuse_if_legs_not_in_view,
@@ -160,10 +161,13 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
         angles = frontal_angles(pose)
         steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
     _refuse_if_not_running(steps, name, info, detection, view)
+    steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
     metrics = summarise(steps)
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
     warnings = _warnings(info, steps, metrics, detection, detected, cleaning)
+    if feet_warning is not None:
+        warnings.append(feet_warning)
     notes = [FRONTAL_NOTE] if view != "side" else []
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,
                     detection=detection, angles=angles, steps=steps, metrics=metrics,

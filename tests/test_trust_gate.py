@@ -325,3 +325,63 @@ def test_running_on_the_spot_with_a_flight_phase_is_running(shared_videos):
     motion = measure_motion(pose, "front", 0)
     assert motion.alternating and not motion.vaulting and motion.vault < -0.5
     assert 60 / motion.step_period_s == pytest.approx(183, abs=3)  # steps/min
+
+
+# ---- the feet in view ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cropped_runner(tmp_path_factory: pytest.TempPathFactory):
+    """cropped_runner(look_at_m) -> a rendered side-view runner framed high, so that the feet leave the
+    bottom of the frame at landing (5 s, 30 fps, 270x480, rendered once per framing)."""
+    from gait.synth import Camera, RunnerParams, render
+
+    folder = tmp_path_factory.mktemp("cropped")
+    cache: dict[float, Path] = {}
+
+    def clip(look_at_m: float) -> Path:
+        if look_at_m not in cache:
+            path = folder / f"feet_cropped_{look_at_m:.2f}.mp4"
+            render(RunnerParams(), Camera(view="side", runner_frac=0.8 if look_at_m > 1.3 else 0.75,
+                                          look_at_height_m=look_at_m),
+                   path, fps=CORPUS_FPS, duration_s=CORPUS_SECONDS, width=CORPUS_SIZE[0], height=CORPUS_SIZE[1])
+            cache[look_at_m] = path
+        return cache[look_at_m]
+
+    return clip
+
+
+def test_runner_with_the_feet_cropped_out_is_refused(cropped_runner):
+    exc = refused(cropped_runner(1.35))  # the frame's bottom edge ~0.25 m above the belt
+    assert exc.code == E.FEET_NOT_IN_VIEW and "the contacts cannot be timed" in str(exc), str(exc)
+
+
+def test_runner_with_the_feet_mostly_cropped_has_no_foot_measures(cropped_runner):
+    from gait.gate import FOOT_MEASURES
+    from gait.pipeline import analyze
+
+    analysis = analyze(str(cropped_runner(1.2)))  # the bottom edge at the ankles: most landings cut
+    warning = next(w for w in analysis.warnings if w.code.startswith("feet"))
+    assert warning.code == E.FEET_OUT_OF_VIEW and "are not given" in warning
+    for key in FOOT_MEASURES["side"]:
+        assert analysis.metrics[key]["value"] is None, key
+    assert analysis.metrics["cadence_spm"]["value"] == pytest.approx(170, abs=2)
+    assert analysis.metrics["trunk_lean_deg"]["value"] is not None
+
+
+def test_feet_in_view_needs_every_foot_point_inside_and_visible():
+    import pandas as pd
+
+    from gait.gate import FOOT_VISIBILITY, feet_in_view
+    from gait.landmarks import INDEX, NAMES, PoseSeries
+
+    n, fps = 30, 30.0
+    xy = np.full((n, len(NAMES), 2), 100.0)
+    visibility = np.full((n, len(NAMES)), 0.9)
+    right_toe = INDEX["right_foot_index"]
+    xy[10:13, right_toe, 1] = 199.0  # the right toe at the frame's bottom edge for three frames
+    visibility[20, INDEX["left_heel"]] = FOOT_VISIBILITY - 0.01  # the left heel hidden in one frame
+    pose = PoseSeries(xy, np.zeros((n, len(NAMES))), visibility, np.arange(n), fps, 200, 200)
+    steps = pd.DataFrame({"side": ["right", "left", "right", "left"],
+                          "ic_time_s": [8 / fps, 18 / fps, 24 / fps, 2 / fps],
+                          "toe_off_time_s": [11 / fps, 21 / fps, np.nan, 5 / fps]})
+    assert feet_in_view(pose, steps, leg_px=100.0).tolist() == [False, False, True, True]

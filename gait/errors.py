@@ -42,8 +42,6 @@ CADENCE_DISAGREES = "cadence_disagrees"
 FILE_DAMAGED_PART_WAY = "file_damaged_part_way"
 FEET_OUT_OF_VIEW = "feet_out_of_view"  # most steady steps' feet out of frame or hidden: foot measures not given
 FEET_PARTLY_OUT_OF_VIEW = "feet_partly_out_of_view"  # some steps left out of the foot measures
-MARKERS_HIDDEN = "markers_hidden"  # marker mode: a measure's stickers hidden in some or all steps
-MARKERS_LOW_FPS = "markers_low_fps"  # marker mode: rearfoot eversion needs 120 fps or more
 UNSPECIFIED = "unspecified"
 
 

@@ -14,8 +14,15 @@ Each candidate is then refined with the foot's vertical motion:
   the peak to that landing is pooled over the clip (median). When the vertical motion shows a landing in
   fewer than half the steps (a small or far foot, a heel point placed high on the shoe), the clip's
   delay is the typical one instead, ``LANDING_DELAY_PRIOR_S``;
-- toe-off: the toe starts to rise. Around the backward peak of ``u`` the search finds the time the toe's
-  upward speed passes a fraction of its peak.
+- toe-off: the foot leaves the ground and is swung forward. While it is on the ground it is carried
+  backwards with the ground, relative to the hip; once it is off, the thigh flexes and the foot reverses
+  within a few hundredths of a second, so the backward peak of ``u`` (sub-frame) is the push-off's clearest
+  trace in the landmarks. Toe-off is that peak less ``TOE_OFF_LEAD_S``, the time the foot takes to reverse
+  (hand-marked sprint toe-offs in ../shared/videos: 21 ms median). It needs no vertical signal: the toe
+  and heel points near the ground are the ones a passing swing foot drags along (rendered runner: up to
+  0.15 leg lengths in the 150 ms before toe-off), while the backward peak comes after the feet have parted.
+  Where the foot's points were not seen around its backward peak (hidden, out of frame) no toe-off is given
+  and the step is listed in ``EventDetection.hidden_toe_offs``.
 Times are interpolated between frames (parabolic peaks, linear threshold crossings).
 
 A candidate is dropped, and counted, when the foot's landmarks are missing around it or when its swing is
@@ -37,7 +44,12 @@ STEADY_STEP_TOLERANCE = 0.25
 MIN_SWING_LEG = 0.2  # forward excursion of the leading foot between landings, leg lengths
 DESCENT_FRACTION = 0.5
 MAX_LANDING_DELAY = 0.5  # of a step period, after the foot's most forward point
-RISE_FRACTION = 0.3
+# From toe-off to the foot's most backward point relative to the hip: hand-marked sprint toe-offs
+# (../shared/videos) come a median 21 ms before it, counting a mark as half a frame after the toe-off
+TOE_OFF_LEAD_S = 0.02
+MIN_FOOT_VISIBILITY = 0.3  # the foot's heel and toe points below this around push-off: toe-off not seen
+# ... or nearer an edge of the frame than this (leg lengths): a foot leaving the frame stops at its edge
+FOOT_FRAME_MARGIN_LEG = 0.025
 # From a foot's most forward point to its landing when the vertical signal shows no landing: hand-marked
 # sprint touchdowns (../shared/videos) fall a median 42 ms after it, the rendered runner's contacts 45 ms
 LANDING_DELAY_PRIOR_S = 0.045
@@ -65,6 +77,7 @@ class EventDetection:
     stride_period_s: float
     dropped: int  # candidate strides found but not trusted
     contact_timing: str  # TIMED_BY_FOOT, TIMED_BY_PRIOR or TIMED_BY_PELVIS
+    hidden_toe_offs: tuple[GaitEvent, ...] = ()  # initial contacts whose foot was not seen at push-off
 
     def of(self, side: str, type_: str) -> list[GaitEvent]:
         return [e for e in self.events if e.side == side and e.type == type_]
@@ -188,6 +201,11 @@ def order_legs(pose: PoseSeries, direction: int) -> tuple[PoseSeries, int]:
     forward). So within a step the leg that landed is the front foot until the feet cross and the back
     foot after. Which track is left and which right is decided later (:func:`gait.view.to_runner_sides`).
 
+    That rule alone misreads frames where MediaPipe's far foot is lost for a moment (placed near the near
+    foot while the feet pass each other): it then swaps the near foot onto the lost point. So the labels
+    are chosen for the whole clip at once (:func:`_continuous_swaps`): the rule's choice, weighed by how
+    far apart the feet are, against the legs' continuity from frame to frame.
+
     Returns the relabelled pose and the number of frames whose leg labels were exchanged.
     """
     leg_px = leg_length_px(pose)
@@ -216,7 +234,46 @@ def order_legs(pose: PoseSeries, direction: int) -> tuple[PoseSeries, int]:
         swap[start:stop] = known[start:stop] & (label_left_is_owner != owner_is_left)
     if starts[0] > 0:  # frames before the first full step: keep the labels of the first frame after
         swap[:starts[0]] = swap[starts[0]]
+    swap = _continuous_swaps(pose, swap, np.where(known, gap, 0.0), leg_px)
     return swap_legs(pose, swap), int(swap.sum())
+
+
+CONTINUITY_JOINTS = ("knee", "ankle")
+ORDER_RULE_WEIGHT = 2.0  # a frame against the rule costs this x the feet's forward gap (leg lengths)
+
+
+def _continuous_swaps(pose: PoseSeries, rule: np.ndarray, gap: np.ndarray, leg_px: float) -> np.ndarray:
+    """Per frame, exchange the leg labels or not (True: exchange), for the whole clip at once (Viterbi).
+
+    A frame's labels cost ``ORDER_RULE_WEIGHT`` x ``gap`` (the feet's forward distance, leg lengths) when
+    they go against ``rule`` (so the rule decides where the feet are well apart), plus how far the legs'
+    points (``CONTINUITY_JOINTS``, leg lengths) jump from the frame before under the two frames' choices:
+    a MediaPipe label swap is a jump of both legs, a lost far foot a jump of one.
+    """
+    n = pose.n_frames
+    if n < 2:
+        return rule
+    legs = {s: pose.xy_px[:, [INDEX[f"{s}_{j}"] for j in CONTINUITY_JOINTS]] / leg_px for s in SIDES}
+
+    def jump(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.nansum(np.linalg.norm(a[1:] - b[:-1], axis=-1), axis=-1)  # NaN points: no information
+
+    left, right = legs["left"], legs["right"]
+    same = jump(left, left) + jump(right, right)  # frame t-1 -> t, same choice at both
+    crossed = jump(left, right) + jump(right, left)  # the choice changes between them
+    against = ORDER_RULE_WEIGHT * gap
+    emit = np.stack([np.where(rule, against, 0.0), np.where(rule, 0.0, against)], axis=1)  # keep, exchange
+    cost = emit[0].copy()
+    back = np.zeros((n, 2), int)
+    for t in range(1, n):
+        stay, change = cost + same[t - 1], cost[::-1] + crossed[t - 1]
+        back[t] = np.where(stay <= change, [0, 1], [1, 0])
+        cost = np.minimum(stay, change) + emit[t]
+    states = np.zeros(n, int)
+    states[-1] = int(np.argmin(cost))
+    for t in range(n - 1, 0, -1):
+        states[t - 1] = back[t, states[t]]
+    return states.astype(bool)
 
 
 def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
@@ -243,19 +300,21 @@ def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
     else:  # a vertical signal that shows no landing in most steps cannot time the others either
         delay, timing = LANDING_DELAY_PRIOR_S * pose.fps, TIMED_BY_PRIOR
     events: list[GaitEvent] = []
+    hidden: list[GaitEvent] = []
     for i, peak, apex, _ in landings:
         side = SIDES[i]
         ic = apex + delay
         events.append(_event(pose, side, "initial_contact", ic))
         after, end = int(np.ceil(ic)), int(peak + 1.2 * period) + 1
-        # the hips (u's reference) may be lost after the landing while the foot is tracked
-        if end < pose.n_frames - 1 and _tracked(pose, side, after, end) and np.isfinite(u[i, after:end]).any():
-            back = after + int(np.nanargmin(u[i, after:end]))
-            to = _toe_off(pose, side, back, period, leg_px)
-            if np.isfinite(to) and to > ic:
-                events.append(_event(pose, side, "toe_off", to))
+        if end >= pose.n_frames - 1:  # the clip ends before this foot's push-off
+            continue
+        to = _toe_off(pose, side, u[i], after, end, pose.fps) if _tracked(pose, side, after, end) else np.nan
+        if np.isfinite(to) and to > ic:
+            events.append(_event(pose, side, "toe_off", to))
+        else:
+            hidden.append(events[-1])
     events.sort(key=lambda e: e.time_s)
-    return EventDetection(tuple(events), 2 * period / pose.fps, dropped, timing)
+    return EventDetection(tuple(events), 2 * period / pose.fps, dropped, timing, tuple(hidden))
 
 
 def _tracked(pose: PoseSeries, side: str, lo: int, hi: int) -> bool:
@@ -295,18 +354,27 @@ def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: floa
     return apex, float(landing)
 
 
-def _toe_off(pose: PoseSeries, side: str, back_peak: int, period: float, leg_px: float) -> float:
-    """Sub-frame index of toe-off near the backward peak ``back_peak`` of the foot: the last time
-    before the toe's fastest rise that its upward speed was below a fraction of that peak speed."""
-    rise = -np.gradient(pose.joint(f"{side}_foot_index")[:, 1] / leg_px)
-    lo, hi = max(int(back_peak - 0.5 * period), 1), min(int(back_peak + 0.3 * period) + 2, len(rise))
-    k_fast = lo + int(np.nanargmax(rise[lo:hi]))
-    threshold = RISE_FRACTION * rise[k_fast]
-    for i in range(k_fast, lo, -1):
-        a, b = rise[i - 1], rise[i]
-        if a < threshold <= b:
-            return i - 1 + (threshold - a) / (b - a)
-    return float(back_peak)
+def _toe_off(pose: PoseSeries, side: str, u: np.ndarray, after: int, end: int, fps: float) -> float:
+    """Sub-frame index of ``side``'s toe-off between rows ``after`` and ``end``: the foot's most backward
+    point relative to the hip (``u``: :func:`foot_forward`, parabolic peak) less ``TOE_OFF_LEAD_S``. NaN
+    when the hip is lost there, the foot is still going back at the window's end (no turning point), or
+    the foot's heel and toe points were not seen around it: MediaPipe's visibility below
+    ``MIN_FOOT_VISIBILITY`` (hidden, gaps filled by the cleaning) or within ``FOOT_FRAME_MARGIN_LEG`` of the
+    frame's sides or bottom (leaving the frame, where the points pile up at the edge)."""
+    window = u[after:end]
+    if not np.isfinite(window).any():
+        return float("nan")
+    back = after + int(np.nanargmin(window))
+    if back <= after or back + 1 >= len(u) or not np.all(np.isfinite(u[back - 1:back + 2])) or u[back + 1] < u[back]:
+        return float("nan")
+    feet = [INDEX[f"{side}_{j}"] for j in ("heel", "foot_index")]
+    around = slice(max(back - 2, 0), back + 3)
+    xy, margin = pose.xy_px[around][:, feet], FOOT_FRAME_MARGIN_LEG * leg_length_px(pose)
+    with np.errstate(invalid="ignore"):  # NaN points are not inside
+        inside = (xy[..., 0] >= margin) & (xy[..., 0] <= pose.width - margin) & (xy[..., 1] <= pose.height - margin)
+    if not np.all(pose.visibility[around][:, feet] >= MIN_FOOT_VISIBILITY) or not np.all(inside):
+        return float("nan")
+    return back + _parabolic_offset(u[back - 1], u[back], u[back + 1]) - TOE_OFF_LEAD_S * fps
 
 
 def _event(pose: PoseSeries, side: str, type_: str, index: float) -> GaitEvent:

@@ -39,7 +39,7 @@ STEADY_TOLERANCE = 0.25  # a steady step's time is within 25 % of the median
 MIN_STEPS_PER_SIDE = 7  # Dingenen 2018
 
 TIMING_COLUMNS = (
-    "step", "side", "ic_time_s", "ic_frame", "toe_off_time_s", "step_time_s", "stride_time_s",
+    "step", "side", "ic_time_s", "ic_frame", "toe_off_time_s", "toe_off_hidden", "step_time_s", "stride_time_s",
     "cadence_spm", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct", "stride_length_m",
 )
 SAGITTAL_COLUMNS = (
@@ -86,6 +86,7 @@ def _timing(detection: EventDetection, speed_kmh: float | None) -> list[dict]:
         rows.append({
             "step": k, "side": ic.side, "ic_time_s": ic.time_s, "ic_frame": ic.frame,
             "toe_off_time_s": to.time_s if to is not None else np.nan,
+            "toe_off_hidden": ic in detection.hidden_toe_offs,  # the foot was not seen at push-off
             "step_time_s": step_time, "stride_time_s": stride_time,
             "cadence_spm": 60.0 / step_time,
             "ground_contact_time_ms": 1000.0 * contact_s,

@@ -42,6 +42,16 @@ Terminal swing (the last ~100 ms before contact), as measured in runners:
   vertical velocity at touchdown in running; the lower limb's touchdown velocity that sets the impact
   force is of this order, Clark, Ryan & Weyand 2014, J Exp Biol 217:2037). The stance then stops it at
   once (a collision), so the foot's vertical speed is discontinuous at contact, as in real footfalls.
+
+Early swing (the first ~100 ms after toe-off), as measured in runners: the thigh is at its most extended at
+about toe-off and flexes from there, and the knee flexes fast from toe-off (Novacheck 1998: hip extension
+peaks at toe-off, knee flexion is fastest early in swing; Fellin et al. 2010, J Sci Med Sport 13:646: peak
+knee extension marks toe-off within 5 ms). So the foot, carried backwards by the belt until toe-off, is at
+its most backward point relative to the pelvis soon after: 21 ms after the hand-marked sprint toe-offs
+(median, ../shared/videos) and 0-33 ms after toe-offs read frame by frame on two real treadmill side clips.
+Keypoints: ``HIP_MAX_EXTENSION_AFTER_TO`` and the early-swing knots ``HIP_EARLY_SWING_KNOT``,
+``KNEE_EARLY_SWING_KNOT``; with the defaults the foot is furthest behind the pelvis 20-30 ms after toe-off
+and the toe is 10 mm up within 25 ms.
 """
 
 from __future__ import annotations
@@ -61,6 +71,13 @@ SIDES = ("left", "right")
 HIP_PEAK_FLEXION_BEFORE_IC = 0.13
 KNEE_MIN_FLEXION_BEFORE_IC = 0.05
 PEAK_KNEE_FLEXION_SWING_PROGRESS = 0.55  # of the swing (mid-swing, ~70 % of the cycle)
+# Early-swing keypoints (module notes): the thigh's most extended point, in fractions of the stride after
+# toe-off; then a knot on the way to peak flexion: (its place between the two, as a fraction; the share of
+# the flexion done there; the flexion rate there, times the mean rate between the two). The knee's knot:
+# (swing progress; share of the flexion to its swing peak done; rate there, times the mean rate to the peak).
+HIP_MAX_EXTENSION_AFTER_TO = 0.01
+HIP_EARLY_SWING_KNOT = (0.15, 0.4, 2.5)
+KNEE_EARLY_SWING_KNOT = (0.1, 0.3, 2.0)
 GRAVITY_M_PER_S2 = 9.81
 # Stance pelvis profile (``RunnerModel._setup_vertical``): the exponent n is 1 for a constant push over
 # each half of the stance (a parabola), 8 for a push concentrated around mid-stance (peak ~4 body weights at
@@ -530,12 +547,25 @@ class RunnerModel:
             pitch_knots = [s_to[2], np.radians(2.0), max(np.radians(12.0), s_ic[2] + np.radians(4.0)),
                            s_ic[2] + np.radians(1.0), s_ic[2]]
             lateral = CubicSpline([0, 1], [s_to[3], s_ic[3]], bc_type=((1, d_to[3]), (1, d_ic[3])))
+            # early swing (module notes): the thigh most extended just after toe-off, then flexing fast
+            u_ext = HIP_MAX_EXTENSION_AFTER_TO / swing_frac
+            hip_ext = s_to[0] + 0.5 * d_to[0] * u_ext  # the stance's extension rate, slowing to 0
+            at, share, rate = HIP_EARLY_SWING_KNOT
+            u_hip_early = u_ext + at * (u_hip - u_ext)
+            hip_early = hip_ext + share * (s_ic[0] + ret - hip_ext)
+            hip_early_rate = rate * (s_ic[0] + ret - hip_ext) / (u_hip - u_ext)
+            u_knee_early, share, rate = KNEE_EARLY_SWING_KNOT
+            knee_early = s_to[1] + share * (k_pk - s_to[1])
+            knee_early_rate = rate * (k_pk - s_to[1]) / PEAK_KNEE_FLEXION_SWING_PROGRESS
 
             def legs(hip_rate: float, knee_rate: float) -> list:
-                # hip: peak flexion at u_hip, then extension (retraction) into contact
-                hip = CubicHermiteSpline([0, u_hip, 1], [s_to[0], s_ic[0] + ret, s_ic[0]], [d_to[0], 0.0, hip_rate])
-                knee = CubicHermiteSpline([0, PEAK_KNEE_FLEXION_SWING_PROGRESS, u_knee, 1],
-                                          [s_to[1], k_pk, k_min, s_ic[1]], [d_to[1], 0.0, 0.0, knee_rate])
+                # hip: most extended at u_ext, peak flexion at u_hip, then extension (retraction) into contact
+                hip = CubicHermiteSpline([0, u_ext, u_hip_early, u_hip, 1],
+                                         [s_to[0], hip_ext, hip_early, s_ic[0] + ret, s_ic[0]],
+                                         [d_to[0], 0.0, hip_early_rate, 0.0, hip_rate])
+                knee = CubicHermiteSpline([0, u_knee_early, PEAK_KNEE_FLEXION_SWING_PROGRESS, u_knee, 1],
+                                          [s_to[1], knee_early, k_pk, k_min, s_ic[1]],
+                                          [d_to[1], knee_early_rate, 0.0, 0.0, knee_rate])
                 pitch = CubicSpline([0, 0.3, 0.7, u_knee, 1], pitch_knots,
                                     bc_type=((1, d_to[2]), (1, knee_rate - hip_rate)))
                 return [hip, knee, pitch, lateral]

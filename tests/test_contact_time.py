@@ -1,0 +1,90 @@
+"""Contact time you can quote (issue 13): toe-off timing on the hand-marked sprint steps and on landmark
+runners, and toe-offs of a hidden foot said so per step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gait.events import TOE_OFF_LEAD_S, detect_events_side
+from gait.landmarks import INDEX
+from tests.landmark_runner import Runner, make_pose
+from tests.test_real_clips import SPRINTS, TOLERANCE_FRAMES, sprint_scores
+
+# --- the hand-marked sprint steps (../shared/videos) ---------------------------------------------------
+
+
+def sprint_toe_offs(analysed, ground_truth) -> tuple[list[bool], list[float]]:
+    """Over the marked steps with a touchdown and the next toe-off marked: whether a detected toe-off is
+    within 2 frames of the toe-off mark, and (measured - marked) contact time in frames where the step's
+    touchdown was found."""
+    hits, contact_errors = [], []
+    for name in SPRINTS:
+        a = analysed(name)
+        fps = a.info.fps
+        toe_offs = np.array([e.time_s * fps for e in a.detection.events if e.type == "toe_off"])
+        steps = a.steps[np.isfinite(a.steps["ic_time_s"])]
+        ic_frames = steps["ic_time_s"].to_numpy() * fps
+        marks = ground_truth[name]
+        for touchdown in marks["touchdown_frames"]:
+            later = [t for t in marks["toe_off_frames"] if t > touchdown]
+            if not later:
+                continue
+            hits.append(bool(len(toe_offs) and np.min(np.abs(toe_offs - later[0])) <= TOLERANCE_FRAMES))
+            k = int(np.argmin(np.abs(ic_frames - touchdown)))
+            measured_ms = steps["ground_contact_time_ms"].iloc[k]
+            if abs(ic_frames[k] - touchdown) <= TOLERANCE_FRAMES and np.isfinite(measured_ms):
+                contact_errors.append(measured_ms * fps / 1000.0 - (later[0] - touchdown))
+    return hits, contact_errors
+
+
+def test_sprint_toe_offs_within_2_frames(analysed, ground_truth):
+    hits, _ = sprint_toe_offs(analysed, ground_truth)
+    print(f"sprints: {sum(hits)}/{len(hits)} marked toe-offs with a detected toe-off within {TOLERANCE_FRAMES} frames")
+    assert len(hits) >= 24
+    assert np.mean(hits) >= 0.85
+
+
+def test_sprint_contact_time_within_half_a_frame(analysed, ground_truth):
+    """A mark is the first frame on (touchdown) or off (toe-off) the ground, so marked contact time is the
+    difference of the marks."""
+    _, errors = sprint_toe_offs(analysed, ground_truth)
+    print(f"sprints: contact time {np.median(errors):+.2f} frames from the marks (median of {len(errors)}; "
+          f"{min(errors):+.1f} to {max(errors):+.1f})")
+    assert len(errors) >= 20
+    assert abs(np.median(errors)) <= 0.5
+
+
+def test_sprint_touchdowns_no_regression(analysed, ground_truth):
+    totals = np.zeros(4, int)
+    for name in SPRINTS:
+        totals += sprint_scores(analysed(name), ground_truth[name])
+    assert totals[0] / totals[1] >= 0.89 and totals[2] / totals[3] >= 0.90
+
+
+# --- landmark runners ------------------------------------------------------------------------------
+
+
+def test_toe_offs_of_a_foot_hidden_at_push_off_are_said_so():
+    r = Runner(fps=60.0, duration_s=6.0)
+    pose, truth = make_pose(r)
+    hidden_to = [t for s, ty, t in truth["events"] if s == "left" and ty == "toe_off"][3]
+    rows = np.flatnonzero(np.abs(pose.time_s - hidden_to) <= 0.06)
+    visibility = pose.visibility.copy()
+    visibility[np.ix_(rows, [INDEX["left_heel"], INDEX["left_foot_index"]])] = 0.1
+    det = detect_events_side(pose.replace(visibility=visibility), 1)
+    assert len(det.hidden_toe_offs) == 1 and det.hidden_toe_offs[0].side == "left"
+    assert not any(abs(e.time_s - hidden_to) < 0.1 for e in det.of("left", "toe_off"))
+    full = detect_events_side(pose, 1)
+    assert full.hidden_toe_offs == () and len(full.of("left", "toe_off")) == len(det.of("left", "toe_off")) + 1
+
+
+def test_the_same_toe_off_rule_and_bias_for_both_feet():
+    pose, truth = make_pose(Runner(fps=60.0, duration_s=8.0))
+    det = detect_events_side(pose, 1)
+    bias = {}
+    for side in ("left", "right"):
+        true = np.array([t for s, ty, t in truth["events"] if s == side and ty == "toe_off"])
+        found = [e.time_s for e in det.of(side, "toe_off")]
+        bias[side] = np.mean([f - true[np.argmin(np.abs(true - f))] for f in found])
+    assert abs(bias["left"] - bias["right"]) <= 0.002
+    assert -TOE_OFF_LEAD_S - 0.01 <= bias["left"] <= 0.01

@@ -147,6 +147,12 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Contact time / stride time x 100.",
                "Share of the stride each foot is on the ground; below 50 % in running.", "definition", ALL_VIEWS,
                pelvis_timed=True, order=14),
+    MetricSpec("contact_time_asymmetry_pct", "Contact time left vs right", "%", 1,
+               "100 x (left - right) / mean(left, right) of the mean ground contact times over the steady steps; "
+               "+ when the left contact is longer. With its 95 % interval over the steps (ci95_low, ci95_high) "
+               "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
+               "0 is even. A difference inside its 95 % interval, or within the sides' uncertainty, is not shown "
+               "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=20),
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
                "Landing on a straighter knee is linked to injury. A change smaller than 2.3-3.8° is within the "
@@ -257,6 +263,8 @@ def read_metrics(raw: object) -> Metrics:
         metrics[key] = empty_summary(unit) if not isinstance(entry, dict) else {
             "value": entry.get("value"), "left": entry.get("left"), "right": entry.get("right"),
             "sd": entry.get("sd"), "n": int(entry.get("n") or 0), "unit": entry.get("unit", unit)}
+        if isinstance(entry, dict):  # the extra fields it carries (EXTRA_SUMMARY_FIELDS), when given
+            metrics[key].update({k: entry[k] for k in EXTRA_SUMMARY_FIELDS.get(key, {}) if k in entry})  # type: ignore[misc]
     return metrics
 
 
@@ -281,6 +289,22 @@ def shown_metrics(metrics: Metrics | dict[str, dict]) -> list[str]:
     return [k for k in names if k in measured and spec_of(k).shown_instead not in measured]
 
 
+# Fields some summaries carry beyond a MetricSummary's (gait.metrics.contact_time_asymmetry), as JSON schema
+EXTRA_SUMMARY_FIELDS: dict[str, dict[str, dict]] = {
+    "contact_time_asymmetry_pct": {
+        "ci95_low": {"type": ["number", "null"], "description": "95 % interval over the steps, low end"},
+        "ci95_high": {"type": ["number", "null"], "description": "95 % interval over the steps, high end"},
+        "left_uncertainty_ms": {"type": ["number", "null"],
+                                "description": "the left mean contact time's measurement uncertainty"},
+        "right_uncertainty_ms": {"type": ["number", "null"],
+                                 "description": "the right mean contact time's measurement uncertainty"},
+        "exceeds_uncertainty": {"type": ["boolean", "null"],
+                                "description": "whether left minus right exceeds the sides' uncertainties "
+                                               "combined: only then is a left/right difference reported"},
+    },
+}
+
+
 def metrics_schema() -> dict:
     """The JSON schema of report.json's ``metrics``: one :class:`MetricSummary` per catalogue entry."""
     number = {"type": ["number", "null"]}
@@ -292,7 +316,8 @@ def metrics_schema() -> dict:
             "required": list(MetricSummary.__annotations__),
             "properties": {"value": value, "left": value, "right": value,
                            "sd": {"type": "null"} if spec.categories else number,
-                           "n": {"type": "integer", "minimum": 0}, "unit": {"const": spec.unit}},
+                           "n": {"type": "integer", "minimum": 0}, "unit": {"const": spec.unit},
+                           **EXTRA_SUMMARY_FIELDS.get(spec.key, {})},
             "description": spec.definition,
         }
     return {"type": "object", "required": sorted(properties), "properties": properties}

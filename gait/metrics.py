@@ -8,6 +8,9 @@ Definitions (README "Metrics" repeats them for users):
 - ``ground_contact_time_ms``: IC to toe-off of the same foot.
 - ``flight_time_ms``: toe-off to the other foot's next IC (negative would mean double support: walking).
 - ``duty_factor_pct``: contact time / stride time (IC to the same foot's next IC) x 100.
+- ``contact_time_asymmetry_pct`` (summary only): 100 x (left - right) / mean(left, right) of the sides' mean
+  contact times, + when the left contact is longer, with its 95 % interval and each side's uncertainty
+  (:func:`contact_time_asymmetry`).
 - ``knee_flexion_at_contact_deg``, ``peak_knee_flexion_stance_deg`` (IC to toe-off),
   ``shank_angle_at_contact_deg``, ``foot_strike_angle_deg``: :mod:`gait.kinematics` conventions.
 - ``overstride_pct_leg``: heel ahead of the mid-hip at IC, in % of leg length (thigh + shank).
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from gait.catalogue import CATALOGUE, Metrics, empty_summary
 from gait.cleaning import midpoint
@@ -243,7 +247,56 @@ def summarise(steps: pd.DataFrame) -> Metrics:
                 for side, own in (("left", left), ("right", right))}
     cadence["left"] = 120.0 / stride_s["left"] if stride_s["left"] else None
     cadence["right"] = 120.0 / stride_s["right"] if stride_s["right"] else None
+    if "ground_contact_time_ms" in steady:
+        contact = steady["ground_contact_time_ms"].to_numpy(float)
+        summary["contact_time_asymmetry_pct"] = contact_time_asymmetry(contact[left.to_numpy()],
+                                                                       contact[right.to_numpy()])
     return summary
+
+
+# A side's mean contact time is uncertain by its 95 % interval over the steps and, beyond that, by how far
+# the same timing rule can read one foot against the other (rendered runner, side view: left minus right
+# within this of the truth on every side condition of the sweep; docs/accuracy.md)
+SIDE_TIMING_UNCERTAINTY_MS = 10.0
+
+
+def contact_time_asymmetry(left_ms: np.ndarray, right_ms: np.ndarray) -> dict:
+    """``contact_time_asymmetry_pct``: 100 x (L - R) / mean(L, R) of the sides' mean contact times, + when
+    the left contact is longer, as a :class:`gait.catalogue.MetricSummary` (left, right and sd None) with:
+
+    - ``ci95_low``, ``ci95_high``: its 95 % interval over the steps (delta method on the two means, Welch's
+      degrees of freedom; None with fewer than 2 steps a side);
+    - ``left_uncertainty_ms``, ``right_uncertainty_ms``: each side's measurement uncertainty, the 95 %
+      half-interval of its mean combined with ``SIDE_TIMING_UNCERTAINTY_MS``;
+    - ``exceeds_uncertainty``: whether L - R is larger than the two sides' uncertainties combined: only then
+      is there a left/right difference to report.
+    """
+    left_ms, right_ms = (v[np.isfinite(v)] for v in (left_ms, right_ms))
+    out: dict = {**empty_summary("%"), "n": int(len(left_ms) + len(right_ms)), "ci95_low": None,
+                 "ci95_high": None, "left_uncertainty_ms": None, "right_uncertainty_ms": None,
+                 "exceeds_uncertainty": None}
+    if not len(left_ms) or not len(right_ms):
+        return out
+    mean_l, mean_r = float(left_ms.mean()), float(right_ms.mean())
+    if mean_l + mean_r <= 0:
+        return out
+    out["value"] = 200.0 * (mean_l - mean_r) / (mean_l + mean_r)
+    if min(len(left_ms), len(right_ms)) < 2:
+        return out
+    var_l, var_r = left_ms.var(ddof=1) / len(left_ms), right_ms.var(ddof=1) / len(right_ms)
+    half = {side: float(stats.t.ppf(0.975, len(v) - 1) * np.sqrt(var))
+            for side, v, var in (("left", left_ms, var_l), ("right", right_ms, var_r))}
+    uncertainty = {side: float(np.hypot(h, SIDE_TIMING_UNCERTAINTY_MS)) for side, h in half.items()}
+    # d asym / d L = 400 R / (L + R)^2, d asym / d R = -400 L / (L + R)^2
+    grad_l, grad_r = 400.0 * mean_r / (mean_l + mean_r) ** 2, -400.0 * mean_l / (mean_l + mean_r) ** 2
+    se = float(np.sqrt(grad_l ** 2 * var_l + grad_r ** 2 * var_r))
+    dof = (var_l + var_r) ** 2 / (var_l ** 2 / (len(left_ms) - 1) + var_r ** 2 / (len(right_ms) - 1)) \
+        if var_l + var_r > 0 else float(len(left_ms) + len(right_ms) - 2)
+    t = float(stats.t.ppf(0.975, dof))
+    out.update(ci95_low=out["value"] - t * se, ci95_high=out["value"] + t * se,
+               left_uncertainty_ms=uncertainty["left"], right_uncertainty_ms=uncertainty["right"],
+               exceeds_uncertainty=bool(abs(mean_l - mean_r) > np.hypot(uncertainty["left"], uncertainty["right"])))
+    return out
 
 
 def oscillation_cadence_spm(pose: PoseSeries, steps: pd.DataFrame) -> float | None:

@@ -1,12 +1,14 @@
 """Contact time you can quote (issue 13): toe-off timing on the hand-marked sprint steps and on landmark
-runners, and toe-offs of a hidden foot said so per step."""
+runners, toe-offs of a hidden foot said so per step, and the left/right contact time asymmetry."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from gait.events import TOE_OFF_LEAD_S, detect_events_side
 from gait.landmarks import INDEX
+from gait.metrics import SIDE_TIMING_UNCERTAINTY_MS, contact_time_asymmetry
 from tests.landmark_runner import Runner, make_pose
 from tests.test_real_clips import SPRINTS, TOLERANCE_FRAMES, sprint_scores
 
@@ -88,3 +90,35 @@ def test_the_same_toe_off_rule_and_bias_for_both_feet():
         bias[side] = np.mean([f - true[np.argmin(np.abs(true - f))] for f in found])
     assert abs(bias["left"] - bias["right"]) <= 0.002
     assert -TOE_OFF_LEAD_S - 0.01 <= bias["left"] <= 0.01
+
+
+# --- the asymmetry -----------------------------------------------------------------------------------
+
+
+def test_asymmetry_sign_interval_and_uncertainty():
+    rng = np.random.default_rng(1)
+    left, right = 270 + rng.normal(0, 8, 12), 240 + rng.normal(0, 8, 12)
+    out = contact_time_asymmetry(left, right)
+    expected = 100 * (left.mean() - right.mean()) / ((left.mean() + right.mean()) / 2)
+    assert out["value"] == pytest.approx(expected)
+    assert out["value"] > 0  # the left contact is longer
+    assert out["ci95_low"] < out["value"] < out["ci95_high"] and out["ci95_low"] > 0
+    assert out["left_uncertainty_ms"] >= SIDE_TIMING_UNCERTAINTY_MS and out["exceeds_uncertainty"] is True
+    assert out["unit"] == "%" and out["left"] is None and out["n"] == 24
+
+
+def test_a_symmetric_runner_reads_symmetric():
+    rng = np.random.default_rng(2)
+    left, right = 257 + rng.normal(0, 6, 10), 257 + rng.normal(0, 6, 10)
+    out = contact_time_asymmetry(left, right)
+    assert out["ci95_low"] < 0 < out["ci95_high"]
+    assert out["exceeds_uncertainty"] is False
+    # a difference smaller than the sides' timing uncertainty is not a difference either
+    out = contact_time_asymmetry(np.full(10, 262.0) + rng.normal(0, 0.1, 10), np.full(10, 255.0))
+    assert out["ci95_low"] > 0 and out["exceeds_uncertainty"] is False
+
+
+def test_asymmetry_with_too_few_steps():
+    assert contact_time_asymmetry(np.array([250.0]), np.array([np.nan]))["value"] is None
+    out = contact_time_asymmetry(np.array([250.0]), np.array([240.0]))
+    assert out["value"] == pytest.approx(100 * 10 / 245) and out["ci95_low"] is None

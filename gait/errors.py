@@ -42,6 +42,7 @@ CADENCE_DISAGREES = "cadence_disagrees"
 FILE_DAMAGED_PART_WAY = "file_damaged_part_way"
 FEET_OUT_OF_VIEW = "feet_out_of_view"  # most steady steps' feet out of frame or hidden: foot measures not given
 FEET_PARTLY_OUT_OF_VIEW = "feet_partly_out_of_view"  # some steps left out of the foot measures
+EDITED_CLIP = "edited_clip"  # shot cuts or zooms: only the longest continuous shot showing the whole body
 UNSPECIFIED = "unspecified"
 
 

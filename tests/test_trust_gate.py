@@ -385,3 +385,76 @@ def test_feet_in_view_needs_every_foot_point_inside_and_visible():
                           "ic_time_s": [8 / fps, 18 / fps, 24 / fps, 2 / fps],
                           "toe_off_time_s": [11 / fps, 21 / fps, np.nan, 5 / fps]})
     assert feet_in_view(pose, steps, leg_px=100.0).tolist() == [False, False, True, True]
+
+
+# ---- clips with nobody in them -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source", [
+    "color=black:s=270x480:r=30",  # black frames
+    "nullsrc=s=270x480:r=30,geq=random(1)*255:random(2)*255:random(3)*255",  # noise
+])
+def test_clip_with_nobody_in_it_is_refused(tmp_path, source):
+    from gait.pipeline import analyze
+
+    clip = tmp_path / "nobody.mp4"
+    ffmpeg("-f", "lavfi", "-i", source, "-t", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip)
+    with pytest.raises(GaitInputError) as caught:
+        analyze(str(clip))
+    assert caught.value.code == E.NO_PERSON and "a person was found in only 0 %" in str(caught.value)
+
+
+# ---- edited clips --------------------------------------------------------------------------------------
+
+def grid_samples(frame: np.ndarray, n: int = 16) -> np.ndarray:
+    """16x16 pixels sampled on a regular grid: the pose pass's per-frame fingerprint."""
+    h, w = frame.shape[:2]
+    return frame[np.ix_(((np.arange(n) + 0.5) * h / n).astype(int), ((np.arange(n) + 0.5) * w / n).astype(int))]
+
+
+@pytest.fixture(scope="module")
+def hard_cut(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A close-up of a runner with the feet out of the frame (2 s) cut to a wide side shot (4 s): two
+    renders joined without re-encoding, 30 fps, 270x480."""
+    from gait.synth import Camera, RunnerParams, render
+
+    folder = tmp_path_factory.mktemp("edited")
+    parts = [(Camera(view="side", runner_frac=0.8, look_at_height_m=1.35), 2.0, 0.13),
+             (Camera(view="side"), 4.0, 0.6)]
+    for k, (camera, seconds, phase) in enumerate(parts):
+        render(RunnerParams(start_phase=phase), camera, folder / f"part{k}.mp4", fps=CORPUS_FPS, duration_s=seconds,
+               width=CORPUS_SIZE[0], height=CORPUS_SIZE[1])
+    (folder / "parts.txt").write_text("".join(f"file '{folder / f'part{k}.mp4'}'\n" for k in range(2)))
+    ffmpeg("-f", "concat", "-safe", 0, "-i", folder / "parts.txt", "-c", "copy", folder / "edited.mp4")
+    return folder / "edited.mp4"
+
+
+def test_a_hard_cut_is_found_and_the_whole_body_shot_chosen(hard_cut):
+    from gait.gate import choose_shot, shot_starts
+    from gait.pipeline import analyze_pose
+    from gait.pose import estimate_pose
+    from gait.video_io import iter_frames
+
+    info = probe(hard_cut)
+    prints = np.stack([grid_samples(frame) for _, frame in iter_frames(info.path, 0, info.frame_count)])
+    raw = estimate_pose(info, 0, info.frame_count)
+    starts = shot_starts(prints, raw.frame_index, info.fps)
+    assert starts == [60]  # the cut, at 2.0 s, and nothing else
+    shot, warning = choose_shot(raw, starts)
+    assert shot.frame_index[0] == 60 and shot.frame_index[-1] == 179
+    assert warning is not None and warning.code == E.EDITED_CLIP
+    assert "1 shot cut, at 2.0 s (the runner appears 1.3 times smaller: a zoom" in warning
+    assert "the whole body, 2.0-6.0 s, was analysed" in warning
+    analysis = analyze_pose(info, shot)
+    assert analysis.metrics["cadence_spm"]["value"] == pytest.approx(170, abs=2)
+
+
+def test_no_cut_in_a_continuous_clip():
+    from gait.gate import choose_shot, shot_starts
+    from gait.landmarks import NAMES, PoseSeries
+
+    rng = np.random.default_rng(0)
+    frames = np.clip(128 + np.cumsum(rng.normal(0, 2, (90, 16, 16, 3)), axis=0), 0, 255).astype(np.uint8)
+    assert shot_starts(frames, np.arange(90), 30.0) == [] and shot_starts(None, np.arange(90), 30.0) == []
+    pose = PoseSeries(np.zeros((90, len(NAMES), 2)), np.zeros((90, len(NAMES))), np.ones((90, len(NAMES))),
+                      np.arange(90), 30.0, 100, 100)
+    assert choose_shot(pose, []) == (pose, None)

@@ -97,7 +97,7 @@ def test_the_same_toe_off_rule_and_bias_for_both_feet():
 
 def test_asymmetry_sign_interval_and_uncertainty():
     rng = np.random.default_rng(1)
-    left, right = 270 + rng.normal(0, 8, 12), 240 + rng.normal(0, 8, 12)
+    left, right = 300 + rng.normal(0, 8, 12), 240 + rng.normal(0, 8, 12)
     out = contact_time_asymmetry(left, right)
     expected = 100 * (left.mean() - right.mean()) / ((left.mean() + right.mean()) / 2)
     assert out["value"] == pytest.approx(expected)
@@ -116,6 +116,9 @@ def test_a_symmetric_runner_reads_symmetric():
     # a difference smaller than the sides' timing uncertainty is not a difference either
     out = contact_time_asymmetry(np.full(10, 262.0) + rng.normal(0, 0.1, 10), np.full(10, 255.0))
     assert out["ci95_low"] > 0 and out["exceeds_uncertainty"] is False
+    # nor is the largest left/right difference the timing rule read on the rendered symmetric runner
+    out = contact_time_asymmetry(np.full(10, 257.0) + rng.normal(0, 0.1, 10), np.full(10, 257.0 + 36.4))
+    assert out["ci95_high"] < 0 and out["exceeds_uncertainty"] is False
 
 
 def test_asymmetry_with_too_few_steps():

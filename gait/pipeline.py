@@ -25,13 +25,16 @@ from gait.gate import (
     MIN_STEADY_STEPS,
     VIEW_WORDS,
     check_decoded,
+    choose_shot,
     damage_message,
     decoded_end,
+    frame_prints,
     keep_feet_in_view,
     length_rule,
     measure_motion,
     refuse_if_legs_not_in_view,
     refuse_if_not_a_run,
+    shot_starts,
 )
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
@@ -108,9 +111,12 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
     finally:
         others.close()
     damage = check_decoded(info, start, end, raw.frame_index)
+    raw, edited = choose_shot(raw, shot_starts(frame_prints(info.path, raw.frame_index), raw.frame_index, info.fps))
     try:
         analysis = analyze_pose(info, raw, options)
     except GaitInputError as exc:
+        if edited is not None and damage is None:
+            raise GaitInputError(f"{info.name!r}: {edited} In that shot, {exc}", exc.code) from exc
         if damage is None:
             raise
         stop = decoded_end(info, start, end, raw.frame_index) or start
@@ -118,6 +124,8 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
                              f"{exc}", E.DAMAGED_FILE) from exc
     if damage is not None:
         analysis = replace(analysis, warnings=[damage, *analysis.warnings])
+    if edited is not None:
+        analysis = replace(analysis, warnings=[edited, *analysis.warnings])
     if others.another_person:
         analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
             E.ANOTHER_PERSON,

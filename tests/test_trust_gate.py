@@ -405,12 +405,6 @@ def test_clip_with_nobody_in_it_is_refused(tmp_path, source):
 
 # ---- edited clips --------------------------------------------------------------------------------------
 
-def grid_samples(frame: np.ndarray, n: int = 16) -> np.ndarray:
-    """16x16 pixels sampled on a regular grid: the pose pass's per-frame fingerprint."""
-    h, w = frame.shape[:2]
-    return frame[np.ix_(((np.arange(n) + 0.5) * h / n).astype(int), ((np.arange(n) + 0.5) * w / n).astype(int))]
-
-
 @pytest.fixture(scope="module")
 def hard_cut(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A close-up of a runner with the feet out of the frame (2 s) cut to a wide side shot (4 s): two
@@ -429,14 +423,14 @@ def hard_cut(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_hard_cut_is_found_and_the_whole_body_shot_chosen(hard_cut):
-    from gait.gate import choose_shot, shot_starts
+    from gait.gate import choose_shot, frame_prints, shot_starts
     from gait.pipeline import analyze_pose
     from gait.pose import estimate_pose
-    from gait.video_io import iter_frames
 
     info = probe(hard_cut)
-    prints = np.stack([grid_samples(frame) for _, frame in iter_frames(info.path, 0, info.frame_count)])
     raw = estimate_pose(info, 0, info.frame_count)
+    prints = frame_prints(info.path, raw.frame_index)
+    assert prints is not None and prints.shape == (180, 16, 16, 3)
     starts = shot_starts(prints, raw.frame_index, info.fps)
     assert starts == [60]  # the cut, at 2.0 s, and nothing else
     shot, warning = choose_shot(raw, starts)
@@ -458,3 +452,17 @@ def test_no_cut_in_a_continuous_clip():
     pose = PoseSeries(np.zeros((90, len(NAMES), 2)), np.zeros((90, len(NAMES))), np.ones((90, len(NAMES))),
                       np.arange(90), 30.0, 100, 100)
     assert choose_shot(pose, []) == (pose, None)
+
+
+def test_an_edited_clip_is_analysed_on_its_whole_body_shot(hard_cut, tmp_path):
+    from gait.pipeline import analyze
+
+    analysis = analyze(str(hard_cut))
+    assert analysis.warnings[0].code == E.EDITED_CLIP and "2.0-6.0 s, was analysed" in analysis.warnings[0]
+    assert analysis.view == "side" and analysis.pose.frame_index[0] == 60
+    assert analysis.metrics["cadence_spm"]["value"] == pytest.approx(170, abs=2)
+    short = tmp_path / "short shot.mp4"  # the cut 1 s from the end: the whole-body shot is too short
+    ffmpeg("-i", hard_cut, "-t", "3", "-c", "copy", short)
+    exc = refused(short)
+    assert exc.code == E.NO_STEADY_RUNNING and "the clip is edited: 1 shot cut, at 2.0 s" in str(exc)
+    assert "In that shot, no steady running found" in str(exc)

@@ -1,5 +1,15 @@
 """The trust gate: every refusal and warning carries a stable reason code; bad files are refused or
-analysed in part, never an internal error."""
+analysed in part, never an internal error.
+
+The corpus made here, each with its exact outcome: not a video, empty, noise bytes (not_a_video,
+empty_file); a truncated phone clip (damaged_file, or analysed with file_damaged_part_way); 2 s of a real
+clip with 64 flipped bits (no_steady_running) and 24 fuzzed copies (read or refused, never a fault); a face
+close-up (legs_not_in_view); black frames and noise frames (no_person); rendered walking from the side and
+behind (not_running_walking), standing from the side and in front (not_running_standing), squats and arm
+curls (not_running_in_place), hops with both feet (not_running_jumping); a rendered runner with the feet
+below the frame (feet_not_in_view) and with most landings cut (feet_out_of_view); two renders joined by a
+hard cut (edited_clip, the wide shot analysed; cut short: no_steady_running naming the cut). Renders are
+5 s, 30 fps, 270x480, made once per module."""
 
 from __future__ import annotations
 
@@ -230,6 +240,8 @@ def test_damaged_real_clip_through_the_whole_command(real_clips, tmp_path, kind)
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr
     if kind == "truncate":
         assert done.returncode == 2 and "the file is damaged after" in done.stderr
+    else:  # 64 flipped bits: the 2 s decode with errors, too short for 3 steady steps
+        assert done.returncode == 2 and "error: no steady running found in 'flip.mp4'" in done.stderr
 
 
 # ---- how long a clip must be ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@ clip with 64 flipped bits (no_steady_running) and 24 fuzzed copies (read or refu
 close-up (legs_not_in_view); black frames and noise frames (no_person); rendered walking from the side and
 behind (not_running_walking), standing from the side and in front (not_running_standing), squats and arm
 curls (not_running_in_place), hops with both feet (not_running_jumping); a rendered runner with the feet
-below the frame (feet_not_in_view) and with most landings cut (feet_out_of_view); two renders joined by a
+below the frame (feet_not_in_view), and feet out of the frame in most steps of a small pose (foot measures
+left out, feet_out_of_view); two renders joined by a
 hard cut (edited_clip, the wide shot analysed; cut short: no_steady_running naming the cut). Renders are
 5 s, 30 fps, 270x480, made once per module."""
 
@@ -20,12 +21,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gait import errors as E
 from gait.errors import GaitInputError, GaitWarning, warning_record, warning_text
+from gait.landmarks import INDEX, NAMES, PoseSeries
 from gait.synth.activity import InPlaceModel, InPlaceParams, WalkerModel
 from gait.video_io import probe
 
@@ -341,43 +344,66 @@ def test_running_on_the_spot_with_a_flight_phase_is_running(shared_videos):
 
 # ---- the feet in view ----------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def cropped_runner(tmp_path_factory: pytest.TempPathFactory):
-    """cropped_runner(look_at_m) -> a rendered side-view runner framed high, so that the feet leave the
-    bottom of the frame at landing (5 s, 30 fps, 270x480, rendered once per framing)."""
+def test_runner_with_the_feet_cropped_out_is_refused(tmp_path):
     from gait.synth import Camera, RunnerParams, render
 
-    folder = tmp_path_factory.mktemp("cropped")
-    cache: dict[float, Path] = {}
-
-    def clip(look_at_m: float) -> Path:
-        if look_at_m not in cache:
-            path = folder / f"feet_cropped_{look_at_m:.2f}.mp4"
-            render(RunnerParams(), Camera(view="side", runner_frac=0.8 if look_at_m > 1.3 else 0.75,
-                                          look_at_height_m=look_at_m),
-                   path, fps=CORPUS_FPS, duration_s=CORPUS_SECONDS, width=CORPUS_SIZE[0], height=CORPUS_SIZE[1])
-            cache[look_at_m] = path
-        return cache[look_at_m]
-
-    return clip
-
-
-def test_runner_with_the_feet_cropped_out_is_refused(cropped_runner):
-    exc = refused(cropped_runner(1.35))  # the frame's bottom edge ~0.25 m above the belt
+    clip = tmp_path / "feet cropped.mp4"  # framed high: the frame's bottom edge ~0.25 m above the belt
+    render(RunnerParams(), Camera(view="side", runner_frac=0.8, look_at_height_m=1.35), clip, fps=CORPUS_FPS,
+           duration_s=CORPUS_SECONDS, width=CORPUS_SIZE[0], height=CORPUS_SIZE[1])
+    exc = refused(clip)
     assert exc.code == E.FEET_NOT_IN_VIEW and "the contacts cannot be timed" in str(exc), str(exc)
 
 
-def test_runner_with_the_feet_mostly_cropped_has_no_foot_measures(cropped_runner):
-    from gait.gate import FOOT_MEASURES
-    from gait.pipeline import analyze
+def _feet_case(lacking: list[int], n_steps: int = 6) -> tuple[PoseSeries, pd.DataFrame]:
+    """A small pose and step table: one step every 10 frames, alternating sides; the steps in ``lacking``
+    have their foot below the frame from landing to toe-off."""
+    n, fps = 10 * n_steps + 10, 30.0
+    xy = np.full((n, len(NAMES), 2), 100.0)
+    sides = ["left", "right"] * (n_steps // 2)
+    for k in lacking:
+        xy[10 * k:10 * k + 5, INDEX[f"{sides[k]}_heel"], 1] = 230.0
+    pose = PoseSeries(xy, np.zeros((n, len(NAMES))), np.full((n, len(NAMES)), 0.9), np.arange(n), fps, 200, 200)
+    steps = pd.DataFrame({"side": sides, "ic_time_s": [10 * k / fps for k in range(n_steps)],
+                          "toe_off_time_s": [(10 * k + 4) / fps for k in range(n_steps)],
+                          "steady": True, "overstride_pct_leg": 10.0, "ground_contact_time_ms": 200.0,
+                          "foot_strike_pattern": "rearfoot", "trunk_lean_deg": 5.0})
+    return pose, steps
 
-    analysis = analyze(str(cropped_runner(1.2)))  # the bottom edge at the ankles: most landings cut
-    warning = next(w for w in analysis.warnings if w.code.startswith("feet"))
-    assert warning.code == E.FEET_OUT_OF_VIEW and "are not given" in warning
-    for key in FOOT_MEASURES["side"]:
-        assert analysis.metrics[key]["value"] is None, key
-    assert analysis.metrics["cadence_spm"]["value"] == pytest.approx(170, abs=2)
-    assert analysis.metrics["trunk_lean_deg"]["value"] is not None
+
+def test_feet_out_of_view_in_most_steps_leaves_the_foot_measures_out():
+    from gait.gate import keep_feet_in_view
+
+    pose, steps = _feet_case([0, 1, 3, 4])  # 4 of 6 steady steps
+    kept, warning = keep_feet_in_view(pose, steps, "side", 100.0, "clip.mp4")
+    assert warning is not None and warning.code == E.FEET_OUT_OF_VIEW
+    assert warning.startswith("the feet were out of the frame or hidden in 4 of the 6 steady steps") and \
+        "are not given" in warning
+    assert kept["overstride_pct_leg"].isna().all() and kept["foot_strike_pattern"].isna().all()
+    assert (kept["trunk_lean_deg"] == 5.0).all()  # not a foot measure
+
+
+def test_feet_out_of_view_in_some_steps_leaves_those_steps_out():
+    from gait.gate import keep_feet_in_view
+
+    pose, steps = _feet_case([2])
+    kept, warning = keep_feet_in_view(pose, steps, "side", 100.0, "clip.mp4")
+    assert warning is not None and warning.code == E.FEET_PARTLY_OUT_OF_VIEW and "1 of the 6" in warning
+    assert kept["ground_contact_time_ms"].isna().tolist() == [False, False, True, False, False, False]
+    pose, steps = _feet_case([])
+    kept, warning = keep_feet_in_view(pose, steps, "side", 100.0, "clip.mp4")
+    assert warning is None and kept is steps
+
+
+def test_feet_out_of_view_in_every_step_is_refused_from_the_side_only():
+    from gait.gate import keep_feet_in_view
+
+    pose, steps = _feet_case(list(range(6)))
+    with pytest.raises(GaitInputError) as caught:
+        keep_feet_in_view(pose, steps, "side", 100.0, "clip.mp4")
+    assert caught.value.code == E.FEET_NOT_IN_VIEW
+    steps = steps.drop(columns=["overstride_pct_leg"]).assign(step_width_pct_hip=50.0)
+    kept, warning = keep_feet_in_view(pose, steps, "rear", 100.0, "clip.mp4")
+    assert warning is not None and warning.code == E.FEET_OUT_OF_VIEW and kept["step_width_pct_hip"].isna().all()
 
 
 def test_feet_in_view_needs_every_foot_point_inside_and_visible():
@@ -478,3 +504,10 @@ def test_an_edited_clip_is_analysed_on_its_whole_body_shot(hard_cut, tmp_path):
     exc = refused(short)
     assert exc.code == E.NO_STEADY_RUNNING and "the clip is edited: 1 shot cut, at 2.0 s" in str(exc)
     assert "In that shot, no steady running found" in str(exc)
+
+
+@pytest.mark.parametrize("name, code", [("not_running_walk_parkour.mp4", E.NO_STEADY_RUNNING),
+                                        ("bad_one_frame.mp4", E.TOO_SHORT)])
+def test_shared_bad_clips_are_refused_with_their_code(analysed, name, code):
+    result = analysed(name)
+    assert isinstance(result, GaitInputError) and result.code == code, result

@@ -19,7 +19,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import Iterable, TypedDict
 
 SIDE_VIEW = frozenset({"side"})
 FRONTAL_VIEWS = frozenset({"rear", "front"})
@@ -152,7 +152,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "+ when the left contact is longer. With its 95 % interval over the steps (ci95_low, ci95_high) "
                "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
                "0 is even. A difference inside its 95 % interval, or within the sides' uncertainty, is not shown "
-               "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=20),
+               "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=21),
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
                "Landing on a straighter knee is linked to injury. A change smaller than 2.3-3.8° is within the "
@@ -225,6 +225,13 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec("crossover_pct", "Crossover steps", "% of steps", 0,
                "Rear/front view: % of steps whose foot lands beyond the pelvis midline.",
                "Feet should not cross the midline.", "Souza 2016", FRONTAL_VIEWS, order=11),
+    MetricSpec("rearfoot_eversion_deg", "Rearfoot eversion (stickers)", "deg", 1,
+               "Rear view, marker mode only, filmed at 120 fps or more: the heel line (upper -> lower heel-counter "
+               "sticker) against the lower shank line (mid-calf -> Achilles sticker), + when the heel's lower end "
+               "is lateral (eversion); peak in stance. A 2-D projection.",
+               "The 'overpronation' question. Needs heel and lower-shank stickers, filmed from behind at 120 fps or "
+               "more; no cut-off is set here: an observation.", "Souza 2016", FRONTAL_VIEWS,
+               short="rearfoot eversion", tag="2D projection", order=20),
 )
 DISPLAY_ORDER: tuple[MetricSpec, ...] = tuple(sorted(CATALOGUE, key=lambda spec: spec.order))
 
@@ -274,10 +281,12 @@ def timed_from_behind(primary_view: str | None) -> frozenset[str]:
     return PELVIS_TIMED_METRICS if primary_view != "side" else frozenset()
 
 
-def unvalidated_metrics(primary_view: str | None) -> frozenset[str]:
+def unvalidated_metrics(primary_view: str | None, from_markers: Iterable[str] = ()) -> frozenset[str]:
     """The measures reported but not validated, for a session timed by a ``primary_view`` clip: those
-    the catalogue marks so (pelvic drop), and the pelvis-timed ones when there is no side clip."""
-    return frozenset(s.key for s in CATALOGUE if not s.validated) | timed_from_behind(primary_view)
+    the catalogue marks so (pelvic drop), unless measured from stickers (``from_markers``: marker mode is
+    validated on rendered runners, docs/accuracy.md), and the pelvis-timed ones when there is no side clip."""
+    return (frozenset(s.key for s in CATALOGUE if not s.validated) - frozenset(from_markers)) | \
+        timed_from_behind(primary_view)
 
 
 def shown_metrics(metrics: Metrics | dict[str, dict]) -> list[str]:

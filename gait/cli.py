@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "runner's +5 %% and +10 %% cadence")
     a.add_argument("--blur-face", action="store_true",
                    help="blur the runner's face in the annotated video, the key frames and the report")
+    a.add_argument("--markers", nargs="?", const="auto", metavar="COLOUR",
+                   help="marker mode: the runner wears round stickers of one bright colour (docs/markers.md); the "
+                        "rear clip's frontal measures come from them. COLOUR: auto (found on the runner, the "
+                        "default), green, magenta, cyan, yellow, ... or #RRGGBB. Ignored in a side clip")
     _add_save_options(a)
     _add_history_parser(sub)
     _add_batch_parser(sub)
@@ -175,11 +179,14 @@ def _views(text: str | None, n_clips: int) -> list[str | None]:
 def _print_summary(session: Session) -> None:
     for clip in session.clips:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
-    unvalidated = unvalidated_metrics(session.primary.view)
+    from gait.markers import marker_measures
+
+    stickers = {name for clip in session.clips for name in marker_measures(clip)}
+    unvalidated = unvalidated_metrics(session.primary.view, stickers)
     for name in shown_metrics(session.metrics):
         spec = spec_of(name)
         print(f"  {spec.title:32s} {spec.format(session.metrics[name]['value'])}"
-              + ("  (not validated)" if name in unvalidated else ""))
+              + ("  (not validated)" if name in unvalidated else "") + ("  (stickers)" if name in stickers else ""))
     for w in session.warnings:
         print(f"  warning: {w}")
     cues = cues_for(session)
@@ -217,11 +224,15 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise GaitInputError("--end must be later than --start.", BAD_OPTION)
+    if args.markers is not None:
+        from gait.markers import parse_colour
+
+        parse_colour(args.markers)  # a colour it does not know stops here, before the pose pass
     out_dir = _output_dir(args.video[0], args.out, args.force)
     history = _history_for_saving(args)  # opened first: a damaged or newer history file stops here
     options = [Options(capture_fps=args.fps, start_s=args.start, end_s=args.end, view=view,
                        direction={"right": 1, "left": -1}.get(args.facing), mirrored=args.mirrored,
-                       height_cm=args.height_cm, speed_kmh=args.speed_kmh)
+                       height_cm=args.height_cm, speed_kmh=args.speed_kmh, markers=args.markers)
                for view in _views(args.view, len(args.video))]
     with native_logs_silenced():
         bars = [_Progress(f"pose {Path(v).name[:24]}") for v in args.video]

@@ -28,6 +28,7 @@ NOT_RUNNING_JUMPING = "not_running_jumping"  # hops with both feet together
 FEET_NOT_IN_VIEW = "feet_not_in_view"  # side view: no steady step with its foot in the frame at landing
 BAD_OPTION = "bad_option"
 OUTPUT_EXISTS = "output_exists"
+MARKERS_NOT_FOUND = "markers_not_found"  # marker mode: no sticker-like spots of one bright colour
 
 # Reasons for a warning (GaitWarning.code)
 FEW_STEPS_PER_SIDE = "few_steps_per_side"
@@ -43,6 +44,8 @@ FILE_DAMAGED_PART_WAY = "file_damaged_part_way"
 FEET_OUT_OF_VIEW = "feet_out_of_view"  # most steady steps' feet out of frame or hidden: foot measures not given
 FEET_PARTLY_OUT_OF_VIEW = "feet_partly_out_of_view"  # some steps left out of the foot measures
 EDITED_CLIP = "edited_clip"  # shot cuts or zooms: only the longest continuous shot showing the whole body
+MARKERS_HIDDEN = "markers_hidden"  # marker mode: a measure's stickers hidden in some or all steps
+MARKERS_LOW_FPS = "markers_low_fps"  # marker mode: rearfoot eversion needs 120 fps or more
 UNSPECIFIED = "unspecified"
 
 

@@ -116,3 +116,56 @@ def frontal_angles(pose: PoseSeries) -> FrontalAngles:
         width = np.nanmedian(width) if np.isfinite(width).any() else np.nan  # no hips: NaN, no warning
         drop[s] = np.degrees(np.arctan2(other_hip[:, 1] - hip[:, 1], width))
     return FrontalAngles(fppa, adduction, drop)
+
+
+@dataclass(frozen=True)
+class MarkerAngles(FrontalAngles):
+    """Per-frame frontal angles from the stickers of the clinical 2-D protocol (marker mode, seen from
+    behind), keyed by side, with the conventions of :class:`FrontalAngles` applied to the stickers:
+
+    - ``pelvic_drop_deg[side]``: the line between the two PSIS stickers from horizontal, positive when the
+      other (swing) side's is lower; over that frame's own PSIS distance (the stickers do not collapse
+      together as joint estimates can).
+    - ``hip_adduction_deg``: the thigh line (thigh sticker -> knee sticker) from the normal to the PSIS line,
+      positive when the knee is medial.
+    - ``fppa_deg``: 180 minus the angle thigh sticker - knee sticker - Achilles sticker, positive when the
+      knee lies medial of the thigh-Achilles line.
+    - ``rearfoot_eversion_deg``: the heel line (upper -> lower heel-counter sticker) against the lower
+      shank line (calf -> Achilles sticker), positive when the heel's lower end lies lateral (eversion,
+      the "overpronation" question), negative for inversion.
+    """
+
+    rearfoot_eversion_deg: dict[str, np.ndarray]
+
+
+def _signed_from_deg(reference: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Angle from ``reference`` to ``segment`` (both (n, 2), image y down), positive towards image +x."""
+    cross = reference[:, 0] * segment[:, 1] - reference[:, 1] * segment[:, 0]
+    return -np.degrees(np.arctan2(cross, np.sum(reference * segment, axis=1)))
+
+
+def marker_angles(points: dict[str, np.ndarray], left_outward: float) -> MarkerAngles:
+    """:class:`MarkerAngles` from sticker positions ``points`` (``"<side>_<site>"`` -> (n, 2) pixels, NaN
+    where not seen; sites as in :mod:`gait.markers`). ``left_outward``: +1 when the runner's left is on the
+    image right (front view), -1 when on the image left (rear view, not mirrored); medial and lateral are
+    fixed by it, not by the stickers of each frame."""
+    fppa, adduction, drop, eversion = {}, {}, {}, {}
+    for s, other in (("left", "right"), ("right", "left")):
+        outward = left_outward if s == "left" else -left_outward  # image x sign pointing away from the midline
+        psis, other_psis = points[f"{s}_psis"], points[f"{other}_psis"]
+        thigh, knee, achilles = points[f"{s}_thigh"], points[f"{s}_knee"], points[f"{s}_achilles"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = (knee[:, 1] - thigh[:, 1]) / (achilles[:, 1] - thigh[:, 1])
+            line_x = thigh[:, 0] + (achilles[:, 0] - thigh[:, 0]) * t
+            fppa[s] = knee_flexion_deg(thigh, knee, achilles) * np.sign((line_x - knee[:, 0]) * outward)
+            pelvis = other_psis - psis
+            drop[s] = np.degrees(np.arctan2(pelvis[:, 1], np.abs(pelvis[:, 0])))
+            unit = pelvis / np.linalg.norm(pelvis, axis=1, keepdims=True)
+        normal = np.stack([-unit[:, 1], unit[:, 0]], 1)
+        normal *= np.where(normal[:, 1:] < 0, -1.0, 1.0)  # pointing down the image
+        segment = knee - thigh
+        adduction[s] = np.degrees(np.arctan2(np.sum(segment * unit, 1), np.sum(segment * normal, 1)))
+        shank = points[f"{s}_achilles"] - points[f"{s}_calf"]
+        heel = points[f"{s}_heel_bottom"] - points[f"{s}_heel_top"]
+        eversion[s] = _signed_from_deg(shank, heel) * outward
+    return MarkerAngles(fppa, adduction, drop, eversion)

@@ -38,6 +38,7 @@ from gait.gate import (
 )
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
+from gait.markers import MarkerReport
 from gait.metrics import (
     MIN_STEPS_PER_SIDE,
     frontal_step_table,
@@ -66,6 +67,7 @@ class Options:
     mirrored: bool = False
     height_cm: float | None = None
     speed_kmh: float | None = None
+    markers: str | None = None  # marker mode: "auto", a colour name or #RRGGBB (gait.markers); None: off
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Analysis:
     detected_fraction: float
     warnings: list[GaitWarning] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    markers: MarkerReport | None = None  # marker mode's record (rear clip with --markers), else None
 
 
 def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
@@ -126,6 +129,10 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
         analysis = replace(analysis, warnings=[damage, *analysis.warnings])
     if edited is not None:
         analysis = replace(analysis, warnings=[edited, *analysis.warnings])
+    if options.markers:
+        from gait.markers import apply_markers
+
+        analysis = apply_markers(analysis, options.markers)
     if others.another_person:
         analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
             E.ANOTHER_PERSON,

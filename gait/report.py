@@ -23,6 +23,7 @@ import pandas as pd
 import gait
 from gait.errors import warning_record
 from gait.landmarks import NAMES
+from gait.markers import report_fields
 from gait.pipeline import Analysis, Session
 
 SCHEMA_VERSION = 1
@@ -106,6 +107,7 @@ def report_dict(analysis: Analysis) -> dict:
             "filter_cutoff_hz": analysis.cleaning.cutoff_hz,
             "leg_length_px": analysis.leg_length_px,
             "warnings": [warning_record(w) for w in analysis.warnings],
+            **report_fields(analysis),
         },
         "notes": list(analysis.notes),
         "metrics": analysis.metrics,
@@ -121,6 +123,9 @@ def session_report_dict(session: Session) -> dict:
     report = report_dict(session.primary)
     report["metrics"] = _clean_dict(session.metrics)
     report["quality"]["warnings"] = [warning_record(w) for w in session.warnings]
+    frontal = [c for c in session.clips if c.view != "side"]
+    if frontal:  # the frontal measures are the frontal clip's (gait.pipeline.merge_metrics)
+        report["quality"].update(_clean_dict(report_fields(frontal[0])))
     report["notes"] = sorted({n for c in session.clips for n in c.notes})
     report["clips"] = [{k: v for k, v in report_dict(c).items() if k not in ("schema_version", "versions")}
                        for c in session.clips]

@@ -56,7 +56,7 @@ def test_every_rule_names_a_catalogue_measure():
 
 def test_view_and_validation_sets():
     assert FRONTAL_METRICS == {"knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip",
-                               "crossover_pct"}
+                               "crossover_pct", "rearfoot_eversion_deg"}
     assert PELVIS_TIMED_METRICS == {"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct",
                                     "contact_time_asymmetry_pct"}
     assert unvalidated_metrics("side") == {"pelvic_drop_deg"}

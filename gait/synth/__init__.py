@@ -21,6 +21,7 @@ import numpy as np
 from gait.synth.camera import VIEWS, Camera, Projector
 from gait.synth.draw import Look, Scene
 from gait.synth.model import FOOT_STRIKE_ANGLES_DEG, RunnerModel, RunnerParams, SideScale
+from gait.synth.stickers import Stickers, StickerScene, frame_recorder, sticker_truth
 from gait.synth.truth import Proj2D, compute_metrics, true_3d_values
 
 __all__ = ["Camera", "Look", "Projector", "RunnerModel", "RunnerParams", "SideScale", "Scene", "VIEWS",
@@ -106,7 +107,8 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
            duration_s: float = 8.0, width: int = 540, height: int = 960, *, look: Look = Look(),
            handrails: str = "auto", console: bool | None = None, motion_blur_samples: int = 1,
            shutter_fraction: float = 0.5, noise_sigma: float = 0.0, lighting_change: float = 0.0,
-           seed: int = 0, progress: Callable[[int, int], None] | None = None) -> dict:
+           seed: int = 0, progress: Callable[[int, int], None] | None = None,
+           stickers: Stickers | None = None) -> dict:
     """Render the clip to ``path_mp4`` (H.264) and write ``truth_path(path_mp4)``; returns the truth dict.
 
     Frame ``i`` shows the instant ``i / fps`` (with motion blur: the average of ``motion_blur_samples``
@@ -114,16 +116,24 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
     side views, both otherwise), "far", "both" or "none"; ``console``: draw the treadmill console (default:
     not in front views, where it would hide the runner). ``noise_sigma``: Gaussian pixel noise (0-255
     scale); ``lighting_change``: relative amplitude of a slow brightness drift. Frames are streamed to the
-    writer one at a time.
+    writer one at a time. ``stickers``: the runner wears the clinical marker set (:mod:`gait.synth.stickers`);
+    the truth then holds ``markers`` (:func:`gait.synth.stickers.sticker_truth`, with each sticker's centre
+    per frame under ``frames``).
     """
     from gait.video_io import H264Writer
 
     model = RunnerModel(params)
     proj = Projector(camera, width, height, params.height_m)
-    scene = Scene(model, proj, look, handrails=handrails, console=console)
+    scene = Scene(model, proj, look, handrails=handrails, console=console) if stickers is None else \
+        StickerScene(model, proj, stickers, look, handrails=handrails, console=console)
     frame_count = int(round(duration_s * fps))
     truth = build_truth(model, camera, proj, fps, frame_count)
     truth.update(width=width, height=height)
+    record_stickers = None
+    if isinstance(scene, StickerScene):
+        truth["markers"] = sticker_truth(model, proj, scene.stickers,
+                                         [e for e in truth["events"] if e["type"] == "initial_contact"])
+        truth["markers"]["frames"], record_stickers = frame_recorder(scene)
     joints_px: dict[str, list[list[float]]] = {k: [] for k in TRUTH_JOINTS}
     stance: dict[str, list[bool]] = {"left": [], "right": []}
     rng = np.random.default_rng(seed)
@@ -148,6 +158,8 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
                 img = np.clip(f, 0, 255).astype(np.uint8)
             writer.write(img)
             j = model.joints(t)
+            if record_stickers is not None:
+                record_stickers(t)
             for k in TRUTH_JOINTS:
                 joints_px[k].append([round(float(c), 2) for c in proj.project(j[k])[0]])
             for s in stance:

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from gait.synth.camera import Projector
-from gait.synth.model import RunnerModel
+from gait.synth.model import STANDARD_BUILD, Build, RunnerModel
 
 SHIFT = 4  # sub-pixel bits for OpenCV drawing
 SCALE = 1 << SHIFT
@@ -71,6 +71,24 @@ def _shoe_stations(L: float, H: float) -> tuple[dict, dict]:
     upper = {"x": u[:, 0] * L + u[:, 1] * H, "z0": u[:, 2] * H, "z1": u[:, 3] * H, "w_mid": u[:, 4],
              "w_top": u[:, 5]}
     return sole, upper
+
+
+def shoe_axes(heel: np.ndarray, toe: np.ndarray, roll: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The shoe's frame (forward along the sole line heel->toe, lateral +Y, up), rolled by ``roll`` radians
+    about the forward axis (right-handed; ``RunnerModel.rearfoot_roll``)."""
+    fwd = (toe - heel) / float(np.linalg.norm(toe - heel))
+    up = np.array([-fwd[2], 0.0, fwd[0]])
+    up /= np.linalg.norm(up)
+    lat = np.array([0.0, 1.0, 0.0])
+    if roll:
+        c, s = np.cos(roll), np.sin(roll)
+        lat, up = c * lat + s * np.cross(fwd, lat), c * up + s * np.cross(fwd, up)
+    return fwd, lat, up
+
+
+def build_of(model: object) -> Build:
+    """The body's :class:`Build` (the standard one for models without it)."""
+    return getattr(getattr(model, "p", None), "build", STANDARD_BUILD)
 
 
 def _scale(color: tuple, k: float) -> tuple:
@@ -288,6 +306,7 @@ class Scene:
     def _runner_items(self, t: float) -> list[DrawItem]:
         m, look = self.m, self.look
         H = m.p.height_m
+        g = build_of(m)
         J = m.joints(t)
         pj = self.pj
         items: list[DrawItem] = []
@@ -300,17 +319,21 @@ class Scene:
             hip, knee, ankle = J[f"{side}_hip"], J[f"{side}_knee"], J[f"{side}_ankle"]
             heel, toe = J[f"{side}_heel"], J[f"{side}_foot_index"]
             pitch = float(J[f"{side}_foot_pitch"][0])
+            roll = m.rearfoot_roll(side, t) if hasattr(m, "rearfoot_roll") else 0.0
 
             def draw_leg(img: np.ndarray, hip=hip, knee=knee, ankle=ankle, heel=heel, toe=toe, pitch=pitch,
-                         side=side) -> None:
-                self._capsule(img, hip, knee, 0.05 * H, 0.033 * H, look.skin)
-                self._capsule(img, knee, ankle, 0.033 * H, 0.019 * H, look.skin)
+                         roll=roll, side=side) -> None:
+                self._capsule(img, hip, knee, 0.05 * H * g.thigh_girth, 0.033 * H * g.thigh_girth, look.skin)
+                self._capsule(img, knee, ankle, 0.033 * H * g.calf_girth, 0.019 * H * g.calf_girth, look.skin)
                 mid_shank = knee + 0.35 * (ankle - knee)
-                self._capsule(img, knee + 0.05 * (ankle - knee), mid_shank, 0.032 * H, 0.03 * H, look.skin)
-                self._capsule(img, ankle + 0.25 * (knee - ankle), ankle, 0.02 * H, 0.02 * H, look.sock)
-                self._shoe(img, heel, toe, pitch)
+                self._capsule(img, knee + 0.05 * (ankle - knee), mid_shank, 0.032 * H * g.calf_girth,
+                              0.03 * H * g.calf_girth, look.skin)
+                self._capsule(img, ankle + 0.25 * (knee - ankle), ankle, 0.02 * H * g.calf_girth,
+                              0.02 * H * g.calf_girth, look.sock)
+                self._shoe(img, heel, toe, pitch, roll)
                 sh_end = hip + 0.42 * (knee - hip)
-                self._capsule(img, hip + np.array([0, 0, 0.02 * H]), sh_end, 0.056 * H, 0.047 * H, look.shorts)
+                self._capsule(img, hip + np.array([0, 0, 0.02 * H]), sh_end, 0.056 * H * g.thigh_girth,
+                              0.047 * H * g.thigh_girth, look.shorts)
             items.append((depth(hip, knee, ankle), draw_leg))
         # torso
         items.append((depth(J["mid_hip"], J["mid_shoulder"]), lambda img: self._torso(img, J)))
@@ -329,15 +352,13 @@ class Scene:
         items.append((depth(J["head"]), lambda img: self._head(img, J)))
         return items
 
-    def _shoe(self, img: np.ndarray, heel: np.ndarray, toe: np.ndarray, pitch: float) -> None:
-        """A running shoe on the sole line heel->toe (the truth's heel and foot_index: ``SHOE`` notes)."""
+    def _shoe(self, img: np.ndarray, heel: np.ndarray, toe: np.ndarray, pitch: float, roll: float = 0.0) -> None:
+        """A running shoe on the sole line heel->toe (the truth's heel and foot_index: ``SHOE`` notes), rolled
+        by ``roll`` about that line (:func:`shoe_axes`)."""
         H = self.m.p.height_m
         look = self.look
         L = float(np.linalg.norm(toe - heel))
-        fwd = (toe - heel) / L
-        up = np.array([-fwd[2], 0.0, fwd[0]])
-        up /= np.linalg.norm(up)
-        lat = np.array([0.0, 1.0, 0.0])
+        fwd, lat, up = shoe_axes(heel, toe, roll)
         hw = self.m.a.foot_width / 2
         cam = self.pj.position
         centre = heel + fwd * 0.5 * L + up * 0.03 * H
@@ -445,9 +466,10 @@ class Scene:
             v = lat_hip * (1 - f) + lat_sh * f
             return v / np.linalg.norm(v)
 
-        shorts = np.vstack([ring(at(-0.12), blend(0), 0.095 * H, 0.06 * H),
-                            ring(at(0.05), blend(0.05), 0.092 * H, 0.058 * H),
-                            ring(at(0.2), blend(0.2), 0.085 * H, 0.055 * H)])
+        k = build_of(self.m).pelvis_girth
+        shorts = np.vstack([ring(at(-0.12), blend(0), 0.095 * H * k, 0.06 * H * k),
+                            ring(at(0.05), blend(0.05), 0.092 * H * k, 0.058 * H * k),
+                            ring(at(0.2), blend(0.2), 0.085 * H * k, 0.055 * H * k)])
         shirt = np.vstack([ring(at(0.17), blend(0.17), 0.086 * H, 0.056 * H),
                            ring(at(0.5), blend(0.5), 0.088 * H, 0.06 * H),
                            ring(at(0.8), blend(0.8), 0.1 * H, 0.062 * H),

@@ -100,6 +100,26 @@ class SideScale:
     hip_adduction: float = 1.0
     pelvic_drop: float = 1.0  # drop of the OPPOSITE side of the pelvis while this leg is in stance
     arm_swing: float = 1.0
+    rearfoot_eversion: float = 1.0
+
+
+@dataclass(frozen=True)
+class Build:
+    """Body shape beyond the height, as multipliers of the standard body (1.0): the distance between the
+    hip joint centres (the model), and the girths the renderer draws (``gait.synth.draw``): pelvis and
+    buttocks (the shorts), thigh, calf and ankle. The standard body is :data:`STANDARD_BUILD`."""
+
+    name: str = "standard"
+    hip_width: float = 1.0
+    pelvis_girth: float = 1.0
+    thigh_girth: float = 1.0
+    calf_girth: float = 1.0
+
+
+STANDARD_BUILD = Build()
+# a heavier, wider-hipped body: thighs nearly touching below the shorts, a fuller calf
+BROAD_BUILD = Build("broad", hip_width=1.12, pelvis_girth=1.18, thigh_girth=1.3, calf_girth=1.2)
+BUILDS = {b.name: b for b in (STANDARD_BUILD, BROAD_BUILD)}
 
 
 @dataclass(frozen=True)
@@ -116,6 +136,10 @@ class RunnerParams:
     it sets where the foot lands laterally (narrower steps when larger).
     ``knee_valgus_deg``: peak (mid-stance) medial swivel of the knee about the hip-ankle axis.
     ``pelvic_drop_deg``: peak drop of the pelvis on the swing side during stance (pelvic obliquity).
+    ``rearfoot_eversion_deg``: peak (mid-stance) eversion of the shoe's heel against the shank, a roll of the
+    drawn shoe about its sole line (heel and toe contact points stay where they are: no joint moves), the
+    heel counter's top turning medially; 0 in swing (``RunnerModel.rearfoot_roll``).
+    ``build``: the body's shape (:class:`Build`).
     ``vertical_oscillation_cm``: peak-to-trough rise and fall of the pelvis per step (highest in flight,
     lowest at mid-stance): free fall in flight, so it is bounded by what the flight and contact times allow
     (the reached value is in ``RunnerModel.adjustments``; ``RunnerModel._setup_vertical``).
@@ -153,6 +177,8 @@ class RunnerParams:
     left: SideScale = field(default_factory=SideScale)
     right: SideScale = field(default_factory=SideScale)
     start_phase: float = 0.13
+    rearfoot_eversion_deg: float = 0.0
+    build: Build = field(default_factory=Build)
 
     def __post_init__(self) -> None:
         if not 100.0 <= self.cadence_spm <= 260.0:
@@ -193,15 +219,18 @@ class RunnerParams:
 
 @dataclass(frozen=True)
 class Anthropometry:
-    """Segment lengths and sizes in metres (Winter's fractions of standing height)."""
+    """Segment lengths and sizes in metres (Winter's fractions of standing height; the hip width times
+    ``hip_width_scale``, a :class:`Build`'s)."""
 
     height_m: float
+    hip_width_scale: float = 1.0
 
     def __getattr__(self, name: str) -> float:  # fractions of height
         try:
-            return _FRACTIONS[name] * self.__dict__["height_m"]
+            value = _FRACTIONS[name] * self.__dict__["height_m"]
         except KeyError:
             raise AttributeError(name) from None
+        return value * self.__dict__["hip_width_scale"] if name == "hip_width" else value
 
 
 _FRACTIONS = {
@@ -276,7 +305,7 @@ class RunnerModel:
 
     def __init__(self, params: RunnerParams):
         self.p = params
-        self.a = Anthropometry(params.height_m)
+        self.a = Anthropometry(params.height_m, params.build.hip_width)
         self.stride_s = 120.0 / params.cadence_spm
         self.speed_ms = params.speed_kmh / 3.6
         self.stance_frac = {s: params.duty_factor_pct / 100.0 * params.side(s).contact_time for s in SIDES}
@@ -301,6 +330,16 @@ class RunnerModel:
 
     def in_stance(self, side: str, t: float) -> bool:
         return self.side_phase(side, t) < self.stance_frac[side]
+
+    def rearfoot_roll(self, side: str, t: float) -> float:
+        """Roll of the drawn shoe about its sole line (radians, right-handed about the heel->toe direction):
+        the rearfoot eversion, peak at mid-stance, 0 in swing; everting turns the top of the heel counter
+        medially (towards -Y for the left foot, +Y for the right)."""
+        u = self.side_phase(side, t) / self.stance_frac[side]
+        if u >= 1.0 or not self.p.rearfoot_eversion_deg:
+            return 0.0
+        eversion = np.radians(self.p.rearfoot_eversion_deg * self.p.side(side).rearfoot_eversion) * _bump(u)
+        return float(-self.medial[side] * eversion)
 
     def events(self, t0: float, t1: float) -> list[dict]:
         """Initial contacts and toe-offs with t0 <= time_s < t1, sorted by time."""

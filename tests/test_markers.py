@@ -1,0 +1,276 @@
+"""Marker mode: stickers on the rendered runner, found, labelled and measured from behind, against the
+angles of the true sticker centres (what a clinician measures from the same stickers).
+
+The rendered clips are small (720x1280, 3.5 s at 120 fps) and few: two body builds, two clips each, every
+clip carrying different settings on its two legs (left 0, right the high level; both legs the middle
+level), so that each build gives three levels of knee valgus (0/6/12 deg), pelvic drop (0/5/9), rearfoot
+eversion (0/6/12) and two of hip adduction (0/6). The full-size grid (1080x1920, 60 and 120 fps) is
+scripts/validate_markers.py's, with its figures in docs/accuracy.md.
+"""
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+import pandas as pd
+import pytest
+
+from gait import errors as E
+from gait.errors import GaitInputError
+from gait.kinematics import marker_angles
+from gait.markers import (
+    NAMES,
+    _hue_chroma,
+    apply_markers,
+    find_spots,
+    parse_colour,
+    report_fields,
+)
+from gait.pipeline import Analysis, Options, analyze
+from gait.pose import native_logs_silenced
+from gait.report import report_dict
+from gait.synth import Camera, Projector, RunnerParams, SideScale, render
+from gait.synth.draw import Scene
+from gait.synth.model import BROAD_BUILD, STANDARD_BUILD, RunnerModel
+from gait.synth.stickers import Stickers, StickerScene, marker_comparison, sticker_poses, sticker_truth
+
+HIGH = {"knee_valgus_deg": 12.0, "pelvic_drop_deg": 9.0, "hip_adduction_deg": 6.0, "rearfoot_eversion_deg": 12.0}
+MIDDLE = {"knee_valgus_deg": 6.0, "pelvic_drop_deg": 5.0, "hip_adduction_deg": 0.0, "rearfoot_eversion_deg": 6.0}
+ZERO_LEFT = SideScale(knee_valgus=0.0, pelvic_drop=0.0, hip_adduction=0.0, rearfoot_eversion=0.0)
+BUILDS = {"standard": (STANDARD_BUILD, "green", "auto"), "broad": (BROAD_BUILD, "magenta", "magenta")}
+ANGLES = {"knee_valgus_fppa_deg": 1.5, "pelvic_drop_deg": 1.5, "hip_adduction_deg": 1.5, "rearfoot_eversion_deg": 2.0}
+STEP_WIDTH_TOLERANCE = 5.0  # % of hip width
+
+
+# ------------------------------------------------------------------------------------------ the renderer
+def test_stickers_leave_the_runner_as_drawn():
+    """With stickers the runner is drawn exactly as without, but for the stickers themselves."""
+    model = RunnerModel(RunnerParams(rearfoot_eversion_deg=8.0))
+    proj = Projector(Camera(view="rear"), 270, 480, 1.75)
+    plain, marked = Scene(model, proj), StickerScene(model, proj, Stickers(diameter_mm=18.0))
+    for t in (0.05, 0.2, 0.41):
+        a, b = plain.frame(t), marked.frame(t)
+        changed = np.argwhere(np.any(a != b, axis=2))[:, ::-1] + 0.5
+        centres = np.array([proj.project(c)[0] for k, (c, n) in sticker_poses(model, t).items()
+                            if marked.facing(c, n)])
+        assert len(changed) > 0
+        radius = proj.f_px * 0.009 / 4.0 + 2.0  # sticker radius at the nearest depth, and anti-aliasing
+        assert np.min(np.linalg.norm(changed[:, None] - centres[None], axis=2), axis=1).max() < radius
+
+
+def test_builds_and_eversion_leave_the_standard_runner_alone():
+    a = RunnerModel(RunnerParams())
+    b = RunnerModel(RunnerParams(build=STANDARD_BUILD))
+    assert np.allclose(a.joints(0.3)["left_hip"], b.joints(0.3)["left_hip"])
+    assert a.rearfoot_roll("left", 0.3) == 0.0
+    wide = RunnerModel(RunnerParams(build=BROAD_BUILD))
+    width = lambda m: np.linalg.norm(m.joints(0.3)["left_hip"] - m.joints(0.3)["right_hip"])  # noqa: E731
+    assert width(wide) == pytest.approx(BROAD_BUILD.hip_width * width(a))
+
+
+@pytest.mark.parametrize("build", [STANDARD_BUILD, BROAD_BUILD])
+def test_sticker_truth_is_near_the_joint_centres(build):
+    """The clinician's angles from the true sticker centres are close to those of the joint centres; the
+    drawn heel roll shows as rearfoot eversion of its sign on both feet."""
+    params = RunnerParams(knee_valgus_deg=8.0, pelvic_drop_deg=5.0, hip_adduction_deg=4.0,
+                          rearfoot_eversion_deg=10.0, build=build)
+    model = RunnerModel(params)
+    proj = Projector(Camera(view="rear"), 1080, 1920, 1.75)
+    ics = [e for e in model.events(0.0, 2.0) if e["type"] == "initial_contact"]
+    truth = sticker_truth(model, proj, Stickers(), ics)
+    markers, joints = truth["metrics"], truth["joint_centres"]["metrics"]
+    for key, tolerance in (("knee_valgus_fppa_deg", 1.5), ("pelvic_drop_deg", 0.3), ("hip_adduction_deg", 1.5)):
+        assert markers[key]["mean"] == pytest.approx(joints[key]["mean"], abs=tolerance), key
+    # with the shoe not rolled the heel stays upright while the shank leans: a few degrees of 2-D eversion;
+    # the roll adds to it on both feet
+    flat = sticker_truth(RunnerModel(params.replace(rearfoot_eversion_deg=0.0)), proj, Stickers(), ics)
+    for side in ("left", "right"):
+        added = markers["rearfoot_eversion_deg"][side] - flat["metrics"]["rearfoot_eversion_deg"][side]
+        assert 5.0 < added < 13.0, side
+
+
+# ------------------------------------------------------------------------------------------ geometry
+def test_marker_angles_signs():
+    """Rear view (the runner's left on the image left): a knee medial of its thigh-Achilles line is valgus
+    (+), the swing side's PSIS lower is contralateral drop (+), a heel whose lower end lies lateral is
+    eversion (+)."""
+    pts = {name: np.full((1, 2), np.nan) for name in NAMES}
+
+    def put(side, site, x, y):
+        pts[f"{side}_{site}"] = np.array([[x, y]], float)
+
+    for side, sign in (("left", -1.0), ("right", 1.0)):  # image x of the lateral direction
+        put(side, "psis", 100 + sign * 10, 100 + (5 if side == "left" else 0))
+        put(side, "thigh", 100 + sign * 30, 200)
+        put(side, "knee", 100 + sign * 26, 260)  # 4 px medial of the straight line
+        put(side, "achilles", 100 + sign * 30, 320)
+        put(side, "calf", 100 + sign * 30, 290)
+        put(side, "heel_top", 100 + sign * 30, 330)
+        put(side, "heel_bottom", 100 + sign * 32, 340)  # lower end lateral
+    a = marker_angles(pts, left_outward=-1.0)
+    for side in ("left", "right"):
+        assert a.fppa_deg[side][0] > 5.0
+        assert a.rearfoot_eversion_deg[side][0] == pytest.approx(np.degrees(np.arctan2(2, 10)), abs=0.01)
+    assert a.pelvic_drop_deg["right"][0] > 0 > a.pelvic_drop_deg["left"][0]  # the left PSIS is lower
+
+
+def test_colours():
+    assert parse_colour("auto") is None
+    assert parse_colour("green") == pytest.approx(115.0)
+    assert parse_colour("#FF00FF") == pytest.approx(300.0, abs=2.0)
+    for bad in ("plaid", "#808080"):
+        with pytest.raises(GaitInputError) as info:
+            parse_colour(bad)
+        assert info.value.code == E.BAD_OPTION
+
+
+def test_spot_centres_are_sub_pixel_and_a_close_pair_is_two():
+    """Anti-aliased discs at known sub-pixel places on a textured background: centres within 0.1 px; a
+    pair whose edges nearly touch (a heel pair) gives two spots."""
+    from gait.markers import ColourModel
+
+    rng = np.random.default_rng(1)
+    img = (rng.normal(0, 6, (120, 160, 3)) + np.array([60, 110, 200])).clip(0, 255).astype(np.uint8)
+    img[:, 80:] = (40, 45, 60)  # a dark heel counter on the right half
+    truth = [(30.3, 40.7), (50.6, 80.2), (110.45, 50.3), (110.45, 63.6)]
+    for x, y in truth:
+        cv2.circle(img, (int(round((x - 0.5) * 16)), int(round((y - 0.5) * 16))), 4 * 16, (40, 235, 60), -1,
+                   cv2.LINE_AA, 4)
+    colour = ColourModel(115.0, 25.0, 0.35, 0.25, _hue_chroma(115.0), "green")
+    spots = find_spots(img, (0, 0, 160, 120), colour, diameter_px=8.0)
+    assert len(spots.xy) == len(truth)
+    for x, y in truth:
+        assert np.min(np.linalg.norm(spots.xy - [x, y], axis=1)) < 0.1
+
+
+def _bare_analysis(view: str) -> Analysis:
+    """An analysis with nothing measured (marker mode looks at nothing else for a side or front clip)."""
+    return Analysis(info=None, options=Options(markers="auto"), pose=None, view=view, direction=1,
+                    detection=None, angles=None, steps=pd.DataFrame(), metrics={}, leg_length_px=1.0,
+                    cleaning=None, detected_fraction=1.0)
+
+
+def test_side_and_front_clips_keep_their_measures_with_a_note():
+    side = apply_markers(_bare_analysis("side"), "auto")
+    assert side.markers is None and "not needed from the side" in side.notes[-1] and report_fields(side) == {}
+    front = apply_markers(_bare_analysis("front"), "auto")
+    assert front.markers is None and "Film from behind" in front.notes[-1]
+    assert set(report_fields(front)["frontal_method"].values()) == {"keypoints", "none"}
+
+
+# ------------------------------------------------------------------------------------------ rendered runners
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """(build, clip) -> (analysis, truth, comparison) of the four marker-mode clips."""
+    folder = tmp_path_factory.mktemp("markers")
+    out = {}
+    for name, (build, colour, asked) in BUILDS.items():
+        for clip, settings, left in (("A", HIGH, ZERO_LEFT), ("B", MIDDLE, SideScale())):
+            path = folder / f"{name}_{clip}.mp4"
+            params = RunnerParams(build=build, left=left, **settings)
+            truth = render(params, Camera(view="rear"), path, fps=120, duration_s=3.5, width=720, height=1280,
+                           stickers=Stickers(colour=colour), motion_blur_samples=2)
+            with native_logs_silenced():
+                analysis = analyze(str(path), Options(markers=asked))
+            out[name, clip] = (analysis, truth, marker_comparison(analysis, truth))
+    for key, (_, _, comparison) in out.items():
+        print(key, {k: (round(v["left"] or np.nan, 2), round(v["truth_left"], 2), round(v["right"] or np.nan, 2),
+                        round(v["truth_right"], 2)) for k, v in comparison.items()})
+    return out
+
+
+@pytest.mark.parametrize("build", list(BUILDS))
+def test_per_side_means_match_the_sticker_truth(rendered, build):
+    for clip in ("A", "B"):
+        analysis, _, comparison = rendered[build, clip]
+        assert analysis.markers is not None and not analysis.markers.null_reasons
+        for key, tolerance in ANGLES.items():
+            for side in ("left", "right"):
+                row = comparison[key]
+                assert row[side] == pytest.approx(row[f"truth_{side}"], abs=tolerance), (clip, key, side)
+        row = comparison["step_width_pct_hip"]
+        assert row["mean"] == pytest.approx(row["truth_mean"], abs=STEP_WIDTH_TOLERANCE), clip
+
+
+@pytest.mark.parametrize("build", list(BUILDS))
+def test_each_measure_is_ordered_with_a_slope_near_1(rendered, build):
+    for key in (*ANGLES, "step_width_pct_hip"):
+        true, found = [], []
+        for clip in ("A", "B"):
+            row = rendered[build, clip][2][key]
+            for side in ("left", "right"):
+                true.append(row[f"truth_{side}"])
+                found.append(row[side])
+        slope = np.polyfit(true, found, 1)[0]
+        assert 0.85 <= slope <= 1.15, (key, slope, true, found)
+        order = np.argsort(true)
+        spread = max(true) - min(true)
+        if spread > 3.0:  # distinct levels come out in their order
+            lows, highs = np.array(found)[order[:1]], np.array(found)[order[-1:]]
+            assert highs[0] > lows[0], key
+
+
+def test_step_width_is_narrower_with_hip_adduction(rendered):
+    for build in BUILDS:
+        narrow, wide = (rendered[build, clip][0].metrics["step_width_pct_hip"]["value"] for clip in ("A", "B"))
+        assert narrow < wide - 20.0
+
+
+def test_report_says_the_frontal_measures_came_from_the_stickers(rendered):
+    analysis = rendered["standard", "A"][0]
+    quality = report_dict(analysis)["quality"]
+    assert set(quality["frontal_method"].values()) == {"markers"}
+    assert quality["markers"]["colour"]["asked"] == "auto"
+    assert min(quality["markers"]["sticker_seen_fraction"].values()) > 0.4
+    assert rendered["broad", "A"][0].markers.colour["asked"] == "magenta"
+
+
+@pytest.fixture(scope="module")
+def no_psis_60fps(tmp_path_factory):
+    """A 60 fps clip whose runner wears no PSIS stickers (hidden under a loose shirt, say)."""
+    path = tmp_path_factory.mktemp("markers60") / "no_psis_60fps.mp4"
+    render(RunnerParams(knee_valgus_deg=8.0), Camera(view="rear"), path, fps=60, duration_s=3.0, width=540,
+           height=960, stickers=Stickers(sites=("thigh", "knee", "calf", "achilles", "heel_top", "heel_bottom")))
+    return path
+
+
+def test_hidden_stickers_and_low_frame_rate_leave_those_measures_out_with_the_reason(no_psis_60fps):
+    with native_logs_silenced():
+        analysis = analyze(str(no_psis_60fps), Options(markers="green"))
+    reasons = analysis.markers.null_reasons
+    assert "120 fps" in reasons["rearfoot_eversion_deg"]
+    assert "PSIS" in reasons["pelvic_drop_deg"] and "PSIS" in reasons["hip_adduction_deg"]
+    for key in ("pelvic_drop_deg", "hip_adduction_deg", "rearfoot_eversion_deg"):
+        assert analysis.metrics[key]["value"] is None
+    assert analysis.metrics["knee_valgus_fppa_deg"]["value"] is not None
+    codes = {E.warning_code(w) for w in analysis.warnings}
+    assert {E.MARKERS_LOW_FPS, E.MARKERS_HIDDEN} <= codes
+    methods = report_dict(analysis)["quality"]["frontal_method"]
+    assert methods["pelvic_drop_deg"] == "none" and methods["knee_valgus_fppa_deg"] == "markers"
+
+
+def test_refused_when_the_stickers_are_not_found(no_psis_60fps, tmp_path):
+    with native_logs_silenced(), pytest.raises(GaitInputError) as info:
+        analyze(str(no_psis_60fps), Options(markers="magenta"))  # the runner wears green
+    assert info.value.code == E.MARKERS_NOT_FOUND and "not found" in str(info.value)
+    plain = tmp_path / "plain.mp4"
+    render(RunnerParams(), Camera(view="rear"), plain, fps=60, duration_s=3.0, width=360, height=640)
+    with native_logs_silenced(), pytest.raises(GaitInputError) as info:
+        analyze(str(plain), Options(markers="auto"))
+    assert info.value.code == E.MARKERS_NOT_FOUND
+
+
+def test_options_and_analysis_default_to_no_markers():
+    assert Options().markers is None
+    assert replace(_bare_analysis("rear"), notes=[]).markers is None
+
+
+def test_command_line_option(capsys):
+    from gait.cli import build_parser, main
+
+    parse = build_parser().parse_args
+    assert parse(["analyze", "rear.mp4", "--markers"]).markers == "auto"
+    assert parse(["analyze", "rear.mp4", "--markers", "magenta"]).markers == "magenta"
+    assert parse(["analyze", "rear.mp4"]).markers is None
+    assert main(["analyze", "missing.mp4", "--markers", "plaid"]) == 2  # refused before anything is read
+    assert "--markers 'plaid'" in capsys.readouterr().err

@@ -8,9 +8,8 @@ close-up (legs_not_in_view); black frames and noise frames (no_person); rendered
 behind (not_running_walking), standing from the side and in front (not_running_standing), squats and arm
 curls (not_running_in_place), hops with both feet (not_running_jumping); a rendered runner with the feet
 below the frame (feet_not_in_view), and feet out of the frame in most steps of a small pose (foot measures
-left out, feet_out_of_view); two renders joined by a
-hard cut (edited_clip, the wide shot analysed; cut short: no_steady_running naming the cut). Renders are
-5 s, 30 fps, 270x480, made once per module."""
+left out, feet_out_of_view); two renders joined by a hard cut (edited_clip, the wide shot analysed; cut
+short: no_steady_running naming the cut). Renders are 5 s, 30 fps, 270x480, made once per module."""
 
 from __future__ import annotations
 

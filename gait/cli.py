@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from gait.history import Comparison, History
     from gait.pipeline import Options, Session
+    from gait.pose_cache import PoseCache
     from gait.report import SessionFiles, WriteProgress
 
 VIEW_CHOICES = ("side", "rear", "front")
@@ -95,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="marker mode: the runner wears round stickers of one bright colour (docs/markers.md); the "
                         "rear clip's frontal measures come from them. COLOUR: auto (found on the runner, the "
                         "default), green, magenta, cyan, yellow, ... or #RRGGBB. Ignored in a side clip")
+    a.add_argument("--video-size", choices=("fit", "full"), default="fit",
+                   help="the annotated video's size: fit (the long side at most 1280 px, the default) or full "
+                        "(the clip's own size)")
+    a.add_argument("--no-pose-cache", action="store_true",
+                   help="find the pose again rather than take it from the pose cache (a clip analysed before, "
+                        "kept in $GAIT_CACHE_DIR or the user's cache folder)")
     _add_save_options(a)
     _add_history_parser(sub)
     _add_batch_parser(sub)
@@ -202,18 +209,20 @@ def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir
                       runner_name: str | None = None, pose_progress: Callable[[int, int, int], None] | None = None,
                       write_progress: WriteProgress | None = None,
                       before_after: Callable[[Session], Comparison | None] | None = None,
+                      video_size: str = "fit", cache: PoseCache | None = None,
                       ) -> tuple[Session, SessionFiles]:
     """One session as `gait analyze` runs it, and `gait batch` runs each of its sessions: the clips analysed
-    (:func:`gait.pipeline.analyze_session`, ``pose_progress(clip_index, done, total)``), then the output folder
-    written (:func:`gait.report.write_session`: staged, then moved in). ``before_after(session)`` gives the
-    report's before/after comparison. A refused clip raises :class:`GaitInputError` and writes nothing. Callers
-    run it inside :func:`gait.pose.native_logs_silenced`, with their progress bars made and closed inside too."""
+    (:func:`gait.pipeline.analyze_session`, ``pose_progress(clip_index, done, total)``; the pose taken from
+    ``cache`` when it is there), then the output folder written (:func:`gait.report.write_session`: staged,
+    then moved in; the annotated videos at ``video_size``). ``before_after(session)`` gives the report's
+    before/after comparison. A refused clip raises :class:`GaitInputError` and writes nothing. Callers run it
+    inside :func:`gait.pose.native_logs_silenced`, with their progress bars made and closed inside too."""
     from gait.pipeline import analyze_session
     from gait.report import write_session
 
-    session = analyze_session(list(videos), list(options), pose_progress)
+    session = analyze_session(list(videos), list(options), pose_progress, cache=cache)
     written = write_session(session, out_dir, formats=formats, video=video, blur_face=blur_face,
-                            runner_name=runner_name, progress=write_progress,
+                            runner_name=runner_name, progress=write_progress, video_size=video_size,
                             before_after=before_after(session) if before_after is not None else None)
     return session, written
 
@@ -221,6 +230,7 @@ def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir
 def run_analyze(args: argparse.Namespace) -> int:
     from gait.pipeline import Options
     from gait.pose import native_logs_silenced
+    from gait.pose_cache import PoseCache
 
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise GaitInputError("--end must be later than --start.", BAD_OPTION)
@@ -247,7 +257,8 @@ def run_analyze(args: argparse.Namespace) -> int:
             session, written = analyze_and_write(
                 args.video, options, out_dir, formats=args.report, video=not args.no_video,
                 blur_face=args.blur_face, pose_progress=lambda k, done, total: bars[k](done, total),
-                write_progress=video_progress, before_after=lambda s: _before_after(history, args, s))
+                write_progress=video_progress, before_after=lambda s: _before_after(history, args, s),
+                video_size=args.video_size, cache=None if args.no_pose_cache else PoseCache())
         finally:
             for bar in bars:
                 bar.close()

@@ -46,7 +46,8 @@ from gait.metrics import (
     step_table,
     summarise,
 )
-from gait.pose import OtherPersonCheck, ProgressCallback, estimate_pose
+from gait.pose import PosePass, ProgressCallback
+from gait.pose_cache import PoseCache, pose_pass
 from gait.video_io import VideoInfo, probe
 from gait.view import VIEWS, estimate_view, to_runner_sides
 
@@ -87,6 +88,9 @@ class Analysis:
     warnings: list[GaitWarning] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     markers: MarkerReport | None = None  # marker mode's record (rear clip with --markers), else None
+    # the pose pass's own record (raw landmarks, per-frame fingerprints that check a later seek into the clip,
+    # the other-person check); None for an analysis of landmarks alone
+    pose_pass: PosePass | None = None
 
 
 def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
@@ -102,19 +106,25 @@ def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
     return start, end
 
 
-def analyze(path: str, options: Options = Options(), progress: ProgressCallback | None = None) -> Analysis:
-    """Analyse one clip. Raises :class:`GaitInputError` for bad input or a clip that is not running."""
+def analyze(path: str, options: Options = Options(), progress: ProgressCallback | None = None, *,
+            workers: int | None = None, cache: PoseCache | None = None) -> Analysis:
+    """Analyse one clip. Raises :class:`GaitInputError` for bad input or a clip that is not running.
+
+    The pose pass runs in ``workers`` processes (default :func:`gait.pose.default_workers`; 1 inside a
+    Dask worker); with a ``cache`` (:class:`gait.pose_cache.PoseCache`) it is skipped when the clip's pose
+    is there, and stored there otherwise."""
     if options.view is not None and options.view not in VIEWS:
         raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.", E.BAD_OPTION)
     info = probe(path, options.capture_fps)
     start, end = frame_range(info, options)
-    others = OtherPersonCheck(start, end)
-    try:
-        raw = estimate_pose(info, start, end, progress, on_frame=others)
-    finally:
-        others.close()
+    found = pose_pass(info, start, end, progress, workers=workers, cache=cache)
+    raw, others = found.series(info), found.other_persons
     damage = check_decoded(info, start, end, raw.frame_index)
-    raw, edited = choose_shot(raw, shot_starts(frame_prints(info.path, raw.frame_index), raw.frame_index, info.fps))
+    # the frames' fingerprints as the pose pass sampled them (a damaged file's: sampled again by ffmpeg)
+    prints = found.frames.get("fingerprint") if damage is None else None
+    if prints is None:
+        prints = frame_prints(info.path, raw.frame_index)
+    raw, edited = choose_shot(raw, shot_starts(prints, raw.frame_index, info.fps))
     try:
         analysis = analyze_pose(info, raw, options)
     except GaitInputError as exc:
@@ -125,6 +135,7 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
         stop = decoded_end(info, start, end, raw.frame_index) or start
         raise GaitInputError(f"{info.name!r}: {damage_message(info, stop)}; in the part that could be read, "
                              f"{exc}", E.DAMAGED_FILE) from exc
+    analysis = replace(analysis, pose_pass=found)
     if damage is not None:
         analysis = replace(analysis, warnings=[damage, *analysis.warnings])
     if edited is not None:
@@ -262,12 +273,14 @@ def session_of(analyses: list[Analysis] | tuple[Analysis, ...]) -> Session:
 
 
 def analyze_session(paths: list[str], options: list[Options],
-                    progress: Callable[[int, int, int], None] | None = None) -> Session:
-    """Analyse several clips of one run; ``progress(clip_index, done, total)``."""
+                    progress: Callable[[int, int, int], None] | None = None, *, workers: int | None = None,
+                    cache: PoseCache | None = None) -> Session:
+    """Analyse several clips of one run; ``progress(clip_index, done, total)``; ``workers`` and ``cache`` as
+    for :func:`analyze`."""
     clips = []
     for k, (path, opts) in enumerate(zip(paths, options, strict=True)):
         clip_progress = (lambda done, total, k=k: progress(k, done, total)) if progress else None
-        clips.append(analyze(path, opts, clip_progress))
+        clips.append(analyze(path, opts, clip_progress, workers=workers, cache=cache))
     return session_of(clips)
 
 

@@ -1,22 +1,48 @@
 """Pose estimation with MediaPipe Pose (the model bundled in the mediapipe 0.10.21 wheel).
 
-This is the only module that imports mediapipe. A fresh tracker is made for every clip, since the tracker
-keeps state between frames.
+This is the only module that imports mediapipe. A fresh tracker is made for every run over frames, since
+the tracker keeps state between frames. Frames are decoded in a thread a frame or two ahead of the tracker.
+
+The pose pass (:func:`run_pose_pass`) can use several cores: the frames are split into consecutive
+segments, one per process (spawned: MediaPipe is not fork-safe), each with its own tracker. A segment
+after the first starts its tracker :data:`WARMUP_FRAMES` before its first kept frame and drops those
+warm-up frames, so that the tracker has found the runner and its landmark filter has settled before the
+frames that count. The warm-up frames double as a check of the seek: their
+:func:`~gait.video_io.fingerprint` must equal those the segment before decoded for the same frames; if not
+(a file whose timestamps mislead the seek), the segment is run again, decoding from the start of the file.
+``workers=1`` runs one tracker over all frames in this process, exactly as a single-core pass.
+
+A tracker keeps something of where it started for as long as it runs: after the warm-up, a segment's
+landmarks are within a median 0.1 px of one tracker's over the whole clip, but in frames where the model
+hesitates (crossing legs) the two can differ by several pixels, hundreds of frames after the seam. The
+measures average such differences out over a long clip's many steps; over a short clip's few they need
+not (on the side sample split in two, angles at landing moved by 1-2 deg; starting the same clip one frame
+later moves them by as much). Only clips of at least two :data:`MIN_SEGMENT_FRAMES` are split, where the
+time gained is large and the steps many.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import multiprocessing
 import os
+import pickle
+import queue
 import sys
-from typing import Callable, Iterator, Protocol, Sequence
+import threading
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence
 
 import cv2
 import numpy as np
 
 from gait.landmarks import NAMES, PoseSeries
-from gait.video_io import VideoInfo, iter_frames
+from gait.video_io import FINGERPRINT_GRID, VideoInfo, fingerprint, iter_frames
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames total)
 
@@ -52,6 +78,18 @@ class PoseTracker(Protocol):
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+# The tracker's settings (model complexity 1: the one that ships in the wheel). Part of the pose cache's
+# key (:func:`pose_settings`): landmarks found with other settings are never reused.
+TRACKER_SETTINGS: dict[str, object] = {"model_complexity": 1, "smooth_landmarks": True,
+                                       "min_detection_confidence": 0.5, "min_tracking_confidence": 0.5}
+
+WORKERS_ENV = "GAIT_POSE_WORKERS"  # the number of pose processes, overriding the default
+MAX_WORKERS = 4  # each process holds its own MediaPipe (about 250 MB)
+WARMUP_FRAMES = 60  # a later segment's tracker starts this many frames before its first kept frame
+MIN_SEGMENT_FRAMES = 600  # a clip is split only into segments of at least this many frames
+PROGRESS_EVERY = 8  # frames between a worker's progress messages
+READ_AHEAD = 1  # frames decoded ahead of the tracker (and one more held by the reader)
+
 
 @contextlib.contextmanager
 def native_logs_silenced() -> Iterator[None]:
@@ -83,50 +121,98 @@ def native_logs_silenced() -> Iterator[None]:
 
 
 def new_tracker(still_images: bool = False) -> PoseTracker:
-    """A fresh MediaPipe Pose tracker (model complexity 1: the one that ships in the wheel); with
-    ``still_images`` every frame is searched afresh, nothing carried over from the one before."""
+    """A fresh MediaPipe Pose tracker (:data:`TRACKER_SETTINGS`); with ``still_images`` every frame is
+    searched afresh, nothing carried over from the one before."""
     import mediapipe as mp
 
-    return mp.solutions.pose.Pose(static_image_mode=still_images, model_complexity=1, smooth_landmarks=True,
-                                  min_detection_confidence=0.5, min_tracking_confidence=0.5)
+    return mp.solutions.pose.Pose(static_image_mode=still_images, **TRACKER_SETTINGS)
 
 
 def landmarks_of_frame(tracker: PoseTracker, frame_bgr: np.ndarray) -> np.ndarray | None:
     """(33, 4) array of x_px, y_px, depth_px, visibility for one frame, or None if nobody is found."""
-    h, w = frame_bgr.shape[:2]
-    result = tracker.process(cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB))
+    return _landmarks(tracker, cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB))
+
+
+def _landmarks(tracker: PoseTracker, frame_rgb: np.ndarray) -> np.ndarray | None:
+    h, w = frame_rgb.shape[:2]
+    result = tracker.process(frame_rgb)
     if result.pose_landmarks is None:
         return None
     return np.array([(p.x * w, p.y * h, p.z * w, p.visibility)
                      for p in result.pose_landmarks.landmark], dtype=float)
 
 
-class OtherPersonCheck:
-    """Looks for a second person in a few frames spread over the clip, during the pose pass.
+class FrameWork(Protocol):
+    """Work done on each analysed frame during the pose pass, in the process that decoded it, while the
+    frame is in memory (e.g. a person mask, or stickers found near the landmarks).
 
-    In each checked frame the runner (the pose just found) is covered, box and margin, with the frame's
+    It is called once per analysed frame, in frame order within a segment, and is pickled to each worker
+    process before it is called (so it must hold no open resource until its first call). ``result()``
+    gives named arrays with one row per call: the pass joins the segments' rows in frame order and keeps
+    them with the landmarks (:attr:`PosePass.frames`) and in the pose cache. ``close()`` frees what the
+    calls opened.
+    """
+
+    def __call__(self, index: int, frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> None: ...
+
+    def result(self) -> dict[str, np.ndarray]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class OtherPersons:
+    """What :class:`OtherPersonCheck` saw: frames checked, and those with a second person."""
+
+    checked: int
+    found: int
+
+    @classmethod
+    def of(cls, flags: np.ndarray) -> OtherPersons:
+        """From the per-frame flags of :meth:`OtherPersonCheck.result` (-1 not checked, 0 nobody else, 1
+        another person)."""
+        flags = np.asarray(flags)
+        return cls(checked=int(np.sum(flags >= 0)), found=int(np.sum(flags == 1)))
+
+    @property
+    def another_person(self) -> bool:
+        """A second person in most of the frames checked."""
+        return self.checked > 0 and self.found > self.checked / 2
+
+
+class OtherPersonCheck:
+    """Looks for a second person in a few frames spread over the clip (:attr:`frames`).
+
+    In each checked frame the runner (the pose found there) is covered, box and margin, with the frame's
     mean colour, and MediaPipe looks again in still-image mode; a person found there with a mean
     visibility above ``MIN_VISIBILITY`` and at least ``MIN_HEIGHT`` of the runner's height counts.
     MediaPipe Pose follows one person only, so a second one is otherwise never seen. No warning on the 21
     shared real clips and samples that are analysed (one runner each); 5 of 5 frames on two runners side
-    by side.
+    by side. The pose pass keeps those frames (losslessly) and checks them once its trackers are closed, so
+    that no pose process holds a second MediaPipe graph; its result is ``other_person``, per frame -1 (not
+    checked), 0 or 1. Called on every frame (``on_frame`` of :func:`estimate_pose`), it checks as it goes.
     """
 
     SAMPLES = 5
     MIN_VISIBILITY = 0.5
     MIN_HEIGHT = 0.5
     MARGIN = 0.2  # of the runner's height, around the box of its points
+    NAME = "other_person"
 
     def __init__(self, start_frame: int, end_frame: int):
         span = end_frame - start_frame
         self.frames = {int(start_frame + span * f) for f in np.linspace(0.1, 0.9, self.SAMPLES)}
-        self.checked = 0
-        self.found = 0
+        self._flags: list[int] = []
         self._detector: PoseTracker | None = None
 
     def __call__(self, index: int, frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> None:
+        self._flags.append(self.check(index, frame_bgr, landmarks))
+
+    def check(self, index: int, frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> int:
+        """1 when another person is in frame ``index``, 0 when not, -1 when it is not checked (not one of
+        :attr:`frames`, or nobody found)."""
         if index not in self.frames or landmarks is None:
-            return
+            return -1
         if self._detector is None:
             self._detector = new_tracker(still_images=True)
         (x0, y0), (x1, y1) = landmarks[:, :2].min(axis=0), landmarks[:, :2].max(axis=0)
@@ -136,10 +222,11 @@ class OtherPersonCheck:
         covered[max(0, int(y0 - pad)):min(h, int(y1 + pad)), max(0, int(x0 - pad)):min(w, int(x1 + pad))] = \
             frame_bgr.reshape(-1, 3).mean(axis=0)
         other = landmarks_of_frame(self._detector, covered)
-        self.checked += 1
-        if other is not None and other[:, 3].mean() > self.MIN_VISIBILITY \
-                and np.ptp(other[:, 1]) >= self.MIN_HEIGHT * (y1 - y0):
-            self.found += 1
+        return int(other is not None and other[:, 3].mean() > self.MIN_VISIBILITY
+                   and np.ptp(other[:, 1]) >= self.MIN_HEIGHT * (y1 - y0))
+
+    def result(self) -> dict[str, np.ndarray]:
+        return {self.NAME: np.asarray(self._flags, dtype=np.int8)}
 
     def close(self) -> None:
         if self._detector is not None:
@@ -147,35 +234,397 @@ class OtherPersonCheck:
             self._detector = None
 
     @property
+    def checked(self) -> int:
+        return OtherPersons.of(self.result()[self.NAME]).checked
+
+    @property
+    def found(self) -> int:
+        return OtherPersons.of(self.result()[self.NAME]).found
+
+    @property
     def another_person(self) -> bool:
         """A second person in most of the frames checked."""
-        return self.checked > 0 and self.found > self.checked / 2
+        return OtherPersons.of(self.result()[self.NAME]).another_person
+
+
+def pose_settings() -> dict[str, object]:
+    """Everything besides the video file that the pose pass's output depends on: the pose cache's key."""
+    return {"mediapipe": metadata.version("mediapipe"), **TRACKER_SETTINGS,
+            "other_person": [OtherPersonCheck.SAMPLES, OtherPersonCheck.MIN_VISIBILITY, OtherPersonCheck.MIN_HEIGHT,
+                             OtherPersonCheck.MARGIN],
+            "fingerprint_grid": FINGERPRINT_GRID}
+
+
+@dataclass(frozen=True)
+class PosePass:
+    """What the pose pass found in frames ``start <= i < end`` of a clip, one row per decoded frame.
+
+    Attributes
+    ----------
+    start, end : int
+        The frames asked for; a damaged file decodes fewer (``frame_index`` says which).
+    frame_index : (n,) int array
+        The file frame index of each row.
+    landmarks : (n, 33, 4) float array
+        x_px, y_px, depth_px, visibility per landmark; NaN (visibility 0) where nobody was found.
+    frames : dict of (n, ...) arrays
+        Per-frame results by name: ``fingerprint`` (:func:`gait.video_io.fingerprint`, which checks a later
+        seek into the clip), ``other_person`` (:class:`OtherPersonCheck`) and those of any other
+        :class:`FrameWork` run in the pass.
+    workers : int
+        The processes it ran in (1: one tracker over all frames).
+    """
+
+    start: int
+    end: int
+    frame_index: np.ndarray
+    landmarks: np.ndarray
+    frames: dict[str, np.ndarray] = field(default_factory=dict)
+    workers: int = 1
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.frame_index)
+
+    def series(self, info: VideoInfo) -> PoseSeries:
+        """The landmarks as a :class:`PoseSeries` of the clip ``info`` (its capture frame rate)."""
+        data = self.landmarks
+        return PoseSeries(xy_px=data[:, :, :2].copy(), depth_px=data[:, :, 2].copy(),
+                          visibility=data[:, :, 3].copy(), frame_index=np.asarray(self.frame_index, dtype=int),
+                          fps=info.fps, width=info.width, height=info.height)
+
+    @property
+    def other_persons(self) -> OtherPersons:
+        flags = self.frames.get(OtherPersonCheck.NAME)
+        return OtherPersons.of(np.zeros(0) if flags is None else flags)
+
+    def within(self, start: int, end: int) -> PosePass:
+        """The rows of frames ``start <= i < end`` (a segment inside the one analysed)."""
+        keep = (self.frame_index >= start) & (self.frame_index < end)
+        return PosePass(start=start, end=end, frame_index=self.frame_index[keep], landmarks=self.landmarks[keep],
+                        frames={name: values[keep] for name, values in self.frames.items()}, workers=self.workers)
+
+
+# ---- the pass, in one process or split into segments -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Frames ``keep_from <= i < end`` of one worker, its tracker started at ``decode_from``; ``seek``: jump
+    to ``decode_from`` rather than decode every frame before it."""
+
+    number: int
+    decode_from: int
+    keep_from: int
+    end: int
+    seek: bool
+
+
+def default_workers() -> int:
+    """Pose processes to use: ``$GAIT_POSE_WORKERS`` if set; 1 inside a daemon process (a Dask or
+    multiprocessing-pool worker, which may not start processes of its own); else the cores this process
+    may use, at most :data:`MAX_WORKERS`."""
+    asked = os.environ.get(WORKERS_ENV, "").strip()
+    if asked:
+        return max(1, int(asked))
+    if multiprocessing.current_process().daemon:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def plan_segments(start: int, end: int, workers: int) -> list[_Segment]:
+    """Split frames [start, end) into at most ``workers`` segments of at least :data:`MIN_SEGMENT_FRAMES`,
+    each after the first with :data:`WARMUP_FRAMES` of warm-up (inside the segment before).
+
+    Only long clips are split: a seam leaves the later segment's landmarks a little off the ones of one
+    tracker for some seconds (see the module docstring), which on a long clip touches few of its many
+    steps; a short one has little time to gain."""
+    n = max(1, min(workers, (end - start) // max(MIN_SEGMENT_FRAMES, 2 * WARMUP_FRAMES)))
+    bounds = [start + round(k * (end - start) / n) for k in range(n + 1)]
+    return [_Segment(k, bounds[k] - (WARMUP_FRAMES if k else 0), bounds[k], bounds[k + 1], seek=k > 0)
+            for k in range(n)]
+
+
+class _Callback:
+    """A plain ``on_frame`` callable as a :class:`FrameWork` with no result."""
+
+    def __init__(self, call: Callable[[int, np.ndarray, np.ndarray | None], None]):
+        self.call = call
+
+    def __call__(self, index: int, frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> None:
+        self.call(index, frame_bgr, landmarks)
+
+    def result(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def close(self) -> None:
+        pass
+
+
+def _track(path: str, segment: _Segment, works: Sequence[FrameWork],
+           report: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset()) -> dict:
+    """One tracker over a segment's frames: its kept rows (landmarks, fingerprints, the works' results),
+    the fingerprints of its warm-up frames, and the frames ``keep`` where a person was found (PNG).
+    ``report(kept frames done)`` after each kept frame."""
+    n_lm = len(NAMES)
+    empty = np.full((n_lm, 4), np.nan)
+    empty[:, 3] = 0.0
+    rows: list[np.ndarray] = []
+    indices: list[int] = []
+    prints: list[np.ndarray] = []
+    warm_indices: list[int] = []
+    warm_prints: list[np.ndarray] = []
+    kept: dict[int, bytes] = {}
+    with new_tracker() as tracker:
+        for index, frame, frame_rgb, print_ in _decoded(path, segment):
+            found = _landmarks(tracker, frame_rgb)
+            if index < segment.keep_from:
+                warm_indices.append(index)
+                warm_prints.append(print_)
+                continue
+            for work in works:
+                work(index, frame, found)
+            if index in keep and found is not None:
+                kept[index] = cv2.imencode(".png", frame, [cv2.IMWRITE_PNG_COMPRESSION, 1])[1].tobytes()
+            rows.append(empty if found is None else found)
+            indices.append(index)
+            prints.append(print_)
+            if report is not None:
+                report(len(indices))
+    frames: dict[str, np.ndarray] = {"fingerprint": _stack(prints, (FINGERPRINT_GRID, FINGERPRINT_GRID, 3), np.uint8)}
+    for work in works:
+        frames.update(work.result())
+    return {"frame_index": np.asarray(indices, dtype=np.int64), "landmarks": _stack(rows, (n_lm, 4), float),
+            "frames": frames, "warm_index": np.asarray(warm_indices, dtype=np.int64),
+            "warm_fingerprint": _stack(warm_prints, (FINGERPRINT_GRID, FINGERPRINT_GRID, 3), np.uint8), "kept": kept}
+
+
+_END = object()
+
+
+def _decoded(path: str, segment: _Segment) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """``(index, frame_bgr, frame_rgb, fingerprint)`` of the segment's frames, decoded and converted in a
+    thread :data:`READ_AHEAD` frames ahead, while the tracker works on the frame before (OpenCV and
+    MediaPipe release the GIL). The same frames in the same order as :func:`~gait.video_io.iter_frames`."""
+    ready: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        frames = iter_frames(path, segment.decode_from, segment.end, seek=segment.seek)
+        try:
+            for index, frame in frames:
+                if not put((index, frame, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), fingerprint(frame))):
+                    return
+            put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put(exc)
+        finally:
+            frames.close()
+
+    reader = threading.Thread(target=read, name="gait-pose-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
+def _stack(rows: list[np.ndarray], shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    return np.stack(rows).astype(dtype, copy=False) if rows else np.zeros((0, *shape), dtype)
+
+
+def _segment_process(path: str, segment: _Segment, works: Sequence[FrameWork], keep: frozenset[int],
+                     messages: Queue[Any]) -> None:
+    """A worker process: tracks one segment and sends ("progress", number, done) now and then, then
+    ("done", number, result) or ("error", number, message)."""
+    try:
+        with native_logs_silenced():
+            def report(done: int) -> None:
+                if done % PROGRESS_EVERY == 0:
+                    messages.put(("progress", segment.number, done))
+
+            try:
+                result = _track(path, segment, works, report, keep)
+            finally:
+                for work in works:
+                    work.close()
+        messages.put(("done", segment.number, result))
+    except BaseException as exc:  # reported to the parent, which runs the segment itself
+        messages.put(("error", segment.number, f"{type(exc).__name__}: {exc}"))
 
 
 def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
                   progress: ProgressCallback | None = None,
                   on_frame: Callable[[int, np.ndarray, np.ndarray | None], None] | None = None) -> PoseSeries:
-    """Run MediaPipe Pose on frames ``start_frame <= i < end_frame`` of the clip, streaming them.
+    """Run MediaPipe Pose on frames ``start_frame <= i < end_frame`` of the clip in this process, streaming
+    them (one tracker over all frames).
 
-    ``on_frame(index, frame_bgr, landmarks)`` sees every frame with what was found in it (None: nobody),
-    e.g. an :class:`OtherPersonCheck`."""
+    ``on_frame(index, frame_bgr, landmarks)`` sees every frame with what was found in it (None: nobody)."""
     end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
     total = max(end - start_frame, 0)
-    n_lm = len(NAMES)
-    rows: list[np.ndarray] = []
-    indices: list[int] = []
-    empty = np.full((n_lm, 4), np.nan)
-    empty[:, 3] = 0.0
-    with new_tracker() as tracker:
-        for done, (index, frame) in enumerate(iter_frames(info.path, start_frame, end), start=1):
-            found = landmarks_of_frame(tracker, frame)
-            if on_frame is not None:
-                on_frame(index, frame, found)
-            rows.append(empty if found is None else found)
-            indices.append(index)
-            if progress is not None:
-                progress(done, total)
-    data = np.stack(rows) if rows else np.zeros((0, n_lm, 4))
-    return PoseSeries(xy_px=data[:, :, :2].copy(), depth_px=data[:, :, 2].copy(),
-                      visibility=data[:, :, 3].copy(), frame_index=np.asarray(indices, dtype=int),
-                      fps=info.fps, width=info.width, height=info.height)
+    works: list[FrameWork] = [] if on_frame is None else [_Callback(on_frame)]
+    report = None if progress is None else (lambda done: progress(done, total))
+    found = _track(info.path, _Segment(0, start_frame, start_frame, end, seek=False), works, report)
+    return PosePass(start_frame, end, found["frame_index"], found["landmarks"], found["frames"]).series(info)
+
+
+def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
+                  progress: ProgressCallback | None = None, workers: int = 1,
+                  works: Sequence[FrameWork] = ()) -> PosePass:
+    """The pose of frames ``start_frame <= i < end_frame`` of the clip, in up to ``workers`` processes.
+
+    Each frame's fingerprint is kept, ``works`` run on the analysed frames, and the :class:`OtherPersonCheck`
+    on its frames once the trackers are done. The first segment runs in this process, the others each in a
+    spawned process (see the module docstring); memory stays flat in the clip's length in each (frames are
+    streamed). ``progress(done, total)`` counts the analysed frames of all segments.
+    """
+    end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
+    total = max(end - start_frame, 0)
+    blank = pickle.dumps(list(works))  # each segment works on its own copy
+    others = OtherPersonCheck(start_frame, end)
+    keep = frozenset(others.frames)
+    segments = plan_segments(start_frame, end, workers)
+    done = [0] * len(segments)
+
+    def report(number: int, count: int) -> None:
+        done[number] = count
+        if progress is not None:
+            progress(sum(done), total)
+
+    def track_here(segment: _Segment) -> dict:
+        own: list[FrameWork] = pickle.loads(blank)
+        try:
+            return _track(info.path, segment, own, lambda count: report(segment.number, count), keep)
+        finally:
+            for work in own:
+                work.close()
+
+    if len(segments) == 1:
+        results = {0: track_here(segments[0])}
+    else:
+        results = _run_segments(info.path, segments, blank, keep, track_here, report)
+    found, kept = _joined(segments, results, track_here)
+    flags = np.full(found.n_frames, -1, dtype=np.int8)
+    try:
+        for row, index in enumerate(found.frame_index):
+            if int(index) in kept:
+                frame = cv2.imdecode(np.frombuffer(kept[int(index)], np.uint8), cv2.IMREAD_COLOR)
+                flags[row] = others.check(int(index), frame, found.landmarks[row])
+    finally:
+        others.close()
+    return replace(found, frames={**found.frames, OtherPersonCheck.NAME: flags})
+
+
+def _run_segments(path: str, segments: list[_Segment], blank: bytes, keep: frozenset[int],
+                  track_here: Callable[[_Segment], dict], report: Callable[[int, int], None]) -> dict[int, dict]:
+    """Segment 0 in this process (``track_here``), the others in spawned processes, each given a copy of
+    the pickled frame works ``blank``; a segment whose process failed is missing from the result."""
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    results: dict[int, dict] = {}
+    failed: set[int] = set()
+
+    def take(message: tuple) -> None:
+        kind, number, payload = message
+        if kind == "progress":
+            report(number, payload)
+        elif kind == "done":
+            results[number] = payload
+        else:
+            failed.add(number)
+
+    def drain() -> None:
+        while True:
+            try:
+                take(messages.get_nowait())
+            except queue.Empty:
+                return
+
+    processes = {}
+    try:
+        try:
+            for segment in segments[1:]:
+                process = context.Process(target=_segment_process, daemon=True,
+                                          args=(path, segment, pickle.loads(blank), keep, messages))
+                process.start()
+                processes[segment.number] = process
+        except OSError:  # no more processes could be started: the segments left run here
+            pass
+        results[0] = track_here(segments[0])
+        drain()
+        while any(n not in results and n not in failed for n in processes):
+            try:
+                take(messages.get(timeout=0.5))
+            except queue.Empty:
+                for number, process in processes.items():
+                    if number not in results and number not in failed and not process.is_alive():
+                        try:  # what it sent just before it ended may still be in the pipe
+                            take(messages.get(timeout=2.0))
+                        except queue.Empty:
+                            failed.add(number)
+    finally:
+        for process in processes.values():
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        messages.close()
+    return results
+
+
+def _joined(segments: list[_Segment], results: dict[int, dict],
+            track_here: Callable[[_Segment], dict]) -> tuple[PosePass, dict[int, bytes]]:
+    """The segments' rows in frame order. A segment after one that stopped early (a damaged file: a
+    single pass stops there too) is left out. A segment whose process failed is run here; one whose
+    warm-up frames are not those the segment before decoded (its seek landed elsewhere) is run again
+    here, decoding from the start of the file."""
+    kept: list[dict] = []
+    for segment in segments:
+        result = results.get(segment.number)
+        if result is None:
+            result = track_here(segment)
+        if kept:
+            before = kept[-1]
+            if len(before["frame_index"]) == 0 or before["frame_index"][-1] < segment.keep_from - 1:
+                break  # the segment before stopped early
+            if not _seam_matches(before, result, segment):
+                result = track_here(replace(segment, seek=False))
+        kept.append(result)
+    names = kept[0]["frames"].keys()
+    joined = PosePass(start=segments[0].keep_from, end=segments[-1].end,
+                      frame_index=np.concatenate([k["frame_index"] for k in kept]),
+                      landmarks=np.concatenate([k["landmarks"] for k in kept]),
+                      frames={name: np.concatenate([k["frames"][name] for k in kept]) for name in names},
+                      workers=len(segments))
+    return joined, {index: png for k in kept for index, png in k.get("kept", {}).items()}
+
+
+def _seam_matches(before: dict, result: dict, segment: _Segment) -> bool:
+    """The segment's warm-up frames decoded as the frames ``decode_from..keep_from-1`` that the segment
+    before decoded."""
+    wanted = np.arange(segment.decode_from, segment.keep_from)
+    if not np.array_equal(result["warm_index"], wanted):
+        return False
+    rows = np.searchsorted(before["frame_index"], wanted)
+    if rows[-1] >= len(before["frame_index"]) or not np.array_equal(before["frame_index"][rows], wanted):
+        return False
+    return bool(np.array_equal(before["frames"]["fingerprint"][rows], result["warm_fingerprint"]))

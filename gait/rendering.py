@@ -1,7 +1,16 @@
-"""Drawing: the annotated video and the key frames at contact. All drawing lives here."""
+"""Drawing: the annotated video and the key frames at contact. All drawing lives here.
+
+The annotated video is drawn at a size for viewing (:data:`VIDEO_SIZES`: by default the long side at most
+1280 px; "full" keeps the clip's size) with x264's fastest preset, from a second decode of the clip. A
+long clip is drawn in parallel parts (threads: decoding, drawing and the encoders' pipes release the
+GIL), each reading its first frame by a seek checked against the pose pass's fingerprints, and the parts
+are joined without re-encoding. The key frames are drawn at the clip's full size.
+"""
 
 from __future__ import annotations
 
+import tempfile
+import threading
 from pathlib import Path
 
 import cv2
@@ -12,12 +21,20 @@ from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt
 from gait.kinematics import SagittalAngles
 from gait.landmarks import INDEX, SKELETON
 from gait.pipeline import Analysis
-from gait.pose import ProgressCallback
-from gait.video_io import H264Writer, iter_frames
+from gait.pose import ProgressCallback, default_workers
+from gait.video_io import H264Writer, concat_mp4, iter_frames_checked
 
 SIDE_COLOURS_BGR = {"left": (235, 140, 40), "right": (40, 140, 255)}  # blue, orange
 NEUTRAL_BGR = (230, 230, 230)
 CONTACT_SHOW_S = 0.12
+VIDEO_SIZES = {"fit": 1280, "full": None}  # the annotated video's longest side in px (None: the clip's size)
+VIDEO_PRESET = "ultrafast"  # x264: its fastest preset; the skeleton and text compress well
+VIDEO_CRF = 23
+MIN_PART_FRAMES = 600  # a video is drawn in parts of at least this many frames
+
+
+class DrawingStopped(Exception):
+    """The annotated video was stopped part way (:func:`write_annotated`'s ``stop``)."""
 
 
 def _side_of(name: str) -> str | None:
@@ -103,11 +120,15 @@ def panel_height_px(view: str, height: int) -> int:
     return int(panel_line_px(height) * (lines + 0.5))
 
 
-def annotate_frame(img: np.ndarray, analysis: Analysis, row: int) -> np.ndarray:
-    """The frame of pose row ``row`` with skeleton, angles, contact markers and the summary panel."""
+def annotate_frame(img: np.ndarray, analysis: Analysis, row: int, zoom: float = 1.0,
+                   panel: PanelOverlay | None = None) -> np.ndarray:
+    """The frame of pose row ``row`` with skeleton, angles, contact markers and the summary panel.
+
+    ``zoom``: the size of ``img`` relative to the clip's frames (the pose is scaled to it). ``panel``: the
+    summary panel drawn once (:class:`PanelOverlay`), pasted instead of drawn again."""
     out = img.copy()
     scale = frame_scale(out.shape[0])
-    xy = analysis.pose.xy_px[row]
+    xy = analysis.pose.xy_px[row] * zoom
     draw_pose(out, xy, _joint_angles(analysis, row), scale)
     t = analysis.pose.time_s[row]
     for e in analysis.detection.events:
@@ -118,11 +139,43 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int) -> np.ndarray:
                 cv2.circle(out, c, int(14 * scale), SIDE_COLOURS_BGR[e.side], max(2, int(3 * scale)), cv2.LINE_AA)
                 _text(out, f"contact {e.side[0].upper()}", (c[0] - int(40 * scale), c[1] + int(34 * scale)),
                       0.55 * scale, SIDE_COLOURS_BGR[e.side])
-    line_h = panel_line_px(out.shape[0])
-    for i, line in enumerate(_panel(analysis)):
-        _text(out, line, (int(10 * scale), line_h * (i + 1)), 0.55 * scale)
+    if panel is not None:
+        panel.paste(out)
+    else:
+        _draw_panel(out, _panel(analysis))
     _text(out, f"t = {t:.2f} s", (int(10 * scale), out.shape[0] - int(12 * scale)), 0.5 * scale)
     return out
+
+
+def _draw_panel(img: np.ndarray, lines: list[str]) -> None:
+    scale, line_h = frame_scale(img.shape[0]), panel_line_px(img.shape[0])
+    for i, line in enumerate(lines):
+        _text(img, line, (int(10 * scale), line_h * (i + 1)), 0.55 * scale)
+
+
+class PanelOverlay:
+    """The summary panel drawn once for frames of one size, then pasted on each: the same pixels as
+    drawing it (up to rounding of the anti-aliased edges), at a fraction of the cost.
+
+    Drawn on black and on white, the panel gives per pixel what the text adds and how much of the
+    background shows through: ``out = on_black + background * (on_white - on_black) / 255``."""
+
+    def __init__(self, analysis: Analysis, height: int, width: int):
+        lines = _panel(analysis)
+        scale = frame_scale(height)
+        rows = min(height, panel_height_px(analysis.view, height))
+        cols = min(width, int(10 * scale) + max((_text_width(line, 0.55 * scale) for line in lines), default=0)
+                   + int(10 * scale))
+        on_black, on_white = np.zeros((height, width, 3), np.uint8), np.full((height, width, 3), 255, np.uint8)
+        _draw_panel(on_black, lines)
+        _draw_panel(on_white, lines)
+        self.rows, self.cols = rows, cols
+        self.base = on_black[:rows, :cols].astype(np.float32)
+        self.through = (on_white[:rows, :cols].astype(np.float32) - self.base) / 255.0
+
+    def paste(self, img: np.ndarray) -> None:
+        region = img[:self.rows, :self.cols]
+        region[:] = np.clip(self.base + self.through * region + 0.5, 0, 255).astype(np.uint8)
 
 
 def key_frame_rows(analysis: Analysis) -> dict[str, int]:
@@ -139,28 +192,126 @@ def key_frame_rows(analysis: Analysis) -> dict[str, int]:
     return rows
 
 
-def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | None = None,
-                    progress: ProgressCallback | None = None, key_frame_suffix: str = "",
-                    blur_face: bool = False) -> dict[str, Path]:
-    """Stream the analysed frames once: write the annotated H.264 video and the key frame PNGs (named by
-    :func:`gait.report.output_name`, ``key_frame_suffix`` the clip's suffix).
-    ``blur_face``: blur the runner's head in every frame before drawing (:mod:`gait.privacy`)."""
+def video_size(width: int, height: int, size: str = "fit") -> tuple[int, int]:
+    """The annotated video's frame size for a clip ``width`` x ``height`` (even sides: H.264's yuv420p):
+    its long side at most :data:`VIDEO_SIZES` [size] px."""
+    longest = VIDEO_SIZES[size]
+    zoom = 1.0 if longest is None else min(1.0, longest / max(width, height))
+    return 2 * max(1, round(width * zoom / 2)), 2 * max(1, round(height * zoom / 2))
+
+
+def _fingerprints(analysis: Analysis) -> np.ndarray | None:
+    found = analysis.pose_pass
+    if found is None or "fingerprint" not in found.frames:
+        return None
+    if not np.array_equal(found.frame_index, analysis.pose.frame_index):
+        return None
+    return found.frames["fingerprint"]
+
+
+def annotated_frame(analysis: Analysis, row: int, blur_face: bool = False, size: str = "fit") -> np.ndarray | None:
+    """Pose row ``row``'s frame as the annotated video shows it (BGR, :func:`video_size`), read from the clip
+    by a seek checked against the pose pass's fingerprints; None when it cannot be read."""
+    info, pose = analysis.info, analysis.pose
+    first = int(pose.frame_index[0])
+    for _, frame in iter_frames_checked(info.path, first + row, first + row + 1, _fingerprints(analysis), first):
+        if blur_face:
+            frame = privacy.blur_face(frame, pose.xy_px[row])
+        width, height = video_size(info.width, info.height, size)
+        if (frame.shape[1], frame.shape[0]) != (width, height):
+            frame = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
+        return annotate_frame(frame, analysis, row, height / info.height)
+    return None
+
+
+def write_key_frames(analysis: Analysis, folder: Path, suffix: str = "", blur_face: bool = False) -> dict[str, Path]:
+    """Each side's key frame (:func:`key_frame_rows`), drawn at the clip's size, as
+    ``keyframe<suffix>_<side>_contact.png`` (:func:`gait.report.output_name`) in ``folder``; returns
+    ``{"keyframe_left": path, ...}``. Each frame is read by a seek checked against the pose pass's
+    fingerprints."""
     from gait.report import output_name
 
     pose = analysis.pose
-    first, last = int(pose.frame_index[0]), int(pose.frame_index[-1]) + 1
-    keys = {row: side for side, row in key_frame_rows(analysis).items()} if key_frame_dir else {}
-    written: dict[str, Path] = {"video": video_path}
-    with H264Writer(video_path, analysis.info.width, analysis.info.height, analysis.info.file_fps) as writer:
-        for row, (_, frame) in enumerate(iter_frames(analysis.info.path, first, last)):
+    first = int(pose.frame_index[0])
+    prints = _fingerprints(analysis)
+    written: dict[str, Path] = {}
+    for side, row in key_frame_rows(analysis).items():
+        index = first + row
+        for _, frame in iter_frames_checked(analysis.info.path, index, index + 1, prints, first):
             if blur_face:
                 frame = privacy.blur_face(frame, pose.xy_px[row])
-            annotated = annotate_frame(frame, analysis, row)
-            writer.write(annotated)
-            if key_frame_dir is not None and row in keys:
-                path = key_frame_dir / output_name("keyframe", suffix=key_frame_suffix, side=keys[row])
-                cv2.imwrite(str(path), annotated)
-                written[f"keyframe_{keys[row]}"] = path
-            if progress is not None:
-                progress(row + 1, last - first)
+            path = Path(folder) / output_name("keyframe", suffix=suffix, side=side)
+            cv2.imwrite(str(path), annotate_frame(frame, analysis, row))
+            written[f"keyframe_{side}"] = path
     return written
+
+
+def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | None = None,
+                    progress: ProgressCallback | None = None, key_frame_suffix: str = "",
+                    blur_face: bool = False, size: str = "fit", parts: int | None = None,
+                    stop: threading.Event | None = None) -> dict[str, Path]:
+    """Write the annotated H.264 video of the analysed frames (and, with ``key_frame_dir``, the key frames
+    first: :func:`write_key_frames`); returns ``{"video": video_path, "keyframe_left": ..., ...}``.
+
+    ``size``: a key of :data:`VIDEO_SIZES`. ``blur_face``: blur the runner's head in every frame before
+    drawing (:mod:`gait.privacy`). ``parts``: how many parts are drawn at once (default: one per core, at
+    most :data:`gait.pose.MAX_WORKERS`, each of at least :data:`MIN_PART_FRAMES` frames; one when the pose
+    pass's fingerprints are not known). ``progress(done, total)`` in frames, from this thread. ``stop``: when
+    set, the drawing ends at the next frame with :class:`DrawingStopped`."""
+    written: dict[str, Path] = {}
+    if key_frame_dir is not None:
+        written.update(write_key_frames(analysis, key_frame_dir, key_frame_suffix, blur_face))
+    n = analysis.pose.n_frames
+    wanted = default_workers() if parts is None else parts
+    count = max(1, min(wanted, n // MIN_PART_FRAMES)) if _fingerprints(analysis) is not None else 1
+    bounds = [round(k * n / count) for k in range(count + 1)]
+    done = [0] * count
+    errors: list[BaseException] = []
+    with tempfile.TemporaryDirectory(dir=Path(video_path).parent, prefix=".parts-") as folder:
+        paths = [Path(video_path)] if count == 1 else [Path(folder) / f"part{k}.mp4" for k in range(count)]
+
+        def draw(k: int) -> None:
+            try:
+                _write_rows(analysis, paths[k], bounds[k], bounds[k + 1], size, blur_face, done, k, stop)
+            except BaseException as exc:  # raised again in the calling thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=draw, args=(k,), name=f"gait-video-{k}", daemon=True)
+                   for k in range(count)]
+        for thread in threads:
+            thread.start()
+        while alive := [thread for thread in threads if thread.is_alive()]:
+            alive[0].join(timeout=0.2)
+            if progress is not None:
+                progress(sum(done), n)
+        if errors:
+            raise errors[0]
+        if count > 1:
+            concat_mp4(paths, video_path)
+    if progress is not None:
+        progress(n, n)
+    written["video"] = Path(video_path)
+    return written
+
+
+def _write_rows(analysis: Analysis, path: Path, start_row: int, end_row: int, size: str, blur_face: bool,
+                done: list[int], part: int, stop: threading.Event | None = None) -> None:
+    """Pose rows [start_row, end_row) drawn into one H.264 file at :func:`video_size`; ``done[part]`` counts
+    the frames written."""
+    info, pose = analysis.info, analysis.pose
+    first = int(pose.frame_index[0])
+    width, height = video_size(info.width, info.height, size)
+    zoom = height / info.height
+    panel = PanelOverlay(analysis, height, width)
+    frames = iter_frames_checked(info.path, first + start_row, first + end_row, _fingerprints(analysis), first)
+    with H264Writer(path, width, height, info.file_fps, preset=VIDEO_PRESET, crf=VIDEO_CRF) as writer:
+        for row, (_, frame) in enumerate(frames, start=start_row):
+            if stop is not None and stop.is_set():
+                raise DrawingStopped(f"stopped at frame {row} of {analysis.pose.n_frames}")
+            if blur_face:
+                frame = privacy.blur_face(frame, pose.xy_px[row])
+            if (frame.shape[1], frame.shape[0]) != (width, height):
+                frame = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA if zoom < 0.5
+                                   else cv2.INTER_LINEAR)
+            writer.write(annotate_frame(frame, analysis, row, zoom, panel))
+            done[part] = row + 1 - start_row

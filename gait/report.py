@@ -11,6 +11,7 @@ import math
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -169,8 +170,8 @@ def write_data_files(session: Session | Analysis, out_dir: Path) -> dict[str, Pa
     return paths
 
 
-# progress(clip_index, stage, done, total): stage "video" while clip ``session.clips[clip_index]`` is drawn
-# (done and total in frames), "report" once (0 of 1, clip_index the last clip's) before the PDF/HTML report
+# progress(clip_index, stage, done, total): stage "report" once (0 of 1, clip_index the last clip's) before the
+# PDF/HTML report, then "video" while clip ``session.clips[clip_index]`` is drawn (done and total in frames)
 WriteProgress = Callable[[int, str, int, int], None]
 # what write_session catches when the report documents are optional
 DOCUMENT_ERRORS = (TypeError, AttributeError, KeyError, ValueError, OSError)
@@ -199,16 +200,20 @@ class SessionFiles:
 def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequence[str] = (),
                   video: bool = True, blur_face: bool = False, runner_name: str | None = None,
                   progress: WriteProgress | None = None, documents_optional: bool = False,
-                  before_after: Comparison | None = None) -> SessionFiles:
-    """Write every output file of an analysed session into ``out_dir``.
+                  before_after: Comparison | None = None, video_size: str = "fit",
+                  on_results: Callable[[SessionFiles], None] | None = None) -> SessionFiles:
+    """Write every output file of an analysed session into ``out_dir``: the results first
+    (:func:`write_results`), then the annotated videos (:func:`write_videos`).
 
     The files (names in :data:`OUTPUT_NAMES`) are report.json, steps.csv and each clip's landmarks
-    (:func:`write_data_files`); unless ``video`` is False, each clip's annotated video and key frames
-    (:func:`gait.rendering.write_annotated`); with ``formats``, the PDF and/or HTML report and the metronome
-    WAVs (:func:`gait.document.write_documents`, which takes the key frames from the same folder).
-    Everything is first written into a hidden folder next to ``out_dir`` and moved in only when all is
-    written: if anything fails half-way, nothing already in ``out_dir`` is replaced. Files of the same
-    name are replaced; other files in ``out_dir`` are left alone.
+    (:func:`write_data_files`); unless ``video`` is False, each clip's key frames and annotated video
+    (:mod:`gait.rendering`); with ``formats``, the PDF and/or HTML report and the metronome WAVs
+    (:func:`gait.document.write_documents`, which takes the key frames from the same folder). The results are
+    first written into a hidden folder next to ``out_dir`` and moved in only when all are written: if anything
+    fails half-way, nothing already in ``out_dir`` is replaced. Each video is then drawn the same way and moved
+    in when done; the results are in ``out_dir`` meanwhile (``on_results`` is called with them), and an older
+    video of the same name is removed when they are moved in, so that the folder never pairs new results with
+    an old video. Files of the same name are replaced; other files in ``out_dir`` are left alone.
 
     Parameters
     ----------
@@ -234,33 +239,55 @@ def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequen
     before_after
         This session against the runner's previous saved one (:func:`gait.history.previous_comparison`): the
         PDF/HTML report gets a before/after section.
+    video_size
+        The annotated videos' size, a key of :data:`gait.rendering.VIDEO_SIZES` ("fit": the long side at
+        most 1280 px; "full": the clip's size).
+    on_results
+        Called with the files written so far once the results are in ``out_dir``, before the videos are
+        drawn.
 
     Returns
     -------
     SessionFiles
         The written files, by key, as paths in ``out_dir``.
     """
+    files = write_results(session, out_dir, formats=formats, key_frames=video, blur_face=blur_face,
+                          runner_name=runner_name, progress=progress, documents_optional=documents_optional,
+                          before_after=before_after)
+    if on_results is not None:
+        on_results(files)
+    if not video:
+        return files
+    return write_videos(session, out_dir, files, blur_face=blur_face, size=video_size, progress=progress)
+
+
+def _staging(out_dir: Path) -> Path:
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+
+
+def write_results(session: Session | Analysis, out_dir: Path, *, formats: Sequence[str] = (),
+                  key_frames: bool = True, blur_face: bool = False, runner_name: str | None = None,
+                  progress: WriteProgress | None = None, documents_optional: bool = False,
+                  before_after: Comparison | None = None) -> SessionFiles:
+    """Everything :func:`write_session` writes but the annotated videos, staged and moved into ``out_dir``
+    together (the parameters are :func:`write_session`'s; ``key_frames`` writes each clip's key frames).
+    Videos of the session's clips already in ``out_dir`` are removed when the new files are moved in."""
+    from gait.rendering import write_key_frames
+
     if isinstance(session, Analysis):
         session = Session.of(session)
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    staging = _staging(out_dir)
     try:
         data = write_data_files(session, staging)
         session_files = {key: data[key] for key in ("report", "steps")}
         clip_files: list[dict[str, Path]] = []
-        for index, clip in enumerate(session.clips):
+        for clip in session.clips:
             suffix = clip_suffix(session, clip)
             own: dict[str, Path] = {}
-            if video:
-                from gait.rendering import write_annotated
-
-                def report(done: int, total: int, index: int = index) -> None:
-                    if progress is not None:
-                        progress(index, "video", done, total)
-
-                own.update(write_annotated(clip, staging / output_name("video", suffix=suffix), staging, report,
-                                           key_frame_suffix=suffix, blur_face=blur_face))
+            if key_frames:
+                own.update(write_key_frames(clip, staging, suffix, blur_face=blur_face))
             own["landmarks"] = staging / output_name("landmarks", suffix=suffix)
             clip_files.append(own)
         document_error = None
@@ -279,6 +306,9 @@ def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequen
                 LOG.exception("gait.document.write_documents failed")
                 document_error = exc
         out_dir.mkdir(parents=True, exist_ok=True)
+        if key_frames:
+            for clip in session.clips:
+                (out_dir / output_name("video", suffix=clip_suffix(session, clip))).unlink(missing_ok=True)
         for path in staging.iterdir():
             path.replace(out_dir / path.name)
     finally:
@@ -289,3 +319,34 @@ def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequen
 
     return SessionFiles(session=moved(session_files), clips=tuple(moved(files) for files in clip_files),
                         document_error=document_error)
+
+
+def write_videos(session: Session | Analysis, out_dir: Path, files: SessionFiles | None = None, *,
+                 blur_face: bool = False, size: str = "fit", progress: WriteProgress | None = None,
+                 stop: threading.Event | None = None) -> SessionFiles:
+    """Each clip's annotated video (:func:`gait.rendering.write_annotated`), drawn in a hidden folder next
+    to ``out_dir`` and moved in when done; returns ``files`` (what :func:`write_results` wrote) with the
+    videos added. ``stop``: set it to end the drawing (:class:`gait.rendering.DrawingStopped`)."""
+    from gait.rendering import write_annotated
+
+    if isinstance(session, Analysis):
+        session = Session.of(session)
+    out_dir = Path(out_dir)
+    clips = [dict(own) for own in files.clips] if files is not None else [{} for _ in session.clips]
+    for index, clip in enumerate(session.clips):
+        name = output_name("video", suffix=clip_suffix(session, clip))
+
+        def report(done: int, total: int, index: int = index) -> None:
+            if progress is not None:
+                progress(index, "video", done, total)
+
+        staging = _staging(out_dir)
+        try:
+            write_annotated(clip, staging / name, None, report, blur_face=blur_face, size=size, stop=stop)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (staging / name).replace(out_dir / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        clips[index]["video"] = out_dir / name
+    return SessionFiles(session=dict(files.session) if files is not None else {}, clips=tuple(clips),
+                        document_error=files.document_error if files is not None else None)

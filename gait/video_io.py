@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Generator, Iterator
 
 import cv2
 import numpy as np
@@ -122,15 +122,22 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
                      width=int(width), height=int(height))
 
 
-def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None
-                ) -> Iterator[tuple[int, np.ndarray]]:
+def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None, seek: bool = False
+                ) -> Generator[tuple[int, np.ndarray], None, None]:
     """Yield ``(frame_index, frame_bgr)`` for frames ``start_frame <= i < end_frame`` of the file.
 
-    A truncated file ends the iteration early rather than raising.
+    The frames before ``start_frame`` are decoded and dropped, so that the indices count the frames as
+    they decode. With ``seek``, the reader jumps to ``start_frame`` instead (the demuxer's seek, by
+    time): much faster far into a long clip, but a file with irregular timestamps can land a few frames
+    off, so the caller checks what it got (:func:`fingerprint`). A truncated file ends the iteration
+    early rather than raising.
     """
     cap, rotation = _open(path)
     try:
         index = 0
+        if seek and start_frame > 0:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, start_frame)
+            index = start_frame
         while end_frame is None or index < end_frame:
             if index < start_frame:
                 if not cap.grab():
@@ -146,21 +153,80 @@ def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None
         cap.release()
 
 
+FINGERPRINT_GRID = 16  # pixels sampled across and down
+
+
+def fingerprint(frame: np.ndarray) -> np.ndarray:
+    """(16, 16, channels) pixels sampled on a regular grid: equal for two decodes of the same frame of a
+    file, different for any two frames of a moving scene; used to check where a seek landed."""
+    h, w = frame.shape[:2]
+    ys = ((np.arange(FINGERPRINT_GRID) + 0.5) * h / FINGERPRINT_GRID).astype(int)
+    xs = ((np.arange(FINGERPRINT_GRID) + 0.5) * w / FINGERPRINT_GRID).astype(int)
+    return frame[np.ix_(ys, xs)]
+
+
+def iter_frames_checked(path: str, start_frame: int, end_frame: int, fingerprints: np.ndarray | None,
+                        first_index: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+    """:func:`iter_frames` of frames ``start_frame <= i < end_frame``, seeking to the first one when the
+    fingerprints of the frames, as the pose pass decoded them, are known (``fingerprints[i - first_index]``
+    for frame ``i``): the first :data:`SEEK_CHECK_FRAMES` frames read after the seek must match them, else
+    the frames are decoded from the start of the file instead. Without fingerprints, or from frame 0, the
+    frames are decoded from the start."""
+    count = min(SEEK_CHECK_FRAMES, end_frame - start_frame)
+    rows = np.arange(start_frame, start_frame + count) - first_index
+    if start_frame == 0 or fingerprints is None or count <= 0 or rows[0] < 0 or rows[-1] >= len(fingerprints):
+        yield from iter_frames(path, start_frame, end_frame)
+        return
+    frames = iter_frames(path, start_frame, end_frame, seek=True)
+    try:
+        first = [item for _, item in zip(range(count), frames, strict=False)]
+        landed = [np.array_equal(fingerprint(frame), fingerprints[row])
+                  for (_, frame), row in zip(first, rows, strict=False)]
+        if len(first) == count and all(landed):
+            yield from first
+            yield from frames
+            return
+    finally:
+        frames.close()
+    yield from iter_frames(path, start_frame, end_frame)
+
+
+SEEK_CHECK_FRAMES = 3
+
+
+def concat_mp4(parts: list[Path], out: str | os.PathLike) -> None:
+    """Join mp4 files of the same encoding settings into ``out`` without re-encoding (moov atom first)."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    listing = Path(out).with_suffix(".parts.txt")
+    listing.write_text("".join("file '{}'\n".format(str(Path(p).resolve()).replace("'", "'\\''")) for p in parts))
+    try:
+        subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y", "-f", "concat", "-safe", "0",
+                        "-i", str(listing), "-c", "copy", "-movflags", "+faststart", str(out)],
+                       check=True, capture_output=True)
+    finally:
+        listing.unlink(missing_ok=True)
+
+
 class H264Writer:
     """Write BGR frames to an H.264 mp4 that browsers play (yuv420p, moov atom first).
 
     Uses the ffmpeg binary shipped in the ``imageio-ffmpeg`` wheel; OpenCV's own wheels cannot encode
-    H.264. Odd frame sizes are padded by one pixel, as yuv420p needs even sizes.
+    H.264. Odd frame sizes are padded by one pixel, as yuv420p needs even sizes. ``preset`` and ``crf``
+    are x264's speed preset and quality (lower is better, 23 its default).
     """
 
-    def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float):
+    def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float, preset: str = "veryfast",
+                 crf: int = 23):
         import imageio_ffmpeg
 
         self.size = (width + width % 2, height + height % 2)
         self._gen = imageio_ffmpeg.write_frames(
             str(path), self.size, pix_fmt_in="bgr24", fps=fps, codec="libx264", quality=None,
             macro_block_size=1, ffmpeg_log_level="error",
-            output_params=["-crf", "23", "-preset", "veryfast", "-movflags", "+faststart"],
+            output_params=["-crf", str(crf), "-preset", preset, "-movflags", "+faststart"],
         )
         self._gen.send(None)
 

@@ -5,17 +5,20 @@ analysed by :func:`gait.pipeline.analyze` (a fresh pose tracker per call: the tr
 frames), so that a bad clip gives its own message and the other clip still shows. The clips that worked
 make one session (:func:`gait.pipeline.session_of`, as ``analyze_session`` does: the metrics merged,
 sagittal ones from the side clip and frontal ones from the rear clip; the session warnings, with the
-cadence-agreement check). Its files are written by :func:`gait.report.write_session`, the writer of
-``gait analyze SIDE REAR --report pdf,html``: report.json, steps.csv and landmarks*.csv, per clip the annotated
-video and the key frames (optionally with the face blurred), the PDF and HTML report and the metronome WAVs.
-A report that cannot be written leaves a note instead, and the other files are still there.
+cadence-agreement check). Its files are written as ``gait analyze SIDE REAR --report pdf,html`` writes them
+(:mod:`gait.report`), the results first (:func:`gait.report.write_results`: report.json, steps.csv and
+landmarks*.csv, per clip the key frames, optionally with the face blurred, the PDF and HTML report and the
+metronome WAVs), so that the pages show them while the annotated videos are drawn in a background thread
+(:class:`VideoJob`, with its own progress). A report that cannot be written leaves a note instead, and the
+other files are still there.
 
-Two caches: the analyses per content digest of the clips and the options (pose estimation is most of the
-time), and the written files per analysis, face blur, runner name and date. Running the same clips
-again, or coming back to a page, costs nothing; a new runner name only re-draws the files. Both are plain
-dictionaries held by ``st.cache_resource`` rather than ``st.cache_data``: the analysis reports its
-progress to the page while it runs, and ``st.cache_data`` would record and replay those progress-bar
-updates.
+Three caches: the pose of each clip on disk (:class:`gait.pose_cache.PoseCache`, by the file's content and
+the pose settings: a new height, belt speed, segment or mirroring analyses again without the pose pass); the
+analyses per content digest of the clips and the options; and the written files per analysis, face blur,
+runner name and date. Running the same clips again, or coming back to a page, costs nothing; a new runner
+name only re-draws the files. The last two are plain dictionaries held by ``st.cache_resource`` rather than
+``st.cache_data``: the analysis reports its progress to the page while it runs, and ``st.cache_data`` would
+record and replay those progress-bar updates.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ from gait.cues import Cue, cues_for
 from gait.document import FORMATS
 from gait.errors import GaitInputError
 from gait.pipeline import Analysis, Options
-from gait.report import clip_suffix, output_name, write_session
+from gait.pose_cache import PoseCache
+from gait.rendering import DrawingStopped
+from gait.report import clip_suffix, output_name, write_results, write_videos
 from gait.video_io import VIDEO_SUFFIXES
 
 LOG = logging.getLogger(__name__)
@@ -52,7 +57,7 @@ MAX_SESSIONS = 6
 SLOTS = ("side", "rear")
 SLOT_VIEWS = {"side": None, "rear": "rear"}  # the side slot's view is detected; a rear upload is a rear view
 
-# progress(slot, stage, done, total); stage is "pose", "video" or "report"
+# progress(slot, stage, done, total); stage is "pose" or "report" (the videos have their own: VideoJob)
 Progress = Callable[[str, str, int, int], None]
 
 
@@ -64,7 +69,7 @@ class ClipResult:
     name: str
     analysis: Analysis | None = None
     error: str | None = None
-    files: dict[str, Path] = field(default_factory=dict)  # gait.report.SessionFiles.clips: video, keyframe_*, ...
+    files: dict[str, Path] = field(default_factory=dict)  # gait.report.SessionFiles.clips: keyframe_*, landmarks
     suffix: str = ""  # of its file names in the session folder: "" for the main clip, "_rear" for the other
 
     @property
@@ -87,6 +92,11 @@ class SessionResult:
     notes: list[str] = field(default_factory=list)  # what could not be made, in plain words
     blur_face: bool = False
     runner_name: str | None = None
+    videos: VideoJob | None = None  # the annotated videos, drawn after the results
+
+    def video(self, slot: str) -> Path | None:
+        """The annotated video of the clip in ``slot``, or None while it is drawn (or when it failed)."""
+        return None if self.videos is None else self.videos.paths.get(slot)
 
     @property
     def main(self) -> ClipResult | None:
@@ -208,7 +218,7 @@ def _analyse_one(slot: str, path: Path, options: Options, progress: Progress | N
     name = path.name
     report = None if progress is None else (lambda done, total: progress(slot, "pose", done, total))
     try:
-        analysis = pipeline.analyze(str(path), replace(options, view=SLOT_VIEWS[slot]), report)
+        analysis = pipeline.analyze(str(path), replace(options, view=SLOT_VIEWS[slot]), report, cache=PoseCache())
     except GaitInputError as exc:
         return ClipResult(slot, name, error=str(exc))
     return ClipResult(slot, name, analysis=analysis)
@@ -226,8 +236,9 @@ def _write_files(key: str, results: dict[str, ClipResult], out: Path, progress: 
         if progress is not None:
             progress(ok[index][0].slot, stage, done, total)
 
-    written = write_session(session, out, formats=FORMATS, blur_face=blur_face, runner_name=runner_name,
+    written = write_results(session, out, formats=FORMATS, blur_face=blur_face, runner_name=runner_name,
                             progress=report, documents_optional=True)
+    videos = VideoJob(session, out, [result.slot for result, _ in ok], blur_face)
     clips = dict(results)
     for (result, analysis), own in zip(ok, written.clips, strict=True):
         clips[result.slot] = replace(result, files=own, suffix=clip_suffix(session, analysis))
@@ -242,4 +253,58 @@ def _write_files(key: str, results: dict[str, ClipResult], out: Path, progress: 
         notes.append(f"The PDF and HTML reports could not be written ({type(written.document_error).__name__}): "
                      f"download {output_name('report')} and {output_name('steps')} meanwhile.")
     return SessionResult(key=key, clips=clips, session=session, files=dict(written.session), cues=cues, notes=notes,
-                         blur_face=blur_face, runner_name=runner_name)
+                         blur_face=blur_face, runner_name=runner_name, videos=videos.start())
+
+
+class VideoJob:
+    """A session's annotated videos (:func:`gait.report.write_videos`), drawn in a background thread into
+    the session's folder once its results are written; the pages read its progress and, when done, the
+    videos' paths by slot."""
+
+    def __init__(self, session: pipeline.Session, folder: Path, slots: list[str], blur_face: bool):
+        self.session, self.folder, self.slots, self.blur_face = session, folder, slots, blur_face
+        self.done = dict.fromkeys(slots, 0)
+        self.total = {slot: clip.pose.n_frames for slot, clip in zip(slots, session.clips, strict=True)}
+        self.paths: dict[str, Path] = {}
+        self.error: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._draw, name="gait-app-videos", daemon=True)
+
+    def start(self) -> VideoJob:
+        atexit.register(self.stop)  # a server stopping ends the drawing between two frames
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _draw(self) -> None:
+        def progress(index: int, stage: str, done: int, total: int) -> None:
+            self.done[self.slots[index]], self.total[self.slots[index]] = done, total
+
+        try:
+            written = write_videos(self.session, self.folder, blur_face=self.blur_face, progress=progress,
+                                   stop=self._stop)
+            self.paths.update({slot: own["video"] for slot, own in zip(self.slots, written.clips, strict=True)})
+        except DrawingStopped:  # the server is stopping
+            self.error = "stopped"
+        except Exception as exc:  # the results stay; the page says the video could not be made
+            LOG.exception("gait.report.write_videos failed")
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            atexit.unregister(self.stop)
+
+    @property
+    def finished(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Wait for the videos; True when they are done (or failed)."""
+        self._thread.join(timeout_s)
+        return self.finished
+
+    def progress(self) -> tuple[float, str]:
+        """Fraction done and the words for a progress bar."""
+        done, total = sum(self.done.values()), max(1, sum(self.total.values()))
+        return min(done / total, 1.0), f"Drawing the annotated video: frame {done} of {total}"

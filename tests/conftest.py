@@ -1,10 +1,17 @@
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# the pose cache of the analyses run by the tests (CLI and app included): a folder of this test session's own
+if "GAIT_CACHE_DIR" not in os.environ:
+    os.environ["GAIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="gait-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["GAIT_CACHE_DIR"], True)
 SHARED_VIDEOS = Path(os.environ.get("GAIT_SHARED_VIDEOS", REPO.parent / "shared" / "videos"))
 
 

@@ -172,7 +172,7 @@ def test_report_json_is_what_the_command_line_writes(monkeypatch, tmp_path, samp
     from gait import cli, pipeline
 
     by_path = {c.analysis.info.path: c.analysis for c in sample_result.ok_clips}
-    monkeypatch.setattr(pipeline, "analyze", lambda path, options, progress=None: by_path[path])
+    monkeypatch.setattr(pipeline, "analyze", lambda path, options, progress=None, **_: by_path[path])
     out = tmp_path / "cli"
     assert cli.main(["analyze", *by_path, "--out", str(out), "--height-cm", "175", "--speed-kmh", "11",
                      "--no-video"]) == 0
@@ -199,6 +199,7 @@ def test_report_page_pdf_html_metronome(sample_run, sample_result):
     import re
 
     key = sample_run.session_state["session_key"]
+    assert sample_result.videos.wait(ANALYSIS_TIMEOUT_S)  # drawn after the results: downloadable once done
     at = _app("report", session_key=key)
     assert not at.exception
     labels = [d.proto.label for d in at.get("download_button")]

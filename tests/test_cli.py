@@ -133,14 +133,17 @@ def fake_writers(monkeypatch):
             path.write_text("new")
         return paths
 
-    def annotated(clip, video_path, key_frame_dir, progress, key_frame_suffix="", blur_face=False):
-        video_path.write_text("new")
-        progress(1, 1)
-        written = {"video": video_path}
+    def key_frames(clip, folder, suffix="", blur_face=False):
+        written = {}
         for side in ("left", "right"):
-            written[f"keyframe_{side}"] = key_frame_dir / output_name("keyframe", suffix=key_frame_suffix, side=side)
+            written[f"keyframe_{side}"] = folder / output_name("keyframe", suffix=suffix, side=side)
             written[f"keyframe_{side}"].write_text("new")
         return written
+
+    def annotated(clip, video_path, key_frame_dir, progress, key_frame_suffix="", blur_face=False, **_):
+        video_path.write_text("new")
+        progress(1, 1)
+        return {"video": video_path}
 
     def documents(session, out_dir, formats, runner_name=None, before_after=None):
         if runner_name == "fail":
@@ -154,6 +157,7 @@ def fake_writers(monkeypatch):
 
     monkeypatch.setattr(report, "write_data_files", data_files)
     monkeypatch.setattr(rendering, "write_annotated", annotated)
+    monkeypatch.setattr(rendering, "write_key_frames", key_frames)
     monkeypatch.setattr(document, "write_documents", documents)
     return session
 
@@ -174,7 +178,7 @@ def test_write_session_writes_every_file_by_name(tmp_path, fake_writers):
         {"video": out / "annotated_rear.mp4", "keyframe_left": out / "keyframe_rear_left_contact.png",
          "keyframe_right": out / "keyframe_rear_right_contact.png", "landmarks": out / "landmarks_rear.csv"})
     assert sorted(out.iterdir()) == sorted(files.paths) and files.document_error is None
-    assert calls == [(0, "video", 1, 1), (1, "video", 1, 1), (1, "report", 0, 1)]
+    assert calls == [(1, "report", 0, 1), (0, "video", 1, 1), (1, "video", 1, 1)]  # the results before the videos
     assert (out / "report.html").read_text() == "Ada"
     assert [p.name for p in (tmp_path / "new").iterdir()] == ["out"]  # the staging folder is gone
     no_video = write_session(fake_writers, tmp_path / "data", video=False)

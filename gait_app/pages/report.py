@@ -9,6 +9,7 @@ from gait.catalogue import number
 from gait.cues import cadence_targets
 from gait.report import output_name
 from gait_app.analysis import cached_session
+from gait_app.videos import show_video
 
 SESSION_DOWNLOADS = (  # file key (gait.report.OUTPUT_NAMES) -> button label, mime type, what it is
     ("report_pdf", "Gait report (PDF)", "application/pdf", "to print or send to your physical therapist: "
@@ -80,5 +81,11 @@ else:
 for clip in result.ok_clips:
     st.subheader(f"{clip.slot.capitalize()} clip: {clip.name}", divider="gray")
     clip_stem = clip.name.rsplit(".", 1)[0]
+    video = result.video(clip.slot)
+    files = {**clip.files, **({"video": video} if video is not None else {})}
     for key, label, mime, what in CLIP_DOWNLOADS:
-        download_row(clip.files, key, label, mime, what, clip_stem, f"{clip.slot}_{key}")
+        if key == "video" and video is None and result.videos is not None and result.videos.error is None:
+            with st.columns([1, 3])[0]:
+                show_video(result, clip.slot)  # its progress; the download appears when it is drawn
+            continue
+        download_row(files, key, label, mime, what, clip_stem, f"{clip.slot}_{key}")

@@ -7,9 +7,10 @@ from gait.catalogue import FRONTAL_METRICS, METRICS, TIMED_FROM_BEHIND_TAG, show
 from gait.cues import SEE_A_PROFESSIONAL
 from gait.document import cycle_figure
 from gait.metrics import STEP_COLUMNS
+from gait.rendering import annotated_frame
 from gait_app.analysis import cached_session
-from gait_app.figures import video_frame_rgb
 from gait_app.presentation import SEVERITY_BADGES, SIDES, BadgeColour, card, clip_line, md, plain_words
+from gait_app.videos import show_video
 
 CARDS_PER_ROW = 4
 CYCLE_FIGURE_WIDTH_PX = 760
@@ -133,10 +134,11 @@ with frames_tab:
     next_contacts = [t for t in contacts if t >= time_s]
     st.caption(f"t = {time_s:.2f} s" + (f" · next contact at {next_contacts[0]:.2f} s" if next_contacts else ""))
     frame_col, video_col, _ = st.columns([1, 1, 0.6])
-    image = video_frame_rgb(clip.files["video"], row)
+    image = annotated_frame(analysis, row, blur_face=result.blur_face)  # drawn as in the video
     if image is not None:
-        frame_col.image(image, width="stretch")
-    video_col.video(str(clip.files["video"]))
+        frame_col.image(image[..., ::-1], width="stretch")
+    with video_col:
+        show_video(result, clip.slot)
     video_col.caption("The whole annotated clip: skeleton (left blue, right orange), the knee angle at each "
                       "knee, contacts circled, the summary in the corner.")
 

@@ -1,0 +1,165 @@
+"""The pose cache: what the pose pass found in a clip, kept on disk, so that analysing the clip again with
+other settings (height, belt speed, view, facing, mirrored, segment) skips the pose pass.
+
+One ``.npz`` file per clip and frame range (:class:`gait.pose.PosePass`: the landmarks, the frame indices,
+and every per-frame array of the pass, such as the fingerprints and the other-person check; more arrays
+added to the pass are stored with no change here). Its name holds the SHA-256 of the file's content and a
+digest of :func:`gait.pose.pose_settings` (mediapipe version, tracker settings): a changed file, or
+landmarks found with other settings, never match. A segment inside an analysed one is cut from it, so its
+first frames come from a tracker already running rather than one started there (within the tolerances of
+the two-process pass, ``tests/test_speed.py``).
+
+The folder: ``$GAIT_CACHE_DIR``, else ``gait/pose`` in the user's cache folder (``$XDG_CACHE_HOME`` or
+``~/.cache`` on Linux, ``~/Library/Caches`` on macOS). The files written least recently are removed when
+the folder holds more than :data:`MAX_BYTES`. A file that cannot be read is ignored (and replaced).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from gait.pose import PosePass, ProgressCallback, default_workers, pose_settings, run_pose_pass
+from gait.video_io import VideoInfo
+
+LOG = logging.getLogger(__name__)
+ENV_VAR = "GAIT_CACHE_DIR"
+FORMAT = 1
+MAX_BYTES = 1 << 30
+_FRAME_PREFIX = "frames__"
+_digests: dict[tuple[str, int, int], str] = {}
+
+
+def default_folder() -> Path:
+    """``$GAIT_CACHE_DIR``, else the user's cache folder's ``gait/pose``."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    if sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "gait" / "pose"
+
+
+def content_digest(path: str | os.PathLike) -> str:
+    """SHA-256 of the file's bytes (remembered per path, size and modification time in this process)."""
+    stat = os.stat(path)
+    key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _digests:
+        with open(path, "rb") as f:
+            _digests[key] = hashlib.file_digest(f, "sha256").hexdigest()
+    return _digests[key]
+
+
+def settings_digest() -> str:
+    text = json.dumps({"format": FORMAT, **pose_settings()}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class PoseCache:
+    """Pose passes on disk, one ``.npz`` per clip content, pose settings and frame range."""
+
+    def __init__(self, folder: str | os.PathLike | None = None, max_bytes: int = MAX_BYTES):
+        self.folder = Path(folder) if folder is not None else default_folder()
+        self.max_bytes = max_bytes
+
+    def _prefix(self, info: VideoInfo) -> str:
+        return f"{content_digest(info.path)}-{settings_digest()}-"
+
+    def _entries(self, info: VideoInfo) -> list[tuple[int, int, Path]]:
+        prefix = self._prefix(info)
+        found = []
+        for path in self.folder.glob(f"{prefix}*.npz") if self.folder.is_dir() else ():
+            try:
+                start, end = (int(v) for v in path.stem[len(prefix):].split("-"))
+            except ValueError:
+                continue
+            found.append((start, end, path))
+        return found
+
+    def load(self, info: VideoInfo, start: int, end: int) -> PosePass | None:
+        """The pose of frames [start, end) of the clip, or None when no pass holds them."""
+        holding = [(e - s, path) for s, e, path in self._entries(info) if s <= start and e >= end]
+        for _, path in sorted(holding):
+            try:
+                found = _read(path, info)
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+                LOG.warning("pose cache file %s not used: %s", path, exc)
+                continue
+            try:
+                os.utime(path)  # recently used: pruned last
+            except OSError:
+                pass
+            return found if (found.start, found.end) == (start, end) else found.within(start, end)
+        return None
+
+    def store(self, info: VideoInfo, found: PosePass) -> Path | None:
+        """Write a pose pass (atomically: a reader never sees half a file); None when the folder cannot be
+        written (the analysis goes on without the cache)."""
+        path = self.folder / f"{self._prefix(info)}{found.start}-{found.end}.npz"
+        meta = {"format": FORMAT, "settings": pose_settings(), "start": found.start, "end": found.end,
+                "workers": found.workers, "frame_count": info.frame_count, "width": info.width,
+                "height": info.height, "name": info.name}
+        arrays = {"frame_index": found.frame_index, "landmarks": found.landmarks,
+                  **{_FRAME_PREFIX + name: values for name, values in found.frames.items()}}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.folder, suffix=".part", delete=False) as tmp:
+                np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
+            os.replace(tmp.name, path)
+        except OSError as exc:
+            LOG.warning("pose cache not written in %s: %s", self.folder, exc)
+            return None
+        self.prune()
+        return path
+
+    def prune(self) -> None:
+        """Remove the least recently used files beyond :attr:`max_bytes`, and stale partial files."""
+        try:
+            files = sorted(self.folder.glob("*.np*"), key=lambda p: p.stat().st_mtime, reverse=True)
+            total = 0
+            for path in files:
+                total += path.stat().st_size
+                if total > self.max_bytes:
+                    path.unlink(missing_ok=True)
+            for path in self.folder.glob("*.part"):  # left by a writer that was stopped
+                if time.time() - path.stat().st_mtime > 3600:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _read(path: Path, info: VideoInfo) -> PosePass:
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        if (meta["frame_count"], meta["width"], meta["height"]) != (info.frame_count, info.width, info.height):
+            raise ValueError("made from another video")
+        frames = {key[len(_FRAME_PREFIX):]: data[key] for key in data.files if key.startswith(_FRAME_PREFIX)}
+        return PosePass(start=int(meta["start"]), end=int(meta["end"]), frame_index=data["frame_index"],
+                        landmarks=data["landmarks"], frames=frames, workers=int(meta["workers"]))
+
+
+def pose_pass(info: VideoInfo, start: int, end: int, progress: ProgressCallback | None = None, *,
+              workers: int | None = None, cache: PoseCache | None = None) -> PosePass:
+    """The pose of frames [start, end) of the clip: from ``cache`` when it holds them (``progress`` is then
+    told all frames are done), else from :func:`gait.pose.run_pose_pass` in ``workers`` processes
+    (default :func:`gait.pose.default_workers`), then stored in ``cache``."""
+    if cache is not None:
+        found = cache.load(info, start, end)
+        if found is not None:
+            if progress is not None:
+                progress(end - start, end - start)
+            return found
+    found = run_pose_pass(info, start, end, progress, workers=default_workers() if workers is None else workers)
+    if cache is not None:
+        cache.store(info, found)
+    return found

@@ -1,0 +1,221 @@
+"""The fast paths give the same answers: the pose pass split over processes, the pose cache, seeks checked by
+fingerprints, the annotated video drawn in parts and written after the results. Speed itself is measured by
+scripts/benchmark.py (make bench), not here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from gait import pose
+from gait.pipeline import Options, analyze
+from gait.pose_cache import PoseCache
+from gait.video_io import fingerprint, iter_frames, iter_frames_checked, probe
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+SIDE = SAMPLES / "side_60fps.mp4"
+SAMPLE_OPTIONS = Options(height_cm=175.0, speed_kmh=11.0)
+# two processes against one: how far apart the results may be
+CADENCE_SPM = 0.3
+CONTACT_FRAMES = 0.25
+ANGLE_DEG = 0.5
+
+
+def _assert_close(one, two) -> None:
+    fps = one.info.fps
+    assert abs(two.metrics["cadence_spm"]["value"] - one.metrics["cadence_spm"]["value"]) <= CADENCE_SPM
+    for key, summary in one.metrics.items():
+        a, b = summary["value"], two.metrics[key]["value"]
+        if not isinstance(a, float) or not isinstance(b, float):
+            assert a == b, key
+        elif key.endswith("_ms"):
+            assert abs(b - a) * fps / 1000 <= CONTACT_FRAMES, key
+        elif key.endswith("_deg"):
+            assert abs(b - a) <= ANGLE_DEG, key
+    for side in ("left", "right"):
+        landings = [np.array([e.time_s for e in a.detection.events if (e.side, e.type) == (side, "initial_contact")])
+                    for a in (one, two)]
+        assert len(landings[0]) == len(landings[1]) > 3
+        assert np.max(np.abs(landings[0] - landings[1])) * fps <= CONTACT_FRAMES
+
+
+SPLIT_SIDE_SAMPLE = pytest.param(
+    SIDE, SAMPLE_OPTIONS, marks=pytest.mark.xfail(strict=False, reason=(
+        "split in two, the side sample's angles at landing can move by 0.5-1.5 deg: the landing is the foot's "
+        "most forward point plus the clip's median delay, which a few steps' landmarks can shift; starting the "
+        "same clip one frame later moves them by 3 deg (docs/speed.md). Clips this short are not split.")))
+
+
+@pytest.mark.parametrize("clip, options", [SPLIT_SIDE_SAMPLE, ("treadmill_side_male_30fps.mp4", Options())])
+def test_two_pose_processes_measure_as_one(monkeypatch, request, clip, options):
+    """The clip split at its middle (the shortest segment lowered so that these short clips are split), with
+    the warm-up: events and metrics within the tolerances of one tracker over the whole clip."""
+    if isinstance(clip, str):
+        clip = request.getfixturevalue("shared_videos") / clip
+    one = analyze(str(clip), options, workers=1)
+    monkeypatch.setattr(pose, "MIN_SEGMENT_FRAMES", 120)
+    two = analyze(str(clip), options, workers=2)
+    assert (one.pose_pass.workers, two.pose_pass.workers) == (1, 2)
+    assert np.array_equal(one.pose.frame_index, two.pose.frame_index)
+    assert np.array_equal(one.pose_pass.frames["fingerprint"], two.pose_pass.frames["fingerprint"])
+    assert two.pose_pass.other_persons == one.pose_pass.other_persons and one.pose_pass.other_persons.checked == 5
+    assert one.warnings == two.warnings
+    _assert_close(one, two)
+
+
+def test_a_short_clip_gives_the_same_results_with_two_workers(cached):
+    """Clips shorter than two segments (the shared clips, the samples) run one tracker whatever the workers."""
+    _, one = cached
+    two = analyze(str(SIDE), SAMPLE_OPTIONS, workers=2)
+    assert two.pose_pass.workers == 1
+    assert two.metrics == one.metrics and two.steps.equals(one.steps) and two.warnings == one.warnings
+
+
+def test_one_process_is_one_tracker_over_the_clip():
+    """``workers=1``: exactly the landmarks of one tracker run frame by frame (the single-core pass)."""
+    info = probe(str(SIDE))
+    found = pose.run_pose_pass(info, 100, 220, workers=1)
+    rows = []
+    with pose.native_logs_silenced(), pose.new_tracker() as tracker:
+        for _, frame in iter_frames(str(SIDE), 100, 220):
+            lm = pose.landmarks_of_frame(tracker, frame)
+            rows.append(np.full((33, 4), np.nan) if lm is None else lm)
+    assert np.array_equal(found.landmarks, np.array(rows), equal_nan=True)
+    assert list(found.frame_index) == list(range(100, 220))
+
+
+def test_short_clips_are_not_split():
+    segments = pose.plan_segments(0, 1199, workers=2)
+    assert len(segments) == 1 and not segments[0].seek
+    first, second = pose.plan_segments(0, 1200, workers=4)
+    assert (first.keep_from, first.end, second.decode_from, second.keep_from, second.end) == \
+        (0, 600, 600 - pose.WARMUP_FRAMES, 600, 1200)
+    assert second.seek
+
+
+def _segment_result(indices, warm, prints, warm_prints) -> dict:
+    return {"frame_index": np.array(indices), "landmarks": np.zeros((len(indices), 33, 4)),
+            "frames": {"fingerprint": prints, "other_person": np.full(len(indices), -1, np.int8)},
+            "warm_index": np.array(warm), "warm_fingerprint": warm_prints}
+
+
+def test_a_seek_that_landed_elsewhere_is_run_again_from_the_start():
+    """The warm-up frames' fingerprints differ from the frames the segment before decoded: the segment is
+    tracked again without seeking; a segment after one that stopped early (damaged file) is left out."""
+    prints = np.arange(20, dtype=np.uint8)[:, None, None, None] * np.ones((1, 16, 16, 3), np.uint8)
+    segments = [pose._Segment(0, 0, 0, 10, False), pose._Segment(1, 8, 10, 20, True)]
+    before = _segment_result(range(10), [], prints[:10], prints[:0])
+    landed_late = _segment_result(range(10, 20), [8, 9], prints[10:], prints[9:11])
+    again = []
+
+    def track_here(segment):
+        again.append(segment)
+        return _segment_result(range(10, 20), [8, 9], prints[10:], prints[8:10])
+
+    joined, _ = pose._joined(segments, {0: before, 1: landed_late}, track_here)
+    assert [(s.number, s.seek) for s in again] == [(1, False)]
+    assert list(joined.frame_index) == list(range(20)) and joined.workers == 2
+    right = _segment_result(range(10, 20), [8, 9], prints[10:], prints[8:10])
+    assert len(pose._joined(segments, {0: before, 1: right}, track_here)[0].frame_index) == 20 and len(again) == 1
+    stopped = _segment_result(range(7), [], prints[:7], prints[:0])
+    assert list(pose._joined(segments, {0: stopped, 1: right}, track_here)[0].frame_index) == list(range(7))
+
+
+def test_checked_seek_reads_the_frames_a_full_decode_reads():
+    info = probe(str(SIDE))
+    frames = {i: f for i, f in iter_frames(str(SIDE), 0, 420)}
+    prints = np.stack([fingerprint(frames[i]) for i in range(420)])
+    read = list(iter_frames_checked(info.path, 300, 310, prints))
+    assert [i for i, _ in read] == list(range(300, 310))
+    assert all(np.array_equal(f, frames[i]) for i, f in read)
+    wrong = prints.copy()
+    wrong[300] = 0  # as if the seek had landed on another frame: decoded from the start instead
+    again = list(iter_frames_checked(info.path, 300, 303, wrong))
+    assert [i for i, _ in again] == [300, 301, 302] and all(np.array_equal(f, frames[i]) for i, f in again)
+
+
+@pytest.fixture(scope="module")
+def cached(tmp_path_factory):
+    """The side sample analysed once (one process) with a pose cache of its own."""
+    cache = PoseCache(tmp_path_factory.mktemp("pose-cache"))
+    return cache, analyze(str(SIDE), SAMPLE_OPTIONS, workers=1, cache=cache)
+
+
+def test_analysing_again_with_other_settings_skips_the_pose_pass(monkeypatch, cached):
+    cache, first = cached
+    assert len(list(cache.folder.glob("*.npz"))) == 1
+
+    def no_pose_pass(*args, **kwargs):
+        raise AssertionError("the pose pass ran")
+
+    monkeypatch.setattr("gait.pose_cache.run_pose_pass", no_pose_pass)
+    same = analyze(str(SIDE), SAMPLE_OPTIONS, cache=cache)
+    assert same.metrics == first.metrics and same.steps.equals(first.steps)
+    taller = analyze(str(SIDE), Options(height_cm=190.0, speed_kmh=12.0), cache=cache)
+    assert taller.metrics["cadence_spm"] == first.metrics["cadence_spm"]
+    assert taller.metrics["vertical_oscillation_cm"]["value"] != first.metrics["vertical_oscillation_cm"]["value"]
+    mirrored = analyze(str(SIDE), Options(mirrored=True, view="side"), cache=cache)
+    assert mirrored.metrics["cadence_spm"]["value"] == first.metrics["cadence_spm"]["value"]  # sides exchanged
+    part = analyze(str(SIDE), Options(start_s=1.0, end_s=8.0), cache=cache)
+    assert part.pose.frame_index[0] == 60 and part.pose.frame_index[-1] == 479
+    assert np.array_equal(part.pose.frame_index, first.pose.frame_index[60:480])
+
+
+def test_the_cache_is_keyed_by_content_and_ignores_a_broken_file(tmp_path, cached):
+    cache, first = cached
+    info = probe(str(SIDE))
+    copy = tmp_path / "renamed.mp4"
+    copy.write_bytes(SIDE.read_bytes())
+    assert cache.load(probe(str(copy)), 0, 540) is not None  # the same content under another name
+    changed = tmp_path / "changed.mp4"
+    changed.write_bytes(SIDE.read_bytes() + b"\0")
+    assert cache.load(probe(str(changed)), 0, 540) is None
+    assert cache.load(info, 0, 541) is None  # frames the cached pass does not hold
+    broken = PoseCache(tmp_path / "broken")
+    broken.store(info, first.pose_pass)
+    for path in broken.folder.glob("*.npz"):
+        path.write_bytes(b"not a zip file")
+    assert broken.load(info, 0, 540) is None
+
+
+def test_results_are_written_before_the_video(tmp_path, monkeypatch, cached):
+    """report.json, steps.csv and the key frames are in the output folder while the video is drawn; the
+    video, drawn in two parts joined without re-encoding, has every frame, at most 1280 px long."""
+    from gait import rendering
+    from gait.report import write_session
+
+    _, analysis = cached
+    seen = {}
+    monkeypatch.setattr(rendering, "MIN_PART_FRAMES", 200)
+    out = tmp_path / "out"
+    files = write_session(analysis, out, on_results=lambda f: seen.update(names=sorted(p.name for p in out.iterdir())))
+    assert seen["names"] == ["keyframe_left_contact.png", "keyframe_right_contact.png", "landmarks.csv",
+                             "report.json", "steps.csv"]
+    assert json.loads((out / "report.json").read_text())["view"] == "side"
+    cap = cv2.VideoCapture(str(files.clips[0]["video"]))
+    count, size = 0, None
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        count, size = count + 1, frame.shape[:2]
+    assert count == analysis.pose.n_frames == 540 and size == (960, 540)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+
+
+def test_video_sizes():
+    assert rendering_size(1080, 1920, "fit") == (720, 1280)
+    assert rendering_size(1920, 1080, "fit") == (1280, 720)
+    assert rendering_size(1080, 1920, "full") == (1080, 1920)
+    assert rendering_size(540, 960, "fit") == (540, 960)  # never enlarged
+    assert rendering_size(1081, 1921, "fit") == (720, 1280)
+
+
+def rendering_size(width: int, height: int, size: str) -> tuple[int, int]:
+    from gait.rendering import video_size
+
+    return video_size(width, height, size)

@@ -19,7 +19,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, TypedDict
+from typing import Iterable, TypedDict, cast
 
 SIDE_VIEW = frozenset({"side"})
 FRONTAL_VIEWS = frozenset({"rear", "front"})
@@ -45,6 +45,17 @@ class MetricSummary(TypedDict):
     sd: float | None
     n: int  # steps with a value
     unit: str | None  # None for a category
+
+
+class AsymmetrySummary(MetricSummary, total=False):
+    """A left/right asymmetry: a :class:`MetricSummary` with its interval and each side's uncertainty
+    (described in :data:`EXTRA_SUMMARY_FIELDS`)."""
+
+    ci95_low: float | None
+    ci95_high: float | None
+    left_uncertainty_ms: float | None
+    right_uncertainty_ms: float | None
+    exceeds_uncertainty: bool | None
 
 
 Metrics = dict[str, MetricSummary]
@@ -267,11 +278,15 @@ def read_metrics(raw: object) -> Metrics:
     for key in [s.key for s in CATALOGUE] + [k for k in given if k not in METRICS]:
         entry = given.get(key)
         unit = spec_of(key).unit
-        metrics[key] = empty_summary(unit) if not isinstance(entry, dict) else {
+        if not isinstance(entry, dict):
+            metrics[key] = empty_summary(unit)
+            continue
+        summary: MetricSummary = {
             "value": entry.get("value"), "left": entry.get("left"), "right": entry.get("right"),
             "sd": entry.get("sd"), "n": int(entry.get("n") or 0), "unit": entry.get("unit", unit)}
-        if isinstance(entry, dict):  # the extra fields it carries (EXTRA_SUMMARY_FIELDS), when given
-            metrics[key].update({k: entry[k] for k in EXTRA_SUMMARY_FIELDS.get(key, {}) if k in entry})  # type: ignore[misc]
+        extra = {k: entry[k] for k in EXTRA_SUMMARY_FIELDS.get(key, {}) if k in entry}
+        # the extra fields it carries, when given (an AsymmetrySummary's)
+        metrics[key] = cast(MetricSummary, {**summary, **extra}) if extra else summary
     return metrics
 
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from gait.catalogue import CATALOGUE, Metrics, empty_summary
+from gait.catalogue import CATALOGUE, AsymmetrySummary, Metrics, empty_summary
 from gait.cleaning import midpoint
 from gait.events import EventDetection, GaitEvent, dominant_period_s
 from gait.kinematics import FrontalAngles, SagittalAngles, at_index
@@ -268,7 +268,7 @@ LEFT_RIGHT_TIMING_BOUND_MS = 37.0
 SIDE_TIMING_UNCERTAINTY_MS = LEFT_RIGHT_TIMING_BOUND_MS / float(np.sqrt(2.0))
 
 
-def contact_time_asymmetry(left_ms: np.ndarray, right_ms: np.ndarray) -> dict:
+def contact_time_asymmetry(left_ms: np.ndarray, right_ms: np.ndarray) -> AsymmetrySummary:
     """``contact_time_asymmetry_pct``: 100 x (L - R) / mean(L, R) of the sides' mean contact times, + when
     the left contact is longer, as a :class:`gait.catalogue.MetricSummary` (left, right and sd None) with:
 
@@ -280,15 +280,17 @@ def contact_time_asymmetry(left_ms: np.ndarray, right_ms: np.ndarray) -> dict:
       is there a left/right difference to report.
     """
     left_ms, right_ms = (v[np.isfinite(v)] for v in (left_ms, right_ms))
-    out: dict = {**empty_summary("%"), "n": int(len(left_ms) + len(right_ms)), "ci95_low": None,
-                 "ci95_high": None, "left_uncertainty_ms": None, "right_uncertainty_ms": None,
-                 "exceeds_uncertainty": None}
+    out: AsymmetrySummary = {"value": None, "left": None, "right": None, "sd": None,
+                             "n": int(len(left_ms) + len(right_ms)), "unit": "%", "ci95_low": None,
+                             "ci95_high": None, "left_uncertainty_ms": None, "right_uncertainty_ms": None,
+                             "exceeds_uncertainty": None}
     if not len(left_ms) or not len(right_ms):
         return out
     mean_l, mean_r = float(left_ms.mean()), float(right_ms.mean())
     if mean_l + mean_r <= 0:
         return out
-    out["value"] = 200.0 * (mean_l - mean_r) / (mean_l + mean_r)
+    value = 200.0 * (mean_l - mean_r) / (mean_l + mean_r)
+    out["value"] = value
     if min(len(left_ms), len(right_ms)) < 2:
         return out
     var_l, var_r = left_ms.var(ddof=1) / len(left_ms), right_ms.var(ddof=1) / len(right_ms)
@@ -301,9 +303,9 @@ def contact_time_asymmetry(left_ms: np.ndarray, right_ms: np.ndarray) -> dict:
     dof = (var_l + var_r) ** 2 / (var_l ** 2 / (len(left_ms) - 1) + var_r ** 2 / (len(right_ms) - 1)) \
         if var_l + var_r > 0 else float(len(left_ms) + len(right_ms) - 2)
     t = float(stats.t.ppf(0.975, dof))
-    out.update(ci95_low=out["value"] - t * se, ci95_high=out["value"] + t * se,
-               left_uncertainty_ms=uncertainty["left"], right_uncertainty_ms=uncertainty["right"],
-               exceeds_uncertainty=bool(abs(mean_l - mean_r) > np.hypot(uncertainty["left"], uncertainty["right"])))
+    out["ci95_low"], out["ci95_high"] = value - t * se, value + t * se
+    out["left_uncertainty_ms"], out["right_uncertainty_ms"] = uncertainty["left"], uncertainty["right"]
+    out["exceeds_uncertainty"] = bool(abs(mean_l - mean_r) > np.hypot(uncertainty["left"], uncertainty["right"]))
     return out
 
 

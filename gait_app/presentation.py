@@ -70,6 +70,8 @@ _CLI_WORDING = (
     (re.compile(r"give --view side"), "check that this is the side-view clip"),
     (re.compile(r"--height-cm"), "your height"),
     (re.compile(r"--speed-kmh"), "the treadmill speed"),
+    (re.compile(r"give the colour with --markers COLOUR"), "pick their colour under 'Stickers on the runner'"),
+    (re.compile(r"analyse without --markers"), "choose 'none' there"),
 )
 
 

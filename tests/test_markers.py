@@ -274,3 +274,34 @@ def test_command_line_option(capsys):
     assert parse(["analyze", "rear.mp4"]).markers is None
     assert main(["analyze", "missing.mp4", "--markers", "plaid"]) == 2  # refused before anything is read
     assert "--markers 'plaid'" in capsys.readouterr().err
+
+
+def test_app_offers_marker_mode_and_shows_where_the_stickers_go():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    choice = at.selectbox(key="stickers")
+    assert choice.value == "none" and "yes: find their colour" in choice.options and "yes: magenta" in choice.options
+    choice.select("yes: another colour").run()
+    assert at.color_picker(key="sticker_colour").value
+    at.switch_page("gait_app/pages/filming.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "marker mode" in text and "120 fps" in text and "15-20 mm" in text
+
+
+def test_the_report_says_which_measures_came_from_the_stickers():
+    from gait.document.content import FROM_STICKERS, STICKERS_NOTE, build_content
+
+    summary = {"value": 5.0, "left": 4.0, "right": 6.0, "sd": 1.0, "n": 8, "unit": "deg"}
+    report = {"view": "rear", "metrics": {"pelvic_drop_deg": summary, "knee_valgus_fppa_deg": summary},
+              "quality": {"frontal_method": {"pelvic_drop_deg": "markers", "knee_valgus_fppa_deg": "keypoints"}}}
+    rows = {row.name: row for row in build_content(report).metrics}
+    assert rows["pelvic_drop_deg"].reference.startswith(FROM_STICKERS)
+    assert "Not validated" not in rows["pelvic_drop_deg"].reference
+    assert not rows["knee_valgus_fppa_deg"].reference.startswith(FROM_STICKERS)
+    assert STICKERS_NOTE in build_content(report).notes
+    assert STICKERS_NOTE not in build_content({**report, "quality": {}}).notes

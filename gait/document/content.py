@@ -121,19 +121,47 @@ class Content:
     before_after: BeforeAfter | None = None  # against the runner's previous saved session
 
 
-def metric_rows(metrics: Metrics, primary_view: str | None = "side") -> list[MetricRow]:
+def metric_rows(metrics: Metrics, primary_view: str | None = "side",
+                from_markers: frozenset[str] = frozenset()) -> list[MetricRow]:
     """The metric table: the measures shown (:func:`gait.catalogue.shown_metrics`), with the timing
-    measures marked when ``primary_view``, the view that timed the steps, is not the side."""
+    measures marked when ``primary_view``, the view that timed the steps, is not the side, and those
+    measured from stickers (``from_markers``, marker mode) said so (a reference's "not validated" opening,
+    which is about the pose model's points, left out)."""
     behind = timed_from_behind(primary_view)
     rows = []
     for name in shown_metrics(metrics):
         m, spec = metrics[name], spec_of(name)
         reference = f"{TIMED_FROM_BEHIND} {spec.reference}" if name in behind else spec.reference
+        if name in from_markers:
+            reference = f"{FROM_STICKERS} {_without_not_validated(spec.reference)}"
         rows.append(MetricRow(
             name=name, title=spec.title, value=spec.format(m["value"]), left=spec.format(m["left"], unit=False),
             right=spec.format(m["right"], unit=False), sd=spec.format(m["sd"], unit=False), n=str(m["n"]),
             reference=reference, source=spec.source))
     return rows
+
+
+FROM_STICKERS = "Measured from the stickers (marker mode; docs/markers.md)."
+STICKERS_NOTE = (
+    "Marker mode: the measures marked 'measured from the stickers' come from round stickers on the runner "
+    "(per leg: the PSIS at the low back, the back of the thigh below the shorts, the back of the knee, mid-calf, "
+    "the Achilles tendon at ankle height and two on the heel counter), not from the pose model's points; on "
+    "rendered runners they came within 1.5 deg of the angles of the true sticker centres (rearfoot eversion "
+    "2 deg, step width 5 % of hip width).")
+
+
+def _without_not_validated(reference: str) -> str:
+    """A reference without its opening 'Not validated here: ...' sentence (about the pose model's points)."""
+    if not reference.startswith("Not validated"):
+        return reference
+    rest = reference.split(". ", 1)
+    return rest[1] if len(rest) > 1 else ""
+
+
+def markers_of(report: dict) -> frozenset[str]:
+    """The measures of report.json measured from stickers (``quality.frontal_method``)."""
+    methods = (report.get("quality") or {}).get("frontal_method") or {}
+    return frozenset(k for k, v in methods.items() if v == "markers")
 
 
 def _name(path: object) -> str:
@@ -201,12 +229,14 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
                 for w in map(warning_text, (report.get("quality") or {}).get("warnings") or [])]
     cadence = number(metrics["cadence_spm"]["value"])
     rules = [(r.spec.title, r.condition_text, r.threshold_basis, r.evidence) for r in RULES]
+    stickers = markers_of(report)
+    notes = list(report.get("notes") or []) + ([STICKERS_NOTE] if stickers else [])
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view", "side")), cues=cues_from_metrics(metrics),
+        metrics=metric_rows(metrics, report.get("view", "side"), stickers), cues=cues_from_metrics(metrics),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
-        notes=list(report.get("notes") or []), rules=rules,
+        notes=notes, rules=rules,
         views=[str(c.get("view")) for c in clips if c.get("view")],
         before_after=None if before_after is None else before_after_content(before_after))
 

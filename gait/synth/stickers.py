@@ -304,8 +304,8 @@ def _number(summary: MetricSummary, field: str) -> float | None:
 
 def marker_comparison(analysis: Analysis, truth: dict) -> dict[str, dict[str, float | None]]:
     """Per marker measure: the analysis's mean, left and right, the true sticker centres' (``truth_*``), the
-    joint centres' (``joints_*``) and the analysis's steps recomputed from the true sticker centres
-    (``exact_*``, :func:`with_true_stickers`)."""
+    joint centres' (``joints_*``; step width: the truth's, from the soles' contact points) and the analysis's
+    steps recomputed from the true sticker centres (``exact_*``, :func:`with_true_stickers`)."""
     exact = with_true_stickers(analysis, truth)
     out: dict[str, dict[str, float | None]] = {}
     for key in MARKER_METRICS:
@@ -313,7 +313,8 @@ def marker_comparison(analysis: Analysis, truth: dict) -> dict[str, dict[str, fl
         for part, field in (("mean", "value"), ("left", "left"), ("right", "right")):
             row[part] = _number(analysis.metrics[key], field)
             row[f"truth_{part}"] = truth["markers"]["metrics"][key][part]
-            row[f"joints_{part}"] = (truth["markers"]["joint_centres"]["metrics"].get(key) or {}).get(part)
+            joints = truth["markers"]["joint_centres"]["metrics"].get(key) or truth["metrics"].get(key) or {}
+            row[f"joints_{part}"] = joints.get(part)
             row[f"exact_{part}"] = _number(exact[key], field)
         row["n"] = analysis.metrics[key]["n"]
         out[key] = row

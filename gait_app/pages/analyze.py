@@ -6,11 +6,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from gait.markers import AUTO, WORKING_COLOURS
 from gait.pipeline import Options
 from gait_app.analysis import MAX_UPLOAD_MB, SAMPLE_OPTIONS, SAMPLES, VIDEO_TYPES, analyse_clips, save_upload
 from gait_app.presentation import ProgressText, plain_words
 
 MPH_TO_KMH = 1.609344
+NO_STICKERS, FIND_COLOUR, OTHER_COLOUR = "none", "yes: find their colour", "yes: another colour"
+STICKER_CHOICES = (NO_STICKERS, FIND_COLOUR, *(f"yes: {c}" for c in WORKING_COLOURS), OTHER_COLOUR)
 
 st.title("Running form analyzer")
 st.markdown("Film a treadmill run from the side (and from behind), upload the clips, and see your "
@@ -27,6 +30,12 @@ with rear_col:
     rear_upload = st.file_uploader(f"**Rear view**, optional ({types_text}; up to {MAX_UPLOAD_MB // 1024} GB)",
                                    type=list(VIDEO_TYPES), key="rear_upload",
                                    help="Camera square behind the runner, hip height.")
+    sticker_choice = st.selectbox(
+        "Stickers on the runner", STICKER_CHOICES, index=0, key="stickers",
+        help="Marker mode: if the runner wears round stickers of one bright colour (see How to film), the rear "
+             "clip's knee valgus, pelvic drop, hip adduction, step width and rearfoot eversion come from them.")
+    sticker_hex = (st.color_picker("Sticker colour", "#33EE44", key="sticker_colour")
+                   if sticker_choice == OTHER_COLOUR else None)
 st.page_link("gait_app/pages/filming.py", label="How to film", icon=":material/videocam:")
 
 st.subheader("Your run", divider="gray")
@@ -69,8 +78,10 @@ if analyse:
     for slot, upload in (("side", side_upload), ("rear", rear_upload)):
         if upload is not None:
             clips[slot] = save_upload(upload.name, upload)
+    markers = {NO_STICKERS: None, FIND_COLOUR: AUTO, OTHER_COLOUR: sticker_hex}.get(
+        sticker_choice, sticker_choice.removeprefix("yes: "))
     options = Options(capture_fps=capture_fps, start_s=start_s, end_s=end_s, mirrored=mirrored,
-                      height_cm=height_cm,
+                      height_cm=height_cm, markers=markers,
                       speed_kmh=None if speed is None else speed * (MPH_TO_KMH if speed_unit == "mph" else 1.0))
 elif sample:
     clips = dict(SAMPLES)

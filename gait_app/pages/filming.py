@@ -27,4 +27,32 @@ with steps:
 7. **Good light, nobody else in view**, nothing (rails, console) hiding the legs; no zoom or panning.
 """)
     st.caption("Set-up after Souza 2016 (Phys Med Rehabil Clin N Am 27:217); step count after Dingenen 2018.")
+
+st.subheader("Stickers for the rear view (optional)", divider="gray")
+drawing, sticker_text = st.columns([1.1, 1], gap="large")
+with drawing:
+    st.image(str(Path(__file__).resolve().parents[1] / "static" / "stickers.png"), width="stretch",
+             caption="Where the stickers go, seen from behind: the same on both legs.")
+with sticker_text:
+    st.markdown("""
+From behind, the pose model places the hips and knees too far off to measure the knee's inward
+movement, the pelvic drop and the step width well. Clinics put small stickers on the runner for this:
+with them the rear clip's frontal measures come from the stickers (**marker mode**), and the rearfoot
+eversion ("overpronation") can be measured.
+
+1. **Round stickers, 15-20 mm, all of one bright colour**: green, magenta, cyan or yellow work. Avoid
+   colours close to the skin, the hair, the clothes or the shoes (orange, red, pink, brown) and to anything
+   behind the runner.
+2. **Per leg, seven** (drawing): the PSIS (the dimples of the low back, on the skin or tight shorts, not on a
+   loose shirt), the back of the thigh below the shorts, the back of the knee on the joint line, the mid-calf
+   and the Achilles tendon at ankle height on the shin's mid-line, and two on the heel counter of the shoe,
+   one above the other.
+3. **Film from behind at 120 fps or more** for the rearfoot eversion (60 fps measures the rest).
+4. On the Analyze page choose **Stickers on the runner**: the colour is found by itself, or pick it.
+
+A sticker hidden through most of a step (under a shirt, behind the other leg) leaves its measure out for
+that step; the results say which measures came from the stickers.
+""")
+    st.caption("The marker protocol after Souza 2016 and Dingenen 2018; its accuracy on rendered runners: "
+               "docs/markers.md.")
 st.page_link("gait_app/pages/analyze.py", label="Ready: upload your clips", icon=":material/upload:")

@@ -6,6 +6,7 @@ import streamlit as st
 from gait.catalogue import FRONTAL_METRICS, METRICS, TIMED_FROM_BEHIND_TAG, shown_metrics, timed_from_behind
 from gait.cues import SEE_A_PROFESSIONAL
 from gait.document import cycle_figure
+from gait.markers import marker_measures
 from gait.metrics import STEP_COLUMNS
 from gait.rendering import annotated_frame
 from gait_app.analysis import cached_session
@@ -50,6 +51,7 @@ if result.cues:
 # ---- one set of cards: sagittal measures from the side clip, frontal ones from the rear clip
 names = shown_metrics(session.metrics)
 timed_by_pelvis = timed_from_behind(session.primary.view)
+from_stickers = {name for clip in session.clips for name in marker_measures(clip)}
 for row_start in range(0, len(names), CARDS_PER_ROW):
     columns = st.columns(CARDS_PER_ROW)
     for column, name in zip(columns, names[row_start:row_start + CARDS_PER_ROW], strict=False):
@@ -62,7 +64,9 @@ for row_start in range(0, len(names), CARDS_PER_ROW):
                          color="blue", icon=":material/videocam:")
             if name in timed_by_pelvis:
                 st.badge(TIMED_FROM_BEHIND_TAG, color="gray")
-            if c.tag:
+            if name in from_stickers:
+                st.badge("from the stickers", color="green", icon=":material/adjust:")
+            if c.tag and not (name in from_stickers and c.tag == "not validated"):
                 st.badge(c.tag, color="gray")
             if c.reference:
                 st.caption(f"{md(c.reference)} *({c.source})*")

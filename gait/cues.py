@@ -25,7 +25,7 @@ retraining added to education did not add benefit in one trial).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from gait.catalogue import METRICS, Metrics, MetricSpec, MetricSummary, number, with_unit
@@ -319,20 +319,34 @@ def _without_targets(words: str) -> str:
             .replace("{plus10} (+10 %)", "10 % above").replace("{plus10}", "10 % above"))
 
 
-def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES) -> list[Cue]:
+# the caveat of a rule's "why" about the pose model's points, and what replaces it for a measure taken from
+# stickers (marker mode, gait.markers)
+POSE_POINTS_CAVEAT = ("This tool reads it from the pose model's hip points, which did not follow the pelvis of its "
+                      "rendered test runner: confirm the drop by eye on the key frames before acting on the number.")
+FROM_STICKERS_WHY = ("Measured here from the stickers on the low back (marker mode), which follow the pelvis: on "
+                     "rendered runners within 0.2° of the stickers' true tilt.")
+
+
+def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES,
+                      from_markers: frozenset[str] = frozenset()) -> list[Cue]:
     """Apply the rule table to a metrics summary (report.json ``metrics``); most important first.
 
-    Missing metrics, or metrics whose values are None, give no cue.
+    Missing metrics, or metrics whose values are None, give no cue. A measure taken from stickers
+    (``from_markers``, marker mode) loses the pose model's caveat.
     """
     cadence = number(metrics["cadence_spm"]["value"]) if "cadence_spm" in metrics else None
     found = [evaluate_rule(rule, metrics.get(rule.metric), cadence) for rule in rules]
-    cues = [c for c in found if c is not None]
+    cues = [c if c.metric not in from_markers else replace(c, why=c.why.replace(POSE_POINTS_CAVEAT, FROM_STICKERS_WHY))
+            for c in found if c is not None]
     return sorted(cues, key=lambda c: SEVERITY_ORDER.index(c.severity))
 
 
 def cues_for(source: Analysis | Session) -> list[Cue]:
     """The cues of an analysed clip or session."""
-    return cues_from_metrics(source.metrics)
+    from gait.markers import marker_measures
+
+    clips = source.clips if hasattr(source, "clips") else (source,)  # a Session's, or the one clip
+    return cues_from_metrics(source.metrics, from_markers=frozenset(m for c in clips for m in marker_measures(c)))
 
 
 @dataclass(frozen=True)

@@ -233,7 +233,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     notes = list(report.get("notes") or []) + ([STICKERS_NOTE] if stickers else [])
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view", "side"), stickers), cues=cues_from_metrics(metrics),
+        metrics=metric_rows(metrics, report.get("view", "side"), stickers),
+        cues=cues_from_metrics(metrics, from_markers=stickers),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=notes, rules=rules,

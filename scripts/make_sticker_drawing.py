@@ -1,5 +1,5 @@
 """The drawing of where the stickers go (marker mode), from the rendered runner seen from behind:
-gait_app/static/stickers.png, shown on the app's "How to film" page, in docs/markers.md and in the report.
+gait/document/stickers.png, shown on the app's "How to film" page, in docs/markers.md and in the report.
 
     python scripts/make_sticker_drawing.py
 """
@@ -18,7 +18,7 @@ from gait.synth import Camera, Projector, RunnerParams  # noqa: E402
 from gait.synth.model import RunnerModel  # noqa: E402
 from gait.synth.stickers import Stickers, StickerScene, sticker_poses  # noqa: E402
 
-OUT = Path(__file__).resolve().parents[1] / "gait_app" / "static" / "stickers.png"
+OUT = Path(__file__).resolve().parents[1] / "gait" / "document" / "stickers.png"
 LABELS = {"psis": "PSIS, both sides (low back dimples)", "thigh": "back of the thigh, below the shorts",
           "knee": "back of the knee, on the joint line", "calf": "mid-calf, on the shin's mid-line",
           "achilles": "Achilles tendon, ankle height", "heel_top": "heel counter, upper",

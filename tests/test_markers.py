@@ -305,6 +305,16 @@ def test_the_report_says_which_measures_came_from_the_stickers():
     assert not rows["knee_valgus_fppa_deg"].reference.startswith(FROM_STICKERS)
     assert STICKERS_NOTE in build_content(report).notes
     assert STICKERS_NOTE not in build_content({**report, "quality": {}}).notes
+    # the drawing of where the stickers go, in both documents
+    from gait.document.content import STICKERS_CAPTION
+    from gait.document.html import render_html
+    from gait.document.pdf import render_pdf
+
+    content = build_content(report)
+    assert [d.caption for d in content.drawings] == [STICKERS_CAPTION]
+    assert not build_content({**report, "quality": {}}).drawings
+    assert STICKERS_CAPTION in render_html(content)
+    assert render_pdf(content).startswith(b"%PDF")
 
 
 def test_a_hip_drop_cue_from_the_stickers_drops_the_pose_models_caveat():

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gait.catalogue import TIMED_FROM_BEHIND, Metrics, number, read_metrics, shown_metrics, spec_of, timed_from_behind
 from gait.cues import RULES, Cue, PlanStage, cadence_targets, cues_from_metrics, retraining_plan
 from gait.document.before_after import BeforeAfter, before_after_content
+from gait.document.pictures import Picture
 from gait.errors import warning_text
 
 if TYPE_CHECKING:
@@ -119,6 +121,7 @@ class Content:
     rules: list[tuple[str, str, str, str]]  # measure, cue at, basis, evidence
     views: list[str] = field(default_factory=list)
     before_after: BeforeAfter | None = None  # against the runner's previous saved session
+    drawings: list[Picture] = field(default_factory=list)  # shown under the notes (marker mode: the stickers)
 
 
 def metric_rows(metrics: Metrics, primary_view: str | None = "side",
@@ -142,6 +145,8 @@ def metric_rows(metrics: Metrics, primary_view: str | None = "side",
 
 
 FROM_STICKERS = "Measured from the stickers (marker mode; docs/markers.md)."
+STICKERS_DRAWING = Path(__file__).with_name("stickers.png")  # where they go (scripts/make_sticker_drawing.py)
+STICKERS_CAPTION = "Where the stickers are worn (marker mode), seen from behind: the same on both legs."
 STICKERS_NOTE = (
     "Marker mode: the measures marked 'measured from the stickers' come from round stickers on the runner "
     "(per leg: the PSIS at the low back, the back of the thigh below the shorts, the back of the knee, mid-calf, "
@@ -239,7 +244,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=notes, rules=rules,
         views=[str(c.get("view")) for c in clips if c.get("view")],
-        before_after=None if before_after is None else before_after_content(before_after))
+        before_after=None if before_after is None else before_after_content(before_after),
+        drawings=[Picture(STICKERS_CAPTION, STICKERS_DRAWING.read_bytes())] if stickers else [])
 
 
 

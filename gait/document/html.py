@@ -93,6 +93,7 @@ def _measurements(content: Content) -> list[str]:
     if not content.metrics:
         out.append("<p>No measurement could be made.</p>")
     out += [f"<p class=\"src\">{_e(note)}</p>" for note in content.notes]
+    out += [_img(p) for p in content.drawings]
     return out
 
 

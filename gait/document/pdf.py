@@ -195,6 +195,9 @@ def _measurements(pdf: ReportPdf, content: Content) -> None:
     for note in content.notes:
         pdf.ln(look.gap_mm)
         pdf.para(note, look.note)
+    for drawing in content.drawings:
+        pdf.ln(look.gap_mm)
+        _picture_grid(pdf, [drawing], look.plot_max_h_mm)
 
 
 def _pictures(pdf: ReportPdf, key_frames: Sequence[Picture], plots: Sequence[Picture]) -> None:

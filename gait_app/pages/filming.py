@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from gait.document.content import STICKERS_DRAWING
 from gait.gate import TYPICAL_CADENCE_SPM, length_rule
 
 rule = length_rule("side")  # the same rule in every view
@@ -31,7 +32,7 @@ with steps:
 st.subheader("Stickers for the rear view (optional)", divider="gray")
 drawing, sticker_text = st.columns([1.1, 1], gap="large")
 with drawing:
-    st.image(str(Path(__file__).resolve().parents[1] / "static" / "stickers.png"), width="stretch",
+    st.image(str(STICKERS_DRAWING), width="stretch",
              caption="Where the stickers go, seen from behind: the same on both legs.")
 with sticker_text:
     st.markdown("""

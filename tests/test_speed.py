@@ -219,3 +219,25 @@ def rendering_size(width: int, height: int, size: str) -> tuple[int, int]:
     from gait.rendering import video_size
 
     return video_size(width, height, size)
+
+
+def test_the_app_analyses_again_with_a_new_setting_without_the_pose_pass(monkeypatch, tmp_path):
+    """The app's analysis (gait_app.analysis.analyse_clips) keeps the pose in the pose cache: a new height
+    and belt speed give new results without the pose pass; the results come before the video."""
+    from gait_app.analysis import analyse_clips
+
+    monkeypatch.setenv("GAIT_CACHE_DIR", str(tmp_path / "cache"))
+    first = analyse_clips({"side": SIDE}, SAMPLE_OPTIONS)
+    assert first.videos is not None and first.files["report"].is_file()
+
+    def no_pose_pass(*args, **kwargs):
+        raise AssertionError("the pose pass ran")
+
+    monkeypatch.setattr("gait.pose_cache.run_pose_pass", no_pose_pass)
+    again = analyse_clips({"side": SIDE}, Options(height_cm=190.0, speed_kmh=12.0))
+    assert again.key != first.key and again.clips["side"].error is None
+    assert again.session.metrics["cadence_spm"] == first.session.metrics["cadence_spm"]
+    assert again.session.metrics["stride_length_m"]["value"] != first.session.metrics["stride_length_m"]["value"]
+    for result in (first, again):
+        assert result.videos.wait(300) and result.videos.error is None
+        assert result.video("side").is_file()

@@ -252,13 +252,13 @@ def test_a_newer_schema_and_another_programs_database_are_refused_untouched(tmp_
 
 def test_the_smallest_detectable_change_is_the_larger_of_published_and_measured():
     knee = smallest_detectable_change("knee_flexion_at_contact_deg")
-    assert knee.published == 3.8 and knee.measured_error == 2.62
-    assert knee.value == pytest.approx(2.77 * 2.62) and knee.basis == "this tool"
-    assert "Dingenen 2018" in knee.basis_text and "2.77 x 2.62° measured error" in knee.basis_text
+    assert knee.published == 3.8 and knee.measured_error == 3.0
+    assert knee.value == pytest.approx(2.77 * 3.0) and knee.basis == "this tool"
+    assert "Dingenen 2018" in knee.basis_text and "2.77 x 3° measured error" in knee.basis_text
     valgus = smallest_detectable_change("knee_valgus_fppa_deg")
     assert valgus.value == 8.9 and valgus.basis == "published" and "Munro 2012" in valgus.basis_text
     cadence = smallest_detectable_change("cadence_spm")
-    assert cadence.published is None and cadence.value == pytest.approx(0.3047)
+    assert cadence.published is None and cadence.value == pytest.approx(2.77 * 0.10)
     assert cadence.value_text == "0.3 steps/min"
     assert smallest_detectable_change("trunk_lean_deg") is None
     assert smallest_detectable_change("foot_strike_pattern") is None
@@ -322,7 +322,7 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
     assert (cadence.change, cadence.verdict) == (8.0, BEYOND)
     assert cadence.change_text == "+8 steps/min (+5 %)" and cadence.sdc_text == "0.3 steps/min"
     knee = comparison.change("knee_flexion_at_contact_deg")
-    assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 7.3°
+    assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 8.3°
     assert [c.key for c in comparison.shown] == ["cadence_spm", "knee_flexion_at_contact_deg"]
     # the same runner filmed from behind: cadence from the pelvis, not from the feet
     rear = SessionPoint.of_report(_report("rear", cadence=176.0), id=3, filmed_on="2026-03-01")
@@ -451,7 +451,7 @@ def test_cli_lists_shows_and_compares_saved_sessions(tmp_path):
     assert pair.returncode == 0
     assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8 steps/min \(\+5 %\)\s+0\.3 steps/min\s+"
                      r"beyond SDC", pair.stdout)
-    assert "Cadence: 0.3 steps/min, this tool: 2.77 x 0.11 steps/min measured error" in pair.stdout
+    assert "Cadence: 0.3 steps/min, this tool: 2.77 x 0.1 steps/min measured error" in pair.stdout
     series = run_cli("history", "compare", "--runner", "Ada Runner", env=env)
     assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min \(\+8 steps/min, beyond\)\s+180 steps/min "
                      r"\(\+12 steps/min, beyond\)", series.stdout)
@@ -560,7 +560,7 @@ def test_history_page_compares_two_sessions_with_a_trend_and_the_key_frames(cli_
     assert cadence["Change"].startswith("+") and "steps/min" in cadence["Change"]
     assert [m.label for m in at.metric][0] == "Cadence"  # the measures beyond the SDC, as cards
     sources = " ".join(m.value for m in at.markdown)
-    assert "**Cadence**: 0.3 steps/min: this tool: 2.77 x 0.11 steps/min measured error" in sources
+    assert "**Cadence**: 0.3 steps/min: this tool: 2.77 x 0.1 steps/min measured error" in sources
     # the trend plot, then the key frames of each foot before and after, side by side
     images = at.get("image")
     assert len(images) == 5

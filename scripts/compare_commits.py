@@ -44,7 +44,7 @@ def checkout(commit: str, cache: Path) -> tuple[str, Path]:
     return sha, tree
 
 
-def run_case(tree: Path, out: Path, args: list[str]) -> dict:
+def run_case(tree: Path, out: Path, args: list[str], warning_words: bool = False) -> dict:
     """Analyse one case with the commit in ``tree`` (once: the outputs are kept); returns what is compared."""
     done = out / "outcome.json"
     if not done.exists():
@@ -57,15 +57,19 @@ def run_case(tree: Path, out: Path, args: list[str]) -> dict:
     outcome = json.loads(done.read_text())
     report_path, steps_path = out / "files" / "report.json", out / "files" / "steps.csv"
     if report_path.exists():
-        outcome["report"] = comparable(json.loads(report_path.read_text()))
+        outcome["report"] = comparable(json.loads(report_path.read_text()), warning_words)
         outcome["steps"] = steps_path.read_text()
     return outcome
 
 
-def comparable(report: dict) -> str:
-    """report.json less what names the file's place and the package versions, keys in their written order."""
+def comparable(report: dict, warning_words: bool = False) -> str:
+    """report.json less what names the file's place and the package versions, keys in their written order;
+    with ``warning_words``, each warning as its words alone (a string, or the message of a {code, message})."""
     def strip(part: dict) -> dict:
         part = {k: v for k, v in part.items() if k != "versions"}
+        if warning_words and "warnings" in part.get("quality", {}):
+            part["quality"] = dict(part["quality"], warnings=[w["message"] if isinstance(w, dict) else w
+                                                             for w in part["quality"]["warnings"]])
         if "video" in part:
             part["video"] = {k: v for k, v in part["video"].items() if k != "path"}
         if "clips" in part:
@@ -80,6 +84,8 @@ def main() -> int:
     parser.add_argument("after")
     parser.add_argument("--videos", type=Path, default=REPO.parent / "shared" / "videos")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "gait-compare")
+    parser.add_argument("--warning-words", action="store_true",
+                        help="compare warnings by their words only ({code, message} or a plain string)")
     args = parser.parse_args()
     runs = {}
     for label in ("before", "after"):
@@ -88,7 +94,7 @@ def main() -> int:
         print(f"{label}: {sha[:10]}", flush=True)
     different = 0
     for name, case_args in cases(args.videos).items():
-        outcomes = [run_case(tree, args.cache / sha / "out" / name.replace(" ", "_"), case_args)
+        outcomes = [run_case(tree, args.cache / sha / "out" / name.replace(" ", "_"), case_args, args.warning_words)
                     for sha, tree in runs.values()]
         before, after = outcomes
         same = {key: before.get(key) == after.get(key) for key in ("exit", "error", "report", "steps")}

@@ -264,7 +264,7 @@ def test_history_page_saves_and_compares(page, app_url, history_db, sync_api):
 
 def test_how_to_film_page(page, app_url):
     _open(page, f"{app_url}/filming", "How to film")
-    assert page.get_by_test_id("stImage").count() == 1
+    assert page.get_by_test_id("stImage").count() == 2  # where to film from, where the stickers go
     _shot(page, "5_how_to_film")
 
 

@@ -58,6 +58,10 @@ def card(name: str, summary: MetricSummary) -> Card:
     if summary["sd"] is not None:
         spread = f"SD ± {spec.format(summary['sd'], unit=False)} · {spread}"
     sides = f"left {spec.format(summary['left'], unit=False)} · right {spec.format(summary['right'], unit=False)}"
+    if summary["left"] is None and summary["right"] is None and summary.get("exceeds_uncertainty") is not None:
+        # a left/right asymmetry: whether it is larger than the measurement can tell, not its sides
+        sides = ("beyond the measurement's uncertainty" if summary.get("exceeds_uncertainty")
+                 else "within the measurement's uncertainty: not a left/right difference")
     return Card(name=name, title=spec.title, value=spec.format(summary["value"]), sides=sides, spread=spread,
                 reference=spec.reference, source=spec.source, tag=spec.tag)
 

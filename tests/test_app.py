@@ -318,6 +318,11 @@ def test_cards_and_plain_words():
     pattern = card("foot_strike_pattern", {"value": "rearfoot", "left": "rearfoot", "right": None,
                                            "sd": None, "n": 9, "unit": None})
     assert (pattern.value, pattern.sides, pattern.spread) == ("rearfoot", "left rearfoot · right –", "9 steps")
+    asymmetry = {"value": -12.8, "left": None, "right": None, "sd": None, "n": 13, "unit": "%",
+                 "exceeds_uncertainty": False}
+    assert card("contact_time_asymmetry_pct", asymmetry).sides.startswith("within the measurement's uncertainty")
+    assert card("contact_time_asymmetry_pct", dict(asymmetry, exceeds_uncertainty=True)).sides == (
+        "beyond the measurement's uncertainty")
     metrics = {"stride_length_m": {"value": None}, "cadence_spm": {"value": 170.0},
                "vertical_oscillation_pct_leg": {"value": 9.0}, "vertical_oscillation_cm": {"value": 8.0},
                "new_thing_deg": {"value": 1.0}}

@@ -380,7 +380,7 @@ def _track(path: str, segment: _Segment, works: Sequence[FrameWork],
     warm_prints: list[np.ndarray] = []
     kept: dict[int, bytes] = {}
     with new_tracker() as tracker:
-        for index, frame, frame_rgb, print_ in _decoded(path, segment):
+        for index, frame, frame_rgb, print_, png in _decoded(path, segment, keep, bgr_too=bool(works)):
             found = _landmarks(tracker, frame_rgb)
             if index < segment.keep_from:
                 warm_indices.append(index)
@@ -388,8 +388,8 @@ def _track(path: str, segment: _Segment, works: Sequence[FrameWork],
                 continue
             for work in works:
                 work(index, frame, found)
-            if index in keep and found is not None:
-                kept[index] = cv2.imencode(".png", frame, [cv2.IMWRITE_PNG_COMPRESSION, 1])[1].tobytes()
+            if png is not None and found is not None:
+                kept[index] = png
             rows.append(empty if found is None else found)
             indices.append(index)
             prints.append(print_)
@@ -406,10 +406,13 @@ def _track(path: str, segment: _Segment, works: Sequence[FrameWork],
 _END = object()
 
 
-def _decoded(path: str, segment: _Segment) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
-    """``(index, frame_bgr, frame_rgb, fingerprint)`` of the segment's frames, decoded and converted in a
-    thread :data:`READ_AHEAD` frames ahead, while the tracker works on the frame before (OpenCV and
-    MediaPipe release the GIL). The same frames in the same order as :func:`~gait.video_io.iter_frames`."""
+def _decoded(path: str, segment: _Segment, keep: frozenset[int] = frozenset(), bgr_too: bool = True
+             ) -> Iterator[tuple[int, Any, np.ndarray, np.ndarray, bytes | None]]:
+    """``(index, frame_bgr, frame_rgb, fingerprint, png)`` of the segment's frames, decoded and converted in
+    a thread :data:`READ_AHEAD` frames ahead, while the tracker works on the frame before (OpenCV and
+    MediaPipe release the GIL). The same frames in the same order as :func:`~gait.video_io.iter_frames`.
+    ``png``: the frame, losslessly, when it is one of ``keep``; ``frame_bgr`` is None unless ``bgr_too``
+    (the frame is then converted in place: one copy of each frame in flight, not two)."""
     ready: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
     stop = threading.Event()
 
@@ -426,7 +429,12 @@ def _decoded(path: str, segment: _Segment) -> Iterator[tuple[int, np.ndarray, np
         frames = iter_frames(path, segment.decode_from, segment.end, seek=segment.seek)
         try:
             for index, frame in frames:
-                if not put((index, frame, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), fingerprint(frame))):
+                print_ = fingerprint(frame)
+                png = cv2.imencode(".png", frame, [cv2.IMWRITE_PNG_COMPRESSION, 1])[1].tobytes() \
+                    if index in keep else None
+                bgr = frame if bgr_too else None
+                rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB, dst=None if bgr_too else frame)
+                if not put((index, bgr, rgb, print_, png)):
                     return
             put(_END)
         except BaseException as exc:  # handed to the consumer, which raises it

@@ -4,12 +4,13 @@ This is the only module that imports mediapipe. A fresh tracker is made for ever
 the tracker keeps state between frames. Frames are decoded in a thread a frame or two ahead of the tracker.
 
 The pose pass (:func:`run_pose_pass`) can use several cores: the frames are split into consecutive
-segments, one per process (spawned: MediaPipe is not fork-safe), each with its own tracker. A segment
-after the first starts its tracker :data:`WARMUP_FRAMES` before its first kept frame and drops those
-warm-up frames, so that the tracker has found the runner and its landmark filter has settled before the
-frames that count. The warm-up frames double as a check of the seek: their
-:func:`~gait.video_io.fingerprint` must equal those the segment before decoded for the same frames; if not
-(a file whose timestamps mislead the seek), the segment is run again, decoding from the start of the file.
+segments, each tracked by its own MediaPipe in its own process (a fresh Python interpreter, never a fork:
+MediaPipe is not fork-safe). A segment after the first starts its tracker :data:`WARMUP_FRAMES` before
+its first kept frame and drops those warm-up frames, so that the tracker has found the runner and its
+landmark filter has settled before the frames that count. The warm-up frames double as a check of the
+seek: their :func:`~gait.video_io.fingerprint` must equal those the segment before decoded for the same
+frames; if not (a file whose timestamps mislead the seek), the segment is run again, decoding from the
+start of the file.
 ``workers=1`` runs one tracker over all frames in this process, exactly as a single-core pass.
 
 A tracker keeps something of where it started for as long as it runs: after the warm-up, a segment's
@@ -29,20 +30,18 @@ import multiprocessing
 import os
 import pickle
 import queue
+import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field, replace
 from importlib import metadata
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
 import cv2
 import numpy as np
 
 from gait.landmarks import NAMES, PoseSeries
 from gait.video_io import FINGERPRINT_GRID, VideoInfo, fingerprint, iter_frames
-
-if TYPE_CHECKING:
-    from multiprocessing.queues import Queue
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames total)
 
@@ -461,24 +460,65 @@ def _stack(rows: list[np.ndarray], shape: tuple[int, ...], dtype: type) -> np.nd
     return np.stack(rows).astype(dtype, copy=False) if rows else np.zeros((0, *shape), dtype)
 
 
-def _segment_process(path: str, segment: _Segment, works: Sequence[FrameWork], keep: frozenset[int],
-                     messages: Queue[Any]) -> None:
-    """A worker process: tracks one segment and sends ("progress", number, done) now and then, then
-    ("done", number, result) or ("error", number, message)."""
-    try:
-        with native_logs_silenced():
-            def report(done: int) -> None:
-                if done % PROGRESS_EVERY == 0:
-                    messages.put(("progress", segment.number, done))
+WORKER_COMMAND = "from gait.pose import _worker_main; _worker_main()"
 
+
+def _worker_main() -> None:
+    """A pose worker process (``python -c`` :data:`WORKER_COMMAND`): reads ``(path, segment, pickled frame
+    works, keep)`` pickled on its stdin, tracks the segment, and writes length-prefixed pickled messages on
+    its stdout: ``("progress", done)`` now and then, then ``("done", result)`` or ``("error", words)``."""
+    channel = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever else writes to stdout cannot break the messages
+
+    def send(message: tuple) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        channel.write(len(data).to_bytes(8, "little") + data)
+        channel.flush()
+
+    try:
+        path, segment, blank, keep = pickle.load(sys.stdin.buffer)
+        works: list[FrameWork] = pickle.loads(blank)
+        with native_logs_silenced():
             try:
-                result = _track(path, segment, works, report, keep)
+                result = _track(path, segment, works,
+                                lambda done: send(("progress", done)) if done % PROGRESS_EVERY == 0 else None, keep)
             finally:
                 for work in works:
                     work.close()
-        messages.put(("done", segment.number, result))
+        send(("done", result))
     except BaseException as exc:  # reported to the parent, which runs the segment itself
-        messages.put(("error", segment.number, f"{type(exc).__name__}: {exc}"))
+        send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _start_worker(path: str, segment: _Segment, blank: bytes, keep: frozenset[int],
+                  messages: queue.Queue) -> subprocess.Popen:
+    """A fresh Python process tracking ``segment`` (never forked: MediaPipe is not fork-safe; and it does
+    not run the caller's main module again, as multiprocessing's spawn would); a thread puts its messages,
+    as ``(kind, segment number, payload)``, on ``messages``, and ``("eof", number, None)`` when it ends."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # this process's imports
+    process = subprocess.Popen([sys.executable, "-c", WORKER_COMMAND], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert process.stdin is not None and process.stdout is not None
+    stdout = process.stdout
+
+    def read() -> None:
+        try:
+            while len(header := stdout.read(8)) == 8:
+                kind, payload = pickle.loads(stdout.read(int.from_bytes(header, "little")))
+                messages.put((kind, segment.number, payload))
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            pass
+        finally:
+            stdout.close()
+        messages.put(("eof", segment.number, None))
+
+    threading.Thread(target=read, name=f"gait-pose-worker-{segment.number}", daemon=True).start()
+    try:
+        process.stdin.write(pickle.dumps((path, segment, blank, keep)))
+        process.stdin.close()
+    except OSError:  # it ended at once: its reader reports it
+        pass
+    return process
 
 
 def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
@@ -503,7 +543,7 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
 
     Each frame's fingerprint is kept, ``works`` run on the analysed frames, and the :class:`OtherPersonCheck`
     on its frames once the trackers are done. The first segment runs in this process, the others each in a
-    spawned process (see the module docstring); memory stays flat in the clip's length in each (frames are
+    worker process (see the module docstring); memory stays flat in the clip's length in each (frames are
     streamed). ``progress(done, total)`` counts the analysed frames of all segments.
     """
     end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
@@ -519,10 +559,17 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
         if progress is not None:
             progress(sum(done), total)
 
-    def track_here(segment: _Segment) -> dict:
+    def track_here(segment: _Segment, also: Callable[[], None] | None = None) -> dict:
+        """Track ``segment`` in this process; ``also()`` now and then meanwhile."""
         own: list[FrameWork] = pickle.loads(blank)
+
+        def progress_here(count: int) -> None:
+            report(segment.number, count)
+            if also is not None and count % PROGRESS_EVERY == 0:
+                also()
+
         try:
-            return _track(info.path, segment, own, lambda count: report(segment.number, count), keep)
+            return _track(info.path, segment, own, progress_here, keep)
         finally:
             for work in own:
                 work.close()
@@ -544,13 +591,14 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
 
 
 def _run_segments(path: str, segments: list[_Segment], blank: bytes, keep: frozenset[int],
-                  track_here: Callable[[_Segment], dict], report: Callable[[int, int], None]) -> dict[int, dict]:
-    """Segment 0 in this process (``track_here``), the others in spawned processes, each given a copy of
-    the pickled frame works ``blank``; a segment whose process failed is missing from the result."""
-    context = multiprocessing.get_context("spawn")
-    messages = context.Queue()
+                  track_here: Callable[[_Segment, Callable[[], None]], dict],
+                  report: Callable[[int, int], None]) -> dict[int, dict]:
+    """Segment 0 in this process (``track_here``), the others in worker processes (:func:`_start_worker`),
+    each given the pickled frame works ``blank``; a segment whose process failed is missing from the
+    result."""
+    messages: queue.Queue = queue.Queue()
     results: dict[int, dict] = {}
-    failed: set[int] = set()
+    ended: set[int] = set()
 
     def take(message: tuple) -> None:
         kind, number, payload = message
@@ -558,8 +606,8 @@ def _run_segments(path: str, segments: list[_Segment], blank: bytes, keep: froze
             report(number, payload)
         elif kind == "done":
             results[number] = payload
-        else:
-            failed.add(number)
+        else:  # "error" or "eof"
+            ended.add(number)
 
     def drain() -> None:
         while True:
@@ -568,34 +616,21 @@ def _run_segments(path: str, segments: list[_Segment], blank: bytes, keep: froze
             except queue.Empty:
                 return
 
-    processes = {}
+    processes: dict[int, subprocess.Popen] = {}
     try:
         try:
             for segment in segments[1:]:
-                process = context.Process(target=_segment_process, daemon=True,
-                                          args=(path, segment, pickle.loads(blank), keep, messages))
-                process.start()
-                processes[segment.number] = process
+                processes[segment.number] = _start_worker(path, segment, blank, keep, messages)
         except OSError:  # no more processes could be started: the segments left run here
             pass
-        results[0] = track_here(segments[0])
-        drain()
-        while any(n not in results and n not in failed for n in processes):
-            try:
-                take(messages.get(timeout=0.5))
-            except queue.Empty:
-                for number, process in processes.items():
-                    if number not in results and number not in failed and not process.is_alive():
-                        try:  # what it sent just before it ended may still be in the pipe
-                            take(messages.get(timeout=2.0))
-                        except queue.Empty:
-                            failed.add(number)
+        results[0] = track_here(segments[0], drain)
+        while any(n not in results and n not in ended for n in processes):
+            take(messages.get())
     finally:
         for process in processes.values():
-            if process.is_alive():
-                process.terminate()
-            process.join()
-        messages.close()
+            if process.poll() is None:
+                process.kill()
+            process.wait()
     return results
 
 

@@ -125,6 +125,16 @@ def test_a_seek_that_landed_elsewhere_is_run_again_from_the_start():
     assert list(pose._joined(segments, {0: stopped, 1: right}, track_here)[0].frame_index) == list(range(7))
 
 
+def test_a_worker_process_that_fails_leaves_its_segment_to_this_process(monkeypatch):
+    """A worker that ends without its result (here: one that exits at once) costs time, not frames."""
+    monkeypatch.setattr(pose, "MIN_SEGMENT_FRAMES", 120)
+    monkeypatch.setattr(pose, "WORKER_COMMAND", "raise SystemExit(3)")
+    found = pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=2)
+    assert found.workers == 2 and list(found.frame_index) == list(range(300))
+    assert np.isfinite(found.landmarks[:, :, :2]).all(axis=(1, 2)).mean() > 0.9
+    assert found.other_persons.checked == 5
+
+
 def test_checked_seek_reads_the_frames_a_full_decode_reads():
     info = probe(str(SIDE))
     frames = {i: f for i, f in iter_frames(str(SIDE), 0, 420)}

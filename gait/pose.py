@@ -17,9 +17,9 @@ A tracker keeps something of where it started for as long as it runs: after the 
 landmarks are within a median 0.1 px of one tracker's over the whole clip, but in frames where the model
 hesitates (crossing legs) the two can differ by several pixels, hundreds of frames after the seam. The
 measures average such differences out over a long clip's many steps; over a short clip's few they need
-not (on the side sample split in two, angles at landing moved by 1-2 deg; starting the same clip one frame
-later moves them by as much). Only clips of at least two :data:`MIN_SEGMENT_FRAMES` are split, where the
-time gained is large and the steps many.
+not (on the side sample split in two, angles moved by up to 0.75 deg; starting the same clip one to three
+frames later moves them by up to 3 deg: docs/speed.md). Only clips of at least two
+:data:`MIN_SEGMENT_FRAMES` are split, where the time gained is large and the steps many.
 """
 
 from __future__ import annotations

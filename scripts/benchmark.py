@@ -1,62 +1,226 @@
-"""Speed and memory: end-to-end analysis vs the raw decode + MediaPipe loop, on the same clip, same run.
+"""Speed and memory: the analysis against the raw decode + MediaPipe loop, on the same clip, in one run.
 
-Usage: python scripts/benchmark.py [VIDEO]   (default: ../shared/videos/treadmill_side_male_30fps.mp4)
-Each measurement runs in its own process so that peak memory (ru_maxrss) is its own.
+    python scripts/benchmark.py [VIDEO] [--short VIDEO]
+
+Without VIDEO, a 65 s 1080x1920 60 fps clip is made (once, in the temporary folder) from the side sample:
+its first 300 frames (7 whole strides at 168 steps/min, so that no cut shows) upscaled and looped, and a
+6 s one the same way for the memory comparison (``--short``). Each measurement runs in its own process:
+
+- raw: one process decoding the clip with OpenCV and running MediaPipe Pose on every frame (the loop
+  every analysis has to beat), before and after the others; the reference is their mean;
+- results: ``analyze`` and the results files (report.json, steps.csv, landmarks), as ``gait analyze
+  --no-video``;
+- with video: the same with the key frames and the annotated video, as ``gait analyze``;
+- re-analysis: the clip analysed again with other settings (height, belt speed) from the pose cache the
+  with-video run filled, and its results files;
+- with video on the 6 s clip, as is (one pose process: it is too short to split) and split into two pose
+  processes as the long clip is: memory against the clip's length.
+
+Frames per second count the clip's frames over the wall time from the call (after the imports) to the last
+file written. Peak memory is the largest sum, over the measured process and its children (pose workers,
+ffmpeg encoders), of their proportional set size (PSS: shared pages counted once), sampled every 0.2 s.
+The machine's other load is the CPU time used by everything else while a measurement ran, in cores.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_videos" / "side_60fps.mp4"
+LOOP_FRAMES = 300  # 7 strides of the sample's 168 steps/min at 60 fps
+
 RAW = """
-import resource, sys, time, cv2
+import sys, time, cv2
 from gait.pose import native_logs_silenced, new_tracker
 path = sys.argv[1]
 with native_logs_silenced():
-    cap = cv2.VideoCapture(path); tracker = new_tracker(); n = 0; t0 = time.perf_counter()
+    t0 = time.perf_counter(); cap = cv2.VideoCapture(path); tracker = new_tracker(); n = 0
     while True:
         ok, frame = cap.read()
         if not ok: break
         tracker.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)); n += 1
-    dt = time.perf_counter() - t0
-print(n, dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print("RESULT", n, time.perf_counter() - t0)
 """
 
-FULL = """
-import resource, sys, time, tempfile
+OURS = """
+import sys, time, tempfile
 from pathlib import Path
-from gait.pipeline import analyze
+from gait.pipeline import Options, analyze
 from gait.pose import native_logs_silenced
-from gait.rendering import write_annotated
-from gait.report import write_data_files
-path = sys.argv[1]
+from gait.pose_cache import PoseCache
+from gait.report import write_session
+path, video, cache, again = sys.argv[1], sys.argv[2] == "video", PoseCache(sys.argv[3]), sys.argv[4] == "again"
+if sys.argv[5:] == ["split"]:  # split even a short clip, as a long one is (only for the memory comparison)
+    import gait.pose
+    gait.pose.MIN_SEGMENT_FRAMES = 120
+options = Options(height_cm=180.0, speed_kmh=12.0) if again else Options()
 with native_logs_silenced():
-    t0 = time.perf_counter(); a = analyze(path); t1 = time.perf_counter()
-    out = Path(tempfile.mkdtemp()); write_data_files(a, out); write_annotated(a, out / "annotated.mp4", out)
-    t2 = time.perf_counter()
-print(a.pose.n_frames, t1 - t0, t2 - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    t0 = time.perf_counter()
+    analysis = analyze(path, options, cache=cache)
+    t1 = time.perf_counter()
+    write_session(analysis, Path(tempfile.mkdtemp()) / "out", video=video)
+    print("RESULT", analysis.pose.n_frames, time.perf_counter() - t0, t1 - t0, analysis.pose_pass.workers)
 """
+
+
+def make_clip(seconds: int, folder: Path) -> Path:
+    """The side sample's first 300 frames, upscaled to 1080x1920 and looped to ``seconds``; H.264 at a
+    phone's bit rate (16 Mb/s), a key frame every second."""
+    import imageio_ffmpeg
+
+    path = folder / f"side_1080x1920_{seconds}s.mp4"
+    if path.is_file():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = seconds * 60
+    loops = -(-frames // LOOP_FRAMES)
+    filters = (f"trim=end_frame={LOOP_FRAMES},setpts=PTS-STARTPTS,loop=loop={loops}:size={LOOP_FRAMES}:start=0,"
+               f"trim=end_frame={frames},scale=1080:1920:flags=bicubic")
+    tmp = path.with_suffix(".part.mp4")
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(SAMPLE), "-vf", filters,
+                    "-r", "60", "-c:v", "libx264", "-preset", "fast", "-b:v", "16M", "-maxrate", "20M",
+                    "-bufsize", "32M", "-g", "60", "-profile:v", "high", "-pix_fmt", "yuv420p",
+                    "-movflags", "+faststart", str(tmp)], check=True)
+    tmp.replace(path)
+    return path
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(children.get(p, []))
+    return found
+
+
+def _busy_ticks() -> int:
+    """CPU time used on the machine since boot, in clock ticks (user, nice, system, irq, softirq, steal)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]
+
+
+def measure(code: str, *args: str) -> dict:
+    """Run ``code`` in a fresh interpreter; its printed RESULT, wall time, peak PSS of its process tree,
+    CPU time of the tree and of everything else on the machine meanwhile."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    before_children = os.times()
+    busy0, t0 = _busy_ticks(), time.monotonic()
+    process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env, cwd=REPO)
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(process.pid)))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    sampler.join()
+    wall = time.monotonic() - t0
+    busy = (_busy_ticks() - busy0) / os.sysconf("SC_CLK_TCK")
+    after = os.times()
+    own = (after.children_user - before_children.children_user
+           + after.children_system - before_children.children_system)
+    if process.returncode != 0:
+        raise RuntimeError(f"measurement failed:\n{err[-3000:]}")
+    result = next(line.split()[1:] for line in out.splitlines() if line.startswith("RESULT"))
+    return {"result": result, "peak_mb": peak[0] / 1024, "cpu_s": own, "others_cores": max(0.0, busy - own) / wall,
+            "wall_s": wall}
 
 
 def main() -> None:
-    default = Path(__file__).resolve().parents[1].parent / "shared/videos/treadmill_side_male_30fps.mp4"
-    video = sys.argv[1] if len(sys.argv) > 1 else str(default)
-    raw = subprocess.run([sys.executable, "-c", RAW, video], capture_output=True, text=True, check=True)
-    n, dt, rss = raw.stdout.split()[-3:]
-    full = subprocess.run([sys.executable, "-c", FULL, video], capture_output=True, text=True, check=True)
-    n2, analysis_s, total_s, rss2 = full.stdout.split()[-4:]
-    result = {
-        "video": video, "frames": int(n),
-        "raw_mediapipe_loop_fps": int(n) / float(dt), "raw_peak_mb": float(rss),
-        "analysis_fps": int(n2) / float(analysis_s),
-        "analysis_plus_video_fps": int(n2) / float(total_s), "end_to_end_peak_mb": float(rss2),
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("video", nargs="?", help="the clip (default: a 65 s 1080x1920 clip made from the sample)")
+    parser.add_argument("--short", help="a 6 s clip of the same size, for the memory comparison (default: made)")
+    args = parser.parse_args()
+    folder = Path(tempfile.gettempdir()) / "gait-bench"
+    video = args.video or str(make_clip(65, folder))
+    short = args.short or (None if args.video else str(make_clip(6, folder)))
+    cores = len(os.sched_getaffinity(0))
+    print(f"clip: {video}\nmachine: {cores} cores, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
+    rows = []
+
+    def run(label: str, code: str, *extra: str) -> dict:
+        m = measure(code, *extra)
+        rows.append((label, m))
+        print(f"  {label:26s} done in {m['wall_s']:.1f} s (others used {m['others_cores']:.2f} cores)", flush=True)
+        return m
+
+    with tempfile.TemporaryDirectory() as cache_dir:
+        raw1 = run("raw loop", RAW, video)
+        results = run("results (no video)", OURS, video, "results", str(Path(cache_dir) / "a"), "first")
+        full = run("with video", OURS, video, "video", str(Path(cache_dir) / "b"), "first")
+        again = run("re-analysis", OURS, video, "results", str(Path(cache_dir) / "b"), "again")
+        raw2 = run("raw loop (again)", RAW, video)
+        short_full = run("with video, 6 s clip", OURS, short, "video", str(Path(cache_dir) / "c"), "first") \
+            if short else None
+        short_split = run("with video, 6 s, split", OURS, short, "video", str(Path(cache_dir) / "d"), "first",
+                          "split") if short else None
+    frames = int(raw1["result"][0])
+    raw_fps = [frames / float(m["result"][1]) for m in (raw1, raw2)]
+    reference = sum(raw_fps) / 2
+
+    def fps(m: dict) -> float:
+        return int(m["result"][0]) / float(m["result"][1])
+
+    figures = {
+        "video": video, "frames": frames, "cores": cores,
+        "raw_loop_fps": reference, "raw_loop_fps_runs": raw_fps, "raw_peak_mb": max(raw1["peak_mb"], raw2["peak_mb"]),
+        "results_fps": fps(results), "results_ratio": fps(results) / reference,
+        "with_video_fps": fps(full), "with_video_ratio": fps(full) / reference,
+        "pose_workers": int(full["result"][3]),
+        "peak_mb": max(results["peak_mb"], full["peak_mb"]),
+        "short_clip_peak_mb": short_full["peak_mb"] if short_full else None,
+        "short_clip_split_peak_mb": short_split["peak_mb"] if short_split else None,
+        "results_peak_mb": results["peak_mb"], "with_video_peak_mb": full["peak_mb"],
+        "reanalysis_s": float(again["result"][1]), "reanalysis_analyze_s": float(again["result"][2]),
+        "others_cores": {label: round(m["others_cores"], 2) for label, m in rows},
     }
-    for key, value in result.items():
-        print(f"{key:26s} {value:.1f}" if isinstance(value, float) else f"{key:26s} {value}")
-    print(json.dumps(result))
+    print(f"\n{'':28s}{'frames/s':>10s}{'x raw':>8s}{'peak MB':>10s}{'others':>8s}")
+    for label, m in rows:
+        if label.startswith("re-analysis"):
+            continue
+        ratio = "" if label.startswith("raw") else f"{fps(m) / reference:8.2f}"
+        print(f"{label:28s}{fps(m):10.1f}{ratio:>8s}{m['peak_mb']:10.0f}{m['others_cores']:8.2f}")
+    print(f"re-analysis with new settings: {figures['reanalysis_s']:.2f} s "
+          f"(analysis {figures['reanalysis_analyze_s']:.2f} s, the rest the results files)")
+    if short_split is not None and short_full is not None:
+        print(f"peak memory: {figures['peak_mb']:.0f} MB on the long clip; {short_split['peak_mb']:.0f} MB on the 6 s "
+              f"clip split the same way (1.2 x that + 50 MB: {1.2 * short_split['peak_mb'] + 50:.0f}); "
+              f"{short_full['peak_mb']:.0f} MB on the 6 s clip in one process")
+    print(f"pose processes: {figures['pose_workers']}; raw loop reference: mean of {raw_fps[0]:.1f} and "
+          f"{raw_fps[1]:.1f} frames/s; 'others': cores used by other programs meanwhile")
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

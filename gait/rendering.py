@@ -282,8 +282,8 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
             thread.start()
         while alive := [thread for thread in threads if thread.is_alive()]:
             alive[0].join(timeout=0.2)
-            if progress is not None:
-                progress(sum(done), n)
+            if progress is not None:  # the last frame is reported once the file is whole, below
+                progress(min(sum(done), n - 1), n)
         if errors:
             raise errors[0]
         if count > 1:

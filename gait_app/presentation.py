@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from gait.catalogue import MetricSummary, spec_of
+from gait.document.content import asymmetry_words
 
 if TYPE_CHECKING:
     from gait.pipeline import Analysis
@@ -58,10 +59,9 @@ def card(name: str, summary: MetricSummary) -> Card:
     if summary["sd"] is not None:
         spread = f"SD ± {spec.format(summary['sd'], unit=False)} · {spread}"
     sides = f"left {spec.format(summary['left'], unit=False)} · right {spec.format(summary['right'], unit=False)}"
-    if summary["left"] is None and summary["right"] is None and summary.get("exceeds_uncertainty") is not None:
-        # a left/right asymmetry: whether it is larger than the measurement can tell, not its sides
-        sides = ("beyond the measurement's uncertainty" if summary.get("exceeds_uncertainty")
-                 else "within the measurement's uncertainty: not a left/right difference")
+    asymmetry = asymmetry_words(name, summary)
+    if asymmetry:  # a left/right asymmetry: its interval and whether the measurement can tell, not its sides
+        sides = asymmetry
     return Card(name=name, title=spec.title, value=spec.format(summary["value"]), sides=sides, spread=spread,
                 reference=spec.reference, source=spec.source, tag=spec.tag)
 

@@ -117,6 +117,13 @@ def test_sample_is_one_session_with_one_set_of_cards(sample_run, sample_result):
     assert cards["Stride length"].endswith(" m")  # the sample gives the belt speed
     assert cards["Vertical oscillation"].endswith(" cm")  # and the runner's height
     badges = " ".join(m.value for m in at.markdown)
+    # the symmetric sample's contact-time asymmetry: its number, its 95 % interval, and no difference claimed
+    asymmetry = merged["contact_time_asymmetry_pct"]
+    assert cards["Contact time left vs right"] == f"{asymmetry['value']:.1f}%"
+    low, high = asymmetry["ci95_low"], asymmetry["ci95_high"]
+    assert low < asymmetry["value"] < high
+    interval = f"95 % interval {low:+.1f} to {high:+.1f}%, within the measurement's uncertainty"
+    assert interval in badges
     assert "from the rear clip" in badges and "from the side clip" in badges
     assert "not validated" in badges  # pelvic drop: the pose model's hip points do not follow the pelvis
     # per clip: the scrubber, key frames, plots and steps, the side clip first
@@ -318,11 +325,17 @@ def test_cards_and_plain_words():
     pattern = card("foot_strike_pattern", {"value": "rearfoot", "left": "rearfoot", "right": None,
                                            "sd": None, "n": 9, "unit": None})
     assert (pattern.value, pattern.sides, pattern.spread) == ("rearfoot", "left rearfoot · right –", "9 steps")
-    asymmetry = {"value": -12.8, "left": None, "right": None, "sd": None, "n": 13, "unit": "%",
-                 "exceeds_uncertainty": False}
-    assert card("contact_time_asymmetry_pct", asymmetry).sides.startswith("within the measurement's uncertainty")
-    assert card("contact_time_asymmetry_pct", dict(asymmetry, exceeds_uncertainty=True)).sides == (
-        "beyond the measurement's uncertainty")
+    asymmetry = {"value": -3.14, "left": None, "right": None, "sd": None, "n": 13, "unit": "%",
+                 "ci95_low": -9.44, "ci95_high": 3.16, "exceeds_uncertainty": False}
+    within = card("contact_time_asymmetry_pct", asymmetry)
+    assert (within.value, within.sides) == ("-3.1%", "95 % interval -9.4 to +3.2%, within the measurement's "
+                                                     "uncertainty: not a left/right difference")
+    beyond = card("contact_time_asymmetry_pct", dict(asymmetry, value=21.0, ci95_low=14.96, ci95_high=27.0,
+                                                     exceeds_uncertainty=True))
+    assert (beyond.value, beyond.sides) == ("21.0%", "95 % interval +15.0 to +27.0%, beyond the measurement's "
+                                                     "uncertainty")
+    few = dict(asymmetry, ci95_low=None, ci95_high=None, exceeds_uncertainty=None)  # 1 step on a side
+    assert card("contact_time_asymmetry_pct", few).sides == "no 95 % interval: fewer than 2 steps a side"
     metrics = {"stride_length_m": {"value": None}, "cadence_spm": {"value": 170.0},
                "vertical_oscillation_pct_leg": {"value": 9.0}, "vertical_oscillation_cm": {"value": 8.0},
                "new_thing_deg": {"value": 1.0}}

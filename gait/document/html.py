@@ -85,9 +85,11 @@ def _measurements(content: Content) -> list[str]:
            "sides; SD: step-to-step spread.</p><table><tr><th>Measure</th><th>Value</th><th>Left</th>"
            "<th>Right</th><th>SD</th><th>Steps</th><th>Reference</th></tr>"]
     for r in content.metrics:
-        out.append(f"<tr><td>{_e(r.title)}</td><td class=\"num\"><strong>{_e(r.value)}</strong></td>"
-                   f"<td class=\"num\">{_e(r.left)}</td><td class=\"num\">{_e(r.right)}</td>"
-                   f"<td class=\"num\">{_e(r.sd)}</td><td class=\"num\">{_e(r.n)}</td>"
+        sides = (f"<td colspan=\"3\">{_e(r.detail)}</td>" if r.detail else  # an asymmetry's interval, verdict
+                 f"<td class=\"num\">{_e(r.left)}</td><td class=\"num\">{_e(r.right)}</td>"
+                 f"<td class=\"num\">{_e(r.sd)}</td>")
+        out.append(f"<tr><td>{_e(r.title)}</td><td class=\"num\"><strong>{_e(r.value)}</strong></td>{sides}"
+                   f"<td class=\"num\">{_e(r.n)}</td>"
                    f"<td>{_e(r.reference)} <span class=\"src\">({_e(r.source)})</span></td></tr>")
     out.append("</table>")
     if not content.metrics:

@@ -186,8 +186,12 @@ def _measurements(pdf: ReportPdf, content: Content) -> None:
                 row = table.row()
                 row.cell(r.title, style=FontFace(size_pt=size))
                 row.cell(r.value, style=FontFace(emphasis="BOLD", size_pt=size))
-                for text in (r.left, r.right, r.sd, r.n):
-                    row.cell(text, style=FontFace(size_pt=size))
+                if r.detail:  # an asymmetry: its interval and verdict in place of left, right and SD
+                    row.cell(r.detail, style=FontFace(size_pt=look.reference_size), align="LEFT", colspan=3)
+                else:
+                    for text in (r.left, r.right, r.sd):
+                        row.cell(text, style=FontFace(size_pt=size))
+                row.cell(r.n, style=FontFace(size_pt=size))
                 row.cell(f"{r.reference} ({r.source})" if r.source else r.reference,
                          style=FontFace(size_pt=look.reference_size))
     else:

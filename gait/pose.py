@@ -119,12 +119,14 @@ def native_logs_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-def new_tracker(still_images: bool = False) -> PoseTracker:
+def new_tracker(still_images: bool = False, segmentation: bool = False) -> PoseTracker:
     """A fresh MediaPipe Pose tracker (:data:`TRACKER_SETTINGS`); with ``still_images`` every frame is
-    searched afresh, nothing carried over from the one before."""
+    searched afresh, nothing carried over from the one before; with ``segmentation`` each result also
+    holds the person mask (``segmentation_mask``, the landmarks unchanged)."""
     import mediapipe as mp
 
-    return mp.solutions.pose.Pose(static_image_mode=still_images, **TRACKER_SETTINGS)
+    return mp.solutions.pose.Pose(static_image_mode=still_images, enable_segmentation=segmentation,
+                                  **TRACKER_SETTINGS)
 
 
 def landmarks_of_frame(tracker: PoseTracker, frame_bgr: np.ndarray) -> np.ndarray | None:
@@ -133,12 +135,19 @@ def landmarks_of_frame(tracker: PoseTracker, frame_bgr: np.ndarray) -> np.ndarra
 
 
 def _landmarks(tracker: PoseTracker, frame_rgb: np.ndarray) -> np.ndarray | None:
+    return _found(tracker, frame_rgb)[0]
+
+
+def _found(tracker: PoseTracker, frame_rgb: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The landmarks (as :func:`landmarks_of_frame`) and the person mask ((h, w) float32, 0-1; None when
+    the tracker makes none or nobody is found)."""
     h, w = frame_rgb.shape[:2]
     result = tracker.process(frame_rgb)
     if result.pose_landmarks is None:
-        return None
+        return None, None
+    mask = getattr(result, "segmentation_mask", None)
     return np.array([(p.x * w, p.y * h, p.z * w, p.visibility)
-                     for p in result.pose_landmarks.landmark], dtype=float)
+                     for p in result.pose_landmarks.landmark], dtype=float), mask
 
 
 class FrameWork(Protocol):
@@ -157,6 +166,14 @@ class FrameWork(Protocol):
     def result(self) -> dict[str, np.ndarray]: ...
 
     def close(self) -> None: ...
+
+
+def wants_mask(work: object) -> bool:
+    """A :class:`FrameWork` with ``WANTS_MASK = True`` is also given MediaPipe's person segmentation mask of
+    each frame, as ``work(index, frame_bgr, landmarks, mask)`` (``mask``: (h, w) float32, 0-1, or None
+    where nobody was found). The pass then runs its trackers with segmentation on (the landmarks are the
+    same) and its cache key says so (:func:`pose_settings`)."""
+    return bool(getattr(work, "WANTS_MASK", False))
 
 
 @dataclass(frozen=True)
@@ -246,12 +263,20 @@ class OtherPersonCheck:
         return OtherPersons.of(self.result()[self.NAME]).another_person
 
 
-def pose_settings() -> dict[str, object]:
-    """Everything besides the video file that the pose pass's output depends on: the pose cache's key."""
-    return {"mediapipe": metadata.version("mediapipe"), **TRACKER_SETTINGS,
-            "other_person": [OtherPersonCheck.SAMPLES, OtherPersonCheck.MIN_VISIBILITY, OtherPersonCheck.MIN_HEIGHT,
-                             OtherPersonCheck.MARGIN],
-            "fingerprint_grid": FINGERPRINT_GRID}
+def pose_settings(works: Sequence[FrameWork] = ()) -> dict[str, object]:
+    """Everything besides the video file that the pose pass's output depends on: the pose cache's key. With
+    frame works, their kinds and settings (a work's ``settings()``, when it has one) and, when one of them
+    wants the mask, ``segmentation``; with none, the same as before frame works were cached."""
+    settings: dict[str, object] = {
+        "mediapipe": metadata.version("mediapipe"), **TRACKER_SETTINGS,
+        "other_person": [OtherPersonCheck.SAMPLES, OtherPersonCheck.MIN_VISIBILITY, OtherPersonCheck.MIN_HEIGHT,
+                         OtherPersonCheck.MARGIN],
+        "fingerprint_grid": FINGERPRINT_GRID}
+    if any(wants_mask(work) for work in works):
+        settings["segmentation"] = True
+    if works:
+        settings["works"] = [[type(work).__qualname__, getattr(work, "settings", dict)()] for work in works]
+    return settings
 
 
 @dataclass(frozen=True)
@@ -378,15 +403,18 @@ def _track(path: str, segment: _Segment, works: Sequence[FrameWork],
     warm_indices: list[int] = []
     warm_prints: list[np.ndarray] = []
     kept: dict[int, bytes] = {}
-    with new_tracker() as tracker:
+    with new_tracker(segmentation=any(wants_mask(work) for work in works)) as tracker:
         for index, frame, frame_rgb, print_, png in _decoded(path, segment, keep, bgr_too=bool(works)):
-            found = _landmarks(tracker, frame_rgb)
+            found, mask = _found(tracker, frame_rgb)
             if index < segment.keep_from:
                 warm_indices.append(index)
                 warm_prints.append(print_)
                 continue
             for work in works:
-                work(index, frame, found)
+                if wants_mask(work):
+                    work(index, frame, found, mask)  # type: ignore[call-arg]
+                else:
+                    work(index, frame, found)
             if png is not None and found is not None:
                 kept[index] = png
             rows.append(empty if found is None else found)

@@ -25,10 +25,11 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
-from gait.pose import PosePass, ProgressCallback, default_workers, pose_settings, run_pose_pass
+from gait.pose import FrameWork, PosePass, ProgressCallback, default_workers, pose_settings, run_pose_pass
 from gait.video_io import VideoInfo
 
 LOG = logging.getLogger(__name__)
@@ -60,8 +61,8 @@ def content_digest(path: str | os.PathLike) -> str:
     return _digests[key]
 
 
-def settings_digest() -> str:
-    text = json.dumps({"format": FORMAT, **pose_settings()}, sort_keys=True)
+def settings_digest(works: Sequence[FrameWork] = ()) -> str:
+    text = json.dumps({"format": FORMAT, **pose_settings(works)}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -72,11 +73,11 @@ class PoseCache:
         self.folder = Path(folder) if folder is not None else default_folder()
         self.max_bytes = max_bytes
 
-    def _prefix(self, info: VideoInfo) -> str:
-        return f"{content_digest(info.path)}-{settings_digest()}-"
+    def _prefix(self, info: VideoInfo, works: Sequence[FrameWork] = ()) -> str:
+        return f"{content_digest(info.path)}-{settings_digest(works)}-"
 
-    def _entries(self, info: VideoInfo) -> list[tuple[int, int, Path]]:
-        prefix = self._prefix(info)
+    def _entries(self, info: VideoInfo, works: Sequence[FrameWork] = ()) -> list[tuple[int, int, Path]]:
+        prefix = self._prefix(info, works)
         found = []
         for path in self.folder.glob(f"{prefix}*.npz") if self.folder.is_dir() else ():
             try:
@@ -86,9 +87,10 @@ class PoseCache:
             found.append((start, end, path))
         return found
 
-    def load(self, info: VideoInfo, start: int, end: int) -> PosePass | None:
-        """The pose of frames [start, end) of the clip, or None when no pass holds them."""
-        holding = [(e - s, path) for s, e, path in self._entries(info) if s <= start and e >= end]
+    def load(self, info: VideoInfo, start: int, end: int, works: Sequence[FrameWork] = ()) -> PosePass | None:
+        """The pose of frames [start, end) of the clip (run with the frame works ``works``), or None when
+        no pass holds them."""
+        holding = [(e - s, path) for s, e, path in self._entries(info, works) if s <= start and e >= end]
         for _, path in sorted(holding):
             try:
                 found = _read(path, info)
@@ -102,11 +104,11 @@ class PoseCache:
             return found if (found.start, found.end) == (start, end) else found.within(start, end)
         return None
 
-    def store(self, info: VideoInfo, found: PosePass) -> Path | None:
-        """Write a pose pass (atomically: a reader never sees half a file); None when the folder cannot be
-        written (the analysis goes on without the cache)."""
-        path = self.folder / f"{self._prefix(info)}{found.start}-{found.end}.npz"
-        meta = {"format": FORMAT, "settings": pose_settings(), "start": found.start, "end": found.end,
+    def store(self, info: VideoInfo, found: PosePass, works: Sequence[FrameWork] = ()) -> Path | None:
+        """Write a pose pass run with the frame works ``works`` (atomically: a reader never sees half a
+        file); None when the folder cannot be written (the analysis goes on without the cache)."""
+        path = self.folder / f"{self._prefix(info, works)}{found.start}-{found.end}.npz"
+        meta = {"format": FORMAT, "settings": pose_settings(works), "start": found.start, "end": found.end,
                 "workers": found.workers, "frame_count": info.frame_count, "width": info.width,
                 "height": info.height, "name": info.name}
         arrays = {"frame_index": found.frame_index, "landmarks": found.landmarks,
@@ -149,17 +151,20 @@ def _read(path: Path, info: VideoInfo) -> PosePass:
 
 
 def pose_pass(info: VideoInfo, start: int, end: int, progress: ProgressCallback | None = None, *,
-              workers: int | None = None, cache: PoseCache | None = None) -> PosePass:
-    """The pose of frames [start, end) of the clip: from ``cache`` when it holds them (``progress`` is then
-    told all frames are done), else from :func:`gait.pose.run_pose_pass` in ``workers`` processes
-    (default :func:`gait.pose.default_workers`), then stored in ``cache``."""
+              workers: int | None = None, cache: PoseCache | None = None,
+              works: Sequence[FrameWork] = ()) -> PosePass:
+    """The pose of frames [start, end) of the clip, with the frame works ``works`` run in the pass: from
+    ``cache`` when it holds them (``progress`` is then told all frames are done), else from
+    :func:`gait.pose.run_pose_pass` in ``workers`` processes (default :func:`gait.pose.default_workers`),
+    then stored in ``cache``."""
     if cache is not None:
-        found = cache.load(info, start, end)
+        found = cache.load(info, start, end, works)
         if found is not None:
             if progress is not None:
                 progress(end - start, end - start)
             return found
-    found = run_pose_pass(info, start, end, progress, workers=default_workers() if workers is None else workers)
+    found = run_pose_pass(info, start, end, progress, workers=default_workers() if workers is None else workers,
+                          works=works)
     if cache is not None:
-        cache.store(info, found)
+        cache.store(info, found, works)
     return found

@@ -1,0 +1,52 @@
+"""Markerless frontal measures from MediaPipe's person segmentation mask (issue 14, part 2), and the
+segmentation hook of the pose pass that delivers the mask to a frame work."""
+
+import numpy as np
+import pytest
+
+from gait.pose import run_pose_pass
+from gait.pose_cache import PoseCache, pose_pass, settings_digest
+from gait.synth import Camera, RunnerParams, render
+from gait.video_io import probe
+
+
+class _MaskShare:
+    """A frame work that wants the mask: keeps the share of the frame it covers, per frame."""
+
+    WANTS_MASK = True
+
+    def __init__(self) -> None:
+        self.rows: list[float] = []
+
+    def __call__(self, index, frame_bgr, landmarks, mask=None) -> None:
+        self.rows.append(np.nan if mask is None else float(np.mean(mask > 0.5)))
+
+    def result(self) -> dict[str, np.ndarray]:
+        return {"mask_share": np.asarray(self.rows)}
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def tiny_rear(tmp_path_factory):
+    path = tmp_path_factory.mktemp("mask") / "rear.mp4"
+    render(RunnerParams(), Camera(view="rear"), path, fps=30, duration_s=1.0, width=360, height=640)
+    return probe(str(path))
+
+
+def test_the_mask_reaches_a_frame_work_and_leaves_the_landmarks_alone(tiny_rear, tmp_path):
+    plain = run_pose_pass(tiny_rear)
+    masked = run_pose_pass(tiny_rear, works=[_MaskShare()])
+    assert np.array_equal(plain.landmarks, masked.landmarks, equal_nan=True)
+    share = masked.frames["mask_share"]
+    assert len(share) == plain.n_frames
+    # the runner covers a few per cent of a rear frame (about 0.25 x 0.6 of it)
+    assert np.all((share > 0.03) & (share < 0.3))
+    # the cache keeps the work's arrays under a key of its own: a pass without the mask is not taken for it
+    assert settings_digest([_MaskShare()]) != settings_digest()
+    cache = PoseCache(tmp_path)
+    pose_pass(tiny_rear, 0, tiny_rear.frame_count, cache=cache, works=[_MaskShare()], workers=1)
+    assert cache.load(tiny_rear, 0, tiny_rear.frame_count) is None
+    again = cache.load(tiny_rear, 0, tiny_rear.frame_count, works=[_MaskShare()])
+    assert again is not None and np.array_equal(again.frames["mask_share"], share)

@@ -6,7 +6,8 @@ import pytest
 
 from gait.pose import run_pose_pass
 from gait.pose_cache import PoseCache, pose_pass, settings_digest
-from gait.synth import Camera, RunnerParams, render
+from gait.synth import Camera, Projector, RunnerModel, RunnerParams, render
+from gait.synth.draw import CLOTHING, Look, Scene
 from gait.video_io import probe
 
 
@@ -50,3 +51,33 @@ def test_the_mask_reaches_a_frame_work_and_leaves_the_landmarks_alone(tiny_rear,
     assert cache.load(tiny_rear, 0, tiny_rear.frame_count) is None
     again = cache.load(tiny_rear, 0, tiny_rear.frame_count, works=[_MaskShare()])
     assert again is not None and np.array_equal(again.frames["mask_share"], share)
+
+
+# ------------------------------------------------------------------------------------ clothing (part 4)
+def _colour_at(img, uv):
+    u, v = (int(round(c)) for c in uv)
+    return img[v - 1:v + 2, u - 1:u + 2].reshape(-1, 3).mean(axis=0)
+
+
+@pytest.mark.parametrize("clothing", CLOTHING)
+def test_clothing_is_drawn_where_it_is_worn(clothing):
+    """Tights cover the thigh and the calf; a loose shirt hangs over the pelvis and stays level when the
+    pelvis drops; the model (the truth) does not know the clothing."""
+    model = RunnerModel(RunnerParams(pelvic_drop_deg=9.0))
+    proj = Projector(Camera(view="rear"), 360, 640, 1.75)
+    look = Look(clothing=clothing)
+    t = 0.12  # the right foot in mid-stance: the pelvis dropped on the left
+    img = Scene(model, proj, look).frame(t)
+    j = model.joints(t)
+    thigh = proj.project(j["right_hip"] + 0.75 * (j["right_knee"] - j["right_hip"]))[0]
+    calf = proj.project(j["right_knee"] + 0.3 * (j["right_ankle"] - j["right_knee"]))[0]
+    pelvis = proj.project(j["mid_hip"] - [0.0, 0.0, 0.04])[0]
+    near = lambda colour, uv: np.abs(_colour_at(img, uv) - colour).max() < 60  # noqa: E731
+    assert near(look.tights if clothing == "tights" else look.skin, thigh)
+    assert near(look.tights if clothing == "tights" else look.skin, calf)
+    assert near(look.shirt if clothing == "loose_shirt" else look.shorts, pelvis)
+
+
+def test_an_unknown_clothing_is_refused():
+    with pytest.raises(ValueError, match="clothing"):
+        Look(clothing="kilt")

@@ -17,9 +17,15 @@ LIGHT = np.array([-0.45, -0.9])  # image direction the light comes from (upper l
 LIGHT = LIGHT / np.linalg.norm(LIGHT)
 
 
+CLOTHING = ("shorts", "tights", "loose_shirt")
+
+
 @dataclass(frozen=True)
 class Look:
-    """Colours (BGR) of the runner and the scene."""
+    """Colours (BGR) of the runner and the scene, and what the runner wears (``clothing``, one of
+    :data:`CLOTHING`): ``shorts`` (bare legs below them), ``tights`` (legs covered down to the sock, in
+    ``tights``), ``loose_shirt`` (shorts, and a wide shirt hanging from the shoulders over the pelvis and
+    the top of the thighs: it does not follow the pelvis's tilt). The truth is the same in every clothing."""
 
     skin: tuple = (120, 160, 215)
     hair: tuple = (30, 35, 50)
@@ -37,6 +43,12 @@ class Look:
     rail: tuple = (185, 185, 190)
     wall: tuple = (200, 215, 225)
     floor: tuple = (120, 135, 150)
+    tights: tuple = (60, 50, 45)
+    clothing: str = "shorts"
+
+    def __post_init__(self) -> None:
+        if self.clothing not in CLOTHING:
+            raise ValueError(f"clothing {self.clothing!r}: one of {', '.join(CLOTHING)}")
 
 
 # The running shoe, side profile in the foot frame: x forward along the sole line from the truth's heel point
@@ -323,11 +335,12 @@ class Scene:
 
             def draw_leg(img: np.ndarray, hip=hip, knee=knee, ankle=ankle, heel=heel, toe=toe, pitch=pitch,
                          roll=roll, side=side) -> None:
-                self._capsule(img, hip, knee, 0.05 * H * g.thigh_girth, 0.033 * H * g.thigh_girth, look.skin)
-                self._capsule(img, knee, ankle, 0.033 * H * g.calf_girth, 0.019 * H * g.calf_girth, look.skin)
+                leg = look.tights if look.clothing == "tights" else look.skin
+                self._capsule(img, hip, knee, 0.05 * H * g.thigh_girth, 0.033 * H * g.thigh_girth, leg)
+                self._capsule(img, knee, ankle, 0.033 * H * g.calf_girth, 0.019 * H * g.calf_girth, leg)
                 mid_shank = knee + 0.35 * (ankle - knee)
                 self._capsule(img, knee + 0.05 * (ankle - knee), mid_shank, 0.032 * H * g.calf_girth,
-                              0.03 * H * g.calf_girth, look.skin)
+                              0.03 * H * g.calf_girth, leg)
                 self._capsule(img, ankle + 0.25 * (knee - ankle), ankle, 0.02 * H * g.calf_girth,
                               0.02 * H * g.calf_girth, look.sock)
                 self._shoe(img, heel, toe, pitch, roll)
@@ -337,6 +350,9 @@ class Scene:
             items.append((depth(hip, knee, ankle), draw_leg))
         # torso
         items.append((depth(J["mid_hip"], J["mid_shoulder"]), lambda img: self._torso(img, J)))
+        if look.clothing == "loose_shirt":  # its hem over the thighs' tops, even a leg reaching back or forward
+            legs = min(depth(J[f"{s}_hip"], J[f"{s}_knee"], J[f"{s}_ankle"]) for s in ("left", "right"))
+            items.append((min(depth(J["mid_hip"]) - 0.07 * H, legs - 1e-3), lambda img: self._loose_hem(img, J)))
         # arms
         for side in ("left", "right"):
             sh, el, wr, tip = (J[f"{side}_shoulder"], J[f"{side}_elbow"], J[f"{side}_wrist"],
@@ -476,14 +492,32 @@ class Scene:
                            ring(at(1.0), blend(1.0), 0.1 * H, 0.05 * H),
                            ring(at(1.05), blend(1.0), 0.06 * H, 0.04 * H)])
         for pts, color in ((shorts, look.shorts), (shirt, look.shirt)):
-            uv, _ = self.pj.project(pts)
-            fill_hull(img, uv, _scale(color, 0.65))
-            c = uv.mean(axis=0)
-            r = np.ptp(uv, axis=0).max()
-            inner = c + 0.8 * (uv - c) + 0.06 * r * LIGHT
-            fill_hull(img, inner, color)
-            inner2 = c + 0.45 * (uv - c) + 0.16 * r * LIGHT
-            fill_hull(img, inner2, _scale(color, 1.12))
+            self._shaded_hull(img, pts, color)
+
+    def _loose_hem(self, img: np.ndarray, J: dict) -> None:
+        """The loose shirt's lower part: from the waist, hanging straight down (the world's vertical, the
+        shoulders' lateral axis) past the hip joints to the top of the thighs, wider than the pelvis."""
+        H = self.m.p.height_m
+        lat = J["left_shoulder"] - J["right_shoulder"]
+        lat = lat - np.array([0.0, 0.0, lat[2]])
+        lat /= np.linalg.norm(lat)
+        down = np.array([0.0, 0.0, -1.0])
+        fwd = np.cross(lat, -down)
+        k = max(1.0, build_of(self.m).pelvis_girth)
+        waist = (J["mid_hip"] + J["mid_shoulder"]) / 2
+        ang = np.linspace(0, 2 * np.pi, 18, endpoint=False)
+        rings = [waist + down * (dz * H) + np.outer(np.cos(ang), lat) * hw * H * k
+                 + np.outer(np.sin(ang), fwd) * hd * H * k
+                 for dz, hw, hd in ((0.0, 0.095, 0.062), (0.16, 0.112, 0.07), (0.205, 0.118, 0.074))]
+        self._shaded_hull(img, np.vstack(rings), self.look.shirt)
+
+    def _shaded_hull(self, img: np.ndarray, pts: np.ndarray, color: tuple) -> None:
+        uv, _ = self.pj.project(pts)
+        fill_hull(img, uv, _scale(color, 0.65))
+        c = uv.mean(axis=0)
+        r = np.ptp(uv, axis=0).max()
+        fill_hull(img, c + 0.8 * (uv - c) + 0.06 * r * LIGHT, color)
+        fill_hull(img, c + 0.45 * (uv - c) + 0.16 * r * LIGHT, _scale(color, 1.12))
 
     def _head(self, img: np.ndarray, J: dict) -> None:
         H = self.m.p.height_m

@@ -1,0 +1,52 @@
+"""Command line: ``gait analyze VIDEO [options]`` (the same as ``python -m gait analyze VIDEO [options]``).
+
+Exit status: 0 success; 2 bad input or a refused clip (last stderr line starts ``error:``); 1 internal
+fault (a short message, no traceback).
+
+One module per subcommand: :mod:`gait.cli.analyze`, :mod:`gait.cli.history`, :mod:`gait.cli.batch`; what
+they share (argument types, the parser) in :mod:`gait.cli.options`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gait.cli import analyze, batch, history
+from gait.cli.analyze import _print_summary, analyze_and_write, run_analyze
+from gait.cli.batch import run_batch
+from gait.cli.history import run_history
+from gait.cli.options import Parser
+from gait.errors import GaitInputError
+
+__all__ = ["_print_summary", "analyze_and_write", "build_parser", "main", "run_analyze", "run_batch", "run_history"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="gait", description="Running-form analysis of a treadmill video.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    analyze.add_parser(sub)
+    history.add_parser(sub)
+    batch.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The ``gait`` command (and ``python -m gait``): the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "history":
+            return run_history(args)
+        if args.command == "batch":
+            return run_batch(args)
+        return run_analyze(args)
+    except GaitInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was replaced in the output folder.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # an internal fault: short message, no traceback
+        print(f"internal error ({type(exc).__name__}: {exc}). Please report it with the clip's details.",
+              file=sys.stderr)
+        return 1

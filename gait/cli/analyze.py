@@ -1,0 +1,230 @@
+"""``gait analyze VIDEO [VIDEO ...] [options]``: one session, its clips analysed and its output folder written."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gait.catalogue import shown_metrics, spec_of, unvalidated_metrics
+from gait.cli.history import add_save_options, history_comparison, history_for_saving, save_to_history
+from gait.cli.options import non_negative, positive, report_formats
+from gait.cues import cues_for
+from gait.errors import BAD_OPTION, OUTPUT_EXISTS, GaitInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from tqdm import tqdm
+
+    from gait.history import Comparison
+    from gait.pipeline import Options, Session
+    from gait.pose_cache import PoseCache
+    from gait.report import SessionFiles, WriteProgress
+
+VIEW_CHOICES = ("side", "rear", "front")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """The ``analyze`` subcommand and its options."""
+    from gait.document import FORMATS
+    from gait.report import output_name
+
+    a = sub.add_parser("analyze", help="analyse running clips (side, rear or front view)",
+                       description="Analyse one or more clips of one run (e.g. side and rear) and write the "
+                                   "report files.")
+    a.add_argument("video", nargs="+",
+                   help="the clip(s) of one run, e.g. a side and a rear clip (mp4, mov, avi, webm, mkv)")
+    a.add_argument("--out", type=Path, help="output folder (default: a folder named after the video)")
+    a.add_argument("--fps", type=positive, help="capture frame rate, for slow-motion files")
+    a.add_argument("--start", type=non_negative, help="start of the part to analyse, seconds")
+    a.add_argument("--end", type=positive, help="end of the part to analyse, seconds")
+    a.add_argument("--view", help="camera view per clip, comma-separated: side, rear or front "
+                   "(default: detected), e.g. --view side,rear")
+    a.add_argument("--facing", choices=("left", "right"),
+                   help="side view: the image edge the runner faces (default: detected)")
+    a.add_argument("--mirrored", action="store_true", help="the footage is mirrored (selfie camera)")
+    a.add_argument("--height-cm", type=positive, help="runner's height: oscillation in cm")
+    a.add_argument("--speed-kmh", type=positive, help="treadmill speed: stride length in m")
+    a.add_argument("--force", action="store_true", help="replace files already in the output folder")
+    a.add_argument("--no-video", action="store_true", help="skip the annotated video and key frames")
+    documents = ", ".join(output_name(f"report_{f}") for f in FORMATS)
+    a.add_argument("--report", type=report_formats, default=(), metavar=",".join(FORMATS),
+                   help=f"also write the gait report ({documents}) and metronome WAVs at the "
+                        "runner's +5 %% and +10 %% cadence")
+    a.add_argument("--blur-face", action="store_true",
+                   help="blur the runner's face in the annotated video, the key frames and the report")
+    a.add_argument("--markers", nargs="?", const="auto", metavar="COLOUR",
+                   help="marker mode: the runner wears round stickers of one bright colour (docs/markers.md); the "
+                        "rear clip's frontal measures come from them. COLOUR: auto (found on the runner, the "
+                        "default), green, magenta, cyan, yellow, ... or #RRGGBB. Ignored in a side clip")
+    a.add_argument("--video-size", choices=("fit", "full"), default="fit",
+                   help="the annotated video's size: fit (the long side at most 1280 px, the default) or full "
+                        "(the clip's own size)")
+    a.add_argument("--no-pose-cache", action="store_true",
+                   help="find the pose again rather than take it from the pose cache (a clip analysed before, "
+                        "kept in $GAIT_CACHE_DIR or the user's cache folder)")
+    add_save_options(a)
+
+
+def _output_dir(video: str, out: Path | None, force: bool) -> Path:
+    from gait.report import output_patterns
+
+    out_dir = out if out is not None else Path.cwd() / (Path(video).stem or "analysis")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise GaitInputError(f"{str(out_dir)!r} exists and is not a folder. Choose another --out.", OUTPUT_EXISTS)
+    existing = sorted({p.name for pattern in output_patterns() for p in out_dir.glob(pattern)})
+    if existing and not force:
+        raise GaitInputError(
+            f"{str(out_dir)!r} already holds {', '.join(existing)}. Add --force to replace them, or "
+            "choose another folder with --out.", OUTPUT_EXISTS
+        )
+    return out_dir
+
+
+class _Progress:
+    """A tqdm bar on stderr, created on first use; in a log (stderr not a terminal) one line at the start
+    and one at the end instead of a stream of carriage-return updates."""
+
+    def __init__(self, desc: str):
+        self.desc = desc
+        self.bar: tqdm | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self.bar
+        if bar is None:
+            terminal = sys.stderr.isatty()
+            if not terminal:
+                print(f"{self.desc}: {total} frames...", file=sys.stderr, flush=True)
+            bar = self.bar = tqdm(total=total, desc=self.desc, unit="frame", file=sys.stderr, leave=True,
+                                  disable=not terminal)
+        bar.update(done - bar.n)
+        if bar.disable and done == total:
+            print(f"{self.desc}: done", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class _ClipBars:
+    """One :class:`_Progress` per clip for one stage of :func:`gait.report.write_session`'s progress, each
+    closed when the next clip starts."""
+
+    def __init__(self, stage: str, names: list[str]):
+        self.stage, self.names = stage, names
+        self.index: int | None = None
+        self.bar: _Progress | None = None
+
+    def __call__(self, index: int, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            return
+        if index != self.index or self.bar is None:
+            self.close()
+            self.index, self.bar = index, _Progress(f"{self.stage} {self.names[index][:23]}")
+        self.bar(done, total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar = None
+
+
+def _views(text: str | None, n_clips: int) -> list[str | None]:
+    if text is None:
+        return [None] * n_clips
+    views: list[str | None] = [v.strip() for v in text.split(",")]
+    if len(views) != n_clips or any(v not in VIEW_CHOICES for v in views):
+        raise GaitInputError(f"--view {text!r}: give one of {', '.join(VIEW_CHOICES)} per clip, separated by "
+                             f"commas ({n_clips} clip(s)), e.g. --view side,rear.", BAD_OPTION)
+    return views
+
+
+def _print_summary(session: Session) -> None:
+    for clip in session.clips:
+        print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
+    from gait.markers import marker_measures
+
+    stickers = {name for clip in session.clips for name in marker_measures(clip)}
+    unvalidated = unvalidated_metrics(session.primary.view, stickers)
+    for name in shown_metrics(session.metrics):
+        spec = spec_of(name)
+        print(f"  {spec.title:32s} {spec.format(session.metrics[name]['value'])}"
+              + ("  (not validated)" if name in unvalidated else "") + ("  (stickers)" if name in stickers else ""))
+    for w in session.warnings:
+        print(f"  warning: {w}")
+    cues = cues_for(session)
+    if cues:
+        print("to discuss with a physical therapist (not a diagnosis; the reasons, evidence and drills are in "
+              "the report: --report pdf,html):")
+        for cue in cues:
+            print(f"  - {cue.severity_label}: {cue.title}")
+
+
+def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir: Path, *,
+                      formats: Sequence[str] = (), video: bool = True, blur_face: bool = False,
+                      runner_name: str | None = None, pose_progress: Callable[[int, int, int], None] | None = None,
+                      write_progress: WriteProgress | None = None,
+                      before_after: Callable[[Session], Comparison | None] | None = None,
+                      video_size: str = "fit", cache: PoseCache | None = None,
+                      ) -> tuple[Session, SessionFiles]:
+    """One session as `gait analyze` runs it, and `gait batch` runs each of its sessions: the clips analysed
+    (:func:`gait.pipeline.analyze_session`, ``pose_progress(clip_index, done, total)``; the pose taken from
+    ``cache`` when it is there), then the output folder written (:func:`gait.report.write_session`: staged,
+    then moved in; the annotated videos at ``video_size``). ``before_after(session)`` gives the report's
+    before/after comparison. A refused clip raises :class:`GaitInputError` and writes nothing. Callers run it
+    inside :func:`gait.pose.native_logs_silenced`, with their progress bars made and closed inside too."""
+    from gait.pipeline import analyze_session
+    from gait.report import write_session
+
+    session = analyze_session(list(videos), list(options), pose_progress, cache=cache)
+    written = write_session(session, out_dir, formats=formats, video=video, blur_face=blur_face,
+                            runner_name=runner_name, progress=write_progress, video_size=video_size,
+                            before_after=before_after(session) if before_after is not None else None)
+    return session, written
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    from gait.pipeline import Options
+    from gait.pose import native_logs_silenced
+    from gait.pose_cache import PoseCache
+
+    if args.start is not None and args.end is not None and args.end <= args.start:
+        raise GaitInputError("--end must be later than --start.", BAD_OPTION)
+    if args.markers is not None:
+        from gait.markers import parse_colour
+
+        parse_colour(args.markers)  # a colour it does not know stops here, before the pose pass
+    out_dir = _output_dir(args.video[0], args.out, args.force)
+    history = history_for_saving(args)  # opened first: a damaged or newer history file stops here
+    options = [Options(capture_fps=args.fps, start_s=args.start, end_s=args.end, view=view,
+                       direction={"right": 1, "left": -1}.get(args.facing), mirrored=args.mirrored,
+                       height_cm=args.height_cm, speed_kmh=args.speed_kmh, markers=args.markers)
+               for view in _views(args.view, len(args.video))]
+    with native_logs_silenced():
+        bars = [_Progress(f"pose {Path(v).name[:24]}") for v in args.video]
+        video_bars = _ClipBars("video", [Path(v).name for v in args.video])
+
+        def video_progress(index: int, stage: str, done: int, total: int) -> None:
+            for bar in bars:  # the pose pass is over
+                bar.close()
+            video_bars(index, stage, done, total)
+
+        try:
+            session, written = analyze_and_write(
+                args.video, options, out_dir, formats=args.report, video=not args.no_video,
+                blur_face=args.blur_face, pose_progress=lambda k, done, total: bars[k](done, total),
+                write_progress=video_progress, before_after=lambda s: history_comparison(history, args, s),
+                video_size=args.video_size, cache=None if args.no_pose_cache else PoseCache())
+        finally:
+            for bar in bars:
+                bar.close()
+            video_bars.close()
+    _print_summary(session)
+    print(f"written to {out_dir}")
+    if history is not None:
+        save_to_history(history, args, session, written)
+    return 0

@@ -1,0 +1,51 @@
+"""What the subcommands share: the argument types, the parser that exits 2 with an ``error:`` line, and the
+``--db`` option of the run history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+
+def positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def report_formats(text: str) -> tuple[str, ...]:
+    from gait.document import FORMATS
+
+    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    if not formats or any(f not in FORMATS for f in formats):
+        raise argparse.ArgumentTypeError(f"{text!r}: give {', '.join(FORMATS)} or {','.join(FORMATS)}")
+    return formats
+
+
+def non_negative(text: str) -> float:
+    value = float(text) if text.replace(".", "", 1).isdigit() else -1.0
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds, 0 or more")
+    return value
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit 2 with a last stderr line ``error: ...``."""
+
+    def error(self, message: str) -> NoReturn:  # exit 2 with an ``error:`` line, as for bad input
+        self.print_usage(sys.stderr)
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def db_option(parser: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    from gait.history import ENV_VAR
+
+    parser.add_argument("--db", type=Path, default=default, metavar="FILE",
+                        help=f"the history file (default: ${ENV_VAR}, else history.sqlite3 in your data folder)")

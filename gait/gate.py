@@ -519,20 +519,104 @@ def _runner_size(raw: PoseSeries, rows: np.ndarray) -> float:
     return float(np.median(torso)) if len(torso) else float("nan")
 
 
-def choose_shot(raw: PoseSeries, starts: list[int]) -> tuple[PoseSeries, GaitWarning | None]:
-    """The rows of ``raw`` in the shot (between the cuts ``starts``) with the most frames showing the whole
-    body, and a warning (``edited_clip``) naming the cuts and the shot analysed; ``raw`` as it is when
-    there is no cut."""
-    if not starts or raw.n_frames == 0:
-        return raw, None
-    fps = raw.fps
+# ---- zooms within a shot --------------------------------------------------------------------------------
+#
+# The runner's size in the frame, per frame: the median over body segments (torso, thighs, shanks, upper
+# arms) of each segment's log length, smoothed by a running median over ZOOM_BASELINE_S (a stride at 120
+# steps/min or more) and taken relative to its median in the shot. A zoom scales every segment by one
+# factor; the runner's own motion changes them unlike each other. Its rate of change is taken over
+# 2 x ZOOM_BASELINE_S. A zoom: the size changing at ZOOM_RATE (log units a second, ~10 %/s) or faster, by
+# ZOOM_SCALE or more in all, while the runner stays in place (the mid-hip moves across the frame less than
+# ZOOM_STAY_LEGS leg lengths, 5-95 %, over it: a treadmill); it spans the frames around that where the
+# rate is ZOOM_RATE / 2 or more. The shared clips: those whose runner stays in place (treadmills, the jog on
+# the spot, overground runners followed by the camera) at most 0.063 a second (size range 1.16 times);
+# the sprint starts and the parkour walk cross the frame (7-15 leg lengths) and change size by up to 1.57
+# times: not zooms. A rendered treadmill runner zoomed 1.4 times over 2 s: 0.147 a second. A zoom slower
+# than ZOOM_RATE is not detected.
+
+ZOOM_BASELINE_S = 1.0
+ZOOM_RATE = 0.1
+ZOOM_STAY_LEGS = 1.0
+SIZE_SEGMENTS = (("left_hip", "left_knee"), ("right_hip", "right_knee"), ("left_knee", "left_ankle"),
+                 ("right_knee", "right_ankle"), ("left_shoulder", "left_elbow"), ("right_shoulder", "right_elbow"))
+
+
+def runner_size(raw: PoseSeries) -> np.ndarray:
+    """Per frame: the log of the runner's size in the frame relative to its median (module notes above);
+    NaN where the body is not found."""
+    import warnings
+
+    from gait.cleaning import midpoint
+
+    window = max(3, int(round(ZOOM_BASELINE_S * raw.fps)))
+    lengths = [np.linalg.norm(midpoint(raw, "shoulder") - midpoint(raw, "hip"), axis=1)]
+    lengths += [np.linalg.norm(raw.joint(a) - raw.joint(b), axis=1) for a, b in SIZE_SEGMENTS]
+    logs = []
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a body: all-NaN medians
+        for length in lengths:
+            log = np.log(np.where(length > 0, length, np.nan))
+            smooth = pd.Series(log).rolling(window, center=True, min_periods=window // 2).median().to_numpy()
+            logs.append(smooth - np.nanmedian(smooth))
+        return np.asarray(np.nanmedian(np.array(logs), axis=0))
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True in ``flags``."""
+    edges = np.diff(np.concatenate([[0], flags.astype(int), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+
+
+def zooms(raw: PoseSeries) -> list[tuple[int, int, float]]:
+    """The zooms within one shot (module notes above): (first row, end row, the runner's size at the end
+    over that at the start) of each."""
+    from gait.cleaning import midpoint
+    from gait.events import leg_length_px
+
+    size, k = runner_size(raw), int(round(ZOOM_BASELINE_S * raw.fps))
+    rate = np.zeros(raw.n_frames)
+    if raw.n_frames > 2 * k:
+        rate[k:raw.n_frames - k] = np.nan_to_num((size[2 * k:] - size[:-2 * k]) / (2 * ZOOM_BASELINE_S))
+    hip_x, leg = midpoint(raw, "hip")[:, 0], leg_length_px(raw)
+    found = []
+    for lo, hi in _runs(np.abs(rate) >= ZOOM_RATE / 2):
+        ends = size[[lo, hi - 1]]
+        x = hip_x[lo:hi][np.isfinite(hip_x[lo:hi])]
+        if (np.abs(rate[lo:hi]).max() < ZOOM_RATE or not np.isfinite(ends).all() or len(x) == 0
+                or not np.isfinite(leg)):
+            continue
+        factor = float(np.exp(ends[1] - ends[0]))
+        travel = float(np.ptp(np.percentile(x, [5, 95]))) / leg
+        if max(factor, 1 / factor) >= ZOOM_SCALE and travel < ZOOM_STAY_LEGS:
+            found.append((lo, hi, factor))
+    return found
+
+
+def _stretches(raw: PoseSeries, starts: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int, float]]]:
+    """The stretches (file frames [lo, hi)) between the cuts ``starts`` and the zooms within each shot,
+    and the zooms (file frames [lo, hi), size factor)."""
     bounds = [int(raw.frame_index[0]), *starts, int(raw.frame_index[-1]) + 1]
-    whole = whole_body_in_view(raw)
-    shots = [(lo, hi, int(whole[(raw.frame_index >= lo) & (raw.frame_index < hi)].sum()))
-             for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
-    lo, hi, _ = max(shots, key=lambda s: (s[2], s[1] - s[0]))
-    keep = (raw.frame_index >= lo) & (raw.frame_index < hi)
-    window = max(1, int(round(CUT_WINDOW_S * fps)))
+    stretches, found = [], []
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        rows = np.flatnonzero((raw.frame_index >= lo) & (raw.frame_index < hi))
+        if len(rows) == 0:
+            continue
+        shot = raw.replace(**{name: getattr(raw, name)[rows] for name in ROW_FIELDS})
+        edge = lo
+        for z_lo, z_hi, factor in zooms(shot):
+            first, end = int(shot.frame_index[z_lo]), int(shot.frame_index[z_hi - 1]) + 1
+            stretches.append((edge, first))
+            found.append((first, end, factor))
+            edge = end
+        stretches.append((edge, hi))
+    return [(lo, hi) for lo, hi in stretches if hi > lo], found
+
+
+ROW_FIELDS = ("xy_px", "depth_px", "visibility", "frame_index")
+
+
+def _cut_words(raw: PoseSeries, starts: list[int]) -> list[str]:
+    fps, window = raw.fps, max(1, int(round(CUT_WINDOW_S * raw.fps)))
     cuts = []
     for start in starts:
         before = (raw.frame_index >= start - window) & (raw.frame_index < start)
@@ -542,10 +626,33 @@ def choose_shot(raw: PoseSeries, starts: list[int]) -> tuple[PoseSeries, GaitWar
         looks = f"{max(size, 1 / size):.1f} times {'larger' if size > 1 else 'smaller'}"
         cuts.append(f"{start / fps:.1f} s" + (f" (the runner appears {looks}: a zoom, or a closer or wider shot)"
                                               if zoom else ""))
-    kind = "cut" if len(cuts) == 1 else "cuts"
+    return cuts
+
+
+def choose_shot(raw: PoseSeries, starts: list[int]) -> tuple[PoseSeries, GaitWarning | None]:
+    """The rows of ``raw`` in the stretch, between the cuts ``starts`` and the zooms (:func:`zooms`), with
+    the most frames showing the whole body, and a warning (``edited_clip``) naming the cuts, the zooms and
+    the stretch analysed; ``raw`` as it is when there is neither."""
+    if raw.n_frames == 0:
+        return raw, None
+    stretches, found = _stretches(raw, starts)
+    if not starts and not found:
+        return raw, None
+    fps, whole = raw.fps, whole_body_in_view(raw)
+    lo, hi = max(stretches, key=lambda s: (int(whole[(raw.frame_index >= s[0]) & (raw.frame_index < s[1])].sum()),
+                                           s[1] - s[0]))
+    parts = []
+    if starts:
+        cuts = _cut_words(raw, starts)
+        parts.append(f"the clip is edited: {len(cuts)} shot {'cut' if len(cuts) == 1 else 'cuts'}, at "
+                     f"{', '.join(cuts)}")
+    if found:
+        parts.append("the camera zooms within the shot: " + ", ".join(
+            f"at {z_lo / fps:.1f}-{z_hi / fps:.1f} s the runner appears {max(f, 1 / f):.1f} times "
+            f"{'larger' if f > 1 else 'smaller'}" for z_lo, z_hi, f in found)
+            + " (a zoom, or the camera moving closer or further)")
     warning = GaitWarning(E.EDITED_CLIP, (
-        f"the clip is edited: {len(cuts)} shot {kind}, at {', '.join(cuts)}. Only the longest continuous shot "
-        f"that shows the whole body, {lo / fps:.1f}-{hi / fps:.1f} s, was analysed: film one continuous "
-        "take, without zooming."))
-    rows = {name: getattr(raw, name)[keep] for name in ("xy_px", "depth_px", "visibility", "frame_index")}
-    return raw.replace(**rows), warning
+        f"{'; '.join(parts)}. Only the longest continuous stretch without a cut or zoom that shows the whole "
+        f"body, {lo / fps:.1f}-{hi / fps:.1f} s, was analysed: film one continuous take, without zooming."))
+    keep = (raw.frame_index >= lo) & (raw.frame_index < hi)
+    return raw.replace(**{name: getattr(raw, name)[keep] for name in ROW_FIELDS}), warning

@@ -9,7 +9,8 @@ behind (not_running_walking), standing from the side and in front (not_running_s
 curls (not_running_in_place), hops with both feet (not_running_jumping); a rendered runner with the feet
 below the frame (feet_not_in_view), and feet out of the frame in most steps of a small pose (foot measures
 left out, feet_out_of_view); two renders joined by a hard cut (edited_clip, the wide shot analysed; cut
-short: no_steady_running naming the cut). Renders are 5 s, 30 fps, 270x480, made once per module."""
+short: no_steady_running naming the cut); a rendered treadmill runner zoomed 1.4 times within the shot
+(edited_clip, the stretch before the zoom analysed; 9 s). Renders are 5 s, 30 fps, 270x480, made once per module."""
 
 from __future__ import annotations
 
@@ -503,6 +504,63 @@ def test_an_edited_clip_is_analysed_on_its_whole_body_shot(hard_cut, tmp_path):
     exc = refused(short)
     assert exc.code == E.NO_STEADY_RUNNING and "the clip is edited: 1 shot cut, at 2.0 s" in str(exc)
     assert "In that shot, no steady running found" in str(exc)
+
+
+def zoom_in(source: Path, out: Path, start_s: float, end_s: float, factor: float) -> None:
+    """``source`` with the camera zooming in steadily (constant rate in scale) from ``start_s`` to
+    ``end_s`` by ``factor``, about the point at 50 % across and 60 % down: each frame read, scaled and
+    written in turn."""
+    import cv2
+
+    from gait.video_io import H264Writer
+
+    capture = cv2.VideoCapture(str(source))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    width, height = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    centre = np.array([0.5 * width, 0.6 * height])
+    with H264Writer(out, width, height, fps) as writer:
+        i = 0
+        while True:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            z = factor ** min(max((i / fps - start_s) / (end_s - start_s), 0.0), 1.0)
+            shift = centre * (1 - z)
+            writer.write(cv2.warpAffine(frame, np.array([[z, 0, shift[0]], [0, z, shift[1]]]), (width, height),
+                                        flags=cv2.INTER_AREA))
+            i += 1
+    capture.release()
+
+
+def test_a_zoom_within_the_shot_is_found_and_the_stretch_before_it_analysed(tmp_path):
+    from gait.pipeline import analyze
+    from gait.synth import Camera, RunnerParams, render
+
+    wide = tmp_path / "wide.mp4"  # 9 s on the treadmill; the camera zooms in 1.4 times from 4.0 to 6.0 s
+    render(RunnerParams(), Camera(view="side", runner_frac=0.5), wide, fps=CORPUS_FPS, duration_s=9.0,
+           width=CORPUS_SIZE[0], height=CORPUS_SIZE[1])
+    zoom_in(wide, tmp_path / "zoom.mp4", 4.0, 6.0, 1.4)
+    analysis = analyze(str(tmp_path / "zoom.mp4"))
+    warning = analysis.warnings[0]
+    assert warning.code == E.EDITED_CLIP and "the camera zooms within the shot: at 3.6-6.5 s the runner " \
+        "appears 1.4 times larger" in warning and "without a cut or zoom that shows the whole body, 0.0-3.6 s, " \
+        "was analysed" in warning, warning
+    assert analysis.pose.frame_index[0] == 0 and 100 <= analysis.pose.frame_index[-1] < 120  # zoom from 120
+    assert analysis.metrics["cadence_spm"]["value"] == pytest.approx(170, abs=2)
+
+
+# the shared running clips: treadmills, a jog on the spot, runners followed by the camera (size range up to
+# 1.16 times) and sprint starts crossing the frame (size changing up to 1.57 times as they move away)
+RUNNING_CLIPS = ["treadmill_side_male_30fps.mp4", "treadmill_side_lab_slowed.mp4", "front_jog_in_place.mp4",
+                 "label_no_overstride__M_Running_2.mp4", "label_no_overstride__M_Running_3_flipped.mp4",
+                 "sprint_start_b4.mp4", "sprint_start_b5.mp4", "sprint_start_b8.mp4"]
+
+
+@pytest.mark.parametrize("name", RUNNING_CLIPS)
+def test_shared_running_clips_are_not_taken_for_edited_or_zoomed(analysed, name):
+    result = analysed(name)
+    assert not isinstance(result, GaitInputError), result
+    assert [w.code for w in result.warnings if w.code == E.EDITED_CLIP] == []
 
 
 @pytest.mark.parametrize("name, code", [("not_running_walk_parkour.mp4", E.NO_STEADY_RUNNING),

@@ -171,6 +171,11 @@ ALTERNATION_FRONTAL = 0.012
 # +0.80 (side) to +0.95 (front).
 MIN_VAULT = 0.4
 MIN_BOUNCE = 0.015  # leg lengths, peak to peak: less, and the body's height has no rhythm to read a phase from
+# Lunges alternate and vault like walking, but the body goes down and up far more with each step: rendered
+# lunges (80 deg of knee flexion) 0.21 leg lengths, rendered walking 0.03-0.07 (a walker's 4-5 cm is ~0.05),
+# the shared running clips 0.03-0.17, sprint starts up to 0.39 (none vaults). A vaulting motion with a
+# bounce of EXERCISE_BOUNCE or more is an exercise on the spot.
+EXERCISE_BOUNCE = 0.15
 STILL = 0.06  # leg lengths: no body point moves more than this (5-95 % range): standing still
 # Hops with both feet: the two ankles' image heights move together (correlation >= FEET_TOGETHER_CORR)
 # by >= FEET_TOGETHER_MOTION leg lengths, the body bouncing with them
@@ -202,6 +207,10 @@ class Motion:
     @property
     def vaulting(self) -> bool:
         return self.alternating and self.bounce >= MIN_BOUNCE and self.vault >= MIN_VAULT
+
+    @property
+    def lunging(self) -> bool:
+        return self.vaulting and self.bounce >= EXERCISE_BOUNCE
 
     @property
     def hopping(self) -> bool:
@@ -327,8 +336,8 @@ def _seen(view: str) -> str:
 def refuse_if_not_a_run(motion: Motion, name: str) -> None:
     """Refuse a clip whose motion is not running (module notes above): standing still
     (``not_running_standing``), moving on the spot without steps (``not_running_in_place``: squats, arm
-    exercises), hopping with both feet together (``not_running_jumping``), or walking
-    (``not_running_walking``: the body highest at mid-stance; lunges too)."""
+    exercises; lunges: vaulting with a deep bounce), hopping with both feet together
+    (``not_running_jumping``), or walking (``not_running_walking``: the body highest at mid-stance)."""
     film = "Check that this is the clip you meant. " + length_rule(motion.view).ask()
     seen = _seen(motion.view)
     if not motion.alternating:
@@ -347,6 +356,12 @@ def refuse_if_not_a_run(motion: Motion, name: str) -> None:
         raise GaitInputError(
             f"{name!r}, seen {seen}, does not look like running: there are no steps ({feet}), though the body "
             "moves: an exercise on the spot (squats, an arm exercise)? " + film, E.NOT_RUNNING_IN_PLACE)
+    if motion.lunging:
+        raise GaitInputError(
+            f"{name!r}, seen {seen}, does not look like running: the legs take turns, but the body goes down and "
+            f"up by {100 * motion.bounce:.0f} % of a leg length with each of them, highest as the feet come "
+            "together, where a walker's or a runner's moves a few per cent: an exercise on the spot (lunges)? "
+            + film, E.NOT_RUNNING_IN_PLACE)
     if motion.vaulting:
         raise GaitInputError(
             f"{name!r}, seen {seen}, looks like walking, not running: the body is highest as one foot passes "

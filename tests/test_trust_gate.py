@@ -3,14 +3,15 @@ analysed in part, never an internal error.
 
 The corpus made here, each with its exact outcome: not a video, empty, noise bytes (not_a_video,
 empty_file); a truncated phone clip (damaged_file, or analysed with file_damaged_part_way); 2 s of a real
-clip with 64 flipped bits (no_steady_running) and 24 fuzzed copies (read or refused, never a fault); a face
-close-up (legs_not_in_view); black frames and noise frames (no_person); rendered walking from the side and
-behind (not_running_walking), standing from the side and in front (not_running_standing), squats and arm
-curls (not_running_in_place), hops with both feet (not_running_jumping); a rendered runner with the feet
-below the frame (feet_not_in_view), and feet out of the frame in most steps of a small pose (foot measures
-left out, feet_out_of_view); two renders joined by a hard cut (edited_clip, the wide shot analysed; cut
-short: no_steady_running naming the cut); a rendered treadmill runner zoomed 1.4 times within the shot
-(edited_clip, the stretch before the zoom analysed; 9 s). Renders are 5 s, 30 fps, 270x480, made once per module."""
+clip with 64 flipped bits (no_steady_running) and 24 fuzzed copies (read or refused, never a fault); a
+face close-up (legs_not_in_view); black frames and noise frames (no_person); rendered walking from the
+side and behind (not_running_walking), standing from the side and in front (not_running_standing), squats
+and arm curls, lunges from the side and in front (not_running_in_place), hops with both feet
+(not_running_jumping); a rendered runner with the feet below the frame (feet_not_in_view), and feet out
+of the frame in most steps of a small pose (foot measures left out, feet_out_of_view); two renders joined
+by a hard cut (edited_clip, the wide shot analysed; cut short: no_steady_running naming the cut); a
+rendered treadmill runner zoomed 1.4 times within the shot (edited_clip, the stretch before the zoom
+analysed; 9 s). Renders are 5 s, 30 fps, 270x480, made once per module."""
 
 from __future__ import annotations
 
@@ -316,6 +317,8 @@ def refused(path: Path) -> GaitInputError:
     ("squats", "side", E.NOT_RUNNING_IN_PLACE, "the feet do not swing past each other in turn"),
     ("arm_curls", "front", E.NOT_RUNNING_IN_PLACE, "the body does not sway from one foot to the other"),
     ("jumping", "front", E.NOT_RUNNING_JUMPING, "jumping on the spot with both feet"),
+    ("lunges", "side", E.NOT_RUNNING_IN_PLACE, "the legs take turns, but the body goes down and up by 2"),
+    ("lunges", "front", E.NOT_RUNNING_IN_PLACE, "the body does not sway from one foot to the other"),
 ])
 def test_rendered_not_running_is_refused_with_its_reason(rendered, kind, view, code, words):
     exc = refused(rendered(kind, view))

@@ -37,8 +37,8 @@ from gait.history import (
     history_path,
     smallest_detectable_change,
 )
+from gait.history.database import HISTORY_DAMAGED, HISTORY_NEWER, HISTORY_NOT_OURS
 from gait.history.schema import APPLICATION_ID
-from gait.history.store import HISTORY_DAMAGED, HISTORY_NEWER, HISTORY_NOT_OURS
 from tests.conftest import REPO
 
 DATA = Path(__file__).with_name("data")

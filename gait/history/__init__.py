@@ -1,8 +1,9 @@
 """Run history: every saved analysis in one SQLite file, and before/after against the smallest detectable change.
 
 - :mod:`~gait.history.store`: the database (:class:`History`): runners, sessions (date filmed, report, cues),
-  clips (content hash, view, settings, key frames), exported files and per-metric values; where the file
-  lives, how it is checked, migrated, written (transactions), exported (CSV, JSON) and deleted from.
+  clips (content hash, view, settings, key frames), exported files and per-metric values; a runner's data
+  exported (CSV, JSON) and deleted. Built on :mod:`~gait.history.sessions` (what is saved and read back) and
+  :mod:`~gait.history.database` (where the file lives, how it is checked, migrated and written: transactions).
 - :mod:`~gait.history.schema`: the schema as a list of migrations (version 1, then 2).
 - :mod:`~gait.history.compare`: the change of each measure between two sessions or along a series, and
   whether it exceeds the measure's smallest detectable change (:func:`smallest_detectable_change`).
@@ -27,22 +28,11 @@ from gait.history.compare import (
     sdc_table,
     smallest_detectable_change,
 )
+from gait.history.database import ENV_VAR, HistoryError, data_folder, history_path
 from gait.history.records import new_session
 from gait.history.schema import SCHEMA_VERSION, metric_methods
-from gait.history.store import (
-    ENV_VAR,
-    EXPORT_FORMATS,
-    ClipRecord,
-    DeleteResult,
-    History,
-    HistoryError,
-    KeyFrame,
-    NewSession,
-    Runner,
-    StoredSession,
-    data_folder,
-    history_path,
-)
+from gait.history.sessions import ClipRecord, KeyFrame, NewSession, Runner, StoredSession
+from gait.history.store import EXPORT_FORMATS, DeleteResult, History
 
 
 def previous_comparison(history: History, runner: str, report: dict, filmed_on: str | None = None) -> Comparison | None:

@@ -30,7 +30,7 @@ from gait.catalogue import (
 from gait.history.schema import metric_methods
 
 if TYPE_CHECKING:
-    from gait.history.store import StoredSession
+    from gait.history.sessions import StoredSession
 
 # MetricChange.verdict
 BEYOND = "beyond"  # |change| > SDC

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gait.history.store import ClipRecord, NewSession
+from gait.history.sessions import ClipRecord, NewSession
 
 if TYPE_CHECKING:
     from gait.cues import Cue

@@ -16,7 +16,8 @@ from gait.history.compare import (
     sdc_table,
     trend_keys,
 )
-from gait.history.store import History, StoredSession
+from gait.history.sessions import StoredSession
+from gait.history.store import History
 
 
 def table(rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:

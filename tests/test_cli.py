@@ -201,3 +201,19 @@ def test_write_session_failing_half_way_replaces_nothing(tmp_path, fake_writers)
     files = write_session(fake_writers, out, formats=("pdf",), runner_name="fail", documents_optional=True)
     assert isinstance(files.document_error, ValueError) and "report_pdf" not in files.session
     assert (out / "report.json").read_text() == "new" and (out / "mine.txt").read_text() == "the user's"
+
+
+def test_the_summary_says_whether_a_left_right_difference_exceeds_its_uncertainty(capsys):
+    from gait.catalogue import empty_summary
+    from gait.cli import _print_summary
+
+    asymmetry = empty_summary("%")
+    asymmetry.update(value=-8.7, n=10, ci95_low=-14.26, ci95_high=-3.1, exceeds_uncertainty=False)
+    metrics = {"contact_time_asymmetry_pct": asymmetry}
+    _print_summary(SimpleNamespace(clips=(), metrics=metrics, warnings=[], primary=SimpleNamespace(view="side")))
+    lines = capsys.readouterr().out.splitlines()
+    title = next(i for i, line in enumerate(lines) if "-8.7%" in line)
+    assert "95 % interval -14.3 to -3.1%, within the measurement's uncertainty" in lines[title + 1]
+    asymmetry.update(exceeds_uncertainty=True)
+    _print_summary(SimpleNamespace(clips=(), metrics=metrics, warnings=[], primary=SimpleNamespace(view="side")))
+    assert "beyond the measurement's uncertainty" in capsys.readouterr().out

@@ -146,6 +146,7 @@ def _views(text: str | None, n_clips: int) -> list[str | None]:
 def _print_summary(session: Session) -> None:
     for clip in session.clips:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
+    from gait.document.content import asymmetry_words
     from gait.markers import marker_measures
 
     stickers = {name for clip in session.clips for name in marker_measures(clip)}
@@ -154,6 +155,9 @@ def _print_summary(session: Session) -> None:
         spec = spec_of(name)
         print(f"  {spec.title:32s} {spec.format(session.metrics[name]['value'])}"
               + ("  (not validated)" if name in unvalidated else "") + ("  (stickers)" if name in stickers else ""))
+        detail = asymmetry_words(name, session.metrics[name])
+        if detail is not None:
+            print(f"  {'':32s} {detail}")
     for w in session.warnings:
         print(f"  warning: {w}")
     cues = cues_for(session)

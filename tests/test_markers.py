@@ -18,14 +18,8 @@ import pytest
 from gait import errors as E
 from gait.errors import GaitInputError
 from gait.kinematics import marker_angles
-from gait.markers import (
-    NAMES,
-    _hue_chroma,
-    apply_markers,
-    find_spots,
-    parse_colour,
-    report_fields,
-)
+from gait.markers import NAMES, apply_markers, find_spots, parse_colour, report_fields
+from gait.markers.detect import _hue_chroma
 from gait.pipeline import Analysis, Options, analyze
 from gait.pose import native_logs_silenced
 from gait.report import report_dict

@@ -281,7 +281,8 @@ def with_true_stickers(analysis: Analysis, truth: dict) -> Metrics:
     sticker taken as seen in every frame) on the analysis's own steps (its contacts and toe-offs): what is
     left between these and the truth is the error of the steps and the measures' definitions; what
     separates them from the analysis's own is the error of finding, labelling and tracking the stickers."""
-    from gait.markers import NAMES, MarkerTracks, _loose, hip_width_from_markers
+    from gait.markers import NAMES, MarkerTracks, hip_width_from_markers
+    from gait.markers.detect import _loose
     from gait.metrics import marker_step_table, summarise
 
     pose = analysis.pose

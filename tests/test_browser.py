@@ -284,3 +284,46 @@ def test_bad_upload_shows_a_message(page, app_url, tmp_path, sync_api):
     # the app keeps working: another page still opens
     page.get_by_role("link", name="How to film").first.click()
     expect(page.get_by_role("heading", name="How to film")).to_be_visible()
+
+
+def test_damaged_and_non_video_files_show_their_reason_and_the_app_keeps_working(page, app_url, short_clip,
+                                                                                 tmp_path, sync_api):
+    """A phone clip cut short (the first 60 kB of the side sample, its header first, as phones write it:
+    it still promises 540 frames) and a photo saved under a video's name each give an error box with the
+    reason, no traceback; a good clip uploaded after them is analysed."""
+    import cv2
+    import imageio_ffmpeg
+    import numpy as np
+
+    expect = sync_api.expect
+    whole = tmp_path / "whole.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y", "-i",
+                    str(REPO / "sample_videos" / "side_60fps.mp4"), "-c", "copy", "-movflags", "+faststart",
+                    str(whole)], check=True)
+    truncated = tmp_path / "phone_clip.mp4"
+    truncated.write_bytes(whole.read_bytes()[:60_000])
+    photo = tmp_path / "photo.mov"
+    ok, png = cv2.imencode(".png", np.full((480, 270, 3), 128, np.uint8))
+    photo.write_bytes(png.tobytes())
+
+    _open(page, app_url, "Running form analyzer")
+    side = page.get_by_test_id("stFileUploader").filter(has_text="Side view").locator('input[type="file"]')
+    error = page.get_by_test_id("stAlertContentError")
+    for clip, reason in ((truncated, "phone_clip.mp4': the file is damaged after 0."),
+                         (photo, "'photo.mov' has only 1 frame(s)")):
+        side.set_input_files(str(clip))
+        expect(page.get_by_text(clip.name)).to_be_visible()
+        _wait_idle(page)  # the upload's own rerun is over: the click is not lost in it
+        page.get_by_role("button", name="Analyse").click()
+        expect(error).to_contain_text(reason, timeout=120_000)
+        _wait_idle(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(error).to_contain_text("too short for any measure")
+    _shot(page, "8_damaged_upload")
+
+    side.set_input_files(str(short_clip))  # the app keeps working: a good clip after them is analysed
+    expect(page.get_by_text("my_run.mp4")).to_be_visible()
+    _wait_idle(page)
+    page.get_by_role("button", name="Analyse").click()
+    expect(page.get_by_role("heading", name="Results: my_run.mp4")).to_be_visible(timeout=RESULTS_TIMEOUT_MS)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Cadence")).to_contain_text("steps/min")

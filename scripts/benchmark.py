@@ -61,7 +61,7 @@ from gait.report import write_session
 path, video, cache, again = sys.argv[1], sys.argv[2] == "video", PoseCache(sys.argv[3]), sys.argv[4] == "again"
 if sys.argv[5:] == ["split"]:  # split even a short clip, as a long one is (only for the memory comparison)
     import gait.pose
-    gait.pose.MIN_SEGMENT_FRAMES = 120
+    gait.pose.segments.MIN_SEGMENT_FRAMES = 120
 options = Options(height_cm=180.0, speed_kmh=12.0) if again else Options()
 with native_logs_silenced():
     t0 = time.perf_counter()

@@ -58,7 +58,7 @@ def test_two_pose_processes_measure_as_one(monkeypatch, request, clip, options):
     if isinstance(clip, str):
         clip = request.getfixturevalue("shared_videos") / clip
     one = analyze(str(clip), options, workers=1)
-    monkeypatch.setattr(pose, "MIN_SEGMENT_FRAMES", 120)
+    monkeypatch.setattr(pose.segments, "MIN_SEGMENT_FRAMES", 120)
     two = analyze(str(clip), options, workers=2)
     assert (one.pose_pass.workers, two.pose_pass.workers) == (1, 2)
     assert np.array_equal(one.pose.frame_index, two.pose.frame_index)
@@ -108,7 +108,7 @@ def test_a_seek_that_landed_elsewhere_is_run_again_from_the_start():
     """The warm-up frames' fingerprints differ from the frames the segment before decoded: the segment is
     tracked again without seeking; a segment after one that stopped early (damaged file) is left out."""
     prints = np.arange(20, dtype=np.uint8)[:, None, None, None] * np.ones((1, 16, 16, 3), np.uint8)
-    segments = [pose._Segment(0, 0, 0, 10, False), pose._Segment(1, 8, 10, 20, True)]
+    segments = [pose.Segment(0, 0, 0, 10, False), pose.Segment(1, 8, 10, 20, True)]
     before = _segment_result(range(10), [], prints[:10], prints[:0])
     landed_late = _segment_result(range(10, 20), [8, 9], prints[10:], prints[9:11])
     again = []
@@ -117,19 +117,19 @@ def test_a_seek_that_landed_elsewhere_is_run_again_from_the_start():
         again.append(segment)
         return _segment_result(range(10, 20), [8, 9], prints[10:], prints[8:10])
 
-    joined, _ = pose._joined(segments, {0: before, 1: landed_late}, track_here)
+    joined, _ = pose.join_segments(segments, {0: before, 1: landed_late}, track_here)
     assert [(s.number, s.seek) for s in again] == [(1, False)]
     assert list(joined.frame_index) == list(range(20)) and joined.workers == 2
     right = _segment_result(range(10, 20), [8, 9], prints[10:], prints[8:10])
-    assert len(pose._joined(segments, {0: before, 1: right}, track_here)[0].frame_index) == 20 and len(again) == 1
+    assert len(pose.join_segments(segments, {0: before, 1: right}, track_here)[0].frame_index) == 20 and len(again) == 1
     stopped = _segment_result(range(7), [], prints[:7], prints[:0])
-    assert list(pose._joined(segments, {0: stopped, 1: right}, track_here)[0].frame_index) == list(range(7))
+    assert list(pose.join_segments(segments, {0: stopped, 1: right}, track_here)[0].frame_index) == list(range(7))
 
 
 def test_a_worker_process_that_fails_leaves_its_segment_to_this_process(monkeypatch):
     """A worker that ends without its result (here: one that exits at once) costs time, not frames."""
-    monkeypatch.setattr(pose, "MIN_SEGMENT_FRAMES", 120)
-    monkeypatch.setattr(pose, "WORKER_COMMAND", "raise SystemExit(3)")
+    monkeypatch.setattr(pose.segments, "MIN_SEGMENT_FRAMES", 120)
+    monkeypatch.setattr(pose.segments, "WORKER_COMMAND", "raise SystemExit(3)")
     found = pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=2)
     assert found.workers == 2 and list(found.frame_index) == list(range(300))
     assert np.isfinite(found.landmarks[:, :, :2]).all(axis=(1, 2)).mean() > 0.9

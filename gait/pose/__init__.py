@@ -1,0 +1,143 @@
+"""Pose estimation with MediaPipe Pose (the model bundled in the mediapipe 0.10.21 wheel).
+
+Only :mod:`gait.pose.tracker` imports mediapipe. A fresh tracker is made for every run over frames, since
+the tracker keeps state between frames. Frames are decoded in a thread a frame or two ahead of the tracker.
+
+The pose pass (:func:`run_pose_pass`) can use several cores: the frames are split into consecutive
+segments, each tracked by its own MediaPipe in its own process (a fresh Python interpreter, never a fork:
+MediaPipe is not fork-safe). A segment after the first starts its tracker :data:`WARMUP_FRAMES` before
+its first kept frame and drops those warm-up frames, so that the tracker has found the runner and its
+landmark filter has settled before the frames that count. The warm-up frames double as a check of the
+seek: their :func:`~gait.video_io.fingerprint` must equal those the segment before decoded for the same
+frames; if not (a file whose timestamps mislead the seek), the segment is run again, decoding from the
+start of the file.
+``workers=1`` runs one tracker over all frames in this process, exactly as a single-core pass.
+
+A tracker keeps something of where it started for as long as it runs: after the warm-up, a segment's
+landmarks are within a median 0.1 px of one tracker's over the whole clip, but in frames where the model
+hesitates (crossing legs) the two can differ by several pixels, hundreds of frames after the seam. The
+measures average such differences out over a long clip's many steps; over a short clip's few they need
+not (on the side sample split in two, angles moved by up to 0.75 deg; starting the same clip one to three
+frames later moves them by up to 3 deg: docs/speed.md). Only clips of at least two
+:data:`MIN_SEGMENT_FRAMES` are split, where the time gained is large and the steps many.
+
+Modules: :mod:`~gait.pose.tracker` (one tracker over frames in this process, and the frame works),
+:mod:`~gait.pose.segments` (the segments, the worker processes, the seams), :mod:`~gait.pose.others` (the
+other-person check), :mod:`~gait.pose.result` (:class:`PosePass` and the pose cache's key); here the two
+ways to run the pass.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import replace
+from typing import Callable, Sequence
+
+import cv2
+import numpy as np
+
+from gait.landmarks import PoseSeries
+from gait.pose.others import OtherPersonCheck, OtherPersons
+from gait.pose.result import PosePass, pose_settings
+from gait.pose.segments import (
+    MAX_WORKERS,
+    MIN_SEGMENT_FRAMES,
+    PROGRESS_EVERY,
+    WARMUP_FRAMES,
+    WORKERS_ENV,
+    default_workers,
+    join_segments,
+    plan_segments,
+    run_segments,
+)
+from gait.pose.tracker import (
+    READ_AHEAD,
+    TRACKER_SETTINGS,
+    CallbackWork,
+    FrameWork,
+    PoseTracker,
+    ProgressCallback,
+    Segment,
+    landmarks_of_frame,
+    native_logs_silenced,
+    new_tracker,
+    track_segment,
+    wants_mask,
+)
+from gait.video_io import VideoInfo
+
+__all__ = ["MAX_WORKERS", "MIN_SEGMENT_FRAMES", "PROGRESS_EVERY", "READ_AHEAD", "TRACKER_SETTINGS", "WARMUP_FRAMES",
+           "WORKERS_ENV", "CallbackWork", "FrameWork", "OtherPersonCheck", "OtherPersons", "PosePass", "PoseTracker",
+           "ProgressCallback", "Segment", "default_workers", "estimate_pose", "join_segments", "landmarks_of_frame",
+           "native_logs_silenced", "new_tracker", "plan_segments", "pose_settings", "run_pose_pass", "run_segments",
+           "track_segment", "wants_mask"]
+
+
+def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
+                  progress: ProgressCallback | None = None,
+                  on_frame: Callable[[int, np.ndarray, np.ndarray | None], None] | None = None) -> PoseSeries:
+    """Run MediaPipe Pose on frames ``start_frame <= i < end_frame`` of the clip in this process, streaming
+    them (one tracker over all frames).
+
+    ``on_frame(index, frame_bgr, landmarks)`` sees every frame with what was found in it (None: nobody)."""
+    end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
+    total = max(end - start_frame, 0)
+    works: list[FrameWork] = [] if on_frame is None else [CallbackWork(on_frame)]
+    report = None if progress is None else (lambda done: progress(done, total))
+    found = track_segment(info.path, Segment(0, start_frame, start_frame, end, seek=False), works, report)
+    return PosePass(start_frame, end, found["frame_index"], found["landmarks"], found["frames"]).series(info)
+
+
+def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
+                  progress: ProgressCallback | None = None, workers: int = 1,
+                  works: Sequence[FrameWork] = ()) -> PosePass:
+    """The pose of frames ``start_frame <= i < end_frame`` of the clip, in up to ``workers`` processes.
+
+    Each frame's fingerprint is kept, ``works`` run on the analysed frames, and the :class:`OtherPersonCheck`
+    on its frames once the trackers are done. The first segment runs in this process, the others each in a
+    worker process (see the module docstring); memory stays flat in the clip's length in each (frames are
+    streamed). ``progress(done, total)`` counts the analysed frames of all segments.
+    """
+    end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
+    total = max(end - start_frame, 0)
+    blank = pickle.dumps(list(works))  # each segment works on its own copy
+    others = OtherPersonCheck(start_frame, end)
+    keep = frozenset(others.frames)
+    segments = plan_segments(start_frame, end, workers)
+    done = [0] * len(segments)
+
+    def report(number: int, count: int) -> None:
+        done[number] = count
+        if progress is not None:
+            progress(sum(done), total)
+
+    def track_here(segment: Segment, also: Callable[[], None] | None = None) -> dict:
+        """Track ``segment`` in this process; ``also()`` now and then meanwhile."""
+        own: list[FrameWork] = pickle.loads(blank)
+
+        def progress_here(count: int) -> None:
+            report(segment.number, count)
+            if also is not None and count % PROGRESS_EVERY == 0:
+                also()
+
+        try:
+            return track_segment(info.path, segment, own, progress_here, keep)
+        finally:
+            for work in own:
+                work.close()
+
+    if len(segments) == 1:
+        results = {0: track_here(segments[0])}
+    else:
+        results = run_segments(info.path, segments, blank, keep, track_here, report)
+    found, kept = join_segments(segments, results, track_here)
+    flags = np.full(found.n_frames, -1, dtype=np.int8)
+    try:
+        for row, index in enumerate(found.frame_index):
+            if int(index) in kept:
+                frame = cv2.imdecode(np.frombuffer(kept[int(index)], np.uint8), cv2.IMREAD_COLOR)
+                flags[row] = others.check(int(index), frame, found.landmarks[row])
+    finally:
+        others.close()
+    return replace(found, frames={**found.frames, OtherPersonCheck.NAME: flags})
+

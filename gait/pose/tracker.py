@@ -1,0 +1,279 @@
+"""One MediaPipe Pose tracker over frames, in this process (:mod:`gait.pose`): the tracker and its settings,
+the frame works run on each analysed frame, and :func:`track_segment`, which tracks a run of frames decoded
+in a thread a frame or two ahead.
+
+This is the only module that imports mediapipe. A fresh tracker is made for every run over frames, since
+the tracker keeps state between frames.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import queue
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Protocol, Sequence
+
+import cv2
+import numpy as np
+
+from gait.landmarks import NAMES
+from gait.video_io import FINGERPRINT_GRID, fingerprint, iter_frames
+
+ProgressCallback = Callable[[int, int], None]  # (frames done, frames total)
+
+
+# What is used of MediaPipe's Pose solution, which ships no type information.
+class _Landmark(Protocol):
+    x: float  # of the image width
+    y: float  # of the image height
+    z: float  # depth, on the scale of x
+    visibility: float
+
+
+class _Landmarks(Protocol):
+    landmark: Sequence[_Landmark]
+
+
+class _PoseResult(Protocol):
+    pose_landmarks: _Landmarks | None  # None: nobody found
+
+
+class PoseTracker(Protocol):
+    """``mediapipe.solutions.pose.Pose``: finds one person per frame (keeping state between frames unless
+    made for still images); a context manager that closes it."""
+
+    def process(self, image: np.ndarray) -> _PoseResult: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> PoseTracker: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+# The tracker's settings (model complexity 1: the one that ships in the wheel). Part of the pose cache's
+# key (:func:`pose_settings`): landmarks found with other settings are never reused.
+TRACKER_SETTINGS: dict[str, object] = {"model_complexity": 1, "smooth_landmarks": True,
+                                       "min_detection_confidence": 0.5, "min_tracking_confidence": 0.5}
+
+READ_AHEAD = 1  # frames decoded ahead of the tracker (and one more held by the reader)
+
+
+@contextlib.contextmanager
+def native_logs_silenced() -> Iterator[None]:
+    """Send what native code writes to file descriptor 2 to /dev/null, keep Python's ``sys.stderr``.
+
+    MediaPipe's C++ logging writes straight to descriptor 2; the CLI's own messages and progress bar go
+    through ``sys.stderr``, which is re-pointed at a copy of the original descriptor meanwhile.
+    """
+    try:
+        sys.stderr.flush()
+        original_fd = os.dup(2)
+    except (OSError, ValueError, io.UnsupportedOperation):  # no usable descriptor 2 (embedded use)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved_stderr = sys.stderr
+    sys.stderr = io.TextIOWrapper(os.fdopen(os.dup(original_fd), "wb", buffering=0),
+                                  encoding="utf-8", errors="replace", line_buffering=True)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stderr.close()
+        sys.stderr = saved_stderr
+        os.dup2(original_fd, 2)
+        os.close(original_fd)
+        os.close(devnull)
+
+
+def new_tracker(still_images: bool = False, segmentation: bool = False) -> PoseTracker:
+    """A fresh MediaPipe Pose tracker (:data:`TRACKER_SETTINGS`); with ``still_images`` every frame is
+    searched afresh, nothing carried over from the one before; with ``segmentation`` each result also
+    holds the person mask (``segmentation_mask``, the landmarks unchanged)."""
+    import mediapipe as mp
+
+    return mp.solutions.pose.Pose(static_image_mode=still_images, enable_segmentation=segmentation,
+                                  **TRACKER_SETTINGS)
+
+
+def landmarks_of_frame(tracker: PoseTracker, frame_bgr: np.ndarray) -> np.ndarray | None:
+    """(33, 4) array of x_px, y_px, depth_px, visibility for one frame, or None if nobody is found."""
+    return _landmarks(tracker, cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB))
+
+
+def _landmarks(tracker: PoseTracker, frame_rgb: np.ndarray) -> np.ndarray | None:
+    return _found(tracker, frame_rgb)[0]
+
+
+def _found(tracker: PoseTracker, frame_rgb: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The landmarks (as :func:`landmarks_of_frame`) and the person mask ((h, w) float32, 0-1; None when
+    the tracker makes none or nobody is found)."""
+    h, w = frame_rgb.shape[:2]
+    result = tracker.process(frame_rgb)
+    if result.pose_landmarks is None:
+        return None, None
+    mask = getattr(result, "segmentation_mask", None)
+    return np.array([(p.x * w, p.y * h, p.z * w, p.visibility)
+                     for p in result.pose_landmarks.landmark], dtype=float), mask
+
+
+class FrameWork(Protocol):
+    """Work done on each analysed frame during the pose pass, in the process that decoded it, while the
+    frame is in memory (e.g. a person mask, or stickers found near the landmarks).
+
+    It is called once per analysed frame, in frame order within a segment, and is pickled to each worker
+    process before it is called (so it must hold no open resource until its first call). ``result()``
+    gives named arrays with one row per call: the pass joins the segments' rows in frame order and keeps
+    them with the landmarks (:attr:`PosePass.frames`) and in the pose cache. ``close()`` frees what the
+    calls opened.
+    """
+
+    def __call__(self, index: int, frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> None: ...
+
+    def result(self) -> dict[str, np.ndarray]: ...
+
+    def close(self) -> None: ...
+
+
+def wants_mask(work: object) -> bool:
+    """A :class:`FrameWork` with ``WANTS_MASK = True`` is also given MediaPipe's person segmentation mask of
+    each frame, as ``work(index, frame_bgr, landmarks, mask)`` (``mask``: (h, w) float32, 0-1, or None
+    where nobody was found). The pass then runs its trackers with segmentation on (the landmarks are the
+    same) and its cache key says so (:func:`pose_settings`)."""
+    return bool(getattr(work, "WANTS_MASK", False))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Frames ``keep_from <= i < end`` of one worker, its tracker started at ``decode_from``; ``seek``: jump
+    to ``decode_from`` rather than decode every frame before it."""
+
+    number: int
+    decode_from: int
+    keep_from: int
+    end: int
+    seek: bool
+
+
+class CallbackWork:
+    """A plain ``on_frame`` callable as a :class:`FrameWork` with no result."""
+
+    def __init__(self, call: Callable[[int, np.ndarray, np.ndarray | None], None]):
+        self.call = call
+
+    def __call__(self, index: int, frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> None:
+        self.call(index, frame_bgr, landmarks)
+
+    def result(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def close(self) -> None:
+        pass
+
+
+def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
+           report: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset()) -> dict:
+    """One tracker over a segment's frames: its kept rows (landmarks, fingerprints, the works' results),
+    the fingerprints of its warm-up frames, and the frames ``keep`` where a person was found (PNG).
+    ``report(kept frames done)`` after each kept frame."""
+    n_lm = len(NAMES)
+    empty = np.full((n_lm, 4), np.nan)
+    empty[:, 3] = 0.0
+    rows: list[np.ndarray] = []
+    indices: list[int] = []
+    prints: list[np.ndarray] = []
+    warm_indices: list[int] = []
+    warm_prints: list[np.ndarray] = []
+    kept: dict[int, bytes] = {}
+    with new_tracker(segmentation=any(wants_mask(work) for work in works)) as tracker:
+        for index, frame, frame_rgb, print_, png in _decoded(path, segment, keep, bgr_too=bool(works)):
+            found, mask = _found(tracker, frame_rgb)
+            if index < segment.keep_from:
+                warm_indices.append(index)
+                warm_prints.append(print_)
+                continue
+            for work in works:
+                if wants_mask(work):
+                    work(index, frame, found, mask)  # type: ignore[call-arg]
+                else:
+                    work(index, frame, found)
+            if png is not None and found is not None:
+                kept[index] = png
+            rows.append(empty if found is None else found)
+            indices.append(index)
+            prints.append(print_)
+            if report is not None:
+                report(len(indices))
+    frames: dict[str, np.ndarray] = {"fingerprint": _stack(prints, (FINGERPRINT_GRID, FINGERPRINT_GRID, 3), np.uint8)}
+    for work in works:
+        frames.update(work.result())
+    return {"frame_index": np.asarray(indices, dtype=np.int64), "landmarks": _stack(rows, (n_lm, 4), float),
+            "frames": frames, "warm_index": np.asarray(warm_indices, dtype=np.int64),
+            "warm_fingerprint": _stack(warm_prints, (FINGERPRINT_GRID, FINGERPRINT_GRID, 3), np.uint8), "kept": kept}
+
+
+_END = object()
+
+
+def _decoded(path: str, segment: Segment, keep: frozenset[int] = frozenset(), bgr_too: bool = True
+             ) -> Iterator[tuple[int, Any, np.ndarray, np.ndarray, bytes | None]]:
+    """``(index, frame_bgr, frame_rgb, fingerprint, png)`` of the segment's frames, decoded and converted in
+    a thread :data:`READ_AHEAD` frames ahead, while the tracker works on the frame before (OpenCV and
+    MediaPipe release the GIL). The same frames in the same order as :func:`~gait.video_io.iter_frames`.
+    ``png``: the frame, losslessly, when it is one of ``keep``; ``frame_bgr`` is None unless ``bgr_too``
+    (the frame is then converted in place: one copy of each frame in flight, not two)."""
+    ready: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        frames = iter_frames(path, segment.decode_from, segment.end, seek=segment.seek)
+        try:
+            for index, frame in frames:
+                print_ = fingerprint(frame)
+                png = cv2.imencode(".png", frame, [cv2.IMWRITE_PNG_COMPRESSION, 1])[1].tobytes() \
+                    if index in keep else None
+                bgr = frame if bgr_too else None
+                rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB, dst=None if bgr_too else frame)
+                if not put((index, bgr, rgb, print_, png)):
+                    return
+            put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put(exc)
+        finally:
+            frames.close()
+
+    reader = threading.Thread(target=read, name="gait-pose-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
+def _stack(rows: list[np.ndarray], shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    return np.stack(rows).astype(dtype, copy=False) if rows else np.zeros((0, *shape), dtype)
+

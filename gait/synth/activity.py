@@ -41,6 +41,7 @@ from gait.synth.model import (
     GRAVITY_M_PER_S2,
     SIDES,
     Anthropometry,
+    StrideClock,
     _bump,
     _rot_x,
     _rot_y_pitch,
@@ -217,7 +218,7 @@ class WalkerParams:
         return dataclasses.asdict(self)
 
 
-class WalkerModel(_Body):
+class WalkerModel(StrideClock, _Body):
     """Kinematics of a walker: ``joints(t)`` gives the 3D points at any time ``t`` (module notes)."""
 
     activity = "walking"
@@ -230,6 +231,7 @@ class WalkerModel(_Body):
         self.speed_ms = params.speed_kmh / 3.6
         self.duty = params.duty_factor_pct / 100.0
         self.tc = self.duty * self.stride_s
+        self.stance_frac = {side: self.duty for side in SIDES}
         self.ic_phase = {"right": 0.0, "left": 0.5}
         a = self.a
         # the heel lands this far ahead of the pelvis centre: the flat foot's ankle is under it at mid-stance
@@ -238,35 +240,6 @@ class WalkerModel(_Body):
         self._z_mid, self._z_amp = 0.0, 0.0
         self._setup_vertical()
         self._setup_swing()
-
-    # ---- timing
-    def phase(self, t: float) -> float:
-        return (self.p.start_phase + t / self.stride_s) % 1.0
-
-    def side_phase(self, side: str, t: float) -> float:
-        return (self.phase(t) - self.ic_phase[side]) % 1.0
-
-    def contact_s(self, side: str) -> float:
-        return self.tc
-
-    def in_stance(self, side: str, t: float) -> bool:
-        return self.side_phase(side, t) < self.duty
-
-    def events(self, t0: float, t1: float) -> list[dict]:
-        """Initial contacts and toe-offs with t0 <= time_s < t1, sorted by time."""
-        found = []
-        base = self.p.start_phase * self.stride_s
-        for k in range(int(np.floor((t0 + base) / self.stride_s)) - 2, int(np.ceil((t1 + base) / self.stride_s)) + 2):
-            for side in SIDES:
-                ic = (k + self.ic_phase[side]) * self.stride_s - base
-                for kind, t in (("initial_contact", ic), ("toe_off", ic + self.tc)):
-                    if t0 <= t < t1:
-                        found.append((t, side, kind))
-        found.sort()
-        return [{"side": side, "type": kind, "time_s": t} for t, side, kind in found]
-
-    def _time_of_side_phase(self, side: str, u: float) -> float:
-        return ((self.ic_phase[side] + u) - self.p.start_phase) * self.stride_s
 
     # ---- pelvis
     def _pelvis_shape(self, phi: float) -> tuple[np.ndarray, np.ndarray, float]:

@@ -300,24 +300,16 @@ def _planar_fk(alpha: float, kappa: float, l1: float, l2: float) -> tuple[float,
     return l1 * np.sin(alpha) + l2 * np.sin(beta), -l1 * np.cos(alpha) - l2 * np.cos(beta)
 
 
-class RunnerModel:
-    """Kinematics of the runner: ``joints(t)`` gives 3D points at any time ``t`` (seconds)."""
+class StrideClock:
+    """The timing of a gait whose sides alternate at half a stride: the phase, each side's stance and its
+    events. Needs ``p.start_phase``, ``stride_s``, ``ic_phase`` (per side, 0 right, 0.5 left) and
+    ``stance_frac`` (per side, the share of the stride in stance)."""
 
-    def __init__(self, params: RunnerParams):
-        self.p = params
-        self.a = Anthropometry(params.height_m, params.build.hip_width)
-        self.stride_s = 120.0 / params.cadence_spm
-        self.speed_ms = params.speed_kmh / 3.6
-        self.stance_frac = {s: params.duty_factor_pct / 100.0 * params.side(s).contact_time for s in SIDES}
-        self.medial = {"right": 1.0, "left": -1.0}  # +Y is medial for the right leg
-        self.ic_phase = {"right": 0.0, "left": 0.5}
-        self.toe_off_pitch = {side: np.radians(params.toe_off_foot_angle_deg) for side in SIDES}
-        self.heel_rise_frac = {side: 0.5 for side in SIDES}
-        self._setup_contact()
-        self._fit_reach()
-        self._setup_swing()
+    p: Any
+    stride_s: float
+    ic_phase: dict[str, float]
+    stance_frac: dict[str, float]
 
-    # ------------------------------------------------------------------ timing
     def phase(self, t: float) -> float:
         """Gait-cycle phase (0 = right initial contact) at time t."""
         return (self.p.start_phase + t / self.stride_s) % 1.0
@@ -330,16 +322,6 @@ class RunnerModel:
 
     def in_stance(self, side: str, t: float) -> bool:
         return self.side_phase(side, t) < self.stance_frac[side]
-
-    def rearfoot_roll(self, side: str, t: float) -> float:
-        """Roll of the drawn shoe about its sole line (radians, right-handed about the heel->toe direction):
-        the rearfoot eversion, peak at mid-stance, 0 in swing; everting turns the top of the heel counter
-        medially (towards -Y for the left foot, +Y for the right)."""
-        u = self.side_phase(side, t) / self.stance_frac[side]
-        if u >= 1.0 or not self.p.rearfoot_eversion_deg:
-            return 0.0
-        eversion = np.radians(self.p.rearfoot_eversion_deg * self.p.side(side).rearfoot_eversion) * _bump(u)
-        return float(-self.medial[side] * eversion)
 
     def events(self, t0: float, t1: float) -> list[dict]:
         """Initial contacts and toe-offs with t0 <= time_s < t1, sorted by time."""
@@ -355,6 +337,39 @@ class RunnerModel:
                         found.append((t, side, kind))
         found.sort(key=lambda e: e[0])
         return [{"side": side, "type": kind, "time_s": t} for t, side, kind in found]
+
+    def _time_of_side_phase(self, side: str, u: float) -> float:
+        return ((self.ic_phase[side] + u) - self.p.start_phase) * self.stride_s
+
+
+class RunnerModel(StrideClock):
+    """Kinematics of the runner: ``joints(t)`` gives 3D points at any time ``t`` (seconds)."""
+
+    p: RunnerParams
+
+    def __init__(self, params: RunnerParams):
+        self.p = params
+        self.a = Anthropometry(params.height_m, params.build.hip_width)
+        self.stride_s = 120.0 / params.cadence_spm
+        self.speed_ms = params.speed_kmh / 3.6
+        self.stance_frac = {s: params.duty_factor_pct / 100.0 * params.side(s).contact_time for s in SIDES}
+        self.medial = {"right": 1.0, "left": -1.0}  # +Y is medial for the right leg
+        self.ic_phase = {"right": 0.0, "left": 0.5}
+        self.toe_off_pitch = {side: np.radians(params.toe_off_foot_angle_deg) for side in SIDES}
+        self.heel_rise_frac = {side: 0.5 for side in SIDES}
+        self._setup_contact()
+        self._fit_reach()
+        self._setup_swing()
+
+    def rearfoot_roll(self, side: str, t: float) -> float:
+        """Roll of the drawn shoe about its sole line (radians, right-handed about the heel->toe direction):
+        the rearfoot eversion, peak at mid-stance, 0 in swing; everting turns the top of the heel counter
+        medially (towards -Y for the left foot, +Y for the right)."""
+        u = self.side_phase(side, t) / self.stance_frac[side]
+        if u >= 1.0 or not self.p.rearfoot_eversion_deg:
+            return 0.0
+        eversion = np.radians(self.p.rearfoot_eversion_deg * self.p.side(side).rearfoot_eversion) * _bump(u)
+        return float(-self.medial[side] * eversion)
 
     # ------------------------------------------------------------------ pelvis and trunk
     def _pelvis_angles(self, phi: float) -> tuple[float, float]:
@@ -507,9 +522,6 @@ class RunnerModel:
                                    "max_leg_stretch_m": max(0.0, self._max_reach(side) - self.a.thigh - self.a.shank),
                                    "vertical_oscillation_cm": self._vertical_oscillation_cm[side]}
                             for side in SIDES}
-
-    def _time_of_side_phase(self, side: str, u: float) -> float:
-        return ((self.ic_phase[side] + u) - self.p.start_phase) * self.stride_s
 
     def foot(self, side: str, t: float) -> dict[str, np.ndarray | float]:
         """Foot points (ankle, heel, toe: heel and toe are on the sole line) and pitch while in stance."""

@@ -17,7 +17,6 @@ from gait.markers.track import MarkerTracks, track_markers
 if TYPE_CHECKING:
     from gait.pipeline import Analysis
 
-MIN_STANCE_COVERAGE = 0.6  # of a stance's frames in which a measure's stickers are seen
 REARFOOT_MIN_FPS = 120.0
 # the hip joint centre lies on the thigh line (thigh -> knee sticker) this far below the PSIS, as a fraction
 # of the PSIS-to-knee-sticker height: 0.15 on the rendered runner; on real bodies the femoral head lies ~8-10

@@ -41,6 +41,7 @@ from gait.synth.model import (
     GRAVITY_M_PER_S2,
     SIDES,
     Anthropometry,
+    BodyPoints,
     StrideClock,
     _bump,
     _rot_x,
@@ -54,9 +55,6 @@ if TYPE_CHECKING:
     from gait.synth.model import RunnerModel
 
 _FORWARD_POLE = np.array([1.0, 0.0, 0.0])  # knees bend forward
-_FACE = {"nose": (1.08, 0.0, -0.12), "left_eye": (0.86, 0.34, 0.12), "right_eye": (0.86, -0.34, 0.12),
-         "left_ear": (0.0, 1.0, 0.0), "right_ear": (0.0, -1.0, 0.0),
-         "mouth_left": (0.86, 0.2, -0.48), "mouth_right": (0.86, -0.2, -0.48)}
 ACTIVITIES = ("walking", "standing", "squats", "jumping", "arm_curls", "lunges")
 
 
@@ -73,7 +71,7 @@ def _hermite(p0: np.ndarray, m0: np.ndarray, p1: np.ndarray, m1: np.ndarray, u: 
             + (u3 - u2) * m1)
 
 
-class _Body:
+class _Body(BodyPoints):
     """What the drawing and the truth need of a body: ``p.height_m``, ``a``, ``speed_ms``, ``pelvis(t)``,
     ``leg(side, t)``, ``joints(t)``, ``in_stance(side, t)``, ``events(t0, t1)``."""
 
@@ -143,23 +141,6 @@ class _Body:
         neck_top = mid_sh + a.neck * np.array([np.sin(lean) * 0.5, 0.0, 1.0])
         out["neck_top"] = neck_top
         out["head"] = neck_top + np.array([0.012 * self.p.height_m, 0.0, a.head_radius * 0.95])
-        return out
-
-    def joints(self, t: float) -> dict[str, np.ndarray]:
-        """All 3D points of the body at time t (MediaPipe names where they correspond), as
-        :meth:`gait.synth.model.RunnerModel.joints`."""
-        out = self.upper_body(t)
-        c = out["head"]
-        for k, v in _FACE.items():
-            out[k] = c + self.a.head_radius * np.array(v)
-        for side in SIDES:
-            leg = self.leg(side, t)
-            out[f"{side}_hip"] = leg["hip"]
-            out[f"{side}_knee"] = leg["knee"]
-            out[f"{side}_ankle"] = leg["ankle"]
-            out[f"{side}_heel"] = leg["heel"]
-            out[f"{side}_foot_index"] = leg["toe"]
-            out[f"{side}_foot_pitch"] = np.array([leg["pitch"], 0.0, 0.0])
         return out
 
     def lowest_foot_z(self, side: str, t: float) -> float:

@@ -300,6 +300,42 @@ def _planar_fk(alpha: float, kappa: float, l1: float, l2: float) -> tuple[float,
     return l1 * np.sin(alpha) + l2 * np.sin(beta), -l1 * np.cos(alpha) - l2 * np.cos(beta)
 
 
+# the face's points around the head's centre, in head radii (X forward, Y left, Z up)
+FACE_POINTS = {"nose": (1.08, 0.0, -0.12), "left_eye": (0.86, 0.34, 0.12), "right_eye": (0.86, -0.34, 0.12),
+               "left_ear": (0.0, 1.0, 0.0), "right_ear": (0.0, -1.0, 0.0),
+               "mouth_left": (0.86, 0.2, -0.48), "mouth_right": (0.86, -0.2, -0.48)}
+
+
+class BodyPoints:
+    """All the 3D points of a body at a time, from its ``upper_body(t)`` (head included) and each side's
+    ``leg(side, t)`` (hip, knee, ankle, heel, toe, pitch)."""
+
+    a: Anthropometry
+
+    def upper_body(self, t: float) -> dict:
+        raise NotImplementedError
+
+    def leg(self, side: str, t: float) -> dict:
+        raise NotImplementedError
+
+    def joints(self, t: float) -> dict[str, np.ndarray]:
+        """All 3D points of the body at time t (MediaPipe names where they correspond)."""
+        out = self.upper_body(t)
+        hr = self.a.head_radius
+        c = out["head"]
+        for k, v in FACE_POINTS.items():
+            out[k] = c + hr * np.array(v)
+        for side in SIDES:
+            leg = self.leg(side, t)
+            out[f"{side}_hip"] = leg["hip"]
+            out[f"{side}_knee"] = leg["knee"]
+            out[f"{side}_ankle"] = leg["ankle"]
+            out[f"{side}_heel"] = leg["heel"]
+            out[f"{side}_foot_index"] = leg["toe"]
+            out[f"{side}_foot_pitch"] = np.array([leg["pitch"], 0.0, 0.0])
+        return out
+
+
 class StrideClock:
     """The timing of a gait whose sides alternate at half a stride: the phase, each side's stance and its
     events. Needs ``p.start_phase``, ``stride_s``, ``ic_phase`` (per side, 0 right, 0.5 left) and
@@ -342,7 +378,7 @@ class StrideClock:
         return ((self.ic_phase[side] + u) - self.p.start_phase) * self.stride_s
 
 
-class RunnerModel(StrideClock):
+class RunnerModel(StrideClock, BodyPoints):
     """Kinematics of the runner: ``joints(t)`` gives 3D points at any time ``t`` (seconds)."""
 
     p: RunnerParams
@@ -749,26 +785,6 @@ class RunnerModel(StrideClock):
         neck_top = mid_sh + a.neck * np.array([np.sin(lean) * 0.5, 0.0, 1.0])
         out["neck_top"] = neck_top
         out["head"] = neck_top + np.array([0.012 * p.height_m, 0.0, a.head_radius * 0.95])
-        return out
-
-    def joints(self, t: float) -> dict[str, np.ndarray]:
-        """All 3D points of the body at time t (MediaPipe names where they correspond)."""
-        out = self.upper_body(t)
-        hr = self.a.head_radius
-        c = out["head"]
-        face = {"nose": (1.08, 0.0, -0.12), "left_eye": (0.86, 0.34, 0.12), "right_eye": (0.86, -0.34, 0.12),
-                "left_ear": (0.0, 1.0, 0.0), "right_ear": (0.0, -1.0, 0.0),
-                "mouth_left": (0.86, 0.2, -0.48), "mouth_right": (0.86, -0.2, -0.48)}
-        for k, v in face.items():
-            out[k] = c + hr * np.array(v)
-        for side in SIDES:
-            leg = self.leg(side, t)
-            out[f"{side}_hip"] = leg["hip"]
-            out[f"{side}_knee"] = leg["knee"]
-            out[f"{side}_ankle"] = leg["ankle"]
-            out[f"{side}_heel"] = leg["heel"]
-            out[f"{side}_foot_index"] = leg["toe"]
-            out[f"{side}_foot_pitch"] = np.array([leg["pitch"], 0.0, 0.0])
         return out
 
     @cached_property

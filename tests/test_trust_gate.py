@@ -509,6 +509,37 @@ def test_an_edited_clip_is_analysed_on_its_whole_body_shot(hard_cut, tmp_path):
     assert "In that shot, no steady running found" in str(exc)
 
 
+def _scaled_pose(scale: np.ndarray, shift_x: np.ndarray, fps: float = 30.0) -> PoseSeries:
+    """A still body (points spread over 100 x 200 pixels) scaled by ``scale`` about the frame's centre and
+    moved ``shift_x`` pixels across, per frame."""
+    base = np.random.default_rng(3).uniform([-50, -100], [50, 100], (len(NAMES), 2))
+    xy = 240.0 + scale[:, None, None] * base[None] + np.stack([shift_x, np.zeros_like(shift_x)], axis=1)[:, None]
+    n = len(scale)
+    return PoseSeries(xy, np.zeros((n, len(NAMES))), np.ones((n, len(NAMES))), np.arange(n), fps, 480, 480)
+
+
+def test_a_steady_change_of_size_in_place_is_a_zoom_and_travelling_is_not():
+    from gait.events import leg_length_px
+    from gait.gate import zooms
+    from gait.gate.zoom import ZOOM_BASELINE_S, ZOOM_RATE
+
+    fps, t = 30.0, np.arange(270) / 30.0  # 9 s; the size grows 1.4 times from 4 to 6 s
+    scale = 1.4 ** np.clip((t - 4.0) / 2.0, 0.0, 1.0)
+    still = np.zeros_like(t)
+    [(lo, hi, factor)] = zooms(_scaled_pose(scale, still))
+    assert factor == pytest.approx(1.4, rel=1e-9)  # every segment scales alike: the size change is exact
+    # the rate over 2 s, (L(t + 1) - L(t - 1)) / 2 for L = log size rising by r = log(1.4) / 2 a second from
+    # 4 to 6 s, reaches ZOOM_RATE / 2 at 3 + ZOOM_RATE / r s and falls below it after 7 - ZOOM_RATE / r s;
+    # the running median over an even 30 frames reads the size half a frame early
+    r = np.log(1.4) / 2
+    assert lo == np.ceil(fps * (3 + ZOOM_RATE / r) + 0.5) and hi == np.floor(fps * (7 - ZOOM_RATE / r) + 0.5) + 1
+    assert ZOOM_BASELINE_S == 1.0 and zooms(_scaled_pose(np.ones_like(t), still)) == []  # no size change
+    # the same change of size, shrinking, while crossing 10 leg lengths of the frame: a runner moving away
+    leg = leg_length_px(_scaled_pose(np.ones_like(t), still))
+    assert zooms(_scaled_pose(1 / scale, 10 * leg * t / t[-1])) == []
+    assert zooms(_scaled_pose(1 / scale, still))[0][2] == pytest.approx(1 / 1.4, rel=1e-9)  # in place: a zoom
+
+
 def zoom_in(source: Path, out: Path, start_s: float, end_s: float, factor: float) -> None:
     """``source`` with the camera zooming in steadily (constant rate in scale) from ``start_s`` to
     ``end_s`` by ``factor``, about the point at 50 % across and 60 % down: each frame read, scaled and

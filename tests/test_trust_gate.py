@@ -540,6 +540,24 @@ def test_a_steady_change_of_size_in_place_is_a_zoom_and_travelling_is_not():
     assert zooms(_scaled_pose(1 / scale, still))[0][2] == pytest.approx(1 / 1.4, rel=1e-9)  # in place: a zoom
 
 
+def test_the_longest_stretch_without_a_cut_or_zoom_is_analysed():
+    from gait.gate import choose_shot
+
+    t = np.arange(270) / 30.0  # the size grows 1.4 times from 4 to 6 s (the zoom found: frames 109-192)
+    pose = _scaled_pose(1.4 ** np.clip((t - 4.0) / 2.0, 0.0, 1.0), np.zeros_like(t))
+    shot, warning = choose_shot(pose, [])
+    assert (shot.frame_index[0], shot.frame_index[-1]) == (0, 108)  # 109 frames before it, 77 after
+    assert warning is not None and warning.code == E.EDITED_CLIP and warning == (
+        "the camera zooms within the shot: at 3.6-6.4 s the runner appears 1.4 times larger (a zoom, or the "
+        "camera moving closer or further). Only the longest continuous stretch without a cut or zoom that "
+        "shows the whole body, 0.0-3.6 s, was analysed: film one continuous take, without zooming.")
+    shot, warning = choose_shot(pose, [60])  # a cut at 2 s as well: the stretch after the zoom is longest
+    assert (shot.frame_index[0], shot.frame_index[-1]) == (193, 269)
+    assert warning is not None and warning.startswith(
+        "the clip is edited: 1 shot cut, at 2.0 s; the camera zooms within the shot: at 3.6-6.4 s") and \
+        "the whole body, 6.4-9.0 s, was analysed" in warning
+
+
 def zoom_in(source: Path, out: Path, start_s: float, end_s: float, factor: float) -> None:
     """``source`` with the camera zooming in steadily (constant rate in scale) from ``start_s`` to
     ``end_s`` by ``factor``, about the point at 50 % across and 60 % down: each frame read, scaled and

@@ -93,9 +93,14 @@ def test_short_clips_are_not_split():
     segments = pose.plan_segments(0, 1199, workers=2)
     assert len(segments) == 1 and not segments[0].seek
     first, second = pose.plan_segments(0, 1200, workers=4)
+    split = 600 + (pose.WARMUP_FRAMES + pose.segments.STARTUP_FRAMES) // 2  # the worker's start made up for
     assert (first.keep_from, first.end, second.decode_from, second.keep_from, second.end) == \
-        (0, 600, 600 - pose.WARMUP_FRAMES, 600, 1200)
+        (0, split, split - pose.WARMUP_FRAMES, split, 1200)
     assert second.seek
+    three = pose.plan_segments(100, 3100, workers=3)
+    extra = pose.WARMUP_FRAMES + pose.segments.STARTUP_FRAMES
+    kept = [s.end - s.keep_from for s in three]
+    assert sum(kept) == 3000 and all(abs(kept[0] - k - extra) <= 1 for k in kept[1:])
 
 
 def _segment_result(indices, warm, prints, warm_prints) -> dict:
@@ -117,13 +122,13 @@ def test_a_seek_that_landed_elsewhere_is_run_again_from_the_start():
         again.append(segment)
         return _segment_result(range(10, 20), [8, 9], prints[10:], prints[8:10])
 
-    joined, _ = pose.join_segments(segments, {0: before, 1: landed_late}, track_here)
+    joined = pose.join_segments(segments, {0: before, 1: landed_late}, track_here)
     assert [(s.number, s.seek) for s in again] == [(1, False)]
     assert list(joined.frame_index) == list(range(20)) and joined.workers == 2
     right = _segment_result(range(10, 20), [8, 9], prints[10:], prints[8:10])
-    assert len(pose.join_segments(segments, {0: before, 1: right}, track_here)[0].frame_index) == 20 and len(again) == 1
+    assert len(pose.join_segments(segments, {0: before, 1: right}, track_here).frame_index) == 20 and len(again) == 1
     stopped = _segment_result(range(7), [], prints[:7], prints[:0])
-    assert list(pose.join_segments(segments, {0: stopped, 1: right}, track_here)[0].frame_index) == list(range(7))
+    assert list(pose.join_segments(segments, {0: stopped, 1: right}, track_here).frame_index) == list(range(7))
 
 
 def test_a_worker_process_that_fails_leaves_its_segment_to_this_process(monkeypatch):

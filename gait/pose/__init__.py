@@ -30,14 +30,12 @@ ways to run the pass.
 from __future__ import annotations
 
 import pickle
-from dataclasses import replace
 from typing import Callable, Sequence
 
-import cv2
 import numpy as np
 
 from gait.landmarks import PoseSeries
-from gait.pose.others import OtherPersonCheck, OtherPersons
+from gait.pose.others import OtherPersonCheck, OtherPersons, check_kept
 from gait.pose.result import PosePass, pose_settings
 from gait.pose.segments import (
     MAX_WORKERS,
@@ -94,15 +92,14 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
     """The pose of frames ``start_frame <= i < end_frame`` of the clip, in up to ``workers`` processes.
 
     Each frame's fingerprint is kept, ``works`` run on the analysed frames, and the :class:`OtherPersonCheck`
-    on its frames once the trackers are done. The first segment runs in this process, the others each in a
-    worker process (see the module docstring); memory stays flat in the clip's length in each (frames are
-    streamed). ``progress(done, total)`` counts the analysed frames of all segments.
+    on its frames, each in the process that tracked it once its tracker is closed. The first segment runs in
+    this process, the others each in a worker process (see the module docstring); memory stays flat in the
+    clip's length in each (frames are streamed). ``progress(done, total)`` counts the analysed frames of all segments.
     """
     end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
     total = max(end - start_frame, 0)
     blank = pickle.dumps(list(works))  # each segment works on its own copy
-    others = OtherPersonCheck(start_frame, end)
-    keep = frozenset(others.frames)
+    keep = frozenset(OtherPersonCheck(start_frame, end).frames)
     segments = plan_segments(start_frame, end, workers)
     done = [0] * len(segments)
 
@@ -112,7 +109,7 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
             progress(sum(done), total)
 
     def track_here(segment: Segment, also: Callable[[], None] | None = None) -> dict:
-        """Track ``segment`` in this process; ``also()`` now and then meanwhile."""
+        """Track ``segment`` in this process and check its kept frames; ``also()`` now and then meanwhile."""
         own: list[FrameWork] = pickle.loads(blank)
 
         def progress_here(count: int) -> None:
@@ -121,23 +118,12 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
                 also()
 
         try:
-            return track_segment(info.path, segment, own, progress_here, keep)
+            result = track_segment(info.path, segment, own, progress_here, keep)
         finally:
             for work in own:
                 work.close()
+        return check_kept(result, keep)
 
     if len(segments) == 1:
-        results = {0: track_here(segments[0])}
-    else:
-        results = run_segments(info.path, segments, blank, keep, track_here, report)
-    found, kept = join_segments(segments, results, track_here)
-    flags = np.full(found.n_frames, -1, dtype=np.int8)
-    try:
-        for row, index in enumerate(found.frame_index):
-            if int(index) in kept:
-                frame = cv2.imdecode(np.frombuffer(kept[int(index)], np.uint8), cv2.IMREAD_COLOR)
-                flags[row] = others.check(int(index), frame, found.landmarks[row])
-    finally:
-        others.close()
-    return replace(found, frames={**found.frames, OtherPersonCheck.NAME: flags})
-
+        return join_segments(segments, {0: track_here(segments[0])}, track_here)
+    return join_segments(segments, run_segments(info.path, segments, blank, keep, track_here, report), track_here)

@@ -4,7 +4,9 @@ spread over the clip, which MediaPipe Pose, following one person, never reports 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Collection
 
+import cv2
 import numpy as np
 
 from gait.pose.tracker import PoseTracker, landmarks_of_frame, new_tracker
@@ -38,9 +40,10 @@ class OtherPersonCheck:
     visibility above ``MIN_VISIBILITY`` and at least ``MIN_HEIGHT`` of the runner's height counts.
     MediaPipe Pose follows one person only, so a second one is otherwise never seen. No warning on the 21
     shared real clips and samples that are analysed (one runner each); 5 of 5 frames on two runners side
-    by side. The pose pass keeps those frames (losslessly) and checks them once its trackers are closed, so
-    that no pose process holds a second MediaPipe graph; its result is ``other_person``, per frame -1 (not
-    checked), 0 or 1. Called on every frame (``on_frame`` of :func:`estimate_pose`), it checks as it goes.
+    by side. Each process of the pose pass keeps those of its frames (losslessly) and checks them once its
+    tracker is closed (:func:`check_kept`), so that no pose process holds a second MediaPipe graph; its
+    result is ``other_person``, per frame -1 (not checked), 0 or 1. Called on every frame (``on_frame`` of
+    :func:`estimate_pose`), it checks as it goes.
     """
 
     SAMPLES = 5
@@ -96,3 +99,23 @@ class OtherPersonCheck:
         """A second person in most of the frames checked."""
         return OtherPersons.of(self.result()[self.NAME]).another_person
 
+
+
+def check_kept(result: dict, frames: Collection[int]) -> dict:
+    """A segment's result (:func:`gait.pose.tracker.track_segment`) with the other-person check of its kept
+    frames (``result["kept"]``, PNG, of ``frames``): ``frames["other_person"]`` per row, and the PNGs
+    dropped. Called once the segment's tracker is closed, in the process that tracked it, so that each
+    process checks its own frames while the others may still be tracking theirs, holding one MediaPipe
+    graph at a time."""
+    check = OtherPersonCheck(0, 0)
+    check.frames = set(frames)
+    flags = np.full(len(result["frame_index"]), -1, dtype=np.int8)
+    kept: dict[int, bytes] = result.get("kept", {})
+    try:
+        for row, index in enumerate(result["frame_index"]):
+            if int(index) in kept:
+                frame = cv2.imdecode(np.frombuffer(kept[int(index)], np.uint8), cv2.IMREAD_COLOR)
+                flags[row] = check.check(int(index), frame, result["landmarks"][row])
+    finally:
+        check.close()
+    return {**result, "frames": {**result["frames"], OtherPersonCheck.NAME: flags}, "kept": {}}

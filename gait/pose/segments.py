@@ -16,6 +16,7 @@ from typing import Callable
 
 import numpy as np
 
+from gait.pose.others import check_kept
 from gait.pose.result import PosePass
 from gait.pose.tracker import FrameWork, Segment, native_logs_silenced, track_segment
 
@@ -23,6 +24,9 @@ WORKERS_ENV = "GAIT_POSE_WORKERS"  # the number of pose processes, overriding th
 MAX_WORKERS = 4  # each process holds its own MediaPipe (about 250 MB)
 WARMUP_FRAMES = 60  # a later segment's tracker starts this many frames before its first kept frame
 MIN_SEGMENT_FRAMES = 600  # a clip is split only into segments of at least this many frames
+# a worker process's start-up (about 0.6 s: the interpreter, mediapipe's import, the seek) in frames that a
+# process tracks meanwhile at 1080x1920: the first segment is given more frames to make up for it
+STARTUP_FRAMES = 40
 PROGRESS_EVERY = 8  # frames between a worker's progress messages
 
 
@@ -43,14 +47,18 @@ def default_workers() -> int:
 
 
 def plan_segments(start: int, end: int, workers: int) -> list[Segment]:
-    """Split frames [start, end) into at most ``workers`` segments of at least :data:`MIN_SEGMENT_FRAMES`,
-    each after the first with :data:`WARMUP_FRAMES` of warm-up (inside the segment before).
+    """Split frames [start, end) into at most ``workers`` segments, as many as segments of
+    :data:`MIN_SEGMENT_FRAMES` fit, each after the first with :data:`WARMUP_FRAMES` of warm-up (inside the
+    segment before). The segments take the same time: one after the first, run in a worker process, keeps
+    :data:`WARMUP_FRAMES` + :data:`STARTUP_FRAMES` frames fewer than the first, which starts at once.
 
     Only long clips are split: a seam leaves the later segment's landmarks a little off the ones of one
     tracker for some seconds (see the module docstring), which on a long clip touches few of its many
     steps; a short one has little time to gain."""
     n = max(1, min(workers, (end - start) // max(MIN_SEGMENT_FRAMES, 2 * WARMUP_FRAMES)))
-    bounds = [start + round(k * (end - start) / n) for k in range(n + 1)]
+    extra = WARMUP_FRAMES + STARTUP_FRAMES
+    first = (end - start + (n - 1) * extra) / n  # the first segment's frames; each other: first - extra
+    bounds = [start] + [start + round(k * first - (k - 1) * extra) for k in range(1, n)] + [end]
     return [Segment(k, bounds[k] - (WARMUP_FRAMES if k else 0), bounds[k], bounds[k + 1], seek=k > 0)
             for k in range(n)]
 
@@ -59,7 +67,8 @@ WORKER_COMMAND = "from gait.pose.segments import _worker_main; _worker_main()"
 
 def _worker_main() -> None:
     """A pose worker process (``python -c`` :data:`WORKER_COMMAND`): reads ``(path, segment, pickled frame
-    works, keep)`` pickled on its stdin, tracks the segment, and writes length-prefixed pickled messages on
+    works, keep)`` pickled on its stdin, tracks the segment, checks its frames of ``keep`` for another
+    person (:func:`~gait.pose.others.check_kept`), and writes length-prefixed pickled messages on
     its stdout: ``("progress", done)`` now and then, then ``("done", result)`` or ``("error", words)``."""
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever else writes to stdout cannot break the messages
@@ -79,6 +88,7 @@ def _worker_main() -> None:
             finally:
                 for work in works:
                     work.close()
+            result = check_kept(result, keep)
         send(("done", result))
     except BaseException as exc:  # reported to the parent, which runs the segment itself
         send(("error", f"{type(exc).__name__}: {exc}"))
@@ -159,7 +169,7 @@ def run_segments(path: str, segments: list[Segment], blank: bytes, keep: frozens
 
 
 def join_segments(segments: list[Segment], results: dict[int, dict],
-            track_here: Callable[[Segment], dict]) -> tuple[PosePass, dict[int, bytes]]:
+            track_here: Callable[[Segment], dict]) -> PosePass:
     """The segments' rows in frame order. A segment after one that stopped early (a damaged file: a
     single pass stops there too) is left out. A segment whose process failed is run here; one whose
     warm-up frames are not those the segment before decoded (its seek landed elsewhere) is run again
@@ -177,12 +187,11 @@ def join_segments(segments: list[Segment], results: dict[int, dict],
                 result = track_here(replace(segment, seek=False))
         kept.append(result)
     names = kept[0]["frames"].keys()
-    joined = PosePass(start=segments[0].keep_from, end=segments[-1].end,
-                      frame_index=np.concatenate([k["frame_index"] for k in kept]),
-                      landmarks=np.concatenate([k["landmarks"] for k in kept]),
-                      frames={name: np.concatenate([k["frames"][name] for k in kept]) for name in names},
-                      workers=len(segments))
-    return joined, {index: png for k in kept for index, png in k.get("kept", {}).items()}
+    return PosePass(start=segments[0].keep_from, end=segments[-1].end,
+                    frame_index=np.concatenate([k["frame_index"] for k in kept]),
+                    landmarks=np.concatenate([k["landmarks"] for k in kept]),
+                    frames={name: np.concatenate([k["frames"][name] for k in kept]) for name in names},
+                    workers=len(segments))
 
 
 def _seam_matches(before: dict, result: dict, segment: Segment) -> bool:

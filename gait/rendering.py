@@ -175,7 +175,8 @@ class PanelOverlay:
 
     def paste(self, img: np.ndarray) -> None:
         region = img[:self.rows, :self.cols]
-        region[:] = np.clip(self.base + self.through * region + 0.5, 0, 255).astype(np.uint8)
+        mixed = cv2.multiply(region, self.through, dtype=cv2.CV_32F)
+        region[:] = cv2.convertScaleAbs(cv2.add(mixed, self.base, dst=mixed))  # rounded, 0-255
 
 
 def key_frame_rows(analysis: Analysis) -> dict[str, int]:
@@ -304,7 +305,8 @@ def _write_rows(analysis: Analysis, path: Path, start_row: int, end_row: int, si
     zoom = height / info.height
     panel = PanelOverlay(analysis, height, width)
     frames = iter_frames_checked(info.path, first + start_row, first + end_row, _fingerprints(analysis), first)
-    with H264Writer(path, width, height, info.file_fps, preset=VIDEO_PRESET, crf=VIDEO_CRF) as writer:
+    with H264Writer(path, width, height, info.file_fps, preset=VIDEO_PRESET, crf=VIDEO_CRF,
+                    convert_here=True) as writer:
         for row, (_, frame) in enumerate(frames, start=start_row):
             if stop is not None and stop.is_set():
                 raise DrawingStopped(f"stopped at frame {row} of {analysis.pose.n_frames}")

@@ -76,3 +76,20 @@ def test_h264_writer_odd_size(tmp_path):
     cap = cv2.VideoCapture(str(out))
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 10
     assert int(cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little").decode() in ("avc1", "h264")
+
+
+@pytest.mark.parametrize("convert_here", [False, True])
+def test_h264_writer_colours(tmp_path, convert_here):
+    """Converted to yuv420p by ffmpeg or here with OpenCV (``convert_here``), a frame of colour patches of
+    odd size reads back within a few levels."""
+    frame = np.zeros((75, 101, 3), np.uint8)
+    for k, colour in enumerate([(0, 0, 0), (255, 255, 255), (235, 140, 40), (40, 140, 255), (30, 200, 60)]):
+        frame[:, 20 * k:20 * k + 20] = colour
+    out = tmp_path / "colours.mp4"
+    with H264Writer(out, 101, 75, 30, crf=0, convert_here=convert_here) as writer:
+        for _ in range(3):
+            writer.write(frame)
+    got = [f for _, f in iter_frames(str(out))]
+    assert len(got) == 3 and got[0].shape == (76, 102, 3)
+    inner = (slice(4, 70), np.r_[[x for k in range(5) for x in range(20 * k + 4, 20 * k + 16)]])
+    assert np.abs(got[0][inner].astype(int) - frame[inner].astype(int)).max() <= 6

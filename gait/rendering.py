@@ -306,7 +306,7 @@ def _write_rows(analysis: Analysis, path: Path, start_row: int, end_row: int, si
     panel = PanelOverlay(analysis, height, width)
     frames = iter_frames_checked(info.path, first + start_row, first + end_row, _fingerprints(analysis), first)
     with H264Writer(path, width, height, info.file_fps, preset=VIDEO_PRESET, crf=VIDEO_CRF,
-                    convert_here=True) as writer:
+                    convert_here=True, threads=1) as writer:
         for row, (_, frame) in enumerate(frames, start=start_row):
             if stop is not None and stop.is_set():
                 raise DrawingStopped(f"stopped at frame {row} of {analysis.pose.n_frames}")

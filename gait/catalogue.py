@@ -15,6 +15,7 @@ and the number of steps; None where not measured.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -348,6 +349,35 @@ def metrics_schema() -> dict:
 
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
+# each frontal measure's measured error per method, generated from the renders by
+# scripts/validate_frontal_mask.py (never typed in): report.json, the app and the report show it with the number
+FRONTAL_ERRORS_PATH = Path(__file__).with_name("data") / "frontal_errors.json"
+
+
+@functools.cache
+def frontal_errors() -> dict:
+    """The data file of measured frontal errors (:data:`FRONTAL_ERRORS_PATH`)."""
+    return cast(dict, json.loads(FRONTAL_ERRORS_PATH.read_text()))
+
+
+def frontal_error(measure: str, method: str) -> dict | None:
+    """A frontal measure's measured error for ``method`` (as the data file names it, e.g. ``keypoints``,
+    ``mask``, ``mask_lateral``): mean, SD and largest of measured minus true over the rendered conditions,
+    their number, the slopes of measured on true, the unit and where it comes from; None when not measured."""
+    found = frontal_errors().get("measures", {}).get(measure, {}).get(method)
+    if found is None:
+        return None
+    return {**found, "method": method, "source": frontal_errors().get("generated_by", "")}
+
+
+def error_words(error: dict | None) -> str:
+    """How a measured error reads next to its number, e.g. "measured error on rendered runners: +4.1 ± 2.3°
+    (mean ± SD, largest 7.9°, 24 conditions)"."""
+    if error is None:
+        return ""
+    unit = "°" if error["unit"] == "deg" else " % hip width"
+    return (f"measured error on rendered runners: {error['mean_error']:+.1f} ± {error['sd_error']:.1f}{unit} "
+            f"(mean ± SD, largest {error['largest_error']:.1f}{unit}, {error['n']} conditions)")
 
 
 def report_schema() -> dict:

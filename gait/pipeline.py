@@ -21,6 +21,7 @@ from gait.events import (
     leg_length_px,
     order_legs,
 )
+from gait.frontal_mask import MaskWork, apply_mask
 from gait.gate import (
     MIN_STEADY_STEPS,
     VIEW_WORDS,
@@ -117,7 +118,9 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
         raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.", E.BAD_OPTION)
     info = probe(path, options.capture_fps)
     start, end = frame_range(info, options)
-    found = pose_pass(info, start, end, progress, workers=workers, cache=cache)
+    # the person mask for markerless frontal measures, unless the clip is said to be a side view or has stickers
+    works = [] if options.view == "side" or options.markers else [MaskWork()]
+    found = pose_pass(info, start, end, progress, workers=workers, cache=cache, works=works)
     raw, others = found.series(info), found.other_persons
     damage = check_decoded(info, start, end, raw.frame_index)
     # the frames' fingerprints as the pose pass sampled them (a damaged file's: sampled again by ffmpeg)
@@ -144,6 +147,8 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
         from gait.markers import apply_markers
 
         analysis = apply_markers(analysis, options.markers)
+    elif analysis.view != "side" and works:
+        analysis = apply_mask(analysis)
     if others.another_person:
         analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
             E.ANOTHER_PERSON,

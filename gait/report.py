@@ -23,8 +23,8 @@ import pandas as pd
 
 import gait
 from gait.errors import warning_record
+from gait.frontal_mask import frontal_fields
 from gait.landmarks import NAMES
-from gait.markers import report_fields
 from gait.pipeline import Analysis, Session
 
 SCHEMA_VERSION = 1
@@ -108,7 +108,7 @@ def report_dict(analysis: Analysis) -> dict:
             "filter_cutoff_hz": analysis.cleaning.cutoff_hz,
             "leg_length_px": analysis.leg_length_px,
             "warnings": [warning_record(w) for w in analysis.warnings],
-            **report_fields(analysis),
+            **frontal_fields(analysis),
         },
         "notes": list(analysis.notes),
         "metrics": analysis.metrics,
@@ -126,7 +126,7 @@ def session_report_dict(session: Session) -> dict:
     report["quality"]["warnings"] = [warning_record(w) for w in session.warnings]
     frontal = [c for c in session.clips if c.view != "side"]
     if frontal:  # the frontal measures are the frontal clip's (gait.pipeline.merge_metrics)
-        report["quality"].update(_clean_dict(report_fields(frontal[0])))
+        report["quality"].update(_clean_dict(frontal_fields(frontal[0])))
     report["notes"] = sorted({n for c in session.clips for n in c.notes})
     report["clips"] = [{k: v for k, v in report_dict(c).items() if k not in ("schema_version", "versions")}
                        for c in session.clips]

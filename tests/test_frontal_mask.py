@@ -1,14 +1,36 @@
-"""Markerless frontal measures from MediaPipe's person segmentation mask (issue 14, part 2), and the
-segmentation hook of the pose pass that delivers the mask to a frame work."""
+"""Markerless frontal measures from MediaPipe's person segmentation mask (issue 14, part 2), the
+segmentation hook of the pose pass that delivers the mask to a frame work, and the clothing of the renders.
 
+The rendered clips are few and small enough (720x1280, 30 fps, 4 s): two builds x two clothings, one
+clip each, every clip carrying different settings on its two legs or the middle level on both (as
+scripts/validate_frontal_mask.py's grid, whose figures are in docs/markers.md).
+"""
+
+import json
+
+import jsonschema
 import numpy as np
 import pytest
 
-from gait.pose import run_pose_pass
+from gait import catalogue
+from gait.frontal_mask import NOT_APART_NOTE, keypoint_step_table, mask_step_table, runs
+from gait.landmarks import SIDES
+from gait.metrics import summarise
+from gait.pipeline import analyze
+from gait.pose import native_logs_silenced, run_pose_pass
 from gait.pose_cache import PoseCache, pose_pass, settings_digest
-from gait.synth import Camera, Projector, RunnerModel, RunnerParams, render
+from gait.report import SCHEMA_PATH, report_dict
+from gait.synth import Camera, Projector, RunnerModel, RunnerParams, SideScale, render
 from gait.synth.draw import CLOTHING, Look, Scene
+from gait.synth.model import BUILDS
 from gait.video_io import probe
+
+HIGH = {"knee_valgus_deg": 12.0, "pelvic_drop_deg": 9.0, "hip_adduction_deg": 6.0}
+MIDDLE = {"knee_valgus_deg": 6.0, "pelvic_drop_deg": 5.0, "hip_adduction_deg": 0.0}
+ZERO_LEFT = SideScale(knee_valgus=0.0, pelvic_drop=0.0, hip_adduction=0.0)
+CLIPS = {"A": (HIGH, ZERO_LEFT), "B": (MIDDLE, SideScale())}  # A: narrow steps (~55 % hip), B: wide (~98 %)
+GRID = (("standard", "shorts", "A"), ("standard", "tights", "B"), ("broad", "shorts", "B"), ("broad", "tights", "A"))
+STEP_WIDTH_TOLERANCE = 10.0  # % of hip width (issue 14's done-when for the markerless step width)
 
 
 class _MaskShare:
@@ -81,3 +103,104 @@ def test_clothing_is_drawn_where_it_is_worn(clothing):
 def test_an_unknown_clothing_is_refused():
     with pytest.raises(ValueError, match="clothing"):
         Look(clothing="kilt")
+
+
+# ------------------------------------------------------------------------------- the mask's measures
+def test_runs_have_sub_pixel_edges():
+    row = np.array([0.0, 0.0, 0.25, 1.0, 1.0, 0.75, 0.0, 0.0, 1.0, 1.0])
+    found = runs(row)
+    # 0.5 is crossed a third of the way from 0.25 to 1.0 (x = 2 + 1/3) and 1/3 of the way from 0.75 to 0
+    # (x = 5 + 1/3); the second run reaches the row's end (x = 9.5)
+    assert found == pytest.approx(np.array([[2 + 1 / 3, 5 + 1 / 3], [7.5, 9.5]]))
+    assert len(runs(np.zeros(5))) == 0
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory):
+    """(build, clothing, clip) -> (analysis, truth) of the rendered rear clips, analysed with the mask."""
+    folder = tmp_path_factory.mktemp("mask_grid")
+    out = {}
+    for build, clothing, clip in GRID:
+        settings, left = CLIPS[clip]
+        path = folder / f"{build}_{clothing}_{clip}.mp4"
+        truth = render(RunnerParams(build=BUILDS[build], left=left, **settings), Camera(view="rear"), path, fps=30,
+                       duration_s=4, width=720, height=1280, look=Look(clothing=clothing))
+        with native_logs_silenced():
+            out[build, clothing, clip] = analyze(str(path)), truth
+    return out
+
+
+@pytest.mark.parametrize("key", GRID, ids=["/".join(k) for k in GRID])
+def test_step_width_from_the_mask_is_within_10_pct_of_hip_width(grid, key):
+    """Each side's mean step width from the mask's ankle middles within 10 % of hip width of the soles'
+    true contact points, on two builds x two clothings, narrow and wide steps."""
+    analysis, truth = grid[key]
+    assert NOT_APART_NOTE not in analysis.notes  # measured from the mask, not the pose model's fallback
+    measured, true = analysis.metrics["step_width_pct_hip"], truth["metrics"]["step_width_pct_hip"]
+    print(key, {side: (round(measured[side], 1), round(true[side], 1)) for side in ("left", "right")})
+    for side in ("left", "right"):
+        assert measured[side] == pytest.approx(true[side], abs=STEP_WIDTH_TOLERANCE)
+
+
+def test_report_says_which_method_measured_each_frontal_number_and_its_error(grid):
+    analysis, _ = grid["standard", "shorts", "A"]
+    report = report_dict(analysis)
+    jsonschema.validate(json.loads(json.dumps(report, default=float)), json.loads(SCHEMA_PATH.read_text()))
+    methods, errors = report["quality"]["frontal_method"], report["quality"]["frontal_error"]
+    assert methods["step_width_pct_hip"] == methods["crossover_pct"] == "mask"
+    assert methods["knee_valgus_fppa_deg"] == methods["pelvic_drop_deg"] == methods["hip_adduction_deg"] == "keypoints"
+    assert methods["rearfoot_eversion_deg"] == "none" and "rearfoot_eversion_deg" not in errors
+    data = json.loads(catalogue.FRONTAL_ERRORS_PATH.read_text())["measures"]
+    for measure in ("step_width_pct_hip", "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"):
+        entry = data[measure][methods[measure]]
+        assert errors[measure]["mean_error"] == entry["mean_error"]
+        assert errors[measure]["largest_error"] == entry["largest_error"]
+
+
+def test_the_errors_shown_are_read_from_the_data_file(grid, tmp_path, monkeypatch):
+    """The errors come from the generated data file, not from the code: another file, other errors."""
+    analysis, _ = grid["broad", "tights", "A"]
+    data = json.loads(catalogue.FRONTAL_ERRORS_PATH.read_text())
+    data["measures"]["step_width_pct_hip"]["mask"]["mean_error"] = 123.0
+    other = tmp_path / "frontal_errors.json"
+    other.write_text(json.dumps(data))
+    monkeypatch.setattr(catalogue, "FRONTAL_ERRORS_PATH", other)
+    catalogue.frontal_errors.cache_clear()
+    try:
+        assert report_dict(analysis)["quality"]["frontal_error"]["step_width_pct_hip"]["mean_error"] == 123.0
+        assert "+123.0 ±" in catalogue.error_words(catalogue.frontal_error("step_width_pct_hip", "mask"))
+    finally:
+        catalogue.frontal_errors.cache_clear()
+
+
+@pytest.mark.xfail(strict=True, reason="no markerless knee valgus follows the truth on every build: on these "
+                   "renders the mask's hip-knee-ankle middles read broad 18.6 / 6.8 for 6.0, none / 0.5 for 1.4 / "
+                   "9.6 (slope -3.4); scripts/validate_frontal_mask.py: docs/markers.md")
+def test_knee_valgus_from_the_mask_follows_the_truth_on_each_build(grid):
+    """The mask's best valgus method by its worst build (hip, knee and ankle middles: slopes 0.77 standard,
+    0.87 broad at 60 fps over three clothings, but errors up to 15 deg) against the truth on the small
+    renders: per build, over its clips' sides (0, 6 and 12 deg of valgus), the slope of measured on true."""
+    for build in ("standard", "broad"):
+        pairs = []
+        for (b, _, _), (analysis, truth) in grid.items():
+            if b == build:
+                measured = summarise(mask_step_table(analysis, "centres"))["knee_valgus_fppa_deg"]
+                pairs += [(measured[side], truth["metrics"]["knee_valgus_fppa_deg"][side]) for side in SIDES]
+        print(build, [(None if m is None else round(m, 1), round(t, 1)) for m, t in pairs])
+        found = [(m, t) for m, t in pairs if m is not None]
+        assert len(found) >= 3
+        assert np.polyfit([t for _, t in found], [m for m, _ in found], 1)[0] >= 0.75
+
+
+def test_feet_too_close_for_the_mask_keep_the_pose_models_step_width(tmp_path):
+    """Steps at 8 % of hip width (hip adduction 6 deg): the ankles' runs merge in the mask in nearly every
+    frame, so step width and crossover stay the pose model's, and report.json and the notes say so."""
+    path = tmp_path / "narrow.mp4"
+    render(RunnerParams(hip_adduction_deg=6.0), Camera(view="rear"), path, fps=30, duration_s=5, width=360,
+           height=640)
+    with native_logs_silenced():
+        analysis = analyze(str(path))
+    assert NOT_APART_NOTE in analysis.notes
+    assert report_dict(analysis)["quality"]["frontal_method"]["step_width_pct_hip"] == "keypoints"
+    kept = summarise(keypoint_step_table(analysis))["step_width_pct_hip"]["value"]
+    assert kept is not None and analysis.metrics["step_width_pct_hip"]["value"] == pytest.approx(kept)

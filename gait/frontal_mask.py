@@ -1,0 +1,409 @@
+"""Markerless frontal measures from MediaPipe's person segmentation mask (rear and front clips).
+
+From behind or in front, MediaPipe's ankle points sit about 55-60 % as far apart as the true ones on the
+rendered runners and its hips about 75-85 %, so step width from them is off by up to 25 % of hip width.
+The person mask shows the legs' outlines: :class:`MaskWork` runs in the pose pass (:mod:`gait.pose`, a
+frame work that wants the mask) and keeps, per frame and leg, a few numbers read off the mask along the
+leg that MediaPipe's points locate; nothing of the mask itself is kept. The legs are the image-left and
+image-right ones (by their hip points), as :func:`gait.view.to_runner_sides` assigns the runner's sides
+from behind and in front.
+
+Per leg and frame (``mask_*`` arrays of the pose pass, shape (n, 2, ...), leg 0 on the image left):
+
+- ``mask_ankle_x``: the middle of the leg's run across the mask on the rows 10-25 % of the shank's length
+  above MediaPipe's ankle point (the narrow lower shank, above the shoe), median over those rows; the run
+  is found by its place (of the runs near both legs, the outermost on the leg's side: MediaPipe's ankle
+  can sit on the other leg); NaN when the two legs' runs merge there;
+- ``mask_knee_x``: the same at the knee (rows within 8 % of the shank's length of MediaPipe's knee point);
+- ``mask_thigh_x_at_hip``: the thigh's middle line (the runs' middles on the rows 45-85 % of the way from
+  MediaPipe's hip point to its knee point, where the thighs are apart) extended up to the height of the
+  hip point: where the thigh's axis meets the hip line (the hip width for step width, in place of
+  MediaPipe's hips);
+- ``mask_fppa_deg``: knee valgus (frontal plane projection angle) per :data:`OUTLINES`, positive when the
+  knee lies medial (as :class:`gait.kinematics.FrontalAngles`): ``lateral``, ``medial`` and ``middle``
+  the angle between lines fitted to the thigh's and the shank's (20-75 % of the way from the knee to the
+  ankle) outer edges, inner edges or middles; ``centres`` the angle at the knee middle between the hip
+  point above and the ankle middle. A row whose run holds both legs is left out, but for the outer edges
+  (a merged run's ends are the two legs' outer edges); a line needs :data:`MIN_ROWS` rows.
+
+The analysis (:func:`apply_mask`) takes step width and crossover from the mask (within 8.8 % of hip width
+of the truth on two builds x three clothings, against 25 % from the pose model's points); knee valgus
+stays the pose model's: none of the mask's methods did better on every build and clothing
+(docs/markers.md, scripts/validate_frontal_mask.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from gait.kinematics import FrontalAngles, frontal_angles
+from gait.landmarks import INDEX, SIDES, PoseSeries
+
+if TYPE_CHECKING:
+    from gait.pipeline import Analysis
+
+OUTLINES = ("lateral", "medial", "middle", "centres")  # measured per frame in the pose pass
+METHODS = (*OUTLINES, "joints")  # and from the pose model's hips with the mask's knee and ankle middles
+THIGH_ROWS = (0.5, 0.95)  # of the way hip -> knee
+SHANK_ROWS = (0.20, 0.75)  # of the way knee -> ankle
+ANKLE_ROWS = (0.10, 0.25)  # of the shank's length above the ankle point
+KNEE_ROWS = 0.08  # of the shank's length above and below the knee point
+REACH = 0.3  # of the shank's length: how far beside the legs' points their runs are looked for
+MIN_RUN_PX = 2.0  # narrower runs are noise
+ROWS = 9  # rows sampled along each stretch
+MIN_ROWS = 4  # rows a line needs
+THRESHOLD = 0.5  # the mask's person / background boundary
+# MediaPipe's indices of the hip, knee and ankle of its left and right leg
+LEG_POINTS = ((23, 25, 27), (24, 26, 28))
+
+
+def runs(row: np.ndarray) -> np.ndarray:
+    """(k, 2) sub-pixel left and right edges (pixel centres at integers) of the runs of a mask row above
+    :data:`THRESHOLD`, the edges where the mask crosses it."""
+    inside = row > THRESHOLD
+    if not inside.any():
+        return np.zeros((0, 2))
+    change = np.flatnonzero(np.diff(inside.astype(np.int8)))
+    starts = change[inside[change + 1]] + 1  # first pixel inside
+    ends = change[~inside[change + 1]]  # last pixel inside
+    if inside[0]:
+        starts = np.r_[0, starts]
+    if inside[-1]:
+        ends = np.r_[ends, len(row) - 1]
+
+    def crossing(a: np.ndarray) -> np.ndarray:  # between pixel a and a + 1
+        lo, hi = row[a], row[a + 1]
+        return a + (THRESHOLD - lo) / np.where(hi != lo, hi - lo, 1.0)
+
+    left = np.where(starts > 0, crossing(np.maximum(starts - 1, 0)), starts - 0.5)
+    right = np.where(ends < len(row) - 1, crossing(np.minimum(ends, len(row) - 2)), ends + 0.5)
+    return np.stack([left, right], axis=1)
+
+
+def _leg_run(mask: np.ndarray, y: float, x: float, other_x: float, side: int = 0,
+             reach: float = 0.0) -> tuple[np.ndarray, bool] | None:
+    """The run on row ``y`` that holds ``x`` (or the nearest within its own width), and whether it holds
+    ``other_x`` too (the two legs merged); None when there is none. With ``side`` (-1 for the image-left
+    leg, +1 for the image-right one) the leg's run is found by its place instead, the pose model's points
+    only saying where the legs are (they can sit on the other leg): of the runs within ``reach`` of both
+    legs' points, the outermost on that side; a single one is this leg's only if nearer to ``x``."""
+    r = int(round(y))
+    if not 0 <= r < mask.shape[0] or not np.isfinite(x):
+        return None
+    found = runs(mask[r])
+    found = found[found[:, 1] - found[:, 0] >= MIN_RUN_PX]
+    if len(found) == 0:
+        return None
+    if side and np.isfinite(other_x):
+        lo, hi = min(x, other_x) - reach, max(x, other_x) + reach
+        near = found[(found[:, 1] >= lo) & (found[:, 0] <= hi)]
+        if len(near) >= 2:
+            return (near[0] if side < 0 else near[-1]), False
+        if len(near) == 0:
+            return None
+        run = near[0]
+        if run[0] <= x <= run[1] and run[0] <= other_x <= run[1]:
+            return run, True
+        middle = (run[0] + run[1]) / 2
+        return (run, False) if abs(middle - x) <= abs(middle - other_x) else None
+    gap = np.maximum(found[:, 0] - x, x - found[:, 1]).clip(min=0.0)
+    best = found[int(np.argmin(gap))]
+    if gap.min() > best[1] - best[0]:
+        return None
+    return best, bool(np.isfinite(other_x) and best[0] <= other_x <= best[1])
+
+
+def _stretch(mask: np.ndarray, top: np.ndarray, bottom: np.ndarray, other_top: np.ndarray,
+             other_bottom: np.ndarray, span: tuple[float, float], side: int = 0, reach: float = 0.0) -> np.ndarray:
+    """(ROWS, 4) y, left and right edge of the leg's runs along ``top -> bottom`` over ``span`` of the way,
+    and 1 where the run holds the other leg too, else 0 (NaN rows where not found); the other leg's points
+    say where it is."""
+    out = np.full((ROWS, 4), np.nan)
+    for i, f in enumerate(np.linspace(*span, ROWS)):
+        y = top[1] + f * (bottom[1] - top[1])
+        x = top[0] + f * (bottom[0] - top[0])
+        t_other = (y - other_top[1]) / (other_bottom[1] - other_top[1]) if other_bottom[1] != other_top[1] else np.nan
+        other_x = other_top[0] + t_other * (other_bottom[0] - other_top[0])
+        found = _leg_run(mask, y, x, other_x, side, reach)
+        if found is not None:
+            out[i] = (y, found[0][0], found[0][1], float(found[1]))
+    return out
+
+
+def _edges(stretch: np.ndarray, columns: tuple[int, ...], merged_too: bool) -> np.ndarray:
+    """The mean of the edge ``columns`` per row; rows of merged runs left out unless ``merged_too``."""
+    x = stretch[:, list(columns)].mean(axis=1)
+    return x if merged_too else np.where(stretch[:, 3] == 0, x, np.nan)
+
+
+def _slope(y: np.ndarray, x: np.ndarray) -> tuple[float, float]:
+    """x = a + b y fitted over the finite rows: (a, b), NaN with fewer than :data:`MIN_ROWS`."""
+    ok = np.isfinite(y) & np.isfinite(x)
+    if ok.sum() < MIN_ROWS:
+        return np.nan, np.nan
+    b, a = np.polyfit(y[ok], x[ok], 1)
+    return float(a), float(b)
+
+
+def leg_measures(mask: np.ndarray, landmarks: np.ndarray) -> dict[str, np.ndarray]:
+    """One frame's per-leg numbers (module docstring), legs ordered image-left, image-right."""
+    points = [landmarks[list(idx), :2] for idx in LEG_POINTS]
+    order = np.argsort([p[0, 0] for p in points]) if all(np.isfinite(p[0, 0]) for p in points) else [0, 1]
+    legs = [points[int(k)] for k in order]
+    mid_x = (legs[0][0, 0] + legs[1][0, 0]) / 2
+    ankle_x = np.full(2, np.nan)
+    fppa = np.full((2, len(OUTLINES)), np.nan)
+    thigh_x = np.full(2, np.nan)
+    knee_x = np.full(2, np.nan)
+    for k, (hip, knee, ankle) in enumerate(legs):
+        o_hip, o_knee, o_ankle = legs[1 - k]
+        lateral = 1.0 if hip[0] > mid_x else -1.0  # image +x points away from the mid-line
+        length = ankle[1] - knee[1]
+        thigh = _stretch(mask, hip, knee, o_hip, o_knee, THIGH_ROWS)
+        shank = _stretch(mask, knee, ankle, o_knee, o_ankle, SHANK_ROWS, int(lateral), REACH * length)
+        knee_rows = _stretch(mask, knee - [0.0, KNEE_ROWS * length], knee + [0.0, KNEE_ROWS * length],
+                             o_knee - [0.0, KNEE_ROWS * length], o_knee + [0.0, KNEE_ROWS * length], (0.0, 1.0),
+                             int(lateral), REACH * length)
+        low = _stretch(mask, ankle - [0.0, ANKLE_ROWS[1] * length], ankle - [0.0, ANKLE_ROWS[0] * length],
+                       o_ankle - [0.0, ANKLE_ROWS[1] * length], o_ankle - [0.0, ANKLE_ROWS[0] * length], (0.0, 1.0),
+                       int(lateral), REACH * length)
+        ankle_x[k] = _median_middle(low)
+        knee_x[k] = _median_middle(knee_rows)
+        outer, inner = (2, 1) if lateral > 0 else (1, 2)
+        for j, columns in enumerate(((outer,), (inner,), (1, 2))):
+            _, b_thigh = _slope(thigh[:, 0], _edges(thigh, columns, merged_too=j == 0))
+            _, b_shank = _slope(shank[:, 0], _edges(shank, columns, merged_too=j == 0))
+            fppa[k, j] = lateral * np.degrees(np.arctan(b_shank) - np.arctan(b_thigh))
+        a, b = _slope(thigh[:, 0], _edges(thigh, (1, 2), merged_too=False))
+        thigh_x[k] = a + b * hip[1]
+        centres = np.array([[thigh_x[k], hip[1]], [knee_x[k], knee[1]],
+                            [ankle_x[k], ankle[1] - np.mean(ANKLE_ROWS) * length]])
+        fppa[k, OUTLINES.index("centres")] = _fppa_deg(centres[0], centres[1], centres[2], lateral)
+    return {"mask_ankle_x": ankle_x, "mask_knee_x": knee_x, "mask_fppa_deg": fppa, "mask_thigh_x_at_hip": thigh_x}
+
+
+def _median_middle(stretch: np.ndarray) -> float:
+    """The median middle of a stretch's unmerged runs, NaN with fewer than :data:`MIN_ROWS`."""
+    middles = _edges(stretch, (1, 2), merged_too=False)
+    return float(np.nanmedian(middles)) if np.isfinite(middles).sum() >= MIN_ROWS else np.nan
+
+
+def _fppa_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, lateral: float) -> float:
+    """180 minus the hip-knee-ankle angle, positive when the knee lies medial of the hip-ankle line."""
+    if not (np.isfinite(hip).all() and np.isfinite(knee).all() and np.isfinite(ankle).all()):
+        return np.nan
+    a, b = knee - hip, ankle - knee
+    angle = np.degrees(np.arctan2(a[0] * b[1] - a[1] * b[0], float(np.dot(a, b))))
+    return float(-lateral * angle)
+
+
+class MaskWork:
+    """The pose pass's frame work (:class:`gait.pose.FrameWork` that wants the mask): per frame, the
+    :func:`leg_measures` of the mask along MediaPipe's legs (NaN where nobody or no leg points were found).
+    """
+
+    WANTS_MASK = True
+    SHAPES = {"mask_ankle_x": (2,), "mask_knee_x": (2,), "mask_fppa_deg": (2, len(OUTLINES)),
+              "mask_thigh_x_at_hip": (2,)}
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list[np.ndarray]] = {}
+
+    def settings(self) -> dict[str, object]:
+        """What its results depend on, for the pose cache's key (a cached pass made with other settings or
+        arrays is never taken for this one's)."""
+        return {"thigh": THIGH_ROWS, "shank": SHANK_ROWS, "ankle": ANKLE_ROWS, "knee": KNEE_ROWS, "reach": REACH,
+                "min_run_px": MIN_RUN_PX, "rows": ROWS, "min_rows": MIN_ROWS, "threshold": THRESHOLD,
+                "outlines": OUTLINES, "arrays": sorted(self.SHAPES)}
+
+    def __call__(self, index: int, frame_bgr: np.ndarray | None, landmarks: np.ndarray | None,
+                 mask: np.ndarray | None = None) -> None:
+        if mask is None or landmarks is None:
+            found = {name: np.full(shape, np.nan) for name, shape in self.SHAPES.items()}
+        else:
+            found = leg_measures(np.asarray(mask, dtype=np.float32), landmarks)
+        for name, values in found.items():
+            self._rows.setdefault(name, []).append(values)
+
+    def result(self) -> dict[str, np.ndarray]:
+        return {name: np.asarray(self._rows[name], dtype=float) if self._rows.get(name)
+                else np.zeros((0, *shape)) for name, shape in self.SHAPES.items()}
+
+    def close(self) -> None:
+        pass
+
+
+# ---- per step, on an analysis of a rear or front clip -------------------------------------------------
+GAP_S = 0.1  # a leg's mask numbers missing for up to this long are filled from the frames around
+SMOOTH_S = 0.07  # running median of the per-frame knee valgus before its peak in stance is taken
+
+
+def _filled(values: np.ndarray, fps: float) -> np.ndarray:
+    """``values`` with NaN gaps of up to :data:`GAP_S` filled linearly (longer ones left)."""
+    out = values.astype(float).copy()
+    ok = np.isfinite(out)
+    if ok.sum() < 2:
+        return out
+    idx = np.arange(len(out))
+    filled = np.interp(idx, idx[ok], out[ok])
+    run_start = None
+    for i in range(len(out) + 1):
+        missing = i < len(out) and not ok[i]
+        if missing and run_start is None:
+            run_start = i
+        elif not missing and run_start is not None:
+            if run_start > 0 and i < len(out) and (i - run_start) / fps <= GAP_S:
+                out[run_start:i] = filled[run_start:i]
+            run_start = None
+    return out
+
+
+def _running_median(values: np.ndarray, fps: float) -> np.ndarray:
+    half = max(1, int(round(SMOOTH_S * fps / 2)))
+    padded = np.pad(values.astype(float), half, constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    ok = np.isfinite(windows).sum(axis=1) > half
+    out = np.full(len(values), np.nan)
+    if ok.any():
+        out[ok] = np.nanmedian(windows[ok], axis=1)
+    return out
+
+
+def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_index: np.ndarray, fps: float,
+                  view: str, mirrored: bool, outline: str | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """The pose pass's ``mask_*`` arrays (rows ``frame_index``) on the analysis's rows (``rows_index``), by
+    the runner's side (the image-left leg is the runner's left from behind, right in front, the other way
+    round in mirrored footage): ``ankle_x`` and ``thigh_x_at_hip`` (gaps filled), ``fppa_deg`` (``outline``,
+    a running median)."""
+    where = np.searchsorted(frame_index, rows_index)
+    where = np.clip(where, 0, max(len(frame_index) - 1, 0))
+    found = frame_index[where] == rows_index if len(frame_index) else np.zeros(len(rows_index), bool)
+    left_slot = 0 if (view == "rear") != mirrored else 1
+    out: dict[str, dict[str, np.ndarray]] = {"ankle_x": {}, "knee_x": {}, "thigh_x_at_hip": {}, "fppa_deg": {}}
+    for side, slot in (("left", left_slot), ("right", 1 - left_slot)):
+        for name in ("ankle_x", "knee_x", "thigh_x_at_hip"):
+            values = np.where(found, frames[f"mask_{name}"][where, slot], np.nan)
+            out[name][side] = _filled(values, fps)
+        if outline in OUTLINES:
+            fppa = np.where(found, frames["mask_fppa_deg"][where, slot, OUTLINES.index(outline)], np.nan)
+            out["fppa_deg"][side] = _running_median(fppa, fps)
+    return out
+
+
+MASK_MEASURES = ("knee_valgus_fppa_deg", "step_width_pct_hip", "crossover")
+
+
+def mask_step_table(analysis: Analysis, outline: str | None = None) -> pd.DataFrame:
+    """The analysis's step table (rear or front clip, its steps and timing kept) with step width and
+    crossover measured from the mask (:func:`runner_series`) and, with an ``outline`` (one of
+    :data:`METHODS`), knee valgus too, the peak over the stance of that method's angle (else the pose
+    model's, as in the analysis); step width between the legs' ankle middles at their contacts as
+    :func:`gait.metrics.frontal_step_table` does, over the hip width where the thighs' middle lines meet
+    the hip line (and crossover against their midpoint). A step keeps no value where the analysis had none
+    (e.g. its foot not in view)."""
+    pose, found = analysis.pose, analysis.pose_pass
+    if found is None or "mask_ankle_x" not in found.frames:
+        raise ValueError("the pose pass ran without the mask")
+    series = runner_series(found.frames, found.frame_index, pose.frame_index, pose.fps, analysis.view,
+                           analysis.options.mirrored, outline)
+    xy = pose.xy_px.copy()
+    rows = np.arange(pose.n_frames)
+    for side in SIDES:
+        xy[:, INDEX[f"{side}_ankle"], 0] = series["ankle_x"][side]
+        xy[:, INDEX[f"{side}_knee"], 0] = series["knee_x"][side]
+    if outline == "joints":  # the pose model's hips, the mask's knee and ankle middles
+        joints = frontal_angles(pose.replace(xy_px=xy)).fppa_deg
+        series["fppa_deg"] = {side: _running_median(joints[side], pose.fps) for side in SIDES}
+    for side in SIDES:
+        hip_x = series["thigh_x_at_hip"][side]
+        ok = np.isfinite(hip_x)
+        xy[:, INDEX[f"{side}_hip"], 0] = np.interp(rows, rows[ok], hip_x[ok]) if ok.sum() >= 2 else np.nan
+    assert isinstance(analysis.angles, FrontalAngles)
+    fppa = series["fppa_deg"] if outline is not None else analysis.angles.fppa_deg
+    angles = FrontalAngles(fppa_deg=fppa, hip_adduction_deg=analysis.angles.hip_adduction_deg,
+                           pelvic_drop_deg=analysis.angles.pelvic_drop_deg)
+    return restated(analysis, pose.replace(xy_px=xy), angles)
+
+
+def keypoint_step_table(analysis: Analysis) -> pd.DataFrame:
+    """The analysis's step table with knee valgus, step width and crossover from the pose model's points
+    (what a rear or front clip gives without the mask), for comparison."""
+    assert isinstance(analysis.angles, FrontalAngles)
+    return restated(analysis, analysis.pose, analysis.angles)
+
+
+def restated(analysis: Analysis, pose: PoseSeries, angles: FrontalAngles) -> pd.DataFrame:
+    """The analysis's steps with the :data:`MASK_MEASURES` columns of
+    :func:`gait.metrics.frontal_step_table` on ``pose`` and ``angles``, matched by contact time; a step
+    keeps no value where the analysis had none."""
+    from gait.metrics import frontal_step_table
+
+    table = frontal_step_table(pose, analysis.detection, angles, analysis.options.speed_kmh)
+    by_time = table.set_index("ic_time_s")
+    steps = analysis.steps.copy()
+    for column in MASK_MEASURES:
+        measured = steps["ic_time_s"].map(by_time[column])
+        had = steps[column].notna()
+        steps[column] = measured.where(had, np.nan).astype(object if column == "crossover" else float)
+    return steps
+
+
+# the measures the analysis takes from the mask: knee valgus stays the pose model's, since none of the
+# mask's methods followed the truth on every build and clothing with a smaller error (docs/markers.md)
+MASK_MEASURED = ("step_width_pct_hip", "crossover_pct")
+
+
+def apply_mask(analysis: Analysis) -> Analysis:
+    """A rear or front clip's analysis with step width and crossover from the person mask
+    (:func:`mask_step_table`, :data:`MASK_MEASURED`); knee valgus, pelvic drop and hip adduction stay the
+    pose model's. Unchanged when the pose pass ran without the mask."""
+    from gait.metrics import summarise
+
+    if analysis.view == "side" or analysis.pose_pass is None or "mask_ankle_x" not in analysis.pose_pass.frames:
+        return analysis
+    steps = mask_step_table(analysis)
+    steady = steps["steady"].astype(bool)
+    had = analysis.steps.loc[steady, "step_width_pct_hip"].notna().sum()
+    if steps.loc[steady, "step_width_pct_hip"].notna().sum() < MIN_STEP_SHARE * had:
+        return replace(analysis, notes=[*analysis.notes, NOT_APART_NOTE])
+    metrics = summarise(steps)
+    metrics["cadence_spm"] = analysis.metrics["cadence_spm"]
+    return replace(analysis, steps=steps, metrics=metrics)
+
+
+MIN_STEP_SHARE = 0.5  # of the steady steps with a step width the mask must give one in, else the pose model's is kept
+NOT_APART_NOTE = ("Step width and crossover are from the pose model's points in this clip: the feet were too "
+                  "close together for the person mask to show them apart in most steps.")
+
+
+def mask_used(analysis: Analysis) -> bool:
+    """Whether :func:`apply_mask` measured this analysis: a rear or front clip without stickers whose pose
+    pass ran with the mask, the feet apart in enough steps (else its note says so)."""
+    return analysis.view != "side" and analysis.markers is None and analysis.pose_pass is not None \
+        and "mask_ankle_x" in analysis.pose_pass.frames and NOT_APART_NOTE not in analysis.notes
+
+
+def frontal_fields(analysis: Analysis) -> dict:
+    """report.json's ``quality`` entries on a rear or front clip's frontal measures: those of
+    :func:`gait.markers.report_fields`, with ``frontal_method`` saying ``mask`` for the measures the mask
+    measured, and ``frontal_error``: each measured measure's error for its method, from the data file
+    (:func:`gait.catalogue.frontal_error`; null where the renders did not measure it). Nothing for a side
+    clip."""
+    from gait.catalogue import frontal_error
+    from gait.markers import report_fields
+
+    fields = report_fields(analysis)
+    if not fields:
+        return fields
+    methods = dict(fields["frontal_method"])
+    if mask_used(analysis):
+        for measure in MASK_MEASURED:
+            if methods.get(measure) != "none":
+                methods[measure] = "mask"
+    errors = {measure: frontal_error(measure, method)
+              for measure, method in methods.items() if method != "none"}
+    return {**fields, "frontal_method": methods, "frontal_error": errors}

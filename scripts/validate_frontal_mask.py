@@ -117,20 +117,30 @@ def _rounded(value: float) -> float | None:
     return round(value, 2) if np.isfinite(value) else None
 
 
-def error_data(rows: pd.DataFrame, args: argparse.Namespace) -> dict:
-    """The data file: per measure and method, the mean, SD and largest of the per-side errors over every
-    build, clothing and clip, and the slopes (per build over its clothing, and per build and clothing)."""
-    measures: dict[str, dict] = {}
-    for (measure, method), group in rows.groupby(["measure", "method"]):
-        errors = group["error"].dropna().astype(float)
-        per_build = {b: _rounded(slope(g)) for b, g in group.groupby("build")}
-        per_set = {f"{b}/{c}": _rounded(slope(g)) for (b, c), g in group.groupby(["build", "clothing"])}
-        measures.setdefault(str(measure), {})[str(method)] = {
-            "mean_error": round(float(errors.mean()), 2), "sd_error": round(float(errors.std(ddof=1)), 2),
+def method_entry(group: pd.DataFrame, unit: str, within: str = "clothing") -> dict:
+    """A data file entry of one measure and method from its rows (``build``, ``within``, ``measured``,
+    ``true``, ``error``): the mean, SD and largest of the per-side errors, their number, and the slopes of
+    measured on true per build and per build and ``within``."""
+    errors = group["error"].dropna().astype(float)
+    return {"mean_error": round(float(errors.mean()), 2), "sd_error": round(float(errors.std(ddof=1)), 2),
             "largest_error": round(float(errors.abs().max()), 2), "n": int(len(errors)),
-            "n_conditions": int(len(group)), "slope_by_build": per_build, "slope_by_build_and_clothing": per_set,
-            "unit": "% hip width" if measure == "step_width_pct_hip" else "deg"}
-    return {"generated_by": "scripts/validate_frontal_mask.py",
+            "n_conditions": int(len(group)),
+            "slope_by_build": {str(b): _rounded(slope(g)) for b, g in group.groupby("build")},
+            f"slope_by_build_and_{within}": {f"{b}/{w}": _rounded(slope(g))
+                                             for (b, w), g in group.groupby(["build", within])},
+            "unit": unit}
+
+
+def error_data(rows: pd.DataFrame, args: argparse.Namespace, old: dict | None = None) -> dict:
+    """The data file: per measure and method, :func:`method_entry` over every build, clothing and clip;
+    the entries of other methods in ``old`` (the file as it was: marker mode's, from
+    scripts/validate_markers.py) are kept."""
+    measures: dict[str, dict] = {m: {k: v for k, v in methods.items() if k not in set(rows["method"])}
+                                 for m, methods in (old or {}).get("measures", {}).items()}
+    for (measure, method), group in rows.groupby(["measure", "method"]):
+        unit = "% hip width" if measure == "step_width_pct_hip" else "deg"
+        measures.setdefault(str(measure), {})[str(method)] = method_entry(group, unit)
+    return {**(old or {}), "generated_by": "scripts/validate_frontal_mask.py",
             "renders": {"view": "rear", "size": args.size, "fps": args.fps, "seconds": args.seconds,
                         "builds": list(BUILDS), "clothing": list(CLOTHING),
                         "clips": {k: {"right": v[0], "left": "0" if k == "A" else "as right"}
@@ -164,7 +174,8 @@ def main() -> None:
     print()
     print(markdown(summary(rows, ["measure", "method", "build"])))
     Path(args.data).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.data).write_text(json.dumps(error_data(rows, args), indent=1) + "\n")
+    old = json.loads(Path(args.data).read_text()) if Path(args.data).is_file() else None
+    Path(args.data).write_text(json.dumps(error_data(rows, args, old), indent=1) + "\n")
     print(f"\nwritten: {args.data}", file=sys.stderr)
 
 

@@ -15,6 +15,7 @@ frame rate and measure the slope of measured on true and the largest error; and 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -104,6 +105,24 @@ def tables(df: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+def write_errors(df: pd.DataFrame, path: Path, args: argparse.Namespace) -> None:
+    """Marker mode's measured errors (``markers`` entries, against the true sticker centres) into the data
+    file of frontal errors that report.json, the app and the report read, next to the markerless ones."""
+    from validate_frontal_mask import method_entry
+
+    data = json.loads(path.read_text()) if path.is_file() else {"measures": {}}
+    for key in MARKER_METRICS:
+        rows = pd.DataFrame({"build": df["build"], "fps": df["fps"].map(lambda f: f"{f:.0f} fps"),
+                             "measured": df[key], "true": df[f"{key}_truth"]})
+        rows["error"] = rows["measured"] - rows["true"]
+        unit = "% hip width" if key == "step_width_pct_hip" else "deg"
+        data["measures"].setdefault(key, {})["markers"] = method_entry(rows, unit, within="fps")
+    data["markers_renders"] = {"by": "scripts/validate_markers.py", "size": args.size, "seconds": args.seconds,
+                               "blur": args.blur, "fps": args.fps, "builds": args.builds,
+                               "truth": "the true sticker centres' angles (what a clinician measures)"}
+    path.write_text(json.dumps(data, indent=1) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="1080x1920")
@@ -113,6 +132,8 @@ def main() -> None:
     ap.add_argument("--builds", default="standard,broad")
     ap.add_argument("--out", help="keep the rendered clips here")
     ap.add_argument("--csv")
+    ap.add_argument("--data", help="also write marker mode's errors into this data file of frontal errors "
+                                   "(gait/data/frontal_errors.json)")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     t0 = time.time()
@@ -128,6 +149,8 @@ def main() -> None:
     if args.csv:
         df.to_csv(args.csv, index=False)
     print(tables(df))
+    if args.data:
+        write_errors(df, Path(args.data), args)
     print(f"\n{len(rows) // 2} clips at {args.size}, {args.seconds:g} s, motion blur {args.blur} samples: "
           f"{time.time() - t0:.0f} s in all")
 

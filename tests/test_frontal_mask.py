@@ -157,6 +157,21 @@ def test_report_says_which_method_measured_each_frontal_number_and_its_error(gri
         assert errors[measure]["largest_error"] == entry["largest_error"]
 
 
+def test_the_report_shows_each_frontal_numbers_error(grid):
+    """The PDF/HTML report's measurement table carries each frontal number's measured error next to it."""
+    from gait.document.content import build_content
+
+    analysis, _ = grid["broad", "shorts", "B"]
+    report = json.loads(json.dumps(report_dict(analysis), default=float))
+    rows = {row.name: row for row in build_content(report, created="2026-11-30").metrics}
+    words = catalogue.error_words(catalogue.frontal_error("step_width_pct_hip", "mask"))
+    assert words.startswith("measured error on rendered runners: ")
+    assert rows["step_width_pct_hip"].reference.startswith(words.capitalize())
+    assert rows["knee_valgus_fppa_deg"].reference.startswith(
+        catalogue.error_words(catalogue.frontal_error("knee_valgus_fppa_deg", "keypoints")).capitalize())
+    assert "measured error" not in rows["cadence_spm"].reference
+
+
 def test_the_errors_shown_are_read_from_the_data_file(grid, tmp_path, monkeypatch):
     """The errors come from the generated data file, not from the code: another file, other errors."""
     analysis, _ = grid["broad", "tights", "A"]

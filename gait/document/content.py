@@ -12,6 +12,7 @@ from gait.catalogue import (
     TIMED_FROM_BEHIND,
     Metrics,
     MetricSummary,
+    error_words,
     number,
     read_metrics,
     shown_metrics,
@@ -167,7 +168,7 @@ class Content:
 
 
 def metric_rows(metrics: Metrics, primary_view: str | None = "side",
-                from_markers: frozenset[str] = frozenset()) -> list[MetricRow]:
+                from_markers: frozenset[str] = frozenset(), errors: dict[str, dict] | None = None) -> list[MetricRow]:
     """The metric table: the measures shown (:func:`gait.catalogue.shown_metrics`), with the timing
     measures marked when ``primary_view``, the view that timed the steps, is not the side, and those
     measured from stickers (``from_markers``, marker mode) said so (a reference's "not validated" opening,
@@ -179,6 +180,8 @@ def metric_rows(metrics: Metrics, primary_view: str | None = "side",
         reference = f"{TIMED_FROM_BEHIND} {spec.reference}" if name in behind else spec.reference
         if name in from_markers:
             reference = f"{FROM_STICKERS} {_without_not_validated(spec.reference)}"
+        if errors and errors.get(name):  # a frontal number's measured error for its method (report.json)
+            reference = f"{error_words(errors[name]).capitalize()}. {reference}"
         rows.append(MetricRow(
             name=name, title=spec.title, value=spec.format(m["value"]), left=spec.format(m["left"], unit=False),
             right=spec.format(m["right"], unit=False), sd=spec.format(m["sd"], unit=False), n=str(m["n"]),
@@ -280,7 +283,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     notes = list(report.get("notes") or []) + ([STICKERS_NOTE] if stickers else [])
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view", "side"), stickers),
+        metrics=metric_rows(metrics, report.get("view", "side"), stickers,
+                            (report.get("quality") or {}).get("frontal_error")),
         cues=cues_from_metrics(metrics, from_markers=stickers),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],

@@ -3,9 +3,17 @@ clip a frame scrubber, key frames, gait-cycle plots and the step table."""
 
 import streamlit as st
 
-from gait.catalogue import FRONTAL_METRICS, METRICS, TIMED_FROM_BEHIND_TAG, shown_metrics, timed_from_behind
+from gait.catalogue import (
+    FRONTAL_METRICS,
+    METRICS,
+    TIMED_FROM_BEHIND_TAG,
+    error_words,
+    shown_metrics,
+    timed_from_behind,
+)
 from gait.cues import SEE_A_PROFESSIONAL
 from gait.document import cycle_figure
+from gait.frontal_mask import frontal_fields
 from gait.markers import marker_measures
 from gait.metrics import STEP_COLUMNS
 from gait.rendering import annotated_frame
@@ -52,6 +60,11 @@ if result.cues:
 names = shown_metrics(session.metrics)
 timed_by_pelvis = timed_from_behind(session.primary.view)
 from_stickers = {name for clip in session.clips for name in marker_measures(clip)}
+# each frontal number's measured error for its method (gait/data/frontal_errors.json), and the mask's measures
+frontal = [clip for clip in session.clips if clip.view != "side"]
+fields = frontal_fields(frontal[0]) if frontal else {}
+errors = {name: error for name, error in (fields.get("frontal_error") or {}).items() if error}
+from_mask = {name for name, method in (fields.get("frontal_method") or {}).items() if method == "mask"}
 for row_start in range(0, len(names), CARDS_PER_ROW):
     columns = st.columns(CARDS_PER_ROW)
     for column, name in zip(columns, names[row_start:row_start + CARDS_PER_ROW], strict=False):
@@ -66,6 +79,10 @@ for row_start in range(0, len(names), CARDS_PER_ROW):
                 st.badge(TIMED_FROM_BEHIND_TAG, color="gray")
             if name in from_stickers:
                 st.badge("from the stickers", color="green", icon=":material/adjust:")
+            if name in from_mask:
+                st.badge("from the body outline", color="violet", icon=":material/accessibility:")
+            if name in errors:
+                st.caption(md(error_words(errors[name]).capitalize()))
             if c.tag and not (name in from_stickers and c.tag == "not validated"):
                 st.badge(c.tag, color="gray")
             if c.reference:

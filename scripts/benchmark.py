@@ -1,6 +1,6 @@
 """Speed and memory: the analysis against the raw decode + MediaPipe loop, on the same clip, in one run.
 
-    python scripts/benchmark.py [VIDEO] [--short VIDEO]
+    python scripts/benchmark.py [VIDEO] [--short VIDEO] [--view side]
 
 Without VIDEO, a 65 s 1080x1920 60 fps clip is made (once, in the temporary folder) from the side sample:
 its first 300 frames (7 whole strides at 168 steps/min, so that no cut shows) upscaled and looped, and a
@@ -53,7 +53,7 @@ with native_logs_silenced():
 """
 
 OURS = """
-import sys, time, tempfile
+import os, sys, time, tempfile
 from pathlib import Path
 from gait.pipeline import Options, analyze
 from gait.pose import native_logs_silenced
@@ -63,7 +63,8 @@ path, video, cache, again = sys.argv[1], sys.argv[2] == "video", PoseCache(sys.a
 if sys.argv[5:] == ["split"]:  # split even a short clip, as a long one is (only for the memory comparison)
     import gait.pose
     gait.pose.segments.MIN_SEGMENT_FRAMES = 120
-options = Options(height_cm=180.0, speed_kmh=12.0) if again else Options()
+view = os.environ.get("GAIT_BENCH_VIEW") or None  # as --view: "side" skips the person mask
+options = Options(view=view, height_cm=180.0, speed_kmh=12.0) if again else Options(view=view)
 with native_logs_silenced():
     t0 = time.perf_counter()
     analysis = analyze(path, options, cache=cache)
@@ -163,12 +164,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("video", nargs="?", help="the clip (default: a 65 s 1080x1920 clip made from the sample)")
     parser.add_argument("--short", help="a 6 s clip of the same size, for the memory comparison (default: made)")
+    parser.add_argument("--view", choices=["side", "rear", "front"],
+                        help="analyse as said to be this view (as gait analyze --view); default: detected, which "
+                             "runs the person mask in the pose pass unless the view is side")
     args = parser.parse_args()
+    os.environ["GAIT_BENCH_VIEW"] = args.view or ""
     folder = Path(tempfile.gettempdir()) / "gait-bench"
     video = args.video or str(make_clip(65, folder))
     short = args.short or (None if args.video else str(make_clip(6, folder)))
     cores = len(os.sched_getaffinity(0))
-    print(f"clip: {video}\nmachine: {cores} cores, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
+    print(f"clip: {video}, view: {args.view or 'detected'}\nmachine: {cores} cores, load average "
+          f"{os.getloadavg()[0]:.1f} at the start", flush=True)
     rows = []
 
     def run(label: str, code: str, *extra: str) -> dict:

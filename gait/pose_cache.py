@@ -87,10 +87,28 @@ class PoseCache:
             found.append((start, end, path))
         return found
 
+    def _with_works(self, info: VideoInfo) -> list[tuple[int, int, Path]]:
+        """The clip's passes run with frame works (the mask's segmentation included: the landmarks are the
+        same) and otherwise the settings of a pass without any."""
+        plain = pose_settings()
+        found = []
+        for path in self.folder.glob(f"{content_digest(info.path)}-*.npz") if self.folder.is_dir() else ():
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    meta = json.loads(str(data["meta"]))
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+                continue
+            settings = {k: v for k, v in meta.get("settings", {}).items() if k not in ("works", "segmentation")}
+            if json.dumps(settings, sort_keys=True) == json.dumps(plain, sort_keys=True, default=list):
+                found.append((int(meta["start"]), int(meta["end"]), path))
+        return found
+
     def load(self, info: VideoInfo, start: int, end: int, works: Sequence[FrameWork] = ()) -> PosePass | None:
         """The pose of frames [start, end) of the clip (run with the frame works ``works``), or None when
         no pass holds them."""
         holding = [(e - s, path) for s, e, path in self._entries(info, works) if s <= start and e >= end]
+        if not holding and not works:  # a pass run with frame works holds the same landmarks
+            holding = [(e - s, path) for s, e, path in self._with_works(info) if s <= start and e >= end]
         for _, path in sorted(holding):
             try:
                 found = _read(path, info)

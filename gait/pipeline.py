@@ -47,10 +47,10 @@ from gait.metrics import (
     step_table,
     summarise,
 )
-from gait.pose import PosePass, ProgressCallback
+from gait.pose import FrameWork, PosePass, ProgressCallback
 from gait.pose_cache import PoseCache, pose_pass
 from gait.video_io import VideoInfo, probe
-from gait.view import VIEWS, estimate_view, to_runner_sides
+from gait.view import VIEWS, estimate_view, glimpse_view, to_runner_sides
 
 MIN_DETECTED_FRACTION = 0.5
 MIN_STEPS = MIN_STEADY_STEPS
@@ -107,6 +107,21 @@ def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
     return start, end
 
 
+def frame_works(info: VideoInfo, start: int, end: int, options: Options, cache: PoseCache | None = None
+                ) -> list[FrameWork]:
+    """The pose pass's frame works: the person mask for markerless frontal measures (MediaPipe's
+    segmentation, 3-6 ms a frame), unless the clip has stickers or is a side view: said, or seen in a few
+    frames before the pass (:func:`gait.view.glimpse_view`; not looked for when the cache holds a pass with
+    the mask)."""
+    mask = MaskWork()
+    if options.view == "side" or options.markers:
+        return []
+    if options.view is None and not (cache is not None and cache.holds(info, start, end, [mask])):
+        if glimpse_view(info, start, end) == "side":
+            return []
+    return [mask]
+
+
 def analyze(path: str, options: Options = Options(), progress: ProgressCallback | None = None, *,
             workers: int | None = None, cache: PoseCache | None = None) -> Analysis:
     """Analyse one clip. Raises :class:`GaitInputError` for bad input or a clip that is not running.
@@ -118,8 +133,7 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
         raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.", E.BAD_OPTION)
     info = probe(path, options.capture_fps)
     start, end = frame_range(info, options)
-    # the person mask for markerless frontal measures, unless the clip is said to be a side view or has stickers
-    works = [] if options.view == "side" or options.markers else [MaskWork()]
+    works = frame_works(info, start, end, options, cache)
     found = pose_pass(info, start, end, progress, workers=workers, cache=cache, works=works)
     raw, others = found.series(info), found.other_persons
     damage = check_decoded(info, start, end, raw.frame_index)

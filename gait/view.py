@@ -16,11 +16,15 @@ Decided from the landmarks alone; the user can override both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gait.cleaning import midpoint, mirror_sides, swap_legs
+from gait.cleaning import mask_low_visibility, midpoint, mirror_sides, swap_legs
 from gait.landmarks import INDEX, LEG_JOINTS, SIDES, PoseSeries
+
+if TYPE_CHECKING:
+    from gait.video_io import VideoInfo
 
 VIEWS = ("side", "rear", "front")
 FRONTAL_MIN_HIP_RATIO = 0.28
@@ -69,6 +73,35 @@ def estimate_view(pose: PoseSeries) -> ViewEstimate:
     finite = nose_ahead[np.isfinite(nose_ahead)]
     view = "front" if len(finite) and np.median(finite) < 0 else "rear"
     return ViewEstimate(view, 0, hip_ratio, bend)
+
+
+GLIMPSE_FRAMES = 8  # frames, spread over 1 s in the middle of the clip, looked at before the pose pass
+GLIMPSE_MIN_FOUND = 4  # of them with a person in, else the view is not told
+
+
+def glimpse_view(info: VideoInfo, start: int, end: int) -> str | None:
+    """The view (:func:`estimate_view`) seen in :data:`GLIMPSE_FRAMES` frames spread over 1 s in the middle
+    of frames [start, end), each searched afresh by MediaPipe (about 0.5 s on a 1080x1920 clip); None when
+    fewer than :data:`GLIMPSE_MIN_FOUND` show a person. Used before the pose pass, to leave out work only a
+    frontal view needs; the analysis decides the view again from all frames."""
+    from gait.pose import landmarks_of_frame, native_logs_silenced, new_tracker
+    from gait.video_io import iter_frames
+
+    window = max(GLIMPSE_FRAMES, int(round(info.file_fps)))
+    first = max(start, (start + end - window) // 2)
+    step = max(1, window // GLIMPSE_FRAMES)
+    rows, indices = [], []
+    with native_logs_silenced(), new_tracker(still_images=True) as tracker:
+        for index, frame in iter_frames(info.path, first, min(end, first + window), seek=True):
+            if (index - first) % step == 0 and (found := landmarks_of_frame(tracker, frame)) is not None:
+                rows.append(found)
+                indices.append(index)
+    if len(rows) < GLIMPSE_MIN_FOUND:
+        return None
+    data = np.stack(rows)
+    pose = PoseSeries(xy_px=data[:, :, :2], depth_px=data[:, :, 2], visibility=data[:, :, 3],
+                      frame_index=np.asarray(indices), fps=info.fps, width=info.width, height=info.height)
+    return estimate_view(mask_low_visibility(pose)).view
 
 
 def near_side(direction: int) -> str:

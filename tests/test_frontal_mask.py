@@ -66,13 +66,19 @@ def test_the_mask_reaches_a_frame_work_and_leaves_the_landmarks_alone(tiny_rear,
     assert len(share) == plain.n_frames
     # the runner covers a few per cent of a rear frame (about 0.25 x 0.6 of it)
     assert np.all((share > 0.03) & (share < 0.3))
-    # the cache keeps the work's arrays under a key of its own: a pass without the mask is not taken for it
+    # the cache keeps the work's arrays under a key of its own: a pass without the mask is not taken for it,
+    # while a pass with it serves one without (the same landmarks)
     assert settings_digest([_MaskShare()]) != settings_digest()
     cache = PoseCache(tmp_path)
+    pose_pass(tiny_rear, 0, tiny_rear.frame_count, cache=cache, workers=1)
+    assert cache.load(tiny_rear, 0, tiny_rear.frame_count, works=[_MaskShare()]) is None
+    assert not cache.holds(tiny_rear, 0, tiny_rear.frame_count, works=[_MaskShare()])
     pose_pass(tiny_rear, 0, tiny_rear.frame_count, cache=cache, works=[_MaskShare()], workers=1)
-    assert cache.load(tiny_rear, 0, tiny_rear.frame_count) is None
+    assert cache.holds(tiny_rear, 0, tiny_rear.frame_count, works=[_MaskShare()])
     again = cache.load(tiny_rear, 0, tiny_rear.frame_count, works=[_MaskShare()])
     assert again is not None and np.array_equal(again.frames["mask_share"], share)
+    either = cache.load(tiny_rear, 0, tiny_rear.frame_count)
+    assert either is not None and np.array_equal(either.landmarks, plain.landmarks, equal_nan=True)
 
 
 # ------------------------------------------------------------------------------------ clothing (part 4)

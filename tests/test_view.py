@@ -129,3 +129,44 @@ def _mirror_order() -> list[int]:
     other = {"left_": "right_", "right_": "left_"}
     return [INDEX[other[n[:n.index("_") + 1]] + n[n.index("_") + 1:]] if n.startswith(("left_", "right_"))
             else INDEX[n] for n in NAMES]
+
+
+def test_a_glimpse_before_the_pose_pass_tells_side_from_rear_and_leaves_the_mask_out_of_side_clips(
+        tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import gait.pipeline
+    from gait.frontal_mask import MaskWork
+    from gait.pipeline import Options, frame_works
+    from gait.pose_cache import PoseCache
+    from gait.video_io import probe
+    from gait.view import glimpse_view
+
+    samples = Path(__file__).resolve().parents[1] / "sample_videos"
+    side, rear = probe(samples / "side_60fps.mp4"), probe(samples / "rear_60fps.mp4")
+    assert glimpse_view(side, 0, side.frame_count) == "side"
+    assert glimpse_view(rear, 0, rear.frame_count) == "rear"
+    assert frame_works(side, 0, side.frame_count, Options()) == []
+    assert [type(w) for w in frame_works(rear, 0, rear.frame_count, Options())] == [MaskWork]
+    assert [type(w) for w in frame_works(side, 0, side.frame_count, Options(view="rear"))] == [MaskWork]
+    assert frame_works(rear, 0, rear.frame_count, Options(view="side")) == []
+
+    # a cached pass with the mask is taken as it is: no glimpse
+    cache = PoseCache(tmp_path)
+    monkeypatch.setattr(PoseCache, "holds", lambda self, info, start, end, works=(): bool(works))
+    monkeypatch.setattr(gait.pipeline, "glimpse_view", lambda *a: pytest.fail("glimpsed"))
+    assert [type(w) for w in frame_works(side, 0, side.frame_count, Options(), cache)] == [MaskWork]
+
+
+def test_a_glimpse_of_frames_with_nobody_in_them_tells_no_view(tmp_path):
+    import cv2
+
+    from gait.video_io import H264Writer, probe
+    from gait.view import glimpse_view
+
+    path = tmp_path / "black.mp4"
+    with H264Writer(path, 320, 240, 30.0) as writer:
+        for _ in range(60):
+            writer.write(np.zeros((240, 320, 3), np.uint8))
+    assert cv2.VideoCapture(str(path)).isOpened()
+    assert glimpse_view(probe(path), 0, 60) is None

@@ -26,8 +26,6 @@ Definitions (README "Metrics" repeats them for users):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -37,9 +35,6 @@ from gait.cleaning import midpoint
 from gait.events import EventDetection, GaitEvent, dominant_period_s
 from gait.kinematics import FrontalAngles, SagittalAngles, at_index
 from gait.landmarks import PoseSeries
-
-if TYPE_CHECKING:
-    from gait.markers import MarkerTracks
 
 LEG_LENGTH_PER_HEIGHT = 0.491
 REARFOOT_MIN_DEG = 8.0
@@ -69,7 +64,7 @@ def foot_strike_pattern(angle_deg: float) -> str | None:
     return "forefoot" if angle_deg < FOREFOOT_MAX_DEG else "midfoot"
 
 
-def _row(pose: PoseSeries, time_s: float) -> float:
+def row_at_time(pose: PoseSeries, time_s: float) -> float:
     """Sub-frame row index of ``pose`` at capture time ``time_s``."""
     return time_s * pose.fps - pose.frame_index[0]
 
@@ -122,18 +117,18 @@ def step_table(pose: PoseSeries, detection: EventDetection, angles: SagittalAngl
     hip_xy = midpoint(pose, "hip")
     rows = _timing(detection, speed_kmh)
     for row in rows:
-        side, r_ic = row["side"], _row(pose, row["ic_time_s"])
+        side, r_ic = row["side"], row_at_time(pose, row["ic_time_s"])
         knee = angles.knee_flexion_deg[side]
         peak_knee = np.nan
         if np.isfinite(row["toe_off_time_s"]):
-            lo, hi = int(np.floor(r_ic)), int(np.ceil(_row(pose, row["toe_off_time_s"]))) + 1
+            lo, hi = int(np.floor(r_ic)), int(np.ceil(row_at_time(pose, row["toe_off_time_s"]))) + 1
             peak_knee = float(np.nanmax(knee[lo:hi])) if np.any(np.isfinite(knee[lo:hi])) else np.nan
         heel_x = at_index(pose.joint(f"{side}_heel")[:, 0], r_ic)
         foot_angle = at_index(angles.foot_angle_deg[side], r_ic)
         trunk = vo_pct = np.nan
         if np.isfinite(row["step_time_s"]):
             lo = int(np.floor(r_ic))
-            hi = int(np.ceil(_row(pose, row["ic_time_s"] + row["step_time_s"]))) + 1
+            hi = int(np.ceil(row_at_time(pose, row["ic_time_s"] + row["step_time_s"]))) + 1
             trunk = float(np.nanmean(angles.trunk_lean_deg[lo:hi]))
             vo_pct = 100.0 * float(np.ptp(hip_xy[lo:hi, 1])) / leg_px
         row.update({
@@ -171,7 +166,7 @@ def frontal_step_table(pose: PoseSeries, detection: EventDetection, angles: Fron
     for row in rows:
         side = row["side"]
         other = "right" if side == "left" else "left"
-        r_ic = _row(pose, row["ic_time_s"])
+        r_ic = row_at_time(pose, row["ic_time_s"])
         ankle_x = at_index(pose.joint(f"{side}_ankle")[:, 0], r_ic)
         outward = left_outward if side == "left" else -left_outward  # from the other hip towards this one
         width = np.nan
@@ -180,7 +175,7 @@ def frontal_step_table(pose: PoseSeries, detection: EventDetection, angles: Fron
         last_ankle_x[side] = ankle_x
         peaks = {name: np.nan for name in ("fppa", "drop", "adduction")}
         if np.isfinite(row["toe_off_time_s"]):
-            lo, hi = int(np.floor(r_ic)), int(np.ceil(_row(pose, row["toe_off_time_s"]))) + 1
+            lo, hi = int(np.floor(r_ic)), int(np.ceil(row_at_time(pose, row["toe_off_time_s"]))) + 1
             for name, series in (("fppa", angles.fppa_deg[side]), ("drop", angles.pelvic_drop_deg[side]),
                                  ("adduction", angles.hip_adduction_deg[side])):
                 window = series[max(lo, 0):hi]
@@ -324,7 +319,7 @@ def oscillation_cadence_spm(pose: PoseSeries, steps: pd.DataFrame) -> float | No
     if not mean_step_s or len(steady) < 2:
         return None
     half_step = 0.5 * mean_step_s
-    first, last = (int(round(_row(pose, t))) for t in (steady["ic_time_s"].iloc[0] - half_step,
+    first, last = (int(round(row_at_time(pose, t))) for t in (steady["ic_time_s"].iloc[0] - half_step,
                                                          steady["ic_time_s"].iloc[-1] + half_step))
     hip_y = midpoint(pose, "hip")[max(first, 0):last + 1, 1]
     period_s = dominant_period_s(hip_y, pose.fps, 0.7 / mean_step_s, 1.4 / mean_step_s)
@@ -372,73 +367,3 @@ def mean_toe_off_pct(steps: pd.DataFrame, side: str) -> float | None:
     own = steps[steps["steady"] & (steps["side"] == side)]
     pct = (100.0 * (own["toe_off_time_s"] - own["ic_time_s"]) / own["stride_time_s"]).to_numpy(float)
     return _mean(pct)
-
-
-
-MARKER_COVERAGE = 0.6  # of a stance's frames in which a measure's stickers must have been seen
-
-
-def marker_step_table(pose: PoseSeries, steps: pd.DataFrame, tracks: MarkerTracks,
-                      hip_width_px: float | None = None) -> tuple[pd.DataFrame, dict[str, int], dict[str, np.ndarray]]:
-    """Marker mode (rear view): the frontal columns of a frontal step table (``steps``: its timing is
-    kept) measured from the stickers' tracks (:class:`gait.markers.MarkerTracks`), plus
-    ``rearfoot_eversion_deg``.
-
-    Peaks over the stance (IC to toe-off) as in :func:`frontal_step_table`; a step's measure is left out
-    (NaN) when the stickers it needs (``gait.markers.SITES_OF``) were seen in less than
-    :data:`MARKER_COVERAGE` of the stance's frames. Step width: the sideways distance between the middle of
-    this foot's heel pair at its contact and the other foot's at its previous contact, % of
-    ``hip_width_px`` (NaN without it); crossover: the heel pair lands beyond the PSIS midpoint. Returns the
-    table, the number of steady steps left out per measure, and each side's stance frames (bool per row).
-    """
-    from gait.markers import SITES_OF
-
-    table = steps.copy()
-    p, seen, angles = tracks.points, tracks.seen, tracks.angles
-    series = {"knee_valgus_fppa_deg": angles.fppa_deg, "pelvic_drop_deg": angles.pelvic_drop_deg,
-              "hip_adduction_deg": angles.hip_adduction_deg, "rearfoot_eversion_deg": angles.rearfoot_eversion_deg}
-    heel_x = {s: (p[f"{s}_heel_top"][:, 0] + p[f"{s}_heel_bottom"][:, 0]) / 2 for s in ("left", "right")}
-    mid_x = (p["left_psis"][:, 0] + p["right_psis"][:, 0]) / 2
-    stance = {s: np.zeros(pose.n_frames, bool) for s in ("left", "right")}
-    missing = dict.fromkeys((*series, "step_width_pct_hip"), 0)
-    values: dict[str, list[float]] = {k: [] for k in (*series, "step_width_pct_hip", "crossover")}
-    last_heel_x: dict[str, float] = {}
-
-    def coverage(measure: str, side: str, other: str, lo: int, hi: int) -> float:
-        own, theirs = SITES_OF[measure]
-        masks = [seen[f"{side}_{s}"][lo:hi] for s in own] + [seen[f"{other}_{s}"][lo:hi] for s in theirs]
-        return float(np.mean(np.logical_and.reduce(masks))) if hi > lo else 0.0
-
-    for _, row in table.iterrows():
-        side = row["side"]
-        other = "right" if side == "left" else "left"
-        r_ic = _row(pose, row["ic_time_s"])
-        outward = tracks.left_outward if side == "left" else -tracks.left_outward
-        lo = hi = 0
-        if np.isfinite(row["toe_off_time_s"]):
-            lo, hi = max(int(np.floor(r_ic)), 0), int(np.ceil(_row(pose, row["toe_off_time_s"]))) + 1
-            stance[side][lo:hi] = True
-        for measure, per_side in series.items():
-            window = per_side[side][lo:hi]
-            if hi > lo and coverage(measure, side, other, lo, hi) >= MARKER_COVERAGE and np.isfinite(window).any():
-                values[measure].append(float(np.nanmax(window)))
-            else:
-                values[measure].append(np.nan)
-                missing[measure] += int(bool(row["steady"]))
-        i0 = int(np.floor(r_ic))
-        around = slice(max(i0 - 1, 0), i0 + 3)
-        heel_seen = coverage("step_width_pct_hip", side, other, around.start, around.stop) >= 0.5
-        x = at_index(heel_x[side], r_ic) if heel_seen else np.nan
-        width = np.nan
-        if other in last_heel_x and hip_width_px:
-            width = 100.0 * outward * (x - last_heel_x[other]) / hip_width_px
-            if not np.isfinite(width):  # this heel pair or the other's, at its contact, not seen
-                missing["step_width_pct_hip"] += int(bool(row["steady"]))
-        last_heel_x[side] = x
-        values["step_width_pct_hip"].append(width)
-        middle = at_index(mid_x, r_ic)
-        values["crossover"].append(bool(outward * (x - middle) < 0) if np.isfinite(x) and np.isfinite(middle)
-                                   else np.nan)
-    for column, vals in values.items():
-        table[column] = pd.Series(vals, index=table.index, dtype=object if column == "crossover" else float)
-    return table, missing, stance

@@ -22,7 +22,7 @@ leg (:data:`~gait.markers.track.SITES`, drawing in docs/markers.md): the posteri
    each leg is enforced (thigh above knee, calf above Achilles, upper above lower heel sticker). A spot that
    jumps away from its track is dropped.
 4. **Angles** (:func:`gait.kinematics.marker_angles`) from the stickers' tracks (short gaps filled,
-   low-pass filtered as the pose), and per step (:func:`gait.metrics.marker_step_table`): a measure whose
+   low-pass filtered as the pose), and per step (:func:`gait.markers.steps.marker_step_table`): a measure whose
    stickers were not seen in most of the stance is left out for that step, and counted.
 
 The stickers are for rear views. A side clip needs none (they are ignored, with a note); a front clip
@@ -34,13 +34,13 @@ tracks and angles), :mod:`~gait.markers.measure` (step 4 and report.json's field
 
 from gait.markers.detect import AUTO, NAMED_HUES, WORKING_COLOURS, ColourModel, find_spots, parse_colour
 from gait.markers.measure import (
-    SITES_OF,
     MarkerReport,
     apply_markers,
     hip_width_from_markers,
     marker_measures,
     report_fields,
 )
+from gait.markers.steps import SITES_OF
 from gait.markers.track import NAMES, SITES, MarkerTracks
 
 __all__ = ["AUTO", "NAMED_HUES", "NAMES", "SITES", "SITES_OF", "WORKING_COLOURS", "ColourModel", "MarkerReport",

@@ -12,7 +12,9 @@ import numpy as np
 from gait import errors as E
 from gait.errors import GaitWarning
 from gait.landmarks import SIDES
+from gait.markers.steps import SITES_OF, marker_step_table
 from gait.markers.track import MarkerTracks, track_markers
+from gait.metrics import summarise
 
 if TYPE_CHECKING:
     from gait.pipeline import Analysis
@@ -25,14 +27,6 @@ REARFOOT_MIN_FPS = 120.0
 HIP_BELOW_PSIS = 0.15
 MEASURES = ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip",
             "crossover_pct", "rearfoot_eversion_deg")
-SITES_OF = {  # the stickers each measure needs, of the stance side (own) and of the other side
-    "knee_valgus_fppa_deg": (("thigh", "knee", "achilles"), ()),
-    "pelvic_drop_deg": (("psis",), ("psis",)),
-    "hip_adduction_deg": (("psis", "thigh", "knee"), ("psis",)),
-    "rearfoot_eversion_deg": (("calf", "achilles", "heel_top", "heel_bottom"), ()),
-    "step_width_pct_hip": (("heel_top", "heel_bottom"), ()),
-    "crossover_pct": (("heel_top", "heel_bottom"), ("psis",)),
-}
 SITE_WORDS = {"psis": "PSIS (low back)", "thigh": "back of the thigh", "knee": "back of the knee",
               "calf": "mid-calf", "achilles": "Achilles (ankle height)", "heel_top": "upper heel",
               "heel_bottom": "lower heel"}
@@ -86,8 +80,6 @@ def _words(measure: str) -> str:
 def apply_markers(analysis: Analysis, asked: str, progress: Callable[[int, int], None] | None = None) -> Analysis:
     """The analysis of a clip with its frontal measures taken from the stickers (rear view), or, for a side
     or front clip, unchanged but for a note. Raises :class:`GaitInputError` when no stickers are found."""
-    from gait.metrics import marker_step_table, summarise
-
     if analysis.view == "side":
         return replace(analysis, notes=[*analysis.notes, "Marker mode: the stickers are not needed from the "
                                         "side and were ignored in this clip."])

@@ -283,7 +283,8 @@ def with_true_stickers(analysis: Analysis, truth: dict) -> Metrics:
     separates them from the analysis's own is the error of finding, labelling and tracking the stickers."""
     from gait.markers import NAMES, MarkerTracks, hip_width_from_markers
     from gait.markers.detect import _loose
-    from gait.metrics import marker_step_table, summarise
+    from gait.markers.steps import marker_step_table
+    from gait.metrics import summarise
 
     pose = analysis.pose
     rows = pose.frame_index

@@ -327,26 +327,43 @@ FROM_STICKERS_WHY = ("Measured here from the stickers on the low back (marker mo
                      "rendered runners within 0.2° of the stickers' true tilt.")
 
 
-def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES,
-                      from_markers: frozenset[str] = frozenset()) -> list[Cue]:
+NOT_VALIDATED_WHY = ("Without stickers this tool's reading of it is not validated (its measured error is given "
+                     "with the number): confirm it by eye on the key frames, or film from behind with stickers "
+                     "(marker mode).")
+
+
+def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES, from_markers: frozenset[str] = frozenset(),
+                      not_validated: frozenset[str] = frozenset()) -> list[Cue]:
     """Apply the rule table to a metrics summary (report.json ``metrics``); most important first.
 
     Missing metrics, or metrics whose values are None, give no cue. A measure taken from stickers
-    (``from_markers``, marker mode) loses the pose model's caveat.
+    (``from_markers``, marker mode) loses the pose model's caveat; one whose method is not validated
+    (``not_validated``, :func:`gait.catalogue.not_validated_by_error`) gives an observation that says so.
     """
     cadence = number(metrics["cadence_spm"]["value"]) if "cadence_spm" in metrics else None
     found = [evaluate_rule(rule, metrics.get(rule.metric), cadence) for rule in rules]
-    cues = [c if c.metric not in from_markers else replace(c, why=c.why.replace(POSE_POINTS_CAVEAT, FROM_STICKERS_WHY))
-            for c in found if c is not None]
+    cues = [_with_caveats(c, from_markers, not_validated) for c in found if c is not None]
     return sorted(cues, key=lambda c: SEVERITY_ORDER.index(c.severity))
+
+
+def _with_caveats(cue: Cue, from_markers: frozenset[str], not_validated: frozenset[str]) -> Cue:
+    if cue.metric in from_markers:
+        return replace(cue, why=cue.why.replace(POSE_POINTS_CAVEAT, FROM_STICKERS_WHY))
+    if cue.metric in not_validated:
+        why = cue.why if POSE_POINTS_CAVEAT in cue.why else f"{cue.why} {NOT_VALIDATED_WHY}"
+        return replace(cue, severity="info", title=f"{cue.title} (not validated)", why=why)
+    return cue
 
 
 def cues_for(source: Analysis | Session) -> list[Cue]:
     """The cues of an analysed clip or session."""
+    from gait.catalogue import not_validated_by_error
+    from gait.frontal_mask import measured_errors
     from gait.markers import marker_measures
 
     clips = source.clips if hasattr(source, "clips") else (source,)  # a Session's, or the one clip
-    return cues_from_metrics(source.metrics, from_markers=frozenset(m for c in clips for m in marker_measures(c)))
+    return cues_from_metrics(source.metrics, from_markers=frozenset(m for c in clips for m in marker_measures(c)),
+                             not_validated=not_validated_by_error(measured_errors(clips)))
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ stays the pose model's: none of the mask's methods did better on every build and
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 import pandas as pd
@@ -407,3 +407,10 @@ def frontal_fields(analysis: Analysis) -> dict:
     errors = {measure: frontal_error(measure, method)
               for measure, method in methods.items() if method != "none"}
     return {**fields, "frontal_method": methods, "frontal_error": errors}
+
+
+def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:
+    """The frontal measures' measured errors for their methods (:func:`frontal_fields`) over the clips
+    filmed from behind or in front."""
+    return {name: error for clip in clips if clip.view != "side"
+            for name, error in frontal_fields(clip).get("frontal_error", {}).items()}

@@ -147,10 +147,11 @@ def _print_summary(session: Session) -> None:
     for clip in session.clips:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
     from gait.document.content import asymmetry_words
+    from gait.frontal_mask import measured_errors
     from gait.markers import marker_measures
 
     stickers = {name for clip in session.clips for name in marker_measures(clip)}
-    unvalidated = unvalidated_metrics(session.primary.view, stickers)
+    unvalidated = unvalidated_metrics(session.primary.view, stickers, measured_errors(session.clips))
     for name in shown_metrics(session.metrics):
         spec = spec_of(name)
         print(f"  {spec.title:32s} {spec.format(session.metrics[name]['value'])}"

@@ -13,6 +13,7 @@ from gait.catalogue import (
     Metrics,
     MetricSummary,
     error_words,
+    not_validated_by_error,
     number,
     read_metrics,
     shown_metrics,
@@ -280,12 +281,12 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     cadence = number(metrics["cadence_spm"]["value"])
     rules = [(r.spec.title, r.condition_text, r.threshold_basis, r.evidence) for r in RULES]
     stickers = markers_of(report)
+    errors = (report.get("quality") or {}).get("frontal_error")
     notes = list(report.get("notes") or []) + ([STICKERS_NOTE] if stickers else [])
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view", "side"), stickers,
-                            (report.get("quality") or {}).get("frontal_error")),
-        cues=cues_from_metrics(metrics, from_markers=stickers),
+        metrics=metric_rows(metrics, report.get("view", "side"), stickers, errors),
+        cues=cues_from_metrics(metrics, from_markers=stickers, not_validated=not_validated_by_error(errors or {})),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=notes, rules=rules,

@@ -99,7 +99,9 @@ def test_command_line_summary_marks_what_is_not_validated(rear, capsys):
     printed = capsys.readouterr().out.splitlines()
     lines = {name: next(line for line in printed if line.startswith(f"  {spec.title} "))
              for name, spec in METRICS.items() if any(line.startswith(f"  {spec.title} ") for line in printed)}
-    for name in ("pelvic_drop_deg", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct"):
+    # the pose model's frontal angles miss the measured-error bar (gait/data/frontal_errors.json)
+    for name in ("pelvic_drop_deg", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct",
+                 "knee_valgus_fppa_deg", "hip_adduction_deg"):
         assert lines[name].endswith("(not validated)"), lines[name]
     assert not lines["cadence_spm"].endswith("(not validated)")
-    assert not lines["knee_valgus_fppa_deg"].endswith("(not validated)")  # a 2-D caveat, in the notes
+    assert not lines["step_width_pct_hip"].endswith("(not validated)")  # the person mask's, within the bar

@@ -153,7 +153,7 @@ def test_report_says_which_method_measured_each_frontal_number_and_its_error(gri
     report = report_dict(analysis)
     jsonschema.validate(json.loads(json.dumps(report, default=float)), json.loads(SCHEMA_PATH.read_text()))
     methods, errors = report["quality"]["frontal_method"], report["quality"]["frontal_error"]
-    assert methods["step_width_pct_hip"] == methods["crossover_pct"] == "mask"
+    assert (methods["step_width_pct_hip"], methods["crossover_pct"]) == ("mask", "keypoints")
     assert methods["knee_valgus_fppa_deg"] == methods["pelvic_drop_deg"] == methods["hip_adduction_deg"] == "keypoints"
     assert methods["rearfoot_eversion_deg"] == "none" and "rearfoot_eversion_deg" not in errors
     data = json.loads(catalogue.FRONTAL_ERRORS_PATH.read_text())["measures"]

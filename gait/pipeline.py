@@ -111,13 +111,15 @@ def frame_works(info: VideoInfo, start: int, end: int, options: Options, cache: 
                 ) -> list[FrameWork]:
     """The pose pass's frame works: the person mask for markerless frontal measures (MediaPipe's
     segmentation, 3-6 ms a frame), unless the clip has stickers or is a side view: said, or seen in a few
-    frames before the pass (:func:`gait.view.glimpse_view`; not looked for when the cache holds a pass with
-    the mask)."""
+    frames before the pass (:func:`gait.view.glimpse_view`). A clip in the cache is not looked at again: a
+    pass with the mask is taken, else one without it."""
     mask = MaskWork()
     if options.view == "side" or options.markers:
         return []
-    if options.view is None and not (cache is not None and cache.holds(info, start, end, [mask])):
-        if glimpse_view(info, start, end) == "side":
+    if options.view is None:
+        if cache is not None and cache.holds(info, start, end, [mask]):
+            return [mask]
+        if (cache is not None and cache.holds(info, start, end)) or glimpse_view(info, start, end) == "side":
             return []
     return [mask]
 

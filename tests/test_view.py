@@ -151,11 +151,13 @@ def test_a_glimpse_before_the_pose_pass_tells_side_from_rear_and_leaves_the_mask
     assert [type(w) for w in frame_works(side, 0, side.frame_count, Options(view="rear"))] == [MaskWork]
     assert frame_works(rear, 0, rear.frame_count, Options(view="side")) == []
 
-    # a cached pass with the mask is taken as it is: no glimpse
+    # a clip in the cache is not glimpsed again: its pass with the mask is taken, else the one without
     cache = PoseCache(tmp_path)
-    monkeypatch.setattr(PoseCache, "holds", lambda self, info, start, end, works=(): bool(works))
     monkeypatch.setattr(gait.pipeline, "glimpse_view", lambda *a: pytest.fail("glimpsed"))
+    monkeypatch.setattr(PoseCache, "holds", lambda self, info, start, end, works=(): True)
     assert [type(w) for w in frame_works(side, 0, side.frame_count, Options(), cache)] == [MaskWork]
+    monkeypatch.setattr(PoseCache, "holds", lambda self, info, start, end, works=(): not works)
+    assert frame_works(rear, 0, rear.frame_count, Options(), cache) == []
 
 
 def test_a_glimpse_of_frames_with_nobody_in_them_tells_no_view(tmp_path):

@@ -15,7 +15,6 @@ and the number of steps; None where not measured.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from dataclasses import dataclass
@@ -304,6 +303,8 @@ def unvalidated_metrics(primary_view: str | None, from_markers: Iterable[str] = 
     validated on rendered runners, docs/accuracy.md), those whose method's measured error
     (``measured_errors``: report.json's ``quality.frontal_error``) misses the bar, and the pelvis-timed ones
     when there is no side clip."""
+    from gait.measured_error import not_validated_by_error
+
     return (frozenset(s.key for s in CATALOGUE if not s.validated) - frozenset(from_markers)) | \
         timed_from_behind(primary_view) | not_validated_by_error(measured_errors or {})
 
@@ -352,59 +353,6 @@ def metrics_schema() -> dict:
 
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
-# each frontal measure's measured error per method, generated from the renders by
-# scripts/validate_frontal_mask.py (never typed in): report.json, the app and the report show it with the number
-FRONTAL_ERRORS_PATH = Path(__file__).with_name("data") / "frontal_errors.json"
-
-
-@functools.cache
-def frontal_errors() -> dict:
-    """The data file of measured frontal errors (:data:`FRONTAL_ERRORS_PATH`)."""
-    return cast(dict, json.loads(FRONTAL_ERRORS_PATH.read_text()))
-
-
-# A frontal method is validated for a measure when, on the renders, its largest error is within the bar of
-# the measure's unit (angles: marker mode's 1.5 deg; step width: the mask's 10 % of hip width) and its slope
-# (measured / true change) is within SLOPE_BAR on every body build (issue "frontal plane", docs/markers.md)
-LARGEST_ERROR_BAR = {"deg": 1.5, "% hip width": 10.0}
-SLOPE_BAR = (0.85, 1.15)
-
-
-def frontal_error(measure: str, method: str) -> dict | None:
-    """A frontal measure's measured error for ``method`` (as the data file names it, e.g. ``keypoints``,
-    ``mask``, ``mask_lateral``): mean, SD and largest of measured minus true over the rendered conditions,
-    their number, the slopes of measured on true, the unit, where it comes from, and ``validated``
-    (:data:`LARGEST_ERROR_BAR`, :data:`SLOPE_BAR`); None when not measured."""
-    found = frontal_errors().get("measures", {}).get(measure, {}).get(method)
-    if found is None:
-        return None
-    slopes = list((found.get("slope_by_build") or {}).values())
-    bar = LARGEST_ERROR_BAR.get(found["unit"])
-    validated = bool(bar is not None and abs(found["largest_error"]) <= bar and slopes
-                     and all(SLOPE_BAR[0] <= v <= SLOPE_BAR[1] for v in slopes))
-    return {**found, "method": method, "source": frontal_errors().get("generated_by", ""), "validated": validated}
-
-
-def not_validated_by_error(errors: Mapping[str, dict | None]) -> frozenset[str]:
-    """The measures of ``errors`` (report.json's ``quality.frontal_error``) whose method is not validated."""
-    return frozenset(name for name, error in errors.items() if error is not None and not error.get("validated", True))
-
-
-def error_words(error: dict | None) -> str:
-    """How a measured error reads next to its number, e.g. "measured error on rendered runners: +4.1 ± 2.3°
-    (mean ± SD, largest 7.9°, 24 conditions)"."""
-    if error is None:
-        return ""
-    unit = "°" if error["unit"] == "deg" else " % hip width"
-    words = (f"measured error on rendered runners: {error['mean_error']:+.1f} ± {error['sd_error']:.1f}{unit} "
-             f"(mean ± SD, largest {error['largest_error']:.1f}{unit}, {error['n']} conditions)")
-    if error.get("validated", True):
-        return words
-    slopes = sorted((error.get("slope_by_build") or {}).values())
-    follows = f" (it read {slopes[0]:.2f} to {slopes[-1]:.2f} times a true change)" if slopes else ""
-    return f"not validated by this method{follows}; {words}"
-
-
 def report_schema() -> dict:
     """report.schema.json with its ``metrics`` part generated from the catalogue."""
     schema = json.loads(SCHEMA_PATH.read_text())

@@ -338,7 +338,7 @@ def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES, from_ma
 
     Missing metrics, or metrics whose values are None, give no cue. A measure taken from stickers
     (``from_markers``, marker mode) loses the pose model's caveat; one whose method is not validated
-    (``not_validated``, :func:`gait.catalogue.not_validated_by_error`) gives an observation that says so.
+    (``not_validated``, :func:`gait.measured_error.not_validated_by_error`) gives an observation that says so.
     """
     cadence = number(metrics["cadence_spm"]["value"]) if "cadence_spm" in metrics else None
     found = [evaluate_rule(rule, metrics.get(rule.metric), cadence) for rule in rules]
@@ -357,9 +357,8 @@ def _with_caveats(cue: Cue, from_markers: frozenset[str], not_validated: frozens
 
 def cues_for(source: Analysis | Session) -> list[Cue]:
     """The cues of an analysed clip or session."""
-    from gait.catalogue import not_validated_by_error
-    from gait.frontal_mask import measured_errors
     from gait.markers import marker_measures
+    from gait.measured_error import measured_errors, not_validated_by_error
 
     clips = source.clips if hasattr(source, "clips") else (source,)  # a Session's, or the one clip
     return cues_from_metrics(source.metrics, from_markers=frozenset(m for c in clips for m in marker_measures(c)),

@@ -35,7 +35,7 @@ stay the pose model's: none of the mask's methods did better on every build and 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -387,32 +387,3 @@ def mask_used(analysis: Analysis) -> bool:
     pass ran with the mask, the feet apart in enough steps (else its note says so)."""
     return analysis.view != "side" and analysis.markers is None and analysis.pose_pass is not None \
         and "mask_ankle_x" in analysis.pose_pass.frames and NOT_APART_NOTE not in analysis.notes
-
-
-def frontal_fields(analysis: Analysis) -> dict:
-    """report.json's ``quality`` entries on a rear or front clip's frontal measures: those of
-    :func:`gait.markers.report_fields`, with ``frontal_method`` saying ``mask`` for the measures the mask
-    measured, and ``frontal_error``: each measured measure's error for its method, from the data file
-    (:func:`gait.catalogue.frontal_error`; null where the renders did not measure it). Nothing for a side
-    clip."""
-    from gait.catalogue import frontal_error
-    from gait.markers import report_fields
-
-    fields = report_fields(analysis)
-    if not fields:
-        return fields
-    methods = dict(fields["frontal_method"])
-    if mask_used(analysis):
-        for measure in MASK_MEASURED:
-            if methods.get(measure) != "none":
-                methods[measure] = "mask"
-    errors = {measure: frontal_error(measure, method)
-              for measure, method in methods.items() if method != "none"}
-    return {**fields, "frontal_method": methods, "frontal_error": errors}
-
-
-def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:
-    """The frontal measures' measured errors for their methods (:func:`frontal_fields`) over the clips
-    filmed from behind or in front."""
-    return {name: error for clip in clips if clip.view != "side"
-            for name, error in frontal_fields(clip).get("frontal_error", {}).items()}

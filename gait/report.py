@@ -23,8 +23,8 @@ import pandas as pd
 
 import gait
 from gait.errors import warning_record
-from gait.frontal_mask import frontal_fields
 from gait.landmarks import NAMES
+from gait.measured_error import frontal_fields
 from gait.pipeline import Analysis, Session
 
 SCHEMA_VERSION = 1

@@ -12,7 +12,7 @@ from each outline). Per side, measured against the truth (the joint centres' ang
 points). Prints Markdown tables (per clip and side; per build, clothing and method the slope of measured on
 true and the largest error; per build the slope over all its clothing) and writes the data file of each
 frontal measure's measured error per method, which report.json, the app and the report show with the
-number (``gait.catalogue.frontal_error``).
+number (``gait.measured_error.frontal_error``).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import jsonschema
 import numpy as np
 import pytest
 
-from gait import catalogue
+from gait import catalogue, measured_error
 from gait.frontal_mask import NOT_APART_NOTE, keypoint_step_table, mask_step_table, runs
 from gait.landmarks import SIDES
 from gait.metrics import summarise
@@ -156,7 +156,7 @@ def test_report_says_which_method_measured_each_frontal_number_and_its_error(gri
     assert (methods["step_width_pct_hip"], methods["crossover_pct"]) == ("mask", "keypoints")
     assert methods["knee_valgus_fppa_deg"] == methods["pelvic_drop_deg"] == methods["hip_adduction_deg"] == "keypoints"
     assert methods["rearfoot_eversion_deg"] == "none" and "rearfoot_eversion_deg" not in errors
-    data = json.loads(catalogue.FRONTAL_ERRORS_PATH.read_text())["measures"]
+    data = json.loads(measured_error.FRONTAL_ERRORS_PATH.read_text())["measures"]
     for measure in ("step_width_pct_hip", "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"):
         entry = data[measure][methods[measure]]
         assert errors[measure]["mean_error"] == entry["mean_error"]
@@ -170,28 +170,28 @@ def test_the_report_shows_each_frontal_numbers_error(grid):
     analysis, _ = grid["broad", "shorts", "B"]
     report = json.loads(json.dumps(report_dict(analysis), default=float))
     rows = {row.name: row for row in build_content(report, created="2026-11-30").metrics}
-    words = catalogue.error_words(catalogue.frontal_error("step_width_pct_hip", "mask"))
+    words = measured_error.error_words(measured_error.frontal_error("step_width_pct_hip", "mask"))
     assert words.startswith("measured error on rendered runners: ")
     assert rows["step_width_pct_hip"].reference.startswith(words.capitalize())
     assert rows["knee_valgus_fppa_deg"].reference.startswith(
-        catalogue.error_words(catalogue.frontal_error("knee_valgus_fppa_deg", "keypoints")).capitalize())
+        measured_error.error_words(measured_error.frontal_error("knee_valgus_fppa_deg", "keypoints")).capitalize())
     assert "measured error" not in rows["cadence_spm"].reference
 
 
 def test_the_errors_shown_are_read_from_the_data_file(grid, tmp_path, monkeypatch):
     """The errors come from the generated data file, not from the code: another file, other errors."""
     analysis, _ = grid["broad", "tights", "A"]
-    data = json.loads(catalogue.FRONTAL_ERRORS_PATH.read_text())
+    data = json.loads(measured_error.FRONTAL_ERRORS_PATH.read_text())
     data["measures"]["step_width_pct_hip"]["mask"]["mean_error"] = 123.0
     other = tmp_path / "frontal_errors.json"
     other.write_text(json.dumps(data))
-    monkeypatch.setattr(catalogue, "FRONTAL_ERRORS_PATH", other)
-    catalogue.frontal_errors.cache_clear()
+    monkeypatch.setattr(measured_error, "FRONTAL_ERRORS_PATH", other)
+    measured_error.error_data.cache_clear()
     try:
         assert report_dict(analysis)["quality"]["frontal_error"]["step_width_pct_hip"]["mean_error"] == 123.0
-        assert "+123.0 ±" in catalogue.error_words(catalogue.frontal_error("step_width_pct_hip", "mask"))
+        assert "+123.0 ±" in measured_error.error_words(measured_error.frontal_error("step_width_pct_hip", "mask"))
     finally:
-        catalogue.frontal_errors.cache_clear()
+        measured_error.error_data.cache_clear()
 
 
 @pytest.mark.xfail(strict=True, reason="no markerless knee valgus follows the truth on every build: on these "
@@ -231,8 +231,8 @@ def _errors_file(tmp_path, monkeypatch, entries: dict) -> None:
     data = {"generated_by": "test", "measures": entries}
     path = tmp_path / "frontal_errors.json"
     path.write_text(json.dumps(data))
-    monkeypatch.setattr(catalogue, "FRONTAL_ERRORS_PATH", path)
-    catalogue.frontal_errors.cache_clear()
+    monkeypatch.setattr(measured_error, "FRONTAL_ERRORS_PATH", path)
+    measured_error.error_data.cache_clear()
 
 
 def _entry(largest: float, slopes: tuple[float, ...], unit: str = "deg") -> dict:
@@ -251,35 +251,37 @@ def test_a_method_is_validated_only_within_the_error_and_slope_bars(tmp_path, mo
         "step_width_pct_hip": {"ok": _entry(9.9, (0.9, 1.1), "% hip width"),
                                "big": _entry(10.1, (0.9, 1.1), "% hip width")}})
     try:
-        verdict = {(m, k): catalogue.frontal_error(m, k)["validated"]
+        verdict = {(m, k): measured_error.frontal_error(m, k)["validated"]
                    for m, k in [("knee_valgus_fppa_deg", k) for k in ("ok", "big", "flat", "steep")]
                    + [("step_width_pct_hip", k) for k in ("ok", "big")]}
         assert verdict == {("knee_valgus_fppa_deg", "ok"): True, ("knee_valgus_fppa_deg", "big"): False,
                            ("knee_valgus_fppa_deg", "flat"): False, ("knee_valgus_fppa_deg", "steep"): False,
                            ("step_width_pct_hip", "ok"): True, ("step_width_pct_hip", "big"): False}
-        flat = catalogue.frontal_error("knee_valgus_fppa_deg", "flat")
-        assert catalogue.error_words(flat).startswith("not validated by this method (it read 0.84 to 1.00 times "
-                                                      "a true change); measured error on rendered runners: +0.5 ± 0.4°")
-        assert catalogue.error_words(catalogue.frontal_error("knee_valgus_fppa_deg", "ok")).startswith("measured")
+        flat = measured_error.frontal_error("knee_valgus_fppa_deg", "flat")
+        assert measured_error.error_words(flat).startswith(
+            "not validated by this method (it read 0.84 to 1.00 times a true change); measured error on rendered "
+            "runners: +0.5 ± 0.4°")
+        ok = measured_error.frontal_error("knee_valgus_fppa_deg", "ok")
+        assert measured_error.error_words(ok).startswith("measured")
         errors = {"knee_valgus_fppa_deg": flat,
-                  "step_width_pct_hip": catalogue.frontal_error("step_width_pct_hip", "ok")}
+                  "step_width_pct_hip": measured_error.frontal_error("step_width_pct_hip", "ok")}
         assert catalogue.unvalidated_metrics("side", (), errors) == {"knee_valgus_fppa_deg", "pelvic_drop_deg"}
         valgus = catalogue.empty_summary("deg")
         valgus.update(value=20.0, left=20.0, right=19.0, n=12)
         plain, = cues_from_metrics({"knee_valgus_fppa_deg": valgus})
         marked, = cues_from_metrics({"knee_valgus_fppa_deg": valgus},
-                                    not_validated=catalogue.not_validated_by_error(errors))
+                                    not_validated=measured_error.not_validated_by_error(errors))
         assert (plain.severity, NOT_VALIDATED_WHY in plain.why) == ("info", False)
         assert marked.title == f"{plain.title} (not validated)" and marked.why.endswith(NOT_VALIDATED_WHY)
     finally:
-        catalogue.frontal_errors.cache_clear()
+        measured_error.error_data.cache_clear()
 
 
 def test_the_data_files_verdicts():
     """What the generated data file says today: stickers and the mask's step width validated; the pose
     model's knee valgus, hip adduction and pelvic drop not (docs/markers.md)."""
-    verdicts = {(measure, method): catalogue.frontal_error(measure, method)["validated"]
-                for measure, methods in catalogue.frontal_errors()["measures"].items() for method in methods}
+    verdicts = {(measure, method): measured_error.frontal_error(measure, method)["validated"]
+                for measure, methods in measured_error.error_data()["measures"].items() for method in methods}
     assert all(v for (_, method), v in verdicts.items() if method == "markers")
     assert verdicts[("step_width_pct_hip", "mask")]
     assert not any(verdicts[(m, "keypoints")] for m in ("knee_valgus_fppa_deg", "hip_adduction_deg", "pelvic_drop_deg"))

@@ -147,8 +147,8 @@ def _print_summary(session: Session) -> None:
     for clip in session.clips:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
     from gait.document.content import asymmetry_words
-    from gait.frontal_mask import measured_errors
     from gait.markers import marker_measures
+    from gait.measured_error import measured_errors
 
     stickers = {name for clip in session.clips for name in marker_measures(clip)}
     unvalidated = unvalidated_metrics(session.primary.view, stickers, measured_errors(session.clips))

@@ -12,8 +12,6 @@ from gait.catalogue import (
     TIMED_FROM_BEHIND,
     Metrics,
     MetricSummary,
-    error_words,
-    not_validated_by_error,
     number,
     read_metrics,
     shown_metrics,
@@ -25,6 +23,7 @@ from gait.cues import RULES, Cue, PlanStage, cadence_targets, cues_from_metrics,
 from gait.document.before_after import BeforeAfter, before_after_content
 from gait.document.pictures import Picture
 from gait.errors import warning_text
+from gait.measured_error import error_words, not_validated_by_error
 
 if TYPE_CHECKING:
     from gait.history.compare import Comparison

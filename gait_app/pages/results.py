@@ -7,14 +7,13 @@ from gait.catalogue import (
     FRONTAL_METRICS,
     METRICS,
     TIMED_FROM_BEHIND_TAG,
-    error_words,
     shown_metrics,
     timed_from_behind,
 )
 from gait.cues import SEE_A_PROFESSIONAL
 from gait.document import cycle_figure
-from gait.frontal_mask import frontal_fields
 from gait.markers import marker_measures
+from gait.measured_error import error_words, frontal_fields
 from gait.metrics import STEP_COLUMNS
 from gait.rendering import annotated_frame
 from gait_app.analysis import cached_session

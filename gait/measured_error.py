@@ -1,0 +1,95 @@
+"""The measured error of each frontal measure for the method that measured it (stickers, the person mask,
+the pose model's points): read from the data file that scripts/validate_frontal_mask.py and
+scripts/validate_markers.py generate from the renders (never typed in), judged against the validation bars,
+and put into words shown with the number in report.json, the app, the report and the command line."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Mapping, cast
+
+if TYPE_CHECKING:
+    from gait.pipeline import Analysis
+
+# each frontal measure's measured error per method, generated from the renders by
+# scripts/validate_frontal_mask.py (never typed in): report.json, the app and the report show it with the number
+FRONTAL_ERRORS_PATH = Path(__file__).with_name("data") / "frontal_errors.json"
+
+
+@functools.cache
+def error_data() -> dict:
+    """The data file of measured frontal errors (:data:`FRONTAL_ERRORS_PATH`)."""
+    return cast(dict, json.loads(FRONTAL_ERRORS_PATH.read_text()))
+
+
+# A frontal method is validated for a measure when, on the renders, its largest error is within the bar of
+# the measure's unit (angles: marker mode's 1.5 deg; step width: the mask's 10 % of hip width) and its slope
+# (measured / true change) is within SLOPE_BAR on every body build (issue "frontal plane", docs/markers.md)
+LARGEST_ERROR_BAR = {"deg": 1.5, "% hip width": 10.0}
+SLOPE_BAR = (0.85, 1.15)
+
+
+def frontal_error(measure: str, method: str) -> dict | None:
+    """A frontal measure's measured error for ``method`` (as the data file names it, e.g. ``keypoints``,
+    ``mask``, ``mask_lateral``): mean, SD and largest of measured minus true over the rendered conditions,
+    their number, the slopes of measured on true, the unit, where it comes from, and ``validated``
+    (:data:`LARGEST_ERROR_BAR`, :data:`SLOPE_BAR`); None when not measured."""
+    found = error_data().get("measures", {}).get(measure, {}).get(method)
+    if found is None:
+        return None
+    slopes = list((found.get("slope_by_build") or {}).values())
+    bar = LARGEST_ERROR_BAR.get(found["unit"])
+    validated = bool(bar is not None and abs(found["largest_error"]) <= bar and slopes
+                     and all(SLOPE_BAR[0] <= v <= SLOPE_BAR[1] for v in slopes))
+    return {**found, "method": method, "source": error_data().get("generated_by", ""), "validated": validated}
+
+
+def not_validated_by_error(errors: Mapping[str, dict | None]) -> frozenset[str]:
+    """The measures of ``errors`` (report.json's ``quality.frontal_error``) whose method is not validated."""
+    return frozenset(name for name, error in errors.items() if error is not None and not error.get("validated", True))
+
+
+def error_words(error: dict | None) -> str:
+    """How a measured error reads next to its number, e.g. "measured error on rendered runners: +4.1 ± 2.3°
+    (mean ± SD, largest 7.9°, 24 conditions)"."""
+    if error is None:
+        return ""
+    unit = "°" if error["unit"] == "deg" else " % hip width"
+    words = (f"measured error on rendered runners: {error['mean_error']:+.1f} ± {error['sd_error']:.1f}{unit} "
+             f"(mean ± SD, largest {error['largest_error']:.1f}{unit}, {error['n']} conditions)")
+    if error.get("validated", True):
+        return words
+    slopes = sorted((error.get("slope_by_build") or {}).values())
+    follows = f" (it read {slopes[0]:.2f} to {slopes[-1]:.2f} times a true change)" if slopes else ""
+    return f"not validated by this method{follows}; {words}"
+
+
+def frontal_fields(analysis: Analysis) -> dict:
+    """report.json's ``quality`` entries on a rear or front clip's frontal measures: those of
+    :func:`gait.markers.report_fields`, with ``frontal_method`` saying ``mask`` for the measures the mask
+    measured, and ``frontal_error``: each measured measure's error for its method, from the data file
+    (:func:`frontal_error`; null where the renders did not measure it). Nothing for a side
+    clip."""
+    from gait.frontal_mask import MASK_MEASURED, mask_used
+    from gait.markers import report_fields
+
+    fields = report_fields(analysis)
+    if not fields:
+        return fields
+    methods = dict(fields["frontal_method"])
+    if mask_used(analysis):
+        for measure in MASK_MEASURED:
+            if methods.get(measure) != "none":
+                methods[measure] = "mask"
+    errors = {measure: frontal_error(measure, method)
+              for measure, method in methods.items() if method != "none"}
+    return {**fields, "frontal_method": methods, "frontal_error": errors}
+
+
+def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:
+    """The frontal measures' measured errors for their methods (:func:`frontal_fields`) over the clips
+    filmed from behind or in front."""
+    return {name: error for clip in clips if clip.view != "side"
+            for name, error in frontal_fields(clip).get("frontal_error", {}).items()}

@@ -84,7 +84,7 @@ def glimpse_view(info: VideoInfo, start: int, end: int) -> str | None:
     of frames [start, end), each searched afresh by MediaPipe (about 0.5 s on a 1080x1920 clip); None when
     fewer than :data:`GLIMPSE_MIN_FOUND` show a person. Used before the pose pass, to leave out work only a
     frontal view needs; the analysis decides the view again from all frames."""
-    from gait.pose import landmarks_of_frame, native_logs_silenced, new_tracker
+    from gait.pose import PosePass, landmarks_of_frame, native_logs_silenced, new_tracker
     from gait.video_io import iter_frames
 
     window = max(GLIMPSE_FRAMES, int(round(info.file_fps)))
@@ -98,9 +98,7 @@ def glimpse_view(info: VideoInfo, start: int, end: int) -> str | None:
                 indices.append(index)
     if len(rows) < GLIMPSE_MIN_FOUND:
         return None
-    data = np.stack(rows)
-    pose = PoseSeries(xy_px=data[:, :, :2], depth_px=data[:, :, 2], visibility=data[:, :, 3],
-                      frame_index=np.asarray(indices), fps=info.fps, width=info.width, height=info.height)
+    pose = PosePass(first, first + window, np.asarray(indices), np.stack(rows)).series(info)
     return estimate_view(mask_low_visibility(pose)).view
 
 

@@ -45,11 +45,11 @@ def mask_low_visibility(pose: PoseSeries, min_visibility: float = MIN_VISIBILITY
     return pose.replace(xy_px=xy)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of True in a 1-D boolean array."""
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) of each run of True in a 1-D boolean array."""
     padded = np.concatenate([[False], mask, [False]]).astype(int)
-    edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[::2], edges[1::2], strict=False))
+    edges = np.flatnonzero(np.diff(padded)).tolist()
+    return list(zip(edges[::2], edges[1::2], strict=True))
 
 
 def interpolate_gaps(values: np.ndarray, max_gap: int) -> np.ndarray:
@@ -64,7 +64,7 @@ def interpolate_gaps(values: np.ndarray, max_gap: int) -> np.ndarray:
     t = np.arange(len(out))
     for col in range(flat.shape[1]):
         y = flat[:, col]
-        for start, stop in _runs(np.isnan(y)):
+        for start, stop in true_runs(np.isnan(y)):
             if start > 0 and stop < len(y) and stop - start <= max_gap:
                 flat[start:stop, col] = np.interp(t[start:stop], [start - 1, stop], [y[start - 1], y[stop]])
     return out
@@ -82,7 +82,7 @@ def lowpass(values: np.ndarray, fps: float, cutoff_hz: float, order: int = FILTE
         return out
     flat = out.reshape(len(out), -1)
     for col in range(flat.shape[1]):
-        for start, stop in _runs(np.isfinite(flat[:, col])):
+        for start, stop in true_runs(np.isfinite(flat[:, col])):
             if stop - start > padlen:
                 flat[start:stop, col] = signal.sosfiltfilt(sos, flat[start:stop, col], padlen=padlen)
     return out

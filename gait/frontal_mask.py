@@ -15,7 +15,7 @@ Per leg and frame (``mask_*`` arrays of the pose pass, shape (n, 2, ...), leg 0 
   is found by its place (of the runs near both legs, the outermost on the leg's side: MediaPipe's ankle
   can sit on the other leg); NaN when the two legs' runs merge there;
 - ``mask_knee_x``: the same at the knee (rows within 8 % of the shank's length of MediaPipe's knee point);
-- ``mask_thigh_x_at_hip``: the thigh's middle line (the runs' middles on the rows 45-85 % of the way from
+- ``mask_thigh_x_at_hip``: the thigh's middle line (the runs' middles on the rows 50-95 % of the way from
   MediaPipe's hip point to its knee point, where the thighs are apart) extended up to the height of the
   hip point: where the thigh's axis meets the hip line (the hip width for step width, in place of
   MediaPipe's hips);
@@ -40,8 +40,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from gait.cleaning import interpolate_gaps
 from gait.kinematics import FrontalAngles, frontal_angles
-from gait.landmarks import INDEX, SIDES, PoseSeries
+from gait.landmarks import INDEX, SIDES, PoseSeries, side_index
 
 if TYPE_CHECKING:
     from gait.pipeline import Analysis
@@ -58,7 +59,7 @@ ROWS = 9  # rows sampled along each stretch
 MIN_ROWS = 4  # rows a line needs
 THRESHOLD = 0.5  # the mask's person / background boundary
 # MediaPipe's indices of the hip, knee and ankle of its left and right leg
-LEG_POINTS = ((23, 25, 27), (24, 26, 28))
+LEG_POINTS = tuple(tuple(side_index(side, joint) for joint in ("hip", "knee", "ankle")) for side in SIDES)
 
 
 def runs(row: np.ndarray) -> np.ndarray:
@@ -174,12 +175,12 @@ def leg_measures(mask: np.ndarray, landmarks: np.ndarray) -> dict[str, np.ndarra
         ankle_x[k] = _median_middle(low)
         knee_x[k] = _median_middle(knee_rows)
         outer, inner = (2, 1) if lateral > 0 else (1, 2)
+        a, b = _slope(thigh[:, 0], _edges(thigh, (1, 2), merged_too=False))  # the thigh's middle line
+        thigh_x[k] = a + b * hip[1]
         for j, columns in enumerate(((outer,), (inner,), (1, 2))):
-            _, b_thigh = _slope(thigh[:, 0], _edges(thigh, columns, merged_too=j == 0))
+            b_thigh = b if columns == (1, 2) else _slope(thigh[:, 0], _edges(thigh, columns, merged_too=j == 0))[1]
             _, b_shank = _slope(shank[:, 0], _edges(shank, columns, merged_too=j == 0))
             fppa[k, j] = lateral * np.degrees(np.arctan(b_shank) - np.arctan(b_thigh))
-        a, b = _slope(thigh[:, 0], _edges(thigh, (1, 2), merged_too=False))
-        thigh_x[k] = a + b * hip[1]
         centres = np.array([[thigh_x[k], hip[1]], [knee_x[k], knee[1]],
                             [ankle_x[k], ankle[1] - np.mean(ANKLE_ROWS) * length]])
         fppa[k, OUTLINES.index("centres")] = _fppa_deg(centres[0], centres[1], centres[2], lateral)
@@ -242,26 +243,6 @@ GAP_S = 0.1  # a leg's mask numbers missing for up to this long are filled from 
 SMOOTH_S = 0.07  # running median of the per-frame knee valgus before its peak in stance is taken
 
 
-def _filled(values: np.ndarray, fps: float) -> np.ndarray:
-    """``values`` with NaN gaps of up to :data:`GAP_S` filled linearly (longer ones left)."""
-    out = values.astype(float).copy()
-    ok = np.isfinite(out)
-    if ok.sum() < 2:
-        return out
-    idx = np.arange(len(out))
-    filled = np.interp(idx, idx[ok], out[ok])
-    run_start = None
-    for i in range(len(out) + 1):
-        missing = i < len(out) and not ok[i]
-        if missing and run_start is None:
-            run_start = i
-        elif not missing and run_start is not None:
-            if run_start > 0 and i < len(out) and (i - run_start) / fps <= GAP_S:
-                out[run_start:i] = filled[run_start:i]
-            run_start = None
-    return out
-
-
 def _running_median(values: np.ndarray, fps: float) -> np.ndarray:
     half = max(1, int(round(SMOOTH_S * fps / 2)))
     padded = np.pad(values.astype(float), half, constant_values=np.nan)
@@ -287,7 +268,7 @@ def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_i
     for side, slot in (("left", left_slot), ("right", 1 - left_slot)):
         for name in ("ankle_x", "knee_x", "thigh_x_at_hip"):
             values = np.where(found, frames[f"mask_{name}"][where, slot], np.nan)
-            out[name][side] = _filled(values, fps)
+            out[name][side] = interpolate_gaps(values, int(GAP_S * fps + 1e-9))  # gaps of GAP_S or less
         if outline in OUTLINES:
             fppa = np.where(found, frames["mask_fppa_deg"][where, slot, OUTLINES.index(outline)], np.nan)
             out["fppa_deg"][side] = _running_median(fppa, fps)

@@ -50,16 +50,10 @@ def runner_size(raw: PoseSeries) -> np.ndarray:
         return np.asarray(np.nanmedian(np.array(logs), axis=0))
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of each run of True in ``flags``."""
-    edges = np.diff(np.concatenate([[0], flags.astype(int), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
-
-
 def zooms(raw: PoseSeries) -> list[tuple[int, int, float]]:
     """The zooms within one shot (module notes above): (first row, end row, the runner's size at the end
     over that at the start) of each."""
-    from gait.cleaning import midpoint
+    from gait.cleaning import midpoint, true_runs
     from gait.events import leg_length_px
 
     size, k = runner_size(raw), int(round(ZOOM_BASELINE_S * raw.fps))
@@ -68,7 +62,7 @@ def zooms(raw: PoseSeries) -> list[tuple[int, int, float]]:
         rate[k:raw.n_frames - k] = np.nan_to_num((size[2 * k:] - size[:-2 * k]) / (2 * ZOOM_BASELINE_S))
     hip_x, leg = midpoint(raw, "hip")[:, 0], leg_length_px(raw)
     found = []
-    for lo, hi in _runs(np.abs(rate) >= ZOOM_RATE / 2):
+    for lo, hi in true_runs(np.abs(rate) >= ZOOM_RATE / 2):
         ends = size[[lo, hi - 1]]
         x = hip_x[lo:hi][np.isfinite(hip_x[lo:hi])]
         if (np.abs(rate[lo:hi]).max() < ZOOM_RATE or not np.isfinite(ends).all() or len(x) == 0

@@ -42,8 +42,7 @@ class OtherPersonCheck:
     shared real clips and samples that are analysed (one runner each); 5 of 5 frames on two runners side
     by side. Each process of the pose pass keeps those of its frames (losslessly) and checks them once its
     tracker is closed (:func:`check_kept`), so that no pose process holds a second MediaPipe graph; its
-    result is ``other_person``, per frame -1 (not checked), 0 or 1. Called on every frame (``on_frame`` of
-    :func:`estimate_pose`), it checks as it goes.
+    result is ``other_person``, per frame -1 (not checked), 0 or 1.
     """
 
     SAMPLES = 5
@@ -55,11 +54,7 @@ class OtherPersonCheck:
     def __init__(self, start_frame: int, end_frame: int):
         span = end_frame - start_frame
         self.frames = {int(start_frame + span * f) for f in np.linspace(0.1, 0.9, self.SAMPLES)}
-        self._flags: list[int] = []
         self._detector: PoseTracker | None = None
-
-    def __call__(self, index: int, frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> None:
-        self._flags.append(self.check(index, frame_bgr, landmarks))
 
     def check(self, index: int, frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> int:
         """1 when another person is in frame ``index``, 0 when not, -1 when it is not checked (not one of
@@ -78,26 +73,10 @@ class OtherPersonCheck:
         return int(other is not None and other[:, 3].mean() > self.MIN_VISIBILITY
                    and np.ptp(other[:, 1]) >= self.MIN_HEIGHT * (y1 - y0))
 
-    def result(self) -> dict[str, np.ndarray]:
-        return {self.NAME: np.asarray(self._flags, dtype=np.int8)}
-
     def close(self) -> None:
         if self._detector is not None:
             self._detector.close()
             self._detector = None
-
-    @property
-    def checked(self) -> int:
-        return OtherPersons.of(self.result()[self.NAME]).checked
-
-    @property
-    def found(self) -> int:
-        return OtherPersons.of(self.result()[self.NAME]).found
-
-    @property
-    def another_person(self) -> bool:
-        """A second person in most of the frames checked."""
-        return OtherPersons.of(self.result()[self.NAME]).another_person
 
 
 

@@ -73,14 +73,14 @@ def _hermite(p0: np.ndarray, m0: np.ndarray, p1: np.ndarray, m1: np.ndarray, u: 
 
 class _Body(BodyPoints):
     """What the drawing and the truth need of a body: ``p.height_m``, ``a``, ``speed_ms``, ``pelvis(t)``,
-    ``leg(side, t)``, ``joints(t)``, ``in_stance(side, t)``, ``events(t0, t1)``."""
+    ``leg(side, t)``, ``joints(t)``; ``in_stance(side, t)`` and ``events(t0, t1)`` come from each model
+    (the walker's from :class:`~gait.synth.model.StrideClock`)."""
 
     p: Any
     speed_ms: float = 0.0
 
     def __init__(self, height_m: float) -> None:
         self.a = Anthropometry(height_m)
-        self.leg_length_m = self.a.thigh + self.a.shank
 
     def _foot_local(self) -> dict[str, np.ndarray]:
         """The shod foot, ankle-centred, as :meth:`gait.synth.model.RunnerModel._foot_local`."""
@@ -146,12 +146,6 @@ class _Body(BodyPoints):
     def lowest_foot_z(self, side: str, t: float) -> float:
         leg = self.leg(side, t)
         return float(min(leg["heel"][2], leg["toe"][2]))
-
-    def in_stance(self, side: str, t: float) -> bool:
-        raise NotImplementedError
-
-    def events(self, t0: float, t1: float) -> list[dict]:
-        return []
 
 
 # ---------------------------------------------------------------------------------------------- walking

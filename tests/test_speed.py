@@ -76,10 +76,15 @@ def test_a_short_clip_gives_the_same_results_with_two_workers(cached):
     assert two.metrics == one.metrics and two.steps.equals(one.steps) and two.warnings == one.warnings
 
 
-def test_one_process_is_one_tracker_over_the_clip():
-    """``workers=1``: exactly the landmarks of one tracker run frame by frame (the single-core pass)."""
+def test_one_process_is_one_tracker_over_the_clip(monkeypatch):
+    """``workers=1``: exactly the landmarks of one tracker run frame by frame (the single-core pass), by the
+    same path as a split pass (:func:`gait.pose.run_segments`, starting no process)."""
     info = probe(str(SIDE))
+    ran = []
+    monkeypatch.setattr(pose, "run_segments", lambda path, segments, *rest: ran.append(len(segments))
+                        or pose.segments.run_segments(path, segments, *rest))
     found = pose.run_pose_pass(info, 100, 220, workers=1)
+    assert ran == [1]
     rows = []
     with pose.native_logs_silenced(), pose.new_tracker() as tracker:
         for _, frame in iter_frames(str(SIDE), 100, 220):

@@ -124,6 +124,4 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
                 work.close()
         return check_kept(result, keep)
 
-    if len(segments) == 1:
-        return join_segments(segments, {0: track_here(segments[0])}, track_here)
     return join_segments(segments, run_segments(info.path, segments, blank, keep, track_here, report), track_here)

@@ -128,8 +128,8 @@ def run_segments(path: str, segments: list[Segment], blank: bytes, keep: frozens
                   track_here: Callable[[Segment, Callable[[], None]], dict],
                   report: Callable[[int, int], None]) -> dict[int, dict]:
     """Segment 0 in this process (``track_here``), the others in worker processes (:func:`_start_worker`),
-    each given the pickled frame works ``blank``; a segment whose process failed is missing from the
-    result."""
+    each given the pickled frame works ``blank`` (a single segment: no process started); a segment whose
+    process failed is missing from the result."""
     messages: queue.Queue = queue.Queue()
     results: dict[int, dict] = {}
     ended: set[int] = set()

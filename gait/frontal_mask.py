@@ -14,11 +14,16 @@ Per leg and frame (``mask_*`` arrays of the pose pass, shape (n, 2, ...), leg 0 
   above MediaPipe's ankle point (the narrow lower shank, above the shoe), median over those rows; the run
   is found by its place (of the runs near both legs, the outermost on the leg's side: MediaPipe's ankle
   can sit on the other leg); NaN when the two legs' runs merge there;
-- ``mask_knee_x``: the same at the knee (rows within 8 % of the shank's length of MediaPipe's knee point);
 - ``mask_thigh_x_at_hip``: the thigh's middle line (the runs' middles on the rows 50-95 % of the way from
   MediaPipe's hip point to its knee point, where the thighs are apart) extended up to the height of the
   hip point: where the thigh's axis meets the hip line (the hip width for step width, in place of
   MediaPipe's hips);
+
+and, only in the validation's pass (``MaskWork(outlines=True)``, scripts/validate_frontal_mask.py; the
+analysis reads the two above):
+
+- ``mask_knee_x``: as ``mask_ankle_x`` at the knee (rows within 8 % of the shank's length of MediaPipe's
+  knee point);
 - ``mask_fppa_deg``: knee valgus (frontal plane projection angle) per :data:`OUTLINES`, positive when the
   knee lies medial (as :class:`gait.kinematics.FrontalAngles`): ``lateral``, ``medial`` and ``middle``
   the angle between lines fitted to the thigh's and the shank's (20-75 % of the way from the knee to the
@@ -150,33 +155,37 @@ def _slope(y: np.ndarray, x: np.ndarray) -> tuple[float, float]:
     return float(a), float(b)
 
 
-def leg_measures(mask: np.ndarray, landmarks: np.ndarray) -> dict[str, np.ndarray]:
-    """One frame's per-leg numbers (module docstring), legs ordered image-left, image-right."""
+def leg_measures(mask: np.ndarray, landmarks: np.ndarray, outlines: bool = False) -> dict[str, np.ndarray]:
+    """One frame's per-leg numbers (module docstring), legs ordered image-left, image-right: the ankle
+    middles and the thighs' middle lines at the hip (what the analysis reads) and, with ``outlines``, the
+    knee middles and the knee valgus of each of :data:`OUTLINES` (scripts/validate_frontal_mask.py)."""
     points = [landmarks[list(idx), :2] for idx in LEG_POINTS]
     order = np.argsort([p[0, 0] for p in points]) if all(np.isfinite(p[0, 0]) for p in points) else [0, 1]
     legs = [points[int(k)] for k in order]
     mid_x = (legs[0][0, 0] + legs[1][0, 0]) / 2
     ankle_x = np.full(2, np.nan)
-    fppa = np.full((2, len(OUTLINES)), np.nan)
     thigh_x = np.full(2, np.nan)
     knee_x = np.full(2, np.nan)
+    fppa = np.full((2, len(OUTLINES)), np.nan)
     for k, (hip, knee, ankle) in enumerate(legs):
         o_hip, o_knee, o_ankle = legs[1 - k]
         lateral = 1.0 if hip[0] > mid_x else -1.0  # image +x points away from the mid-line
         length = ankle[1] - knee[1]
         thigh = _stretch(mask, hip, knee, o_hip, o_knee, THIGH_ROWS)
-        shank = _stretch(mask, knee, ankle, o_knee, o_ankle, SHANK_ROWS, int(lateral), REACH * length)
-        knee_rows = _stretch(mask, knee - [0.0, KNEE_ROWS * length], knee + [0.0, KNEE_ROWS * length],
-                             o_knee - [0.0, KNEE_ROWS * length], o_knee + [0.0, KNEE_ROWS * length], (0.0, 1.0),
-                             int(lateral), REACH * length)
         low = _stretch(mask, ankle - [0.0, ANKLE_ROWS[1] * length], ankle - [0.0, ANKLE_ROWS[0] * length],
                        o_ankle - [0.0, ANKLE_ROWS[1] * length], o_ankle - [0.0, ANKLE_ROWS[0] * length], (0.0, 1.0),
                        int(lateral), REACH * length)
         ankle_x[k] = _median_middle(low)
-        knee_x[k] = _median_middle(knee_rows)
-        outer, inner = (2, 1) if lateral > 0 else (1, 2)
         a, b = _slope(thigh[:, 0], _edges(thigh, (1, 2), merged_too=False))  # the thigh's middle line
         thigh_x[k] = a + b * hip[1]
+        if not outlines:
+            continue
+        shank = _stretch(mask, knee, ankle, o_knee, o_ankle, SHANK_ROWS, int(lateral), REACH * length)
+        knee_rows = _stretch(mask, knee - [0.0, KNEE_ROWS * length], knee + [0.0, KNEE_ROWS * length],
+                             o_knee - [0.0, KNEE_ROWS * length], o_knee + [0.0, KNEE_ROWS * length], (0.0, 1.0),
+                             int(lateral), REACH * length)
+        knee_x[k] = _median_middle(knee_rows)
+        outer, inner = (2, 1) if lateral > 0 else (1, 2)
         for j, columns in enumerate(((outer,), (inner,), (1, 2))):
             b_thigh = b if columns == (1, 2) else _slope(thigh[:, 0], _edges(thigh, columns, merged_too=j == 0))[1]
             _, b_shank = _slope(shank[:, 0], _edges(shank, columns, merged_too=j == 0))
@@ -184,7 +193,8 @@ def leg_measures(mask: np.ndarray, landmarks: np.ndarray) -> dict[str, np.ndarra
         centres = np.array([[thigh_x[k], hip[1]], [knee_x[k], knee[1]],
                             [ankle_x[k], ankle[1] - np.mean(ANKLE_ROWS) * length]])
         fppa[k, OUTLINES.index("centres")] = _fppa_deg(centres[0], centres[1], centres[2], lateral)
-    return {"mask_ankle_x": ankle_x, "mask_knee_x": knee_x, "mask_fppa_deg": fppa, "mask_thigh_x_at_hip": thigh_x}
+    found = {"mask_ankle_x": ankle_x, "mask_thigh_x_at_hip": thigh_x}
+    return {**found, "mask_knee_x": knee_x, "mask_fppa_deg": fppa} if outlines else found
 
 
 def _median_middle(stretch: np.ndarray) -> float:
@@ -205,34 +215,43 @@ def _fppa_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, lateral: flo
 class MaskWork:
     """The pose pass's frame work (:class:`gait.pose.FrameWork` that wants the mask): per frame, the
     :func:`leg_measures` of the mask along MediaPipe's legs (NaN where nobody or no leg points were found).
+    The analysis's reads the ankle middles and the thighs' middle lines only; with ``outlines`` (only
+    scripts/validate_frontal_mask.py asks for them) the knee middles and every outline's knee valgus too,
+    cached under a key of their own (:meth:`settings`).
     """
 
     WANTS_MASK = True
-    SHAPES = {"mask_ankle_x": (2,), "mask_knee_x": (2,), "mask_fppa_deg": (2, len(OUTLINES)),
-              "mask_thigh_x_at_hip": (2,)}
+    ANALYSIS_SHAPES = {"mask_ankle_x": (2,), "mask_thigh_x_at_hip": (2,)}
+    OUTLINE_SHAPES = {"mask_knee_x": (2,), "mask_fppa_deg": (2, len(OUTLINES))}
 
-    def __init__(self) -> None:
+    def __init__(self, outlines: bool = False) -> None:
+        self.outlines = outlines
+        self.shapes = {**self.ANALYSIS_SHAPES, **(self.OUTLINE_SHAPES if outlines else {})}
         self._rows: dict[str, list[np.ndarray]] = {}
 
     def settings(self) -> dict[str, object]:
         """What its results depend on, for the pose cache's key (a cached pass made with other settings or
-        arrays is never taken for this one's)."""
-        return {"thigh": THIGH_ROWS, "shank": SHANK_ROWS, "ankle": ANKLE_ROWS, "knee": KNEE_ROWS, "reach": REACH,
-                "min_run_px": MIN_RUN_PX, "rows": ROWS, "min_rows": MIN_ROWS, "threshold": THRESHOLD,
-                "outlines": OUTLINES, "arrays": sorted(self.SHAPES)}
+        arrays is never taken for this one's: the analysis's pass, without the outlines, is not the
+        validation's, with them, nor the other way round)."""
+        found: dict[str, object] = {"thigh": THIGH_ROWS, "ankle": ANKLE_ROWS, "reach": REACH,
+                                    "min_run_px": MIN_RUN_PX, "rows": ROWS, "min_rows": MIN_ROWS,
+                                    "threshold": THRESHOLD, "arrays": sorted(self.shapes)}
+        if self.outlines:
+            found.update(shank=SHANK_ROWS, knee=KNEE_ROWS, outlines=OUTLINES)
+        return found
 
     def __call__(self, index: int, frame_bgr: np.ndarray | None, landmarks: np.ndarray | None,
                  mask: np.ndarray | None = None) -> None:
         if mask is None or landmarks is None:
-            found = {name: np.full(shape, np.nan) for name, shape in self.SHAPES.items()}
+            found = {name: np.full(shape, np.nan) for name, shape in self.shapes.items()}
         else:
-            found = leg_measures(np.asarray(mask, dtype=np.float32), landmarks)
+            found = leg_measures(np.asarray(mask, dtype=np.float32), landmarks, self.outlines)
         for name, values in found.items():
             self._rows.setdefault(name, []).append(values)
 
     def result(self) -> dict[str, np.ndarray]:
         return {name: np.asarray(self._rows[name], dtype=float) if self._rows.get(name)
-                else np.zeros((0, *shape)) for name, shape in self.SHAPES.items()}
+                else np.zeros((0, *shape)) for name, shape in self.shapes.items()}
 
     def close(self) -> None:
         pass
@@ -258,8 +277,8 @@ def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_i
                   view: str, mirrored: bool, outline: str | None = None) -> dict[str, dict[str, np.ndarray]]:
     """The pose pass's ``mask_*`` arrays (rows ``frame_index``) on the analysis's rows (``rows_index``), by
     the runner's side (the image-left leg is the runner's left from behind, right in front, the other way
-    round in mirrored footage): ``ankle_x`` and ``thigh_x_at_hip`` (gaps filled), ``fppa_deg`` (``outline``,
-    a running median)."""
+    round in mirrored footage): ``ankle_x`` and ``thigh_x_at_hip`` (gaps filled) and, from a pass with the
+    outlines (:class:`MaskWork`), ``knee_x`` (gaps filled) and ``fppa_deg`` (``outline``, a running median)."""
     where = np.searchsorted(frame_index, rows_index)
     where = np.clip(where, 0, max(len(frame_index) - 1, 0))
     found = frame_index[where] == rows_index if len(frame_index) else np.zeros(len(rows_index), bool)
@@ -267,6 +286,8 @@ def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_i
     out: dict[str, dict[str, np.ndarray]] = {"ankle_x": {}, "knee_x": {}, "thigh_x_at_hip": {}, "fppa_deg": {}}
     for side, slot in (("left", left_slot), ("right", 1 - left_slot)):
         for name in ("ankle_x", "knee_x", "thigh_x_at_hip"):
+            if f"mask_{name}" not in frames:
+                continue
             values = np.where(found, frames[f"mask_{name}"][where, slot], np.nan)
             out[name][side] = interpolate_gaps(values, int(GAP_S * fps + 1e-9))  # gaps of GAP_S or less
         if outline in OUTLINES:
@@ -289,13 +310,16 @@ def mask_step_table(analysis: Analysis, outline: str | None = None) -> pd.DataFr
     pose, found = analysis.pose, analysis.pose_pass
     if found is None or "mask_ankle_x" not in found.frames:
         raise ValueError("the pose pass ran without the mask")
+    if outline is not None and "mask_fppa_deg" not in found.frames:
+        raise ValueError("the pose pass ran without the mask's outlines (MaskWork(outlines=True))")
     series = runner_series(found.frames, found.frame_index, pose.frame_index, pose.fps, analysis.view,
                            analysis.options.mirrored, outline)
     xy = pose.xy_px.copy()
     rows = np.arange(pose.n_frames)
     for side in SIDES:
         xy[:, INDEX[f"{side}_ankle"], 0] = series["ankle_x"][side]
-        xy[:, INDEX[f"{side}_knee"], 0] = series["knee_x"][side]
+        if side in series["knee_x"]:
+            xy[:, INDEX[f"{side}_knee"], 0] = series["knee_x"][side]
     if outline == "joints":  # the pose model's hips, the mask's knee and ankle middles
         joints = frontal_angles(pose.replace(xy_px=xy)).fppa_deg
         series["fppa_deg"] = {side: _running_median(joints[side], pose.fps) for side in SIDES}
@@ -342,8 +366,9 @@ MASK_MEASURED = ("step_width_pct_hip",)
 
 def apply_mask(analysis: Analysis) -> Analysis:
     """A rear or front clip's analysis with step width from the person mask
-    (:func:`mask_step_table`, :data:`MASK_MEASURED`); knee valgus, pelvic drop and hip adduction stay the
-    pose model's. Unchanged when the pose pass ran without the mask."""
+    (:func:`mask_step_table`, :data:`MASK_MEASURED`) and ``mask_applied`` set, what report.json's
+    ``frontal_method`` reads; knee valgus, pelvic drop and hip adduction stay the pose model's. Unchanged
+    when the pose pass ran without the mask; with a note when the feet were too close together for it."""
     from gait.metrics import summarise
 
     if analysis.view == "side" or analysis.pose_pass is None or "mask_ankle_x" not in analysis.pose_pass.frames:
@@ -355,16 +380,10 @@ def apply_mask(analysis: Analysis) -> Analysis:
         return replace(analysis, notes=[*analysis.notes, NOT_APART_NOTE])
     metrics = summarise(steps)
     metrics["cadence_spm"] = analysis.metrics["cadence_spm"]
-    return replace(analysis, steps=steps, metrics=metrics)
+    return replace(analysis, steps=steps, metrics=metrics, mask_applied=True)
 
 
 MIN_STEP_SHARE = 0.5  # of the steady steps with a step width the mask must give one in, else the pose model's is kept
 NOT_APART_NOTE = ("Step width is from the pose model's points in this clip: the feet were too "
                   "close together for the person mask to show them apart in most steps.")
 
-
-def mask_used(analysis: Analysis) -> bool:
-    """Whether :func:`apply_mask` measured this analysis: a rear or front clip without stickers whose pose
-    pass ran with the mask, the feet apart in enough steps (else its note says so)."""
-    return analysis.view != "side" and analysis.markers is None and analysis.pose_pass is not None \
-        and "mask_ankle_x" in analysis.pose_pass.frames and NOT_APART_NOTE not in analysis.notes

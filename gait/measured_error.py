@@ -72,14 +72,14 @@ def frontal_fields(analysis: Analysis) -> dict:
     measured, and ``frontal_error``: each measured measure's error for its method, from the data file
     (:func:`frontal_error`; null where the renders did not measure it). Nothing for a side
     clip."""
-    from gait.frontal_mask import MASK_MEASURED, mask_used
+    from gait.frontal_mask import MASK_MEASURED
     from gait.markers import report_fields
 
     fields = report_fields(analysis)
     if not fields:
         return fields
     methods = dict(fields["frontal_method"])
-    if mask_used(analysis):
+    if analysis.mask_applied:
         for measure in MASK_MEASURED:
             if methods.get(measure) != "none":
                 methods[measure] = "mask"

@@ -92,6 +92,8 @@ class Analysis:
     # the pose pass's own record (raw landmarks, per-frame fingerprints that check a later seek into the clip,
     # the other-person check); None for an analysis of landmarks alone
     pose_pass: PosePass | None = None
+    # whether step width is the person mask's (set by gait.frontal_mask.apply_mask where it decides so)
+    mask_applied: bool = False
 
 
 def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
@@ -107,13 +109,14 @@ def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
     return start, end
 
 
-def frame_works(info: VideoInfo, start: int, end: int, options: Options, cache: PoseCache | None = None
-                ) -> list[FrameWork]:
+def frame_works(info: VideoInfo, start: int, end: int, options: Options, cache: PoseCache | None = None,
+                outlines: bool = False) -> list[FrameWork]:
     """The pose pass's frame works: the person mask for markerless frontal measures (MediaPipe's
-    segmentation, 3-6 ms a frame), unless the clip has stickers or is a side view: said, or seen in a few
-    frames before the pass (:func:`gait.view.glimpse_view`). A clip in the cache is not looked at again: a
-    pass with the mask is taken, else one without it."""
-    mask = MaskWork()
+    segmentation, 3-6 ms a frame; :class:`gait.frontal_mask.MaskWork`, with the ``outlines`` only
+    scripts/validate_frontal_mask.py reads), unless the clip has stickers or is a side view: said, or seen
+    in a few frames before the pass (:func:`gait.view.glimpse_view`). A clip in the cache is not looked at
+    again: a pass with the mask is taken, else one without it."""
+    mask = MaskWork(outlines)
     if options.view == "side" or options.markers:
         return []
     if options.view is None:
@@ -125,17 +128,18 @@ def frame_works(info: VideoInfo, start: int, end: int, options: Options, cache: 
 
 
 def analyze(path: str, options: Options = Options(), progress: ProgressCallback | None = None, *,
-            workers: int | None = None, cache: PoseCache | None = None) -> Analysis:
+            workers: int | None = None, cache: PoseCache | None = None, mask_outlines: bool = False) -> Analysis:
     """Analyse one clip. Raises :class:`GaitInputError` for bad input or a clip that is not running.
 
     The pose pass runs in ``workers`` processes (default :func:`gait.pose.default_workers`; 1 inside a
     Dask worker); with a ``cache`` (:class:`gait.pose_cache.PoseCache`) it is skipped when the clip's pose
-    is there, and stored there otherwise."""
+    is there, and stored there otherwise. ``mask_outlines``: a rear or front clip's pass also measures the
+    person mask's outlines (knee middles and valgus, which only scripts/validate_frontal_mask.py reads)."""
     if options.view is not None and options.view not in VIEWS:
         raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.", E.BAD_OPTION)
     info = probe(path, options.capture_fps)
     start, end = frame_range(info, options)
-    works = frame_works(info, start, end, options, cache)
+    works = frame_works(info, start, end, options, cache, mask_outlines)
     found = pose_pass(info, start, end, progress, workers=workers, cache=cache, works=works)
     raw, others = found.series(info), found.other_persons
     damage = check_decoded(info, start, end, raw.frame_index)

@@ -6,13 +6,13 @@
 Each body build (standard, broad) and clothing (shorts, tights, loose shirt) gets two clips from behind,
 each leg carrying its own settings: clip A the left leg at 0 and the right at the high level (knee valgus
 12 deg, pelvic drop 9, hip adduction 6), clip B both legs at the middle level (6, 5, 0). Every clip is
-analysed once (the pose pass with the person mask) and its steps measured by each method: the pose model's
-points (``keypoints``) and the mask (``gait.frontal_mask``: step width from the ankle middles; knee valgus
-from each outline). Per side, measured against the truth (the joint centres' angles and the soles' contact
-points). Prints Markdown tables (per clip and side; per build, clothing and method the slope of measured on
-true and the largest error; per build the slope over all its clothing) and writes the data file of each
-frontal measure's measured error per method, which report.json, the app and the report show with the
-number (``gait.measured_error.frontal_error``).
+analysed once (the pose pass with the person mask and its outlines) and its steps measured by each method:
+the pose model's points (``keypoints``) and the mask (``gait.frontal_mask``: step width from the ankle
+middles; knee valgus from each outline). Per side, measured against the truth (the joint centres' angles
+and the soles' contact points). Prints Markdown tables (per clip and side; per build, clothing and method
+the slope of measured on true and the largest error; per build the slope over all its clothing) and writes
+the data file of each frontal measure's measured error per method, which report.json, the app and the
+report show with the number (``gait.measured_error.frontal_error``).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def run(build: str, clothing: str, clip: str, folder: Path, size: tuple[int, int
                        fps=fps, duration_s=seconds, width=size[0], height=size[1], look=Look(clothing=clothing))
     t1 = time.time()
     with native_logs_silenced():
-        analysis = analyze(str(path), Options(view="rear"))
+        analysis = analyze(str(path), Options(view="rear"), mask_outlines=True)
     print(f"  {path.name}: render {t1 - t0:.0f} s, analysis {time.time() - t1:.0f} s", file=sys.stderr)
     tables = {"keypoints": summarise(keypoint_step_table(analysis)),
               "mask": summarise(mask_step_table(analysis)),

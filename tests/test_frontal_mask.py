@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from gait import catalogue, measured_error
-from gait.frontal_mask import NOT_APART_NOTE, keypoint_step_table, mask_step_table, runs
+from gait.frontal_mask import NOT_APART_NOTE, MaskWork, keypoint_step_table, mask_step_table, runs
 from gait.landmarks import SIDES
 from gait.metrics import summarise
-from gait.pipeline import analyze
+from gait.pipeline import Options, analyze
 from gait.pose import native_logs_silenced, run_pose_pass
 from gait.pose_cache import PoseCache, pose_pass, settings_digest
 from gait.report import SCHEMA_PATH, report_dict
@@ -81,6 +81,30 @@ def test_the_mask_reaches_a_frame_work_and_leaves_the_landmarks_alone(tiny_rear,
     assert either is not None and np.array_equal(either.landmarks, plain.landmarks, equal_nan=True)
 
 
+def test_the_analysiss_mask_work_measures_only_what_the_analysis_reads(tiny_rear, tmp_path):
+    """MaskWork() keeps the ankle middles and the thighs' middle lines (step width's); the knee middles and
+    the outlines' valgus only with outlines=True (the validation script's), the shared arrays equal. The
+    two passes are cached under keys of their own: the analysis's is not taken for the validation's, nor the
+    other way round."""
+    analysis_work = run_pose_pass(tiny_rear, works=[MaskWork()])
+    validation_work = run_pose_pass(tiny_rear, works=[MaskWork(outlines=True)])
+    masks = {name for name in analysis_work.frames if name.startswith("mask_")}
+    assert masks == {"mask_ankle_x", "mask_thigh_x_at_hip"}
+    assert {name for name in validation_work.frames if name.startswith("mask_")} == {
+        "mask_ankle_x", "mask_thigh_x_at_hip", "mask_knee_x", "mask_fppa_deg"}
+    for name in masks:
+        assert np.isfinite(analysis_work.frames[name]).any()
+        assert np.array_equal(analysis_work.frames[name], validation_work.frames[name], equal_nan=True)
+    assert settings_digest([MaskWork()]) != settings_digest([MaskWork(outlines=True)])
+    cache = PoseCache(tmp_path)
+    n = tiny_rear.frame_count
+    cache.store(tiny_rear, analysis_work, [MaskWork()])
+    assert cache.load(tiny_rear, 0, n, [MaskWork(outlines=True)]) is None
+    cache.store(tiny_rear, validation_work, [MaskWork(outlines=True)])
+    assert "mask_fppa_deg" in cache.load(tiny_rear, 0, n, [MaskWork(outlines=True)]).frames
+    assert "mask_fppa_deg" not in cache.load(tiny_rear, 0, n, [MaskWork()]).frames
+
+
 # ------------------------------------------------------------------------------------ clothing (part 4)
 def _colour_at(img, uv):
     u, v = (int(round(c)) for c in uv)
@@ -131,8 +155,8 @@ def grid(tmp_path_factory):
         path = folder / f"{build}_{clothing}_{clip}.mp4"
         truth = render(RunnerParams(build=BUILDS[build], left=left, **settings), Camera(view="rear"), path, fps=30,
                        duration_s=4, width=720, height=1280, look=Look(clothing=clothing))
-        with native_logs_silenced():
-            out[build, clothing, clip] = analyze(str(path)), truth
+        with native_logs_silenced():  # with the outlines, as scripts/validate_frontal_mask.py
+            out[build, clothing, clip] = analyze(str(path), mask_outlines=True), truth
     return out
 
 
@@ -225,6 +249,8 @@ def test_feet_too_close_for_the_mask_keep_the_pose_models_step_width(tmp_path):
     assert report_dict(analysis)["quality"]["frontal_method"]["step_width_pct_hip"] == "keypoints"
     kept = summarise(keypoint_step_table(analysis))["step_width_pct_hip"]["value"]
     assert kept is not None and analysis.metrics["step_width_pct_hip"]["value"] == pytest.approx(kept)
+    with pytest.raises(ValueError, match="outlines"):  # the analysis's pass measured no outlines
+        mask_step_table(analysis, "centres")
 
 
 def _errors_file(tmp_path, monkeypatch, entries: dict) -> None:
@@ -285,3 +311,21 @@ def test_the_data_files_verdicts():
     assert all(v for (_, method), v in verdicts.items() if method == "markers")
     assert verdicts[("step_width_pct_hip", "mask")]
     assert not any(verdicts[(m, "keypoints")] for m in ("knee_valgus_fppa_deg", "hip_adduction_deg", "pelvic_drop_deg"))
+
+
+def test_the_method_is_what_apply_mask_decided_not_what_the_pose_pass_holds(tmp_path):
+    """A front clip (wide steps) analysed with the mask fills the pose cache with the masked pass; analysed again in
+    marker mode (no stickers from in front: the pose model's frontal measures) that cached pass is taken, its
+    mask arrays with it, and its step width is the pose model's, as report.json says."""
+    path = tmp_path / "front.mp4"
+    render(RunnerParams(**MIDDLE), Camera(view="front"), path, fps=30, duration_s=4, width=360, height=640)
+    cache = PoseCache(tmp_path / "cache")
+    with native_logs_silenced():
+        masked = analyze(str(path), Options(view="front"), cache=cache, workers=1)
+        stickers = analyze(str(path), Options(view="front", markers="auto"), cache=cache, workers=1)
+    assert masked.mask_applied and report_dict(masked)["quality"]["frontal_method"]["step_width_pct_hip"] == "mask"
+    assert "mask_ankle_x" in stickers.pose_pass.frames  # the masked pass, from the cache
+    assert not stickers.mask_applied and stickers.markers is None
+    assert report_dict(stickers)["quality"]["frontal_method"]["step_width_pct_hip"] == "keypoints"
+    kept = summarise(keypoint_step_table(stickers))["step_width_pct_hip"]["value"]
+    assert stickers.metrics["step_width_pct_hip"]["value"] == pytest.approx(kept)

@@ -59,6 +59,9 @@ def test_two_pose_processes_measure_as_one(monkeypatch, request, clip, options):
         clip = request.getfixturevalue("shared_videos") / clip
     one = analyze(str(clip), options, workers=1)
     monkeypatch.setattr(pose.segments, "MIN_SEGMENT_FRAMES", 120)
+    # the seam where it was when the tolerances were set (the start-up's 40 frames, whatever the clip's size):
+    # on the 12 s treadmill clip, seams 4-12 frames earlier or later moved an angle by 0.6-2.0 deg
+    monkeypatch.setattr(pose, "startup_frames", lambda width, height: pose.segments.STARTUP_FRAMES)
     two = analyze(str(clip), options, workers=2)
     assert (one.pose_pass.workers, two.pose_pass.workers) == (1, 2)
     assert np.array_equal(one.pose.frame_index, two.pose.frame_index)
@@ -106,6 +109,25 @@ def test_short_clips_are_not_split():
     extra = pose.WARMUP_FRAMES + pose.segments.STARTUP_FRAMES
     kept = [s.end - s.keep_from for s in three]
     assert sum(kept) == 3000 and all(abs(kept[0] - k - extra) <= 1 for k in kept[1:])
+
+
+def test_a_workers_start_up_is_made_up_for_in_time_whatever_the_clip_size(monkeypatch):
+    """The frames the first segment tracks while a worker starts: 40 at 1080x1920 (either way up), the
+    same start-up time at other sizes (more frames of a smaller clip, fewer of a larger), and the pass
+    plans its segments with its clip's size."""
+    segments = pose.segments
+    assert pose.startup_frames(1080, 1920) == pose.startup_frames(1920, 1080) == segments.STARTUP_FRAMES == 40
+    for width, height in ((270, 480), (540, 960), (720, 1280), (2160, 3840)):
+        frames = pose.startup_frames(width, height)
+        assert abs(frames - segments.STARTUP_S / segments.frame_seconds(width, height)) <= 0.5
+    assert pose.startup_frames(540, 960) > 40 > pose.startup_frames(2160, 3840)
+    planned = []
+    monkeypatch.setattr(segments, "MIN_SEGMENT_FRAMES", 120)
+    monkeypatch.setattr(pose, "run_segments", lambda *args: {})
+    monkeypatch.setattr(pose, "join_segments", lambda found, *args: planned.append(found))
+    pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=2)  # 540x960
+    extra = pose.WARMUP_FRAMES + pose.startup_frames(540, 960)
+    assert [(s.keep_from, s.end) for s in planned[0]] == [(0, (300 + extra) // 2), ((300 + extra) // 2, 300)]
 
 
 def _segment_result(indices, warm, prints, warm_prints) -> dict:

@@ -47,6 +47,7 @@ from gait.pose.segments import (
     join_segments,
     plan_segments,
     run_segments,
+    startup_frames,
 )
 from gait.pose.tracker import (
     READ_AHEAD,
@@ -68,7 +69,7 @@ __all__ = ["MAX_WORKERS", "MIN_SEGMENT_FRAMES", "PROGRESS_EVERY", "READ_AHEAD", 
            "WORKERS_ENV", "CallbackWork", "FrameWork", "OtherPersonCheck", "OtherPersons", "PosePass", "PoseTracker",
            "ProgressCallback", "Segment", "default_workers", "estimate_pose", "join_segments", "landmarks_of_frame",
            "native_logs_silenced", "new_tracker", "plan_segments", "pose_settings", "run_pose_pass", "run_segments",
-           "track_segment", "wants_mask"]
+           "startup_frames", "track_segment", "wants_mask"]
 
 
 def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
@@ -100,7 +101,7 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
     total = max(end - start_frame, 0)
     blank = pickle.dumps(list(works))  # each segment works on its own copy
     keep = frozenset(OtherPersonCheck(start_frame, end).frames)
-    segments = plan_segments(start_frame, end, workers)
+    segments = plan_segments(start_frame, end, workers, startup_frames(info.width, info.height))
     done = [0] * len(segments)
 
     def report(number: int, count: int) -> None:

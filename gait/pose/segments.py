@@ -24,9 +24,14 @@ WORKERS_ENV = "GAIT_POSE_WORKERS"  # the number of pose processes, overriding th
 MAX_WORKERS = 4  # each process holds its own MediaPipe (about 250 MB)
 WARMUP_FRAMES = 60  # a later segment's tracker starts this many frames before its first kept frame
 MIN_SEGMENT_FRAMES = 600  # a clip is split only into segments of at least this many frames
-# a worker process's start-up (about 0.6 s: the interpreter, mediapipe's import, the seek) in frames that a
-# process tracks meanwhile at 1080x1920: the first segment is given more frames to make up for it
-STARTUP_FRAMES = 40
+# a worker process's start-up (the interpreter, mediapipe's import, the seek): the first segment is given the
+# frames this process tracks meanwhile (:func:`startup_frames`), STARTUP_FRAMES at REFERENCE_SIZE
+STARTUP_S = 0.6
+REFERENCE_SIZE = (1080, 1920)
+STARTUP_FRAMES = 40  # frames tracked in STARTUP_S at REFERENCE_SIZE: a frame takes 15 ms there
+# CPU ms a frame at REFERENCE_SIZE (docs/speed.md): decoding, which scales with the pixels, and MediaPipe's
+# tracking, which does not (the model sees its own small input)
+DECODE_MS, TRACK_MS = 5.3, 12.2
 PROGRESS_EVERY = 8  # frames between a worker's progress messages
 
 
@@ -46,17 +51,33 @@ def default_workers() -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
-def plan_segments(start: int, end: int, workers: int) -> list[Segment]:
+def frame_seconds(width: int, height: int) -> float:
+    """The time one process takes to track a frame of a ``width`` x ``height`` clip: :data:`STARTUP_S` /
+    :data:`STARTUP_FRAMES` at :data:`REFERENCE_SIZE`, the decoding's part (:data:`DECODE_MS` of
+    :data:`DECODE_MS` + :data:`TRACK_MS`) scaled by the pixels."""
+    pixels = width * height / (REFERENCE_SIZE[0] * REFERENCE_SIZE[1])
+    return STARTUP_S / STARTUP_FRAMES * (TRACK_MS + DECODE_MS * pixels) / (TRACK_MS + DECODE_MS)
+
+
+def startup_frames(width: int, height: int) -> int:
+    """The frames of a ``width`` x ``height`` clip that this process tracks while a worker process starts
+    (:data:`STARTUP_S`): :data:`STARTUP_FRAMES` at :data:`REFERENCE_SIZE`, more on a smaller clip, fewer on a
+    larger one, so that the segments end together whatever the clip's size."""
+    return max(0, round(STARTUP_S / frame_seconds(width, height)))
+
+
+def plan_segments(start: int, end: int, workers: int, startup: int = STARTUP_FRAMES) -> list[Segment]:
     """Split frames [start, end) into at most ``workers`` segments, as many as segments of
     :data:`MIN_SEGMENT_FRAMES` fit, each after the first with :data:`WARMUP_FRAMES` of warm-up (inside the
     segment before). The segments take the same time: one after the first, run in a worker process, keeps
-    :data:`WARMUP_FRAMES` + :data:`STARTUP_FRAMES` frames fewer than the first, which starts at once.
+    :data:`WARMUP_FRAMES` + ``startup`` frames fewer than the first, which starts at once (``startup``: the
+    frames tracked while a worker starts, :func:`startup_frames` of the clip's size).
 
     Only long clips are split: a seam leaves the later segment's landmarks a little off the ones of one
     tracker for some seconds (see the module docstring), which on a long clip touches few of its many
     steps; a short one has little time to gain."""
     n = max(1, min(workers, (end - start) // max(MIN_SEGMENT_FRAMES, 2 * WARMUP_FRAMES)))
-    extra = WARMUP_FRAMES + STARTUP_FRAMES
+    extra = WARMUP_FRAMES + startup
     first = (end - start + (n - 1) * extra) / n  # the first segment's frames; each other: first - extra
     bounds = [start] + [start + round(k * first - (k - 1) * extra) for k in range(1, n)] + [end]
     return [Segment(k, bounds[k] - (WARMUP_FRAMES if k else 0), bounds[k], bounds[k + 1], seek=k > 0)

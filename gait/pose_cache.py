@@ -4,10 +4,17 @@ other settings (height, belt speed, view, facing, mirrored, segment) skips the p
 One ``.npz`` file per clip and frame range (:class:`gait.pose.PosePass`: the landmarks, the frame indices,
 and every per-frame array of the pass, such as the fingerprints and the other-person check; more arrays
 added to the pass are stored with no change here). Its name holds the SHA-256 of the file's content and a
-digest of :func:`gait.pose.pose_settings` (mediapipe version, tracker settings): a changed file, or
-landmarks found with other settings, never match. A segment inside an analysed one is cut from it, so its
-first frames come from a tracker already running rather than one started there (within the tolerances of
-the two-process pass, ``tests/test_speed.py``).
+digest of :func:`gait.pose.pose_settings` without frame works (mediapipe version, tracker settings): a
+changed file, or landmarks found with other settings, never match. A pass run with frame works has, after
+that, ``w`` and the digest of the settings with them, so that the passes that hold the same landmarks are
+found by their names alone: ``<content>-<settings>-<start>-<end>.npz`` without frame works,
+``<content>-<settings>-w<settings with works>-<start>-<end>.npz`` with them (files named otherwise, such as
+those of earlier versions, are never read). A segment inside an analysed one is cut from it, so its first
+frames come from a tracker already running rather than one started there (within the tolerances of the
+two-process pass, ``tests/test_speed.py``).
+
+Beside them, small ``.json`` records of what was seen in a clip before its pose pass (:meth:`PoseCache.recall`,
+:func:`gait.view.seen_view`), removed with the clip's last pose file.
 
 The folder: ``$GAIT_CACHE_DIR``, else ``gait/pose`` in the user's cache folder (``$XDG_CACHE_HOME`` or
 ``~/.cache`` on Linux, ``~/Library/Caches`` on macOS). The files written least recently are removed when
@@ -74,33 +81,30 @@ class PoseCache:
         self.max_bytes = max_bytes
 
     def _prefix(self, info: VideoInfo, works: Sequence[FrameWork] = ()) -> str:
-        return f"{content_digest(info.path)}-{settings_digest(works)}-"
+        plain = f"{content_digest(info.path)}-{settings_digest()}-"
+        return f"{plain}w{settings_digest(works)}-" if works else plain
 
     def _entries(self, info: VideoInfo, works: Sequence[FrameWork] = ()) -> list[tuple[int, int, Path]]:
-        prefix = self._prefix(info, works)
-        found = []
-        for path in self.folder.glob(f"{prefix}*.npz") if self.folder.is_dir() else ():
-            try:
-                start, end = (int(v) for v in path.stem[len(prefix):].split("-"))
-            except ValueError:
-                continue
-            found.append((start, end, path))
-        return found
+        """The clip's passes run with exactly the frame works ``works`` (by their names)."""
+        return self._named(self._prefix(info, works), 2)
 
     def _with_works(self, info: VideoInfo) -> list[tuple[int, int, Path]]:
-        """The clip's passes run with frame works (the mask's segmentation included: the landmarks are the
-        same) and otherwise the settings of a pass without any."""
-        plain = pose_settings()
+        """The clip's passes run with any frame works (the mask's segmentation included: the landmarks are the
+        same) and otherwise the settings of a pass without any (by their names; no file read)."""
+        return self._named(f"{self._prefix(info)}w", 3)
+
+    def _named(self, prefix: str, parts: int) -> list[tuple[int, int, Path]]:
+        """(start, end, path) of the ``.npz`` files named ``prefix`` and ``parts`` dash-separated parts, the
+        last two the frame range."""
         found = []
-        for path in self.folder.glob(f"{content_digest(info.path)}-*.npz") if self.folder.is_dir() else ():
+        for path in self.folder.glob(f"{prefix}*.npz") if self.folder.is_dir() else ():
+            rest = path.stem[len(prefix):].split("-")
             try:
-                with np.load(path, allow_pickle=False) as data:
-                    meta = json.loads(str(data["meta"]))
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+                start, end = int(rest[-2]), int(rest[-1])
+            except (ValueError, IndexError):
                 continue
-            settings = {k: v for k, v in meta.get("settings", {}).items() if k not in ("works", "segmentation")}
-            if json.dumps(settings, sort_keys=True) == json.dumps(plain, sort_keys=True, default=list):
-                found.append((int(meta["start"]), int(meta["end"]), path))
+            if len(rest) == parts:
+                found.append((start, end, path))
         return found
 
     def holds(self, info: VideoInfo, start: int, end: int, works: Sequence[FrameWork] = ()) -> bool:
@@ -147,14 +151,45 @@ class PoseCache:
         self.prune()
         return path
 
+    def _record_path(self, info: VideoInfo, name: str, key: dict) -> Path:
+        digest = hashlib.sha256(json.dumps({"format": FORMAT, **key}, sort_keys=True).encode()).hexdigest()[:16]
+        return self.folder / f"{content_digest(info.path)}-{name}-{digest}.json"
+
+    def recall(self, info: VideoInfo, name: str, key: dict) -> dict | None:
+        """The small record kept for the clip under ``name`` and ``key`` (what it depends on besides the
+        file's content) by :meth:`remember`; None when there is none (or it cannot be read)."""
+        try:
+            found = json.loads(self._record_path(info, name, key).read_text())
+        except (OSError, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
+
+    def remember(self, info: VideoInfo, name: str, key: dict, record: dict) -> None:
+        """Keep a small JSON ``record`` for the clip under ``name`` and ``key`` (nothing when the folder cannot
+        be written); removed by :meth:`prune` once no pose file of the clip is left."""
+        path = self._record_path(info, name, key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=self.folder, suffix=".part", delete=False) as tmp:
+                json.dump(record, tmp)
+            os.replace(tmp.name, path)
+        except OSError as exc:
+            LOG.warning("pose cache record not written in %s: %s", self.folder, exc)
+
     def prune(self) -> None:
-        """Remove the least recently used files beyond :attr:`max_bytes`, and stale partial files."""
+        """Remove the least recently used files beyond :attr:`max_bytes`, the records of clips with no pose
+        file left, and stale partial files."""
         try:
             files = sorted(self.folder.glob("*.np*"), key=lambda p: p.stat().st_mtime, reverse=True)
-            total = 0
+            total, kept = 0, set()
             for path in files:
                 total += path.stat().st_size
                 if total > self.max_bytes:
+                    path.unlink(missing_ok=True)
+                else:
+                    kept.add(path.name.split("-")[0])
+            for path in self.folder.glob("*.json"):
+                if path.name.split("-")[0] not in kept:
                     path.unlink(missing_ok=True)
             for path in self.folder.glob("*.part"):  # left by a writer that was stopped
                 if time.time() - path.stat().st_mtime > 3600:

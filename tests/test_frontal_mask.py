@@ -7,6 +7,7 @@ scripts/validate_frontal_mask.py's grid, whose figures are in docs/markers.md).
 """
 
 import json
+from pathlib import Path
 
 import jsonschema
 import numpy as np
@@ -18,7 +19,7 @@ from gait.landmarks import SIDES
 from gait.metrics import summarise
 from gait.pipeline import Options, analyze
 from gait.pose import native_logs_silenced, run_pose_pass
-from gait.pose_cache import PoseCache, pose_pass, settings_digest
+from gait.pose_cache import PoseCache, content_digest, pose_pass, settings_digest
 from gait.report import SCHEMA_PATH, report_dict
 from gait.synth import Camera, Projector, RunnerModel, RunnerParams, SideScale, render
 from gait.synth.draw import CLOTHING, Look, Scene
@@ -103,6 +104,36 @@ def test_the_analysiss_mask_work_measures_only_what_the_analysis_reads(tiny_rear
     cache.store(tiny_rear, validation_work, [MaskWork(outlines=True)])
     assert "mask_fppa_deg" in cache.load(tiny_rear, 0, n, [MaskWork(outlines=True)]).frames
     assert "mask_fppa_deg" not in cache.load(tiny_rear, 0, n, [MaskWork()]).frames
+
+
+def test_the_cache_finds_a_clips_passes_by_their_names(tiny_rear, tmp_path, monkeypatch):
+    """A pass without frame works is served by one with them, found by the files' names: only the file that
+    serves it is opened. A file named as before (a pass with frame works under the digest of all its
+    settings) is never read; a clip's small records go with its last pose file."""
+    n = tiny_rear.frame_count
+    found = run_pose_pass(tiny_rear, works=[MaskWork()])
+    cache = PoseCache(tmp_path)
+    cache.store(tiny_rear, found, [MaskWork()])
+    cache.store(tiny_rear, found, [_MaskShare()])
+    old = tmp_path / f"{content_digest(tiny_rear.path)}-{settings_digest([MaskWork()])}-0-{n}.npz"
+    old.write_bytes(b"not a zip file")
+    opened: list = []
+    load = np.load
+    monkeypatch.setattr(np, "load", lambda file, *a, **k: opened.append(Path(file)) or load(file, *a, **k))
+    plain = cache.load(tiny_rear, 0, n)
+    assert plain is not None and np.array_equal(plain.landmarks, found.landmarks, equal_nan=True)
+    assert len(opened) == 1 and opened[0].parent == tmp_path
+    for path in tmp_path.glob("*.npz"):
+        if path != old:
+            path.unlink()
+    assert cache.load(tiny_rear, 0, n) is None and cache.load(tiny_rear, 0, n, [MaskWork()]) is None
+    assert old not in opened
+    cache.remember(tiny_rear, "view", {"start": 0}, {"view": "rear"})
+    assert cache.recall(tiny_rear, "view", {"start": 0}) == {"view": "rear"}
+    assert cache.recall(tiny_rear, "view", {"start": 1}) is None
+    old.unlink()
+    cache.prune()
+    assert cache.recall(tiny_rear, "view", {"start": 0}) is None
 
 
 # ------------------------------------------------------------------------------------ clothing (part 4)

@@ -50,7 +50,7 @@ from gait.metrics import (
 from gait.pose import FrameWork, PosePass, ProgressCallback
 from gait.pose_cache import PoseCache, pose_pass
 from gait.video_io import VideoInfo, probe
-from gait.view import VIEWS, estimate_view, glimpse_view, to_runner_sides
+from gait.view import VIEWS, estimate_view, seen_view, to_runner_sides
 
 MIN_DETECTED_FRACTION = 0.5
 MIN_STEPS = MIN_STEADY_STEPS
@@ -114,17 +114,14 @@ def frame_works(info: VideoInfo, start: int, end: int, options: Options, cache: 
     """The pose pass's frame works: the person mask for markerless frontal measures (MediaPipe's
     segmentation, 3-6 ms a frame; :class:`gait.frontal_mask.MaskWork`, with the ``outlines`` only
     scripts/validate_frontal_mask.py reads), unless the clip has stickers or is a side view: said, or seen
-    in a few frames before the pass (:func:`gait.view.glimpse_view`). A clip in the cache is not looked at
-    again: a pass with the mask is taken, else one without it."""
-    mask = MaskWork(outlines)
+    in a few frames before the pass (:func:`gait.view.glimpse_view`, its verdict kept in ``cache``:
+    :func:`gait.view.seen_view`). Decided the same whatever passes of the clip the cache holds (which then
+    serves the pass asked for, or not)."""
     if options.view == "side" or options.markers:
         return []
-    if options.view is None:
-        if cache is not None and cache.holds(info, start, end, [mask]):
-            return [mask]
-        if (cache is not None and cache.holds(info, start, end)) or glimpse_view(info, start, end) == "side":
-            return []
-    return [mask]
+    if options.view is None and seen_view(info, start, end, cache) == "side":
+        return []
+    return [MaskWork(outlines)]
 
 
 def analyze(path: str, options: Options = Options(), progress: ProgressCallback | None = None, *,

@@ -24,6 +24,7 @@ from gait.cleaning import mask_low_visibility, midpoint, mirror_sides, swap_legs
 from gait.landmarks import INDEX, LEG_JOINTS, SIDES, PoseSeries
 
 if TYPE_CHECKING:
+    from gait.pose_cache import PoseCache
     from gait.video_io import VideoInfo
 
 VIEWS = ("side", "rear", "front")
@@ -100,6 +101,29 @@ def glimpse_view(info: VideoInfo, start: int, end: int) -> str | None:
         return None
     pose = PosePass(first, first + window, np.asarray(indices), np.stack(rows)).series(info)
     return estimate_view(mask_low_visibility(pose)).view
+
+
+def glimpse_settings() -> dict[str, object]:
+    """What :func:`glimpse_view`'s verdict depends on besides the clip and the frames: the pose model's
+    settings, the glimpse's and the view's thresholds."""
+    from gait.pose import pose_settings
+
+    return {"pose": pose_settings(), "frames": GLIMPSE_FRAMES, "min_found": GLIMPSE_MIN_FOUND,
+            "view": [FRONTAL_MIN_HIP_RATIO, SIDE_MIN_KNEE_BEND, SIDE_MAX_HIP_RATIO, FRONTAL_MAX_KNEE_BEND]}
+
+
+def seen_view(info: VideoInfo, start: int, end: int, cache: PoseCache | None = None) -> str | None:
+    """:func:`glimpse_view` of frames [start, end), its verdict kept in ``cache`` beside the clip's pose
+    (:meth:`gait.pose_cache.PoseCache.remember`): a clip glimpsed once is not looked at again, whatever pose
+    passes of it the cache holds, so what is done before the pass never depends on them."""
+    key = {**glimpse_settings(), "start": start, "end": end}
+    kept = cache.recall(info, "view", key) if cache is not None else None
+    if kept is not None and (kept.get("view") is None or kept.get("view") in VIEWS):
+        return kept.get("view")
+    view = glimpse_view(info, start, end)
+    if cache is not None:
+        cache.remember(info, "view", key, {"view": view})
+    return view
 
 
 def near_side(direction: int) -> str:

@@ -1,5 +1,7 @@
 """gait.view: the view and facing direction from landmarks, the near side, the runner's own left and right."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -131,19 +133,19 @@ def _mirror_order() -> list[int]:
             else INDEX[n] for n in NAMES]
 
 
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+
+
 def test_a_glimpse_before_the_pose_pass_tells_side_from_rear_and_leaves_the_mask_out_of_side_clips(
         tmp_path, monkeypatch):
-    from pathlib import Path
-
-    import gait.pipeline
+    import gait.view
     from gait.frontal_mask import MaskWork
     from gait.pipeline import Options, frame_works
     from gait.pose_cache import PoseCache
     from gait.video_io import probe
     from gait.view import glimpse_view
 
-    samples = Path(__file__).resolve().parents[1] / "sample_videos"
-    side, rear = probe(samples / "side_60fps.mp4"), probe(samples / "rear_60fps.mp4")
+    side, rear = probe(SAMPLES / "side_60fps.mp4"), probe(SAMPLES / "rear_60fps.mp4")
     assert glimpse_view(side, 0, side.frame_count) == "side"
     assert glimpse_view(rear, 0, rear.frame_count) == "rear"
     assert frame_works(side, 0, side.frame_count, Options()) == []
@@ -151,13 +153,45 @@ def test_a_glimpse_before_the_pose_pass_tells_side_from_rear_and_leaves_the_mask
     assert [type(w) for w in frame_works(side, 0, side.frame_count, Options(view="rear"))] == [MaskWork]
     assert frame_works(rear, 0, rear.frame_count, Options(view="side")) == []
 
-    # a clip in the cache is not glimpsed again: its pass with the mask is taken, else the one without
+    # the glimpse's verdict is kept in the cache: a clip glimpsed once is not glimpsed again
     cache = PoseCache(tmp_path)
-    monkeypatch.setattr(gait.pipeline, "glimpse_view", lambda *a: pytest.fail("glimpsed"))
-    monkeypatch.setattr(PoseCache, "holds", lambda self, info, start, end, works=(): True)
-    assert [type(w) for w in frame_works(side, 0, side.frame_count, Options(), cache)] == [MaskWork]
-    monkeypatch.setattr(PoseCache, "holds", lambda self, info, start, end, works=(): not works)
-    assert frame_works(rear, 0, rear.frame_count, Options(), cache) == []
+    assert frame_works(side, 0, side.frame_count, Options(), cache) == []
+    assert [type(w) for w in frame_works(rear, 0, rear.frame_count, Options(), cache)] == [MaskWork]
+    glimpsed = []
+    monkeypatch.setattr(gait.view, "glimpse_view", lambda *a: glimpsed.append(a) or "rear")
+    assert frame_works(side, 0, side.frame_count, Options(), cache) == []
+    assert [type(w) for w in frame_works(rear, 0, rear.frame_count, Options(), cache)] == [MaskWork]
+    assert glimpsed == []
+    frame_works(rear, 60, rear.frame_count, Options(), cache)  # another segment: glimpsed afresh
+    assert glimpsed == [(rear, 60, rear.frame_count)]
+
+
+def test_a_clip_of_unstated_view_gets_the_same_frame_works_whatever_the_cache_holds(tmp_path):
+    """The rear sample's pass without the mask cached by an analysis as a side clip: analysed with no view,
+    the clip is still glimpsed and gets the mask and its step width, as with an empty cache."""
+    from gait.errors import GaitInputError
+    from gait.frontal_mask import MaskWork
+    from gait.pipeline import Options, analyze, frame_works
+    from gait.pose import native_logs_silenced
+    from gait.pose_cache import PoseCache
+    from gait.report import report_dict
+    from gait.video_io import probe
+
+    path = str(SAMPLES / "rear_60fps.mp4")
+    rear, cache = probe(path), PoseCache(tmp_path)
+    with native_logs_silenced():
+        try:
+            analyze(path, Options(view="side"), cache=cache)
+        except GaitInputError:
+            pass  # the pass is cached before the analysis of its landmarks
+        assert cache.holds(rear, 0, rear.frame_count) and not cache.holds(rear, 0, rear.frame_count, [MaskWork()])
+        assert [type(w) for w in frame_works(rear, 0, rear.frame_count, Options(), cache)] == [MaskWork]
+        cached = analyze(path, Options(), cache=cache)
+        fresh = analyze(path, Options())
+    for analysis in (cached, fresh):
+        assert analysis.mask_applied
+        assert report_dict(analysis)["quality"]["frontal_method"]["step_width_pct_hip"] == "mask"
+    assert cached.metrics["step_width_pct_hip"] == fresh.metrics["step_width_pct_hip"]
 
 
 def test_a_glimpse_of_frames_with_nobody_in_them_tells_no_view(tmp_path):

@@ -169,7 +169,7 @@ class PanelOverlay:
         on_black, on_white = np.zeros((height, width, 3), np.uint8), np.full((height, width, 3), 255, np.uint8)
         _draw_panel(on_black, lines)
         _draw_panel(on_white, lines)
-        self.rows, self.cols = rows, cols
+        self.rows, self.cols, self.height, self.width = rows, cols, height, width
         self.base = on_black[:rows, :cols].astype(np.float32)
         self.through = (on_white[:rows, :cols].astype(np.float32) - self.base) / 255.0
 
@@ -201,6 +201,21 @@ def video_size(width: int, height: int, size: str = "fit") -> tuple[int, int]:
     return 2 * max(1, round(width * zoom / 2)), 2 * max(1, round(height * zoom / 2))
 
 
+def video_frame(analysis: Analysis, row: int, frame: np.ndarray, panel: PanelOverlay,
+                blur_face: bool = False) -> np.ndarray:
+    """Pose row ``row``'s clip ``frame`` as the annotated video shows it, at the size of ``panel`` (the video's
+    summary panel, :class:`PanelOverlay`): the face blurred if asked, the frame scaled (area averaging when
+    it shrinks to less than half, else bilinear) and annotated. The video's frames and the app's
+    (:func:`annotated_frame`) are drawn by it."""
+    if blur_face:
+        frame = privacy.blur_face(frame, analysis.pose.xy_px[row])
+    width, height = panel.width, panel.height
+    zoom = height / analysis.info.height
+    if (frame.shape[1], frame.shape[0]) != (width, height):
+        frame = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA if zoom < 0.5 else cv2.INTER_LINEAR)
+    return annotate_frame(frame, analysis, row, zoom, panel)
+
+
 def _fingerprints(analysis: Analysis) -> np.ndarray | None:
     found = analysis.pose_pass
     if found is None or "fingerprint" not in found.frames:
@@ -216,12 +231,8 @@ def annotated_frame(analysis: Analysis, row: int, blur_face: bool = False, size:
     info, pose = analysis.info, analysis.pose
     first = int(pose.frame_index[0])
     for _, frame in iter_frames_checked(info.path, first + row, first + row + 1, _fingerprints(analysis), first):
-        if blur_face:
-            frame = privacy.blur_face(frame, pose.xy_px[row])
         width, height = video_size(info.width, info.height, size)
-        if (frame.shape[1], frame.shape[0]) != (width, height):
-            frame = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
-        return annotate_frame(frame, analysis, row, height / info.height)
+        return video_frame(analysis, row, frame, PanelOverlay(analysis, height, width), blur_face)
     return None
 
 
@@ -302,7 +313,6 @@ def _write_rows(analysis: Analysis, path: Path, start_row: int, end_row: int, si
     info, pose = analysis.info, analysis.pose
     first = int(pose.frame_index[0])
     width, height = video_size(info.width, info.height, size)
-    zoom = height / info.height
     panel = PanelOverlay(analysis, height, width)
     frames = iter_frames_checked(info.path, first + start_row, first + end_row, _fingerprints(analysis), first)
     with H264Writer(path, width, height, info.file_fps, preset=VIDEO_PRESET, crf=VIDEO_CRF,
@@ -310,10 +320,5 @@ def _write_rows(analysis: Analysis, path: Path, start_row: int, end_row: int, si
         for row, (_, frame) in enumerate(frames, start=start_row):
             if stop is not None and stop.is_set():
                 raise DrawingStopped(f"stopped at frame {row} of {analysis.pose.n_frames}")
-            if blur_face:
-                frame = privacy.blur_face(frame, pose.xy_px[row])
-            if (frame.shape[1], frame.shape[0]) != (width, height):
-                frame = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA if zoom < 0.5
-                                   else cv2.INTER_LINEAR)
-            writer.write(annotate_frame(frame, analysis, row, zoom, panel))
+            writer.write(video_frame(analysis, row, frame, panel, blur_face))
             done[part] = row + 1 - start_row

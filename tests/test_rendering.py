@@ -1,9 +1,17 @@
-"""Annotated frames: the knee numbers stay readable when the knees are close."""
+"""Annotated frames: the knee numbers stay readable when the knees are close; the frame the app shows is the
+annotated video's."""
+
+from pathlib import Path
 
 import numpy as np
+import pytest
 
+from gait import rendering
 from gait.landmarks import INDEX, NAMES
+from gait.pipeline import Options, analyze
 from gait.rendering import SIDE_COLOURS_BGR, draw_pose
+
+SIDE = Path(__file__).resolve().parents[1] / "sample_videos" / "side_60fps.mp4"
 
 
 def _columns_of(img: np.ndarray, colour: tuple) -> np.ndarray:
@@ -24,3 +32,36 @@ def test_close_knees_get_their_numbers_on_either_side():
     right_label = right[right > 154 + 4]
     assert len(left_label) > 5 and len(right_label) > 5
     assert not np.any(right < 150 - 8) and not np.any(left > 154 + 8)  # each number on its own side
+
+
+class _KeptFrames:
+    """Stands for the video writer: keeps the frames it is given."""
+
+    frames: list[np.ndarray] = []
+
+    def __init__(self, *args, **kwargs):
+        type(self).frames = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def write(self, frame: np.ndarray) -> None:
+        self.frames.append(frame.copy())
+
+
+# the 540x960 sample at its size, at 2/3 (bilinear) and at 0.42 (area averaging)
+@pytest.mark.parametrize("longest", [1280, 640, 400])
+def test_the_frame_shown_is_the_video_frame(monkeypatch, tmp_path, longest):
+    """:func:`annotated_frame` (the app's frame "drawn as in the video") equals the frame the annotated video
+    is given for the same pose row: the same scaling and the same summary panel."""
+    analysis = analyze(str(SIDE), Options(height_cm=175.0, speed_kmh=11.0), workers=1)
+    monkeypatch.setitem(rendering.VIDEO_SIZES, "fit", longest)
+    monkeypatch.setattr(rendering, "H264Writer", _KeptFrames)
+    row = analysis.pose.n_frames // 2
+    rendering._write_rows(analysis, tmp_path / "part.mp4", row, row + 1, "fit", False, [0], 0)
+    shown = rendering.annotated_frame(analysis, row)
+    assert shown is not None and shown.shape[0] == min(longest, 960)
+    assert len(_KeptFrames.frames) == 1 and np.array_equal(shown, _KeptFrames.frames[0])

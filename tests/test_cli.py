@@ -217,3 +217,22 @@ def test_the_summary_says_whether_a_left_right_difference_exceeds_its_uncertaint
     asymmetry.update(exceeds_uncertainty=True)
     _print_summary(SimpleNamespace(clips=(), metrics=metrics, warnings=[], primary=SimpleNamespace(view="side")))
     assert "beyond the measurement's uncertainty" in capsys.readouterr().out
+
+
+def test_progress_labels_show_a_long_clip_name_by_its_start_and_end(tmp_path):
+    """A clip name longer than a label's room keeps its start and its end (where takes differ), in the pose
+    and the video progress lines; a short one is shown whole."""
+    import shutil
+
+    from gait.cli.analyze import LABEL_NAME_CHARS, clip_label
+
+    long_name = "label_no_overstride__M_Running_2.mp4"
+    label = clip_label(long_name)
+    assert label == "label_no_overs...M_Running_2.mp4" and len(label) == LABEL_NAME_CHARS
+    assert clip_label("side_60fps.mp4") == "side_60fps.mp4" and clip_label("x" * 32) == "x" * 32
+    assert all(len(clip_label("y" * n)) == LABEL_NAME_CHARS for n in range(33, 40))
+    clip = tmp_path / long_name
+    shutil.copy(Path(__file__).resolve().parents[1] / "sample_videos" / "side_60fps.mp4", clip)
+    done = run_cli("analyze", clip, "--out", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"pose {label}: 540 frames..." in done.stderr and f"video {label}: 540 frames..." in done.stderr

@@ -24,6 +24,17 @@ if TYPE_CHECKING:
     from gait.report import SessionFiles, WriteProgress
 
 VIEW_CHOICES = ("side", "rear", "front")
+LABEL_NAME_CHARS = 32  # a clip's name in a progress bar's label, at most
+
+
+def clip_label(name: str, width: int = LABEL_NAME_CHARS) -> str:
+    """A clip's file name as a progress bar's label shows it: whole when it has at most ``width`` characters,
+    else its start and its end (where the names of takes differ: a number, the extension) around "...",
+    e.g. ``label_no_overs...M_Running_2.mp4``."""
+    if len(name) <= width:
+        return name
+    tail = (width - 3 + 1) // 2
+    return f"{name[:width - 3 - tail]}...{name[-tail:]}"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -124,7 +135,7 @@ class _ClipBars:
             return
         if index != self.index or self.bar is None:
             self.close()
-            self.index, self.bar = index, _Progress(f"{self.stage} {self.names[index][:23]}")
+            self.index, self.bar = index, _Progress(f"{self.stage} {clip_label(self.names[index])}")
         self.bar(done, total)
 
     def close(self) -> None:
@@ -210,7 +221,7 @@ def run_analyze(args: argparse.Namespace) -> int:
                        height_cm=args.height_cm, speed_kmh=args.speed_kmh, markers=args.markers)
                for view in _views(args.view, len(args.video))]
     with native_logs_silenced():
-        bars = [_Progress(f"pose {Path(v).name[:24]}") for v in args.video]
+        bars = [_Progress(f"pose {clip_label(Path(v).name)}") for v in args.video]
         video_bars = _ClipBars("video", [Path(v).name for v in args.video])
 
         def video_progress(index: int, stage: str, done: int, total: int) -> None:

@@ -71,7 +71,7 @@ def frontal_fields(analysis: Analysis) -> dict:
     :func:`gait.markers.report_fields`, with ``frontal_method`` saying ``mask`` for the measures the mask
     measured, and ``frontal_error``: each measured measure's error for its method, from the data file
     (:func:`frontal_error`; null where the renders did not measure it). Nothing for a side
-    clip."""
+    clip. Worked out once per analysis: read ``Analysis.frontal_fields``."""
     from gait.frontal_mask import MASK_MEASURED
     from gait.markers import report_fields
 
@@ -89,7 +89,7 @@ def frontal_fields(analysis: Analysis) -> dict:
 
 
 def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:
-    """The frontal measures' measured errors for their methods (:func:`frontal_fields`) over the clips
-    filmed from behind or in front."""
+    """The frontal measures' measured errors for their methods (:func:`frontal_fields`, as each clip keeps
+    them: ``Analysis.frontal_fields``) over the clips filmed from behind or in front."""
     return {name: error for clip in clips if clip.view != "side"
-            for name, error in frontal_fields(clip).get("frontal_error", {}).items()}
+            for name, error in clip.frontal_fields.get("frontal_error", {}).items()}

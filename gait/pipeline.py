@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -94,6 +95,16 @@ class Analysis:
     pose_pass: PosePass | None = None
     # whether step width is the person mask's (set by gait.frontal_mask.apply_mask where it decides so)
     mask_applied: bool = False
+
+    @cached_property
+    def frontal_fields(self) -> dict:
+        """report.json's ``quality`` entries on the frontal measures (:func:`gait.measured_error.frontal_fields`:
+        their methods and measured errors; nothing for a side clip), worked out once per analysis (a changed
+        copy, :func:`dataclasses.replace`, works them out again) and read by the report, the cues, the command
+        line and the app: not to be changed."""
+        from gait.measured_error import frontal_fields
+
+        return frontal_fields(self)
 
 
 def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:

@@ -24,7 +24,6 @@ import pandas as pd
 import gait
 from gait.errors import warning_record
 from gait.landmarks import NAMES
-from gait.measured_error import frontal_fields
 from gait.pipeline import Analysis, Session
 
 SCHEMA_VERSION = 1
@@ -108,7 +107,7 @@ def report_dict(analysis: Analysis) -> dict:
             "filter_cutoff_hz": analysis.cleaning.cutoff_hz,
             "leg_length_px": analysis.leg_length_px,
             "warnings": [warning_record(w) for w in analysis.warnings],
-            **frontal_fields(analysis),
+            **analysis.frontal_fields,
         },
         "notes": list(analysis.notes),
         "metrics": analysis.metrics,
@@ -126,7 +125,7 @@ def session_report_dict(session: Session) -> dict:
     report["quality"]["warnings"] = [warning_record(w) for w in session.warnings]
     frontal = [c for c in session.clips if c.view != "side"]
     if frontal:  # the frontal measures are the frontal clip's (gait.pipeline.merge_metrics)
-        report["quality"].update(_clean_dict(frontal_fields(frontal[0])))
+        report["quality"].update(_clean_dict(frontal[0].frontal_fields))
     report["notes"] = sorted({n for c in session.clips for n in c.notes})
     report["clips"] = [{k: v for k, v in report_dict(c).items() if k not in ("schema_version", "versions")}
                        for c in session.clips]

@@ -7,6 +7,7 @@ scripts/validate_frontal_mask.py's grid, whose figures are in docs/markers.md).
 """
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -20,7 +21,7 @@ from gait.metrics import summarise
 from gait.pipeline import Options, analyze
 from gait.pose import native_logs_silenced, run_pose_pass
 from gait.pose_cache import PoseCache, content_digest, pose_pass, settings_digest
-from gait.report import SCHEMA_PATH, report_dict
+from gait.report import SCHEMA_PATH, report_dict, session_report_dict
 from gait.synth import Camera, Projector, RunnerModel, RunnerParams, SideScale, render
 from gait.synth.draw import CLOTHING, Look, Scene
 from gait.synth.model import BUILDS
@@ -218,6 +219,27 @@ def test_report_says_which_method_measured_each_frontal_number_and_its_error(gri
         assert errors[measure]["largest_error"] == entry["largest_error"]
 
 
+def test_the_frontal_fields_are_worked_out_once_per_analysis(grid, monkeypatch):
+    """report.json (clip and session), the cues and the command line's tags read the frontal measures'
+    methods and errors worked out once per analysis; a changed copy works them out again."""
+    from gait.cues import cues_for
+    from gait.pipeline import Session, session_of
+
+    analysis = replace(grid["standard", "tights", "B"][0])  # a copy of its own: nothing worked out yet
+    calls = []
+    counted = measured_error.frontal_fields
+    monkeypatch.setattr(measured_error, "frontal_fields", lambda a: calls.append(a) or counted(a))
+    session = Session.of(analysis)
+    report = report_dict(analysis)
+    assert session_report_dict(session)["quality"]["frontal_method"] == report["quality"]["frontal_method"]
+    cues_for(session)
+    assert measured_error.measured_errors(session.clips) == analysis.frontal_fields["frontal_error"]
+    session_report_dict(session_of([analysis, analysis]))
+    assert len(calls) == 1 and calls[0] is analysis
+    report_dict(replace(analysis, notes=[]))
+    assert len(calls) == 2
+
+
 def test_the_report_shows_each_frontal_numbers_error(grid):
     """The PDF/HTML report's measurement table carries each frontal number's measured error next to it."""
     from gait.document.content import build_content
@@ -235,7 +257,7 @@ def test_the_report_shows_each_frontal_numbers_error(grid):
 
 def test_the_errors_shown_are_read_from_the_data_file(grid, tmp_path, monkeypatch):
     """The errors come from the generated data file, not from the code: another file, other errors."""
-    analysis, _ = grid["broad", "tights", "A"]
+    analysis = replace(grid["broad", "tights", "A"][0])  # its errors not worked out yet (once per analysis)
     data = json.loads(measured_error.FRONTAL_ERRORS_PATH.read_text())
     data["measures"]["step_width_pct_hip"]["mask"]["mean_error"] = 123.0
     other = tmp_path / "frontal_errors.json"

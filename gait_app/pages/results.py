@@ -13,7 +13,7 @@ from gait.catalogue import (
 from gait.cues import SEE_A_PROFESSIONAL
 from gait.document import cycle_figure
 from gait.markers import marker_measures
-from gait.measured_error import error_words, frontal_fields
+from gait.measured_error import error_words
 from gait.metrics import STEP_COLUMNS
 from gait.rendering import annotated_frame
 from gait_app.analysis import cached_session
@@ -61,7 +61,7 @@ timed_by_pelvis = timed_from_behind(session.primary.view)
 from_stickers = {name for clip in session.clips for name in marker_measures(clip)}
 # each frontal number's measured error for its method (gait/data/frontal_errors.json), and the mask's measures
 frontal = [clip for clip in session.clips if clip.view != "side"]
-fields = frontal_fields(frontal[0]) if frontal else {}
+fields = frontal[0].frontal_fields if frontal else {}
 errors = {name: error for name, error in (fields.get("frontal_error") or {}).items() if error}
 from_mask = {name for name, method in (fields.get("frontal_method") or {}).items() if method == "mask"}
 for row_start in range(0, len(names), CARDS_PER_ROW):

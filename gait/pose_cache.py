@@ -107,11 +107,6 @@ class PoseCache:
                 found.append((start, end, path))
         return found
 
-    def holds(self, info: VideoInfo, start: int, end: int, works: Sequence[FrameWork] = ()) -> bool:
-        """Whether a pass run with exactly the frame works ``works`` holds frames [start, end) (files not
-        read)."""
-        return any(s <= start and e >= end for s, e, _ in self._entries(info, works))
-
     def load(self, info: VideoInfo, start: int, end: int, works: Sequence[FrameWork] = ()) -> PosePass | None:
         """The pose of frames [start, end) of the clip (run with the frame works ``works``), or None when
         no pass holds them."""

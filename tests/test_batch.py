@@ -10,7 +10,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gait.batch import MARKER, SUMMARY_NAMES, BatchSettings, ClipJob, SessionJob, find_sessions, pair_pattern
+from gait.batch import (
+    MARKER,
+    SUMMARY_NAMES,
+    BatchSettings,
+    ClipJob,
+    SessionJob,
+    find_sessions,
+    pair_pattern,
+    write_tables,
+)
 from gait.batch.session import run_session
 from gait.catalogue import CATALOGUE
 from gait.errors import GaitInputError
@@ -188,6 +197,37 @@ def _comparable(report: dict) -> dict:
     if "clips" in report:
         report["clips"] = [_comparable(c) for c in report["clips"]]
     return report
+
+
+def test_the_summary_marks_cues_on_measures_not_validated_as_the_report_does(tmp_path):
+    """A cue from a measure whose method is not validated (the pose model's hip adduction) is marked in the
+    summary, the cue overview and overview.md as in the session's report; the same cue from stickers is not."""
+    from gait.batch.session import DONE, Outcome
+    from gait.document import build_content
+    from gait.measured_error import frontal_error
+
+    def report(method: str, cadence: float) -> dict:
+        value = {"left": 14.0, "right": 14.0, "sd": 1.0, "n": 10, "unit": "deg", "value": 14.0}
+        return {"view": "rear", "metrics": {"hip_adduction_deg": value, "cadence_spm": {
+                    "value": cadence, "left": None, "right": None, "sd": None, "n": 10, "unit": "steps/min"}},
+                "quality": {"frontal_method": {"hip_adduction_deg": method},
+                            "frontal_error": {"hip_adduction_deg": frontal_error("hip_adduction_deg", method)}}}
+
+    reports = {"points": report("keypoints", 160.0), "stickers": report("markers", 175.0)}
+    assert [c.title for c in build_content(reports["points"]).cues][-1].endswith("(not validated)")
+    for name, content in reports.items():
+        touch(tmp_path / name / "report.json", json.dumps(content))
+    jobs = [SessionJob(name, (ClipJob(str(tmp_path / f"{name}.mp4")),)) for name in reports]
+    write_tables(jobs, {name: Outcome(name, DONE) for name in reports}, tmp_path)
+    summary = pd.read_csv(tmp_path / "summary.csv").set_index("session")
+    assert summary.loc["points", "cues"] == "cadence;hip_adduction (not validated)"
+    assert summary.loc["stickers", "cues"] == "hip_adduction"
+    cues = pd.read_csv(tmp_path / "overview_cues.csv").set_index("cue")
+    assert cues.loc["hip_adduction", ["n_flagged", "n_not_validated", "sessions"]].tolist() == [
+        2, 1, "points (not validated);stickers"]
+    assert cues.loc["cadence", ["n_flagged", "n_not_validated", "sessions"]].tolist() == [1, 0, "points"]
+    overview = (tmp_path / "overview.md").read_text()
+    assert "| 2 of 2 (1 not validated) | points (not validated), stickers |" in overview
 
 
 def test_batch_on_a_local_cluster_matches_the_command_line(tmp_path, cluster):

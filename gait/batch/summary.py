@@ -16,12 +16,14 @@ import pandas as pd
 from gait.batch.inputs import SessionJob
 from gait.batch.session import DONE, Outcome
 from gait.catalogue import DISPLAY_ORDER, read_metrics
-from gait.cues import RULES, cues_from_metrics
+from gait.cues import RULES, Cue
 from gait.errors import warning_record
 
 SUMMARY_NAMES = ("summary.csv", "summary.parquet", "overview.csv", "overview_cues.csv", "overview.md")
 METRIC_KEYS = tuple(spec.key for spec in DISPLAY_ORDER)
 QUANTILES = (("p10", 0.10), ("p25", 0.25), ("median", 0.50), ("p75", 0.75), ("p90", 0.90))
+# how a cue on a measure not validated is marked: the end of its title in the report and the command line
+NOT_VALIDATED = " (not validated)"
 
 
 def _report(folder: Path) -> dict | None:
@@ -30,6 +32,21 @@ def _report(folder: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return report if isinstance(report, dict) else None
+
+
+def report_cues(report: dict) -> list[Cue]:
+    """A session's cues as its PDF/HTML report gives them (:func:`gait.document.build_content` from its
+    report.json): a cue on a measure whose method is not validated (its measured error,
+    ``quality.frontal_error``) is an observation marked :data:`NOT_VALIDATED`, one measured from stickers
+    is not."""
+    from gait.document.content import build_content
+
+    return build_content(report).cues
+
+
+def cue_entry(cue: Cue) -> str:
+    """A cue in the summary's ``cues``: its id, followed by :data:`NOT_VALIDATED` when the report marks it so."""
+    return cue.id + (NOT_VALIDATED if cue.title.endswith(NOT_VALIDATED) else "")
 
 
 def _views(report: dict) -> str:
@@ -42,7 +59,9 @@ def summary_table(jobs: Sequence[SessionJob], outcomes: dict[str, Outcome], out_
     failed, or not run when the batch was interrupted), ``skipped`` (outputs from an earlier run), ``code`` and
     ``message`` of a failure, ``runner``, ``date``, ``clips`` (paths, ``;``-separated), ``views``, ``seconds``,
     then each measure's value (report.json ``metrics[key].value``, in display order), ``n_warnings``,
-    ``warning_codes``, ``warnings`` (messages, `` | ``-separated) and ``cues`` (the ids of the cues fired)."""
+    ``warning_codes``, ``warnings`` (messages, `` | ``-separated) and ``cues`` (the ids of the cues fired, as
+    the session's report gives them: most important first, each on a measure not validated marked
+    :data:`NOT_VALIDATED`, :func:`cue_entry`)."""
     rows = []
     for job in jobs:
         outcome = outcomes.get(job.name)
@@ -63,7 +82,7 @@ def summary_table(jobs: Sequence[SessionJob], outcomes: dict[str, Outcome], out_
             "n_warnings": len(warnings) if report else None,
             "warning_codes": ";".join(w["code"] for w in warnings) if report else None,
             "warnings": " | ".join(w["message"] for w in warnings) if report else None,
-            "cues": ";".join(c.id for c in cues_from_metrics(metrics)) if metrics else None,
+            "cues": ";".join(map(cue_entry, report_cues(report))) if report else None,
         })
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -100,14 +119,19 @@ def overview_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def cue_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per cue rule: its id, title, measure and severity, and the sessions done that it flags."""
+    """Per cue rule: its id, title, measure and severity, the sessions done that it flags (``sessions``, each
+    where its measure was not validated marked :data:`NOT_VALIDATED`) and how many of them were not validated
+    (``n_not_validated``: observations, not cues to act on)."""
     done = summary[summary["status"] == DONE]
-    fired = {name: set(str(cues).split(";")) for name, cues in zip(done["session"], done["cues"], strict=True) if cues}
+    fired = {name: str(cues).split(";") for name, cues in zip(done["session"], done["cues"], strict=True)
+             if isinstance(cues, str) and cues}
     rows = []
     for rule in RULES:
-        flagged = [name for name, ids in fired.items() if rule.id in ids]
+        flagged = [name + entry.removeprefix(rule.id) for name, entries in fired.items() for entry in entries
+                   if entry in (rule.id, rule.id + NOT_VALIDATED)]
         rows.append({"cue": rule.id, "title": rule.title, "metric": rule.metric, "severity": rule.severity,
-                     "n_flagged": len(flagged), "n_sessions": len(done), "sessions": ";".join(flagged)})
+                     "n_flagged": len(flagged), "n_not_validated": sum(f.endswith(NOT_VALIDATED) for f in flagged),
+                     "n_sessions": len(done), "sessions": ";".join(flagged)})
     return pd.DataFrame(rows)
 
 
@@ -136,12 +160,16 @@ def overview_markdown(summary: pd.DataFrame, overview: pd.DataFrame, cues: pd.Da
                                                                         "max"))
         lines.append(f"| {row.title} (`{row.metric}`) | {row.unit} | {row.n_sessions} | {cells} |")
     lines += ["", "## Cues: the sessions each one flags", "", "Cues are options to discuss with a physical "
-              "therapist, not a diagnosis.", "", "| cue | measure | severity | flagged | sessions |",
+              "therapist, not a diagnosis. A session marked (not validated) had the cue from a measure whose "
+              "method is not validated (its measured error on rendered runners misses the bar): there it is "
+              "an observation to confirm by eye, as its report says.", "",
+              "| cue | measure | severity | flagged | sessions |",
               "|---|---|---|---|---|"]
     for row in cues.itertuples(index=False):
         names = ", ".join(str(row.sessions).split(";")) if row.sessions else ""
-        lines.append(f"| {row.title} | `{row.metric}` | {row.severity} | {row.n_flagged} of {row.n_sessions} "
-                     f"| {names} |")
+        unvalidated = f" ({str(row.n_not_validated)} not validated)" if row.n_not_validated else ""
+        lines.append(f"| {row.title} | `{row.metric}` | {row.severity} | {row.n_flagged} of {row.n_sessions}"
+                     f"{unvalidated} | {names} |")
     codes = Counter(c for text in done["warning_codes"].dropna() for c in str(text).split(";") if c)
     if codes:
         lines += ["", "## Warnings", "", "| warning | sessions |", "|---|---|"]

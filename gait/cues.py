@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from gait.catalogue import METRICS, Metrics, MetricSpec, MetricSummary, number, with_unit
+from gait.catalogue import METRICS, Metrics, MetricSpec, MetricSummary, number, unvalidated_metrics, with_unit
 
 if TYPE_CHECKING:
     from gait.pipeline import Analysis, Session
@@ -358,11 +358,13 @@ def _with_caveats(cue: Cue, from_markers: frozenset[str], not_validated: frozens
 def cues_for(source: Analysis | Session) -> list[Cue]:
     """The cues of an analysed clip or session."""
     from gait.markers import marker_measures
-    from gait.measured_error import measured_errors, not_validated_by_error
+    from gait.measured_error import measured_errors
 
     clips = source.clips if hasattr(source, "clips") else (source,)  # a Session's, or the one clip
-    return cues_from_metrics(source.metrics, from_markers=frozenset(m for c in clips for m in marker_measures(c)),
-                             not_validated=not_validated_by_error(measured_errors(clips)))
+    view = source.primary.view if hasattr(source, "primary") else source.view
+    stickers = frozenset(m for c in clips for m in marker_measures(c))
+    return cues_from_metrics(source.metrics, from_markers=stickers,
+                             not_validated=unvalidated_metrics(view, stickers, measured_errors(clips)))
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,16 @@ def test_unvalidated_measures_say_so_in_the_table():
     assert rear["pelvic_drop_deg"].startswith("Not validated here")
 
 
+def test_cues_are_marked_by_the_tables_rule():
+    # one rule for the table's marks and the cues' (gait.catalogue.unvalidated_metrics): pelvic drop from
+    # the pose model is catalogued as not validated, so its cue is an observation even with no measured
+    # error in the report
+    rear_metrics = dict(REPORT["metrics"], pelvic_drop_deg=m(8.0, 8.0, 8.0, 1.0, 20))
+    content = build_content(dict(REPORT, view="rear", metrics=rear_metrics))
+    cue = next(c for c in content.cues if c.metric == "pelvic_drop_deg")
+    assert cue.title.endswith("(not validated)") and cue.severity == "info"
+
+
 def test_html_is_self_contained_and_holds_the_numbers():
     html = render_html(build_content(REPORT, runner_name="Alex Runner"))
     assert_offline(html)

@@ -17,13 +17,14 @@ from gait.catalogue import (
     shown_metrics,
     spec_of,
     timed_from_behind,
+    unvalidated_metrics,
     with_unit,
 )
 from gait.cues import RULES, Cue, PlanStage, cadence_targets, cues_from_metrics, retraining_plan
 from gait.document.before_after import BeforeAfter, before_after_content
 from gait.document.pictures import Picture
 from gait.errors import warning_text
-from gait.measured_error import error_words, not_validated_by_error
+from gait.measured_error import error_words
 
 if TYPE_CHECKING:
     from gait.history.compare import Comparison
@@ -285,7 +286,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
         metrics=metric_rows(metrics, report.get("view", "side"), stickers, errors),
-        cues=cues_from_metrics(metrics, from_markers=stickers, not_validated=not_validated_by_error(errors or {})),
+        cues=cues_from_metrics(metrics, from_markers=stickers,
+                               not_validated=unvalidated_metrics(report.get("view", "side"), stickers, errors)),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=notes, rules=rules,

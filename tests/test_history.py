@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,29 @@ def test_writers_in_separate_processes_lose_no_session(tmp_path):
         assert len({s.id for s in history.sessions()}) == 40
         values = sorted(s.metrics["cadence_spm"]["value"] for s in history.sessions("bo"))
         assert values == [160.0 + k for k in range(10)]
+
+
+def test_openers_racing_to_create_the_file_never_see_it_half_made(tmp_path):
+    """Six openers at once on a file that does not exist yet, fifty times: none may read the file between
+    another's creating its tables and its marking the file as a gait history (it was read as another
+    program's file in 37 of 200 such rounds while the check's reads were separate snapshots)."""
+    refused: list[str] = []
+
+    def open_once(path: Path, start: threading.Barrier) -> None:
+        start.wait()
+        try:
+            History(path).close()
+        except HistoryError as exc:
+            refused.append(exc.code)
+
+    for k in range(50):
+        path, start = tmp_path / f"history{k}.sqlite3", threading.Barrier(6)
+        openers = [threading.Thread(target=open_once, args=(path, start)) for _ in range(6)]
+        for t in openers:
+            t.start()
+        for t in openers:
+            t.join()
+    assert refused == []
 
 
 def test_a_failed_save_leaves_nothing(tmp_path):

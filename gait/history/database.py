@@ -135,10 +135,14 @@ class Database:
     def _check(self, db: sqlite3.Connection) -> None:
         """Refuse, before any write, a damaged file, another program's file or a newer schema."""
         try:
-            app_id = db.execute("PRAGMA application_id").fetchone()[0]
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            tables = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
-            check = [row[0] for row in db.execute("PRAGMA quick_check")]
+            db.execute("BEGIN")  # one snapshot: another program creating the file commits before or after it
+            try:
+                app_id = db.execute("PRAGMA application_id").fetchone()[0]
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                tables = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+                check = [row[0] for row in db.execute("PRAGMA quick_check")]
+            finally:
+                db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise self._refuse(HISTORY_DAMAGED, f"is damaged ({exc}).") from exc
         if app_id != APPLICATION_ID and (app_id != 0 or tables > 0):

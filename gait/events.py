@@ -73,6 +73,7 @@ MIN_FOOT_VISIBILITY = 0.3  # the foot's heel and toe points below this around pu
 FOOT_FRAME_MARGIN_LEG = 0.025
 # From a foot's most forward point to its landing when the vertical signal shows no landing: hand-marked
 # sprint touchdowns (../shared/videos) fall a median 42 ms after it, the rendered runner's contacts 45 ms
+# (its default retraction; 56 ms in the samples and the sweep, whose landings the feet's motion shows)
 LANDING_DELAY_PRIOR_S = 0.045
 MIN_LANDING_FRACTION = 0.5  # of the steps: fewer landings seen in the feet's vertical motion, the prior is used
 EDGE_STEP_FRACTION = 0.25  # rear/front: fastest descents this close to either end of the clip (of a step) are dropped

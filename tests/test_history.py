@@ -276,14 +276,14 @@ def test_a_newer_schema_and_another_programs_database_are_refused_untouched(tmp_
 
 def test_the_smallest_detectable_change_is_the_larger_of_published_and_measured():
     knee = smallest_detectable_change("knee_flexion_at_contact_deg")
-    assert knee.published == 3.8 and knee.measured_error == 3.0
-    assert knee.value == pytest.approx(2.77 * 3.0) and knee.basis == "this tool"
-    assert "Dingenen 2018" in knee.basis_text and "2.77 x 3° measured error" in knee.basis_text
+    assert knee.published == 3.8 and knee.measured_error == 3.46
+    assert knee.value == pytest.approx(2.77 * 3.46) and knee.basis == "this tool"
+    assert "Dingenen 2018" in knee.basis_text and "2.77 x 3.46° measured error" in knee.basis_text
     valgus = smallest_detectable_change("knee_valgus_fppa_deg")
     assert valgus.value == 8.9 and valgus.basis == "published" and "Munro 2012" in valgus.basis_text
     cadence = smallest_detectable_change("cadence_spm")
-    assert cadence.published is None and cadence.value == pytest.approx(2.77 * 0.10)
-    assert cadence.value_text == "0.3 steps/min"
+    assert cadence.published is None and cadence.value == pytest.approx(2.77 * 0.16)
+    assert cadence.value_text == "0.4 steps/min"
     assert smallest_detectable_change("trunk_lean_deg") is None
     assert smallest_detectable_change("foot_strike_pattern") is None
 
@@ -344,9 +344,9 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
     comparison = compare(before, after)
     cadence = comparison.change("cadence_spm")
     assert (cadence.change, cadence.verdict) == (8.0, BEYOND)
-    assert cadence.change_text == "+8 steps/min (+5 %)" and cadence.sdc_text == "0.3 steps/min"
+    assert cadence.change_text == "+8 steps/min (+5 %)" and cadence.sdc_text == "0.4 steps/min"
     knee = comparison.change("knee_flexion_at_contact_deg")
-    assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 8.3°
+    assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 9.6°
     assert [c.key for c in comparison.shown] == ["cadence_spm", "knee_flexion_at_contact_deg"]
     # the same runner filmed from behind: cadence from the pelvis, not from the feet
     rear = SessionPoint.of_report(_report("rear", cadence=176.0), id=3, filmed_on="2026-03-01")
@@ -379,7 +379,7 @@ def test_the_report_has_a_before_after_section_when_there_is_a_previous_session(
     html = written["html"].read_text()
     section = html.split("<h2>Before and after</h2>", 1)[1].split("<h2>", 1)[0]
     assert "session 1 of 2026-01-05" in section and "this session of 2026-02-16" in section
-    assert re.search(r"<td>Cadence</td>.*?168 steps/min.*?176 steps/min.*?\+8 steps/min \(\+5 %\).*?0\.3 steps/min"
+    assert re.search(r"<td>Cadence</td>.*?168 steps/min.*?176 steps/min.*?\+8 steps/min \(\+5 %\).*?0\.4 steps/min"
                      r".*?beyond SDC", section)
     assert "2.77 x" in section
     plain = write_documents(_report(cadence=176.0), tmp_path / "plain", formats="html")
@@ -473,9 +473,9 @@ def test_cli_lists_shows_and_compares_saved_sessions(tmp_path):
     assert "key frames saved: side left" in shown
     pair = run_cli("history", "compare", "1", "2", env=env)
     assert pair.returncode == 0
-    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8 steps/min \(\+5 %\)\s+0\.3 steps/min\s+"
+    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8 steps/min \(\+5 %\)\s+0\.4 steps/min\s+"
                      r"beyond SDC", pair.stdout)
-    assert "Cadence: 0.3 steps/min, this tool: 2.77 x 0.1 steps/min measured error" in pair.stdout
+    assert "Cadence: 0.4 steps/min, this tool: 2.77 x 0.16 steps/min measured error" in pair.stdout
     series = run_cli("history", "compare", "--runner", "Ada Runner", env=env)
     assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min \(\+8 steps/min, beyond\)\s+180 steps/min "
                      r"\(\+12 steps/min, beyond\)", series.stdout)
@@ -528,7 +528,7 @@ def cli_history(tmp_path_factory, faster_clip):
 
 
 CADENCE_ROW = re.compile(r"Cadence\s+(\d+) steps/min\s+(\d+) steps/min\s+\+(\d+) steps/min \(\+\d+ %\)\s+"
-                         r"0\.3 steps/min\s+beyond SDC")
+                         r"0\.4 steps/min\s+beyond SDC")
 
 
 def test_cli_shows_the_faster_cadence_beyond_the_smallest_detectable_change(cli_history, faster_clip):
@@ -580,11 +580,11 @@ def test_history_page_compares_two_sessions_with_a_trend_and_the_key_frames(cli_
     assert list(sessions["Session"]) == [1, 2] and list(sessions["Filmed"]) == ["2026-01-05", "2026-02-16"]
     cadence = comparison.set_index("Measure").loc["Cadence"]
     assert cadence["Judged"] == "beyond the smallest detectable change"
-    assert cadence["Smallest detectable change"] == "0.3 steps/min"
+    assert cadence["Smallest detectable change"] == "0.4 steps/min"
     assert cadence["Change"].startswith("+") and "steps/min" in cadence["Change"]
     assert [m.label for m in at.metric][0] == "Cadence"  # the measures beyond the SDC, as cards
     sources = " ".join(m.value for m in at.markdown)
-    assert "**Cadence**: 0.3 steps/min: this tool: 2.77 x 0.1 steps/min measured error" in sources
+    assert "**Cadence**: 0.4 steps/min: this tool: 2.77 x 0.16 steps/min measured error" in sources
     # the trend plot, then the key frames of each foot before and after, side by side
     images = at.get("image")
     assert len(images) == 5

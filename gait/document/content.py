@@ -42,22 +42,20 @@ ACCURACY: tuple[tuple[str, str, str], ...] = (
      "0.8 (rear/front view)",
      "real clip; rendered runner"),
     ("Landing (initial contact) time", "sprint starts: 25 of 28 hand-marked touchdowns found within 2 "
-     "frames at 30 fps; rendered runner: within 0.4 frame at 60 fps in the 11 of 14 side set-ups timed 45 ms "
-     "after the foot's most forward point (the typical delay, from the sprint marks); 0.8-2.7 frames off "
-     "where the feet's vertical motion is used (120 fps, overstride, forefoot strike)", "real clips, marked by "
-     "hand; rendered runner"),
+     "frames at 30 fps; rendered runner: within 0.63 frame at 60 fps in 13 of 14 side set-ups, mostly "
+     "late (1.06 frames with a forefoot strike)", "real clips, marked by hand; rendered runner"),
     ("Ground contact time", "sprint starts: toe-offs within 2 frames on 22 of 25 hand-marked steps, contact "
-     "time 2 ms shorter than marked (median of 22 steps); rendered runner: the foot far from the camera "
-     "within 4 ms in 10 of 14 set-ups, the near foot -13 to +56 ms (mostly long), so left minus right reads "
-     "up to 36 ms off: a left/right difference within 37 ms is not reported", "real clips, marked by hand; "
+     "time 2 ms shorter than marked (median of 22 steps); rendered runner: -19 to +9 ms by side, mostly "
+     "short, left minus right within 10 ms of the truth in 13 of 14 set-ups (14 ms off in one): a "
+     "left/right difference within 37 ms is not reported", "real clips, marked by hand; rendered runner"),
+    ("Knee bend at landing", "rendered runner: within 2° of true in 9 of 14 set-ups (-6.3 to +6.8°); peak "
+     "knee bend in stance reads 3-14° lower on the leg far from the camera than on the near one",
      "rendered runner"),
-    ("Knee bend at landing", "rendered runner: -6.6 to +2.0° from true, mostly 3.6-6.6° less bent",
-     "rendered runner"),
-    ("Shin angle at landing", "rendered runner: within 4° in 12 of 14 set-ups (5.4° off at 120 fps, 5.8° "
-     "too vertical with a forefoot strike)", "rendered runner"),
+    ("Shin angle at landing", "rendered runner: within 4° in 10 of 14 set-ups (7.2° too vertical with a "
+     "forefoot strike, 6.9° off facing left)", "rendered runner"),
     ("Overstride", "separated labelled overstriding from not on 9 real clips (AUC 1.00); rendered runner: "
-     "within 2 % of leg length in 11 of 14 set-ups, 3.7-6.5 % where the feet's vertical motion times the "
-     "landing", "real clips, labelled by eye; rendered runner"),
+     "within 4.6 % of leg length in 12 of 14 set-ups, mostly low (5.7 % with a forefoot strike, 7.4 % "
+     "facing left)", "real clips, labelled by eye; rendered runner"),
     ("Knee valgus (rear view)", "ordered, but about half the rendered value (5.4° for 10.7°)",
      "rendered runner"),
     ("Pelvic drop (rear view)", "not validated: 0.2° and 0.9° read for 1° and 9° rendered; the hip "
@@ -88,8 +86,9 @@ METHODS = (
 )
 ACCURACY_CONSEQUENCE = (
     "What this means for the cues: landing angles and overstride come within a few degrees and a few % "
-    "of leg length of the truth on the rendered runner, but the contact time of the foot nearer the camera "
-    "reads long (a left/right difference is reported only beyond the timing's bound), and pelvic drop and "
+    "of leg length of the truth on the rendered runner, contact time reads up to 19 ms short, the peak knee "
+    "bend in stance of the leg far from the camera reads low (a left/right difference in contact time is "
+    "reported only beyond the timing's bound), and pelvic drop and "
     "knee valgus from behind are not validated. Look at the key frames, and treat the numbers as a first "
     "impression for your physical therapist."
 )

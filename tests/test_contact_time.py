@@ -3,12 +3,18 @@ runners, toe-offs of a hidden foot said so per step, and the left/right contact 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from gait.event_signals import TIMED_BY_FOOT
 from gait.events import TOE_OFF_LEAD_S, detect_events_side
 from gait.landmarks import INDEX
 from gait.metrics import SIDE_TIMING_UNCERTAINTY_MS, contact_time_asymmetry
+from gait.pipeline import analyze
+from gait.synth import truth_path
 from tests.landmark_runner import Runner, make_pose
 from tests.test_real_clips import SPRINTS, TOLERANCE_FRAMES, sprint_scores
 
@@ -90,6 +96,26 @@ def test_the_same_toe_off_rule_and_bias_for_both_feet():
         bias[side] = np.mean([f - true[np.argmin(np.abs(true - f))] for f in found])
     assert abs(bias["left"] - bias["right"]) <= 0.002
     assert -TOE_OFF_LEAD_S - 0.01 <= bias["left"] <= 0.01
+
+
+# --- the project's own side sample (a symmetric runner, exact truth) ------------------------------------
+
+
+def test_the_side_sample_is_timed_by_the_foot_rule_and_reads_symmetric():
+    """The sample lands as runners do (swing-leg retraction, the foot coming down at 1 m/s), so the feet's
+    vertical motion times it, not the typical delay; each side's contact time within 10 ms of the truth
+    (257 ms both) and left minus right within 10 ms of the truth's. Peak knee flexion in stance is not
+    yet even (docs/accuracy.md: the far knee's peak reads low) and is not asserted here."""
+    clip = Path(__file__).resolve().parents[1] / "sample_videos" / "side_60fps.mp4"
+    truth = json.loads(truth_path(clip).read_text())["metrics"]["ground_contact_time_ms"]
+    a = analyze(str(clip))
+    assert a.detection.contact_timing == TIMED_BY_FOOT
+    measured = a.metrics["ground_contact_time_ms"]
+    print(f"side sample contact time left {measured['left']:.1f} / right {measured['right']:.1f} ms, "
+          f"truth {truth['left']:.1f} / {truth['right']:.1f}")
+    for side in ("left", "right"):
+        assert abs(measured[side] - truth[side]) <= 10.0, side
+    assert abs((measured["left"] - measured["right"]) - (truth["left"] - truth["right"])) <= 10.0
 
 
 # --- the asymmetry -----------------------------------------------------------------------------------

@@ -29,12 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gait.errors import GaitInputError  # noqa: E402
 from gait.pipeline import analyze  # noqa: E402
 from gait.pose import native_logs_silenced  # noqa: E402
-from gait.synth import Camera, RunnerParams, render  # noqa: E402
+from gait.synth import FIRM_LANDING, Camera, RunnerParams, render  # noqa: E402
 from gait.synth.compare import compare_analysis  # noqa: E402
 
 BASE = RunnerParams(cadence_spm=168.0, speed_kmh=11.0, duty_factor_pct=36.0, knee_flexion_at_contact_deg=18.0,
-                    shank_angle_at_contact_deg=7.0, foot_strike="rearfoot", start_phase=0.13,
-                    terminal_swing_retraction_deg=14.0, touchdown_descent_m_per_s=1.0)
+                    shank_angle_at_contact_deg=7.0, foot_strike="rearfoot", start_phase=0.13, **FIRM_LANDING)
 SIDE = Camera(view="side", direction=1, distance_m=4.0, height_m=1.0, runner_frac=0.6)
 
 

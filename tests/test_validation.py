@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import pytest
 
-from gait.synth import Camera, RunnerParams, render
+from gait.synth import FIRM_LANDING, Camera, RunnerParams, render
 from gait.synth.compare import compare_analysis
 
 PARAMS = RunnerParams(cadence_spm=168.0, speed_kmh=11.0, duty_factor_pct=36.0, knee_flexion_at_contact_deg=18.0,
-                      shank_angle_at_contact_deg=7.0, foot_strike="rearfoot", start_phase=0.13,
-                      terminal_swing_retraction_deg=14.0, touchdown_descent_m_per_s=1.0)
+                      shank_angle_at_contact_deg=7.0, foot_strike="rearfoot", start_phase=0.13, **FIRM_LANDING)
 
 
 @pytest.fixture(scope="module")

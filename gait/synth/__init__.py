@@ -20,11 +20,11 @@ import numpy as np
 
 from gait.synth.camera import VIEWS, Camera, Projector
 from gait.synth.draw import Look, Scene
-from gait.synth.model import FOOT_STRIKE_ANGLES_DEG, RunnerModel, RunnerParams, SideScale
+from gait.synth.model import FIRM_LANDING, FOOT_STRIKE_ANGLES_DEG, RunnerModel, RunnerParams, SideScale
 from gait.synth.stickers import Stickers, StickerScene, frame_recorder, sticker_truth
 from gait.synth.truth import Proj2D, compute_metrics, true_3d_values
 
-__all__ = ["Camera", "Look", "Projector", "RunnerModel", "RunnerParams", "SideScale", "Scene", "VIEWS",
+__all__ = ["Camera", "FIRM_LANDING", "Look", "Projector", "RunnerModel", "RunnerParams", "SideScale", "Scene", "VIEWS",
            "FOOT_STRIKE_ANGLES_DEG", "render", "truth_path", "build_truth", "TRUTH_JOINTS", "JOINT_DEFINITIONS"]
 
 TRUTH_JOINTS = (

@@ -10,7 +10,9 @@ candidate per stride per foot, so the jitter of the foot near the ground cannot 
 
 Each candidate is then refined with the foot's vertical motion:
 - initial contact: the foot stops descending. From the forward peak of ``u`` the search runs to the first
-  time the lowest point of the foot (heel or toe) has lost most of its downward speed. The delay from
+  time the lowest point of the foot (heel or toe) has lost most of its downward speed, read from the
+  feet filtered less than the rest (``gait.cleaning.LANDING_CUTOFF_HZ``: the 10 Hz filter reads an
+  abrupt stop late). The delay from
   the peak to that landing is pooled over the clip (median). When the vertical motion shows a landing in
   fewer than half the steps (a small or far foot, a heel point placed high on the shoe), the clip's
   delay is the typical one instead, ``LANDING_DELAY_PRIOR_S``;
@@ -64,6 +66,9 @@ __all__ = [  # this module's rules, and what other modules import from here (fro
 ]
 
 DESCENT_FRACTION = 0.5
+# the fastest descent of the foot's lowest point before a landing, at least (leg lengths/s; a runner's foot
+# lands at about 1): slower is no landing but filtering's ripple or a foot sliding at one height
+MIN_LANDING_DESCENT_LEG_PER_S = 0.2
 MAX_LANDING_DELAY = 0.5  # of a step period, after the foot's most forward point
 # From toe-off to the foot's most backward point relative to the hip: hand-marked sprint toe-offs
 # (../shared/videos) come a median 21 ms before it, counting a mark as half a frame after the toe-off
@@ -78,8 +83,11 @@ LANDING_DELAY_PRIOR_S = 0.045
 MIN_LANDING_FRACTION = 0.5  # of the steps: fewer landings seen in the feet's vertical motion, the prior is used
 EDGE_STEP_FRACTION = 0.25  # rear/front: fastest descents this close to either end of the clip (of a step) are dropped
 
-def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
-    """Initial contacts and toe-offs of both feet in a side view whose legs are ordered (see module notes)."""
+def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None = None) -> EventDetection:
+    """Initial contacts and toe-offs of both feet in a side view whose legs are ordered (see module notes).
+
+    ``feet``: the same landmarks filtered less (:data:`gait.cleaning.LANDING_CUTOFF_HZ`), whose feet's
+    vertical motion shows the landings (default: ``pose``)."""
     leg_px = leg_length_px(pose)
     u = np.stack([foot_forward(pose, s, direction, leg_px) for s in SIDES])  # (2, n)
     peaks, leading, period = landing_peaks(u, pose.fps)
@@ -93,7 +101,8 @@ def detect_events_side(pose: PoseSeries, direction: int) -> EventDetection:
         if lo < 1 or hi > pose.n_frames - 1 or not _tracked(pose, side, lo, hi):
             dropped += 1
             continue
-        landings.append((leading[k], peak, *_landing(pose, side, u[leading[k]], peak, period, leg_px)))
+        landings.append((leading[k], peak, *_landing(pose if feet is None else feet, side, u[leading[k]], peak,
+                                                     period, leg_px)))
     # The delay from a foot's most forward point to its landing is steady; its median over all steps is
     # used, so that one step's noisy vertical signal (often the far foot's) cannot move its contact.
     delays = [land - apex for _, _, apex, land in landings if np.isfinite(land)]
@@ -131,16 +140,17 @@ def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: floa
     The foot lands (swing-leg retraction: at or after its most forward point) when its lowest point, heel
     or toe, stops descending: the first time after the fastest descent near the peak that the downward
     speed falls below half of it. Half the amplitude because zero-phase filtering spreads an abrupt stop
-    symmetrically about its true time. The landing is NaN when that is not seen within half a step.
+    symmetrically about its true time. The landing is NaN when that is not seen within half a step, or
+    when the fastest descent is slower than :data:`MIN_LANDING_DESCENT_LEG_PER_S`.
     """
     low_y = np.fmax(pose.joint(f"{side}_heel")[:, 1], pose.joint(f"{side}_foot_index")[:, 1]) / leg_px
     descent = np.gradient(low_y)
     apex = peak + parabolic_offset(u[peak - 1], u[peak], u[peak + 1])
     lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
     k_fast = lo + int(np.argmax(descent[lo:hi]))
-    threshold = DESCENT_FRACTION * descent[k_fast]
-    if threshold <= 0:
+    if not descent[k_fast] * pose.fps >= MIN_LANDING_DESCENT_LEG_PER_S:
         return apex, float("nan")
+    threshold = DESCENT_FRACTION * descent[k_fast]
     latest = apex + MAX_LANDING_DELAY * period
     landing = _crossing(descent, max(k_fast + 1, int(np.ceil(apex))), int(np.ceil(latest)) + 1, threshold,
                         downward=True)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from gait import errors as E
 from gait.catalogue import CATALOGUE, FRONTAL_METRICS, PELVIS_TIMING_SHORT_MS, Metrics, number
-from gait.cleaning import CleaningSummary, mask_low_visibility, smooth
+from gait.cleaning import LANDING_CUTOFF_HZ, CleaningSummary, mask_low_visibility, smooth
 from gait.errors import GaitInputError, GaitWarning
 from gait.events import (
     LANDING_DELAY_PRIOR_S,
@@ -205,14 +205,15 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
     swapped = 0
     if view == "side":
         masked, swapped = order_legs(masked, direction)
-    pose, cutoff = smooth(to_runner_sides(masked, view, direction, options.mirrored))
+    sided = to_runner_sides(masked, view, direction, options.mirrored)
+    pose, cutoff = smooth(sided)
     cleaning = CleaningSummary(swapped_frames=swapped, cutoff_hz=cutoff,
                                masked_fraction=float(np.mean(np.isnan(masked.xy_px[:, :, 0]))))
     leg_px = leg_length_px(pose)
     refuse_if_not_a_run(measure_motion(pose, view, direction), name)
     angles: SagittalAngles | FrontalAngles
     if view == "side":
-        detection = detect_events_side(pose, direction)
+        detection = detect_events_side(pose, direction, smooth(sided, LANDING_CUTOFF_HZ)[0])
         angles = sagittal_angles(pose, direction)
         steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
     else:

@@ -42,20 +42,22 @@ ACCURACY: tuple[tuple[str, str, str], ...] = (
      "0.8 (rear/front view)",
      "real clip; rendered runner"),
     ("Landing (initial contact) time", "sprint starts: 25 of 28 hand-marked touchdowns found within 2 "
-     "frames at 30 fps; rendered runner: within 0.63 frame at 60 fps in 13 of 14 side set-ups, mostly "
-     "late (1.06 frames with a forefoot strike)", "real clips, marked by hand; rendered runner"),
+     "frames at 30 fps; rendered runner: within 0.43 frame in 13 of 14 side set-ups (0.93 frame at "
+     "120 fps)", "real clips, marked by hand; rendered runner"),
     ("Ground contact time", "sprint starts: toe-offs within 2 frames on 22 of 25 hand-marked steps, contact "
-     "time 2 ms shorter than marked (median of 22 steps); rendered runner: -19 to +9 ms by side, mostly "
-     "short, left minus right within 10 ms of the truth in 13 of 14 set-ups (14 ms off in one): a "
+     "time 3 ms shorter than marked (median of 22 steps); rendered runner: each side within 10 ms in 11 "
+     "of 14 set-ups (-10 to +13 ms), left minus right within 10 ms of the truth in 13 of 14 (14 ms off "
+     "in one): a "
      "left/right difference within 37 ms is not reported", "real clips, marked by hand; rendered runner"),
-    ("Knee bend at landing", "rendered runner: within 2° of true in 9 of 14 set-ups (-6.3 to +6.8°); peak "
+    ("Knee bend at landing", "rendered runner: within 2° of true in 4 of 14 set-ups (-6.6 to +5.2°, 2.5° low on "
+     "average); peak "
      "knee bend in stance reads 3-14° lower on the leg far from the camera than on the near one",
      "rendered runner"),
-    ("Shin angle at landing", "rendered runner: within 4° in 10 of 14 set-ups (7.2° too vertical with a "
-     "forefoot strike, 6.9° off facing left)", "rendered runner"),
+    ("Shin angle at landing", "rendered runner: within 4° in 11 of 14 set-ups (at most 5.8° too tilted, "
+     "with no overstride)", "rendered runner"),
     ("Overstride", "separated labelled overstriding from not on 9 real clips (AUC 1.00); rendered runner: "
-     "within 4.6 % of leg length in 12 of 14 set-ups, mostly low (5.7 % with a forefoot strike, 7.4 % "
-     "facing left)", "real clips, labelled by eye; rendered runner"),
+     "within 4.6 % of leg length in 12 of 14 set-ups, mostly high (5.5 % with no overstride, 5.3 % "
+     "with the camera high)", "real clips, labelled by eye; rendered runner"),
     ("Knee valgus (rear view)", "ordered, but about half the rendered value (5.4° for 10.7°)",
      "rendered runner"),
     ("Pelvic drop (rear view)", "not validated: 0.2° and 0.9° read for 1° and 9° rendered; the hip "

@@ -171,7 +171,11 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                sdc=SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 3.08, _SIDE_SETUPS)),
     MetricSpec("peak_knee_flexion_stance_deg", "Peak knee bend in stance", "deg", 0,
                "Largest knee flexion between initial contact and toe-off.",
-               "Largest knee bend between landing and toe-off.", "Souza 2016", SIDE_VIEW, order=6),
+               "Largest knee bend between landing and toe-off. From one side, the leg away from the camera reads "
+               "3-14° less bent than the near one on rendered runners (docs/accuracy.md): a left/right difference "
+               "smaller than that is not one. To compare legs, film each side and read each leg in the clip where it "
+               "is nearer the camera.", "Souza 2016",
+               SIDE_VIEW, order=6),
     MetricSpec("shank_angle_at_contact_deg", "Shin angle at landing", "deg", 1,
                "Knee->ankle from vertical at initial contact; + = ankle ahead of knee.",
                "Near vertical (0°) is the aim; + = foot ahead of the knee.", "Souza 2016", SIDE_VIEW,

@@ -118,6 +118,16 @@ def test_unvalidated_measures_say_so_in_the_table():
     assert rear["pelvic_drop_deg"].startswith("Not validated here")
 
 
+def test_the_peak_knee_row_says_the_far_leg_reads_low():
+    """Issue 13: a side view reads the far leg's peak knee bend 3-14° low (docs/accuracy.md); the row says so
+    beside its left and right numbers, so that a symmetric runner's two numbers are not read as a difference."""
+    metrics = dict(REPORT["metrics"], peak_knee_flexion_stance_deg=m(42.4, 38.3, 46.5, 2.0, 25))
+    rows = build_content(dict(REPORT, metrics=metrics)).metrics
+    row = next(r for r in rows if r.name == "peak_knee_flexion_stance_deg")
+    assert (row.left, row.right) == ("38", "46")
+    assert "away from the camera reads 3-14° less bent" in row.reference and "not one" in row.reference
+
+
 def test_cues_are_marked_by_the_tables_rule():
     # one rule for the table's marks and the cues' (gait.catalogue.unvalidated_metrics): pelvic drop from
     # the pose model is catalogued as not validated, so its cue is an observation even with no measured

@@ -80,6 +80,26 @@ class SdcInputs:
     measured_error: float | None = None
     measured_error_source: str = ""
 
+    @property
+    def value(self) -> float | None:
+        """The smallest detectable change: the larger of the published figure and :data:`SDC_ERROR_FACTOR` x the
+        measured error (None when neither is known)."""
+        known = [v for v in (self.published, None if self.measured_error is None else
+                             round(SDC_ERROR_FACTOR * self.measured_error, 6)) if v is not None]
+        return max(known) if known else None
+
+    def noise_words(self) -> str:
+        """The reader's words for :attr:`value` (a measure in degrees), e.g. "Between two videos, a change smaller
+        than 8.5° is within this tool's measurement noise (published for 2-D video: 2.3-3.8°, Dingenen 2018)"."""
+        published = f" (published for 2-D video: {self.published_source.split(': ', 1)[-1]}, " \
+                    f"{self.published_source.split(':', 1)[0]})" if self.published_source else ""
+        return f"Between two videos, a change smaller than {self.value:.1f}° is within this tool's measurement " \
+               f"noise{published}."
+
+
+_KNEE_AT_LANDING_SDC = SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 3.08, _SIDE_SETUPS)
+_PELVIC_DROP_SDC = SdcInputs(2.8, "Dingenen 2018: 2.7-2.8°", 2.24, _REAR_SETUPS)
+
 
 @dataclass(frozen=True)
 class MetricSpec:
@@ -166,9 +186,8 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=21),
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
-               "Landing on a straighter knee is linked to injury. A change smaller than 2.3-3.8° is within the "
-               "measurement's noise.", "Bramah 2018; Dingenen 2018", SIDE_VIEW, short="knee at landing", order=4,
-               sdc=SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 3.08, _SIDE_SETUPS)),
+               "Landing on a straighter knee is linked to injury. " + _KNEE_AT_LANDING_SDC.noise_words(),
+               "Bramah 2018; Dingenen 2018", SIDE_VIEW, short="knee at landing", order=4, sdc=_KNEE_AT_LANDING_SDC),
     MetricSpec("peak_knee_flexion_stance_deg", "Peak knee bend in stance", "deg", 0,
                "Largest knee flexion between initial contact and toe-off.",
                "Largest knee bend between landing and toe-off. From one side, the leg away from the camera reads "
@@ -222,10 +241,9 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Rear/front view: hip-hip line from horizontal, + when the swing side's hip is lower (contralateral "
                "drop); peak in stance.",
                "Not validated here: the pose model's hip points did not follow the pelvis of the test runner; "
-               "check the key frames by eye. Each 1° more drop went with 80 % higher odds of injury. 2D "
-               "reliability is moderate (a change < 2.8° is noise).", "Bramah 2018; Dingenen 2018", FRONTAL_VIEWS,
-               short="pelvic drop", validated=False, tag="not validated", order=7,
-               sdc=SdcInputs(2.8, "Dingenen 2018: 2.7-2.8°", 2.24, _REAR_SETUPS)),
+               "check the key frames by eye. Each 1° more drop went with 80 % higher odds of injury. "
+               + _PELVIC_DROP_SDC.noise_words(), "Bramah 2018; Dingenen 2018", FRONTAL_VIEWS,
+               short="pelvic drop", validated=False, tag="not validated", order=7, sdc=_PELVIC_DROP_SDC),
     MetricSpec("hip_adduction_deg", "Hip adduction (2D)", "deg", 1,
                "Rear/front view: thigh from the pelvis normal, + when the knee is medial; peak in stance.",
                "With pelvic drop, 2D hip adduction explained 88 % of 3D hip adduction.", "Souza 2016",

@@ -118,8 +118,9 @@ RULES: tuple[Rule, ...] = (
         drill=_STRENGTH,
         see_professional="A physical therapist can check hip strength and control, and whether the drop "
                          "is the same in a single-leg squat.",
-        evidence="Bramah 2018; reliability Dingenen 2018 (ICC 0.59-0.77, change < 2.8° is noise); "
-                 "Willy 2019",
+        evidence="Bramah 2018; reliability Dingenen 2018 (ICC 0.59-0.77, change < 2.8° is noise for 2-D "
+                 "video; this tool's smallest detectable change: "
+                 f"{METRICS['pelvic_drop_deg'].sdc.value:.1f}°); Willy 2019",  # type: ignore[union-attr]
         threshold_basis="screening choice of this project: the studies give odds per degree, no cut-off"),
     Rule(
         id="overstride", metric="overstride_pct_leg", condition="at_least", threshold=20.0,
@@ -171,8 +172,7 @@ RULES: tuple[Rule, ...] = (
         try_words="'Soft knees', 'land with the knee a little bent under you'. Quicker steps usually "
                   "bring more knee bend at landing.",
         drill="Metronome blocks as in the plan.",
-        see_professional="A change of less than 2.3-3.8° between two videos is within the "
-                         "measurement's noise (Dingenen 2018).",
+        see_professional=METRICS["knee_flexion_at_contact_deg"].sdc.noise_words(),  # type: ignore[union-attr]
         evidence="Bramah 2018; Dingenen 2018",
         threshold_basis="screening choice of this project: the study compared groups, no cut-off"),
     Rule(

@@ -288,6 +288,22 @@ def test_the_smallest_detectable_change_is_the_larger_of_published_and_measured(
     assert smallest_detectable_change("foot_strike_pattern") is None
 
 
+def test_what_the_reader_is_told_is_noise_is_the_tools_own_smallest_detectable_change():
+    """The knee-at-landing and pelvic-drop rows and cues give this tool's SDC (larger than the published one,
+    which they cite beside it), not the published figure alone."""
+    from gait.catalogue import METRICS
+    from gait.cues import RULES
+
+    for key in ("knee_flexion_at_contact_deg", "pelvic_drop_deg"):
+        sdc = smallest_detectable_change(key)
+        assert sdc.basis == "this tool" and sdc.value > sdc.published
+        assert f"smaller than {sdc.value_text} is within this tool's measurement noise" in METRICS[key].reference
+    knee_cue = next(r for r in RULES if r.metric == "knee_flexion_at_contact_deg")
+    assert smallest_detectable_change("knee_flexion_at_contact_deg").value_text in knee_cue.see_professional
+    drop_cue = next(r for r in RULES if r.metric == "pelvic_drop_deg")
+    assert smallest_detectable_change("pelvic_drop_deg").value_text in drop_cue.evidence
+
+
 def _table(markdown: str, heading: str) -> list[dict[str, str]]:
     """The first table under ``## heading`` in a markdown text, as dicts by column."""
     part = markdown.split(f"## {heading}\n", 1)[1]

@@ -100,14 +100,10 @@ def smallest_detectable_change(key: str) -> Sdc | None:
     inputs = spec.sdc
     if inputs is None:
         return None
-    candidates = []
-    if inputs.published is not None:
-        candidates.append((inputs.published, PUBLISHED))
-    if inputs.measured_error is not None:
-        candidates.append((round(SDC_ERROR_FACTOR * inputs.measured_error, 6), MEASURED))
-    if not candidates:
+    value = inputs.value
+    if value is None:
         return None
-    value, basis = max(candidates, key=lambda c: c[0])
+    basis = PUBLISHED if value == inputs.published else MEASURED
     return Sdc(key, value, basis, inputs.published, inputs.published_source, inputs.measured_error,
                inputs.measured_error_source)
 

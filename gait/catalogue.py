@@ -192,8 +192,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Largest knee flexion between initial contact and toe-off.",
                "Largest knee bend between landing and toe-off. From one side, the leg away from the camera reads "
                "3-14° less bent than the near one on rendered runners (docs/accuracy.md): a left/right difference "
-               "smaller than that is not one. To compare legs, film each side and read each leg in the clip where it "
-               "is nearer the camera.", "Souza 2016",
+               "smaller than that is not one.", "Souza 2016",
                SIDE_VIEW, order=6),
     MetricSpec("shank_angle_at_contact_deg", "Shin angle at landing", "deg", 1,
                "Knee->ankle from vertical at initial contact; + = ankle ahead of knee.",

@@ -88,12 +88,17 @@ class SdcInputs:
                              round(SDC_ERROR_FACTOR * self.measured_error, 6)) if v is not None]
         return max(known) if known else None
 
+    @property
+    def degrees_text(self) -> str:
+        """:attr:`value` of a measure in degrees, as the reader's words give it: "8.5°"."""
+        return f"{self.value:.1f}°"
+
     def noise_words(self) -> str:
         """The reader's words for :attr:`value` (a measure in degrees), e.g. "Between two videos, a change smaller
         than 8.5° is within this tool's measurement noise (published for 2-D video: 2.3-3.8°, Dingenen 2018)"."""
         published = f" (published for 2-D video: {self.published_source.split(': ', 1)[-1]}, " \
                     f"{self.published_source.split(':', 1)[0]})" if self.published_source else ""
-        return f"Between two videos, a change smaller than {self.value:.1f}° is within this tool's measurement " \
+        return f"Between two videos, a change smaller than {self.degrees_text} is within this tool's measurement " \
                f"noise{published}."
 
 

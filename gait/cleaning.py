@@ -62,7 +62,7 @@ def interpolate_gaps(values: np.ndarray, max_gap: int) -> np.ndarray:
 
     Longer gaps, and gaps at either end, stay NaN.
     """
-    out = np.array(values, dtype=float, copy=True)
+    out = np.array(values, dtype=float, copy=True, order="C")  # C order: the reshape below is a view
     if out.size == 0:  # no samples: nothing to fill (reshape(0, -1) would raise)
         return out
     flat = out.reshape(len(out), -1)
@@ -82,7 +82,7 @@ def lowpass(values: np.ndarray, fps: float, cutoff_hz: float, order: int = FILTE
     """
     sos = signal.butter(order, cutoff_hz, btype="low", fs=fps, output="sos")
     padlen = 3 * (2 * len(sos) + 1)
-    out = np.array(values, dtype=float, copy=True)
+    out = np.array(values, dtype=float, copy=True, order="C")  # C order: the reshape below is a view
     if out.size == 0:
         return out
     flat = out.reshape(len(out), -1)
@@ -117,14 +117,30 @@ def _exchange(pose: PoseSeries, frames: np.ndarray, pairs: tuple[tuple[int, int]
     return pose.replace(**arrays)
 
 
-def smooth(pose: PoseSeries, cutoff_hz: float | None = None) -> tuple[PoseSeries, float]:
-    """Fill short gaps and low-pass filter every landmark at ``cutoff_hz`` (default :func:`cutoff_hz_for`
-    the frame rate; at most :data:`MAX_CUTOFF_FRACTION_OF_FPS` of it); returns the pose and the cut-off used."""
-    cutoff = cutoff_hz_for(pose.fps) if cutoff_hz is None else min(cutoff_hz, MAX_CUTOFF_FRACTION_OF_FPS * pose.fps)
-    max_gap = max(1, int(round(MAX_GAP_S * pose.fps)))
-    xy = lowpass(interpolate_gaps(pose.xy_px, max_gap), pose.fps, cutoff)
-    depth = lowpass(interpolate_gaps(pose.depth_px, max_gap), pose.fps, cutoff)
+def smooth(pose: PoseSeries) -> tuple[PoseSeries, float]:
+    """Fill short gaps and low-pass filter every landmark; returns the pose and the cut-off used."""
+    cutoff = cutoff_hz_for(pose.fps)
+    xy = _filled_and_filtered(pose.xy_px, pose.fps, cutoff)
+    depth = _filled_and_filtered(pose.depth_px, pose.fps, cutoff)
     return pose.replace(xy_px=xy, depth_px=depth), cutoff
+
+
+FEET = tuple(side_index(side, joint) for side in ("left", "right") for joint in ("heel", "foot_index"))
+
+
+def with_feet_for_landings(smoothed: PoseSeries, unsmoothed: PoseSeries) -> PoseSeries:
+    """``smoothed`` (:func:`smooth` of ``unsmoothed``) with the feet's points (heel and toe) filtered at
+    :data:`LANDING_CUTOFF_HZ` instead (at most :data:`MAX_CUTOFF_FRACTION_OF_FPS` of the frame rate), for
+    the landings of :func:`gait.events.detect_events_side`; only those points are filtered again."""
+    cutoff = min(LANDING_CUTOFF_HZ, MAX_CUTOFF_FRACTION_OF_FPS * unsmoothed.fps)
+    xy = smoothed.xy_px.copy()
+    xy[:, FEET] = _filled_and_filtered(unsmoothed.xy_px[:, FEET], unsmoothed.fps, cutoff)
+    return smoothed.replace(xy_px=xy)
+
+
+def _filled_and_filtered(values: np.ndarray, fps: float, cutoff_hz: float) -> np.ndarray:
+    """Gaps up to :data:`MAX_GAP_S` filled, then :func:`lowpass` at ``cutoff_hz``."""
+    return lowpass(interpolate_gaps(values, max(1, int(round(MAX_GAP_S * fps)))), fps, cutoff_hz)
 
 
 def midpoint(pose: PoseSeries, joint: str) -> np.ndarray:

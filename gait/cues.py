@@ -120,7 +120,7 @@ RULES: tuple[Rule, ...] = (
                          "is the same in a single-leg squat.",
         evidence="Bramah 2018; reliability Dingenen 2018 (ICC 0.59-0.77, change < 2.8° is noise for 2-D "
                  "video; this tool's smallest detectable change: "
-                 f"{METRICS['pelvic_drop_deg'].sdc.value:.1f}°); Willy 2019",  # type: ignore[union-attr]
+                 f"{METRICS['pelvic_drop_deg'].sdc.degrees_text}); Willy 2019",  # type: ignore[union-attr]
         threshold_basis="screening choice of this project: the studies give odds per degree, no cut-off"),
     Rule(
         id="overstride", metric="overstride_pct_leg", condition="at_least", threshold=20.0,

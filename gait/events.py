@@ -86,8 +86,8 @@ EDGE_STEP_FRACTION = 0.25  # rear/front: fastest descents this close to either e
 def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None = None) -> EventDetection:
     """Initial contacts and toe-offs of both feet in a side view whose legs are ordered (see module notes).
 
-    ``feet``: the same landmarks filtered less (:data:`gait.cleaning.LANDING_CUTOFF_HZ`), whose feet's
-    vertical motion shows the landings (default: ``pose``)."""
+    ``feet``: ``pose`` with the feet's points filtered less (:func:`gait.cleaning.with_feet_for_landings`),
+    whose vertical motion shows the landings (default: ``pose``)."""
     leg_px = leg_length_px(pose)
     u = np.stack([foot_forward(pose, s, direction, leg_px) for s in SIDES])  # (2, n)
     peaks, leading, period = landing_peaks(u, pose.fps)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from gait import errors as E
 from gait.catalogue import CATALOGUE, FRONTAL_METRICS, PELVIS_TIMING_SHORT_MS, Metrics, number
-from gait.cleaning import LANDING_CUTOFF_HZ, CleaningSummary, mask_low_visibility, smooth
+from gait.cleaning import CleaningSummary, mask_low_visibility, smooth, with_feet_for_landings
 from gait.errors import GaitInputError, GaitWarning
 from gait.events import (
     LANDING_DELAY_PRIOR_S,
@@ -213,7 +213,7 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
     refuse_if_not_a_run(measure_motion(pose, view, direction), name)
     angles: SagittalAngles | FrontalAngles
     if view == "side":
-        detection = detect_events_side(pose, direction, smooth(sided, LANDING_CUTOFF_HZ)[0])
+        detection = detect_events_side(pose, direction, with_feet_for_landings(pose, sided))
         angles = sagittal_angles(pose, direction)
         steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
     else:

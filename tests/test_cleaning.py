@@ -228,3 +228,18 @@ def test_a_constant_with_a_gap_comes_out_of_smoothing_unchanged(n, value, gap_st
     finite = np.isfinite(y)
     assert np.isfinite(out[finite]).all()
     np.testing.assert_allclose(out[finite], value, rtol=1e-9, atol=1e-9)
+
+
+def test_filtering_a_column_slice_filters_it():
+    """A slice of landmarks (not C-contiguous, as ``xy[:, feet]`` is) is filled and filtered as the same
+    columns of the whole array are; copying such a slice kept its column order, and the reshape inside then
+    wrote the result into a copy, returning the input unfiltered."""
+    from gait.cleaning import FEET, interpolate_gaps, lowpass
+
+    rng = np.random.default_rng(0)
+    xy = rng.normal(size=(300, 33, 2)).cumsum(axis=0)
+    xy[50:53, FEET[0]] = np.nan
+    whole = lowpass(interpolate_gaps(xy, 6), 60.0, 15.0)[:, FEET]
+    part = xy[:, FEET]
+    assert not part.flags.c_contiguous
+    assert np.allclose(lowpass(interpolate_gaps(part, 6), 60.0, 15.0), whole, equal_nan=True)

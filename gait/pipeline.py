@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from gait import errors as E
-from gait.catalogue import CATALOGUE, FRONTAL_METRICS, PELVIS_TIMING_SHORT_MS, Metrics, number
+from gait.catalogue import CATALOGUE, FRONTAL_METRICS, METRICS, PELVIS_TIMING_SHORT_MS, Metrics, empty_summary, number
 from gait.cleaning import CleaningSummary, mask_low_visibility, smooth, with_feet_for_landings
 from gait.errors import GaitInputError, GaitWarning
 from gait.events import (
@@ -58,6 +58,12 @@ MIN_STEPS = MIN_STEADY_STEPS
 MIN_REGULAR_FRACTION = 0.5  # of the detected steps
 MAX_DUTY_FACTOR_PCT = 50.0  # running has a flight phase: each foot is on the ground < half the stride
 LOW_CADENCE_SPM = 140.0
+# Nobody runs (a flight phase between steps, which the running checks found) at fewer steps a minute in real
+# time: running cadences are 150-200, brisk walking 100-130. A clip this slow plays slower than it was filmed.
+SLOWED_CADENCE_SPM = 120.0
+# the step columns measured in seconds of capture time, not given when the capture rate is unknown
+REAL_TIME_COLUMNS = ("cadence_spm", "ground_contact_time_ms", "flight_time_ms", "stride_length_m")
+REAL_TIME_METRICS = REAL_TIME_COLUMNS + ("contact_time_asymmetry_pct",)  # the asymmetry's interval is in ms
 
 
 @dataclass(frozen=True)
@@ -187,7 +193,35 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
 
 
 def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options()) -> Analysis:
-    """Everything after pose estimation (also used on synthetic landmarks in tests)."""
+    """Everything after pose estimation (also used on synthetic landmarks in tests).
+
+    A clip whose steps come slower than anyone runs (:data:`SLOWED_CADENCE_SPM`), with no capture rate
+    given, plays slower than it was filmed: its smoothing and event timing, set in real time, would be
+    several times off (the shared slowed treadmill clip read a 99 deg peak knee bend and 27 % leg overstride
+    at its file's 30 fps, 54 deg and 0.4 % at its capture rate). It is analysed again at the common phone
+    capture rate that gives a running cadence (:func:`likely_capture_fps`); that rate being a guess, its
+    times (:data:`REAL_TIME_METRICS`) are not given, nor anything built on them (the cadence cue, targets
+    and metronome), and a warning asks for the capture rate.
+    """
+    analysis = _analyze_pose(info, raw, options)
+    apparent_spm = number(analysis.metrics["cadence_spm"]["value"])
+    if apparent_spm is None or apparent_spm >= SLOWED_CADENCE_SPM or info.slow_motion_factor != 1:
+        return analysis
+    assumed_fps = likely_capture_fps(info.file_fps, apparent_spm)
+    assumed = replace(info, fps=assumed_fps)
+    again = _analyze_pose(assumed, raw.replace(fps=assumed_fps), options)
+    slowed = GaitWarning(E.SLOWED_FOOTAGE, (
+        f"the steps come at {apparent_spm:.0f} a minute as the file plays, slower than anyone runs: it plays "
+        f"slower than it was filmed (slow motion). It was analysed as filmed at {assumed_fps:.0f} fps, the "
+        "phone rate that gives a running cadence; as that is a guess, cadence, contact and flight times are "
+        f"not given: give the capture frame rate with --fps (e.g. --fps {assumed_fps:.0f}) to have them."))
+    return replace(again, steps=again.steps.assign(**{c: np.nan for c in REAL_TIME_COLUMNS}),
+                   metrics={**again.metrics, **{k: empty_summary(METRICS[k].unit) for k in REAL_TIME_METRICS}},
+                   warnings=[slowed, *again.warnings])
+
+
+def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysis:
+    """:func:`analyze_pose` at the given capture rate."""
     detected = float(np.mean(np.isfinite(raw.xy_px[:, 0, 0]))) if raw.n_frames else 0.0
     name = info.name
     if detected < MIN_DETECTED_FRACTION:

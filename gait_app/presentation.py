@@ -67,8 +67,8 @@ def card(name: str, summary: MetricSummary) -> Card:
 
 
 _CLI_WORDING = (
-    (re.compile(r"give the capture frame rate with --fps \(e\.g\. --fps 120\)"),
-     "enter the capture frame rate (e.g. 120) under 'Slow motion' and analyse again"),
+    (re.compile(r"give the capture frame rate with --fps \(e\.g\. --fps (\d+)\)"),
+     r"enter the capture frame rate (e.g. \1) under 'Slow motion' and analyse again"),
     (re.compile(r"--fps \d*"), "the capture frame rate field"),
     (re.compile(r"--start and --end"), "'Start' and 'End' under 'More options'"),
     (re.compile(r"give --view side"), "check that this is the side-view clip"),

@@ -342,4 +342,6 @@ def test_cards_and_plain_words():
     assert shown_metrics(metrics) == ["cadence_spm", "vertical_oscillation_cm", "new_thing_deg"]
     assert plain_words("the cadence is low: give the capture frame rate with --fps (e.g. --fps 120).") == (
         "The cadence is low: enter the capture frame rate (e.g. 120) under 'Slow motion' and analyse again.")
+    assert plain_words("not given: give the capture frame rate with --fps (e.g. --fps 240) to have them.") == (
+        "Not given: enter the capture frame rate (e.g. 240) under 'Slow motion' and analyse again to have them.")
     assert plain_words("rear_60fps.mp4: only 3 left steps") == "rear_60fps.mp4: only 3 left steps"  # a file name

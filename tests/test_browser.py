@@ -327,3 +327,26 @@ def test_damaged_and_non_video_files_show_their_reason_and_the_app_keeps_working
     page.get_by_role("button", name="Analyse").click()
     expect(page.get_by_role("heading", name="Results: my_run.mp4")).to_be_visible(timeout=RESULTS_TIMEOUT_MS)
     expect(page.get_by_test_id("stMetric").filter(has_text="Cadence")).to_contain_text("steps/min")
+
+
+def test_slowed_footage_shows_why_its_times_are_missing(page, app_url, shared_videos, sync_api):
+    """The shared slowed treadmill clip (phone slow motion saved at 30 fps, no capture rate given): the results
+    say, in the app's words, that its times are not given and where to enter the capture rate; there is no
+    cadence card and no cadence cue."""
+    expect = sync_api.expect
+    clip = shared_videos / "treadmill_side_lab_slowed.mp4"
+    _open(page, app_url, "Running form analyzer")
+    side = page.get_by_test_id("stFileUploader").filter(has_text="Side view").locator('input[type="file"]')
+    side.set_input_files(str(clip))
+    expect(page.get_by_text("slowed.mp4").first).to_be_visible()  # the uploader shortens a long name
+    _wait_idle(page)
+    page.get_by_role("button", name="Analyse").click()
+    expect(page.get_by_role("heading", name=f"Results: {clip.name}")).to_be_visible(timeout=RESULTS_TIMEOUT_MS)
+    _wait_idle(page)
+    expect(page.get_by_text("slower than anyone runs").first).to_be_visible()
+    expect(page.get_by_text("enter the capture frame rate (e.g. 240) under 'Slow motion'").first).to_be_visible()
+    _shot(page, "9_slowed_footage")
+    expect(page.get_by_test_id("stMetric").filter(has_text="Knee bend at landing")).to_have_count(1)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Cadence")).to_have_count(0)  # no number, no card
+    expect(page.get_by_text("Cadence, contact and flight times: enter the capture frame rate")).to_be_visible()
+    expect(page.get_by_text("Room for quicker, shorter steps")).to_have_count(0)

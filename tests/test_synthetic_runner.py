@@ -91,3 +91,41 @@ def test_contacts_from_the_prior_delay_when_the_feet_show_no_landing():
         expected = np.array([t - apex_before_contact_s + LANDING_DELAY_PRIOR_S for t in true])
         err = np.array([np.min(np.abs(expected - f)) for f in found])
         assert np.max(err) <= 0.5 / r.fps, f"{side}: {err.max() * r.fps:.2f} frames from apex + prior"
+
+
+def test_slowed_footage_is_analysed_at_a_running_rate_without_its_times():
+    """Phone slow motion with no capture rate given: a runner filmed at 240 fps at 168 steps/min, in a file
+    that plays at 30 fps, steps 21 times a minute as it plays. It is analysed as filmed at 240 fps (its angles
+    the same as with the capture rate given); its times, and the cadence cue and targets built on them, are
+    not given, and a warning asks for the capture rate."""
+    from dataclasses import replace
+
+    from gait import errors as E
+    from gait.cues import cues_from_metrics
+    from gait.pipeline import REAL_TIME_COLUMNS, REAL_TIME_METRICS
+
+    r = Runner(fps=240.0, cadence_spm=168.0, duration_s=10.0)
+    pose, _ = make_pose(r)
+    info = VideoInfo(path="slowed.mp4", file_fps=30.0, fps=30.0, frame_count=pose.n_frames, width=1000, height=1000)
+    slowed = analyze_pose(info, pose.replace(fps=30.0))
+    given = analyze_pose(replace(info, fps=240.0), pose)
+    assert given.metrics["cadence_spm"]["value"] == pytest.approx(168.0, abs=1.0)
+    assert slowed.info.fps == 240.0 and slowed.warnings[0].code == E.SLOWED_FOOTAGE
+    assert "the steps come at 21 a minute" in slowed.warnings[0] and "--fps 240" in slowed.warnings[0]
+    assert all(slowed.metrics[key]["value"] is None for key in REAL_TIME_METRICS)
+    assert slowed.steps[list(REAL_TIME_COLUMNS)].isna().all().all()
+    for key in ("knee_flexion_at_contact_deg", "peak_knee_flexion_stance_deg", "overstride_pct_leg", "duty_factor_pct"):
+        assert slowed.metrics[key]["value"] == pytest.approx(given.metrics[key]["value"], abs=1e-9)
+    assert "cadence" in [c.id for c in cues_from_metrics(given.metrics)]
+    assert "cadence" not in [c.id for c in cues_from_metrics(slowed.metrics)]
+
+
+def test_a_slow_runner_in_real_time_keeps_the_times():
+    """130 steps/min is slow for running but not slowed footage: the times are given, with the warning that
+    asks about slow motion."""
+    from gait import errors as E
+
+    a, _ = run(Runner(fps=60.0, cadence_spm=130.0))
+    assert a.metrics["cadence_spm"]["value"] == pytest.approx(130.0, abs=1.0)
+    assert a.metrics["ground_contact_time_ms"]["value"] > 0
+    assert [w.code for w in a.warnings if w.code in (E.LOW_CADENCE, E.SLOWED_FOOTAGE)] == [E.LOW_CADENCE]

@@ -3,6 +3,7 @@ clip a frame scrubber, key frames, gait-cycle plots and the step table."""
 
 import streamlit as st
 
+from gait import errors as E
 from gait.catalogue import (
     FRONTAL_METRICS,
     METRICS,
@@ -90,6 +91,8 @@ primary = session.primary
 optional = ("stride_length_m", "vertical_oscillation_cm") if primary.view == "side" else ("stride_length_m",)
 missing = [METRICS[n].title for n in optional if session.metrics[n]["value"] is None]
 hint = f"{' and '.join(missing)}: give the treadmill speed and your height on the Analyze page. " if missing else ""
+if any(w.code == E.SLOWED_FOOTAGE for w in session.warnings):
+    hint += "Cadence, contact and flight times: enter the capture frame rate under 'Slow motion' on the Analyze page. "
 if not any(c.ok_analysis.view != "side" for c in ok_clips):
     hint += "Pelvic drop, knee valgus and hip adduction need a rear clip too. "
 if hint:

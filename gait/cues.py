@@ -17,6 +17,8 @@ Conventions
   says so).
 - Where the literature gives a direction but no cut-off, the threshold is this project's screening
   choice, and :attr:`Rule.threshold_basis` says so.
+- A cue met only within the measure's measured error of its threshold (:func:`borderline_error`) is an
+  observation titled "(borderline)"; one whose method is not validated, "(not validated)".
 
 None of this is a diagnosis: cues are options to discuss with a physical therapist (Esculier 2018: gait
 retraining added to education did not add benefit in one trial).
@@ -341,18 +343,45 @@ def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES, from_ma
     (``not_validated``, :func:`gait.measured_error.not_validated_by_error`) gives an observation that says so.
     """
     cadence = number(metrics["cadence_spm"]["value"]) if "cadence_spm" in metrics else None
-    found = [evaluate_rule(rule, metrics.get(rule.metric), cadence) for rule in rules]
-    cues = [_with_caveats(c, from_markers, not_validated) for c in found if c is not None]
+    found = [(evaluate_rule(rule, metrics.get(rule.metric), cadence), rule, metrics.get(rule.metric))
+             for rule in rules]
+    cues = [_with_caveats(c, rule, summary, from_markers, not_validated)
+            for c, rule, summary in found if c is not None and summary]
     return sorted(cues, key=lambda c: SEVERITY_ORDER.index(c.severity))
 
 
-def _with_caveats(cue: Cue, from_markers: frozenset[str], not_validated: frozenset[str]) -> Cue:
+def _with_caveats(cue: Cue, rule: Rule, summary: MetricSummary, from_markers: frozenset[str],
+                  not_validated: frozenset[str]) -> Cue:
     if cue.metric in from_markers:
         return replace(cue, why=cue.why.replace(POSE_POINTS_CAVEAT, FROM_STICKERS_WHY))
     if cue.metric in not_validated:
         why = cue.why if POSE_POINTS_CAVEAT in cue.why else f"{cue.why} {NOT_VALIDATED_WHY}"
         return replace(cue, severity="info", title=f"{cue.title} (not validated)", why=why)
+    error = borderline_error(rule, summary)
+    if error is not None:
+        words = BORDERLINE_WHY.format(error=with_unit(f"{error:.1f}", rule.spec.shown_unit))
+        return replace(cue, severity="info", title=f"{cue.title} (borderline)", why=f"{cue.why} {words}")
     return cue
+
+
+BORDERLINE_WHY = ("Every value that meets this cue's threshold does so by less than this tool's measured error "
+                  "({error}, on rendered runners of known form): the true value may well be on the other side. "
+                  "Check the key frames before acting on it.")
+
+
+def borderline_error(rule: Rule, summary: MetricSummary) -> float | None:
+    """The measure's measured error (:class:`gait.catalogue.SdcInputs`) when the rule fires (mean or a side)
+    only by values within that error of its threshold, else None: such a cue is an observation, not a
+    finding. A category, or a measure with no measured error, is never borderline. A frontal measure's error
+    is the pose model's (a measure from the stickers is never borderline: :func:`cues_from_metrics`; one from
+    the mask, step width, takes the pose model's larger error)."""
+    error = rule.spec.sdc.measured_error if rule.spec.sdc is not None else None
+    if error is None or rule.condition == "equals":
+        return None
+    meeting = [float(v) for v in (summary["value"], summary["left"], summary["right"]) if rule.met_by(v)]
+    if meeting and all(abs(v - float(rule.threshold)) < error for v in meeting):
+        return error
+    return None
 
 
 def cues_for(source: Analysis | Session) -> list[Cue]:

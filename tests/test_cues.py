@@ -88,13 +88,19 @@ def test_valgus_is_an_observation_with_the_2d_caveat():
 
 
 def test_pelvic_drop_cue_says_the_number_is_not_validated():
-    cue = cues_from_metrics({"pelvic_drop_deg": summary(8.0)})[0]
+    cue = cues_from_metrics({"pelvic_drop_deg": summary(9.0)})[0]  # beyond its 2.24 deg error from 6
     assert cue.id == "pelvic_drop" and cue.severity == "consider"
     assert "by eye on the key frames" in cue.why and "Bramah 2018" in cue.evidence
 
 
+def beyond(rule):
+    """A value that meets the rule by more than its measure's measured error (not borderline)."""
+    margin = 1.0 + (rule.spec.sdc.measured_error if rule.spec.sdc and rule.spec.sdc.measured_error else 0.0)
+    return rule.threshold + margin if rule.condition == "at_least" else rule.threshold - margin
+
+
 def test_every_cue_is_complete_and_ordered():
-    metrics = {r.metric: summary(r.threshold if r.condition != "equals" else "rearfoot") for r in RULES}
+    metrics = {r.metric: summary(beyond(r) if r.condition != "equals" else "rearfoot") for r in RULES}
     cues = cues_from_metrics(metrics)
     assert {c.id for c in cues} == {r.id for r in RULES}
     assert {c.severity for c in cues} == {"consider", "info"}
@@ -115,3 +121,19 @@ def test_cues_of_a_report_dict_and_the_plan():
     assert all(s.cadence_spm is None for s in retraining_plan(None))
     assert "not a diagnosis" in NOT_A_DIAGNOSIS.lower()
     assert not math.isnan(plan[0].cadence_spm)
+
+
+def test_a_cue_met_only_within_the_measured_error_of_its_threshold_is_borderline():
+    """The side sample's knee at landing (truth 18.0 / 18.2 deg) reads 19.0 / 13.0: the near side meets the
+    15 deg threshold by 2 deg, less than the tool's measured error (3.08 deg), so the cue is an observation
+    marked borderline; a side beyond the error keeps it a cue to discuss."""
+    rule = RULES_BY_ID["knee_straight_at_contact"]
+    error = rule.spec.sdc.measured_error
+    assert error == pytest.approx(3.08)
+    (near,) = cues_from_metrics({rule.metric: summary(16.0, left=19.0, right=13.0)})
+    assert near.severity == "info" and near.title == "Straight knee at landing (borderline)"
+    assert "measured error (3.1°" in near.why and near.sides == ("right",)
+    (clear,) = cues_from_metrics({rule.metric: summary(16.0, left=19.0, right=15.0 - error - 0.1)})
+    assert clear.severity == "consider" and clear.title == "Straight knee at landing"
+    (overstride,) = cues_from_metrics({"overstride_pct_leg": summary(21.0, 19.0, 23.0, unit="% leg")})
+    assert overstride.severity == "consider"  # 23 % is 3 % of leg length beyond 20, more than its 2.2 % error

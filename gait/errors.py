@@ -34,6 +34,7 @@ MARKERS_NOT_FOUND = "markers_not_found"  # marker mode: no sticker-like spots of
 FEW_STEPS_PER_SIDE = "few_steps_per_side"
 LOW_FRAME_RATE = "low_frame_rate"
 LOW_CADENCE = "low_cadence"
+TOO_DARK = "too_dark"  # the runner filmed too dark for the pose model's points
 SLOWED_FOOTAGE = "slowed_footage"  # slower than anyone runs: times not given without the capture rate
 LANDINGS_FROM_PRIOR = "landings_from_prior"
 STEPS_DROPPED = "steps_dropped"

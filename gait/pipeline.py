@@ -29,6 +29,7 @@ from gait.gate import (
     check_decoded,
     choose_shot,
     damage_message,
+    dark_warning,
     decoded_end,
     frame_prints,
     keep_feet_in_view,
@@ -161,6 +162,7 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
     prints = found.frames.get("fingerprint") if damage is None else None
     if prints is None:
         prints = frame_prints(info.path, raw.frame_index)
+    dark = dark_warning(prints, raw, info.width, info.height)
     raw, edited = choose_shot(raw, shot_starts(prints, raw.frame_index, info.fps))
     try:
         analysis = analyze_pose(info, raw, options)
@@ -183,6 +185,8 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
         analysis = apply_markers(analysis, options.markers)
     elif analysis.view != "side" and works:
         analysis = apply_mask(analysis)
+    if dark is not None:
+        analysis = replace(analysis, warnings=[*analysis.warnings, dark])
     if others.another_person:
         analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
             E.ANOTHER_PERSON,

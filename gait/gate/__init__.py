@@ -5,7 +5,8 @@ Each check either passes, adds a :class:`~gait.errors.GaitWarning`, or refuses t
 
 The checks, by module: :mod:`~gait.gate.frames` (the legs in view, damaged files), :mod:`~gait.gate.length`
 (how long a clip must be), :mod:`~gait.gate.motion` (running or not), :mod:`~gait.gate.feet` (the feet in
-view), :mod:`~gait.gate.shots` and :mod:`~gait.gate.zoom` (edited clips).
+view), :mod:`~gait.gate.light` (a runner filmed too dark), :mod:`~gait.gate.shots` and
+:mod:`~gait.gate.zoom` (edited clips).
 """
 
 from gait.gate.feet import (
@@ -41,6 +42,7 @@ from gait.gate.length import (
     LengthRule,
     length_rule,
 )
+from gait.gate.light import MIN_RUNNER_LUMA, dark_warning, runner_luma
 from gait.gate.motion import (
     ALTERNATION_CORR,
     ALTERNATION_FRONTAL,
@@ -107,6 +109,7 @@ __all__ = [
     "MIN_BOUNCE",
     "MIN_CYCLES",
     "MIN_LEGS_FRACTION",
+    "MIN_RUNNER_LUMA",
     "MIN_SEEN_FRACTION",
     "MIN_STEADY_STEPS",
     "MIN_TRACKED_FRACTION",
@@ -127,6 +130,7 @@ __all__ = [
     "check_decoded",
     "choose_shot",
     "damage_message",
+    "dark_warning",
     "decoded_end",
     "feet_in_view",
     "frame_prints",
@@ -136,6 +140,7 @@ __all__ = [
     "measure_motion",
     "refuse_if_legs_not_in_view",
     "refuse_if_not_a_run",
+    "runner_luma",
     "runner_size",
     "shot_starts",
     "whole_body_in_view",

@@ -253,6 +253,25 @@ def test_the_report_shows_each_frontal_numbers_error(grid):
     assert "measured error" not in rows["cadence_spm"].reference
 
 
+def test_the_command_lines_summary_tags_the_mask_and_gives_each_frontal_numbers_error(grid, capsys):
+    """As the app and the report do: the step width measured from the mask is tagged, and under each frontal
+    number its measured error for its method."""
+    from gait.cli import _print_summary
+    from gait.pipeline import Session
+
+    analysis, _ = grid["broad", "shorts", "B"]
+    _print_summary(Session.of(analysis))
+    lines = capsys.readouterr().out.splitlines()
+    width = next(i for i, line in enumerate(lines) if line.strip().startswith("Step width"))
+    assert lines[width].endswith("(body outline)")
+    assert lines[width + 1].strip() == measured_error.error_words(measured_error.frontal_error("step_width_pct_hip",
+                                                                                              "mask"))
+    valgus = next(i for i, line in enumerate(lines) if line.strip().startswith("Knee valgus"))
+    assert "(body outline)" not in lines[valgus] and lines[valgus + 1].strip() == measured_error.error_words(
+        measured_error.frontal_error("knee_valgus_fppa_deg", "keypoints"))
+    assert not any("measured error" in line for line in lines if "Cadence" in line)
+
+
 def test_the_errors_shown_are_read_from_the_data_file(grid, tmp_path, monkeypatch):
     """The errors come from the generated data file, not from the code: another file, other errors."""
     analysis = replace(grid["broad", "tights", "A"][0])  # its errors not worked out yet (once per analysis)

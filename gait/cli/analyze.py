@@ -159,17 +159,21 @@ def _print_summary(session: Session) -> None:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
     from gait.document.content import asymmetry_words
     from gait.markers import marker_measures
-    from gait.measured_error import measured_errors
+    from gait.measured_error import error_words, measured_errors
 
     stickers = {name for clip in session.clips for name in marker_measures(clip)}
-    unvalidated = unvalidated_metrics(session.primary.view, stickers, measured_errors(session.clips))
+    errors = measured_errors(session.clips)
+    outline = {name for clip in session.clips for name, method in
+               (clip.frontal_fields.get("frontal_method") or {}).items() if method == "mask"}
+    unvalidated = unvalidated_metrics(session.primary.view, stickers, errors)
     for name in shown_metrics(session.metrics):
         spec = spec_of(name)
         print(f"  {spec.title:32s} {spec.format(session.metrics[name]['value'])}"
-              + ("  (not validated)" if name in unvalidated else "") + ("  (stickers)" if name in stickers else ""))
-        detail = asymmetry_words(name, session.metrics[name])
-        if detail is not None:
-            print(f"  {'':32s} {detail}")
+              + ("  (not validated)" if name in unvalidated else "") + ("  (stickers)" if name in stickers else "")
+              + ("  (body outline)" if name in outline else ""))
+        for detail in (asymmetry_words(name, session.metrics[name]), error_words(errors.get(name)) or None):
+            if detail is not None:
+                print(f"  {'':32s} {detail}")
     for w in session.warnings:
         print(f"  warning: {w}")
     cues = cues_for(session)

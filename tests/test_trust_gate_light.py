@@ -38,6 +38,10 @@ def test_the_runner_is_read_not_the_frame():
     assert warning is not None and warning.code == E.TOO_DARK
     assert "brightness 12 of 255 around the runner" in warning and "Film in good light" in warning
     assert dark_warning(None, pose, 1600, 1600) is None  # no fingerprints: nothing said
+    long = _pose((600, 200, 1000, 1400), n=5000)  # read in blocks: the same over a long clip
+    lit_long = np.repeat(lit_runner[:1], 5000, axis=0)
+    lit_long[4000:, 2:14, 6:10] = 100  # the light dims for the last fifth: the median holds
+    assert runner_luma(lit_long, long, 1600, 1600) == pytest.approx(200.0, abs=0.5)
 
 
 def test_a_darkened_sample_is_warned_and_the_sample_is_not(tmp_path):

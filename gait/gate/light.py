@@ -30,7 +30,8 @@ from gait.errors import GaitWarning
 from gait.landmarks import PoseSeries
 
 MIN_RUNNER_LUMA = 26.0  # of 255: the runner's box in the median frame, see the module's table
-_LUMA_BGR = np.array([0.114, 0.587, 0.299])  # ITU-R BT.601, as OpenCV's BGR to grey
+_LUMA_BGR = np.array([0.114, 0.587, 0.299], np.float32)  # ITU-R BT.601, as OpenCV's BGR to grey
+_BLOCK_FRAMES = 2048
 
 
 def runner_luma(fingerprints: np.ndarray, raw: PoseSeries, width: int, height: int) -> float | None:
@@ -41,17 +42,21 @@ def runner_luma(fingerprints: np.ndarray, raw: PoseSeries, width: int, height: i
     grid = fingerprints.shape[1]
     xs = (np.arange(grid) + 0.5) * width / grid
     ys = (np.arange(grid) + 0.5) * height / grid
-    luma = fingerprints.astype(np.float64) @ _LUMA_BGR
-    found = []
-    for row in range(min(len(luma), raw.n_frames)):
-        points = raw.xy_px[row]
-        if not np.all(np.isfinite(points)):
-            continue
-        (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
-        inside = np.ix_((ys >= y0) & (ys <= y1), (xs >= x0) & (xs <= x1))
-        if luma[row][inside].size:
-            found.append(float(luma[row][inside].mean()))
-    return float(np.median(found)) if found else None
+    rows = min(len(fingerprints), raw.n_frames)
+    means = []
+    for first in range(0, rows, _BLOCK_FRAMES):  # in blocks: memory stays flat in the clip's length
+        block = slice(first, min(first + _BLOCK_FRAMES, rows))
+        luma = fingerprints[block].astype(np.float32) @ _LUMA_BGR  # (frames, grid, grid)
+        points = raw.xy_px[block]
+        found = np.all(np.isfinite(points), axis=(1, 2))
+        low = np.where(found[:, None], points.min(axis=1), np.inf)  # a frame without the runner covers no point
+        high = np.where(found[:, None], points.max(axis=1), -np.inf)
+        inside = (((ys >= low[:, 1:]) & (ys <= high[:, 1:]))[:, :, None]
+                  & ((xs >= low[:, :1]) & (xs <= high[:, :1]))[:, None, :])
+        counts = inside.sum(axis=(1, 2))
+        means.append((luma * inside).sum(axis=(1, 2))[counts > 0] / counts[counts > 0])
+    found_means = np.concatenate(means) if means else np.empty(0)
+    return float(np.median(found_means)) if found_means.size else None
 
 
 def dark_warning(fingerprints: np.ndarray | None, raw: PoseSeries, width: int, height: int) -> GaitWarning | None:

@@ -230,6 +230,32 @@ def test_the_summary_marks_cues_on_measures_not_validated_as_the_report_does(tmp
     assert "| 2 of 2 (1 not validated) | points (not validated), stickers |" in overview
 
 
+def test_the_summary_marks_borderline_cues_as_the_report_does(tmp_path):
+    """A straight knee at landing read 13.5 deg (within the measure's 3.08 deg measured error of the 15 deg
+    threshold) is a borderline observation in the report, the summary, the cue overview and overview.md;
+    read 8 deg, a cue."""
+    from gait.batch.session import DONE, Outcome
+    from gait.document import build_content
+
+    def report(knee: float) -> dict:
+        value = {"left": knee, "right": knee, "sd": 1.0, "n": 10, "unit": "deg", "value": knee}
+        return {"view": "side", "metrics": {"knee_flexion_at_contact_deg": value}}
+
+    reports = {"near": report(13.5), "clear": report(8.0)}
+    assert [c.title for c in build_content(reports["near"]).cues] == ["Straight knee at landing (borderline)"]
+    for name, content in reports.items():
+        touch(tmp_path / name / "report.json", json.dumps(content))
+    jobs = [SessionJob(name, (ClipJob(str(tmp_path / f"{name}.mp4")),)) for name in reports]
+    write_tables(jobs, {name: Outcome(name, DONE) for name in reports}, tmp_path)
+    summary = pd.read_csv(tmp_path / "summary.csv").set_index("session")
+    assert summary.loc["near", "cues"] == "knee_straight_at_contact (borderline)"
+    assert summary.loc["clear", "cues"] == "knee_straight_at_contact"
+    cues = pd.read_csv(tmp_path / "overview_cues.csv").set_index("cue")
+    assert cues.loc["knee_straight_at_contact", ["n_flagged", "n_not_validated", "n_borderline", "sessions"]
+                    ].tolist() == [2, 0, 1, "near (borderline);clear"]
+    assert "| 2 of 2 (1 borderline) | near (borderline), clear |" in (tmp_path / "overview.md").read_text()
+
+
 def test_batch_on_a_local_cluster_matches_the_command_line(tmp_path, cluster):
     """The samples (as one side + rear session) and, when the shared clips are there, a short real clip and a
     one-frame file: on a LocalCluster of 2 worker processes each session's report.json is the single-process

@@ -22,8 +22,11 @@ from gait.errors import warning_record
 SUMMARY_NAMES = ("summary.csv", "summary.parquet", "overview.csv", "overview_cues.csv", "overview.md")
 METRIC_KEYS = tuple(spec.key for spec in DISPLAY_ORDER)
 QUANTILES = (("p10", 0.10), ("p25", 0.25), ("median", 0.50), ("p75", 0.75), ("p90", 0.90))
-# how a cue on a measure not validated is marked: the end of its title in the report and the command line
+# how a cue that is an observation is marked (the end of its title in the report and the command line): on a
+# measure whose method is not validated, or met only within the measure's measured error of its threshold
 NOT_VALIDATED = " (not validated)"
+BORDERLINE = " (borderline)"
+CAVEATS = (NOT_VALIDATED, BORDERLINE)
 
 
 def _report(folder: Path) -> dict | None:
@@ -45,8 +48,9 @@ def report_cues(report: dict) -> list[Cue]:
 
 
 def cue_entry(cue: Cue) -> str:
-    """A cue in the summary's ``cues``: its id, followed by :data:`NOT_VALIDATED` when the report marks it so."""
-    return cue.id + (NOT_VALIDATED if cue.title.endswith(NOT_VALIDATED) else "")
+    """A cue in the summary's ``cues``: its id, followed by its caveat (:data:`CAVEATS`) when the report
+    marks it so."""
+    return cue.id + next((caveat for caveat in CAVEATS if cue.title.endswith(caveat)), "")
 
 
 def _views(report: dict) -> str:
@@ -120,17 +124,18 @@ def overview_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 def cue_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Per cue rule: its id, title, measure and severity, the sessions done that it flags (``sessions``, each
-    where its measure was not validated marked :data:`NOT_VALIDATED`) and how many of them were not validated
-    (``n_not_validated``: observations, not cues to act on)."""
+    marked with its cue's caveat, :data:`CAVEATS`) and how many of them were not validated
+    (``n_not_validated``) or borderline (``n_borderline``): observations, not cues to act on."""
     done = summary[summary["status"] == DONE]
     fired = {name: str(cues).split(";") for name, cues in zip(done["session"], done["cues"], strict=True)
              if isinstance(cues, str) and cues}
     rows = []
     for rule in RULES:
         flagged = [name + entry.removeprefix(rule.id) for name, entries in fired.items() for entry in entries
-                   if entry in (rule.id, rule.id + NOT_VALIDATED)]
+                   if entry in (rule.id, *(rule.id + caveat for caveat in CAVEATS))]
         rows.append({"cue": rule.id, "title": rule.title, "metric": rule.metric, "severity": rule.severity,
                      "n_flagged": len(flagged), "n_not_validated": sum(f.endswith(NOT_VALIDATED) for f in flagged),
+                     "n_borderline": sum(f.endswith(BORDERLINE) for f in flagged),
                      "n_sessions": len(done), "sessions": ";".join(flagged)})
     return pd.DataFrame(rows)
 
@@ -161,15 +166,17 @@ def overview_markdown(summary: pd.DataFrame, overview: pd.DataFrame, cues: pd.Da
         lines.append(f"| {row.title} (`{row.metric}`) | {row.unit} | {row.n_sessions} | {cells} |")
     lines += ["", "## Cues: the sessions each one flags", "", "Cues are options to discuss with a physical "
               "therapist, not a diagnosis. A session marked (not validated) had the cue from a measure whose "
-              "method is not validated (its measured error on rendered runners misses the bar): there it is "
-              "an observation to confirm by eye, as its report says.", "",
+              "method is not validated (its measured error on rendered runners misses the bar), one marked "
+              "(borderline) from values within the measure's measured error of the cue's threshold: there it "
+              "is an observation to confirm by eye, as its report says.", "",
               "| cue | measure | severity | flagged | sessions |",
               "|---|---|---|---|---|"]
     for row in cues.itertuples(index=False):
         names = ", ".join(str(row.sessions).split(";")) if row.sessions else ""
-        unvalidated = f" ({str(row.n_not_validated)} not validated)" if row.n_not_validated else ""
+        marked = [f"{n} {words}" for n, words in ((row.n_not_validated, "not validated"),
+                                                    (row.n_borderline, "borderline")) if n]
         lines.append(f"| {row.title} | `{row.metric}` | {row.severity} | {row.n_flagged} of {row.n_sessions}"
-                     f"{unvalidated} | {names} |")
+                     f"{' (' + ', '.join(marked) + ')' if marked else ''} | {names} |")
     codes = Counter(c for text in done["warning_codes"].dropna() for c in str(text).split(";") if c)
     if codes:
         lines += ["", "## Warnings", "", "| warning | sessions |", "|---|---|"]

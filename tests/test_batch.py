@@ -199,10 +199,21 @@ def _comparable(report: dict) -> dict:
     return report
 
 
+def _tables_of(reports: dict[str, dict], folder: Path) -> pd.DataFrame:
+    """The batch tables written in ``folder`` for sessions done whose report.json are ``reports`` (by session
+    name); summary.csv read back, by session."""
+    from gait.batch.session import DONE, Outcome
+
+    for name, content in reports.items():
+        touch(folder / name / "report.json", json.dumps(content))
+    jobs = [SessionJob(name, (ClipJob(str(folder / f"{name}.mp4")),)) for name in reports]
+    write_tables(jobs, {name: Outcome(name, DONE) for name in reports}, folder)
+    return pd.read_csv(folder / "summary.csv").set_index("session")
+
+
 def test_the_summary_marks_cues_on_measures_not_validated_as_the_report_does(tmp_path):
     """A cue from a measure whose method is not validated (the pose model's hip adduction) is marked in the
     summary, the cue overview and overview.md as in the session's report; the same cue from stickers is not."""
-    from gait.batch.session import DONE, Outcome
     from gait.document import build_content
     from gait.measured_error import frontal_error
 
@@ -215,11 +226,7 @@ def test_the_summary_marks_cues_on_measures_not_validated_as_the_report_does(tmp
 
     reports = {"points": report("keypoints", 160.0), "stickers": report("markers", 175.0)}
     assert [c.title for c in build_content(reports["points"]).cues][-1].endswith("(not validated)")
-    for name, content in reports.items():
-        touch(tmp_path / name / "report.json", json.dumps(content))
-    jobs = [SessionJob(name, (ClipJob(str(tmp_path / f"{name}.mp4")),)) for name in reports]
-    write_tables(jobs, {name: Outcome(name, DONE) for name in reports}, tmp_path)
-    summary = pd.read_csv(tmp_path / "summary.csv").set_index("session")
+    summary = _tables_of(reports, tmp_path)
     assert summary.loc["points", "cues"] == "cadence;hip_adduction (not validated)"
     assert summary.loc["stickers", "cues"] == "hip_adduction"
     cues = pd.read_csv(tmp_path / "overview_cues.csv").set_index("cue")
@@ -234,7 +241,6 @@ def test_the_summary_marks_borderline_cues_as_the_report_does(tmp_path):
     """A straight knee at landing read 13.5 deg (within the measure's 3.08 deg measured error of the 15 deg
     threshold) is a borderline observation in the report, the summary, the cue overview and overview.md;
     read 8 deg, a cue."""
-    from gait.batch.session import DONE, Outcome
     from gait.document import build_content
 
     def report(knee: float) -> dict:
@@ -243,11 +249,7 @@ def test_the_summary_marks_borderline_cues_as_the_report_does(tmp_path):
 
     reports = {"near": report(13.5), "clear": report(8.0)}
     assert [c.title for c in build_content(reports["near"]).cues] == ["Straight knee at landing (borderline)"]
-    for name, content in reports.items():
-        touch(tmp_path / name / "report.json", json.dumps(content))
-    jobs = [SessionJob(name, (ClipJob(str(tmp_path / f"{name}.mp4")),)) for name in reports]
-    write_tables(jobs, {name: Outcome(name, DONE) for name in reports}, tmp_path)
-    summary = pd.read_csv(tmp_path / "summary.csv").set_index("session")
+    summary = _tables_of(reports, tmp_path)
     assert summary.loc["near", "cues"] == "knee_straight_at_contact (borderline)"
     assert summary.loc["clear", "cues"] == "knee_straight_at_contact"
     cues = pd.read_csv(tmp_path / "overview_cues.csv").set_index("cue")

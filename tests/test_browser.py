@@ -350,3 +350,8 @@ def test_slowed_footage_shows_why_its_times_are_missing(page, app_url, shared_vi
     expect(page.get_by_test_id("stMetric").filter(has_text="Cadence")).to_have_count(0)  # no number, no card
     expect(page.get_by_text("Cadence, contact and flight times: enter the capture frame rate")).to_be_visible()
     expect(page.get_by_text("Room for quicker, shorter steps")).to_have_count(0)
+    page.get_by_test_id("stTopNavLink").filter(has_text="Report").click()
+    expect(page.get_by_role("heading", name="Report", exact=True)).to_be_visible()
+    _wait_idle(page)
+    expect(page.get_by_text("No metronome: the clip plays slower than it was filmed")).to_be_visible()
+    expect(page.get_by_test_id("stAudio")).to_have_count(0)

@@ -378,7 +378,8 @@ def borderline_error(rule: Rule, summary: MetricSummary) -> float | None:
     error = rule.spec.sdc.measured_error if rule.spec.sdc is not None else None
     if error is None or rule.condition == "equals":
         return None
-    meeting = [float(v) for v in (summary["value"], summary["left"], summary["right"]) if rule.met_by(v)]
+    meeting = [float(v) for v in (summary["value"], summary["left"], summary["right"])
+               if isinstance(v, (int, float)) and rule.met_by(v)]
     if meeting and all(abs(v - float(rule.threshold)) < error for v in meeting):
         return error
     return None

@@ -173,8 +173,8 @@ def overview_markdown(summary: pd.DataFrame, overview: pd.DataFrame, cues: pd.Da
               "|---|---|---|---|---|"]
     for row in cues.itertuples(index=False):
         names = ", ".join(str(row.sessions).split(";")) if row.sessions else ""
-        marked = [f"{n} {words}" for n, words in ((row.n_not_validated, "not validated"),
-                                                    (row.n_borderline, "borderline")) if n]
+        marked = [f"{str(n)} {words}" for n, words in ((row.n_not_validated, "not validated"),
+                                                         (row.n_borderline, "borderline")) if n]
         lines.append(f"| {row.title} | `{row.metric}` | {row.severity} | {row.n_flagged} of {row.n_sessions}"
                      f"{' (' + ', '.join(marked) + ')' if marked else ''} | {names} |")
     codes = Counter(c for text in done["warning_codes"].dropna() for c in str(text).split(";") if c)

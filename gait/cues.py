@@ -343,10 +343,9 @@ def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES, from_ma
     (``not_validated``, :func:`gait.measured_error.not_validated_by_error`) gives an observation that says so.
     """
     cadence = number(metrics["cadence_spm"]["value"]) if "cadence_spm" in metrics else None
-    found = [(evaluate_rule(rule, metrics.get(rule.metric), cadence), rule, metrics.get(rule.metric))
-             for rule in rules]
-    cues = [_with_caveats(c, rule, summary, from_markers, not_validated)
-            for c, rule, summary in found if c is not None and summary]
+    found = [(evaluate_rule(rule, metrics.get(rule.metric), cadence), rule) for rule in rules]
+    cues = [_with_caveats(c, rule, metrics[rule.metric], from_markers, not_validated)
+            for c, rule in found if c is not None]
     return sorted(cues, key=lambda c: SEVERITY_ORDER.index(c.severity))
 
 

@@ -88,6 +88,12 @@ def frontal_fields(analysis: Analysis) -> dict:
     return {**fields, "frontal_method": methods, "frontal_error": errors}
 
 
+def mask_measures(clips: Iterable[Analysis]) -> frozenset[str]:
+    """The frontal measures the person mask measured (``frontal_method`` ``mask``) in the clips."""
+    return frozenset(name for clip in clips for name, method in
+                     (clip.frontal_fields.get("frontal_method") or {}).items() if method == "mask")
+
+
 def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:
     """The frontal measures' measured errors for their methods (:func:`frontal_fields`, as each clip keeps
     them: ``Analysis.frontal_fields``) over the clips filmed from behind or in front."""

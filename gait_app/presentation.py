@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from gait import errors as E
 from gait.catalogue import MetricSummary, spec_of
 from gait.document.content import asymmetry_words
 
 if TYPE_CHECKING:
-    from gait.pipeline import Analysis
+    from gait.pipeline import Analysis, Session
 
 SIDES = ("left", "right")
 SIDE_COLOURS = {"left": "#2878EB", "right": "#FF8C28"}  # the annotated video's blue and orange
@@ -77,6 +78,12 @@ _CLI_WORDING = (
     (re.compile(r"give the colour with --markers COLOUR"), "pick their colour under 'Stickers on the runner'"),
     (re.compile(r"analyse without --markers"), "choose 'none' there"),
 )
+
+
+def slowed_footage(session: Session) -> bool:
+    """Whether a clip of the session played slower than it was filmed, its times not given
+    (:func:`gait.pipeline.analyze_pose`): the pages then ask for the capture rate."""
+    return any(w.code == E.SLOWED_FOOTAGE for w in session.warnings)
 
 
 def plain_words(message: str) -> str:

@@ -159,12 +159,11 @@ def _print_summary(session: Session) -> None:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
     from gait.document.content import asymmetry_words
     from gait.markers import marker_measures
-    from gait.measured_error import error_words, measured_errors
+    from gait.measured_error import error_words, mask_measures, measured_errors
 
     stickers = {name for clip in session.clips for name in marker_measures(clip)}
     errors = measured_errors(session.clips)
-    outline = {name for clip in session.clips for name, method in
-               (clip.frontal_fields.get("frontal_method") or {}).items() if method == "mask"}
+    outline = mask_measures(session.clips)
     unvalidated = unvalidated_metrics(session.primary.view, stickers, errors)
     for name in shown_metrics(session.metrics):
         spec = spec_of(name)

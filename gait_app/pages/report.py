@@ -5,11 +5,11 @@ import re
 
 import streamlit as st
 
-from gait import errors as E
 from gait.catalogue import number
 from gait.cues import cadence_targets
 from gait.report import output_name
 from gait_app.analysis import cached_session
+from gait_app.presentation import slowed_footage
 from gait_app.videos import show_video
 
 SESSION_DOWNLOADS = (  # file key (gait.report.OUTPUT_NAMES) -> button label, mime type, what it is
@@ -76,7 +76,7 @@ if result.metronomes and targets:
             st.audio(path.read_bytes(), format="audio/wav")
             st.download_button(path.name, data=path.read_bytes(), file_name=path.name, mime="audio/wav",
                                key=f"download_{key}", icon=":material/download:", on_click="ignore")
-elif any(w.code == E.SLOWED_FOOTAGE for w in session.warnings):
+elif slowed_footage(session):
     st.info("No metronome: the clip plays slower than it was filmed, so its cadence is not known. Enter the "
             "capture frame rate under 'Slow motion' on the Analyze page and analyse again.", icon=":material/info:")
 else:

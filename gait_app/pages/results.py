@@ -3,7 +3,6 @@ clip a frame scrubber, key frames, gait-cycle plots and the step table."""
 
 import streamlit as st
 
-from gait import errors as E
 from gait.catalogue import (
     FRONTAL_METRICS,
     METRICS,
@@ -14,11 +13,20 @@ from gait.catalogue import (
 from gait.cues import SEE_A_PROFESSIONAL
 from gait.document import cycle_figure
 from gait.markers import marker_measures
-from gait.measured_error import error_words
+from gait.measured_error import error_words, mask_measures
 from gait.metrics import STEP_COLUMNS
 from gait.rendering import annotated_frame
 from gait_app.analysis import cached_session
-from gait_app.presentation import SEVERITY_BADGES, SIDES, BadgeColour, card, clip_line, md, plain_words
+from gait_app.presentation import (
+    SEVERITY_BADGES,
+    SIDES,
+    BadgeColour,
+    card,
+    clip_line,
+    md,
+    plain_words,
+    slowed_footage,
+)
 from gait_app.videos import show_video
 
 CARDS_PER_ROW = 4
@@ -64,7 +72,7 @@ from_stickers = {name for clip in session.clips for name in marker_measures(clip
 frontal = [clip for clip in session.clips if clip.view != "side"]
 fields = frontal[0].frontal_fields if frontal else {}
 errors = {name: error for name, error in (fields.get("frontal_error") or {}).items() if error}
-from_mask = {name for name, method in (fields.get("frontal_method") or {}).items() if method == "mask"}
+from_mask = mask_measures(frontal[:1])
 for row_start in range(0, len(names), CARDS_PER_ROW):
     columns = st.columns(CARDS_PER_ROW)
     for column, name in zip(columns, names[row_start:row_start + CARDS_PER_ROW], strict=False):
@@ -91,7 +99,7 @@ primary = session.primary
 optional = ("stride_length_m", "vertical_oscillation_cm") if primary.view == "side" else ("stride_length_m",)
 missing = [METRICS[n].title for n in optional if session.metrics[n]["value"] is None]
 hint = f"{' and '.join(missing)}: give the treadmill speed and your height on the Analyze page. " if missing else ""
-if any(w.code == E.SLOWED_FOOTAGE for w in session.warnings):
+if slowed_footage(session):
     hint += "Cadence, contact and flight times: enter the capture frame rate under 'Slow motion' on the Analyze page. "
 if not any(c.ok_analysis.view != "side" for c in ok_clips):
     hint += "Pelvic drop, knee valgus and hip adduction need a rear clip too. "

@@ -51,9 +51,10 @@ def not_validated_by_error(errors: Mapping[str, dict | None]) -> frozenset[str]:
     return frozenset(name for name, error in errors.items() if error is not None and not error.get("validated", True))
 
 
-def error_words(error: dict | None) -> str:
+def error_words(error: dict | None, tagged: bool = False) -> str:
     """How a measured error reads next to its number, e.g. "measured error on rendered runners: +4.1 ± 2.3°
-    (mean ± SD, largest 7.9°, 24 conditions)"."""
+    (mean ± SD, largest 7.9°, 24 conditions)"; ``tagged``: the number is already tagged "(not validated)"
+    (the command line), so the words do not say it again."""
     if error is None:
         return ""
     unit = "°" if error["unit"] == "deg" else " % hip width"
@@ -62,8 +63,10 @@ def error_words(error: dict | None) -> str:
     if error.get("validated", True):
         return words
     slopes = sorted((error.get("slope_by_build") or {}).values())
-    follows = f" (it read {slopes[0]:.2f} to {slopes[-1]:.2f} times a true change)" if slopes else ""
-    return f"not validated by this method{follows}; {words}"
+    follows = f"it read {slopes[0]:.2f} to {slopes[-1]:.2f} times a true change" if slopes else ""
+    if tagged:
+        return f"{follows}; {words}" if follows else words
+    return f"not validated by this method{f' ({follows})' if follows else ''}; {words}"
 
 
 def frontal_fields(analysis: Analysis) -> dict:

@@ -59,9 +59,11 @@ def run(build: str, clothing: str, clip: str, folder: Path, size: tuple[int, int
     settings, left = CLIPS[clip]
     path = folder / f"{build}_{clothing}_{clip}.mp4"
     t0 = time.time()
-    if reuse and truth_path(path).is_file():
-        truth = json.loads(truth_path(path).read_text())
-    else:
+    truth = json.loads(truth_path(path).read_text()) if reuse and truth_path(path).is_file() else None
+    if truth is not None and (truth["width"], truth["height"], truth["fps"], truth["duration_s"]) != (*size, fps, seconds):
+        print(f"  {path.name}: rendered at other settings, rendered again", file=sys.stderr)
+        truth = None
+    if truth is None:
         truth = render(RunnerParams(build=BUILDS[build], left=left, **settings), Camera(view="rear"), path,
                        fps=fps, duration_s=seconds, width=size[0], height=size[1], look=Look(clothing=clothing))
     t1 = time.time()

@@ -267,8 +267,10 @@ def test_the_command_lines_summary_tags_the_mask_and_gives_each_frontal_numbers_
     assert lines[width + 1].strip() == measured_error.error_words(measured_error.frontal_error("step_width_pct_hip",
                                                                                               "mask"))
     valgus = next(i for i, line in enumerate(lines) if line.strip().startswith("Knee valgus"))
-    assert "(body outline)" not in lines[valgus] and lines[valgus + 1].strip() == measured_error.error_words(
-        measured_error.frontal_error("knee_valgus_fppa_deg", "keypoints"))
+    assert "(body outline)" not in lines[valgus] and lines[valgus].endswith("(not validated)")
+    assert lines[valgus + 1].strip() == measured_error.error_words(  # said once, by the tag
+        measured_error.frontal_error("knee_valgus_fppa_deg", "keypoints"), tagged=True)
+    assert "not validated" not in lines[valgus + 1]
     assert not any("measured error" in line for line in lines if "Cadence" in line)
 
 
@@ -357,6 +359,8 @@ def test_a_method_is_validated_only_within_the_error_and_slope_bars(tmp_path, mo
         assert measured_error.error_words(flat).startswith(
             "not validated by this method (it read 0.84 to 1.00 times a true change); measured error on rendered "
             "runners: +0.5 ± 0.4°")
+        assert measured_error.error_words(flat, tagged=True).startswith(  # the command line tagged the number
+            "it read 0.84 to 1.00 times a true change; measured error on rendered runners: +0.5 ± 0.4°")
         ok = measured_error.frontal_error("knee_valgus_fppa_deg", "ok")
         assert measured_error.error_words(ok).startswith("measured")
         errors = {"knee_valgus_fppa_deg": flat,

@@ -60,7 +60,8 @@ def run(build: str, clothing: str, clip: str, folder: Path, size: tuple[int, int
     path = folder / f"{build}_{clothing}_{clip}.mp4"
     t0 = time.time()
     truth = json.loads(truth_path(path).read_text()) if reuse and truth_path(path).is_file() else None
-    if truth is not None and (truth["width"], truth["height"], truth["fps"], truth["duration_s"]) != (*size, fps, seconds):
+    settings_of = ("width", "height", "fps", "duration_s")
+    if truth is not None and tuple(truth[k] for k in settings_of) != (*size, fps, seconds):
         print(f"  {path.name}: rendered at other settings, rendered again", file=sys.stderr)
         truth = None
     if truth is None:

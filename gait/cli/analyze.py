@@ -170,7 +170,8 @@ def _print_summary(session: Session) -> None:
         print(f"  {spec.title:32s} {spec.format(session.metrics[name]['value'])}"
               + ("  (not validated)" if name in unvalidated else "") + ("  (stickers)" if name in stickers else "")
               + ("  (body outline)" if name in outline else ""))
-        for detail in (asymmetry_words(name, session.metrics[name]), error_words(errors.get(name), tagged=name in unvalidated) or None):
+        error = error_words(errors.get(name), tagged=name in unvalidated) or None
+        for detail in (asymmetry_words(name, session.metrics[name]), error):
             if detail is not None:
                 print(f"  {'':32s} {detail}")
     for w in session.warnings:

@@ -16,6 +16,7 @@ NOT_A_VIDEO = "not_a_video"
 NO_FRAME_RATE = "no_frame_rate"
 TOO_LARGE = "too_large"
 TOO_SHORT = "too_short"
+FRAME_RATE_TOO_LOW = "frame_rate_too_low"  # too few frames a second to find the landings
 DAMAGED_FILE = "damaged_file"
 SEGMENT_TOO_SHORT = "segment_too_short"
 NO_PERSON = "no_person"

@@ -14,10 +14,23 @@ from typing import Generator, Iterator
 import cv2
 import numpy as np
 
-from gait.errors import EMPTY_FILE, NO_FRAME_RATE, NO_SUCH_FILE, NOT_A_VIDEO, TOO_LARGE, TOO_SHORT, GaitInputError
+from gait.errors import (
+    EMPTY_FILE,
+    FRAME_RATE_TOO_LOW,
+    NO_FRAME_RATE,
+    NO_SUCH_FILE,
+    NOT_A_VIDEO,
+    TOO_LARGE,
+    TOO_SHORT,
+    GaitInputError,
+)
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 MIN_FRAMES = 15
+# below this a foot's quarter of a second on the ground is 4 frames or fewer: the side sample resampled to
+# 15, 12 and 10 fps read the knee at landing 15-17 deg more bent, the foot 13-24 % of leg length less far
+# ahead and contact 52-79 ms shorter than at 60 fps (docs/accuracy.md, "Frame rate")
+MIN_FPS = 20.0
 MAX_PIXELS = 4096 * 4096
 
 
@@ -117,6 +130,13 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
         raise GaitInputError(
             f"{name!r} has only {frame_count} frame(s) ({frame_count / fps:.2f} s), too short for any "
             f"measure. {length_rule('side').ask()} Or the same from behind or the front.", TOO_SHORT
+        )
+    if fps < MIN_FPS:
+        raise GaitInputError(
+            f"{name!r} has {fps:.0f} frames a second, too few to find the landings: a foot is on the ground for "
+            f"about a quarter of a second, {0.25 * fps:.0f} frames at this rate. Film at 60 frames a second (30 "
+            "at the least), set in the phone camera's video format. If the clip is slow motion saved at a low "
+            "rate, give the rate it was filmed at with --fps.", FRAME_RATE_TOO_LOW
         )
     return VideoInfo(path=path, file_fps=file_fps, fps=fps, frame_count=frame_count,
                      width=int(width), height=int(height))

@@ -70,6 +70,33 @@ def test_probe_refusals_have_codes(tmp_path):
     assert refusal(tmp_path / "noise.mp4").code == E.NOT_A_VIDEO
 
 
+def test_too_few_frames_a_second_to_find_the_landings(tmp_path):
+    """Under 20 fps a foot's quarter of a second on the ground is 4 frames or fewer: refused before the pose
+    pass, saying what rate to film at and, for slow motion saved at a low rate, to give the capture rate
+    (which is then the rate the landings are timed at)."""
+    from gait.video_io import MIN_FPS
+
+    low, enough = tmp_path / "gif export.mp4", tmp_path / "twenty.mp4"
+    ffmpeg("-i", SAMPLE, "-t", "6", "-vf", "fps=15", "-c:v", "libx264", low)
+    ffmpeg("-i", SAMPLE, "-t", "3", "-vf", f"fps={MIN_FPS:.0f}", "-c:v", "libx264", enough)
+    exc = refusal(low)
+    assert exc.code == E.FRAME_RATE_TOO_LOW
+    assert str(exc).startswith("'gif export.mp4' has 15 frames a second, too few to find the landings")
+    assert "Film at 60 frames a second" in str(exc) and "--fps" in str(exc)
+    assert probe(low, capture_fps=60).fps == 60
+    assert probe(enough).fps == pytest.approx(MIN_FPS)
+
+
+def test_the_frame_rate_warning_says_what_it_does_to_the_landing_angles(analysed):
+    """Under 60 fps: the timing's uncertainty and, where there are angles at landing (a side view), which way
+    they read (the side sample at 30 fps: knee 7 deg more bent, overstride 4 % of leg length less)."""
+    side, front = analysed("treadmill_side_male_30fps.mp4"), analysed("front_jog_in_place.mp4")
+    side_words, front_words = (next(w for w in clip.warnings if w.code == E.LOW_FRAME_RATE) for clip in (side, front))
+    assert "uncertain by about +-17 ms" in side_words and "uncertain by about +-17 ms" in front_words
+    assert "at landing the knee reads more bent and the foot less far ahead" in side_words
+    assert "knee" not in front_words
+
+
 def test_one_frame_clip_is_too_short(shared_videos):
     exc = refusal(shared_videos / "bad_one_frame.mp4")
     assert exc.code == E.TOO_SHORT and "1 frame" in str(exc)

@@ -143,8 +143,17 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int, zoom: float = 
         panel.paste(out)
     else:
         _draw_panel(out, _panel(analysis))
-    _text(out, f"t = {t:.2f} s", (int(10 * scale), out.shape[0] - int(12 * scale)), 0.5 * scale)
+    _text(out, time_label(analysis, row), (int(10 * scale), out.shape[0] - int(12 * scale)), 0.5 * scale)
     return out
+
+
+def time_label(analysis: Analysis, row: int) -> str:
+    """Where the frame of pose row ``row`` is, as a player shows the clip ("t = 4.70 s"); slow-motion
+    footage adds the time as filmed, which the analysis's times are in."""
+    played = analysis.pose.frame_index[row] / analysis.info.file_fps
+    if analysis.info.slow_motion_factor == 1:
+        return f"t = {played:.2f} s"
+    return f"t = {played:.2f} s in the file ({analysis.pose.time_s[row]:.2f} s as filmed)"
 
 
 def _draw_panel(img: np.ndarray, lines: list[str]) -> None:

@@ -65,3 +65,19 @@ def test_the_frame_shown_is_the_video_frame(monkeypatch, tmp_path, longest):
     shown = rendering.annotated_frame(analysis, row)
     assert shown is not None and shown.shape[0] == min(longest, 960)
     assert len(_KeptFrames.frames) == 1 and np.array_equal(shown, _KeptFrames.frames[0])
+
+
+def test_the_frames_time_is_where_a_player_finds_it():
+    """A key frame's "t =" is the clip's time as it plays; slow-motion footage (filmed at 240 fps, played at
+    30) adds the time as filmed, which the analysis's times are in."""
+    from types import SimpleNamespace
+
+    from gait.video_io import VideoInfo
+
+    def analysis(fps: float) -> SimpleNamespace:
+        info = VideoInfo(path="run.mp4", file_fps=30.0, fps=fps, frame_count=900, width=540, height=960)
+        frames = np.array([0, 141])
+        return SimpleNamespace(info=info, pose=SimpleNamespace(frame_index=frames, time_s=frames / fps))
+
+    assert rendering.time_label(analysis(30.0), 1) == "t = 4.70 s"
+    assert rendering.time_label(analysis(240.0), 1) == "t = 4.70 s in the file (0.59 s as filmed)"

@@ -75,17 +75,15 @@ def frontal_fields(analysis: Analysis) -> dict:
     measured, and ``frontal_error``: each measured measure's error for its method, from the data file
     (:func:`frontal_error`; null where the renders did not measure it). Nothing for a side
     clip. Worked out once per analysis: read ``Analysis.frontal_fields``."""
-    from gait.frontal_mask import MASK_MEASURED
     from gait.markers import report_fields
 
     fields = report_fields(analysis)
     if not fields:
         return fields
     methods = dict(fields["frontal_method"])
-    if analysis.mask_applied:
-        for measure in MASK_MEASURED:
-            if methods.get(measure) != "none":
-                methods[measure] = "mask"
+    for measure in analysis.mask_measured:
+        if methods.get(measure) != "none":
+            methods[measure] = "mask"
     errors = {measure: frontal_error(measure, method)
               for measure, method in methods.items() if method != "none"}
     return {**fields, "frontal_method": methods, "frontal_error": errors}

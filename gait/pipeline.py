@@ -100,8 +100,8 @@ class Analysis:
     # the pose pass's own record (raw landmarks, per-frame fingerprints that check a later seek into the clip,
     # the other-person check); None for an analysis of landmarks alone
     pose_pass: PosePass | None = None
-    # whether step width is the person mask's (set by gait.frontal_mask.apply_mask where it decides so)
-    mask_applied: bool = False
+    # the frontal measures taken from the person mask (set by gait.frontal_mask.apply_mask where it decides so)
+    mask_measured: tuple[str, ...] = ()
 
     @cached_property
     def frontal_fields(self) -> dict:

@@ -8,9 +8,11 @@ each leg carrying its own settings: clip A the left leg at 0 and the right at th
 12 deg, pelvic drop 9, hip adduction 6), clip B both legs at the middle level (6, 5, 0). Every clip is
 analysed once (the pose pass with the person mask and its outlines) and its steps measured by each method:
 the pose model's points (``keypoints``) and the mask (``gait.frontal_mask``: step width from the ankle
-middles; knee valgus from each outline). Per side, measured against the truth (the joint centres' angles
-and the soles' contact points). Prints Markdown tables (per clip and side; per build, clothing and method
-the slope of measured on true and the largest error; per build the slope over all its clothing) and writes
+middles; knee valgus as the analysis measures it, ``mask``: at the knee between the pose model's hip
+point and the shank's middle line, and from each outline tried). Per side, measured against the truth (the
+joint centres' angles and the soles' contact points). Prints Markdown tables (per clip and side; per build,
+clothing and method the slope of measured on true and the largest error; per build the slope over all its
+clothing) and writes
 the data file of each frontal measure's measured error per method, which report.json, the app and the
 report show with the number (``gait.measured_error.frontal_error``).
 """
@@ -49,8 +51,8 @@ DATA = Path(__file__).resolve().parents[1] / "gait" / "data" / "frontal_errors.j
 
 def methods_of(measure: str) -> tuple[str, ...]:
     """The methods compared for a measure: the pose model's points, and the mask's where it measures it."""
-    if measure == "knee_valgus_fppa_deg":
-        return ("keypoints", *(f"mask_{o}" for o in METHODS))
+    if measure == "knee_valgus_fppa_deg":  # "mask": the analysis's (the shank's middle line), then the others tried
+        return ("keypoints", "mask", *(f"mask_{o}" for o in METHODS))
     return ("keypoints", "mask") if measure == "step_width_pct_hip" else ("keypoints",)
 
 

@@ -82,16 +82,16 @@ def test_the_mask_reaches_a_frame_work_and_leaves_the_landmarks_alone(tiny_rear,
 
 
 def test_the_analysiss_mask_work_measures_only_what_the_analysis_reads(tiny_rear, tmp_path):
-    """MaskWork() keeps the ankle middles and the thighs' middle lines (step width's); the knee middles and
-    the outlines' valgus only with outlines=True (the validation script's), the shared arrays equal. The
-    two passes are cached under keys of their own: the analysis's is not taken for the validation's, nor the
-    other way round."""
+    """MaskWork() keeps the ankle middles and the thighs' middle lines (step width's) and the shank's middle
+    line's knee valgus; the knee middles and the outlines' valgus only with outlines=True (the validation
+    script's), the shared arrays equal. The two passes are cached under keys of their own: the analysis's is
+    not taken for the validation's, nor the other way round."""
     analysis_work = run_pose_pass(tiny_rear, works=[MaskWork()])
     validation_work = run_pose_pass(tiny_rear, works=[MaskWork(outlines=True)])
     masks = {name for name in analysis_work.frames if name.startswith("mask_")}
-    assert masks == {"mask_ankle_x", "mask_thigh_x_at_hip"}
+    assert masks == {"mask_ankle_x", "mask_thigh_x_at_hip", "mask_valgus_deg"}
     assert {name for name in validation_work.frames if name.startswith("mask_")} == {
-        "mask_ankle_x", "mask_thigh_x_at_hip", "mask_knee_x", "mask_fppa_deg"}
+        "mask_ankle_x", "mask_thigh_x_at_hip", "mask_valgus_deg", "mask_knee_x", "mask_fppa_deg"}
     for name in masks:
         assert np.isfinite(analysis_work.frames[name]).any()
         assert np.array_equal(analysis_work.frames[name], validation_work.frames[name], equal_nan=True)
@@ -207,8 +207,9 @@ def test_report_says_which_method_measured_each_frontal_number_and_its_error(gri
     report = report_dict(analysis)
     jsonschema.validate(json.loads(json.dumps(report, default=float)), json.loads(SCHEMA_PATH.read_text()))
     methods, errors = report["quality"]["frontal_method"], report["quality"]["frontal_error"]
-    assert (methods["step_width_pct_hip"], methods["crossover_pct"]) == ("mask", "keypoints")
-    assert methods["knee_valgus_fppa_deg"] == methods["pelvic_drop_deg"] == methods["hip_adduction_deg"] == "keypoints"
+    assert (methods["step_width_pct_hip"], methods["knee_valgus_fppa_deg"], methods["crossover_pct"]) == (
+        "mask", "mask", "keypoints")
+    assert methods["pelvic_drop_deg"] == methods["hip_adduction_deg"] == "keypoints"
     assert methods["rearfoot_eversion_deg"] == "none" and "rearfoot_eversion_deg" not in errors
     data = json.loads(measured_error.FRONTAL_ERRORS_PATH.read_text())["measures"]
     for measure in ("step_width_pct_hip", "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"):
@@ -249,13 +250,13 @@ def test_the_report_shows_each_frontal_numbers_error(grid):
     assert words.startswith("measured error on rendered runners: ")
     assert rows["step_width_pct_hip"].reference.startswith(words.capitalize())
     assert rows["knee_valgus_fppa_deg"].reference.startswith(
-        measured_error.error_words(measured_error.frontal_error("knee_valgus_fppa_deg", "keypoints")).capitalize())
+        measured_error.error_words(measured_error.frontal_error("knee_valgus_fppa_deg", "mask")).capitalize())
     assert "measured error" not in rows["cadence_spm"].reference
 
 
 def test_the_command_lines_summary_tags_the_mask_and_gives_each_frontal_numbers_error(grid, capsys):
-    """As the app and the report do: the step width measured from the mask is tagged, and under each frontal
-    number its measured error for its method."""
+    """As the app and the report do: the step width and knee valgus measured from the mask are tagged, and
+    under each frontal number its measured error for its method."""
     from gait.cli import _print_summary
     from gait.pipeline import Session
 
@@ -267,10 +268,12 @@ def test_the_command_lines_summary_tags_the_mask_and_gives_each_frontal_numbers_
     assert lines[width + 1].strip() == measured_error.error_words(measured_error.frontal_error("step_width_pct_hip",
                                                                                               "mask"))
     valgus = next(i for i, line in enumerate(lines) if line.strip().startswith("Knee valgus"))
-    assert "(body outline)" not in lines[valgus] and lines[valgus].endswith("(not validated)")
+    assert lines[valgus].endswith("(not validated)  (body outline)")
     assert lines[valgus + 1].strip() == measured_error.error_words(  # said once, by the tag
-        measured_error.frontal_error("knee_valgus_fppa_deg", "keypoints"), tagged=True)
+        measured_error.frontal_error("knee_valgus_fppa_deg", "mask"), tagged=True)
     assert "not validated" not in lines[valgus + 1]
+    drop = next(i for i, line in enumerate(lines) if line.strip().startswith("Pelvic drop"))
+    assert "(body outline)" not in lines[drop]
     assert not any("measured error" in line for line in lines if "Cadence" in line)
 
 
@@ -290,23 +293,45 @@ def test_the_errors_shown_are_read_from_the_data_file(grid, tmp_path, monkeypatc
         measured_error.error_data.cache_clear()
 
 
-@pytest.mark.xfail(strict=True, reason="no markerless knee valgus follows the truth on every build: on these "
-                   "renders the mask's hip-knee-ankle middles read broad 18.6 / 6.8 for 6.0, none / 0.5 for 1.4 / "
-                   "9.6 (slope -3.4); scripts/validate_frontal_mask.py: docs/markers.md")
-def test_knee_valgus_from_the_mask_follows_the_truth_on_each_build(grid):
-    """The mask's best valgus method by its worst build (hip, knee and ankle middles: slopes 0.77 standard,
-    0.87 broad at 60 fps over three clothings, but errors up to 15 deg) against the truth on the small
-    renders: per build, over its clips' sides (0, 6 and 12 deg of valgus), the slope of measured on true."""
+def _slopes(grid, table) -> dict[str, float]:
+    """Per build, over its clips' sides (0, 6 and 12 deg of valgus), the slope of measured on true knee
+    valgus, each step table made by ``table(analysis)``."""
+    out = {}
     for build in ("standard", "broad"):
         pairs = []
         for (b, _, _), (analysis, truth) in grid.items():
             if b == build:
-                measured = summarise(mask_step_table(analysis, "centres"))["knee_valgus_fppa_deg"]
+                measured = summarise(table(analysis))["knee_valgus_fppa_deg"]
                 pairs += [(measured[side], truth["metrics"]["knee_valgus_fppa_deg"][side]) for side in SIDES]
         print(build, [(None if m is None else round(m, 1), round(t, 1)) for m, t in pairs])
         found = [(m, t) for m, t in pairs if m is not None]
-        assert len(found) >= 3
-        assert np.polyfit([t for _, t in found], [m for m, _ in found], 1)[0] >= 0.75
+        assert len(found) == len(pairs)  # every side measured
+        out[build] = float(np.polyfit([t for _, t in found], [m for m, _ in found], 1)[0])
+    return out
+
+
+def test_knee_valgus_from_the_mask_follows_the_truth_on_each_build(grid):
+    """The analysis's knee valgus on a rear clip: at the knee between the pose model's hip point and the
+    shank's middle line in the mask. On these small renders (30 fps, 4 s) it follows a change in valgus on
+    each build (slopes 0.75 standard, 1.51 broad) where the pose model's points barely do (-0.15 and 0.49);
+    on the validation's renders 0.93 and 1.16 against 0.83 and 0.65 (docs/markers.md)."""
+    analysis, _ = grid["broad", "shorts", "B"]
+    assert summarise(mask_step_table(analysis))["knee_valgus_fppa_deg"] == analysis.metrics["knee_valgus_fppa_deg"]
+    mask, keypoints = _slopes(grid, mask_step_table), _slopes(grid, keypoint_step_table)
+    print("mask", mask, "keypoints", keypoints)
+    for build in ("standard", "broad"):
+        assert mask[build] >= 0.7
+        assert mask[build] >= keypoints[build] + 0.2
+
+
+def test_the_chosen_valgus_methods_slope_on_the_validation_renders():
+    """Issue 14's done-when for markerless knee valgus: the chosen method's slope at least 0.75 on every
+    build of the validation's renders (two builds x three clothings, 60 fps), as the generated data file
+    records it, and its measured error there to be shown with the number."""
+    entry = measured_error.error_data()["measures"]["knee_valgus_fppa_deg"]["mask"]
+    assert min(entry["slope_by_build"].values()) >= 0.75 and set(entry["slope_by_build"]) == set(BUILDS)
+    assert entry["n"] == entry["n_conditions"] == 24
+    assert not measured_error.frontal_error("knee_valgus_fppa_deg", "mask")["validated"]  # errors up to 7.8 deg
 
 
 def test_feet_too_close_for_the_mask_keep_the_pose_models_step_width(tmp_path):
@@ -397,9 +422,10 @@ def test_the_method_is_what_apply_mask_decided_not_what_the_pose_pass_holds(tmp_
     with native_logs_silenced():
         masked = analyze(str(path), Options(view="front"), cache=cache, workers=1)
         stickers = analyze(str(path), Options(view="front", markers="auto"), cache=cache, workers=1)
-    assert masked.mask_applied and report_dict(masked)["quality"]["frontal_method"]["step_width_pct_hip"] == "mask"
+    assert "step_width_pct_hip" in masked.mask_measured
+    assert report_dict(masked)["quality"]["frontal_method"]["step_width_pct_hip"] == "mask"
     assert "mask_ankle_x" in stickers.pose_pass.frames  # the masked pass, from the cache
-    assert not stickers.mask_applied and stickers.markers is None
+    assert stickers.mask_measured == () and stickers.markers is None
     assert report_dict(stickers)["quality"]["frontal_method"]["step_width_pct_hip"] == "keypoints"
     kept = summarise(keypoint_step_table(stickers))["step_width_pct_hip"]["value"]
     assert stickers.metrics["step_width_pct_hip"]["value"] == pytest.approx(kept)

@@ -240,7 +240,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Squat/landing references: controls 8-13°, knee pain 17-22°. In running 2D valgus does not match "
                "3D knee motion: an observation only.", "Dingenen 2018; Straub & Powers 2022", FRONTAL_VIEWS,
                short="knee valgus (FPPA)", tag="2D projection", order=8,
-               sdc=SdcInputs(8.9, "Munro 2012: 7.5-8.9°, single-leg squat", 1.99, _REAR_SETUPS)),
+               sdc=SdcInputs(8.9, "Munro 2012: 7.5-8.9°, single-leg squat", 1.77, _REAR_SETUPS)),
     MetricSpec("pelvic_drop_deg", "Pelvic drop (swing side)", "deg", 1,
                "Rear/front view: hip-hip line from horizontal, + when the swing side's hip is lower (contralateral "
                "drop); peak in stance.",

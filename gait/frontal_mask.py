@@ -311,10 +311,16 @@ def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_i
     return out
 
 
-MASK_MEASURES = ("knee_valgus_fppa_deg", "step_width_pct_hip")
+# the measures the analysis takes from the mask (docs/markers.md): step width, and knee valgus from the
+# shank's middle line, which follows the truth on every build (slopes 0.93 and 1.16 on the renders, against
+# 0.83 and 0.65 for the pose model's points, whose errors are smaller: SD 1.9 against 2.7 deg); crossover
+# stays the pose model's: against the thighs' midpoint the mask read 3 of the rear sample's 24 steps as
+# crossing (none does; the pose model's points: none)
+MASK_MEASURED = ("step_width_pct_hip", "knee_valgus_fppa_deg")
 
 
-def mask_step_table(analysis: Analysis, outline: str | None = None) -> pd.DataFrame:
+def mask_step_table(analysis: Analysis, outline: str | None = None,
+                    series: dict[str, dict[str, np.ndarray]] | None = None) -> pd.DataFrame:
     """The analysis's step table (rear or front clip, its steps and timing kept) with step width and knee
     valgus measured from the mask (:func:`runner_series`): knee valgus the peak over the stance of the
     angle at the knee between the pose model's hip point and the shank's middle line (``valgus_deg``) or,
@@ -322,14 +328,16 @@ def mask_step_table(analysis: Analysis, outline: str | None = None) -> pd.DataFr
     width between the legs' ankle middles at their contacts as
     :func:`gait.metrics.frontal_step_table` does, over the hip width where the thighs' middle lines meet
     the hip line. A step keeps no value where the analysis had none
-    (e.g. its foot not in view)."""
+    (e.g. its foot not in view). ``series``: the clip's :func:`runner_series` for ``outline``, when the
+    caller has them."""
     pose, found = analysis.pose, analysis.pose_pass
     if found is None or "mask_ankle_x" not in found.frames:
         raise ValueError("the pose pass ran without the mask")
     if outline is not None and "mask_fppa_deg" not in found.frames:
         raise ValueError("the pose pass ran without the mask's outlines (MaskWork(outlines=True))")
-    series = runner_series(found.frames, found.frame_index, pose.frame_index, pose.fps, analysis.view,
-                           analysis.options.mirrored, outline)
+    if series is None:
+        series = runner_series(found.frames, found.frame_index, pose.frame_index, pose.fps, analysis.view,
+                               analysis.options.mirrored, outline)
     xy = pose.xy_px.copy()
     rows = np.arange(pose.n_frames)
     for side in SIDES:
@@ -357,7 +365,7 @@ def keypoint_step_table(analysis: Analysis) -> pd.DataFrame:
 
 
 def restated(analysis: Analysis, pose: PoseSeries, angles: FrontalAngles) -> pd.DataFrame:
-    """The analysis's steps with the :data:`MASK_MEASURES` columns of
+    """The analysis's steps with the :data:`MASK_MEASURED` columns of
     :func:`gait.metrics.frontal_step_table` on ``pose`` and ``angles``, matched by contact time; a step
     keeps no value where the analysis had none."""
     from gait.metrics import frontal_step_table
@@ -365,19 +373,13 @@ def restated(analysis: Analysis, pose: PoseSeries, angles: FrontalAngles) -> pd.
     table = frontal_step_table(pose, analysis.detection, angles, analysis.options.speed_kmh)
     by_time = table.set_index("ic_time_s")
     steps = analysis.steps.copy()
-    for column in MASK_MEASURES:
+    for column in MASK_MEASURED:
         measured = steps["ic_time_s"].map(by_time[column])
         had = steps[column].notna()
         steps[column] = measured.where(had, np.nan).astype(float)
     return steps
 
 
-# the measures the analysis takes from the mask (docs/markers.md): step width, and knee valgus from the
-# shank's middle line, which follows the truth on every build (slopes 0.93 and 1.16 on the renders, against
-# 0.83 and 0.65 for the pose model's points, whose errors are smaller: SD 1.9 against 2.7 deg); crossover
-# stays the pose model's: against the thighs' midpoint the mask read 3 of the rear sample's 24 steps as
-# crossing (none does; the pose model's points: none)
-MASK_MEASURED = ("step_width_pct_hip", "knee_valgus_fppa_deg")
 MIN_STEP_SHARE = 0.5  # of the steady steps with a value the mask must give one in, else the pose model's is kept
 NOT_APART_NOTE = ("Step width is from the pose model's points in this clip: the feet were too "
                   "close together for the person mask to show them apart in most steps.")
@@ -398,7 +400,10 @@ def apply_mask(analysis: Analysis) -> Analysis:
     found = analysis.pose_pass
     if analysis.view == "side" or found is None or "mask_ankle_x" not in found.frames:
         return analysis
-    masked = mask_step_table(analysis)
+    pose = analysis.pose
+    series = runner_series(found.frames, found.frame_index, pose.frame_index, pose.fps, analysis.view,
+                           analysis.options.mirrored)
+    masked = mask_step_table(analysis, series=series)
     steady = masked["steady"].astype(bool)
     steps = analysis.steps.copy()
     taken: list[str] = []
@@ -416,10 +421,7 @@ def apply_mask(analysis: Analysis) -> Analysis:
     metrics["cadence_spm"] = analysis.metrics["cadence_spm"]
     angles = analysis.angles
     if "knee_valgus_fppa_deg" in taken and isinstance(angles, FrontalAngles):
-        pose = analysis.pose
-        valgus = runner_series(found.frames, found.frame_index, pose.frame_index, pose.fps, analysis.view,
-                               analysis.options.mirrored)["valgus_deg"]
-        angles = replace(angles, fppa_deg=valgus)
+        angles = replace(angles, fppa_deg=series["valgus_deg"])
     return replace(analysis, steps=steps, metrics=metrics, angles=angles, mask_measured=tuple(taken),
                    notes=[*analysis.notes, *notes])
 

@@ -62,9 +62,9 @@ class ColourModel:
 
     def mask(self, hsv: np.ndarray) -> np.ndarray:
         """Pixels of the sticker colour in an HSV image (OpenCV's full-range hue, 0-255)."""
-        hue = hsv[..., 0].astype(np.float32) * (360.0 / 256.0)
-        d = np.abs((hue - self.hue_deg + 180.0) % 360.0 - 180.0)
-        return ((d <= self.hue_half_width_deg) & (hsv[..., 1] >= 255 * self.min_saturation)
+        hue = np.arange(256, dtype=np.float32) * (360.0 / 256.0)  # the hue test per hue value, looked up
+        near = (np.abs((hue - self.hue_deg + 180.0) % 360.0 - 180.0) <= self.hue_half_width_deg).astype(np.uint8)
+        return (cv2.LUT(hsv[..., 0], near).astype(bool) & (hsv[..., 1] >= 255 * self.min_saturation)
                 & (hsv[..., 2] >= 255 * self.min_value)).astype(np.uint8)
 
     def to_dict(self) -> dict:
@@ -139,16 +139,21 @@ def find_spots(frame_bgr: np.ndarray, box: tuple[int, int, int, int], colour: Co
     mask = colour.mask(hsv)
     if not mask.any():
         return Spots(np.zeros((0, 2)), np.zeros(0))
-    chroma = _chroma(crop[..., ::-1].astype(np.float32))
-    score = chroma @ np.asarray(colour.chroma_rgb, np.float32)
+    # a pixel's chroma along the sticker's: the chroma direction sums to 0, so it is the RGB values' own
+    score = cv2.transform(crop.astype(np.float32), np.asarray([colour.chroma_rgb[::-1]], np.float32))
     full = float(np.percentile(score[mask.astype(bool)], 80))
     near = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2).astype(np.float32)
     weight = np.clip(score / max(full, 1e-3), 0.0, 1.0) * near
     blurred = cv2.GaussianBlur(weight, (0, 0), max(0.6, diameter_px / 4.0))
     k = max(3, int(round(0.7 * diameter_px)) | 1)
-    peaks = np.argwhere((blurred >= cv2.dilate(blurred, np.ones((k, k), np.uint8))) & (blurred >= 0.3)
-                        & mask.astype(bool))
     radius = 0.5 * diameter_px + 1.5
+    # inside a larger patch of the colour the blurred weight is flat, every pixel a peak: a peak whose
+    # square of side 4 radii is 3/4 colour has more weight in the ring around it than the loop below keeps
+    half = int(np.ceil(2.0 * radius))
+    square = cv2.boxFilter(weight, -1, (2 * half + 1, 2 * half + 1), normalize=True,
+                           borderType=cv2.BORDER_CONSTANT)
+    peaks = np.argwhere((blurred >= cv2.dilate(blurred, np.ones((k, k), np.uint8))) & (blurred >= 0.3)
+                        & mask.astype(bool) & (square < 0.75))
     expected = np.pi / 4 * diameter_px ** 2
     h, w = weight.shape
     reach = int(np.ceil(2.0 * radius)) + 1
@@ -174,7 +179,8 @@ def find_spots(frame_bgr: np.ndarray, box: tuple[int, int, int, int], colour: Co
             continue
         if any((cx - ox) ** 2 + (cy - oy) ** 2 < (0.5 * diameter_px) ** 2 for ox, oy in centres):
             continue
-        cx, cy = _unmixed_centroid(chroma[ya:yb, xa:xb], patch, xx, yy, cx, cy, radius)
+        cx, cy = _unmixed_centroid(_chroma(crop[ya:yb, xa:xb, ::-1].astype(np.float32)), patch, xx, yy, cx, cy,
+                                   radius)
         centres.append((cx, cy))
         areas.append(total)
         if keep_pixels:

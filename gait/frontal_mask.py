@@ -21,6 +21,8 @@ Per leg and frame (``mask_*`` arrays of the pose pass, shape (n, 2, ...), leg 0 
 - ``mask_valgus_deg``: knee valgus, the angle at the knee between MediaPipe's hip point and the line
   fitted to the middles of the shank's runs (20-75 % of the way from the knee to the ankle, rows where the
   two legs' runs merge left out), the knee and the ankle taken on that line at their points' heights;
+- ``mask_shank_x``: that line's x at the knee's and at the ankle's height (the points the valgus is the
+  angle at, which the key frames draw);
 
 and, only in the validation's pass (``MaskWork(outlines=True)``, scripts/validate_frontal_mask.py; the
 analysis reads the three above):
@@ -173,6 +175,7 @@ def leg_measures(mask: np.ndarray, landmarks: np.ndarray, outlines: bool = False
     thigh_x = np.full(2, np.nan)
     knee_x = np.full(2, np.nan)
     valgus = np.full(2, np.nan)
+    shank_x = np.full((2, 2), np.nan)
     fppa = np.full((2, len(OUTLINES)), np.nan)
     for k, (hip, knee, ankle) in enumerate(legs):
         o_hip, o_knee, o_ankle = legs[1 - k]
@@ -189,6 +192,7 @@ def leg_measures(mask: np.ndarray, landmarks: np.ndarray, outlines: bool = False
         a_s, b_s = _slope(shank[:, 0], _edges(shank, (1, 2), merged_too=False))  # the shank's middle line
         knee_on, ankle_on = (np.array([a_s + b_s * y, y]) for y in (knee[1], ankle[1]))
         valgus[k] = _fppa_deg(hip, knee_on, ankle_on, lateral)
+        shank_x[k] = knee_on[0], ankle_on[0]
         if not outlines:
             continue
         knee_rows = _stretch(mask, knee - [0.0, KNEE_ROWS * length], knee + [0.0, KNEE_ROWS * length],
@@ -203,7 +207,8 @@ def leg_measures(mask: np.ndarray, landmarks: np.ndarray, outlines: bool = False
         centres = np.array([[thigh_x[k], hip[1]], [knee_x[k], knee[1]],
                             [ankle_x[k], ankle[1] - np.mean(ANKLE_ROWS) * length]])
         fppa[k, OUTLINES.index("centres")] = _fppa_deg(centres[0], centres[1], centres[2], lateral)
-    found = {"mask_ankle_x": ankle_x, "mask_thigh_x_at_hip": thigh_x, "mask_valgus_deg": valgus}
+    found = {"mask_ankle_x": ankle_x, "mask_thigh_x_at_hip": thigh_x, "mask_valgus_deg": valgus,
+             "mask_shank_x": shank_x}
     return {**found, "mask_knee_x": knee_x, "mask_fppa_deg": fppa} if outlines else found
 
 
@@ -231,7 +236,8 @@ class MaskWork:
     """
 
     WANTS_MASK = True
-    ANALYSIS_SHAPES = {"mask_ankle_x": (2,), "mask_thigh_x_at_hip": (2,), "mask_valgus_deg": (2,)}
+    ANALYSIS_SHAPES = {"mask_ankle_x": (2,), "mask_thigh_x_at_hip": (2,), "mask_valgus_deg": (2,),
+                       "mask_shank_x": (2, 2)}
     OUTLINE_SHAPES = {"mask_knee_x": (2,), "mask_fppa_deg": (2, len(OUTLINES))}
 
     def __init__(self, outlines: bool = False) -> None:
@@ -288,14 +294,15 @@ def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_i
     """The pose pass's ``mask_*`` arrays (rows ``frame_index``) on the analysis's rows (``rows_index``), by
     the runner's side (the image-left leg is the runner's left from behind, right in front, the other way
     round in mirrored footage): ``ankle_x`` and ``thigh_x_at_hip`` (gaps filled), ``valgus_deg`` (the
-    shank's middle line's knee valgus, a running median) and, from a pass with the outlines
+    shank's middle line's knee valgus, a running median), ``shank_x`` (rows, 2: that line's x at the knee
+    and at the ankle, as found) and, from a pass with the outlines
     (:class:`MaskWork`), ``knee_x`` (gaps filled) and ``fppa_deg`` (``outline``, a running median)."""
     where = np.searchsorted(frame_index, rows_index)
     where = np.clip(where, 0, max(len(frame_index) - 1, 0))
     found = frame_index[where] == rows_index if len(frame_index) else np.zeros(len(rows_index), bool)
     left_slot = 0 if (view == "rear") != mirrored else 1
     out: dict[str, dict[str, np.ndarray]] = {"ankle_x": {}, "knee_x": {}, "thigh_x_at_hip": {}, "fppa_deg": {},
-                                             "valgus_deg": {}}
+                                             "valgus_deg": {}, "shank_x": {}}
     for side, slot in (("left", left_slot), ("right", 1 - left_slot)):
         for name in ("ankle_x", "knee_x", "thigh_x_at_hip"):
             if f"mask_{name}" not in frames:
@@ -305,6 +312,8 @@ def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_i
         if "mask_valgus_deg" in frames:
             valgus = np.where(found, frames["mask_valgus_deg"][where, slot], np.nan)
             out["valgus_deg"][side] = _running_median(valgus, fps)
+        if "mask_shank_x" in frames:
+            out["shank_x"][side] = np.where(found[:, None], frames["mask_shank_x"][where, slot], np.nan)
         if outline in OUTLINES:
             fppa = np.where(found, frames["mask_fppa_deg"][where, slot, OUTLINES.index(outline)], np.nan)
             out["fppa_deg"][side] = _running_median(fppa, fps)
@@ -388,6 +397,18 @@ SHANKS_NOT_SEEN_NOTE = ("Knee valgus is from the pose model's points in this cli
 NOT_TAKEN_NOTES = {"step_width_pct_hip": NOT_APART_NOTE, "knee_valgus_fppa_deg": SHANKS_NOT_SEEN_NOTE}
 
 
+def _shank_line_points(pose: PoseSeries, series: dict[str, dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Per side the points the mask's knee valgus is the angle at (:attr:`FrontalAngles.fppa_points_px`):
+    the pose model's hip, and the knee and the ankle on the shank's middle line at their points' heights."""
+    points = {}
+    for side in SIDES:
+        hip, knee, ankle = (pose.joint(f"{side}_{j}") for j in ("hip", "knee", "ankle"))
+        on_line = series["shank_x"][side]
+        points[side] = np.stack([hip, np.column_stack([on_line[:, 0], knee[:, 1]]),
+                                 np.column_stack([on_line[:, 1], ankle[:, 1]])], 1)
+    return points
+
+
 def apply_mask(analysis: Analysis) -> Analysis:
     """A rear or front clip's analysis with step width and knee valgus from the person mask
     (:func:`mask_step_table`, :data:`MASK_MEASURED`; the per-frame knee valgus too, which the key frames and
@@ -421,7 +442,7 @@ def apply_mask(analysis: Analysis) -> Analysis:
     metrics["cadence_spm"] = analysis.metrics["cadence_spm"]
     angles = analysis.angles
     if "knee_valgus_fppa_deg" in taken and isinstance(angles, FrontalAngles):
-        angles = replace(angles, fppa_deg=series["valgus_deg"])
+        angles = replace(angles, fppa_deg=series["valgus_deg"], fppa_points_px=_shank_line_points(pose, series))
     return replace(analysis, steps=steps, metrics=metrics, angles=angles, mask_measured=tuple(taken),
                    notes=[*analysis.notes, *notes])
 

@@ -11,7 +11,7 @@ Sign conventions (degrees; ``direction`` as in :mod:`gait.landmarks`)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -91,6 +91,10 @@ class FrontalAngles:
     fppa_deg: dict[str, np.ndarray]
     hip_adduction_deg: dict[str, np.ndarray]
     pelvic_drop_deg: dict[str, np.ndarray]
+    # where ``fppa_deg`` is not the angle at the pose model's hip, knee and ankle (the person mask's shank
+    # line, the stickers): per side the three points (rows, 3, 2: top, knee, bottom; pixels) it is the angle
+    # at, which the key frames and the annotated video draw
+    fppa_points_px: dict[str, np.ndarray] | None = field(default=None, kw_only=True)
 
 
 def frontal_angles(pose: PoseSeries) -> FrontalAngles:
@@ -168,4 +172,5 @@ def marker_angles(points: dict[str, np.ndarray], left_outward: float) -> MarkerA
         shank = points[f"{s}_achilles"] - points[f"{s}_calf"]
         heel = points[f"{s}_heel_bottom"] - points[f"{s}_heel_top"]
         eversion[s] = _signed_from_deg(shank, heel) * outward
-    return MarkerAngles(fppa, adduction, drop, eversion)
+    points_px = {s: np.stack([points[f"{s}_{site}"] for site in ("thigh", "knee", "achilles")], 1) for s in SIDES}
+    return MarkerAngles(fppa, adduction, drop, eversion, fppa_points_px=points_px)

@@ -57,8 +57,13 @@ def _text_width(text: str, scale: float) -> int:
     return width
 
 
-def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale: float) -> None:
-    """Skeleton (left blue, right orange) and knee flexion next to each knee, on ``img`` in place."""
+def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale: float,
+              measured_px: dict[str, np.ndarray] | None = None) -> None:
+    """Skeleton (left blue, right orange) and the knee angle next to each knee, on ``img`` in place.
+
+    ``measured_px``: per side the three points (top, knee, bottom) the knee angle was measured at when they
+    are not the skeleton's (:attr:`gait.kinematics.FrontalAngles.fppa_points_px`), drawn as a white line
+    with the side's colour at its points, and the angle written at its knee."""
     thickness = max(2, int(3 * scale))
     for a, b in SKELETON:
         pa, pb = xy[INDEX[a]], xy[INDEX[b]]
@@ -69,6 +74,14 @@ def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale
     labels = []
     for side, colour in SIDE_COLOURS_BGR.items():
         knee = xy[INDEX[f"{side}_knee"]]
+        measured = None if measured_px is None else measured_px.get(side)
+        if measured is not None and np.all(np.isfinite(measured)):
+            corners = np.round(measured).astype(np.int32).reshape(-1, 1, 2)
+            cv2.polylines(img, [corners], False, (0, 0, 0), thickness + 2, cv2.LINE_AA)
+            cv2.polylines(img, [corners], False, (255, 255, 255), max(1, thickness - 1), cv2.LINE_AA)
+            for point in measured:
+                cv2.circle(img, tuple(int(v) for v in point), thickness + 1, colour, -1, cv2.LINE_AA)
+            knee = measured[1]
         if np.all(np.isfinite(knee)):
             cv2.circle(img, tuple(int(v) for v in knee), thickness + 2, colour, -1, cv2.LINE_AA)
             if np.isfinite(knee_deg.get(side, np.nan)):
@@ -102,6 +115,12 @@ def _joint_angles(analysis: Analysis, row: int) -> dict[str, float]:
     return {s: series[s][row] for s in SIDE_COLOURS_BGR}
 
 
+def _measured_points(analysis: Analysis, row: int, zoom: float) -> dict[str, np.ndarray] | None:
+    """The points each side's knee angle was measured at in row ``row``, where they are not the pose's."""
+    points = getattr(analysis.angles, "fppa_points_px", None)
+    return None if points is None else {side: values[row] * zoom for side, values in points.items()}
+
+
 def frame_scale(height: int) -> float:
     """Size of the drawing on a frame ``height`` px tall, relative to its size on a 720 px frame (at least 0.6)."""
     return max(0.6, height / 720)
@@ -129,7 +148,7 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int, zoom: float = 
     out = img.copy()
     scale = frame_scale(out.shape[0])
     xy = analysis.pose.xy_px[row] * zoom
-    draw_pose(out, xy, _joint_angles(analysis, row), scale)
+    draw_pose(out, xy, _joint_angles(analysis, row), scale, _measured_points(analysis, row, zoom))
     t = analysis.pose.time_s[row]
     for e in analysis.detection.events:
         if e.type == "initial_contact" and -0.5 / analysis.pose.fps <= t - e.time_s < CONTACT_SHOW_S:

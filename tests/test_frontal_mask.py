@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from gait import catalogue, measured_error
-from gait.frontal_mask import NOT_APART_NOTE, MaskWork, keypoint_step_table, mask_step_table, runs
+from gait.frontal_mask import NOT_APART_NOTE, MaskWork, _fppa_deg, keypoint_step_table, mask_step_table, runs
 from gait.landmarks import SIDES
 from gait.metrics import summarise
 from gait.pipeline import Options, analyze
@@ -83,15 +83,16 @@ def test_the_mask_reaches_a_frame_work_and_leaves_the_landmarks_alone(tiny_rear,
 
 def test_the_analysiss_mask_work_measures_only_what_the_analysis_reads(tiny_rear, tmp_path):
     """MaskWork() keeps the ankle middles and the thighs' middle lines (step width's) and the shank's middle
-    line's knee valgus; the knee middles and the outlines' valgus only with outlines=True (the validation
-    script's), the shared arrays equal. The two passes are cached under keys of their own: the analysis's is
-    not taken for the validation's, nor the other way round."""
+    line's knee valgus and where it was measured (drawn on the frames); the knee middles and the outlines'
+    valgus only with outlines=True (the validation script's), the shared arrays equal. The two passes are
+    cached under keys of their own: the analysis's is not taken for the validation's, nor the other way
+    round."""
     analysis_work = run_pose_pass(tiny_rear, works=[MaskWork()])
     validation_work = run_pose_pass(tiny_rear, works=[MaskWork(outlines=True)])
     masks = {name for name in analysis_work.frames if name.startswith("mask_")}
-    assert masks == {"mask_ankle_x", "mask_thigh_x_at_hip", "mask_valgus_deg"}
-    assert {name for name in validation_work.frames if name.startswith("mask_")} == {
-        "mask_ankle_x", "mask_thigh_x_at_hip", "mask_valgus_deg", "mask_knee_x", "mask_fppa_deg"}
+    assert masks == {"mask_ankle_x", "mask_thigh_x_at_hip", "mask_valgus_deg", "mask_shank_x"}
+    assert {name for name in validation_work.frames if name.startswith("mask_")} == {*masks, "mask_knee_x",
+                                                                                       "mask_fppa_deg"}
     for name in masks:
         assert np.isfinite(analysis_work.frames[name]).any()
         assert np.array_equal(analysis_work.frames[name], validation_work.frames[name], equal_nan=True)
@@ -322,6 +323,28 @@ def test_knee_valgus_from_the_mask_follows_the_truth_on_each_build(grid):
     for build in ("standard", "broad"):
         assert mask[build] >= 0.7
         assert mask[build] >= keypoints[build] + 0.2
+
+
+def test_the_frames_draw_the_line_the_mask_valgus_was_measured_on(grid):
+    """The key frames draw the points the mask's knee valgus is the angle at (the pose model's hip, the knee
+    and the ankle on the shank's middle line), not the pose model's leg beside a number it did not give:
+    in every frame measured, the angle at those points is the frame's valgus (before its running median)."""
+    analysis, _ = grid["standard", "shorts", "A"]
+    assert "knee_valgus_fppa_deg" in analysis.mask_measured
+    found = analysis.pose_pass
+    pose = analysis.pose
+    points = analysis.angles.fppa_points_px
+    for side, lateral in (("left", -1.0), ("right", 1.0)):  # from behind the left leg is on the image left
+        hip, knee, ankle = points[side][:, 0], points[side][:, 1], points[side][:, 2]
+        np.testing.assert_allclose(hip, pose.joint(f"{side}_hip"))
+        measured = np.flatnonzero(np.isfinite(knee).all(axis=1))
+        assert len(measured) > 0.5 * pose.n_frames
+        frame_rows = np.searchsorted(found.frame_index, pose.frame_index[measured])
+        per_frame = found.frames["mask_valgus_deg"][frame_rows, 0 if side == "left" else 1]
+        drawn = [_fppa_deg(hip[r], knee[r], ankle[r], lateral) for r in measured]
+        ok = np.isfinite(per_frame)
+        # the hip drawn is the cleaned pose's, the frame's valgus the raw landmarks': within a degree
+        assert ok.mean() > 0.9 and np.nanmedian(np.abs(np.array(drawn)[ok] - per_frame[ok])) < 1.0
 
 
 def test_the_chosen_valgus_methods_slope_on_the_validation_renders():

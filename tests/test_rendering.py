@@ -34,6 +34,21 @@ def test_close_knees_get_their_numbers_on_either_side():
     assert not np.any(right < 150 - 8) and not np.any(left > 154 + 8)  # each number on its own side
 
 
+def test_a_knee_angle_measured_elsewhere_is_drawn_where_it_was_measured():
+    """A frontal knee angle from the person mask or the stickers is drawn as the white line through the
+    points it is the angle at, and its number sits at that line's knee, not at the skeleton's."""
+    img = np.zeros((300, 300, 3), np.uint8)
+    xy = np.full((len(NAMES), 2), np.nan)
+    xy[INDEX["left_hip"]], xy[INDEX["left_knee"]], xy[INDEX["left_ankle"]] = (60.0, 40.0), (60.0, 140.0), (60.0, 240.0)
+    measured = {"left": np.array([[60.0, 40.0], [200.0, 140.0], [200.0, 240.0]])}
+    draw_pose(img, xy, {"left": 7.0}, scale=1.0, measured_px=measured)
+    white = (img > 240).all(axis=2)
+    assert white[185:195, 195:205].any()  # the shank line, x = 200, between the knee and the ankle
+    assert not white[185:195, 50:70].any()  # the skeleton's shank stays in the side's colour
+    label = _columns_of(img[120:145], SIDE_COLOURS_BGR["left"])
+    assert label.max() > 205  # beside the measured knee (x 200), far from the skeleton's (x 60)
+
+
 class _KeptFrames:
     """Stands for the video writer: keeps the frames it is given."""
 

@@ -36,11 +36,11 @@ analysis reads the three above):
   point above and the ankle middle. A row whose run holds both legs is left out, but for the outer edges
   (a merged run's ends are the two legs' outer edges); a line needs :data:`MIN_ROWS` rows.
 
-The analysis (:func:`apply_mask`) takes step width from the mask (within 8.8 % of hip width of the truth
-on two builds x three clothings, against 25 % from the pose model's points) and knee valgus
-(``mask_valgus_deg``: the angle at the knee between the pose model's hip point and the shank's middle
-line, the knee and the ankle on it; it follows a change in valgus on both builds, slopes 0.93 and 1.16,
-where the pose model's points read 0.83 and 0.65, with larger errors); crossover stays the pose model's
+The analysis (:func:`apply_mask`) takes step width from the mask (within 10.0 % of hip width of the
+truth on two builds x three clothings at 1080x1920, against 29 % from the pose model's points) and knee
+valgus (``mask_valgus_deg``: the angle at the knee between the pose model's hip point and the shank's
+middle line, the knee and the ankle on it; it follows a change in valgus on both builds, slopes 0.75 and
+1.07, where the pose model's points read 0.59 and 0.45); crossover stays the pose model's
 (docs/markers.md, scripts/validate_frontal_mask.py).
 """
 
@@ -321,8 +321,8 @@ def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_i
 
 
 # the measures the analysis takes from the mask (docs/markers.md): step width, and knee valgus from the
-# shank's middle line, which follows the truth on every build (slopes 0.93 and 1.16 on the renders, against
-# 0.83 and 0.65 for the pose model's points, whose errors are smaller: SD 1.9 against 2.7 deg); crossover
+# shank's middle line, which follows the truth on every build (slopes 0.75 and 1.07 on the 1080x1920
+# renders, against 0.59 and 0.45 for the pose model's points; SD of error 2.4 against 3.0 deg); crossover
 # stays the pose model's: against the thighs' midpoint the mask read 3 of the rear sample's 24 steps as
 # crossing (none does; the pose model's points: none)
 MASK_MEASURED = ("step_width_pct_hip", "knee_valgus_fppa_deg")

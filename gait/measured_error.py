@@ -62,8 +62,16 @@ def error_words(error: dict | None, tagged: bool = False) -> str:
              f"(mean ± SD, largest {error['largest_error']:.1f}{unit}, {error['n']} conditions)")
     if error.get("validated", True):
         return words
+    # why not: the slopes when they are outside the bar, else the largest error over its bar (to two
+    # decimals: 10.01 % hip width would read 10.0, at the bar)
     slopes = sorted((error.get("slope_by_build") or {}).values())
-    follows = f"it read {slopes[0]:.2f} to {slopes[-1]:.2f} times a true change" if slopes else ""
+    bar = LARGEST_ERROR_BAR.get(error["unit"])
+    if slopes and not SLOPE_BAR[0] <= slopes[0] <= slopes[-1] <= SLOPE_BAR[1]:
+        follows = f"it read {slopes[0]:.2f} to {slopes[-1]:.2f} times a true change"
+    elif bar is not None and abs(error["largest_error"]) > bar:
+        follows = f"largest error {abs(error['largest_error']):.2f}{unit}, over the {bar:g}{unit} bar"
+    else:
+        follows = ""
     if tagged:
         return f"{follows}; {words}" if follows else words
     return f"not validated by this method{f' ({follows})' if follows else ''}; {words}"

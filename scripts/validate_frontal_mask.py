@@ -1,6 +1,6 @@
 """Markerless frontal measures against the rendered runner's truth: builds x clothing x methods.
 
-    python scripts/validate_frontal_mask.py [--size 720x1280] [--fps 60] [--seconds 8] [--out DIR]
+    python scripts/validate_frontal_mask.py [--size 1080x1920] [--fps 60] [--seconds 8] [--out DIR]
                                             [--data gait/data/frontal_errors.json]
 
 Each body build (standard, broad) and clothing (shorts, tights, loose shirt) gets two clips from behind,
@@ -156,7 +156,7 @@ def error_data(rows: pd.DataFrame, args: argparse.Namespace, old: dict | None = 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size", default="720x1280")
+    parser.add_argument("--size", default="1080x1920")
     parser.add_argument("--fps", type=float, default=60.0)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--out", default=None, help="folder for the renders (default: a temporary one)")

@@ -20,6 +20,7 @@ from gait.document import (
     render_pdf,
     write_documents,
 )
+from gait.document.content import KEY_FRAMES_LEGEND
 from gait.pipeline import analyze_pose
 from gait.video_io import VideoInfo
 from tests.landmark_runner import Runner, make_pose
@@ -186,6 +187,7 @@ def test_write_documents_from_an_analysis(tmp_path, synthetic_analysis):
     text = squash(" ".join(pages))
     assert f"{cadence:.0f} steps/min" in text and "Over the gait cycle" in text
     assert "Key frames at landing" in text
+    assert squash(KEY_FRAMES_LEGEND) in text  # what the white line on a frontal frame is
     for page in pages:  # a heading is never left at the foot of a page, its picture on the next
         assert not squash(page).split(" Running gait report, ")[0].rstrip().endswith(
             ("Over the gait cycle", "Key frames at landing")), page
@@ -195,6 +197,7 @@ def test_write_documents_from_an_analysis(tmp_path, synthetic_analysis):
     html = written["html"].read_text()
     assert_offline(html)
     assert html.count("data:image/png;base64,") == 2  # the key frame and the gait-cycle plot
+    assert escape(KEY_FRAMES_LEGEND) in html
     only_html = write_documents(synthetic_analysis, tmp_path / "h", formats=("html",), metronome=False)
     assert set(only_html) == {"html"}
     with pytest.raises(ValueError):

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 TITLE = "Running gait report"
 SUBTITLE = "Running form and runner's knee (patellofemoral pain): measurements from a phone video"
 SEVERITY_COLOURS = {"consider": "#D68910", "info": "#5D6D7E"}
+# under the key frames (PDF and HTML)
+KEY_FRAMES_LEGEND = ("Annotated frames at the landing of each foot (left blue, right orange, knee angle in "
+                     "degrees next to the knee). From behind or in front, a white line marks the leg line a "
+                     "knee valgus from the body outline or the stickers was measured on.")
 
 
 # Measured accuracy (README "Measured accuracy": real clips against ../shared/videos ground truth;

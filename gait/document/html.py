@@ -12,6 +12,7 @@ from gait.document.before_after import before_after_html
 from gait.document.content import (
     ACCURACY,
     ACCURACY_CONSEQUENCE,
+    KEY_FRAMES_LEGEND,
     METHODS,
     PUBLISHED,
     REFERENCES,
@@ -102,8 +103,8 @@ def _measurements(content: Content) -> list[str]:
 def _pictures(key_frames: Sequence[Picture], plots: Sequence[Picture]) -> list[str]:
     out = []
     if key_frames:
-        out.append("<h2>Key frames at landing</h2><div class=\"frames\">" + "".join(map(_img, key_frames))
-                   + "</div>")
+        out.append(f"<h2>Key frames at landing</h2><p class=\"src\">{_e(KEY_FRAMES_LEGEND)}</p>"
+                   "<div class=\"frames\">" + "".join(map(_img, key_frames)) + "</div>")
     if plots:
         out.append("<h2>Over the gait cycle</h2>" + "".join(map(_img, plots)))
     return out

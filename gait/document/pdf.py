@@ -24,6 +24,7 @@ from gait.document.before_after import before_after_pdf
 from gait.document.content import (
     ACCURACY,
     ACCURACY_CONSEQUENCE,
+    KEY_FRAMES_LEGEND,
     METHODS,
     PUBLISHED,
     REFERENCES,
@@ -210,8 +211,7 @@ def _pictures(pdf: ReportPdf, key_frames: Sequence[Picture], plots: Sequence[Pic
     if key_frames:
         first_row = _picture_row(list(key_frames), pdf.epw, look.key_frame_max_h_mm, look)
         pdf.heading("Key frames at landing", keep_mm=look.key_frames_keep_mm + first_row.height_mm)
-        pdf.para("Annotated frames at the landing of each foot (left blue, right orange, knee angle in degrees "
-                 "next to the knee).", look.small)
+        pdf.para(KEY_FRAMES_LEGEND, look.small)
         _picture_grid(pdf, list(key_frames), look.key_frame_max_h_mm)
     if plots:
         if not key_frames:

@@ -31,6 +31,18 @@ LARGEST_ERROR_BAR = {"deg": 1.5, "% hip width": 10.0}
 SLOPE_BAR = (0.85, 1.15)
 
 
+def _slopes_within(slopes: Iterable[float]) -> bool:
+    """Every build's slope within :data:`SLOPE_BAR` (and at least one)."""
+    found = list(slopes)
+    return bool(found) and all(SLOPE_BAR[0] <= v <= SLOPE_BAR[1] for v in found)
+
+
+def _largest_within(error: Mapping) -> bool:
+    """The largest error within its unit's :data:`LARGEST_ERROR_BAR` (a unit without a bar: never)."""
+    bar = LARGEST_ERROR_BAR.get(error["unit"])
+    return bar is not None and abs(error["largest_error"]) <= bar
+
+
 def frontal_error(measure: str, method: str) -> dict | None:
     """A frontal measure's measured error for ``method`` (as the data file names it, e.g. ``keypoints``,
     ``mask``, ``mask_lateral``): mean, SD and largest of measured minus true over the rendered conditions,
@@ -39,10 +51,7 @@ def frontal_error(measure: str, method: str) -> dict | None:
     found = error_data().get("measures", {}).get(measure, {}).get(method)
     if found is None:
         return None
-    slopes = list((found.get("slope_by_build") or {}).values())
-    bar = LARGEST_ERROR_BAR.get(found["unit"])
-    validated = bool(bar is not None and abs(found["largest_error"]) <= bar and slopes
-                     and all(SLOPE_BAR[0] <= v <= SLOPE_BAR[1] for v in slopes))
+    validated = _largest_within(found) and _slopes_within((found.get("slope_by_build") or {}).values())
     return {**found, "method": method, "source": error_data().get("generated_by", ""), "validated": validated}
 
 
@@ -66,9 +75,9 @@ def error_words(error: dict | None, tagged: bool = False) -> str:
     # decimals: 10.01 % hip width would read 10.0, at the bar)
     slopes = sorted((error.get("slope_by_build") or {}).values())
     bar = LARGEST_ERROR_BAR.get(error["unit"])
-    if slopes and not SLOPE_BAR[0] <= slopes[0] <= slopes[-1] <= SLOPE_BAR[1]:
+    if slopes and not _slopes_within(slopes):
         follows = f"it read {slopes[0]:.2f} to {slopes[-1]:.2f} times a true change"
-    elif bar is not None and abs(error["largest_error"]) > bar:
+    elif bar is not None and not _largest_within(error):
         follows = f"largest error {abs(error['largest_error']):.2f}{unit}, over the {bar:g}{unit} bar"
     else:
         follows = ""

@@ -18,7 +18,7 @@ import numpy as np
 
 from gait import privacy
 from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt
-from gait.kinematics import SagittalAngles
+from gait.kinematics import FrontalAngles, SagittalAngles
 from gait.landmarks import INDEX, SKELETON
 from gait.pipeline import Analysis
 from gait.pose import ProgressCallback, default_workers
@@ -117,8 +117,10 @@ def _joint_angles(analysis: Analysis, row: int) -> dict[str, float]:
 
 def _measured_points(analysis: Analysis, row: int, zoom: float) -> dict[str, np.ndarray] | None:
     """The points each side's knee angle was measured at in row ``row``, where they are not the pose's."""
-    points = getattr(analysis.angles, "fppa_points_px", None)
-    return None if points is None else {side: values[row] * zoom for side, values in points.items()}
+    angles = analysis.angles
+    if not isinstance(angles, FrontalAngles) or angles.fppa_points_px is None:
+        return None
+    return {side: values[row] * zoom for side, values in angles.fppa_points_px.items()}
 
 
 def frame_scale(height: int) -> float:

@@ -156,7 +156,7 @@ def find_spots(frame_bgr: np.ndarray, box: tuple[int, int, int, int], colour: Co
                         & mask.astype(bool) & (square < 0.75))
     expected = np.pi / 4 * diameter_px ** 2
     h, w = weight.shape
-    reach = int(np.ceil(2.0 * radius)) + 1
+    reach = half + 1
     centres: list[tuple[float, float]] = []
     areas, pixels = [], []
     for py, px in peaks:

@@ -22,7 +22,7 @@ from gait.synth.camera import VIEWS, Camera, Projector
 from gait.synth.draw import Look, Scene
 from gait.synth.model import FIRM_LANDING, FOOT_STRIKE_ANGLES_DEG, RunnerModel, RunnerParams, SideScale
 from gait.synth.stickers import Stickers, StickerScene, frame_recorder, sticker_truth
-from gait.synth.truth import Proj2D, compute_metrics, true_3d_values
+from gait.synth.truth import Proj2D, compute_metrics, remembered_joints, true_3d_values
 
 __all__ = ["Camera", "FIRM_LANDING", "Look", "Projector", "RunnerModel", "RunnerParams", "SideScale", "Scene", "VIEWS",
            "FOOT_STRIKE_ANGLES_DEG", "render", "truth_path", "build_truth", "TRUTH_JOINTS", "JOINT_DEFINITIONS"]
@@ -77,9 +77,10 @@ def build_truth(model: RunnerModel, camera: Camera, proj: Projector, fps: float,
     view = camera.view
     direction = camera.direction if view == "side" else None
     kind = "sagittal" if view == "side" else "frontal"
-    steps, metrics = compute_metrics(model, ics, _projector_2d(proj), kind, direction)
-    _, ortho_sag = compute_metrics(model, ics, _orthographic_2d("sagittal"), "sagittal", 1)
-    _, ortho_front = compute_metrics(model, ics, _orthographic_2d("frontal"), "frontal", None)
+    joints = remembered_joints(model)
+    steps, metrics = compute_metrics(model, ics, _projector_2d(proj), kind, direction, joints)
+    _, ortho_sag = compute_metrics(model, ics, _orthographic_2d("sagittal"), "sagittal", 1, joints)
+    _, ortho_front = compute_metrics(model, ics, _orthographic_2d("frontal"), "frontal", None, joints)
     return {
         "generator": "gait.synth", "format_version": 1,
         "fps": fps, "frame_count": frame_count, "duration_s": duration,
@@ -99,7 +100,7 @@ def build_truth(model: RunnerModel, camera: Camera, proj: Projector, fps: float,
         "metrics": metrics,
         "metrics_orthographic_sagittal": ortho_sag,
         "metrics_orthographic_frontal": ortho_front,
-        "metrics_3d": true_3d_values(model, ics),
+        "metrics_3d": true_3d_values(model, ics, joints),
     }
 
 

@@ -14,6 +14,20 @@ import numpy as np
 from gait.synth.model import SIDES, RunnerModel
 
 Proj2D = Callable[[dict], dict]  # 3D joints -> 2D image points (x right, y down)
+Joints = Callable[[float], dict[str, np.ndarray]]  # time (s) -> the body's 3D points (RunnerModel.joints)
+
+
+def remembered_joints(model: RunnerModel) -> Joints:
+    """``model.joints`` remembering each instant it was asked for: the truth's metrics sample the same
+    instants for each projection (the model is not changed after it is made; the points are not to be
+    changed by the caller)."""
+    seen: dict[float, dict[str, np.ndarray]] = {}
+
+    def joints(t: float) -> dict[str, np.ndarray]:
+        if t not in seen:
+            seen[t] = model.joints(t)
+        return seen[t]
+    return joints
 N_STANCE_SAMPLES = 61
 
 
@@ -80,12 +94,15 @@ def _summary(steps: list[dict], key: str) -> dict:
     return {"mean": mean(allv), "left": mean(vals["left"]), "right": mean(vals["right"])}
 
 
-def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: str, direction: int | None
-                    ) -> tuple[list[dict], dict]:
+def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: str, direction: int | None,
+                    joints: Joints | None = None) -> tuple[list[dict], dict]:
     """Per-step values and their summary (mean, left, right) for the initial contacts ``ics``.
 
     ``kind``: "sagittal" (side-view metrics; ``direction`` +1/-1) or "frontal" (rear/front metrics).
+    ``joints``: the model's :meth:`~gait.synth.model.RunnerModel.joints`, or a memo of it shared by calls
+    that sample the same instants (:func:`remembered_joints`).
     """
+    joints = joints or model.joints
     steps = []
     T = model.stride_s
     for ev in ics:
@@ -97,9 +114,9 @@ def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: s
                     "ground_contact_time_ms": 1000.0 * tc,
                     "flight_time_ms": 1000.0 * (t_next - t_to),
                     "duty_factor_pct": 100.0 * tc / T}
-        j_ic = proj2d(model.joints(t))
-        stance = [proj2d(model.joints(t + tc * k / (N_STANCE_SAMPLES - 1))) for k in range(N_STANCE_SAMPLES)]
-        step = [proj2d(model.joints(t + (T / 2) * k / (N_STANCE_SAMPLES - 1))) for k in range(N_STANCE_SAMPLES)]
+        j_ic = proj2d(joints(t))
+        stance = [proj2d(joints(t + tc * k / (N_STANCE_SAMPLES - 1))) for k in range(N_STANCE_SAMPLES)]
+        step = [proj2d(joints(t + (T / 2) * k / (N_STANCE_SAMPLES - 1))) for k in range(N_STANCE_SAMPLES)]
         if kind == "sagittal":
             assert direction is not None, "sagittal metrics need the running direction"
             st.update(sagittal_metrics_at_contact(j_ic, side, direction))
@@ -115,7 +132,7 @@ def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: s
                 st[k] = max(f[k] for f in fr)
             other = _other(side)
             t_prev = t - T / 2  # the other foot's previous contact
-            j_prev = proj2d(model.joints(t_prev))
+            j_prev = proj2d(joints(t_prev))
             foot = lambda j, s: (j[f"{s}_heel"][0] + j[f"{s}_foot_index"][0]) / 2  # noqa: E731
             hip_w = abs(j_ic["left_hip"][0] - j_ic["right_hip"][0])
             st["step_width_pct_hip"] = float(100.0 * abs(foot(j_ic, side) - foot(j_prev, other)) / hip_w)
@@ -124,19 +141,20 @@ def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: s
     return steps, {k: _summary(steps, k) for k in keys}
 
 
-def true_3d_values(model: RunnerModel, ics: list[dict]) -> dict:
-    """A few values straight from the 3D model (no projection)."""
+def true_3d_values(model: RunnerModel, ics: list[dict], joints: Joints | None = None) -> dict:
+    """A few values straight from the 3D model (no projection); ``joints`` as :func:`compute_metrics`."""
+    joints = joints or model.joints
     steps = []
     for ev in ics:
         side, t = ev["side"], ev["time_s"]
-        j = model.joints(t)
+        j = joints(t)
         tc = model.contact_s(side)
         st = {"side": side,
               "knee_flexion_at_contact_deg": knee_flexion_deg(j, side),
-              "peak_knee_flexion_stance_deg": max(knee_flexion_deg(model.joints(t + tc * k / 60), side)
+              "peak_knee_flexion_stance_deg": max(knee_flexion_deg(joints(t + tc * k / 60), side)
                                                   for k in range(61)),
               "foot_strike_angle_deg": float(np.degrees(j[f"{side}_foot_pitch"][0])),
-              "step_width_m": float(abs(j[f"{side}_heel"][1] - model.joints(t - model.stride_s / 2)[
+              "step_width_m": float(abs(j[f"{side}_heel"][1] - joints(t - model.stride_s / 2)[
                   f"{_other(side)}_heel"][1])),
               "vertical_oscillation_m": float(np.ptp([model.pelvis(t + model.stride_s / 2 * k / 60)[0][2]
                                                       for k in range(61)]))}

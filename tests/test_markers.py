@@ -1,7 +1,7 @@
 """Marker mode: stickers on the rendered runner, found, labelled and measured from behind, against the
 angles of the true sticker centres (what a clinician measures from the same stickers).
 
-The rendered clips are at the issue's size (1080x1920, 3.5 s) and frame rates (60 and 120 fps), and few:
+The rendered clips are at the issue's size (1080x1920, 3 s) and frame rates (60 and 120 fps), and few:
 two body builds, two clips each per frame rate, every clip carrying different settings on its two legs
 (left 0, right the high level; both legs the middle level), so that each build gives three levels of knee
 valgus (0/6/12 deg), pelvic drop (0/5/9), rearfoot eversion (0/6/12; at 120 fps, left out with the reason
@@ -159,6 +159,7 @@ def test_side_and_front_clips_keep_their_measures_with_a_note():
 # ------------------------------------------------------------------------------------------ rendered runners
 FRAME_RATES = (60, 120)
 EVERSION_FPS = 120  # rearfoot eversion is measured at this frame rate and above
+CLIP_S = 3.0
 
 
 def _render_and_analyse(folder: Path, name: str, fps: int, clip: str) -> tuple[Analysis, dict, dict]:
@@ -167,7 +168,8 @@ def _render_and_analyse(folder: Path, name: str, fps: int, clip: str) -> tuple[A
     settings, left = (HIGH, ZERO_LEFT) if clip == "A" else (MIDDLE, SideScale())
     path = folder / f"{name}_{fps}_{clip}.mp4"
     truth = render(RunnerParams(build=build, left=left, **settings), Camera(view="rear"), path, fps=fps,
-                   duration_s=3.5, width=1080, height=1920, stickers=Stickers(colour=colour), motion_blur_samples=2)
+                   duration_s=CLIP_S, width=1080, height=1920, stickers=Stickers(colour=colour),
+                   motion_blur_samples=2)
     with native_logs_silenced():
         analysis = analyze(str(path), Options(markers=asked), workers=1)
     return analysis, truth, marker_comparison(analysis, truth)

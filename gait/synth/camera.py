@@ -74,7 +74,9 @@ class Projector:
         """(..., 2) pixel positions and (...) depths (metres along the optical axis) of world points."""
         c = self.to_camera(pts)
         z = c[..., 2]
-        uv = np.stack([self.f_px * c[..., 0] / z + self.cx, self.f_px * c[..., 1] / z + self.cy], axis=-1)
+        uv = np.empty(c.shape[:-1] + (2,))  # filled in place: np.stack was a quarter of a render's time
+        uv[..., 0] = self.f_px * c[..., 0] / z + self.cx
+        uv[..., 1] = self.f_px * c[..., 1] / z + self.cy
         return uv, z
 
     def rays(self) -> np.ndarray:

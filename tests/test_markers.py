@@ -159,7 +159,6 @@ def test_side_and_front_clips_keep_their_measures_with_a_note():
 # ------------------------------------------------------------------------------------------ rendered runners
 FRAME_RATES = (60, 120)
 EVERSION_FPS = 120  # rearfoot eversion is measured at this frame rate and above
-CLIP_S = 3.0
 
 
 def _render_and_analyse(folder: Path, name: str, fps: int, clip: str) -> tuple[Analysis, dict, dict]:
@@ -168,7 +167,7 @@ def _render_and_analyse(folder: Path, name: str, fps: int, clip: str) -> tuple[A
     settings, left = (HIGH, ZERO_LEFT) if clip == "A" else (MIDDLE, SideScale())
     path = folder / f"{name}_{fps}_{clip}.mp4"
     truth = render(RunnerParams(build=build, left=left, **settings), Camera(view="rear"), path, fps=fps,
-                   duration_s=CLIP_S, width=1080, height=1920, stickers=Stickers(colour=colour),
+                   duration_s=3.0, width=1080, height=1920, stickers=Stickers(colour=colour),
                    motion_blur_samples=2)
     with native_logs_silenced():
         analysis = analyze(str(path), Options(markers=asked), workers=1)

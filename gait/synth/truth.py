@@ -28,6 +28,8 @@ def remembered_joints(model: RunnerModel) -> Joints:
             seen[t] = model.joints(t)
         return seen[t]
     return joints
+
+
 N_STANCE_SAMPLES = 61
 
 
@@ -95,14 +97,13 @@ def _summary(steps: list[dict], key: str) -> dict:
 
 
 def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: str, direction: int | None,
-                    joints: Joints | None = None) -> tuple[list[dict], dict]:
+                    joints: Joints) -> tuple[list[dict], dict]:
     """Per-step values and their summary (mean, left, right) for the initial contacts ``ics``.
 
     ``kind``: "sagittal" (side-view metrics; ``direction`` +1/-1) or "frontal" (rear/front metrics).
-    ``joints``: the model's :meth:`~gait.synth.model.RunnerModel.joints`, or a memo of it shared by calls
-    that sample the same instants (:func:`remembered_joints`).
+    ``joints``: the model's joints by time, shared by calls that sample the same instants
+    (:func:`remembered_joints`).
     """
-    joints = joints or model.joints
     steps = []
     T = model.stride_s
     for ev in ics:
@@ -141,9 +142,8 @@ def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: s
     return steps, {k: _summary(steps, k) for k in keys}
 
 
-def true_3d_values(model: RunnerModel, ics: list[dict], joints: Joints | None = None) -> dict:
+def true_3d_values(model: RunnerModel, ics: list[dict], joints: Joints) -> dict:
     """A few values straight from the 3D model (no projection); ``joints`` as :func:`compute_metrics`."""
-    joints = joints or model.joints
     steps = []
     for ev in ics:
         side, t = ev["side"], ev["time_s"]

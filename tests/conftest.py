@@ -32,13 +32,14 @@ def analysed(shared_videos):
     """analyse(name) -> Analysis or GaitInputError, each clip's pose estimated once per session."""
     from gait.errors import GaitInputError
     from gait.pipeline import analyze
+    from gait.pose_cache import PoseCache
 
     cache: dict = {}
 
     def analyse(name: str):
         if name not in cache:
             try:
-                cache[name] = analyze(str(shared_videos / name))
+                cache[name] = analyze(str(shared_videos / name), cache=PoseCache())  # shared by the test processes
             except GaitInputError as exc:
                 cache[name] = exc
         return cache[name]

@@ -14,6 +14,7 @@ from gait.events import TOE_OFF_LEAD_S, detect_events_side
 from gait.landmarks import INDEX
 from gait.metrics import SIDE_TIMING_UNCERTAINTY_MS, contact_time_asymmetry
 from gait.pipeline import analyze
+from gait.pose_cache import PoseCache
 from gait.synth import truth_path
 from tests.landmark_runner import Runner, make_pose
 from tests.test_real_clips import SPRINTS, TOLERANCE_FRAMES, sprint_scores
@@ -108,7 +109,7 @@ def test_the_side_sample_is_timed_by_the_foot_rule_and_reads_symmetric():
     yet even (docs/accuracy.md: the far knee's peak reads low) and is not asserted here."""
     clip = Path(__file__).resolve().parents[1] / "sample_videos" / "side_60fps.mp4"
     truth = json.loads(truth_path(clip).read_text())["metrics"]["ground_contact_time_ms"]
-    a = analyze(str(clip))
+    a = analyze(str(clip), cache=PoseCache())
     assert a.detection.contact_timing == TIMED_BY_FOOT
     measured = a.metrics["ground_contact_time_ms"]
     print(f"side sample contact time left {measured['left']:.1f} / right {measured['right']:.1f} ms, "

@@ -16,8 +16,10 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 @pytest.fixture(scope="module")
 def rear():
     from gait.pipeline import analyze
+    from gait.pose_cache import PoseCache
 
-    return analyze(str(SAMPLES / "rear_60fps.mp4")), json.loads((SAMPLES / "rear_60fps.truth.json").read_text())
+    truth = json.loads((SAMPLES / "rear_60fps.truth.json").read_text())
+    return analyze(str(SAMPLES / "rear_60fps.mp4"), cache=PoseCache()), truth
 
 
 def test_rear_view_recognised_sides_and_cadence(rear):
@@ -51,8 +53,9 @@ def test_front_jog_in_place_recognised_and_analysed(analysed):
 
 def test_side_and_rear_session_gives_one_report(tmp_path, rear):
     from gait.pipeline import Session, analyze, merge_metrics
+    from gait.pose_cache import PoseCache
 
-    side = analyze(str(SAMPLES / "side_60fps.mp4"))
+    side = analyze(str(SAMPLES / "side_60fps.mp4"), cache=PoseCache())
     clips = (side, rear[0])
     session = Session(clips=clips, metrics=merge_metrics(clips), warnings=[])
     report = session_report_dict(session)

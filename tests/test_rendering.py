@@ -9,6 +9,7 @@ import pytest
 from gait import rendering
 from gait.landmarks import INDEX, NAMES
 from gait.pipeline import Options, analyze
+from gait.pose_cache import PoseCache
 from gait.rendering import SIDE_COLOURS_BGR, draw_pose
 
 SIDE = Path(__file__).resolve().parents[1] / "sample_videos" / "side_60fps.mp4"
@@ -72,7 +73,7 @@ class _KeptFrames:
 def test_the_frame_shown_is_the_video_frame(monkeypatch, tmp_path, longest):
     """:func:`annotated_frame` (the app's frame "drawn as in the video") equals the frame the annotated video
     is given for the same pose row: the same scaling and the same summary panel."""
-    analysis = analyze(str(SIDE), Options(height_cm=175.0, speed_kmh=11.0), workers=1)
+    analysis = analyze(str(SIDE), Options(height_cm=175.0, speed_kmh=11.0), workers=1, cache=PoseCache())
     monkeypatch.setitem(rendering.VIDEO_SIZES, "fit", longest)
     monkeypatch.setattr(rendering, "H264Writer", _KeptFrames)
     row = analysis.pose.n_frames // 2

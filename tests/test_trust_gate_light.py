@@ -50,6 +50,7 @@ def test_a_darkened_sample_is_warned_and_the_sample_is_not(tmp_path):
     import imageio_ffmpeg
 
     from gait.pipeline import analyze
+    from gait.pose_cache import PoseCache
 
     dark = tmp_path / "evening_run.mp4"
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y", "-i",
@@ -59,5 +60,5 @@ def test_a_darkened_sample_is_warned_and_the_sample_is_not(tmp_path):
     assert len(warned) == 1 and MIN_RUNNER_LUMA > 10
     luma = float(warned[0].split("brightness ")[1].split(" of")[0])
     assert 10 <= luma <= 25
-    bright = analyze(str(REPO / "sample_videos" / "side_60fps.mp4"), workers=1)
+    bright = analyze(str(REPO / "sample_videos" / "side_60fps.mp4"), workers=1, cache=PoseCache())
     assert [w for w in bright.warnings if w.code == E.TOO_DARK] == []

@@ -1,5 +1,6 @@
 """gait.view: the view and facing direction from landmarks, the near side, the runner's own left and right."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -171,7 +172,7 @@ def test_a_clip_of_unstated_view_gets_the_same_frame_works_whatever_the_cache_ho
     the clip is still glimpsed and gets the mask and its step width, as with an empty cache."""
     from gait.errors import GaitInputError
     from gait.frontal_mask import MaskWork
-    from gait.pipeline import Options, analyze, frame_works
+    from gait.pipeline import Options, analyze, frame_range, frame_works
     from gait.pose import native_logs_silenced
     from gait.pose_cache import PoseCache
     from gait.report import report_dict
@@ -179,16 +180,18 @@ def test_a_clip_of_unstated_view_gets_the_same_frame_works_whatever_the_cache_ho
 
     path = str(SAMPLES / "rear_60fps.mp4")
     rear, cache = probe(path), PoseCache(tmp_path)
+    first_s = Options(end_s=4.0)  # its first 4 s (240 frames, 11 steps): three pose passes of them
+    _, end = frame_range(rear, first_s)
     with native_logs_silenced():
         try:
-            analyze(path, Options(view="side"), cache=cache)
+            analyze(path, replace(first_s, view="side"), cache=cache)
         except GaitInputError:
             pass  # the pass is cached before the analysis of its landmarks
-        assert cache.load(rear, 0, rear.frame_count) is not None
-        assert cache.load(rear, 0, rear.frame_count, [MaskWork()]) is None
-        assert [type(w) for w in frame_works(rear, 0, rear.frame_count, Options(), cache)] == [MaskWork]
-        cached = analyze(path, Options(), cache=cache)
-        fresh = analyze(path, Options())
+        assert cache.load(rear, 0, end) is not None
+        assert cache.load(rear, 0, end, [MaskWork()]) is None
+        assert [type(w) for w in frame_works(rear, 0, end, first_s, cache)] == [MaskWork]
+        cached = analyze(path, first_s, cache=cache)
+        fresh = analyze(path, first_s)
     for analysis in (cached, fresh):
         assert analysis.mask_measured == ("step_width_pct_hip", "knee_valgus_fppa_deg")
         assert report_dict(analysis)["quality"]["frontal_method"]["step_width_pct_hip"] == "mask"

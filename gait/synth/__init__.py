@@ -139,6 +139,8 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
     stance: dict[str, list[bool]] = {"left": [], "right": []}
     rng = np.random.default_rng(seed)
     n_sub = max(1, int(motion_blur_samples))
+    if n_sub > 256:
+        raise ValueError("motion_blur_samples: at most 256 (the frames are summed in 16 bits)")
     with H264Writer(path_mp4, width, height, fps) as writer:
         for i in range(frame_count):
             t = i / fps
@@ -146,10 +148,10 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
                 img = scene.frame(t)
             else:
                 offs = (np.arange(n_sub) + 0.5) / n_sub - 0.5
-                acc = np.zeros((height, width, 3), np.float32)
+                acc = np.zeros((height, width, 3), np.uint16)  # the mean rounded down, as in floats, faster
                 for o in offs:
                     acc += scene.frame(t + o * shutter_fraction / fps)
-                img = (acc / n_sub).astype(np.uint8)
+                img = (acc // n_sub).astype(np.uint8)
             if lighting_change or noise_sigma:
                 f = img.astype(np.float32)
                 if lighting_change:

@@ -106,6 +106,27 @@ def _complete_heel_pairs(frame: np.ndarray, spots: np.ndarray, relative: dict, g
             frame[top], frame[bottom] = sorted((p.copy(), best[1]), key=lambda v: float(v[1]))
 
 
+FOOT_SITES = ("achilles", "heel_top", "heel_bottom")
+SWAP_MARGIN = 0.5  # the feet are swapped when they lie this much nearer the other calves than their own
+
+
+def _feet_under_their_calves(frame: np.ndarray) -> np.ndarray:
+    """One frame's labelled positions with the two feet's stickers (Achilles and heel pair) given back to
+    their legs when each foot lies sideways nearer the other leg's calf sticker than its own: as a foot
+    rises past the other from behind, the tracks can follow the other foot's stickers for several frames."""
+    calf = {s: frame[NAMES.index(f"{s}_calf"), 0] for s in SIDES}
+    feet = {s: [NAMES.index(f"{s}_{site}") for site in FOOT_SITES] for s in SIDES}
+    foot_x = {s: np.nanmean(frame[feet[s], 0]) if np.isfinite(frame[feet[s], 0]).any() else np.nan for s in SIDES}
+    left, right = SIDES
+    own = abs(foot_x[left] - calf[left]) + abs(foot_x[right] - calf[right])
+    other = abs(foot_x[left] - calf[right]) + abs(foot_x[right] - calf[left])
+    if not (np.isfinite(own) and np.isfinite(other)) or other >= SWAP_MARGIN * own:
+        return frame
+    out = frame.copy()
+    out[feet[left]], out[feet[right]] = frame[feet[right]], frame[feet[left]]
+    return out
+
+
 CORRIDOR = 0.07  # x leg length: how far a leg's stickers may lie from MediaPipe's hip-knee-ankle-heel line
 
 
@@ -184,7 +205,7 @@ def label_spots(spots: list[Spots], pose: PoseSeries, leg_px: float) -> dict[str
             more = _assign(sp.xy[free], guess, gate)
             out[r, more >= 0] = sp.xy[free[more[more >= 0]]]
         _complete_heel_pairs(out[r], sp.xy, relative, NEIGHBOUR_GATE * leg_px)
-        out[r] = _in_leg_order(out[r])
+        out[r] = _feet_under_their_calves(_in_leg_order(out[r]))
         for side, chain in whole[r].items():
             idx = [NAMES.index(f"{side}_{site}") for site in LEG_ORDER]
             out[r, [i for i in range(k) if i not in idx and np.isfinite(out[r, i]).all()
@@ -249,7 +270,7 @@ def track_markers(path: str, pose: PoseSeries, asked: str, leg_px: float, left_o
                 spots[r] = find_spots(frame, box, colour, diameter_px)
             if progress is not None:
                 progress(done, total)
-    raw = label_spots(spots, pose, leg_px)
+    raw = drop_stretched(label_spots(spots, pose, leg_px))
     max_gap = max(1, int(round(0.03 * pose.fps)))
     cutoff = cutoff_hz_for(pose.fps)
     points = {k: lowpass(interpolate_gaps(v, max_gap), pose.fps, cutoff) for k, v in raw.items()}
@@ -263,6 +284,27 @@ SEGMENTS = {"thigh": ("thigh", "knee"), "shank": ("knee", "achilles"), "lower_sh
 SEGMENTS_OF = {"fppa_deg": ("thigh", "shank"), "hip_adduction_deg": ("thigh",),
                "rearfoot_eversion_deg": ("lower_shank", "heel")}
 MIN_IN_PLANE = 0.75  # of a segment's full length in the image (90th percentile over the clip)
+MAX_STRETCH = 1.5  # x a segment's median length in the image: longer, one of its stickers is another one
+
+
+def drop_stretched(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The labelled positions without the frames in which a segment's two stickers lie more than
+    :data:`MAX_STRETCH` times its median length apart: one of them is another sticker, taken for it over
+    several frames (a heel sticker in swing, from behind, labelled with a spot a calf's length away); both
+    are dropped, as which one is wrong is not known. Moving nearer the camera makes a segment look at most
+    a fifth longer; turning it away, only shorter."""
+    out = {k: v.copy() for k, v in raw.items()}
+    for side in SIDES:
+        for a_site, b_site in SEGMENTS.values():
+            a, b = raw[f"{side}_{a_site}"], raw[f"{side}_{b_site}"]
+            length = np.linalg.norm(b - a, axis=1)
+            if not np.isfinite(length).any():
+                continue
+            with np.errstate(invalid="ignore"):
+                stretched = length > MAX_STRETCH * np.nanmedian(length)
+            out[f"{side}_{a_site}"][stretched] = np.nan
+            out[f"{side}_{b_site}"][stretched] = np.nan
+    return out
 
 
 def in_plane_only(angles: MarkerAngles, points: dict[str, np.ndarray]) -> MarkerAngles:

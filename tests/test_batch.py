@@ -24,6 +24,7 @@ from gait.batch.session import run_session
 from gait.catalogue import CATALOGUE
 from gait.errors import GaitInputError
 from gait.pipeline import Options, analyze
+from gait.pose_cache import PoseCache
 from gait.report import SessionFiles
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,10 +115,11 @@ def test_a_session_is_skipped_when_done_for_the_same_content_and_settings(tmp_pa
     """run_session around a fake analysis: the done-marker, skipping, redoing, and recording failures."""
     import gait.cli
 
-    calls = []
+    calls, caches = [], []
 
-    def fake_analyze_and_write(videos, options, out_dir, *, formats=(), video=True, **_):
+    def fake_analyze_and_write(videos, options, out_dir, *, formats=(), video=True, cache=None, **_):
         calls.append(list(videos))
+        caches.append(cache)
         if Path(videos[0]).read_text() == "refused":
             raise GaitInputError("'clip.mp4' is refused, as the command says.", "too_short")
         if Path(videos[0]).read_text() == "crash":
@@ -146,18 +148,21 @@ def test_a_session_is_skipped_when_done_for_the_same_content_and_settings(tmp_pa
     (folder / "steps.csv").unlink()
     assert not run_session(job, str(tmp_path / "out"), BatchSettings(video=False)).skipped
     assert not run_session(job, str(tmp_path / "out"), BatchSettings(video=False, force=True)).skipped
+    # the pose from the machine's pose cache, unless --no-pose-cache
+    assert not run_session(job, str(tmp_path / "out"), BatchSettings(video=False, force=True, pose_cache=False)).skipped
+    assert isinstance(caches[0], PoseCache) and caches[-1] is None
     clip.write_text("refused")
     failed = run_session(job, str(tmp_path / "out"), BatchSettings(video=False))
     assert (failed.status, failed.code, failed.message) == ("failed", "too_short",
                                                             "'clip.mp4' is refused, as the command says.")
-    assert len(calls) == 5
+    assert len(calls) == 6
     # a refusal is recorded: the same clip is not tried again; a fault is not recorded: it is
-    assert run_session(job, str(tmp_path / "out"), BatchSettings(video=False)).skipped and len(calls) == 5
+    assert run_session(job, str(tmp_path / "out"), BatchSettings(video=False)).skipped and len(calls) == 6
     clip.write_text("crash")
     for _ in range(2):
         crashed = run_session(job, str(tmp_path / "out"), BatchSettings(video=False))
         assert (crashed.status, crashed.code, crashed.skipped) == ("failed", "internal_error", False)
-    assert len(calls) == 7 and "RuntimeError: a bug" in crashed.message
+    assert len(calls) == 8 and "RuntimeError: a bug" in crashed.message
 
 
 def test_sessions_analysed_are_saved_to_the_history(tmp_path):
@@ -273,7 +278,7 @@ def test_batch_on_a_local_cluster_matches_the_command_line(tmp_path, cluster):
         inputs.append(bad)
         good = {"60fps": inputs[1::-1]}
     out = tmp_path / "batch"
-    done = run_cli("batch", *inputs, "--out", out, "--pair-by", SAMPLE_PAIR, "--no-video",
+    done = run_cli("batch", *inputs, "--out", out, "--pair-by", SAMPLE_PAIR, "--no-video", "--no-pose-cache",
                    "--scheduler", cluster.scheduler_address, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "on the cluster at tcp://" in done.stderr

@@ -37,6 +37,7 @@ class BatchSettings:
     video: bool = True
     force: bool = False
     history: bool = False
+    pose_cache: bool = True  # each worker takes a clip's pose from its machine's pose cache when it is there
 
     def recorded(self) -> dict:
         """The settings a done-marker records: a change in them (or in the tool's version) redoes a session."""
@@ -134,6 +135,7 @@ def run_session(job: SessionJob, out_root: str, settings: BatchSettings) -> Outc
     """
     from gait.cli import analyze_and_write
     from gait.pose import native_logs_silenced
+    from gait.pose_cache import PoseCache
 
     folder = Path(out_root) / job.name
     wanted = fingerprint(job, settings)
@@ -145,7 +147,8 @@ def run_session(job: SessionJob, out_root: str, settings: BatchSettings) -> Outc
     try:
         with native_logs_silenced():
             session, written = analyze_and_write(job.paths, [c.options for c in job.clips], folder,
-                                           formats=settings.formats, video=settings.video, runner_name=job.runner)
+                                           formats=settings.formats, video=settings.video, runner_name=job.runner,
+                                           cache=PoseCache() if settings.pose_cache else None)
     except GaitInputError as exc:
         seconds = time.perf_counter() - start
         _write_marker(folder, {**marker, "status": FAILED, "code": exc.code, "message": str(exc),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from gait.catalogue import shown_metrics, spec_of, unvalidated_metrics
 from gait.cli.history import add_save_options, history_comparison, history_for_saving, save_to_history
-from gait.cli.options import non_negative, positive, report_formats
+from gait.cli.options import non_negative, pose_cache_option, positive, report_formats
 from gait.cues import cues_for
 from gait.errors import BAD_OPTION, OUTPUT_EXISTS, GaitInputError
 
@@ -73,9 +73,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--video-size", choices=("fit", "full"), default="fit",
                    help="the annotated video's size: fit (the long side at most 1280 px, the default) or full "
                         "(the clip's own size)")
-    a.add_argument("--no-pose-cache", action="store_true",
-                   help="find the pose again rather than take it from the pose cache (a clip analysed before, "
-                        "kept in $GAIT_CACHE_DIR or the user's cache folder)")
+    pose_cache_option(a)
     add_save_options(a)
 
 

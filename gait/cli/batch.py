@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from gait.cli.options import db_option, report_formats
+from gait.cli.options import db_option, pose_cache_option, report_formats
 from gait.errors import BAD_OPTION, NO_SUCH_FILE, OUTPUT_EXISTS, GaitInputError
 
 
@@ -50,6 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="also write each session's gait report and metronome WAVs")
     b.add_argument("--no-video", action="store_true", help="skip the annotated videos and key frames")
     b.add_argument("--force", action="store_true", help="analyse again the sessions done before")
+    pose_cache_option(b)
     b.add_argument("--save-to-history", action="store_true",
                    help="save each session analysed to the run history under its runner (a manifest's runner "
                         "column; sessions without one are not saved)")
@@ -77,7 +78,7 @@ def run_batch(args: argparse.Namespace) -> int:
 
         history = History(args.db)
     result = run_sessions(jobs, args.out, BatchSettings(formats=tuple(args.report), video=not args.no_video,
-                                                        force=args.force),
+                                                        force=args.force, pose_cache=not args.no_pose_cache),
                           scheduler=args.scheduler, workers=args.workers, history=history)
     print(result.text())
     if result.interrupted:

@@ -49,3 +49,10 @@ def db_option(parser: argparse.ArgumentParser, default: object = argparse.SUPPRE
 
     parser.add_argument("--db", type=Path, default=default, metavar="FILE",
                         help=f"the history file (default: ${ENV_VAR}, else history.sqlite3 in your data folder)")
+
+
+def pose_cache_option(parser: argparse.ArgumentParser) -> None:
+    """``--no-pose-cache``: the pose found again rather than taken from the pose cache."""
+    parser.add_argument("--no-pose-cache", action="store_true",
+                        help="find the pose again rather than take it from the pose cache (a clip analysed "
+                             "before, kept in $GAIT_CACHE_DIR or the user's cache folder)")

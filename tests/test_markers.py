@@ -1,7 +1,7 @@
 """Marker mode: stickers on the rendered runner, found, labelled and measured from behind, against the
 angles of the true sticker centres (what a clinician measures from the same stickers).
 
-The rendered clips are at the issue's size (1080x1920, 3 s) and frame rates (60 and 120 fps), with motion
+The rendered clips are at the issue's size (1080x1920, 2.5 s) and frame rates (60 and 120 fps), with motion
 blur but for one (:data:`SHARP`), and few:
 two body builds, two clips each per frame rate, every clip carrying different settings on its two legs
 (left 0, right the high level; both legs the middle level), so that each build gives three levels of knee
@@ -214,7 +214,7 @@ def _render_and_analyse(folder: Path, name: str, fps: int, clip: str) -> tuple[A
     settings, left = (HIGH, ZERO_LEFT) if clip == "A" else (MIDDLE, SideScale())
     path = folder / f"{name}_{fps}_{clip}.mp4"
     truth = render(RunnerParams(build=build, left=left, **settings), Camera(view="rear"), path, fps=fps,
-                   duration_s=3.0, width=1080, height=1920, stickers=Stickers(colour=colour),
+                   duration_s=2.5, width=1080, height=1920, stickers=Stickers(colour=colour),
                    motion_blur_samples=1 if (name, fps, clip) == SHARP else 2)
     with native_logs_silenced():
         analysis = analyze(str(path), Options(markers=asked), workers=1)

@@ -108,22 +108,23 @@ def _complete_heel_pairs(frame: np.ndarray, spots: np.ndarray, relative: dict, g
 
 FOOT_SITES = ("achilles", "heel_top", "heel_bottom")
 SWAP_MARGIN = 0.5  # the feet are swapped when they lie this much nearer the other calves than their own
+_CALF = {s: NAMES.index(f"{s}_calf") for s in SIDES}  # rows of a frame's positions, looked up once
+_FEET = {s: [NAMES.index(f"{s}_{site}") for site in FOOT_SITES] for s in SIDES}
 
 
 def _feet_under_their_calves(frame: np.ndarray) -> np.ndarray:
     """One frame's labelled positions with the two feet's stickers (Achilles and heel pair) given back to
     their legs when each foot lies sideways nearer the other leg's calf sticker than its own: as a foot
     rises past the other from behind, the tracks can follow the other foot's stickers for several frames."""
-    calf = {s: frame[NAMES.index(f"{s}_calf"), 0] for s in SIDES}
-    feet = {s: [NAMES.index(f"{s}_{site}") for site in FOOT_SITES] for s in SIDES}
-    foot_x = {s: np.nanmean(frame[feet[s], 0]) if np.isfinite(frame[feet[s], 0]).any() else np.nan for s in SIDES}
+    calf = {s: frame[_CALF[s], 0] for s in SIDES}
+    foot_x = {s: np.nanmean(frame[_FEET[s], 0]) if np.isfinite(frame[_FEET[s], 0]).any() else np.nan for s in SIDES}
     left, right = SIDES
     own = abs(foot_x[left] - calf[left]) + abs(foot_x[right] - calf[right])
     other = abs(foot_x[left] - calf[right]) + abs(foot_x[right] - calf[left])
     if not (np.isfinite(own) and np.isfinite(other)) or other >= SWAP_MARGIN * own:
         return frame
     out = frame.copy()
-    out[feet[left]], out[feet[right]] = frame[feet[right]], frame[feet[left]]
+    out[_FEET[left]], out[_FEET[right]] = frame[_FEET[right]], frame[_FEET[left]]
     return out
 
 

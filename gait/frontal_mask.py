@@ -36,8 +36,9 @@ analysis reads the three above):
   point above and the ankle middle. A row whose run holds both legs is left out, but for the outer edges
   (a merged run's ends are the two legs' outer edges); a line needs :data:`MIN_ROWS` rows.
 
-The analysis (:func:`apply_mask`) takes step width from the mask (within 10.0 % of hip width of the
-truth on two builds x three clothings at 1080x1920, against 29 % from the pose model's points) and knee
+The analysis (:func:`apply_mask`) takes step width from the mask (errors up to 10.0 % of hip width on
+two builds x three clothings at 1080x1920, just over the 10 % bar, against 29 % from the pose model's
+points: docs/markers.md says where they come from) and knee
 valgus (``mask_valgus_deg``: the angle at the knee between the pose model's hip point and the shank's
 middle line, the knee and the ankle on it; it follows a change in valgus on both builds, slopes 0.75 and
 1.07, where the pose model's points read 0.59 and 0.45); crossover stays the pose model's

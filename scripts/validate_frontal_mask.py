@@ -35,7 +35,7 @@ from gait.frontal_mask import METHODS, keypoint_step_table, mask_step_table  # n
 from gait.metrics import summarise  # noqa: E402
 from gait.pipeline import Options, analyze  # noqa: E402
 from gait.pose import native_logs_silenced  # noqa: E402
-from gait.synth import Camera, Look, RunnerParams, SideScale, render, truth_path  # noqa: E402
+from gait.synth import Camera, Look, RunnerParams, SideScale, render, reused_truth  # noqa: E402
 from gait.synth.draw import CLOTHING  # noqa: E402
 from gait.synth.model import BUILDS  # noqa: E402
 
@@ -61,14 +61,11 @@ def run(build: str, clothing: str, clip: str, folder: Path, size: tuple[int, int
     settings, left = CLIPS[clip]
     path = folder / f"{build}_{clothing}_{clip}.mp4"
     t0 = time.time()
-    truth = json.loads(truth_path(path).read_text()) if reuse and truth_path(path).is_file() else None
-    settings_of = ("width", "height", "fps", "duration_s")
-    if truth is not None and tuple(truth[k] for k in settings_of) != (*size, fps, seconds):
-        print(f"  {path.name}: rendered at other settings, rendered again", file=sys.stderr)
-        truth = None
+    params = RunnerParams(build=BUILDS[build], left=left, **settings)
+    truth = reused_truth(path, (*size, fps, seconds), params, Camera(view="rear")) if reuse else None
     if truth is None:
-        truth = render(RunnerParams(build=BUILDS[build], left=left, **settings), Camera(view="rear"), path,
-                       fps=fps, duration_s=seconds, width=size[0], height=size[1], look=Look(clothing=clothing))
+        truth = render(params, Camera(view="rear"), path, fps=fps, duration_s=seconds, width=size[0], height=size[1],
+                       look=Look(clothing=clothing))
     t1 = time.time()
     with native_logs_silenced():
         analysis = analyze(str(path), Options(view="rear"), mask_outlines=True)

@@ -1,6 +1,7 @@
 """Marker mode against the rendered runner's exact sticker centres, full size: two body builds, 60 and 120 fps.
 
-    python scripts/validate_markers.py [--size 1080x1920] [--seconds 8] [--blur 3] [--out DIR] [--csv FILE]
+    python scripts/validate_markers.py [--size 1080x1920] [--seconds 8] [--blur 3] [--out DIR [--reuse]]
+                                       [--csv FILE] [--data FILE]
 
 Each build and frame rate gets two clips from behind, each leg carrying its own settings: clip A the left leg
 at 0 and the right at the high level (knee valgus 12 deg, pelvic drop 9, hip adduction 6, rearfoot eversion
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gait.pipeline import Options, analyze  # noqa: E402
 from gait.pose import native_logs_silenced  # noqa: E402
-from gait.synth import Camera, RunnerParams, SideScale, render  # noqa: E402
+from gait.synth import Camera, RunnerParams, SideScale, render, reused_truth  # noqa: E402
 from gait.synth.model import BROAD_BUILD, STANDARD_BUILD  # noqa: E402
 from gait.synth.stickers import MARKER_METRICS, Stickers, marker_comparison  # noqa: E402
 
@@ -44,14 +45,17 @@ SHORT = {"knee_valgus_fppa_deg": "valgus", "pelvic_drop_deg": "drop", "hip_adduc
 
 
 def run(build: str, fps: float, clip: str, folder: Path, size: tuple[int, int], seconds: float,
-        blur: int) -> list[dict]:
+        blur: int, reuse: bool = False) -> list[dict]:
     body, colour, asked = BUILDS[build]
     settings, left = CLIPS[clip]
     path = folder / f"{build}_{fps:.0f}fps_{clip}.mp4"
     t0 = time.time()
-    truth = render(RunnerParams(build=body, left=left, **settings), Camera(view="rear"), path, fps=fps,
-                   duration_s=seconds, width=size[0], height=size[1], stickers=Stickers(colour=colour),
-                   motion_blur_samples=blur)
+    params = RunnerParams(build=body, left=left, **settings)
+    truth = reused_truth(path, (*size, fps, seconds), params, Camera(view="rear"), Stickers(colour=colour)) \
+        if reuse else None
+    if truth is None:
+        truth = render(params, Camera(view="rear"), path, fps=fps, duration_s=seconds, width=size[0], height=size[1],
+                       stickers=Stickers(colour=colour), motion_blur_samples=blur)
     t1 = time.time()
     with native_logs_silenced():
         analysis = analyze(str(path), Options(markers=asked))
@@ -131,6 +135,8 @@ def main() -> None:
     ap.add_argument("--fps", default="60,120")
     ap.add_argument("--builds", default="standard,broad")
     ap.add_argument("--out", help="keep the rendered clips here")
+    ap.add_argument("--reuse", action="store_true",
+                    help="analyse the clips already rendered in --out at these settings (and this --blur)")
     ap.add_argument("--csv")
     ap.add_argument("--data", help="also write marker mode's errors into this data file of frontal errors "
                                    "(gait/data/frontal_errors.json)")
@@ -144,7 +150,7 @@ def main() -> None:
         for build in args.builds.split(","):
             for fps in (float(f) for f in args.fps.split(",")):
                 for clip in CLIPS:
-                    rows += run(build, fps, clip, folder, (size[0], size[1]), args.seconds, args.blur)
+                    rows += run(build, fps, clip, folder, (size[0], size[1]), args.seconds, args.blur, args.reuse)
     df = pd.DataFrame(rows)
     if args.csv:
         df.to_csv(args.csv, index=False)

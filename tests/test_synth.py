@@ -193,6 +193,32 @@ def test_side_view_direction_and_truth_layout(tmp_path) -> None:  # noqa: ANN001
     assert rear["direction"] is None and "knee_valgus_fppa_deg" in rear["metrics"]
 
 
+def test_a_reused_render_has_its_measures_worked_out_again(tmp_path) -> None:  # noqa: ANN001
+    """The validation scripts' --reuse: a render's truth file, measures written by an older version, gets
+    them again from the runner's settings, its per-frame records kept; other settings are rendered again,
+    another runner is refused."""
+    from gait.synth import reused_truth
+    from gait.synth.stickers import Stickers
+
+    params, camera = RunnerParams(knee_valgus_deg=8.0), Camera(view="rear")
+    path = tmp_path / "rear.mp4"
+    rendered = render(params, camera, path, fps=20, duration_s=1.0, width=120, height=200, stickers=Stickers())
+    old = json.loads(truth_path(path).read_text())
+    old["metrics"]["knee_valgus_fppa_deg"]["left"] = -99.0
+    old["markers"]["metrics"]["step_width_pct_hip"]["right"] = -99.0
+    truth_path(path).write_text(json.dumps(old))
+    again = reused_truth(path, (120, 200, 20, 1.0), params, camera, Stickers())
+    assert again is not None and json.loads(truth_path(path).read_text()) == again
+    assert again["metrics"]["knee_valgus_fppa_deg"] == pytest.approx(rendered["metrics"]["knee_valgus_fppa_deg"])
+    for measure, summary in rendered["markers"]["metrics"].items():
+        assert again["markers"]["metrics"][measure] == pytest.approx(summary), measure
+    assert again["frames"] == old["frames"] and again["markers"]["frames"] == old["markers"]["frames"]
+    assert reused_truth(path, (120, 200, 30, 1.0), params, camera) is None  # another frame rate: render again
+    assert reused_truth(tmp_path / "none.mp4", (120, 200, 20, 1.0), params, camera) is None
+    with pytest.raises(ValueError, match="other runner settings"):
+        reused_truth(path, (120, 200, 20, 1.0), params.replace(knee_valgus_deg=2.0), camera)
+
+
 # ---------------------------------------------------------------------------------------------- MediaPipe
 LEG = [f"{s}_{j}" for s in ("left", "right") for j in ("hip", "knee", "ankle", "heel", "foot_index")]
 

@@ -25,7 +25,8 @@ from gait.synth.stickers import Stickers, StickerScene, frame_recorder, sticker_
 from gait.synth.truth import Proj2D, compute_metrics, remembered_joints, true_3d_values
 
 __all__ = ["Camera", "FIRM_LANDING", "Look", "Projector", "RunnerModel", "RunnerParams", "SideScale", "Scene", "VIEWS",
-           "FOOT_STRIKE_ANGLES_DEG", "render", "truth_path", "build_truth", "TRUTH_JOINTS", "JOINT_DEFINITIONS"]
+           "FOOT_STRIKE_ANGLES_DEG", "render", "truth_path", "build_truth", "reused_truth", "TRUTH_JOINTS",
+           "JOINT_DEFINITIONS"]
 
 TRUTH_JOINTS = (
     "nose", "left_eye", "right_eye", "left_ear", "right_ear", "mouth_left", "mouth_right",
@@ -171,6 +172,32 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
                 progress(i + 1, frame_count)
     truth["frames"] = {"time_s": [round(i / fps, 6) for i in range(frame_count)],
                        "joints_px": joints_px, "in_stance": stance}
+    with open(truth_path(path_mp4), "w") as fh:
+        json.dump(truth, fh, indent=None, separators=(",", ":"))
+    return truth
+
+
+def reused_truth(path_mp4: str | os.PathLike, settings: tuple[float, ...], params: RunnerParams, camera: Camera,
+                 stickers: Stickers | None = None) -> dict | None:
+    """The truth of a clip :func:`render` wrote before at ``settings`` (width, height, fps, seconds), its
+    events and measures worked out again from the runner's settings with today's definitions (the
+    per-frame records kept), written back and returned; None when there is none at those settings (to be
+    rendered). The validation scripts' ``--reuse`` analyses renders again this way, never trusting
+    measures an older version wrote. ``params``, ``camera`` and ``stickers`` must be those of the render."""
+    if not truth_path(path_mp4).is_file():
+        return None
+    truth = json.loads(truth_path(path_mp4).read_text())
+    if tuple(truth[k] for k in ("width", "height", "fps", "duration_s")) != tuple(settings):
+        return None
+    model = RunnerModel(params)
+    proj = Projector(camera, truth["width"], truth["height"], params.height_m)
+    fresh = build_truth(model, camera, proj, truth["fps"], truth["frame_count"])
+    if json.loads(json.dumps(fresh["params"])) != truth["params"]:
+        raise ValueError(f"{path_mp4}: rendered with other runner settings")
+    if stickers is not None:
+        ics = [e for e in fresh["events"] if e["type"] == "initial_contact"]
+        fresh["markers"] = {**sticker_truth(model, proj, stickers, ics), "frames": truth["markers"]["frames"]}
+    truth.update(fresh)
     with open(truth_path(path_mp4), "w") as fh:
         json.dump(truth, fh, indent=None, separators=(",", ":"))
     return truth

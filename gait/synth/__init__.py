@@ -129,12 +129,9 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
     scene = Scene(model, proj, look, handrails=handrails, console=console) if stickers is None else \
         StickerScene(model, proj, stickers, look, handrails=handrails, console=console)
     frame_count = int(round(duration_s * fps))
-    truth = build_truth(model, camera, proj, fps, frame_count)
-    truth.update(width=width, height=height)
+    truth = _measured_truth(model, camera, proj, fps, frame_count, stickers)
     record_stickers = None
     if isinstance(scene, StickerScene):
-        truth["markers"] = sticker_truth(model, proj, scene.stickers,
-                                         [e for e in truth["events"] if e["type"] == "initial_contact"])
         truth["markers"]["frames"], record_stickers = frame_recorder(scene)
     joints_px: dict[str, list[list[float]]] = {k: [] for k in TRUTH_JOINTS}
     stance: dict[str, list[bool]] = {"left": [], "right": []}
@@ -172,9 +169,25 @@ def render(params: RunnerParams, camera: Camera, path_mp4: str | os.PathLike, fp
                 progress(i + 1, frame_count)
     truth["frames"] = {"time_s": [round(i / fps, 6) for i in range(frame_count)],
                        "joints_px": joints_px, "in_stance": stance}
+    _write_truth(path_mp4, truth)
+    return truth
+
+
+def _measured_truth(model: RunnerModel, camera: Camera, proj: Projector, fps: float, frame_count: int,
+                    stickers: Stickers | None) -> dict:
+    """The truth's events and measures (:func:`build_truth`) and the image size, with the stickers'
+    (``markers``, without their per-frame centres) when the runner wears them."""
+    truth = build_truth(model, camera, proj, fps, frame_count)
+    truth.update(width=proj.width, height=proj.height)
+    if stickers is not None:
+        ics = [e for e in truth["events"] if e["type"] == "initial_contact"]
+        truth["markers"] = sticker_truth(model, proj, stickers, ics)
+    return truth
+
+
+def _write_truth(path_mp4: str | os.PathLike, truth: dict) -> None:
     with open(truth_path(path_mp4), "w") as fh:
         json.dump(truth, fh, indent=None, separators=(",", ":"))
-    return truth
 
 
 def reused_truth(path_mp4: str | os.PathLike, settings: tuple[float, ...], params: RunnerParams, camera: Camera,
@@ -191,13 +204,11 @@ def reused_truth(path_mp4: str | os.PathLike, settings: tuple[float, ...], param
         return None
     model = RunnerModel(params)
     proj = Projector(camera, truth["width"], truth["height"], params.height_m)
-    fresh = build_truth(model, camera, proj, truth["fps"], truth["frame_count"])
+    fresh = _measured_truth(model, camera, proj, truth["fps"], truth["frame_count"], stickers)
     if json.loads(json.dumps(fresh["params"])) != truth["params"]:
         raise ValueError(f"{path_mp4}: rendered with other runner settings")
     if stickers is not None:
-        ics = [e for e in fresh["events"] if e["type"] == "initial_contact"]
-        fresh["markers"] = {**sticker_truth(model, proj, stickers, ics), "frames": truth["markers"]["frames"]}
+        fresh["markers"]["frames"] = truth["markers"]["frames"]
     truth.update(fresh)
-    with open(truth_path(path_mp4), "w") as fh:
-        json.dump(truth, fh, indent=None, separators=(",", ":"))
+    _write_truth(path_mp4, truth)
     return truth

@@ -36,9 +36,9 @@ analysis reads the three above):
   point above and the ankle middle. A row whose run holds both legs is left out, but for the outer edges
   (a merged run's ends are the two legs' outer edges); a line needs :data:`MIN_ROWS` rows.
 
-The analysis (:func:`apply_mask`) takes step width from the mask (errors up to 10.0 % of hip width on
-two builds x three clothings at 1080x1920, just over the 10 % bar, against 29 % from the pose model's
-points: docs/markers.md says where they come from) and knee
+The analysis (:func:`apply_mask`) takes step width from the mask, the feet read where they landed
+(:func:`_landing_x`; errors up to 5.7 % of hip width on two builds x three clothings at 1080x1920, within
+the 10 % bar, against 29 % from the pose model's points: docs/markers.md) and knee
 valgus (``mask_valgus_deg``: the angle at the knee between the pose model's hip point and the shank's
 middle line, the knee and the ankle on it; it follows a change in valgus on both builds, slopes 0.75 and
 1.07, where the pose model's points read 0.59 and 0.45); crossover stays the pose model's
@@ -276,7 +276,8 @@ class MaskWork:
 
 # ---- per step, on an analysis of a rear or front clip -------------------------------------------------
 GAP_S = 0.1  # a leg's mask numbers missing for up to this long are filled from the frames around
-SMOOTH_S = 0.07  # running median of the per-frame knee valgus before its peak in stance is taken
+SMOOTH_S = 0.07  # running median of the per-frame knee valgus (and ankle middle) before its peak is taken
+LANDING_S = 0.1  # how long before the analysis's contact step width looks for where the foot landed
 
 
 def _running_median(values: np.ndarray, fps: float) -> np.ndarray:
@@ -290,11 +291,31 @@ def _running_median(values: np.ndarray, fps: float) -> np.ndarray:
     return out
 
 
+def _landing_x(ankle_x: np.ndarray, fps: float, far: float) -> np.ndarray:
+    """Per frame, where the foot landed if it landed within the last :data:`LANDING_S`: the extreme of its
+    ankle middle (a running median) in that time towards ``far`` (+1: image +x), the way a foot on the belt
+    looks when farthest from the camera.
+
+    On a treadmill the stance foot is carried towards a camera behind (away from one in front) and, in
+    perspective, spreads outward (inward) as it goes; it is farthest at the landing, the end of the swing.
+    From behind the pelvis times contacts 22-90 ms late on the renders, when the feet look up to 9 % of hip
+    width further apart than where they landed: the most medial place in the :data:`LANDING_S` before the
+    contact is the landing's (docs/markers.md)."""
+    smooth = far * _running_median(ankle_x, fps)
+    n = max(1, int(round(LANDING_S * fps)))
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(smooth, (n, 0), constant_values=np.nan), n + 1)
+    ok = np.isfinite(windows).any(axis=1)
+    out = np.full(len(ankle_x), np.nan)
+    out[ok] = far * np.nanmax(windows[ok], axis=1)
+    return out
+
+
 def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_index: np.ndarray, fps: float,
                   view: str, mirrored: bool, outline: str | None = None) -> dict[str, dict[str, np.ndarray]]:
     """The pose pass's ``mask_*`` arrays (rows ``frame_index``) on the analysis's rows (``rows_index``), by
     the runner's side (the image-left leg is the runner's left from behind, right in front, the other way
-    round in mirrored footage): ``ankle_x`` and ``thigh_x_at_hip`` (gaps filled), ``valgus_deg`` (the
+    round in mirrored footage): ``ankle_x`` and ``thigh_x_at_hip`` (gaps filled), ``landing_x`` (where the
+    foot landed, :func:`_landing_x`, for step width), ``valgus_deg`` (the
     shank's middle line's knee valgus, a running median), ``shank_x`` (rows, 2: that line's x at the knee
     and at the ankle, as found) and, from a pass with the outlines
     (:class:`MaskWork`), ``knee_x`` (gaps filled) and ``fppa_deg`` (``outline``, a running median)."""
@@ -302,14 +323,17 @@ def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_i
     where = np.clip(where, 0, max(len(frame_index) - 1, 0))
     found = frame_index[where] == rows_index if len(frame_index) else np.zeros(len(rows_index), bool)
     left_slot = 0 if (view == "rear") != mirrored else 1
-    out: dict[str, dict[str, np.ndarray]] = {"ankle_x": {}, "knee_x": {}, "thigh_x_at_hip": {}, "fppa_deg": {},
-                                             "valgus_deg": {}, "shank_x": {}}
+    out: dict[str, dict[str, np.ndarray]] = {"ankle_x": {}, "landing_x": {}, "knee_x": {}, "thigh_x_at_hip": {},
+                                             "fppa_deg": {}, "valgus_deg": {}, "shank_x": {}}
     for side, slot in (("left", left_slot), ("right", 1 - left_slot)):
         for name in ("ankle_x", "knee_x", "thigh_x_at_hip"):
             if f"mask_{name}" not in frames:
                 continue
             values = np.where(found, frames[f"mask_{name}"][where, slot], np.nan)
             out[name][side] = interpolate_gaps(values, int(GAP_S * fps + 1e-9))  # gaps of GAP_S or less
+        if side in out["ankle_x"]:
+            medial = 1.0 if slot == 0 else -1.0  # image +x points from the image-left leg to the other
+            out["landing_x"][side] = _landing_x(out["ankle_x"][side], fps, medial if view == "rear" else -medial)
         if "mask_valgus_deg" in frames:
             valgus = np.where(found, frames["mask_valgus_deg"][where, slot], np.nan)
             out["valgus_deg"][side] = _running_median(valgus, fps)
@@ -335,8 +359,8 @@ def mask_step_table(analysis: Analysis, outline: str | None = None,
     valgus measured from the mask (:func:`runner_series`): knee valgus the peak over the stance of the
     angle at the knee between the pose model's hip point and the shank's middle line (``valgus_deg``) or,
     with an ``outline`` (one of :data:`METHODS`, scripts/validate_frontal_mask.py), that method's; step
-    width between the legs' ankle middles at their contacts as
-    :func:`gait.metrics.frontal_step_table` does, over the hip width where the thighs' middle lines meet
+    width between the legs' ankle middles where they landed (``landing_x``) as
+    :func:`gait.metrics.frontal_step_table` does at the contacts, over the hip width where the thighs' middle lines meet
     the hip line. A step keeps no value where the analysis had none
     (e.g. its foot not in view). ``series``: the clip's :func:`runner_series` for ``outline``, when the
     caller has them."""
@@ -358,6 +382,7 @@ def mask_step_table(analysis: Analysis, outline: str | None = None,
         joints = frontal_angles(pose.replace(xy_px=xy)).fppa_deg
         series["fppa_deg"] = {side: _running_median(joints[side], pose.fps) for side in SIDES}
     for side in SIDES:
+        xy[:, INDEX[f"{side}_ankle"], 0] = series["landing_x"][side]  # step width: where each foot landed
         hip_x = series["thigh_x_at_hip"][side]
         ok = np.isfinite(hip_x)
         xy[:, INDEX[f"{side}_hip"], 0] = np.interp(rows, rows[ok], hip_x[ok]) if ok.sum() >= 2 else np.nan

@@ -37,7 +37,7 @@ analysis reads the three above):
   (a merged run's ends are the two legs' outer edges); a line needs :data:`MIN_ROWS` rows.
 
 The analysis (:func:`apply_mask`) takes step width from the mask, the feet read where they landed
-(:func:`_landing_x`; errors up to 5.7 % of hip width on two builds x three clothings at 1080x1920, within
+(:func:`_landing_x`; errors up to 6.2 % of hip width on two builds x three clothings at 1080x1920, within
 the 10 % bar, against 29 % from the pose model's points: docs/markers.md) and knee
 valgus (``mask_valgus_deg``: the angle at the knee between the pose model's hip point and the shank's
 middle line, the knee and the ankle on it; it follows a change in valgus on both builds, slopes 0.75 and
@@ -277,7 +277,7 @@ class MaskWork:
 # ---- per step, on an analysis of a rear or front clip -------------------------------------------------
 GAP_S = 0.1  # a leg's mask numbers missing for up to this long are filled from the frames around
 SMOOTH_S = 0.07  # running median of the per-frame knee valgus (and ankle middle) before its peak is taken
-LANDING_S = 0.1  # how long before the analysis's contact step width looks for where the foot landed
+LANDING_S = 0.08  # how long before the analysis's contact step width looks for where the foot landed
 
 
 def _running_median(values: np.ndarray, fps: float) -> np.ndarray:
@@ -300,7 +300,9 @@ def _landing_x(ankle_x: np.ndarray, fps: float, far: float) -> np.ndarray:
     perspective, spreads outward (inward) as it goes; it is farthest at the landing, the end of the swing.
     From behind the pelvis times contacts 22-90 ms late on the renders, when the feet look up to 9 % of hip
     width further apart than where they landed: the most medial place in the :data:`LANDING_S` before the
-    contact is the landing's (docs/markers.md)."""
+    contact is the landing's. The foot is farthest a little before it lands (the swing's last backward
+    sweep), so a longer look back reads too narrow: :data:`LANDING_S` is the one without a bias over the
+    rendered runners (docs/markers.md)."""
     smooth = far * _running_median(ankle_x, fps)
     n = max(1, int(round(LANDING_S * fps)))
     windows = np.lib.stride_tricks.sliding_window_view(np.pad(smooth, (n, 0), constant_values=np.nan), n + 1)

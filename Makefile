@@ -34,7 +34,7 @@ browser:
 test: $(DEV_STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy gait gait_app app.py
-	$(BIN)/python -m pytest -q -n logical --dist loadfile
+	$(BIN)/python -m pytest -q -n logical --dist loadfile --durations=15
 
 bench: $(APP_STAMP)
 	$(BIN)/python scripts/benchmark.py

@@ -387,7 +387,7 @@ def mask_step_table(analysis: Analysis, outline: str | None = None,
         xy[:, INDEX[f"{side}_ankle"], 0] = series["landing_x"][side]  # step width: where each foot landed
         hip_x = series["thigh_x_at_hip"][side]
         ok = np.isfinite(hip_x)
-        xy[:, INDEX[f"{side}_hip"], 0] = np.interp(rows, rows[ok], hip_x[ok]) if ok.sum() >= 2 else np.nan
+        xy[:, INDEX[f"{side}_hip"], 0] = np.interp(rows, rows[ok], hip_x[ok]) if ok.sum() >= MIN_HIP_FRAMES else np.nan
     assert isinstance(analysis.angles, FrontalAngles)
     fppa = series["fppa_deg"] if outline is not None else series["valgus_deg"]
     angles = FrontalAngles(fppa_deg=fppa, hip_adduction_deg=analysis.angles.hip_adduction_deg,
@@ -423,6 +423,14 @@ NOT_APART_NOTE = ("Step width is from the pose model's points in this clip: the 
 SHANKS_NOT_SEEN_NOTE = ("Knee valgus is from the pose model's points in this clip: the person mask did not "
                         "show the lower legs apart in most steps.")
 NOT_TAKEN_NOTES = {"step_width_pct_hip": NOT_APART_NOTE, "knee_valgus_fppa_deg": SHANKS_NOT_SEEN_NOTE}
+HIPS_NOT_SEEN_NOTE = ("Step width is from the pose model's points in this clip: the person mask did not show "
+                      "the thighs apart, which give the hip width.")
+MIN_HIP_FRAMES = 2  # frames a leg's thigh line at the hip needs for the mask's hip width
+
+
+def _hips_seen(series: dict[str, dict[str, np.ndarray]]) -> bool:
+    """Whether both thighs' middle lines were found at the hip in enough frames for a hip width."""
+    return all(np.isfinite(series["thigh_x_at_hip"][side]).sum() >= MIN_HIP_FRAMES for side in SIDES)
 
 
 def _shank_line_points(pose: PoseSeries, series: dict[str, dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -462,6 +470,8 @@ def apply_mask(analysis: Analysis) -> Analysis:
         if masked.loc[steady, measure].notna().sum() >= MIN_STEP_SHARE * had:
             steps[measure] = masked[measure]
             taken.append(measure)
+        elif measure == "step_width_pct_hip" and not _hips_seen(series):
+            notes.append(HIPS_NOT_SEEN_NOTE)
         else:
             notes.append(NOT_TAKEN_NOTES[measure])
     if not taken:

@@ -156,10 +156,11 @@ def frontal_step_table(pose: PoseSeries, detection: EventDetection, angles: Fron
     beyond the midline of the pelvis.
     """
     left_minus_right = pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0]
-    hip_width = np.nanmedian(np.abs(left_minus_right))
+    seen = left_minus_right[np.isfinite(left_minus_right)]  # none: no hip width, no step width
+    hip_width = np.median(np.abs(seen)) if len(seen) else np.nan
     # the runner's own sides are fixed in the image for the clip (gait.view.to_runner_sides): +1 when the
     # left hip is on the image right
-    left_outward = np.sign(np.nanmedian(left_minus_right))
+    left_outward = np.sign(np.median(seen)) if len(seen) else np.nan
     mid_x = midpoint(pose, "hip")[:, 0]
     rows = _timing(detection, speed_kmh)
     last_ankle_x: dict[str, float] = {}

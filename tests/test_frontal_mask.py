@@ -16,11 +16,13 @@ import pytest
 
 from gait import catalogue, measured_error
 from gait.frontal_mask import (
+    HIPS_NOT_SEEN_NOTE,
     LANDING_S,
     NOT_APART_NOTE,
     MaskWork,
     _fppa_deg,
     _landing_x,
+    apply_mask,
     keypoint_step_table,
     mask_step_table,
     runs,
@@ -387,6 +389,17 @@ def test_the_chosen_valgus_methods_slope_on_the_validation_renders():
     assert entry["n"] == entry["n_conditions"] == 24
     assert measured_error.error_data()["renders"]["size"] == "1080x1920"  # the issue's size, what phones film
     assert not measured_error.frontal_error("knee_valgus_fppa_deg", "mask")["validated"]  # errors up to 5.1 deg
+
+
+def test_thighs_not_seen_keep_the_pose_models_step_width_and_say_why(grid):
+    """Without the thighs' middle lines at the hip (as from in front in tights on the broad build) the mask
+    has no hip width: step width stays the pose model's, and the note gives that reason, not the feet's."""
+    analysis = grid["standard", "shorts", "A"][0]
+    frames = dict(analysis.pose_pass.frames)
+    frames["mask_thigh_x_at_hip"] = np.full_like(frames["mask_thigh_x_at_hip"], np.nan)
+    without = apply_mask(replace(analysis, pose_pass=replace(analysis.pose_pass, frames=frames)))
+    assert HIPS_NOT_SEEN_NOTE in without.notes and NOT_APART_NOTE not in without.notes
+    assert "step_width_pct_hip" not in without.mask_measured and "knee_valgus_fppa_deg" in without.mask_measured
 
 
 def test_feet_too_close_for_the_mask_keep_the_pose_models_step_width(tmp_path):

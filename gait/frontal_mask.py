@@ -303,13 +303,9 @@ def _landing_x(ankle_x: np.ndarray, fps: float, far: float) -> np.ndarray:
     contact is the landing's. The foot is farthest a little before it lands (the swing's last backward
     sweep), so a longer look back reads too narrow: :data:`LANDING_S` is the one without a bias over the
     rendered runners (docs/markers.md)."""
-    smooth = far * _running_median(ankle_x, fps)
-    n = max(1, int(round(LANDING_S * fps)))
-    windows = np.lib.stride_tricks.sliding_window_view(np.pad(smooth, (n, 0), constant_values=np.nan), n + 1)
-    ok = np.isfinite(windows).any(axis=1)
-    out = np.full(len(ankle_x), np.nan)
-    out[ok] = far * np.nanmax(windows[ok], axis=1)
-    return out
+    frames = max(1, int(round(LANDING_S * fps))) + 1  # this one and those LANDING_S before it
+    farthest = pd.Series(far * _running_median(ankle_x, fps)).rolling(frames, min_periods=1).max()
+    return far * farthest.to_numpy()
 
 
 def runner_series(frames: dict[str, np.ndarray], frame_index: np.ndarray, rows_index: np.ndarray, fps: float,
@@ -362,9 +358,9 @@ def mask_step_table(analysis: Analysis, outline: str | None = None,
     angle at the knee between the pose model's hip point and the shank's middle line (``valgus_deg``) or,
     with an ``outline`` (one of :data:`METHODS`, scripts/validate_frontal_mask.py), that method's; step
     width between the legs' ankle middles where they landed (``landing_x``) as
-    :func:`gait.metrics.frontal_step_table` does at the contacts, over the hip width where the thighs' middle lines meet
-    the hip line. A step keeps no value where the analysis had none
-    (e.g. its foot not in view). ``series``: the clip's :func:`runner_series` for ``outline``, when the
+    :func:`gait.metrics.frontal_step_table` does at the contacts, over the hip width where the thighs'
+    middle lines meet the hip line. A step keeps no value where the analysis had none (e.g. its foot not
+    in view). ``series``: the clip's :func:`runner_series` for ``outline``, when the
     caller has them."""
     pose, found = analysis.pose, analysis.pose_pass
     if found is None or "mask_ankle_x" not in found.frames:
@@ -374,15 +370,15 @@ def mask_step_table(analysis: Analysis, outline: str | None = None,
     if series is None:
         series = runner_series(found.frames, found.frame_index, pose.frame_index, pose.fps, analysis.view,
                                analysis.options.mirrored, outline)
+    if outline == "joints":  # the pose model's hips, the mask's knee and ankle middles
+        middles = pose.xy_px.copy()
+        for side in SIDES:
+            middles[:, INDEX[f"{side}_ankle"], 0] = series["ankle_x"][side]
+            middles[:, INDEX[f"{side}_knee"], 0] = series["knee_x"][side]
+        joints = frontal_angles(pose.replace(xy_px=middles)).fppa_deg
+        series["fppa_deg"] = {side: _running_median(joints[side], pose.fps) for side in SIDES}
     xy = pose.xy_px.copy()
     rows = np.arange(pose.n_frames)
-    for side in SIDES:
-        xy[:, INDEX[f"{side}_ankle"], 0] = series["ankle_x"][side]
-        if side in series["knee_x"]:
-            xy[:, INDEX[f"{side}_knee"], 0] = series["knee_x"][side]
-    if outline == "joints":  # the pose model's hips, the mask's knee and ankle middles
-        joints = frontal_angles(pose.replace(xy_px=xy)).fppa_deg
-        series["fppa_deg"] = {side: _running_median(joints[side], pose.fps) for side in SIDES}
     for side in SIDES:
         xy[:, INDEX[f"{side}_ankle"], 0] = series["landing_x"][side]  # step width: where each foot landed
         hip_x = series["thigh_x_at_hip"][side]

@@ -86,10 +86,15 @@ def lowpass(values: np.ndarray, fps: float, cutoff_hz: float, order: int = FILTE
     if out.size == 0:
         return out
     flat = out.reshape(len(out), -1)
+    finite = np.isfinite(flat)
+    # the columns seen in the same frames (a landmark's x and y, most landmarks of a clip) filtered together
+    groups: dict[bytes, list[int]] = {}
     for col in range(flat.shape[1]):
-        for start, stop in true_runs(np.isfinite(flat[:, col])):
+        groups.setdefault(np.packbits(finite[:, col]).tobytes(), []).append(col)
+    for cols in groups.values():
+        for start, stop in true_runs(finite[:, cols[0]]):
             if stop - start > padlen:
-                flat[start:stop, col] = signal.sosfiltfilt(sos, flat[start:stop, col], padlen=padlen)
+                flat[start:stop, cols] = signal.sosfiltfilt(sos, flat[start:stop, cols], axis=0, padlen=padlen)
     return out
 
 

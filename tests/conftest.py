@@ -45,17 +45,3 @@ def analysed(shared_videos):
         return cache[name]
 
     return analyse
-
-
-# the test files that take longest (make test's --durations, about 80-400 s each on 2 cores), dispatched first:
-# xdist hands out whole files in collection order (--dist loadfile), and a long file started last keeps one
-# core busy while the other has nothing left to run
-LONGEST_FIRST = ("test_markers.py", "test_frontal_synth.py", "test_history.py", "test_synth.py",
-                 "test_trust_gate_not_running.py", "test_speed.py", "test_frontal_mask.py",
-                 "test_trust_gate_bad_files.py", "test_batch.py", "test_browser.py", "test_real_clips.py",
-                 "test_app.py", "test_validation.py", "test_contact_time.py", "test_view.py")
-
-
-def pytest_collection_modifyitems(items: list) -> None:
-    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file's tests keep their order

@@ -11,7 +11,7 @@ at 60) and two of hip adduction (0/6). Longer clips (8 s) are scripts/validate_m
 figures in docs/accuracy.md.
 """
 
-import json
+import copy
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -225,7 +225,7 @@ def _every_other_frame(path: Path, truth: dict, out: Path) -> dict:
         for index, frame in iter_frames(str(path)):
             if index % 2 == 0:
                 writer.write(frame)
-    half = json.loads(json.dumps(truth))
+    half = copy.deepcopy(truth)
     half.update(fps=fps, frame_count=(truth["frame_count"] + 1) // 2)
     for event in half["events"]:
         event["frame"] = min(half["frame_count"] - 1, round(event["time_s"] * fps))

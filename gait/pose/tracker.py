@@ -111,7 +111,7 @@ def _pose_solution() -> Any:
     solution, matplotlib's pyplot for their drawing, the tasks API): 0.1 s and about 35 MB a process instead
     of 0.9 s and 70 MB, which each pose process pays. Where mediapipe is imported already, its own."""
     name = "mediapipe.python.solutions.pose"
-    if name in sys.modules or "mediapipe" in sys.modules:
+    if "mediapipe" in sys.modules:  # imported already, whole or as below
         return importlib.import_module(name)
     spec = importlib.util.find_spec("mediapipe")
     if spec is None or spec.origin is None:

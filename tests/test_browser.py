@@ -144,6 +144,19 @@ def _open(page, url: str, title: str) -> None:
     _wait_idle(page)
 
 
+def _pictures_arrived(page, expect, count: int | None = None, at_least: int = 1):
+    """Wait for the page's pictures (`count` of them, or `at_least`) and check each one loaded: Streamlit
+    draws them after the text around them, and later still on a loaded machine."""
+    images = page.locator('[data-testid="stImage"] img, [data-testid="stImageContainer"] img')
+    if count is not None:
+        expect(images).to_have_count(count, timeout=RESULTS_TIMEOUT_MS)
+    else:
+        images.nth(at_least - 1).wait_for(state="attached", timeout=RESULTS_TIMEOUT_MS)
+    for image in images.all():
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("e => e.naturalWidth") > 0, image.get_attribute("src")
+
+
 def _results_shown(page, clip_name: str) -> None:
     """Wait for the results page of `clip_name`, its run over and its measure cards drawn: the browser loads
     the cards' code on first use, seconds after the text around them on a loaded machine."""
@@ -183,11 +196,7 @@ def test_upload_analyse_and_download(page, app_url, short_clip, tmp_path, sync_a
         _wait_idle(page)
         _shot(page, f"3_results_{tab.split()[0].lower()}")
     # every picture arrived (the scrubber frame, two key frames, the gait-cycle plots)
-    images = page.locator('[data-testid="stImage"] img, [data-testid="stImageContainer"] img')
-    assert images.count() >= 4
-    for image in images.all():
-        expect(image).to_have_js_property("complete", True)
-        assert image.evaluate("e => e.naturalWidth") > 0, image.get_attribute("src")
+    _pictures_arrived(page, expect, at_least=4)
 
     page.get_by_test_id("stTopNavLink").filter(has_text="Report").click()
     expect(page.get_by_role("heading", name="Report", exact=True)).to_be_visible()
@@ -258,19 +267,15 @@ def test_history_page_saves_and_compares(page, app_url, history_db, sync_api):
     for column, text in ((0, "Cadence"), (4, "0.4 steps/min"), (5, "beyond the smallest detectable change")):
         expect(table.get_by_test_id(f"glide-cell-{column}-0")).to_have_text(text)  # the first row
     expect(page.get_by_role("heading", name="Trend per measure")).to_be_visible()
-    images = page.locator('[data-testid="stImage"] img, [data-testid="stImageContainer"] img')
-    expect(images).to_have_count(5)  # the trend plot, then each foot's key frame before and after
-    for image in images.all():
-        expect(image).to_have_js_property("complete", True)
-        assert image.evaluate("e => e.naturalWidth") > 0
+    _pictures_arrived(page, expect, count=5)  # the trend plot, then each foot's key frame before and after
     expect(page.get_by_role("button", name="Export CSV")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     _shot(page, "7_history")
 
 
-def test_how_to_film_page(page, app_url):
+def test_how_to_film_page(page, app_url, sync_api):
     _open(page, f"{app_url}/filming", "How to film")
-    assert page.get_by_test_id("stImage").count() == 2  # where to film from, where the stickers go
+    _pictures_arrived(page, sync_api.expect, count=2)  # where to film from, where the stickers go
     _shot(page, "5_how_to_film")
 
 

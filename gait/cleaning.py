@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal
 
 from gait.landmarks import INDEX, LEG_JOINTS, MIRROR_PAIRS, PoseSeries, side_index
 
@@ -80,6 +79,8 @@ def lowpass(values: np.ndarray, fps: float, cutoff_hz: float, order: int = FILTE
 
     Runs too short for the filter's padding are left as they are.
     """
+    from scipy import signal  # here: the view's glimpse before the pose pass uses this module, not the filter
+
     sos = signal.butter(order, cutoff_hz, btype="low", fs=fps, output="sos")
     padlen = 3 * (2 * len(sos) + 1)
     out = np.array(values, dtype=float, copy=True, order="C")  # C order: the reshape below is a view

@@ -1,70 +1,30 @@
-"""The one analysis function that the CLI, the app and the notebook call: video in, measurements out."""
+"""The one analysis function that the CLI, the app and the notebook call: video in, measurements out.
+
+This module holds the pose pass's side of it and what the callers hold (options, the analysis, the session);
+:mod:`gait.analysis` the rest, imported once the pass is over (its libraries are not held through the pass)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from gait import errors as E
-from gait.catalogue import CATALOGUE, FRONTAL_METRICS, METRICS, PELVIS_TIMING_SHORT_MS, Metrics, empty_summary, number
-from gait.cleaning import CleaningSummary, mask_low_visibility, smooth, with_feet_for_landings
+from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, number
 from gait.errors import GaitInputError, GaitWarning
-from gait.events import (
-    LANDING_DELAY_PRIOR_S,
-    TIMED_BY_PRIOR,
-    EventDetection,
-    detect_events_frontal,
-    detect_events_side,
-    leg_length_px,
-    order_legs,
-)
-from gait.frontal_mask import MaskWork, apply_mask
-from gait.gate import (
-    MIN_STEADY_STEPS,
-    VIEW_WORDS,
-    check_decoded,
-    choose_shot,
-    damage_message,
-    dark_warning,
-    decoded_end,
-    frame_prints,
-    keep_feet_in_view,
-    length_rule,
-    measure_motion,
-    refuse_if_legs_not_in_view,
-    refuse_if_not_a_run,
-    shot_starts,
-)
-from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
-from gait.markers import MarkerReport
-from gait.metrics import (
-    MIN_STEPS_PER_SIDE,
-    frontal_step_table,
-    oscillation_cadence_spm,
-    step_table,
-    summarise,
-)
-from gait.pose import FrameWork, PosePass, ProgressCallback
+from gait.pose import FrameWork, PosePass, ProgressCallback, release_freed_memory
 from gait.pose_cache import PoseCache, pose_pass
 from gait.video_io import VideoInfo, probe
-from gait.view import VIEWS, estimate_view, seen_view, to_runner_sides
+from gait.view import VIEWS, seen_view
 
-MIN_DETECTED_FRACTION = 0.5
-MIN_STEPS = MIN_STEADY_STEPS
-MIN_REGULAR_FRACTION = 0.5  # of the detected steps
-MAX_DUTY_FACTOR_PCT = 50.0  # running has a flight phase: each foot is on the ground < half the stride
-LOW_CADENCE_SPM = 140.0
-# Nobody runs (a flight phase between steps, which the running checks found) at fewer steps a minute in real
-# time: running cadences are 150-200, brisk walking 100-130. A clip this slow plays slower than it was filmed.
-SLOWED_CADENCE_SPM = 120.0
-# the step columns measured in seconds of capture time, not given when the capture rate is unknown
-REAL_TIME_COLUMNS = ("cadence_spm", "ground_contact_time_ms", "flight_time_ms", "stride_length_m")
-REAL_TIME_METRICS = REAL_TIME_COLUMNS + ("contact_time_asymmetry_pct",)  # the asymmetry's interval is in ms
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from gait.cleaning import CleaningSummary
+    from gait.events import EventDetection
+    from gait.kinematics import FrontalAngles, SagittalAngles
+    from gait.markers import MarkerReport
 
 
 @dataclass(frozen=True)
@@ -139,6 +99,8 @@ def frame_works(info: VideoInfo, start: int, end: int, options: Options, cache: 
         return []
     if options.view is None and seen_view(info, start, end, cache) == "side":
         return []
+    from gait.frontal_mask import MaskWork  # with its analysis's libraries: a frontal view's pass needs them
+
     return [MaskWork(outlines)]
 
 
@@ -156,138 +118,10 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
     start, end = frame_range(info, options)
     works = frame_works(info, start, end, options, cache, mask_outlines)
     found = pose_pass(info, start, end, progress, workers=workers, cache=cache, works=works)
-    raw, others = found.series(info), found.other_persons
-    damage = check_decoded(info, start, end, raw.frame_index)
-    # the frames' fingerprints as the pose pass sampled them (a damaged file's: sampled again by ffmpeg)
-    prints = found.frames.get("fingerprint") if damage is None else None
-    if prints is None:
-        prints = frame_prints(info.path, raw.frame_index)
-    dark = dark_warning(prints, raw, info.width, info.height)
-    raw, edited = choose_shot(raw, shot_starts(prints, raw.frame_index, info.fps))
-    try:
-        analysis = analyze_pose(info, raw, options)
-    except GaitInputError as exc:
-        if edited is not None and damage is None:
-            raise GaitInputError(f"{info.name!r}: {edited} In that shot, {exc}", exc.code) from exc
-        if damage is None:
-            raise
-        stop = decoded_end(info, start, end, raw.frame_index) or start
-        raise GaitInputError(f"{info.name!r}: {damage_message(info, stop)}; in the part that could be read, "
-                             f"{exc}", E.DAMAGED_FILE) from exc
-    analysis = replace(analysis, pose_pass=found)
-    if damage is not None:
-        analysis = replace(analysis, warnings=[damage, *analysis.warnings])
-    if edited is not None:
-        analysis = replace(analysis, warnings=[edited, *analysis.warnings])
-    if options.markers:
-        from gait.markers import apply_markers
+    release_freed_memory()  # the closed trackers' memory, before the analysis's libraries load
+    from gait.analysis import analyze_found
 
-        analysis = apply_markers(analysis, options.markers)
-    elif analysis.view != "side" and works:
-        analysis = apply_mask(analysis)
-    if dark is not None:
-        analysis = replace(analysis, warnings=[*analysis.warnings, dark])
-    if others.another_person:
-        analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
-            E.ANOTHER_PERSON,
-            f"another person was in view in {others.found} of the {others.checked} frames checked, and the "
-            "analysis follows one person only: check that the key frames show the runner you meant, and "
-            "film with nobody else in view.")])
-    return analysis
-
-
-def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options()) -> Analysis:
-    """Everything after pose estimation (also used on synthetic landmarks in tests).
-
-    A clip whose steps come slower than anyone runs (:data:`SLOWED_CADENCE_SPM`), with no capture rate
-    given, plays slower than it was filmed: its smoothing and event timing, set in real time, would be
-    several times off (the shared slowed treadmill clip read a 99 deg peak knee bend and 27 % leg overstride
-    at its file's 30 fps, 54 deg and 0.4 % at its capture rate). It is analysed again at the common phone
-    capture rate that gives a running cadence (:func:`likely_capture_fps`); that rate being a guess, its
-    times (:data:`REAL_TIME_METRICS`) are not given, nor anything built on them (the cadence cue, targets
-    and metronome), and a warning asks for the capture rate.
-    """
-    analysis = _analyze_pose(info, raw, options)
-    apparent_spm = number(analysis.metrics["cadence_spm"]["value"])
-    if apparent_spm is None or apparent_spm >= SLOWED_CADENCE_SPM or info.slow_motion_factor != 1:
-        return analysis
-    assumed_fps = likely_capture_fps(info.file_fps, apparent_spm)
-    assumed = replace(info, fps=assumed_fps)
-    again = _analyze_pose(assumed, raw.replace(fps=assumed_fps), options)
-    slowed = GaitWarning(E.SLOWED_FOOTAGE, (
-        f"the steps come at {apparent_spm:.0f} a minute as the file plays, slower than anyone runs: it plays "
-        f"slower than it was filmed (slow motion). It was analysed as filmed at {assumed_fps:.0f} fps, the "
-        "phone rate that gives a running cadence; as that is a guess, cadence, contact and flight times are "
-        f"not given: give the capture frame rate with --fps (e.g. --fps {assumed_fps:.0f}) to have them."))
-    return replace(again, steps=again.steps.assign(**{c: np.nan for c in REAL_TIME_COLUMNS}),
-                   metrics={**again.metrics, **{k: empty_summary(METRICS[k].unit) for k in REAL_TIME_METRICS}},
-                   warnings=[slowed, *again.warnings])
-
-
-def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysis:
-    """:func:`analyze_pose` at the given capture rate."""
-    detected = float(np.mean(np.isfinite(raw.xy_px[:, 0, 0]))) if raw.n_frames else 0.0
-    name = info.name
-    if detected < MIN_DETECTED_FRACTION:
-        raise GaitInputError(
-            f"a person was found in only {100 * detected:.0f} % of the frames of {name!r}. Film the whole "
-            "runner, head to feet, in good light, with nobody else in view, and try again.", E.NO_PERSON
-        )
-    refuse_if_legs_not_in_view(raw, name)
-    masked = mask_low_visibility(raw)
-    estimate = estimate_view(smooth(masked)[0])
-    view = options.view or estimate.view
-    direction = options.direction or (estimate.direction if view == "side" else 0)
-    if view == "side" and direction == 0:
-        direction = 1
-    swapped = 0
-    if view == "side":
-        masked, swapped = order_legs(masked, direction)
-    sided = to_runner_sides(masked, view, direction, options.mirrored)
-    pose, cutoff = smooth(sided)
-    cleaning = CleaningSummary(swapped_frames=swapped, cutoff_hz=cutoff,
-                               masked_fraction=float(np.mean(np.isnan(masked.xy_px[:, :, 0]))))
-    leg_px = leg_length_px(pose)
-    refuse_if_not_a_run(measure_motion(pose, view, direction), name)
-    angles: SagittalAngles | FrontalAngles
-    if view == "side":
-        detection = detect_events_side(pose, direction, with_feet_for_landings(pose, sided))
-        angles = sagittal_angles(pose, direction)
-        steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
-    else:
-        detection = detect_events_frontal(pose)
-        angles = frontal_angles(pose)
-        steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
-    _refuse_if_not_running(steps, name, info, detection, view)
-    steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
-    metrics = summarise(steps)
-    if view != "side":
-        metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
-    warnings = _warnings(info, steps, metrics, detection, detected, cleaning)
-    if feet_warning is not None:
-        warnings.append(feet_warning)
-    notes = [FRONTAL_NOTE] if view != "side" else []
-    return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,
-                    detection=detection, angles=angles, steps=steps, metrics=metrics,
-                    leg_length_px=leg_px, cleaning=cleaning, detected_fraction=detected,
-                    warnings=warnings, notes=notes)
-
-
-FRONTAL_NOTE = (
-    "Frontal angles (knee valgus FPPA, pelvic drop, hip adduction) are 2-D projections onto the image: "
-    "they depend on the camera being square behind or in front of the runner and at hip height, and a "
-    "rotated limb shows as an angle it does not have. In running, 2-D knee valgus is not related to 3-D "
-    "knee abduction and overestimates it (Dingenen 2018; Straub & Powers 2022): read it as an "
-    "observation, not a joint angle. 2-D pelvic drop reliability is moderate (ICC 0.59-0.77, smallest "
-    "detectable difference 2.7-2.8 deg). This tool's pelvic drop is not validated yet: it uses "
-    "MediaPipe's hip joint points, which on rendered runners with a known drop did not follow the pelvis "
-    "(1 and 9 deg true read as 0.2 and 0.9 deg); have it checked by eye on the key frames. Contact, "
-    "flight and step times from behind or in front come from the pelvis's up-and-down motion: on rendered "
-    f"runners contact times read about {PELVIS_TIMING_SHORT_MS} ms short, and in one clip the left and right "
-    "step times differed "
-    "(0.28 and 0.43 s) for a runner whose did not: take them, and any left-right difference in them, from "
-    "a side clip. The cadence from this view is from the rhythm of that motion and is reliable."
-)
+    return analyze_found(info, start, end, found, options, works)
 
 
 @dataclass(frozen=True)
@@ -354,88 +188,3 @@ def analyze_session(paths: list[str], options: list[Options],
         clip_progress = (lambda done, total, k=k: progress(k, done, total)) if progress else None
         clips.append(analyze(path, opts, clip_progress, workers=workers, cache=cache))
     return session_of(clips)
-
-
-CAPTURE_RATES_FPS = (60, 120, 240, 480, 960)
-TYPICAL_CADENCE_SPM = 170.0
-
-
-def likely_capture_fps(file_fps: float, apparent_cadence_spm: float) -> float:
-    """The common phone capture rate that would bring an apparent cadence nearest a typical one."""
-    wanted = file_fps * TYPICAL_CADENCE_SPM / apparent_cadence_spm
-    return float(min(CAPTURE_RATES_FPS, key=lambda fps: abs(np.log(fps / wanted))))
-
-
-def _refuse_if_not_running(steps: pd.DataFrame, name: str, info: VideoInfo, detection: EventDetection,
-                           view: str = "side") -> None:
-    steady = steps[steps["steady"] & steps["step_time_s"].notna()]  # regular, alternating steps
-    rule = length_rule(view)
-    if len(steady) < rule.min_steady_steps or len(steady) < MIN_REGULAR_FRACTION * len(steps):
-        apparent_spm = 120.0 / detection.stride_period_s if detection.stride_period_s > 0 else float("nan")
-        hint = ""
-        if apparent_spm < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
-            hint = (f" The steps look slow ({apparent_spm:.0f} per minute): if this is slow-motion footage, "
-                    f"give the capture rate, e.g. --fps {likely_capture_fps(info.file_fps, apparent_spm):.0f}.")
-        raise GaitInputError(
-            f"no steady running found in {name!r}, seen {VIEW_WORDS.get(view, view)}: {len(steady)} regular "
-            f"steps of {len(steps)} found, and this view needs {rule.min_steady_steps} or more. "
-            + rule.ask(apparent_spm if apparent_spm >= LOW_CADENCE_SPM else None) + hint,
-            E.NO_STEADY_RUNNING,
-        )
-    duty = steady["duty_factor_pct"].dropna()
-    if len(duty) >= 3 and duty.median() >= MAX_DUTY_FACTOR_PCT:
-        raise GaitInputError(
-            f"{name!r}, seen {VIEW_WORDS.get(view, view)}, looks like walking, not running: both feet are on "
-            f"the ground together, each foot {duty.median():.0f} % of the stride (a runner's under 50 %, with "
-            "a flight phase between steps). Check that this is the clip you meant. " + rule.ask(),
-            E.NOT_RUNNING_WALKING,
-        )
-
-
-def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: EventDetection,
-              detected: float, cleaning: CleaningSummary) -> list[GaitWarning]:
-    out: list[GaitWarning] = []
-    steady = steps[steps["steady"]]
-    for side in ("left", "right"):
-        n = int((steady["side"] == side).sum())
-        if n < MIN_STEPS_PER_SIDE:
-            out.append(GaitWarning(
-                E.FEW_STEPS_PER_SIDE,
-                f"only {n} {side} steps were measured; {MIN_STEPS_PER_SIDE} or more per side give "
-                "reliable averages (Dingenen 2018): film a longer run."))
-    if info.fps < 60:
-        out.append(GaitWarning(
-            E.LOW_FRAME_RATE,
-            f"{info.fps:.0f} fps: contact and flight times are uncertain by about "
-            f"+-{1000 / info.fps / 2:.0f} ms"
-            + (", and at landing the knee reads more bent and the foot less far ahead than they were (a rendered "
-               "runner at 30 fps: 5-7 deg, up to 4 % of leg length)"
-               if (metrics.get("knee_flexion_at_contact_deg") or {}).get("value") is not None else "")
-            + "; film at 60 fps or more (120-240 is better)."))
-    cadence = metrics["cadence_spm"]["value"]
-    if cadence is not None and cadence < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
-        out.append(GaitWarning(
-            E.LOW_CADENCE,
-            f"the cadence, {cadence:.0f} steps/min, is unusually low for running: if this is "
-            "slow-motion footage, give the capture frame rate with --fps (this clip would be "
-            f"about --fps {likely_capture_fps(info.file_fps, cadence):.0f})."))
-    if detection.contact_timing == TIMED_BY_PRIOR:
-        out.append(GaitWarning(
-            E.LANDINGS_FROM_PRIOR,
-            f"the feet's up-and-down motion showed too few clear landings, so each landing was "
-            f"placed the typical {1000 * LANDING_DELAY_PRIOR_S:.0f} ms after the foot's furthest-forward "
-            "point: angles at landing are less certain. Film closer, in good light, with both feet "
-            "in view."))
-    if detection.dropped:
-        out.append(GaitWarning(
-            E.STEPS_DROPPED,
-            f"{detection.dropped} step(s) were left out because the feet were not tracked "
-            "(hidden, out of frame or blurred)."))
-    if detected < 0.9:
-        out.append(GaitWarning(
-            E.PERSON_PARTLY_FOUND, f"the runner was found in {100 * detected:.0f} % of the frames only."))
-    unsteady = len(steps) - len(steady)
-    if unsteady:
-        out.append(GaitWarning(
-            E.UNSTEADY_STEPS, f"{unsteady} step(s) outside the steady running part were not averaged."))
-    return out

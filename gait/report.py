@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 import gait
 from gait.errors import warning_record
@@ -31,8 +30,11 @@ SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
 LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from gait.history.compare import Comparison
 
+FORMATS = ("pdf", "html")  # the report documents (:mod:`gait.document`)
 # Every file an analysis writes, by its key in :class:`SessionFiles` (and the app's download page). In the
 # names, ``{suffix}`` is the clip's :func:`clip_suffix` ("" for the primary clip, "_rear" for a rear clip),
 # ``{side}`` is left or right and ``{spm}`` a target cadence in steps/min.
@@ -134,6 +136,8 @@ def session_report_dict(session: Session) -> dict:
 
 def landmark_table(analysis: Analysis) -> pd.DataFrame:
     """Cleaned trajectories: frame, time_s, then ``<landmark>_x_px`` and ``<landmark>_y_px``."""
+    import pandas as pd  # here, as below: the command line reads this module's file names before the pose pass
+
     pose = analysis.pose
     data = {"frame": pose.frame_index, "time_s": pose.time_s}
     for i, name in enumerate(NAMES):
@@ -158,6 +162,8 @@ def write_data_files(session: Session | Analysis, out_dir: Path) -> dict[str, Pa
     report = session_report_dict(session) if len(session.clips) > 1 else report_dict(session.primary)
     paths = {key: out_dir / output_name(key) for key in ("report", "steps")}
     paths["report"].write_text(json.dumps(report, indent=2) + "\n")
+    import pandas as pd
+
     tables = [c.steps.assign(clip=c.info.name, view=c.view) for c in session.clips]
     steps = pd.concat(tables, ignore_index=True)
     steps = steps[["clip", "view"] + [col for col in steps.columns if col not in ("clip", "view")]]
@@ -221,7 +227,7 @@ def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequen
     out_dir
         The output folder; created (with its parents) when missing.
     formats
-        Report documents to write, from :data:`gait.document.FORMATS` (``("pdf", "html")``); none by
+        Report documents to write, from :data:`FORMATS` (``("pdf", "html")``); none by
         default.
     video
         Write each clip's annotated video and its key frames.
@@ -291,7 +297,7 @@ def write_results(session: Session | Analysis, out_dir: Path, *, formats: Sequen
             clip_files.append(own)
         document_error = None
         if formats:
-            from gait.document import FORMATS, write_documents
+            from gait.document import write_documents
 
             if progress is not None:
                 progress(len(session.clips) - 1, "report", 0, 1)

@@ -82,7 +82,7 @@ _CLI_WORDING = (
 
 def slowed_footage(session: Session) -> bool:
     """Whether a clip of the session played slower than it was filmed, its times not given
-    (:func:`gait.pipeline.analyze_pose`): the pages then ask for the capture rate."""
+    (:func:`gait.analysis.analyze_pose`): the pages then ask for the capture rate."""
     return any(w.code == E.SLOWED_FOOTAGE for w in session.warnings)
 
 

@@ -75,7 +75,6 @@ from pathlib import Path
 from gait.pipeline import Options, analyze
 from gait.pose import native_logs_silenced
 from gait.pose_cache import PoseCache
-from gait.report import write_session
 path, video, cache, again = sys.argv[1], sys.argv[2] == "video", PoseCache(sys.argv[3]), sys.argv[4] == "again"
 if sys.argv[5:] == ["split"]:  # split even a short clip, as a long one is (only for the memory comparison)
     import gait.pose
@@ -86,6 +85,7 @@ with native_logs_silenced():
     t0 = time.perf_counter()
     analysis = analyze(path, options, cache=cache)
     t1 = time.perf_counter()
+    from gait.report import write_session  # after the pose pass, as gait analyze imports it
     write_session(analysis, Path(tempfile.mkdtemp()) / "out", video=video)
     print("RESULT", analysis.pose.n_frames, time.perf_counter() - t0, t1 - t0, analysis.pose_pass.workers)
 """

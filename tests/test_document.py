@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from gait.analysis import analyze_pose
 from gait.document import (
     CYCLE_PANELS,
     build_content,
@@ -21,7 +22,6 @@ from gait.document import (
     write_documents,
 )
 from gait.document.content import KEY_FRAMES_LEGEND
-from gait.pipeline import analyze_pose
 from gait.video_io import VideoInfo
 from tests.landmark_runner import Runner, make_pose
 

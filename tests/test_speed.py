@@ -252,6 +252,44 @@ def test_results_are_written_before_the_video(tmp_path, monkeypatch, cached):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
 
 
+# gait analyze in a fresh interpreter, noting the libraries loaded when its pose pass starts and ends
+LIBRARIES_AT_THE_POSE_PASS = """
+import json, sys
+import gait.pipeline
+from gait.cli import main
+
+HEAVY = ("pandas", "scipy.signal", "matplotlib", "fpdf")
+seen = []
+pass_itself = gait.pipeline.pose_pass
+
+def noted(*args, **kwargs):
+    seen.append([m for m in HEAVY if m in sys.modules])
+    found = pass_itself(*args, **kwargs)
+    seen.append([m for m in HEAVY if m in sys.modules])
+    return found
+
+gait.pipeline.pose_pass = noted
+code = main(["analyze", sys.argv[1], "--out", sys.argv[2], "--no-video", "--report", "pdf"])
+print(json.dumps({"code": code, "seen": seen, "after": [m for m in HEAVY if m in sys.modules]}))
+"""
+
+
+def test_the_analysis_libraries_load_after_the_pose_pass(tmp_path):
+    """`gait analyze` holds none of the analysis's and the report's libraries (pandas, SciPy's filters,
+    matplotlib, fpdf2: 125 MB and more) through the pose pass, the view's glimpse before it included; they
+    load once it is over, and the report is written."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", LIBRARIES_AT_THE_POSE_PASS, str(SAMPLES / "side_60fps.mp4"),
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["code"] == 0 and found["seen"] == [[], []]
+    assert set(found["after"]) == {"pandas", "scipy.signal", "matplotlib", "fpdf"}
+    assert (tmp_path / "out" / "report.pdf").is_file()
+
+
 def test_video_sizes():
     assert rendering_size(1080, 1920, "fit") == (720, 1280)
     assert rendering_size(1920, 1080, "fit") == (1280, 720)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from gait.analysis import analyze_pose
 from gait.landmarks import INDEX
-from gait.pipeline import analyze_pose
 from gait.video_io import VideoInfo
 from tests.landmark_runner import Runner, make_pose
 
@@ -101,8 +101,8 @@ def test_slowed_footage_is_analysed_at_a_running_rate_without_its_times():
     from dataclasses import replace
 
     from gait import errors as E
+    from gait.analysis import REAL_TIME_COLUMNS, REAL_TIME_METRICS
     from gait.cues import cues_from_metrics
-    from gait.pipeline import REAL_TIME_COLUMNS, REAL_TIME_METRICS
 
     r = Runner(fps=240.0, cadence_spm=168.0, duration_s=10.0)
     pose, _ = make_pose(r)

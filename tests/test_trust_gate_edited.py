@@ -35,8 +35,8 @@ def hard_cut(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_hard_cut_is_found_and_the_whole_body_shot_chosen(hard_cut):
+    from gait.analysis import analyze_pose
     from gait.gate import choose_shot, frame_prints, shot_starts
-    from gait.pipeline import analyze_pose
     from gait.pose import estimate_pose
 
     info = probe(hard_cut)

@@ -30,8 +30,8 @@ def test_too_few_steps_names_the_view_and_what_it_needs(view, words):
 
     import pandas as pd
 
+    from gait.analysis import _refuse_if_not_running
     from gait.gate import length_rule
-    from gait.pipeline import _refuse_if_not_running
 
     steps = pd.DataFrame({"steady": [True, True], "step_time_s": [0.35, 0.36], "duty_factor_pct": [35.0, 36.0]})
     info = SimpleNamespace(slow_motion_factor=1, file_fps=60.0)

@@ -39,8 +39,7 @@ def clip_label(name: str, width: int = LABEL_NAME_CHARS) -> str:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """The ``analyze`` subcommand and its options."""
-    from gait.document import FORMATS
-    from gait.report import output_name
+    from gait.report import FORMATS, output_name
 
     a = sub.add_parser("analyze", help="analyse running clips (side, rear or front view)",
                        description="Analyse one or more clips of one run (e.g. side and rear) and write the "
@@ -196,9 +195,10 @@ def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir
     before/after comparison. A refused clip raises :class:`GaitInputError` and writes nothing. Callers run it
     inside :func:`gait.pose.native_logs_silenced`, with their progress bars made and closed inside too."""
     from gait.pipeline import analyze_session
-    from gait.report import write_session
 
     session = analyze_session(list(videos), list(options), pose_progress, cache=cache)
+    from gait.report import write_session  # after the pose pass, as the analysis's own libraries
+
     written = write_session(session, out_dir, formats=formats, video=video, blur_face=blur_face,
                             runner_name=runner_name, progress=write_progress, video_size=video_size,
                             before_after=before_after(session) if before_after is not None else None)

@@ -13,7 +13,7 @@ from gait.errors import BAD_OPTION, NO_SUCH_FILE, OUTPUT_EXISTS, GaitInputError
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """The ``batch`` subcommand and its options."""
-    from gait.document import FORMATS
+    from gait.report import FORMATS
 
     def workers(text: str) -> int:
         if not text.isdigit() or int(text) < 1:

@@ -20,7 +20,7 @@ def positive(text: str) -> float:
 
 
 def report_formats(text: str) -> tuple[str, ...]:
-    from gait.document import FORMATS
+    from gait.report import FORMATS
 
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     if not formats or any(f not in FORMATS for f in formats):

@@ -269,15 +269,15 @@ def noted(*args, **kwargs):
     return found
 
 gait.pipeline.pose_pass = noted
-code = main(["analyze", sys.argv[1], "--out", sys.argv[2], "--no-video", "--report", "pdf"])
+code = main(["analyze", sys.argv[1], "--out", sys.argv[2], "--no-video"])
 print(json.dumps({"code": code, "seen": seen, "after": [m for m in HEAVY if m in sys.modules]}))
 """
 
 
 def test_the_analysis_libraries_load_after_the_pose_pass(tmp_path):
     """`gait analyze` holds none of the analysis's and the report's libraries (pandas, SciPy's filters,
-    matplotlib, fpdf2: 125 MB and more) through the pose pass, the view's glimpse before it included; they
-    load once it is over, and the report is written."""
+    matplotlib, fpdf2: 125 MB and more) through the pose pass, the view's glimpse before it included; the
+    analysis's load once it is over (the pose from the tests' cache when another test filled it)."""
     import subprocess
     import sys
 
@@ -286,8 +286,8 @@ def test_the_analysis_libraries_load_after_the_pose_pass(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["code"] == 0 and found["seen"] == [[], []]
-    assert set(found["after"]) == {"pandas", "scipy.signal", "matplotlib", "fpdf"}
-    assert (tmp_path / "out" / "report.pdf").is_file()
+    assert {"pandas", "scipy.signal"} <= set(found["after"])
+    assert (tmp_path / "out" / "steps.csv").is_file()
 
 
 def test_video_sizes():

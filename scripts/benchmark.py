@@ -12,7 +12,7 @@ its first 300 frames (7 whole strides at 168 steps/min, so that no cut shows) up
   --no-video``;
 - with video: the same with the key frames and the annotated video, as ``gait analyze``;
 - re-analysis: the clip analysed again with other settings (height, belt speed) from the pose cache the
-  with-video run filled, and its results files;
+  with-video run filled, and its results files (the analysis's libraries imported first, as in the app);
 - with video on the 6 s clip, as is (one pose process: it is too short to split) and split into two pose
   processes as the long clip is: memory against the clip's length.
 
@@ -79,6 +79,8 @@ path, video, cache, again = sys.argv[1], sys.argv[2] == "video", PoseCache(sys.a
 if sys.argv[5:] == ["split"]:  # split even a short clip, as a long one is (only for the memory comparison)
     import gait.pose
     gait.pose.segments.MIN_SEGMENT_FRAMES = 120
+if again:  # as in the app, where a new setting finds the analysis's libraries loaded
+    import gait.analysis, gait.report  # noqa: E401, F401
 view = os.environ.get("GAIT_BENCH_VIEW") or None  # as --view: "side" skips the person mask
 options = Options(view=view, height_cm=180.0, speed_kmh=12.0) if again else Options(view=view)
 with native_logs_silenced():

@@ -157,13 +157,13 @@ def clip_suffix(session: Session, clip: Analysis) -> str:
 def write_data_files(session: Session | Analysis, out_dir: Path) -> dict[str, Path]:
     """Write report.json, steps.csv (all clips, with ``clip`` and ``view`` columns) and the cleaned
     landmarks of each clip (``landmarks.csv``, ``landmarks_<view>.csv``) into ``out_dir``."""
+    import pandas as pd
+
     if isinstance(session, Analysis):
         session = Session.of(session)
     report = session_report_dict(session) if len(session.clips) > 1 else report_dict(session.primary)
     paths = {key: out_dir / output_name(key) for key in ("report", "steps")}
     paths["report"].write_text(json.dumps(report, indent=2) + "\n")
-    import pandas as pd
-
     tables = [c.steps.assign(clip=c.info.name, view=c.view) for c in session.clips]
     steps = pd.concat(tables, ignore_index=True)
     steps = steps[["clip", "view"] + [col for col in steps.columns if col not in ("clip", "view")]]

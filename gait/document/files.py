@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from gait.history.compare import Comparison
 
 
-
 def report_of(source: Analysis | Session | dict) -> dict:
     """report.json's content of an Analysis or a Session (a dict is returned as is)."""
     if isinstance(source, dict):

@@ -13,7 +13,7 @@ from gait import errors as E
 from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, number
 from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import PoseSeries
-from gait.pose import FrameWork, PosePass, ProgressCallback, release_freed_memory
+from gait.pose import FrameWork, PosePass, ProgressCallback
 from gait.pose_cache import PoseCache, pose_pass
 from gait.video_io import VideoInfo, probe
 from gait.view import VIEWS, seen_view
@@ -118,7 +118,6 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
     start, end = frame_range(info, options)
     works = frame_works(info, start, end, options, cache, mask_outlines)
     found = pose_pass(info, start, end, progress, workers=workers, cache=cache, works=works)
-    release_freed_memory()  # the closed trackers' memory, before the analysis's libraries load
     from gait.analysis import analyze_found
 
     return analyze_found(info, start, end, found, options, works)

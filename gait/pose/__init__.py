@@ -69,8 +69,8 @@ from gait.video_io import VideoInfo
 __all__ = ["MAX_WORKERS", "MIN_SEGMENT_FRAMES", "PROGRESS_EVERY", "READ_AHEAD", "TRACKER_SETTINGS", "WARMUP_FRAMES",
            "WORKERS_ENV", "CallbackWork", "FrameWork", "OtherPersonCheck", "OtherPersons", "PosePass", "PoseTracker",
            "ProgressCallback", "Segment", "default_workers", "estimate_pose", "join_segments", "landmarks_of_frame",
-           "native_logs_silenced", "new_tracker", "plan_segments", "pose_settings", "release_freed_memory",
-           "run_pose_pass", "run_segments", "startup_frames", "track_segment", "wants_mask"]
+           "native_logs_silenced", "new_tracker", "plan_segments", "pose_settings", "run_pose_pass",
+           "run_segments", "startup_frames", "track_segment", "wants_mask"]
 
 
 def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
@@ -126,4 +126,6 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
                 work.close()
         return check_kept(result, keep)
 
-    return join_segments(segments, run_segments(info.path, segments, blank, keep, track_here, report), track_here)
+    found = join_segments(segments, run_segments(info.path, segments, blank, keep, track_here, report), track_here)
+    release_freed_memory()  # the closed trackers' memory, before the caller loads the analysis
+    return found

@@ -13,12 +13,12 @@ its first 300 frames (7 whole strides at 168 steps/min, so that no cut shows) up
 - with video: the same with the key frames and the annotated video, as ``gait analyze``;
 - re-analysis: the clip analysed again with other settings (height, belt speed) from the pose cache the
   with-video run filled, and its results files (the analysis's libraries imported first, as in the app);
-- with video on the 6 s clip, as is (one pose process: it is too short to split) and split into two pose
-  processes as the long clip is: memory against the clip's length.
+- with video on the 6 s clip, as is (one pose tracker: it is too short to split) and split into two pose
+  trackers as the long clip is: memory against the clip's length.
 
 Frames per second count the clip's frames over the wall time from the call (after the imports) to the last
-file written. Peak memory is the largest sum, over the measured process and its children (pose workers,
-ffmpeg encoders), of their proportional set size (PSS: shared pages counted once), sampled every 0.2 s.
+file written. Peak memory is the largest sum, over the measured process and its children (ffmpeg
+encoders), of their proportional set size (PSS: shared pages counted once), sampled every 0.2 s.
 The machine's other load is the CPU time used by everything else while a measurement ran, in cores; the CPU
 time of the measured process tree per frame moves less with it than the frames per second do.
 """
@@ -250,8 +250,8 @@ def main() -> None:
     if short_split is not None and short_full is not None:
         print(f"peak memory: {figures['peak_mb']:.0f} MB on the long clip; {short_split['peak_mb']:.0f} MB on the 6 s "
               f"clip split the same way (1.2 x that + 50 MB: {1.2 * short_split['peak_mb'] + 50:.0f}); "
-              f"{short_full['peak_mb']:.0f} MB on the 6 s clip in one process")
-    print(f"pose processes: {figures['pose_workers']}; raw loop reference: mean of {raw_fps[0]:.1f} and "
+              f"{short_full['peak_mb']:.0f} MB on the 6 s clip with one tracker")
+    print(f"pose trackers: {figures['pose_workers']}; raw loop reference: mean of {raw_fps[0]:.1f} and "
           f"{raw_fps[1]:.1f} frames/s; 'others': cores used by other programs meanwhile")
     print(json.dumps(figures))
 

@@ -1,10 +1,11 @@
-"""The fast paths give the same answers: the pose pass split over processes, the pose cache, seeks checked by
+"""The fast paths give the same answers: the pose pass split over threads, the pose cache, seeks checked by
 fingerprints, the annotated video drawn in parts and written after the results. Speed itself is measured by
 scripts/benchmark.py (make bench), not here."""
 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import cv2
@@ -19,7 +20,7 @@ from gait.video_io import fingerprint, iter_frames, iter_frames_checked, probe
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 SIDE = SAMPLES / "side_60fps.mp4"
 SAMPLE_OPTIONS = Options(height_cm=175.0, speed_kmh=11.0)
-# two processes against one: how far apart the results may be
+# two trackers against one: how far apart the results may be
 CADENCE_SPM = 0.3
 CONTACT_FRAMES = 0.25
 ANGLE_DEG = 0.5
@@ -47,16 +48,13 @@ def _assert_close(one, two) -> dict[str, float]:
     return moved
 
 
-def test_two_pose_processes_measure_as_one(monkeypatch, shared_videos):
+def test_two_pose_trackers_measure_as_one(monkeypatch, shared_videos):
     """The 12 s treadmill clip split at its middle (the shortest segment lowered so that it is split), with
     the warm-up: events and metrics within the tolerances of one tracker over the whole clip. (The 9 s side
     sample split so moves its angles by up to 0.75 deg, docs/speed.md: clips this short are not split.)"""
     clip, options = shared_videos / "treadmill_side_male_30fps.mp4", Options()
     one = analyze(str(clip), options, workers=1)
     monkeypatch.setattr(pose.segments, "MIN_SEGMENT_FRAMES", 120)
-    # the seam where it was when the tolerances were set (the start-up's 40 frames, whatever the clip's size):
-    # on the 12 s treadmill clip, seams 4-12 frames earlier or later moved an angle by 0.6-2.0 deg
-    monkeypatch.setattr(pose, "startup_frames", lambda width, height: pose.segments.STARTUP_FRAMES)
     two = analyze(str(clip), options, workers=2)
     assert (one.pose_pass.workers, two.pose_pass.workers) == (1, 2)
     assert np.array_equal(one.pose.frame_index, two.pose.frame_index)
@@ -81,13 +79,13 @@ def test_a_short_clip_gives_the_same_results_with_two_workers(cached):
     assert two.metrics == one.metrics and two.steps.equals(one.steps) and two.warnings == one.warnings
 
 
-def test_one_process_is_one_tracker_over_the_clip(monkeypatch):
+def test_one_worker_is_one_tracker_over_the_clip(monkeypatch):
     """``workers=1``: exactly the landmarks of one tracker run frame by frame (the single-core pass), by the
-    same path as a split pass (:func:`gait.pose.run_segments`, starting no process)."""
+    same path as a split pass (:func:`gait.pose.run_segments`, starting no thread)."""
     info = probe(str(SIDE))
     ran = []
-    monkeypatch.setattr(pose, "run_segments", lambda path, segments, *rest: ran.append(len(segments))
-                        or pose.segments.run_segments(path, segments, *rest))
+    monkeypatch.setattr(pose, "run_segments", lambda segments, *rest: ran.append(len(segments))
+                        or pose.segments.run_segments(segments, *rest))
     found = pose.run_pose_pass(info, 100, 220, workers=1)
     assert ran == [1]
     rows = []
@@ -103,33 +101,13 @@ def test_short_clips_are_not_split():
     segments = pose.plan_segments(0, 1199, workers=2)
     assert len(segments) == 1 and not segments[0].seek
     first, second = pose.plan_segments(0, 1200, workers=4)
-    split = 600 + (pose.WARMUP_FRAMES + pose.segments.STARTUP_FRAMES) // 2  # the worker's start made up for
+    split = 600 + pose.WARMUP_FRAMES // 2  # the second decodes as many frames as the first
     assert (first.keep_from, first.end, second.decode_from, second.keep_from, second.end) == \
         (0, split, split - pose.WARMUP_FRAMES, split, 1200)
     assert second.seek
     three = pose.plan_segments(100, 3100, workers=3)
-    extra = pose.WARMUP_FRAMES + pose.segments.STARTUP_FRAMES
     kept = [s.end - s.keep_from for s in three]
-    assert sum(kept) == 3000 and all(abs(kept[0] - k - extra) <= 1 for k in kept[1:])
-
-
-def test_a_workers_start_up_is_made_up_for_in_time_whatever_the_clip_size(monkeypatch):
-    """The frames the first segment tracks while a worker starts: 40 at 1080x1920 (either way up), the
-    same start-up time at other sizes (more frames of a smaller clip, fewer of a larger), and the pass
-    plans its segments with its clip's size."""
-    segments = pose.segments
-    assert pose.startup_frames(1080, 1920) == pose.startup_frames(1920, 1080) == segments.STARTUP_FRAMES == 40
-    for width, height in ((270, 480), (540, 960), (720, 1280), (2160, 3840)):
-        frames = pose.startup_frames(width, height)
-        assert abs(frames - segments.STARTUP_S / segments.frame_seconds(width, height)) <= 0.5
-    assert pose.startup_frames(540, 960) > 40 > pose.startup_frames(2160, 3840)
-    planned = []
-    monkeypatch.setattr(segments, "MIN_SEGMENT_FRAMES", 120)
-    monkeypatch.setattr(pose, "run_segments", lambda *args: {})
-    monkeypatch.setattr(pose, "join_segments", lambda found, *args: planned.append(found))
-    pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=2)  # 540x960
-    extra = pose.WARMUP_FRAMES + pose.startup_frames(540, 960)
-    assert [(s.keep_from, s.end) for s in planned[0]] == [(0, (300 + extra) // 2), ((300 + extra) // 2, 300)]
+    assert sum(kept) == 3000 and all(abs(kept[0] - k - pose.WARMUP_FRAMES) <= 1 for k in kept[1:])
 
 
 def _segment_result(indices, warm, prints, warm_prints) -> dict:
@@ -160,14 +138,48 @@ def test_a_seek_that_landed_elsewhere_is_run_again_from_the_start():
     assert list(pose.join_segments(segments, {0: stopped, 1: right}, track_here).frame_index) == list(range(7))
 
 
-def test_a_worker_process_that_fails_leaves_its_segment_to_this_process(monkeypatch):
-    """A worker that ends without its result (here: one that exits at once) costs time, not frames."""
+def test_a_segment_whose_thread_fails_is_tracked_again_in_the_calling_thread(monkeypatch):
+    """A segment's thread that fails costs time, not frames; the progress is reported from the calling
+    thread only (the app draws it there)."""
     monkeypatch.setattr(pose.segments, "MIN_SEGMENT_FRAMES", 120)
-    monkeypatch.setattr(pose.segments, "WORKER_COMMAND", "raise SystemExit(3)")
-    found = pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=2)
-    assert found.workers == 2 and list(found.frame_index) == list(range(300))
+    track_segment, failed, reporters = pose.track_segment, [], set()
+
+    def fails_in_a_thread(path, segment, *rest):
+        if threading.current_thread() is not threading.main_thread():
+            failed.append(segment.number)
+            raise RuntimeError("a tracker that failed")
+        return track_segment(path, segment, *rest)
+
+    monkeypatch.setattr(pose, "track_segment", fails_in_a_thread)
+    found = pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=2,
+                               progress=lambda done, total: reporters.add(threading.current_thread()))
+    assert failed == [1] and found.workers == 2 and list(found.frame_index) == list(range(300))
     assert np.isfinite(found.landmarks[:, :, :2]).all(axis=(1, 2)).mean() > 0.9
     assert found.other_persons.checked == 5
+    assert reporters == {threading.main_thread()}
+
+
+def test_the_other_segments_stop_when_the_calling_thread_stops(monkeypatch):
+    """Interrupted (Ctrl-C, or the app's stop) while the first segment is tracked: the other segment's
+    thread stops too, within a few frames, rather than track its segment to the end."""
+    monkeypatch.setattr(pose.segments, "MIN_SEGMENT_FRAMES", 120)
+    track_segment, tracked = pose.track_segment, {}
+
+    def counted(path, segment, works, report, *rest):
+        def count(done):
+            tracked[segment.number] = done
+            report(done)
+        return track_segment(path, segment, works, count, *rest)
+
+    def interrupted(done, total):
+        if tracked.get(1, 0) >= 10:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(pose, "track_segment", counted)
+    with pytest.raises(KeyboardInterrupt):
+        pose.run_pose_pass(probe(str(SIDE)), 0, 540, workers=2, progress=interrupted)
+    assert not [t for t in threading.enumerate() if t.name.startswith("gait-pose")]
+    assert 10 <= tracked[1] <= 40  # of its 240 frames
 
 
 def test_checked_seek_reads_the_frames_a_full_decode_reads():

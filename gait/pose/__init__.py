@@ -4,14 +4,15 @@ Only :mod:`gait.pose.tracker` imports mediapipe. A fresh tracker is made for eve
 the tracker keeps state between frames. Frames are decoded in a thread a frame or two ahead of the tracker.
 
 The pose pass (:func:`run_pose_pass`) can use several cores: the frames are split into consecutive
-segments, each tracked by its own MediaPipe in its own process (a fresh Python interpreter, never a fork:
-MediaPipe is not fork-safe). A segment after the first starts its tracker :data:`WARMUP_FRAMES` before
-its first kept frame and drops those warm-up frames, so that the tracker has found the runner and its
-landmark filter has settled before the frames that count. The warm-up frames double as a check of the
+segments, each tracked by its own MediaPipe in its own thread (MediaPipe and OpenCV release the GIL while
+they work; the libraries are loaded once, where a process per segment held them once each). A segment
+after the first starts its tracker :data:`WARMUP_FRAMES` before its first kept frame and drops those
+warm-up frames, so that the tracker has found the runner and its landmark filter has settled before the
+frames that count. The warm-up frames double as a check of the
 seek: their :func:`~gait.video_io.fingerprint` must equal those the segment before decoded for the same
 frames; if not (a file whose timestamps mislead the seek), the segment is run again, decoding from the
 start of the file.
-``workers=1`` runs one tracker over all frames in this process, exactly as a single-core pass.
+``workers=1`` runs one tracker over all frames in the calling thread, exactly as a single-core pass.
 
 A tracker keeps something of where it started for as long as it runs: after the warm-up, a segment's
 landmarks are within a median 0.1 px of one tracker's over the whole clip, but in frames where the model
@@ -21,8 +22,8 @@ not (on the side sample split in two, angles moved by up to 0.75 deg; starting t
 frames later moves them by up to 3 deg: docs/speed.md). Only clips of at least two
 :data:`MIN_SEGMENT_FRAMES` are split, where the time gained is large and the steps many.
 
-Modules: :mod:`~gait.pose.tracker` (one tracker over frames in this process, and the frame works),
-:mod:`~gait.pose.segments` (the segments, the worker processes, the seams), :mod:`~gait.pose.others` (the
+Modules: :mod:`~gait.pose.tracker` (one tracker over frames, and the frame works),
+:mod:`~gait.pose.segments` (the segments, their threads, the seams), :mod:`~gait.pose.others` (the
 other-person check), :mod:`~gait.pose.result` (:class:`PosePass` and the pose cache's key); here the two
 ways to run the pass.
 """
@@ -40,14 +41,12 @@ from gait.pose.result import PosePass, pose_settings
 from gait.pose.segments import (
     MAX_WORKERS,
     MIN_SEGMENT_FRAMES,
-    PROGRESS_EVERY,
     WARMUP_FRAMES,
     WORKERS_ENV,
     default_workers,
     join_segments,
     plan_segments,
     run_segments,
-    startup_frames,
 )
 from gait.pose.tracker import (
     READ_AHEAD,
@@ -66,11 +65,11 @@ from gait.pose.tracker import (
 )
 from gait.video_io import VideoInfo
 
-__all__ = ["MAX_WORKERS", "MIN_SEGMENT_FRAMES", "PROGRESS_EVERY", "READ_AHEAD", "TRACKER_SETTINGS", "WARMUP_FRAMES",
+__all__ = ["MAX_WORKERS", "MIN_SEGMENT_FRAMES", "READ_AHEAD", "TRACKER_SETTINGS", "WARMUP_FRAMES",
            "WORKERS_ENV", "CallbackWork", "FrameWork", "OtherPersonCheck", "OtherPersons", "PosePass", "PoseTracker",
            "ProgressCallback", "Segment", "default_workers", "estimate_pose", "join_segments", "landmarks_of_frame",
            "native_logs_silenced", "new_tracker", "plan_segments", "pose_settings", "run_pose_pass",
-           "run_segments", "startup_frames", "track_segment", "wants_mask"]
+           "run_segments", "track_segment", "wants_mask"]
 
 
 def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
@@ -91,41 +90,40 @@ def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
 def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
                   progress: ProgressCallback | None = None, workers: int = 1,
                   works: Sequence[FrameWork] = ()) -> PosePass:
-    """The pose of frames ``start_frame <= i < end_frame`` of the clip, in up to ``workers`` processes.
+    """The pose of frames ``start_frame <= i < end_frame`` of the clip, by up to ``workers`` trackers.
 
     Each frame's fingerprint is kept, ``works`` run on the analysed frames, and the :class:`OtherPersonCheck`
-    on its frames, each in the process that tracked it once its tracker is closed. The first segment runs in
-    this process, the others each in a worker process (see the module docstring); memory stays flat in the
-    clip's length in each (frames are streamed). ``progress(done, total)`` counts the analysed frames of all segments.
+    on its frames, each by the segment's thread once its tracker is closed. The first segment runs in the
+    calling thread, the others each in a thread of its own (see the module docstring); memory stays flat in
+    the clip's length (frames are streamed). ``progress(done, total)`` counts the analysed frames of all
+    segments and is called from the calling thread only.
     """
     end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
     total = max(end - start_frame, 0)
     blank = pickle.dumps(list(works))  # each segment works on its own copy
     keep = frozenset(OtherPersonCheck(start_frame, end).frames)
-    segments = plan_segments(start_frame, end, workers, startup_frames(info.width, info.height))
+    segments = plan_segments(start_frame, end, workers)
     done = [0] * len(segments)
 
-    def report(number: int, count: int) -> None:
-        done[number] = count
+    def report() -> None:
         if progress is not None:
             progress(sum(done), total)
 
-    def track_here(segment: Segment, also: Callable[[], None] | None = None) -> dict:
-        """Track ``segment`` in this process and check its kept frames; ``also()`` now and then meanwhile."""
+    def track_here(segment: Segment, after_frame: Callable[[], None] = report) -> dict:
+        """Track ``segment`` and check its kept frames; ``after_frame()`` after each kept frame."""
         own: list[FrameWork] = pickle.loads(blank)
 
-        def progress_here(count: int) -> None:
-            report(segment.number, count)
-            if also is not None and count % PROGRESS_EVERY == 0:
-                also()
+        def counted(count: int) -> None:
+            done[segment.number] = count
+            after_frame()
 
         try:
-            result = track_segment(info.path, segment, own, progress_here, keep)
+            result = track_segment(info.path, segment, own, counted, keep)
         finally:
             for work in own:
                 work.close()
         return check_kept(result, keep)
 
-    found = join_segments(segments, run_segments(info.path, segments, blank, keep, track_here, report), track_here)
+    found = join_segments(segments, run_segments(segments, track_here, report), track_here)
     release_freed_memory()  # the closed trackers' memory, before the caller loads the analysis
     return found

@@ -40,8 +40,8 @@ class OtherPersonCheck:
     visibility above ``MIN_VISIBILITY`` and at least ``MIN_HEIGHT`` of the runner's height counts.
     MediaPipe Pose follows one person only, so a second one is otherwise never seen. No warning on the 21
     shared real clips and samples that are analysed (one runner each); 5 of 5 frames on two runners side
-    by side. Each process of the pose pass keeps those of its frames (losslessly) and checks them once its
-    tracker is closed (:func:`check_kept`), so that no pose process holds a second MediaPipe graph; its
+    by side. Each segment of the pose pass keeps those of its frames (losslessly) and checks them once its
+    tracker is closed (:func:`check_kept`), so that no segment holds a second MediaPipe graph; its
     result is ``other_person``, per frame -1 (not checked), 0 or 1.
     """
 

@@ -119,10 +119,18 @@ def release_freed_memory() -> None:
     trim(0)
 
 
+_IMPORTING = threading.Lock()  # the segments' threads make their trackers at once
+
+
 def _pose_solution() -> Any:
     """``mediapipe.solutions.pose``, imported without what ``import mediapipe`` also loads (every other
-    solution, matplotlib's pyplot for their drawing, the tasks API): 0.1 s and about 35 MB a process instead
-    of 0.9 s and 70 MB, which each pose process pays. Where mediapipe is imported already, its own."""
+    solution, matplotlib's pyplot for their drawing, the tasks API): 0.1 s and about 35 MB instead of 0.9 s
+    and 70 MB. Where mediapipe is imported already, its own. Safe to call from several threads at once."""
+    with _IMPORTING:
+        return _import_pose_solution()
+
+
+def _import_pose_solution() -> Any:
     name = "mediapipe.python.solutions.pose"
     if "mediapipe" in sys.modules:  # imported already, whole or as below
         return importlib.import_module(name)
@@ -164,11 +172,11 @@ def _found(tracker: PoseTracker, frame_rgb: np.ndarray) -> tuple[np.ndarray | No
 
 
 class FrameWork(Protocol):
-    """Work done on each analysed frame during the pose pass, in the process that decoded it, while the
-    frame is in memory (e.g. a person mask, or stickers found near the landmarks).
+    """Work done on each analysed frame during the pose pass, by the segment's thread that decoded it, while
+    the frame is in memory (e.g. a person mask, or stickers found near the landmarks).
 
-    It is called once per analysed frame, in frame order within a segment, and is pickled to each worker
-    process before it is called (so it must hold no open resource until its first call). ``result()``
+    It is called once per analysed frame, in frame order within a segment, and each segment is given its
+    own copy, pickled, before it is called (so it must hold no open resource until its first call). ``result()``
     gives named arrays with one row per call: the pass joins the segments' rows in frame order and keeps
     them with the landmarks (:attr:`PosePass.frames`) and in the pose cache. ``close()`` frees what the
     calls opened.
@@ -191,7 +199,7 @@ def wants_mask(work: object) -> bool:
 
 @dataclass(frozen=True)
 class Segment:
-    """Frames ``keep_from <= i < end`` of one worker, its tracker started at ``decode_from``; ``seek``: jump
+    """Frames ``keep_from <= i < end`` of one tracker, started at ``decode_from``; ``seek``: jump
     to ``decode_from`` rather than decode every frame before it."""
 
     number: int

@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from gait.memory import use_one_arena
+
+use_one_arena()  # the analyses' threads share the allocator's arenas (gait.memory)
 st.set_page_config(page_title="Running form analyzer", page_icon=":material/directions_run:", layout="wide")
 
 PAGES = [

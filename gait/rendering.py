@@ -20,6 +20,7 @@ from gait import privacy
 from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt
 from gait.kinematics import FrontalAngles, SagittalAngles
 from gait.landmarks import INDEX, SKELETON
+from gait.memory import use_one_arena
 from gait.pipeline import Analysis
 from gait.pose import ProgressCallback, default_workers
 from gait.video_io import H264Writer, concat_mp4, iter_frames_checked
@@ -318,6 +319,7 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
             except BaseException as exc:  # raised again in the calling thread
                 errors.append(exc)
 
+        use_one_arena()
         threads = [threading.Thread(target=draw, args=(k,), name=f"gait-video-{k}", daemon=True)
                    for k in range(count)]
         for thread in threads:

@@ -72,6 +72,8 @@ print("RESULT", done, time.perf_counter() - t0)
 OURS = """
 import os, sys, time, tempfile
 from pathlib import Path
+from gait.memory import use_one_arena
+use_one_arena()  # as gait analyze does first
 from gait.pipeline import Options, analyze
 from gait.pose import native_logs_silenced
 from gait.pose_cache import PoseCache

@@ -4,7 +4,11 @@ scripts/benchmark.py (make bench), not here."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -112,7 +116,7 @@ def test_short_clips_are_not_split():
 
 def _segment_result(indices, warm, prints, warm_prints) -> dict:
     return {"frame_index": np.array(indices), "landmarks": np.zeros((len(indices), 33, 4)),
-            "frames": {"fingerprint": prints, "other_person": np.full(len(indices), -1, np.int8)},
+            "frames": {"fingerprint": prints},
             "warm_index": np.array(warm), "warm_fingerprint": warm_prints}
 
 
@@ -131,11 +135,12 @@ def test_a_seek_that_landed_elsewhere_is_run_again_from_the_start():
 
     joined = pose.join_segments(segments, {0: before, 1: landed_late}, track_here)
     assert [(s.number, s.seek) for s in again] == [(1, False)]
-    assert list(joined.frame_index) == list(range(20)) and joined.workers == 2
+    assert list(joined["frame_index"]) == list(range(20))
     right = _segment_result(range(10, 20), [8, 9], prints[10:], prints[8:10])
-    assert len(pose.join_segments(segments, {0: before, 1: right}, track_here).frame_index) == 20 and len(again) == 1
+    assert len(pose.join_segments(segments, {0: before, 1: right}, track_here)["frame_index"]) == 20
+    assert len(again) == 1
     stopped = _segment_result(range(7), [], prints[:7], prints[:0])
-    assert list(pose.join_segments(segments, {0: stopped, 1: right}, track_here).frame_index) == list(range(7))
+    assert list(pose.join_segments(segments, {0: stopped, 1: right}, track_here)["frame_index"]) == list(range(7))
 
 
 def test_a_segment_whose_thread_fails_is_tracked_again_in_the_calling_thread(monkeypatch):
@@ -336,3 +341,34 @@ def test_the_app_analyses_again_with_a_new_setting_without_the_pose_pass(monkeyp
     for result in (first, again):
         assert result.videos.wait(300) and result.videos.error is None
         assert result.video("side").is_file()
+
+
+ARENAS = """
+import ctypes, ctypes.util, sys, threading
+import numpy as np
+from gait.memory import use_one_arena
+if sys.argv[1] == "one":
+    use_one_arena()
+started = threading.Barrier(4)
+def work():
+    held = np.ones(1000)  # from the thread's arena
+    started.wait()
+threads = [threading.Thread(target=work) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+ctypes.CDLL(ctypes.util.find_library("c")).malloc_stats()  # one "Arena N:" block per arena, on stderr
+"""
+
+
+@pytest.mark.skipif(not hasattr(ctypes.CDLL(ctypes.util.find_library("c")), "malloc_stats"), reason="not glibc")
+def test_threads_started_after_use_one_arena_allocate_from_one_arena():
+    """gait.memory.use_one_arena: four threads allocating at once make arenas of their own, unless it was
+    called first (what ``gait analyze``, the app and the pose pass do)."""
+    arenas = {}
+    for mode in ("default", "one"):
+        run = subprocess.run([sys.executable, "-c", ARENAS, mode], capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parents[1])
+        arenas[mode] = run.stderr.count("Arena ")
+    assert arenas["one"] == 1 < arenas["default"]

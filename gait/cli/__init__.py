@@ -18,6 +18,7 @@ from gait.cli.batch import run_batch
 from gait.cli.history import run_history
 from gait.cli.options import Parser
 from gait.errors import GaitInputError
+from gait.memory import use_one_arena
 
 __all__ = ["_print_summary", "analyze_and_write", "build_parser", "main", "run_analyze", "run_batch", "run_history"]
 
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """The ``gait`` command (and ``python -m gait``): the exit status."""
+    use_one_arena()  # before any thread starts (gait.memory)
     try:
         args = build_parser().parse_args(argv)
         if args.command == "history":

@@ -36,6 +36,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from gait.landmarks import PoseSeries
+from gait.memory import release_freed_memory, use_one_arena
 from gait.pose.others import OtherPersonCheck, OtherPersons, check_kept
 from gait.pose.result import PosePass, pose_settings
 from gait.pose.segments import (
@@ -59,7 +60,6 @@ from gait.pose.tracker import (
     landmarks_of_frame,
     native_logs_silenced,
     new_tracker,
-    release_freed_memory,
     track_segment,
     wants_mask,
 )
@@ -93,10 +93,10 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
     """The pose of frames ``start_frame <= i < end_frame`` of the clip, by up to ``workers`` trackers.
 
     Each frame's fingerprint is kept, ``works`` run on the analysed frames, and the :class:`OtherPersonCheck`
-    on its frames, each by the segment's thread once its tracker is closed. The first segment runs in the
-    calling thread, the others each in a thread of its own (see the module docstring); memory stays flat in
-    the clip's length (frames are streamed). ``progress(done, total)`` counts the analysed frames of all
-    segments and is called from the calling thread only.
+    on its frames once every tracker is closed. The first segment runs in the calling thread, the others each
+    in a thread of its own (see the module docstring); memory stays flat in the clip's length (frames are
+    streamed). ``progress(done, total)`` counts the analysed frames of all segments and is called from the
+    calling thread only.
     """
     end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
     total = max(end - start_frame, 0)
@@ -110,7 +110,7 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
             progress(sum(done), total)
 
     def track_here(segment: Segment, after_frame: Callable[[], None] = report) -> dict:
-        """Track ``segment`` and check its kept frames; ``after_frame()`` after each kept frame."""
+        """Track ``segment``; ``after_frame()`` after each kept frame."""
         own: list[FrameWork] = pickle.loads(blank)
 
         def counted(count: int) -> None:
@@ -118,12 +118,15 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
             after_frame()
 
         try:
-            result = track_segment(info.path, segment, own, counted, keep)
+            return track_segment(info.path, segment, own, counted, keep)
         finally:
             for work in own:
                 work.close()
-        return check_kept(result, keep)
 
-    found = join_segments(segments, run_segments(segments, track_here, report), track_here)
-    release_freed_memory()  # the closed trackers' memory, before the caller loads the analysis
-    return found
+    use_one_arena()
+    joined = join_segments(segments, run_segments(segments, track_here, report), track_here)
+    release_freed_memory()  # the closed trackers' memory, before the check's tracker
+    checked = check_kept(joined, keep)
+    release_freed_memory()  # and the check's, before the caller loads the analysis
+    return PosePass(start=start_frame, end=end, frame_index=checked["frame_index"], landmarks=checked["landmarks"],
+                    frames=checked["frames"], workers=len(segments))

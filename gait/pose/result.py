@@ -48,7 +48,7 @@ class PosePass:
         seek into the clip), ``other_person`` (:class:`OtherPersonCheck`) and those of any other
         :class:`FrameWork` run in the pass.
     workers : int
-        The processes it ran in (1: one tracker over all frames).
+        The trackers (segments) it ran in (1: one tracker over all frames).
     """
 
     start: int

@@ -12,7 +12,6 @@ from typing import Callable
 
 import numpy as np
 
-from gait.pose.result import PosePass
 from gait.pose.tracker import Segment
 
 WORKERS_ENV = "GAIT_POSE_WORKERS"  # the number of pose trackers (threads), overriding the default
@@ -97,11 +96,12 @@ def run_segments(segments: list[Segment], track_here: Callable[[Segment, Callabl
 
 
 def join_segments(segments: list[Segment], results: dict[int, dict],
-            track_here: Callable[[Segment], dict]) -> PosePass:
-    """The segments' rows in frame order. A segment after one that stopped early (a damaged file: a
-    single pass stops there too) is left out. A segment whose process failed is run here; one whose
-    warm-up frames are not those the segment before decoded (its seek landed elsewhere) is run again
-    here, decoding from the start of the file."""
+                  track_here: Callable[[Segment], dict]) -> dict:
+    """The segments' rows in frame order, as one segment's result (:func:`~gait.pose.tracker.track_segment`;
+    the frames kept for the other-person check joined too). A segment after one that stopped early (a
+    damaged file: a single pass stops there too) is left out. A segment whose thread failed is run here;
+    one whose warm-up frames are not those the segment before decoded (its seek landed elsewhere) is run
+    again here, decoding from the start of the file."""
     kept: list[dict] = []
     for segment in segments:
         result = results.get(segment.number)
@@ -115,11 +115,10 @@ def join_segments(segments: list[Segment], results: dict[int, dict],
                 result = track_here(replace(segment, seek=False))
         kept.append(result)
     names = kept[0]["frames"].keys()
-    return PosePass(start=segments[0].keep_from, end=segments[-1].end,
-                    frame_index=np.concatenate([k["frame_index"] for k in kept]),
-                    landmarks=np.concatenate([k["landmarks"] for k in kept]),
-                    frames={name: np.concatenate([k["frames"][name] for k in kept]) for name in names},
-                    workers=len(segments))
+    return {"frame_index": np.concatenate([k["frame_index"] for k in kept]),
+            "landmarks": np.concatenate([k["landmarks"] for k in kept]),
+            "frames": {name: np.concatenate([k["frames"][name] for k in kept]) for name in names},
+            "kept": {index: png for k in kept for index, png in k.get("kept", {}).items()}}
 
 
 def _seam_matches(before: dict, result: dict, segment: Segment) -> bool:

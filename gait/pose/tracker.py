@@ -9,8 +9,6 @@ the tracker keeps state between frames.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import importlib
 import importlib.machinery
 import importlib.util
@@ -106,17 +104,6 @@ def new_tracker(still_images: bool = False, segmentation: bool = False) -> PoseT
     holds the person mask (``segmentation_mask``, the landmarks unchanged)."""
     return _pose_solution().Pose(static_image_mode=still_images, enable_segmentation=segmentation,
                                  **TRACKER_SETTINGS)
-
-
-def release_freed_memory() -> None:
-    """Give the memory freed in this process back to the system (glibc's ``malloc_trim``): its allocator
-    keeps what a closed tracker freed, about 100 MB, for reuse, and what is loaded next would count on top
-    of it. Nothing where the C library has no ``malloc_trim`` (macOS, Windows)."""
-    try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)
 
 
 _IMPORTING = threading.Lock()  # the segments' threads make their trackers at once

@@ -4,7 +4,7 @@ The pose pass and the annotated video decode and track frames in several threads
 each thread an arena of its own, keeps what a thread freed there for that arena's reuse, and does not give
 back the top of a thread's arena when asked (``malloc_trim``). On the benchmark's 65 s 1080x1920 clip,
 with the pose pass in two threads, that left the process about 150 MB larger through the annotated video
-(614 MB peak, against 462 with one arena) and the pass's plateau 445-451 MB against 450-476.
+(614 MB peak, against 463 with one arena) and the pass's plateau 450-476 MB against 443-452 (docs/speed.md).
 """
 
 from __future__ import annotations

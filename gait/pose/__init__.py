@@ -8,10 +8,10 @@ segments, each tracked by its own MediaPipe in its own thread (MediaPipe and Ope
 they work; the libraries are loaded once, where a process per segment held them once each). A segment
 after the first starts its tracker :data:`WARMUP_FRAMES` before its first kept frame and drops those
 warm-up frames, so that the tracker has found the runner and its landmark filter has settled before the
-frames that count. The warm-up frames double as a check of the
-seek: their :func:`~gait.video_io.fingerprint` must equal those the segment before decoded for the same
-frames; if not (a file whose timestamps mislead the seek), the segment is run again, decoding from the
-start of the file.
+frames that count. The warm-up frames double as a check of the seek: their
+:func:`~gait.video_io.fingerprint` must equal those the segment before decoded for the same frames; if
+not (a file whose timestamps mislead the seek), the segment is run again, decoding from the start of the
+file.
 ``workers=1`` runs one tracker over all frames in the calling thread, exactly as a single-core pass.
 
 A tracker keeps something of where it started for as long as it runs: after the warm-up, a segment's
@@ -123,7 +123,7 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
             for work in own:
                 work.close()
 
-    use_one_arena()
+    use_one_arena()  # before the segments' threads start (gait.memory)
     joined = join_segments(segments, run_segments(segments, track_here, report), track_here)
     release_freed_memory()  # the closed trackers' memory, before the check's tracker
     checked = check_kept(joined, keep)

@@ -15,7 +15,7 @@ import numpy as np
 from gait.pose.tracker import Segment
 
 WORKERS_ENV = "GAIT_POSE_WORKERS"  # the number of pose trackers (threads), overriding the default
-MAX_WORKERS = 4  # each tracker holds its own MediaPipe graph (about 160 MB)
+MAX_WORKERS = 4  # each tracker holds its own MediaPipe graph and decoder (about 140 MB)
 WARMUP_FRAMES = 60  # a later segment's tracker starts this many frames before its first kept frame
 MIN_SEGMENT_FRAMES = 600  # a clip is split only into segments of at least this many frames
 PROGRESS_S = 0.2  # between progress reports while the calling thread waits for the other segments

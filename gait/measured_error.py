@@ -46,13 +46,16 @@ def _largest_within(error: Mapping) -> bool:
 def frontal_error(measure: str, method: str) -> dict | None:
     """A frontal measure's measured error for ``method`` (as the data file names it, e.g. ``keypoints``,
     ``mask``, ``mask_lateral``): mean, SD and largest of measured minus true over the rendered conditions,
-    their number, the slopes of measured on true, the unit, where it comes from, and ``validated``
-    (:data:`LARGEST_ERROR_BAR`, :data:`SLOPE_BAR`); None when not measured."""
+    their number, the slopes of measured on true, the unit, where it comes from, the view the renders were
+    filmed from (``view``) and ``validated`` (:data:`LARGEST_ERROR_BAR`, :data:`SLOPE_BAR`); None when not
+    measured."""
     found = error_data().get("measures", {}).get(measure, {}).get(method)
     if found is None:
         return None
     validated = _largest_within(found) and _slopes_within((found.get("slope_by_build") or {}).values())
-    return {**found, "method": method, "source": error_data().get("generated_by", ""), "validated": validated}
+    renders = error_data().get("markers_renders" if method == "markers" else "renders", {})
+    return {**found, "method": method, "source": error_data().get("generated_by", ""), "validated": validated,
+            "view": renders.get("view")}
 
 
 def not_validated_by_error(errors: Mapping[str, dict | None]) -> frozenset[str]:
@@ -60,15 +63,20 @@ def not_validated_by_error(errors: Mapping[str, dict | None]) -> frozenset[str]:
     return frozenset(name for name, error in errors.items() if error is not None and not error.get("validated", True))
 
 
+RENDERS_FILMED = {"rear": " filmed from behind", "front": " filmed from in front"}  # the renders' view, in words
+
+
 def error_words(error: dict | None, tagged: bool = False) -> str:
-    """How a measured error reads next to its number, e.g. "measured error on rendered runners: +4.1 ± 2.3°
-    (mean ± SD, largest 7.9°, 24 conditions)"; ``tagged``: the number is already tagged "(not validated)"
-    (the command line), so the words do not say it again."""
+    """How a measured error reads next to its number, e.g. "measured error on rendered runners filmed from
+    behind: +4.1 ± 2.3° (mean ± SD, largest 7.9°, 24 conditions)" (the view the renders were filmed from, so
+    that a clip filmed from in front is not read as validated from in front); ``tagged``: the number is
+    already tagged "(not validated)" (the command line), so the words do not say it again."""
     if error is None:
         return ""
     unit = "°" if error["unit"] == "deg" else " % hip width"
-    words = (f"measured error on rendered runners: {error['mean_error']:+.1f} ± {error['sd_error']:.1f}{unit} "
-             f"(mean ± SD, largest {error['largest_error']:.1f}{unit}, {error['n']} conditions)")
+    filmed = RENDERS_FILMED.get(error.get("view") or "", "")
+    words = (f"measured error on rendered runners{filmed}: {error['mean_error']:+.1f} ± {error['sd_error']:.1f}"
+             f"{unit} (mean ± SD, largest {error['largest_error']:.1f}{unit}, {error['n']} conditions)")
     if error.get("validated", True):
         return words
     # why not: the slopes when they are outside the bar, else the largest error over its bar (to two

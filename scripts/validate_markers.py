@@ -33,6 +33,7 @@ from gait.synth import Camera, RunnerParams, SideScale, render, reused_truth  # 
 from gait.synth.model import BROAD_BUILD, STANDARD_BUILD  # noqa: E402
 from gait.synth.stickers import MARKER_METRICS, Stickers, marker_comparison  # noqa: E402
 
+VIEW = "rear"  # marker mode measures from behind
 HIGH = {"knee_valgus_deg": 12.0, "pelvic_drop_deg": 9.0, "hip_adduction_deg": 6.0, "rearfoot_eversion_deg": 12.0}
 MIDDLE = {"knee_valgus_deg": 6.0, "pelvic_drop_deg": 5.0, "hip_adduction_deg": 0.0, "rearfoot_eversion_deg": 6.0}
 ZERO_LEFT = SideScale(knee_valgus=0.0, pelvic_drop=0.0, hip_adduction=0.0, rearfoot_eversion=0.0)
@@ -51,10 +52,10 @@ def run(build: str, fps: float, clip: str, folder: Path, size: tuple[int, int], 
     path = folder / f"{build}_{fps:.0f}fps_{clip}.mp4"
     t0 = time.time()
     params = RunnerParams(build=body, left=left, **settings)
-    truth = reused_truth(path, (*size, fps, seconds), params, Camera(view="rear"), Stickers(colour=colour)) \
+    truth = reused_truth(path, (*size, fps, seconds), params, Camera(view=VIEW), Stickers(colour=colour)) \
         if reuse else None
     if truth is None:
-        truth = render(params, Camera(view="rear"), path, fps=fps, duration_s=seconds, width=size[0], height=size[1],
+        truth = render(params, Camera(view=VIEW), path, fps=fps, duration_s=seconds, width=size[0], height=size[1],
                        stickers=Stickers(colour=colour), motion_blur_samples=blur)
     t1 = time.time()
     with native_logs_silenced():
@@ -121,8 +122,8 @@ def write_errors(df: pd.DataFrame, path: Path, args: argparse.Namespace) -> None
         rows["error"] = rows["measured"] - rows["true"]
         unit = "% hip width" if key == "step_width_pct_hip" else "deg"
         data["measures"].setdefault(key, {})["markers"] = method_entry(rows, unit, within="fps")
-    data["markers_renders"] = {"by": "scripts/validate_markers.py", "size": args.size, "seconds": args.seconds,
-                               "blur": args.blur, "fps": args.fps, "builds": args.builds,
+    data["markers_renders"] = {"by": "scripts/validate_markers.py", "view": VIEW, "size": args.size,
+                               "seconds": args.seconds, "blur": args.blur, "fps": args.fps, "builds": args.builds,
                                "truth": "the true sticker centres' angles (what a clinician measures)"}
     path.write_text(json.dumps(data, indent=1) + "\n")
 

@@ -279,7 +279,7 @@ def test_the_report_shows_each_frontal_numbers_error(grid):
     report = json.loads(json.dumps(report_dict(analysis), default=float))
     rows = {row.name: row for row in build_content(report, created="2026-11-30").metrics}
     words = measured_error.error_words(measured_error.frontal_error("step_width_pct_hip", "mask"))
-    assert "measured error on rendered runners: " in words
+    assert "measured error on rendered runners filmed from behind: " in words  # the renders' view, not the clip's
     assert rows["step_width_pct_hip"].reference.startswith(words.capitalize())
     assert rows["knee_valgus_fppa_deg"].reference.startswith(
         measured_error.error_words(measured_error.frontal_error("knee_valgus_fppa_deg", "mask")).capitalize())

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, cast
 
+from gait.view import VIEW_WORDS
+
 if TYPE_CHECKING:
     from gait.pipeline import Analysis
 
@@ -63,9 +65,6 @@ def not_validated_by_error(errors: Mapping[str, dict | None]) -> frozenset[str]:
     return frozenset(name for name, error in errors.items() if error is not None and not error.get("validated", True))
 
 
-RENDERS_FILMED = {"rear": " filmed from behind", "front": " filmed from in front"}  # the renders' view, in words
-
-
 def error_words(error: dict | None, tagged: bool = False) -> str:
     """How a measured error reads next to its number, e.g. "measured error on rendered runners filmed from
     behind: +4.1 ± 2.3° (mean ± SD, largest 7.9°, 24 conditions)" (the view the renders were filmed from, so
@@ -74,7 +73,7 @@ def error_words(error: dict | None, tagged: bool = False) -> str:
     if error is None:
         return ""
     unit = "°" if error["unit"] == "deg" else " % hip width"
-    filmed = RENDERS_FILMED.get(error.get("view") or "", "")
+    filmed = f" filmed {VIEW_WORDS[error['view']]}" if error.get("view") in VIEW_WORDS else ""
     words = (f"measured error on rendered runners{filmed}: {error['mean_error']:+.1f} ± {error['sd_error']:.1f}"
              f"{unit} (mean ± SD, largest {error['largest_error']:.1f}{unit}, {error['n']} conditions)")
     if error.get("validated", True):

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 from typing import Any
 
 M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 
 
+@functools.cache
 def _libc() -> Any:
+    """The C library, looked up once (``find_library`` runs ``ldconfig`` in a subprocess on Linux)."""
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     except OSError:

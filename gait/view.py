@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from gait.video_io import VideoInfo
 
 VIEWS = ("side", "rear", "front")
+VIEW_WORDS = {"side": "from the side", "rear": "from behind", "front": "from the front"}  # a view in words
 FRONTAL_MIN_HIP_RATIO = 0.28
 FRONTAL_FLIP_HIP_FRACTION = 0.7  # rear/front: narrower hips than this x their median: a flip in progress
 SIDE_MIN_KNEE_BEND = 0.3

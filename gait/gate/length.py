@@ -7,12 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from gait.metrics import MIN_STEPS_PER_SIDE
+from gait.view import VIEW_WORDS
 
 TYPICAL_CADENCE_SPM = 170.0
 MIN_STEADY_STEPS = 3  # fewer regular steps than this: refused, whatever the view
 ADVISED_STEPS_PER_SIDE = MIN_STEPS_PER_SIDE  # averaged per side for reliable measures (Dingenen 2018)
-
-VIEW_WORDS = {"side": "from the side", "rear": "from behind", "front": "from the front"}
 
 
 @dataclass(frozen=True)

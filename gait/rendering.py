@@ -23,7 +23,7 @@ from gait.landmarks import INDEX, SKELETON
 from gait.memory import use_one_arena
 from gait.pipeline import Analysis
 from gait.pose import ProgressCallback, default_workers
-from gait.video_io import H264Writer, concat_mp4, iter_frames_checked
+from gait.video_io import H264Writer, concat_mp4, decoder_threads, iter_frames_checked
 
 SIDE_COLOURS_BGR = {"left": (235, 140, 40), "right": (40, 140, 255)}  # blue, orange
 NEUTRAL_BGR = (230, 230, 230)
@@ -315,7 +315,8 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
 
         def draw(k: int) -> None:
             try:
-                _write_rows(analysis, paths[k], bounds[k], bounds[k + 1], size, blur_face, done, k, stop)
+                _write_rows(analysis, paths[k], bounds[k], bounds[k + 1], size, blur_face, done, k, stop,
+                            decoder_threads(count))
             except BaseException as exc:  # raised again in the calling thread
                 errors.append(exc)
 
@@ -339,14 +340,16 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
 
 
 def _write_rows(analysis: Analysis, path: Path, start_row: int, end_row: int, size: str, blur_face: bool,
-                done: list[int], part: int, stop: threading.Event | None = None) -> None:
+                done: list[int], part: int, stop: threading.Event | None = None,
+                threads: int | None = None) -> None:
     """Pose rows [start_row, end_row) drawn into one H.264 file at :func:`video_size`; ``done[part]`` counts
-    the frames written."""
+    the frames written; ``threads``: the decoder's (:func:`gait.video_io.decoder_threads`)."""
     info, pose = analysis.info, analysis.pose
     first = int(pose.frame_index[0])
     width, height = video_size(info.width, info.height, size)
     panel = PanelOverlay(analysis, height, width)
-    frames = iter_frames_checked(info.path, first + start_row, first + end_row, _fingerprints(analysis), first)
+    frames = iter_frames_checked(info.path, first + start_row, first + end_row, _fingerprints(analysis), first,
+                                 threads)
     with H264Writer(path, width, height, info.file_fps, preset=VIDEO_PRESET, crf=VIDEO_CRF,
                     convert_here=True, threads=1) as writer:
         for row, (_, frame) in enumerate(frames, start=start_row):

@@ -68,13 +68,24 @@ class VideoInfo:
 _ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
-def _open(path: str) -> tuple[cv2.VideoCapture, int | None]:
-    """Open a clip; return the capture and the cv2.rotate code that makes its frames upright (or None).
+def decoder_threads(side_by_side: int) -> int | None:
+    """The threads of each of ``side_by_side`` decoders run at once, one per core (the pose pass's segments,
+    the annotated video's parts): 1, since the cores are busy anyway; None (OpenCV's choice, one per core) for
+    a decoder alone. A decoder's own threads each hold frames: two 1080x1920 decoders with one thread held
+    85 MB against 95-101 with two, and took 6.0 ms of CPU a frame against 6.3; the 65 s benchmark clip's
+    annotated video in two parts peaked at 442 MB against 469-471, in the same time (28.3-29.8 s against
+    29.9-30.6). Alone, one thread is slower (the 6 s clip's video 4.7 s against 3.9-4.2)."""
+    return 1 if side_by_side > 1 else None
+
+
+def _open(path: str, threads: int | None = None) -> tuple[cv2.VideoCapture, int | None]:
+    """Open a clip with a decoder of ``threads`` threads (:func:`decoder_threads`); return the capture and
+    the cv2.rotate code that makes its frames upright (or None).
 
     OpenCV's own automatic rotation is switched off and the tag applied here, so that it happens exactly
     once whatever the OpenCV build does.
     """
-    cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
+    cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG, [] if threads is None else [cv2.CAP_PROP_N_THREADS, threads])
     cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
     degrees = int(round(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0)) % 360
     return cap, _ROTATIONS.get(degrees)
@@ -142,17 +153,17 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
                      width=int(width), height=int(height))
 
 
-def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None, seek: bool = False
-                ) -> Generator[tuple[int, np.ndarray], None, None]:
+def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None, seek: bool = False,
+                threads: int | None = None) -> Generator[tuple[int, np.ndarray], None, None]:
     """Yield ``(frame_index, frame_bgr)`` for frames ``start_frame <= i < end_frame`` of the file.
 
     The frames before ``start_frame`` are decoded and dropped, so that the indices count the frames as
     they decode. With ``seek``, the reader jumps to ``start_frame`` instead (the demuxer's seek, by
     time): much faster far into a long clip, but a file with irregular timestamps can land a few frames
     off, so the caller checks what it got (:func:`fingerprint`). A truncated file ends the iteration
-    early rather than raising.
+    early rather than raising. ``threads``: the decoder's (:func:`decoder_threads`).
     """
-    cap, rotation = _open(path)
+    cap, rotation = _open(path, threads)
     try:
         index = 0
         if seek and start_frame > 0:
@@ -186,7 +197,7 @@ def fingerprint(frame: np.ndarray) -> np.ndarray:
 
 
 def iter_frames_checked(path: str, start_frame: int, end_frame: int, fingerprints: np.ndarray | None,
-                        first_index: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+                        first_index: int = 0, threads: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """:func:`iter_frames` of frames ``start_frame <= i < end_frame``, seeking to the first one when the
     fingerprints of the frames, as the pose pass decoded them, are known (``fingerprints[i - first_index]``
     for frame ``i``): the first :data:`SEEK_CHECK_FRAMES` frames read after the seek must match them, else
@@ -195,9 +206,9 @@ def iter_frames_checked(path: str, start_frame: int, end_frame: int, fingerprint
     count = min(SEEK_CHECK_FRAMES, end_frame - start_frame)
     rows = np.arange(start_frame, start_frame + count) - first_index
     if start_frame == 0 or fingerprints is None or count <= 0 or rows[0] < 0 or rows[-1] >= len(fingerprints):
-        yield from iter_frames(path, start_frame, end_frame)
+        yield from iter_frames(path, start_frame, end_frame, threads=threads)
         return
-    frames = iter_frames(path, start_frame, end_frame, seek=True)
+    frames = iter_frames(path, start_frame, end_frame, seek=True, threads=threads)
     try:
         first = [item for _, item in zip(range(count), frames, strict=False)]
         landed = [np.array_equal(fingerprint(frame), fingerprints[row])
@@ -208,7 +219,7 @@ def iter_frames_checked(path: str, start_frame: int, end_frame: int, fingerprint
             return
     finally:
         frames.close()
-    yield from iter_frames(path, start_frame, end_frame)
+    yield from iter_frames(path, start_frame, end_frame, threads=threads)
 
 
 SEEK_CHECK_FRAMES = 3

@@ -113,6 +113,38 @@ def test_short_clips_are_not_split():
     kept = [s.end - s.keep_from for s in three]
     assert sum(kept) == 3000 and all(abs(kept[0] - k - pose.WARMUP_FRAMES) <= 1 for k in kept[1:])
 
+    assert {s.decoder_threads for s in three} == {1}  # a decoder per core, each of one thread
+    assert segments[0].decoder_threads is None  # a decoder alone: its own threads
+
+
+def test_a_decoder_of_one_thread_gives_the_same_frames():
+    frames = list(iter_frames(str(SIDE), 0, 40))
+    alone = list(iter_frames(str(SIDE), 0, 40, threads=1))
+    assert len(frames) == len(alone) == 40
+    assert all(a == b and np.array_equal(x, y) for (a, x), (b, y) in zip(frames, alone, strict=True))
+
+
+def test_the_reader_decodes_one_frame_ahead_of_the_tracker(monkeypatch):
+    """However slow the tracker, the segment's reader holds at most READ_AHEAD frames beyond the one tracked
+    (a 1080x1920 frame is 6 MB)."""
+    decoded: list[int] = []
+
+    def counted(*args, **kwargs):
+        for index, frame in iter_frames(*args, **kwargs):
+            decoded.append(index)
+            yield index, frame
+
+    monkeypatch.setattr(pose.tracker, "iter_frames", counted)
+    ahead = []
+    for index, *_ in pose.tracker._decoded(str(SIDE), pose.tracker.Segment(0, 0, 0, 12, seek=False)):
+        for _ in range(200):  # the tracker's work: the reader runs as far ahead as it may
+            if len(decoded) >= min(index + 1 + pose.READ_AHEAD, 12):
+                break
+            threading.Event().wait(0.01)
+        threading.Event().wait(0.05)
+        ahead.append(len(decoded) - 1 - index)
+    assert ahead[:-1] == [pose.READ_AHEAD] * 11 and ahead[-1] == 0
+
 
 def _segment_result(indices, warm, prints, warm_prints) -> dict:
     return {"frame_index": np.array(indices), "landmarks": np.zeros((len(indices), 33, 4)),

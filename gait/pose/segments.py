@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 
 from gait.pose.tracker import Segment
+from gait.video_io import decoder_threads
 
 WORKERS_ENV = "GAIT_POSE_WORKERS"  # the number of pose trackers (threads), overriding the default
 MAX_WORKERS = 4  # each tracker holds its own MediaPipe graph and decoder (about 140 MB)
@@ -50,8 +51,8 @@ def plan_segments(start: int, end: int, workers: int) -> list[Segment]:
     n = max(1, min(workers, (end - start) // max(MIN_SEGMENT_FRAMES, 2 * WARMUP_FRAMES)))
     first = (end - start + (n - 1) * WARMUP_FRAMES) / n  # the first's frames; each other keeps first - warm-up
     bounds = [start] + [start + round(k * first - (k - 1) * WARMUP_FRAMES) for k in range(1, n)] + [end]
-    return [Segment(k, bounds[k] - (WARMUP_FRAMES if k else 0), bounds[k], bounds[k + 1], seek=k > 0)
-            for k in range(n)]
+    return [Segment(k, bounds[k] - (WARMUP_FRAMES if k else 0), bounds[k], bounds[k + 1], seek=k > 0,
+                    decoder_threads=decoder_threads(n)) for k in range(n)]
 
 
 class _Stopped(Exception):

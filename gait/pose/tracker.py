@@ -66,7 +66,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 TRACKER_SETTINGS: dict[str, object] = {"model_complexity": 1, "smooth_landmarks": True,
                                        "min_detection_confidence": 0.5, "min_tracking_confidence": 0.5}
 
-READ_AHEAD = 1  # frames decoded ahead of the tracker (and one more held by the reader)
+READ_AHEAD = 1  # frames decoded ahead of the tracker
 
 
 @contextlib.contextmanager
@@ -187,13 +187,15 @@ def wants_mask(work: object) -> bool:
 @dataclass(frozen=True)
 class Segment:
     """Frames ``keep_from <= i < end`` of one tracker, started at ``decode_from``; ``seek``: jump
-    to ``decode_from`` rather than decode every frame before it."""
+    to ``decode_from`` rather than decode every frame before it; ``decoder_threads``: its decoder's
+    (:func:`gait.video_io.decoder_threads`)."""
 
     number: int
     decode_from: int
     keep_from: int
     end: int
     seek: bool
+    decoder_threads: int | None = None
 
 
 class CallbackWork:
@@ -262,33 +264,35 @@ def _decoded(path: str, segment: Segment, keep: frozenset[int] = frozenset(), bg
     a thread :data:`READ_AHEAD` frames ahead, while the tracker works on the frame before (OpenCV and
     MediaPipe release the GIL). The same frames in the same order as :func:`~gait.video_io.iter_frames`.
     ``png``: the frame, losslessly, when it is one of ``keep``; ``frame_bgr`` is None unless ``bgr_too``
-    (the frame is then converted in place: one copy of each frame in flight, not two)."""
-    ready: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+    (the frame is then converted in place: one copy of each frame in flight, not two). A frame is decoded
+    only once the tracker has asked for the one before, so that no more than ``READ_AHEAD + 1`` are held
+    (a 1080x1920 frame is 6 MB; decoding one, 5-6 ms, takes a quarter of tracking one)."""
+    ready: queue.Queue = queue.Queue()
+    free = threading.Semaphore(READ_AHEAD + 1)  # frames that may be held: ahead, and the tracker's
     stop = threading.Event()
 
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
     def read() -> None:
-        frames = iter_frames(path, segment.decode_from, segment.end, seek=segment.seek)
+        frames = iter_frames(path, segment.decode_from, segment.end, seek=segment.seek,
+                             threads=segment.decoder_threads)
         try:
-            for index, frame in frames:
+            while True:
+                while not free.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                decoded = next(frames, None)
+                if decoded is None:
+                    break
+                index, frame = decoded
                 print_ = fingerprint(frame)
                 png = cv2.imencode(".png", frame, [cv2.IMWRITE_PNG_COMPRESSION, 1])[1].tobytes() \
                     if index in keep else None
                 bgr = frame if bgr_too else None
                 rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB, dst=None if bgr_too else frame)
-                if not put((index, bgr, rgb, print_, png)):
-                    return
-            put(_END)
+                ready.put((index, bgr, rgb, print_, png))
+                del decoded, frame, bgr, rgb  # not held here while the next frame waits its turn
+            ready.put(_END)
         except BaseException as exc:  # handed to the consumer, which raises it
-            put(exc)
+            ready.put(exc)
         finally:
             frames.close()
 
@@ -302,6 +306,7 @@ def _decoded(path: str, segment: Segment, keep: frozenset[int] = frozenset(), bg
             if isinstance(item, BaseException):
                 raise item
             yield item
+            free.release()  # the tracker is done with the frame before
     finally:
         stop.set()
         reader.join()

@@ -32,7 +32,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Sequence
+from typing import IO, Sequence
 
 import numpy as np
 
@@ -138,7 +138,7 @@ class PoseCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.folder, suffix=".part", delete=False) as tmp:
-                np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
+                _write_npz(tmp, {"meta": np.array(json.dumps(meta)), **arrays})
             os.replace(tmp.name, path)
         except OSError as exc:
             LOG.warning("pose cache not written in %s: %s", self.folder, exc)
@@ -201,6 +201,15 @@ def _read(path: Path, info: VideoInfo) -> PosePass:
         frames = {key[len(_FRAME_PREFIX):]: data[key] for key in data.files if key.startswith(_FRAME_PREFIX)}
         return PosePass(start=int(meta["start"]), end=int(meta["end"]), frame_index=data["frame_index"],
                         landmarks=data["landmarks"], frames=frames, workers=int(meta["workers"]))
+
+
+def _write_npz(file: IO[bytes], arrays: dict[str, np.ndarray]) -> None:
+    """``np.savez_compressed`` at zlib's fastest level: the 65 s benchmark clip's pass in 0.09 s and 3.2 MB
+    against 0.34 s and 3.0 MB at its default level (6), while the analysis waits for it. ``np.load`` reads it."""
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True) as zipped:
+        for name, values in arrays.items():
+            with zipped.open(f"{name}.npy", "w", force_zip64=True) as out:
+                np.lib.format.write_array(out, np.asanyarray(values), allow_pickle=False)
 
 
 def pose_pass(info: VideoInfo, start: int, end: int, progress: ProgressCallback | None = None, *,

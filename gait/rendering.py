@@ -144,11 +144,12 @@ def panel_height_px(view: str, height: int) -> int:
 
 def annotate_frame(img: np.ndarray, analysis: Analysis, row: int, zoom: float = 1.0,
                    panel: PanelOverlay | None = None) -> np.ndarray:
-    """The frame of pose row ``row`` with skeleton, angles, contact markers and the summary panel.
+    """The frame of pose row ``row`` with skeleton, angles, contact markers and the summary panel, drawn on
+    ``img`` (every caller's frame is its own: freshly read or scaled; a copy cost 0.2 ms a 720x1280 frame).
 
     ``zoom``: the size of ``img`` relative to the clip's frames (the pose is scaled to it). ``panel``: the
     summary panel drawn once (:class:`PanelOverlay`), pasted instead of drawn again."""
-    out = img.copy()
+    out = img
     scale = frame_scale(out.shape[0])
     xy = analysis.pose.xy_px[row] * zoom
     draw_pose(out, xy, _joint_angles(analysis, row), scale, _measured_points(analysis, row, zoom))
@@ -236,8 +237,8 @@ def video_frame(analysis: Analysis, row: int, frame: np.ndarray, panel: PanelOve
                 blur_face: bool = False) -> np.ndarray:
     """Pose row ``row``'s clip ``frame`` as the annotated video shows it, at the size of ``panel`` (the video's
     summary panel, :class:`PanelOverlay`): the face blurred if asked, the frame scaled (area averaging when
-    it shrinks to less than half, else bilinear) and annotated. The video's frames and the app's
-    (:func:`annotated_frame`) are drawn by it."""
+    it shrinks to less than half, else bilinear) and annotated (on ``frame`` itself when it is not scaled).
+    The video's frames and the app's (:func:`annotated_frame`) are drawn by it."""
     if blur_face:
         frame = privacy.blur_face(frame, analysis.pose.xy_px[row])
     width, height = panel.width, panel.height

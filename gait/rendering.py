@@ -149,25 +149,24 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int, zoom: float = 
 
     ``zoom``: the size of ``img`` relative to the clip's frames (the pose is scaled to it). ``panel``: the
     summary panel drawn once (:class:`PanelOverlay`), pasted instead of drawn again."""
-    out = img
-    scale = frame_scale(out.shape[0])
+    scale = frame_scale(img.shape[0])
     xy = analysis.pose.xy_px[row] * zoom
-    draw_pose(out, xy, _joint_angles(analysis, row), scale, _measured_points(analysis, row, zoom))
+    draw_pose(img, xy, _joint_angles(analysis, row), scale, _measured_points(analysis, row, zoom))
     t = analysis.pose.time_s[row]
     for e in analysis.detection.events:
         if e.type == "initial_contact" and -0.5 / analysis.pose.fps <= t - e.time_s < CONTACT_SHOW_S:
             heel = xy[INDEX[f"{e.side}_heel"]]
             if np.all(np.isfinite(heel)):
                 c = tuple(int(v) for v in heel)
-                cv2.circle(out, c, int(14 * scale), SIDE_COLOURS_BGR[e.side], max(2, int(3 * scale)), cv2.LINE_AA)
-                _text(out, f"contact {e.side[0].upper()}", (c[0] - int(40 * scale), c[1] + int(34 * scale)),
+                cv2.circle(img, c, int(14 * scale), SIDE_COLOURS_BGR[e.side], max(2, int(3 * scale)), cv2.LINE_AA)
+                _text(img, f"contact {e.side[0].upper()}", (c[0] - int(40 * scale), c[1] + int(34 * scale)),
                       0.55 * scale, SIDE_COLOURS_BGR[e.side])
     if panel is not None:
-        panel.paste(out)
+        panel.paste(img)
     else:
-        _draw_panel(out, _panel(analysis))
-    _text(out, time_label(analysis, row), (int(10 * scale), out.shape[0] - int(12 * scale)), 0.5 * scale)
-    return out
+        _draw_panel(img, _panel(analysis))
+    _text(img, time_label(analysis, row), (int(10 * scale), img.shape[0] - int(12 * scale)), 0.5 * scale)
+    return img
 
 
 def time_label(analysis: Analysis, row: int) -> str:

@@ -112,7 +112,6 @@ def test_short_clips_are_not_split():
     three = pose.plan_segments(100, 3100, workers=3)
     kept = [s.end - s.keep_from for s in three]
     assert sum(kept) == 3000 and all(abs(kept[0] - k - pose.WARMUP_FRAMES) <= 1 for k in kept[1:])
-
     assert {s.decoder_threads for s in three} == {1}  # a decoder per core, each of one thread
     assert segments[0].decoder_threads is None  # a decoder alone: its own threads
 

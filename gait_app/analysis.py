@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Literal, overload
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from gait import pipeline
 from gait.cues import Cue, cues_for
@@ -135,6 +137,19 @@ def save_upload(name: str, data: BinaryIO) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (Path(name).name or "clip.mp4")
     tmp.replace(path)
+    return path
+
+
+def keep_upload(upload: UploadedFile) -> Path:
+    """:func:`save_upload`, then drop Streamlit's copy of the upload: its uploader holds the whole file in
+    memory for as long as the page shows it (a minute of 1080p is 130 MB, of 4K several hundred), which
+    the analysis would otherwise carry on top of its own memory."""
+    path = save_upload(upload.name, upload)
+    ctx = get_script_run_ctx()
+    # the server's in-memory manager has remove_file (as its upload route's DELETE calls it); the protocol not
+    remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx is not None else None
+    if ctx is not None and remove is not None:
+        remove(ctx.session_id, upload.file_id)
     return path
 
 

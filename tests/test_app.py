@@ -76,6 +76,40 @@ def test_bad_upload_shows_a_message_and_the_app_keeps_working(name, content, mes
     _button(at, "Try the sample")  # and the form is still there
 
 
+def test_an_upload_is_saved_to_disk_and_streamlits_copy_let_go(monkeypatch, tmp_path):
+    """Streamlit holds an upload in memory while its uploader shows it (a minute of 1080p is 130 MB); the app
+    saves it and lets go of it, lists the clip as ready under an emptied uploader, and analyses the saved file."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    held_after: list[int] = []
+    remove = MemoryUploadedFileManager.remove_file
+
+    def remove_and_count(self, session_id, file_id):
+        remove(self, session_id, file_id)
+        held_after.append(sum(len(f.data) for f in self.file_storage.get(session_id, {}).values()))
+
+    monkeypatch.setattr(MemoryUploadedFileManager, "remove_file", remove_and_count)
+    content = b"not a video, but bytes all the same" * 1000
+    at = _app()
+    at.file_uploader[0].set_value(("my_run.mp4", content, "video/mp4"))
+    at.run()
+    assert not at.exception
+    assert held_after == [0]  # removed once, and nothing else of the session is held
+    assert at.file_uploader[0].value is None and at.file_uploader[1].value is None
+    assert any("**my_run.mp4** (35 kB) ready" in m.value for m in at.markdown)
+    saved = at.session_state["ready_clips"]["side"]["path"]
+    assert saved.name == "my_run.mp4" and saved.read_bytes() == content
+    _button(at, "Analyse").click()
+    at.run()
+    assert len(at.error) == 1 and "my_run.mp4" in at.error[0].value  # the saved file was analysed
+    at.switch_page(PAGES["filming"]).run()
+    at.switch_page(PAGES["analyze"]).run()  # the clip is still ready after another page
+    assert any("**my_run.mp4** (35 kB) ready" in m.value for m in at.markdown)
+    _button(at, "Remove").click()
+    at.run()
+    assert "side" not in at.session_state["ready_clips"] and _button(at, "Analyse").disabled
+
+
 RUNNER = "Ada Runner"
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from gait.markers import AUTO, WORKING_COLOURS
 from gait.pipeline import Options
-from gait_app.analysis import MAX_UPLOAD_MB, SAMPLE_OPTIONS, SAMPLES, VIDEO_TYPES, analyse_clips, save_upload
+from gait_app.analysis import MAX_UPLOAD_MB, SAMPLE_OPTIONS, SAMPLES, SLOTS, VIDEO_TYPES, analyse_clips, keep_upload
 from gait_app.presentation import ProgressText, plain_words
 
 MPH_TO_KMH = 1.609344
@@ -21,21 +21,44 @@ st.markdown("Film a treadmill run from the side (and from behind), upload the cl
             "discuss the results with a physical therapist.")
 
 types_text = ", ".join(VIDEO_TYPES)
+# An upload is saved to disk at once and Streamlit's in-memory copy let go (its uploader then starts afresh
+# under a new key): the clip is listed as ready below its uploader until it is removed or replaced.
+ready: dict[str, dict] = st.session_state.setdefault("ready_clips", {})
+turns: dict[str, int] = st.session_state.setdefault("upload_turns", {slot: 0 for slot in SLOTS})
+
+
+def upload_slot(slot: str, label: str, help_text: str) -> bool:
+    """The slot's uploader and its ready clip; True when a new upload was kept in this run."""
+    upload = st.file_uploader(f"{label} ({types_text}; up to {MAX_UPLOAD_MB // 1024} GB)", type=list(VIDEO_TYPES),
+                              key=f"{slot}_upload_{turns[slot]}", help=help_text)
+    if upload is not None:
+        ready[slot] = {"name": upload.name, "size": upload.size, "path": keep_upload(upload)}
+        turns[slot] += 1
+        return True
+    clip = ready.get(slot)
+    if clip is not None:
+        name_col, remove_col = st.columns([3, 1], vertical_alignment="center")
+        size = f"{clip['size'] / 1e6:.1f} MB" if clip["size"] >= 100_000 else f"{clip['size'] / 1e3:.0f} kB"
+        name_col.markdown(f":material/check_circle: **{clip['name']}** ({size}) ready")
+        if remove_col.button("Remove", key=f"remove_{slot}", icon=":material/close:"):
+            del ready[slot]
+            st.rerun()
+    return False
+
+
 side_col, rear_col = st.columns(2)
 with side_col:
-    side_upload = st.file_uploader(f"**Side view** ({types_text}; up to {MAX_UPLOAD_MB // 1024} GB)",
-                                   type=list(VIDEO_TYPES), key="side_upload",
-                                   help="Camera square to the treadmill belt, hip height, whole body in view.")
+    kept = upload_slot("side", "**Side view**", "Camera square to the treadmill belt, hip height, whole body in view.")
 with rear_col:
-    rear_upload = st.file_uploader(f"**Rear view**, optional ({types_text}; up to {MAX_UPLOAD_MB // 1024} GB)",
-                                   type=list(VIDEO_TYPES), key="rear_upload",
-                                   help="Camera square behind the runner, hip height.")
+    kept = upload_slot("rear", "**Rear view**, optional", "Camera square behind the runner, hip height.") or kept
     sticker_choice = st.selectbox(
         "Stickers on the runner", STICKER_CHOICES, index=0, key="stickers",
         help="Marker mode: if the runner wears round stickers of one bright colour (see How to film), the rear "
              "clip's knee valgus, pelvic drop, hip adduction, step width and rearfoot eversion come from them.")
     sticker_hex = (st.color_picker("Sticker colour", "#33EE44", key="sticker_colour")
                    if sticker_choice == OTHER_COLOUR else None)
+if kept:  # draw the emptied uploaders and the ready clips
+    st.rerun()
 st.page_link("gait_app/pages/filming.py", label="How to film", icon=":material/videocam:")
 
 st.subheader("Your run", divider="gray")
@@ -68,16 +91,14 @@ with st.expander("More options"):
 
 analyse_col, sample_col, _ = st.columns([1, 1, 3])
 analyse = analyse_col.button("Analyse", type="primary", icon=":material/play_arrow:",
-                             disabled=side_upload is None and rear_upload is None, width="stretch")
+                             disabled=not ready, width="stretch")
 sample = sample_col.button("Try the sample", icon=":material/science:", width="stretch",
                            help="A synthetic runner, 9 s at 60 fps, 1.75 m tall, 11 km/h.")
 
 clips: dict[str, Path] = {}
 options: Options | None = None  # set with the clips, by either button
 if analyse:
-    for slot, upload in (("side", side_upload), ("rear", rear_upload)):
-        if upload is not None:
-            clips[slot] = save_upload(upload.name, upload)
+    clips = {slot: clip["path"] for slot, clip in ready.items()}
     markers = {NO_STICKERS: None, FIND_COLOUR: AUTO, OTHER_COLOUR: sticker_hex}.get(
         sticker_choice, sticker_choice.removeprefix("yes: "))
     options = Options(capture_fps=capture_fps, start_s=start_s, end_s=end_s, mirrored=mirrored,

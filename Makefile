@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 APP_STAMP := $(VENV)/.app-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: app test bench install browser clean
+.PHONY: app test bench bench-app install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -24,8 +24,9 @@ $(DEV_STAMP): $(APP_STAMP) requirements-dev.txt
 
 install: $(DEV_STAMP)
 
+# one allocator arena for every thread of the server, its own included (gait.memory; docs/speed.md: the app)
 app: $(APP_STAMP)
-	$(BIN)/streamlit run app.py
+	MALLOC_ARENA_MAX=1 $(BIN)/streamlit run app.py
 
 # the browser test drives Debian's Chromium: installed with apt-get when /usr/bin/chromium is missing
 browser:
@@ -38,6 +39,9 @@ test: $(DEV_STAMP) browser
 
 bench: $(APP_STAMP)
 	$(BIN)/python scripts/benchmark.py
+
+bench-app: $(DEV_STAMP) browser
+	$(BIN)/python scripts/benchmark_app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache

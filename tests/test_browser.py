@@ -12,6 +12,7 @@ Set GAIT_SCREENSHOTS=DIR to save a screenshot of each page there.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,17 +61,17 @@ def history_db(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("history") / "history.sqlite3"
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory, history_db):
-    """``streamlit run app.py`` on 127.0.0.1, stopped at the end of the module."""
+@contextlib.contextmanager
+def running_app(env: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``streamlit run app.py`` on a free port of 127.0.0.1 with ``env`` added to this environment, its
+    output in ``log``: its URL once it answers, and its process; stopped on leaving."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with open(log, "wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "GAIT_HISTORY_DB": str(history_db)})
+            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -81,9 +83,9 @@ def app_url(tmp_path_factory, history_db):
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(f"the app did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.5)
-        yield url
+        yield url, server
     finally:
         server.terminate()
         try:
@@ -91,6 +93,17 @@ def app_url(tmp_path_factory, history_db):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, history_db):
+    """The app (:func:`running_app`), stopped at the end of the module."""
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    try:
+        with running_app({"GAIT_HISTORY_DB": str(history_db)}, log) as (url, _):
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")

@@ -110,6 +110,21 @@ def test_an_upload_is_saved_to_disk_and_streamlits_copy_let_go(monkeypatch, tmp_
     assert "side" not in at.session_state["ready_clips"] and _button(at, "Analyse").disabled
 
 
+def test_an_upload_that_cannot_be_saved_says_what_to_do(monkeypatch):
+    import gait_app.analysis
+
+    def full_disk(name, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gait_app.analysis, "save_upload", full_disk)
+    at = _app()
+    at.file_uploader[0].set_value(("my_run.mp4", b"bytes" * 100, "video/mp4"))
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1 and "No space left on device" in at.error[0].value and "disk space" in at.error[0].value
+    assert "side" not in at.session_state["ready_clips"] and _button(at, "Analyse").disabled
+
+
 RUNNER = "Ada Runner"
 
 

@@ -32,7 +32,13 @@ def upload_slot(slot: str, label: str, help_text: str) -> bool:
     upload = st.file_uploader(f"{label} ({types_text}; up to {MAX_UPLOAD_MB // 1024} GB)", type=list(VIDEO_TYPES),
                               key=f"{slot}_upload_{turns[slot]}", help=help_text)
     if upload is not None:
-        ready[slot] = {"name": upload.name, "size": upload.size, "path": keep_upload(upload)}
+        try:
+            path = keep_upload(upload)
+        except OSError as exc:  # a full or read-only disk: say so, keep the page
+            st.error(f"**{upload.name}** could not be saved for the analysis ({exc.strerror or exc}). Free some "
+                     "disk space (the app keeps uploads in the system's temporary folder) and upload it again.")
+            return False
+        ready[slot] = {"name": upload.name, "size": upload.size, "path": path}
         turns[slot] += 1
         return True
     clip = ready.get(slot)

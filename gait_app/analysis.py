@@ -146,9 +146,8 @@ def keep_upload(upload: UploadedFile) -> Path:
     the analysis would otherwise carry on top of its own memory."""
     path = save_upload(upload.name, upload)
     ctx = get_script_run_ctx()
-    # the server's in-memory manager has remove_file (as its upload route's DELETE calls it); the protocol not
-    remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx is not None else None
-    if ctx is not None and remove is not None:
+    # the server's in-memory manager has remove_file (its upload route's DELETE calls it); the protocol has not
+    if ctx is not None and (remove := getattr(ctx.uploaded_file_mgr, "remove_file", None)) is not None:
         remove(ctx.session_id, upload.file_id)
     return path
 

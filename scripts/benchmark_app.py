@@ -1,5 +1,6 @@
 """Memory of the app: peak PSS of the ``streamlit run app.py`` process tree while a clip is uploaded in
-Chromium, analysed (an empty pose cache: the pose pass runs) and its annotated video drawn.
+Chromium, analysed (an empty pose cache: the pose pass runs), its annotated video drawn and the Report
+page opened.
 
     python scripts/benchmark_app.py [VIDEO ...]
 
@@ -23,13 +24,14 @@ sys.path.insert(0, str(REPO))
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402  (the browser test's app)
 
 APP_ENV = {"MALLOC_ARENA_MAX": "1"}  # as the Makefile's `app` target starts the app
-STAGES = ("upload", "results", "video")
+STAGES = ("upload", "results", "video", "report")
 TIMEOUT_MS = 900_000
 
 
 def measure(clip: Path) -> dict[str, float]:
     """Peak PSS (MB) of the app's process tree in each stage: idle, upload (until the clip is listed as
-    ready), results (until the results page shows), video (until the annotated video is on the page)."""
+    ready), results (until the results page shows), video (until the annotated video is on the page),
+    report (the Report page with its downloads)."""
     from playwright.sync_api import sync_playwright
 
     peaks = dict.fromkeys(("idle", *STAGES), 0.0)
@@ -66,6 +68,10 @@ def measure(clip: Path) -> dict[str, float]:
                     stage[0] = "video"
                     page.locator("video").first.wait_for(state="attached")
                     page.wait_for_timeout(1000)
+                    stage[0] = "report"
+                    page.get_by_test_id("stTopNavLink").filter(has_text="Report").click()
+                    page.get_by_role("button", name="Annotated video (mp4)").wait_for()
+                    page.wait_for_timeout(2000)
                     browser.close()
             finally:
                 stop.set()

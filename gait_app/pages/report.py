@@ -32,7 +32,9 @@ def download_row(files: dict, key: str, label: str, mime: str, what: str, stem: 
         button_col.button(label, disabled=True, key=f"{widget_key}_missing", width="stretch")
         text_col.caption("Could not be made for this session.")
         return
-    button_col.download_button(label, data=path.read_bytes(), file_name=f"{stem}_{path.name}", mime=mime,
+    # the file is read when the button is clicked, not on each run of the page: the annotated video and the
+    # landmarks grow with the clip's length (a minute of video is tens of MB)
+    button_col.download_button(label, data=path.read_bytes, file_name=f"{stem}_{path.name}", mime=mime,
                                key=widget_key, icon=":material/download:", width="stretch", on_click="ignore")
     text_col.caption(what)
 
@@ -74,7 +76,7 @@ if result.metronomes and targets:
         with column.container(border=True):
             st.markdown(f"**{spm} steps/min** {pct}")
             st.audio(path.read_bytes(), format="audio/wav")
-            st.download_button(path.name, data=path.read_bytes(), file_name=path.name, mime="audio/wav",
+            st.download_button(path.name, data=path.read_bytes, file_name=path.name, mime="audio/wav",
                                key=f"download_{key}", icon=":material/download:", on_click="ignore")
 elif slowed_footage(session):
     st.info("No metronome: the clip plays slower than it was filmed, so its cadence is not known. Enter the "

@@ -117,6 +117,26 @@ def test_lowpass_filters_runs_between_gaps_and_keeps_the_gaps():
         assert np.std(out[run]) < np.std(y[run])
 
 
+def test_lowpass_equals_scipys_filtfilt_column_by_column_and_run_by_run():
+    """Columns with gaps in different frames (filtered in groups, the filter's state worked out once) read as
+    scipy.signal.sosfiltfilt of each column's runs alone."""
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(400, 3, 2)).cumsum(axis=0)
+    values[50:53, 0] = np.nan  # landmark 0: both coordinates missing in the same frames
+    values[200:260, 1, 1] = np.nan  # landmark 1: one coordinate only
+    values[::97, 2] = np.nan
+    out = lowpass(values, 60.0, 8.0)
+    sos = signal.butter(FILTER_ORDER, 8.0, fs=60.0, output="sos")
+    flat_in, flat_out = values.reshape(400, -1), out.reshape(400, -1)
+    for col in range(flat_in.shape[1]):
+        y = flat_in[:, col]
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], np.isfinite(y).astype(int), [0]])))
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            want = signal.sosfiltfilt(sos, y[start:stop], padlen=PADLEN) if stop - start > PADLEN else y[start:stop]
+            np.testing.assert_allclose(flat_out[start:stop, col], want, rtol=0, atol=1e-9)
+        np.testing.assert_array_equal(np.isnan(flat_out[:, col]), np.isnan(y))
+
+
 # --- masking, exchanges, helpers -------------------------------------------------------------------
 
 def test_mask_low_visibility_masks_below_the_threshold_only():

@@ -119,7 +119,7 @@ def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None
         after, end = int(np.ceil(ic)), int(peak + 1.2 * period) + 1
         if end >= pose.n_frames - 1:  # the clip ends before this foot's push-off
             continue
-        to = _toe_off(pose, side, u[i], after, end, pose.fps) if _tracked(pose, side, after, end) else np.nan
+        to = _toe_off(pose, side, u[i], after, end, leg_px) if _tracked(pose, side, after, end) else np.nan
         if np.isfinite(to) and to > ic:
             events.append(event_at(pose, side, "toe_off", to))
         else:
@@ -157,13 +157,14 @@ def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: floa
     return apex, float(landing)
 
 
-def _toe_off(pose: PoseSeries, side: str, u: np.ndarray, after: int, end: int, fps: float) -> float:
+def _toe_off(pose: PoseSeries, side: str, u: np.ndarray, after: int, end: int, leg_px: float) -> float:
     """Sub-frame index of ``side``'s toe-off between rows ``after`` and ``end``: the foot's most backward
     point relative to the hip (``u``: :func:`foot_forward`, parabolic peak) less ``TOE_OFF_LEAD_S``. NaN
     when the hip is lost there, the foot is still going back at the window's end (no turning point), or
     the foot's heel and toe points were not seen around it: MediaPipe's visibility below
     ``MIN_FOOT_VISIBILITY`` (hidden, gaps filled by the cleaning) or within ``FOOT_FRAME_MARGIN_LEG`` of the
-    frame's sides or bottom (leaving the frame, where the points pile up at the edge)."""
+    frame's sides or bottom (leaving the frame, where the points pile up at the edge); ``leg_px``:
+    :func:`leg_length_px` of ``pose``."""
     window = u[after:end]
     if not np.isfinite(window).any():
         return float("nan")
@@ -172,12 +173,12 @@ def _toe_off(pose: PoseSeries, side: str, u: np.ndarray, after: int, end: int, f
         return float("nan")
     feet = [INDEX[f"{side}_{j}"] for j in ("heel", "foot_index")]
     around = slice(max(back - 2, 0), back + 3)
-    xy, margin = pose.xy_px[around][:, feet], FOOT_FRAME_MARGIN_LEG * leg_length_px(pose)
+    xy, margin = pose.xy_px[around][:, feet], FOOT_FRAME_MARGIN_LEG * leg_px
     with np.errstate(invalid="ignore"):  # NaN points are not inside
         inside = (xy[..., 0] >= margin) & (xy[..., 0] <= pose.width - margin) & (xy[..., 1] <= pose.height - margin)
     if not np.all(pose.visibility[around][:, feet] >= MIN_FOOT_VISIBILITY) or not np.all(inside):
         return float("nan")
-    return back + parabolic_offset(u[back - 1], u[back], u[back + 1]) - TOE_OFF_LEAD_S * fps
+    return back + parabolic_offset(u[back - 1], u[back], u[back + 1]) - TOE_OFF_LEAD_S * pose.fps
 
 
 def _crossing(values: np.ndarray, start: int, stop: int, threshold: float, downward: bool) -> float:

@@ -170,7 +170,10 @@ def write_data_files(session: Session | Analysis, out_dir: Path) -> dict[str, Pa
     steps.to_csv(paths["steps"], index=False, float_format="%.4f")
     for clip in session.clips:
         path = out_dir / output_name("landmarks", suffix=clip_suffix(session, clip))
-        landmark_table(clip).to_csv(path, index=False, float_format="%.2f")
+        table = landmark_table(clip)
+        # rounded rather than formatted: pandas writes rounded floats in C, a format per value in Python (3900
+        # frames: 0.37 s against 0.61); pixels to 0.01, time to 0.1 ms (0.01 s would merge frames at 60 fps)
+        table.round({col: 4 if col == "time_s" else 2 for col in table.columns}).to_csv(path, index=False)
         paths[path.stem] = path
     return paths
 

@@ -175,6 +175,22 @@ def synthetic_analysis():
     return analyze_pose(info, pose)
 
 
+def test_the_landmark_table_holds_the_cleaned_points_and_each_frames_time(tmp_path, synthetic_analysis):
+    import numpy as np
+    import pandas as pd
+
+    from gait.report import write_data_files
+
+    path = write_data_files(synthetic_analysis, tmp_path)["landmarks"]
+    table = pd.read_csv(path)
+    pose = synthetic_analysis.pose
+    np.testing.assert_array_equal(table["frame"], pose.frame_index)
+    np.testing.assert_allclose(table["time_s"], pose.time_s, rtol=0, atol=5e-5)  # 60 fps: each frame its own
+    assert table["time_s"].is_unique
+    np.testing.assert_allclose(table["left_knee_x_px"], pose.joint("left_knee")[:, 0], rtol=0, atol=0.005)
+    np.testing.assert_allclose(table["right_heel_y_px"], pose.joint("right_heel")[:, 1], rtol=0, atol=0.005)
+
+
 def test_write_documents_from_an_analysis(tmp_path, synthetic_analysis):
     import cv2
     import numpy as np

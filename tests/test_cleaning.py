@@ -17,6 +17,7 @@ from gait.cleaning import (
     mirror_sides,
     smooth,
     swap_legs,
+    true_runs,
 )
 from gait.landmarks import INDEX, LEG_JOINTS, NAMES, PoseSeries
 from tests.landmark_runner import pose_from_points
@@ -130,8 +131,7 @@ def test_lowpass_equals_scipys_filtfilt_column_by_column_and_run_by_run():
     flat_in, flat_out = values.reshape(400, -1), out.reshape(400, -1)
     for col in range(flat_in.shape[1]):
         y = flat_in[:, col]
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], np.isfinite(y).astype(int), [0]])))
-        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        for start, stop in true_runs(np.isfinite(y)):
             want = signal.sosfiltfilt(sos, y[start:stop], padlen=PADLEN) if stop - start > PADLEN else y[start:stop]
             np.testing.assert_allclose(flat_out[start:stop, col], want, rtol=0, atol=1e-9)
         np.testing.assert_array_equal(np.isnan(flat_out[:, col]), np.isnan(y))

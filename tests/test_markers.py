@@ -21,6 +21,8 @@ import cv2
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gait import errors as E
 from gait.errors import GaitInputError
@@ -144,6 +146,43 @@ def test_spot_centres_are_sub_pixel_and_a_close_pair_is_two():
     assert len(spots.xy) == len(truth)
     for x, y in truth:
         assert np.min(np.linalg.norm(spots.xy - [x, y], axis=1)) < 0.1
+
+
+
+def _whole_box(mask: np.ndarray, depth_px: int):
+    """find_spots' weights worked out over the whole box: one region, every colour pixel its own."""
+    yield (0, mask.shape[0], 0, mask.shape[1]), mask.astype(bool)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2 ** 32 - 1), stickers=st.integers(1, 12), patch=st.booleans(),
+       diameter_px=st.floats(5.0, 16.0))
+def test_spots_weighed_near_the_colour_only_are_the_whole_boxs(seed, stickers, patch, diameter_px):
+    """find_spots works out the weights only around the colour's pixels: the spots (centres, areas, pixels)
+    are exactly those of the whole box, with stickers in clusters, at the box's edges and beside a larger
+    patch of the colour (a shirt)."""
+    from unittest import mock
+
+    from gait.markers import ColourModel, detect
+
+    rng = np.random.default_rng(seed)
+    h, w = 240, 180
+    img = (rng.normal(0, 8, (h, w, 3)) + rng.uniform(40, 200, 3)).clip(0, 255).astype(np.uint8)
+    if patch:
+        x, y = rng.integers(0, w - 40), rng.integers(0, h - 60)
+        img[y:y + 60, x:x + 40] = (50, 220, 70)
+    for _ in range(stickers):  # a cluster near a random place, some cut by the box's edges
+        cx, cy = rng.normal(rng.uniform(0, w), 3 * diameter_px), rng.normal(rng.uniform(0, h), 3 * diameter_px)
+        cv2.circle(img, (int(cx * 16), int(cy * 16)), int(diameter_px * 8), (40, 235, 60), -1, cv2.LINE_AA, 4)
+    colour = ColourModel(115.0, 25.0, 0.35, 0.25, _hue_chroma(115.0), "green")
+    box = (int(rng.integers(0, 20)), int(rng.integers(0, 20)), w - int(rng.integers(0, 20)), h)
+    near = find_spots(img, box, colour, diameter_px, keep_pixels=True)
+    with mock.patch.object(detect, "_regions", _whole_box):
+        whole = find_spots(img, box, colour, diameter_px, keep_pixels=True)
+    assert np.array_equal(near.xy, whole.xy) and np.array_equal(near.area, whole.area)
+    assert near.colour_pixels == whole.colour_pixels
+    assert len(near.hsv) == len(whole.hsv)
+    assert all(np.array_equal(a, b) for a, b in zip(near.hsv, whole.hsv, strict=True))
 
 
 def _bare_analysis(view: str) -> Analysis:

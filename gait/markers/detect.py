@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import cv2
@@ -64,8 +65,9 @@ class ColourModel:
         """Pixels of the sticker colour in an HSV image (OpenCV's full-range hue, 0-255)."""
         hue = np.arange(256, dtype=np.float32) * (360.0 / 256.0)  # the hue test per hue value, looked up
         near = (np.abs((hue - self.hue_deg + 180.0) % 360.0 - 180.0) <= self.hue_half_width_deg).astype(np.uint8)
-        return (cv2.LUT(hsv[..., 0], near).astype(bool) & (hsv[..., 1] >= 255 * self.min_saturation)
-                & (hsv[..., 2] >= 255 * self.min_value)).astype(np.uint8)
+        # saturation and value at their thresholds or above (whole values: the thresholds rounded up)
+        low = np.array([0, np.ceil(255 * self.min_saturation), np.ceil(255 * self.min_value)], np.uint8)
+        return cv2.bitwise_and(cv2.LUT(hsv[..., 0], near), cv2.inRange(hsv, low, np.full(3, 255, np.uint8)))  # 0/1
 
     def to_dict(self) -> dict:
         return {"asked": self.asked, "hue_deg": round(self.hue_deg, 1),
@@ -130,7 +132,10 @@ def find_spots(frame_bgr: np.ndarray, box: tuple[int, int, int, int], colour: Co
     scale, so that two stickers whose edges run together (a heel pair, smeared by the video's chroma
     subsampling) are still two; each centre is the weighted centroid over a sticker-sized disc, iterated
     (mean shift). Spots inside a larger patch of the colour (clothing) are dropped. ``colour_pixels``:
-    every pixel of the colour in the box (stickers should be nearly all of it)."""
+    every pixel of the colour in the box (stickers should be nearly all of it).
+
+    The weights are worked out only in :func:`_regions` around the colour's pixels, which hold everything a
+    peak's tests and centroid read: the result is the one the whole box would give."""
     x0, y0, x1, y1 = box
     crop = frame_bgr[y0:y1, x0:x1]
     if crop.size == 0:
@@ -140,30 +145,43 @@ def find_spots(frame_bgr: np.ndarray, box: tuple[int, int, int, int], colour: Co
     if not mask.any():
         return Spots(np.zeros((0, 2)), np.zeros(0))
     # a pixel's chroma along the sticker's: the chroma direction sums to 0, so it is the RGB values' own
-    score = cv2.transform(crop.astype(np.float32), np.asarray([colour.chroma_rgb[::-1]], np.float32))
-    full = float(np.percentile(score[mask.astype(bool)], 80))
-    near = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2).astype(np.float32)
-    weight = np.clip(score / max(full, 1e-3), 0.0, 1.0) * near
-    blurred = cv2.GaussianBlur(weight, (0, 0), max(0.6, diameter_px / 4.0))
+    chroma = np.asarray([colour.chroma_rgb[::-1]], np.float32)
+    on_colour = crop[mask.astype(bool)].reshape(-1, 1, 3)
+    full = float(np.percentile(cv2.transform(on_colour.astype(np.float32), chroma), 80))
+    sigma = max(0.6, diameter_px / 4.0)
     k = max(3, int(round(0.7 * diameter_px)) | 1)
     radius = 0.5 * diameter_px + 1.5
     # inside a larger patch of the colour the blurred weight is flat, every pixel a peak: a peak whose
     # square of side 4 radii is 3/4 colour has more weight in the ring around it than the loop below keeps
     half = int(np.ceil(2.0 * radius))
-    square = cv2.boxFilter(weight, -1, (2 * half + 1, 2 * half + 1), normalize=True,
-                           borderType=cv2.BORDER_CONSTANT)
-    peaks = np.argwhere((blurred >= cv2.dilate(blurred, np.ones((k, k), np.uint8))) & (blurred >= 0.3)
-                        & mask.astype(bool) & (square < 0.75))
-    expected = np.pi / 4 * diameter_px ** 2
-    h, w = weight.shape
     reach = half + 1
+    # how far from a peak its tests read: the peak test's window, the blur's kernel (4 sigma) and the
+    # weight's own 2-pixel dilation of the mask; the square and its dilation; the centroid's window
+    depth = max(k // 2 + int(np.ceil(4.0 * sigma)) + 1 + 2, half + 2, reach) + 1
+    expected = np.pi / 4 * diameter_px ** 2
+    found: list[tuple[int, int, int]] = []  # (peak row, peak column, region) in the crop
+    regions: list[tuple[int, int, np.ndarray]] = []  # (row, column of the region's corner, its weights)
+    for (ry0, ry1, rx0, rx1), owned in _regions(mask, depth):
+        sub = crop[ry0:ry1, rx0:rx1]
+        score = cv2.transform(sub.astype(np.float32), chroma)
+        near = cv2.dilate(mask[ry0:ry1, rx0:rx1], np.ones((3, 3), np.uint8), iterations=2).astype(np.float32)
+        weight = np.clip(score / max(full, 1e-3), 0.0, 1.0) * near
+        blurred = cv2.GaussianBlur(weight, (0, 0), sigma)
+        square = cv2.boxFilter(weight, -1, (2 * half + 1, 2 * half + 1), normalize=True,
+                               borderType=cv2.BORDER_CONSTANT)
+        peaks = np.argwhere((blurred >= cv2.dilate(blurred, np.ones((k, k), np.uint8))) & (blurred >= 0.3)
+                            & owned & (square < 0.75))
+        found += [(int(py) + ry0, int(px) + rx0, len(regions)) for py, px in peaks]
+        regions.append((ry0, rx0, weight))
+    h, w = mask.shape
     centres: list[tuple[float, float]] = []
     areas, pixels = [], []
-    for py, px in peaks:
+    for py, px, region in sorted(found):
+        ry0, rx0, weight = regions[region]
         cy, cx = float(py), float(px)
         ya, yb, xa, xb = max(0, py - reach), min(h, py + reach + 1), max(0, px - reach), min(w, px + reach + 1)
         yy, xx = np.mgrid[ya:yb, xa:xb]
-        patch = weight[ya:yb, xa:xb]
+        patch = weight[ya - ry0:yb - ry0, xa - rx0:xb - rx0]
         for _ in range(4):
             inside = (xx - cx) ** 2 + (yy - cy) ** 2 <= radius ** 2
             total = float(patch[inside].sum())
@@ -187,6 +205,22 @@ def find_spots(frame_bgr: np.ndarray, box: tuple[int, int, int, int], colour: Co
             pixels.append(hsv[ya:yb, xa:xb][inside & (patch > 0.5)])
     xy = np.array(centres, float).reshape(-1, 2) + np.array([x0 + 0.5, y0 + 0.5])
     return Spots(xy, np.array(areas, float), pixels, int(mask.sum()))
+
+
+def _regions(mask: np.ndarray, depth_px: int) -> Iterator[tuple[tuple[int, int, int, int], np.ndarray]]:
+    """The parts of the box worth weighing: the colour's pixels gathered into groups (those closer than
+    ``depth_px`` to each other in one), each group's bounding box widened by ``depth_px`` (within the box),
+    so that it holds every pixel within ``depth_px`` of its own colour pixels. Yields ((y0, y1, x0, x1), the
+    region's pixels that are its group's colour pixels)."""
+    gap = depth_px // 2
+    grown = cv2.dilate(mask, np.ones((2 * gap + 1, 2 * gap + 1), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    h, w = mask.shape
+    more = depth_px - gap  # the grown group already reaches gap beyond its colour pixels
+    for label in range(1, count):
+        x, y, bw, bh = (int(v) for v in stats[label, :4])
+        y0, y1, x0, x1 = max(0, y - more), min(h, y + bh + more), max(0, x - more), min(w, x + bw + more)
+        yield (y0, y1, x0, x1), (labels[y0:y1, x0:x1] == label) & mask[y0:y1, x0:x1].astype(bool)
 
 
 def _unmixed_centroid(chroma: np.ndarray, weight: np.ndarray, xx: np.ndarray, yy: np.ndarray, cx: float, cy: float,

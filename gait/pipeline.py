@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
+import numpy as np
+
 from gait import errors as E
 from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, number
 from gait.errors import GaitInputError, GaitWarning
@@ -72,6 +74,17 @@ class Analysis:
         from gait.measured_error import frontal_fields
 
         return frontal_fields(self)
+
+    @property
+    def pass_fingerprints(self) -> np.ndarray | None:
+        """The pose pass's per-frame fingerprints (:func:`gait.video_io.fingerprint`), one per pose row, that
+        check a seek into the clip; None when the pass kept none or its frames are not the pose rows'."""
+        found = self.pose_pass
+        if found is None or "fingerprint" not in found.frames:
+            return None
+        if not np.array_equal(found.frame_index, self.pose.frame_index):
+            return None
+        return found.frames["fingerprint"]
 
 
 def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:

@@ -247,21 +247,12 @@ def video_frame(analysis: Analysis, row: int, frame: np.ndarray, panel: PanelOve
     return annotate_frame(frame, analysis, row, zoom, panel)
 
 
-def _fingerprints(analysis: Analysis) -> np.ndarray | None:
-    found = analysis.pose_pass
-    if found is None or "fingerprint" not in found.frames:
-        return None
-    if not np.array_equal(found.frame_index, analysis.pose.frame_index):
-        return None
-    return found.frames["fingerprint"]
-
-
 def annotated_frame(analysis: Analysis, row: int, blur_face: bool = False, size: str = "fit") -> np.ndarray | None:
     """Pose row ``row``'s frame as the annotated video shows it (BGR, :func:`video_size`), read from the clip
     by a seek checked against the pose pass's fingerprints; None when it cannot be read."""
     info, pose = analysis.info, analysis.pose
     first = int(pose.frame_index[0])
-    for _, frame in iter_frames_checked(info.path, first + row, first + row + 1, _fingerprints(analysis), first):
+    for _, frame in iter_frames_checked(info.path, first + row, first + row + 1, analysis.pass_fingerprints, first):
         width, height = video_size(info.width, info.height, size)
         return video_frame(analysis, row, frame, PanelOverlay(analysis, height, width), blur_face)
     return None
@@ -276,7 +267,7 @@ def write_key_frames(analysis: Analysis, folder: Path, suffix: str = "", blur_fa
 
     pose = analysis.pose
     first = int(pose.frame_index[0])
-    prints = _fingerprints(analysis)
+    prints = analysis.pass_fingerprints
     written: dict[str, Path] = {}
     for side, row in key_frame_rows(analysis).items():
         index = first + row
@@ -306,7 +297,7 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
         written.update(write_key_frames(analysis, key_frame_dir, key_frame_suffix, blur_face))
     n = analysis.pose.n_frames
     wanted = default_workers() if parts is None else parts
-    count = max(1, min(wanted, n // MIN_PART_FRAMES)) if _fingerprints(analysis) is not None else 1
+    count = max(1, min(wanted, n // MIN_PART_FRAMES)) if analysis.pass_fingerprints is not None else 1
     bounds = [round(k * n / count) for k in range(count + 1)]
     done = [0] * count
     errors: list[BaseException] = []
@@ -348,7 +339,7 @@ def _write_rows(analysis: Analysis, path: Path, start_row: int, end_row: int, si
     first = int(pose.frame_index[0])
     width, height = video_size(info.width, info.height, size)
     panel = PanelOverlay(analysis, height, width)
-    frames = iter_frames_checked(info.path, first + start_row, first + end_row, _fingerprints(analysis), first,
+    frames = iter_frames_checked(info.path, first + start_row, first + end_row, analysis.pass_fingerprints, first,
                                  threads)
     with H264Writer(path, width, height, info.file_fps, preset=VIDEO_PRESET, crf=VIDEO_CRF,
                     convert_here=True, threads=1) as writer:

@@ -369,8 +369,14 @@ def no_psis_60fps(tmp_path_factory):
 
 
 def test_hidden_stickers_and_low_frame_rate_leave_those_measures_out_with_the_reason(no_psis_60fps):
-    with native_logs_silenced():
+    from unittest import mock
+
+    from gait.markers import detect
+
+    with native_logs_silenced(), mock.patch.object(detect, "_read_rows", wraps=detect._read_rows) as read:
         analysis = analyze(str(no_psis_60fps), Options(markers="green"))
+    # the colour's sample frames were read by seeks checked against the pose pass's fingerprints
+    assert read.call_args.args[3] is analysis.pass_fingerprints is not None
     reasons = analysis.markers.null_reasons
     assert "120 fps" in reasons["rearfoot_eversion_deg"]
     assert "PSIS" in reasons["pelvic_drop_deg"] and "PSIS" in reasons["hip_adduction_deg"]
@@ -381,6 +387,31 @@ def test_hidden_stickers_and_low_frame_rate_leave_those_measures_out_with_the_re
     assert {E.MARKERS_LOW_FPS, E.MARKERS_HIDDEN} <= codes
     methods = report_dict(analysis)["quality"]["frontal_method"]
     assert methods["pelvic_drop_deg"] == "none" and methods["knee_valgus_fppa_deg"] == "markers"
+
+
+
+def test_sample_frames_are_read_by_checked_seeks_or_else_in_one_pass(no_psis_60fps):
+    """The colour's sample frames: with the pose pass's fingerprints, one seek per frame (a long clip is not
+    decoded to its end for 15 frames), the same frames as one decoding pass; with fingerprints that do not
+    match (a file whose seeks land elsewhere), one decoding pass."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from gait.markers import detect
+    from gait.video_io import fingerprint
+
+    path = str(no_psis_60fps)
+    decoded = dict(iter_frames(path))
+    pose = SimpleNamespace(frame_index=np.arange(len(decoded)))
+    rows = [3, 40, 97, 170]
+    prints = np.array([fingerprint(decoded[i]) for i in range(len(decoded))])
+    for fingerprints, seeks in ((prints, rows), (np.zeros_like(prints), rows[:1])):
+        with mock.patch.object(detect, "iter_frames", wraps=detect.iter_frames) as reads:
+            frames = detect._read_rows(path, pose, rows, fingerprints)
+        assert sorted(frames) == rows and all(np.array_equal(frames[r], decoded[r]) for r in rows)
+        sought = [c.args[1] for c in reads.call_args_list if c.kwargs.get("seek")]
+        assert sought == seeks  # a failed check stops the seeks at the first frame
+        assert len(reads.call_args_list) == len(seeks) + (fingerprints is not prints)
 
 
 def test_refused_when_the_stickers_are_not_found(no_psis_60fps, tmp_path):

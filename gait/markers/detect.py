@@ -14,7 +14,7 @@ import numpy as np
 from gait import errors as E
 from gait.errors import GaitInputError
 from gait.landmarks import PoseSeries
-from gait.video_io import iter_frames
+from gait.video_io import fingerprint, iter_frames
 
 # sticker colours that can be asked for by name: hue in degrees (HSV); the ones that work on most runners
 # are far from skin, hair and common clothing colours: green, magenta, cyan, yellow
@@ -254,23 +254,37 @@ def _sample_rows(pose: PoseSeries, count: int = SAMPLE_FRAMES) -> list[int]:
     return sorted({int(found[int(i)]) for i in np.linspace(0, len(found) - 1, min(count, len(found)))})
 
 
-def _read_rows(path: str, pose: PoseSeries, rows: list[int]) -> dict[int, np.ndarray]:
-    """The frames of some pose rows (one decoding pass up to the last)."""
+def _read_rows(path: str, pose: PoseSeries, rows: list[int], fingerprints: np.ndarray | None = None
+               ) -> dict[int, np.ndarray]:
+    """The frames of some pose rows: with the pose pass's ``fingerprints`` (one per pose row), each by a
+    seek checked against its fingerprint, so that a long clip is not decoded to its end for a few frames;
+    without them, or when a seek lands elsewhere, one decoding pass up to the last."""
     wanted = {int(pose.frame_index[r]): r for r in rows}
     if not wanted:
         return {}
     out = {}
+    if fingerprints is not None:
+        for index, r in sorted(wanted.items()):
+            got = next(iter_frames(path, index, index + 1, seek=True), None)
+            if got is None or not np.array_equal(fingerprint(got[1]), fingerprints[r]):
+                break
+            out[r] = got[1]
+        else:
+            return out
+        out = {}
     for index, frame in iter_frames(path, min(wanted), max(wanted) + 1):
         if index in wanted:
             out[wanted[index]] = frame
     return out
 
 
-def calibrate(path: str, pose: PoseSeries, asked: str, diameter_px: float) -> tuple[ColourModel, float]:
-    """The sticker colour's thresholds for this clip, and the median number of spots per sample frame.
-    Raises :class:`GaitInputError` when no colour makes enough sticker-like spots."""
+def calibrate(path: str, pose: PoseSeries, asked: str, diameter_px: float,
+              fingerprints: np.ndarray | None = None) -> tuple[ColourModel, float]:
+    """The sticker colour's thresholds for this clip, and the median number of spots per sample frame
+    (read as :func:`_read_rows` does, with the pose pass's ``fingerprints``). Raises :class:`GaitInputError`
+    when no colour makes enough sticker-like spots."""
     hue = parse_colour(asked)
-    frames = _read_rows(path, pose, _sample_rows(pose))
+    frames = _read_rows(path, pose, _sample_rows(pose), fingerprints)
     every = runner_boxes(pose)
     boxes = {r: box for r in frames if (box := every[r]) is not None}
     if hue is not None:

@@ -90,7 +90,8 @@ def apply_markers(analysis: Analysis, asked: str, progress: Callable[[int, int],
     pose = analysis.pose
     left_minus_right = np.nanmedian(pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0])
     left_outward = float(np.sign(left_minus_right) or -1.0)
-    tracks = track_markers(analysis.info.path, pose, asked, analysis.leg_length_px, left_outward, progress)
+    tracks = track_markers(analysis.info.path, pose, asked, analysis.leg_length_px, left_outward, progress,
+                           analysis.pass_fingerprints)
     steps, missing, stance = marker_step_table(pose, analysis.steps, tracks)
     hip_width = hip_width_from_markers(tracks, stance)
     if hip_width:

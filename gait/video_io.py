@@ -198,28 +198,40 @@ def fingerprint(frame: np.ndarray) -> np.ndarray:
 
 def iter_frames_checked(path: str, start_frame: int, end_frame: int, fingerprints: np.ndarray | None,
                         first_index: int = 0, threads: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    """:func:`iter_frames` of frames ``start_frame <= i < end_frame``, seeking to the first one when the
-    fingerprints of the frames, as the pose pass decoded them, are known (``fingerprints[i - first_index]``
-    for frame ``i``): the first :data:`SEEK_CHECK_FRAMES` frames read after the seek must match them, else
-    the frames are decoded from the start of the file instead. Without fingerprints, or from frame 0, the
-    frames are decoded from the start."""
+    """:func:`iter_frames` of frames ``start_frame <= i < end_frame``: by a checked seek
+    (:func:`seek_checked`) when it lands where the fingerprints say, else decoded from the start."""
+    frames = seek_checked(path, start_frame, end_frame, fingerprints, first_index, threads)
+    yield from iter_frames(path, start_frame, end_frame, threads=threads) if frames is None else frames
+
+
+def seek_checked(path: str, start_frame: int, end_frame: int, fingerprints: np.ndarray | None,
+                 first_index: int = 0, threads: int | None = None) -> Iterator[tuple[int, np.ndarray]] | None:
+    """The frames ``start_frame <= i < end_frame`` read by seeking to the first one, or ``None`` when the
+    seek cannot be trusted: the first :data:`SEEK_CHECK_FRAMES` frames read must match the fingerprints of
+    the frames as the pose pass decoded them (``fingerprints[i - first_index]`` for frame ``i``), and
+    without fingerprints for them nothing is read. From frame 0 there is no seek: the frames as decoded."""
+    if start_frame == 0:
+        return iter_frames(path, 0, end_frame, threads=threads)
     count = min(SEEK_CHECK_FRAMES, end_frame - start_frame)
     rows = np.arange(start_frame, start_frame + count) - first_index
-    if start_frame == 0 or fingerprints is None or count <= 0 or rows[0] < 0 or rows[-1] >= len(fingerprints):
-        yield from iter_frames(path, start_frame, end_frame, threads=threads)
-        return
+    if fingerprints is None or count <= 0 or rows[0] < 0 or rows[-1] >= len(fingerprints):
+        return None
     frames = iter_frames(path, start_frame, end_frame, seek=True, threads=threads)
+    first = [item for _, item in zip(range(count), frames, strict=False)]
+    if len(first) == count and all(np.array_equal(fingerprint(frame), fingerprints[row])
+                                   for (_, frame), row in zip(first, rows, strict=True)):
+        return _chained(first, frames)
+    frames.close()
+    return None
+
+
+def _chained(first: list[tuple[int, np.ndarray]], rest: Generator[tuple[int, np.ndarray], None, None]
+             ) -> Generator[tuple[int, np.ndarray], None, None]:
     try:
-        first = [item for _, item in zip(range(count), frames, strict=False)]
-        landed = [np.array_equal(fingerprint(frame), fingerprints[row])
-                  for (_, frame), row in zip(first, rows, strict=False)]
-        if len(first) == count and all(landed):
-            yield from first
-            yield from frames
-            return
+        yield from first
+        yield from rest
     finally:
-        frames.close()
-    yield from iter_frames(path, start_frame, end_frame, threads=threads)
+        rest.close()
 
 
 SEEK_CHECK_FRAMES = 3

@@ -397,6 +397,7 @@ def test_sample_frames_are_read_by_checked_seeks_or_else_in_one_pass(no_psis_60f
     from types import SimpleNamespace
     from unittest import mock
 
+    from gait import video_io
     from gait.markers import detect
     from gait.video_io import fingerprint
 
@@ -406,7 +407,8 @@ def test_sample_frames_are_read_by_checked_seeks_or_else_in_one_pass(no_psis_60f
     rows = [3, 40, 97, 170]
     prints = np.array([fingerprint(decoded[i]) for i in range(len(decoded))])
     for fingerprints, seeks in ((prints, rows), (np.zeros_like(prints), rows[:1])):
-        with mock.patch.object(detect, "iter_frames", wraps=detect.iter_frames) as reads:
+        reads = mock.Mock(wraps=video_io.iter_frames)
+        with mock.patch.object(detect, "iter_frames", reads), mock.patch.object(video_io, "iter_frames", reads):
             frames = detect._read_rows(path, pose, rows, fingerprints)
         assert sorted(frames) == rows and all(np.array_equal(frames[r], decoded[r]) for r in rows)
         sought = [c.args[1] for c in reads.call_args_list if c.kwargs.get("seek")]

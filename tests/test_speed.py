@@ -19,7 +19,7 @@ import pytest
 from gait import pose
 from gait.pipeline import Options, analyze
 from gait.pose_cache import PoseCache
-from gait.video_io import fingerprint, iter_frames, iter_frames_checked, probe
+from gait.video_io import fingerprint, iter_frames, iter_frames_checked, probe, seek_checked
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 SIDE = SAMPLES / "side_60fps.mp4"
@@ -229,6 +229,9 @@ def test_checked_seek_reads_the_frames_a_full_decode_reads():
     wrong[300] = 0  # as if the seek had landed on another frame: decoded from the start instead
     again = list(iter_frames_checked(info.path, 300, 303, wrong))
     assert [i for i, _ in again] == [300, 301, 302] and all(np.array_equal(f, frames[i]) for i, f in again)
+    assert seek_checked(info.path, 300, 303, wrong) is None  # what a caller with its own fallback is told
+    assert seek_checked(info.path, 300, 303, None) is None
+    assert [i for i, _ in seek_checked(info.path, 301, 303, wrong)] == [301, 302]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import numpy as np
 from gait import errors as E
 from gait.errors import GaitInputError
 from gait.landmarks import PoseSeries
-from gait.video_io import fingerprint, iter_frames
+from gait.video_io import iter_frames, seek_checked
 
 # sticker colours that can be asked for by name: hue in degrees (HSV); the ones that work on most runners
 # are far from skin, hair and common clothing colours: green, magenta, cyan, yellow
@@ -265,8 +265,9 @@ def _read_rows(path: str, pose: PoseSeries, rows: list[int], fingerprints: np.nd
     out = {}
     if fingerprints is not None:
         for index, r in sorted(wanted.items()):
-            got = next(iter_frames(path, index, index + 1, seek=True), None)
-            if got is None or not np.array_equal(fingerprint(got[1]), fingerprints[r]):
+            frames = seek_checked(path, index, index + 1, fingerprints, first_index=index - r)
+            got = None if frames is None else next(frames, None)
+            if got is None:
                 break
             out[r] = got[1]
         else:

@@ -291,6 +291,32 @@ def number(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
 
 
+WITHIN_UNCERTAINTY = "within the measurement's uncertainty: not a left/right difference"
+BEYOND_UNCERTAINTY = "beyond the measurement's uncertainty"
+
+
+def asymmetry_words(name: str, summary: MetricSummary) -> str | None:
+    """A left/right asymmetry's 95 % interval over the steps and whether it exceeds the sides' measurement
+    uncertainty (:func:`gait.metrics.contact_time_asymmetry`), in the words the app's card and the report's
+    table both show, e.g. "95 % interval -9.4 to +3.2 %, within the measurement's uncertainty: ...". None
+    for a measure that is not an asymmetry (no ``exceeds_uncertainty`` field) or has no value."""
+    if "exceeds_uncertainty" not in summary or number(summary["value"]) is None:
+        return None
+    spec = spec_of(name)
+    low, high = number(summary.get("ci95_low")), number(summary.get("ci95_high"))
+    verdict = summary.get("exceeds_uncertainty")
+    if low is None or high is None or verdict is None:
+        return "no 95 % interval: fewer than 2 steps a side"
+    low_text, high_text = (_signed(spec.format(v, unit=False)) for v in (low, high))
+    interval = f"95 % interval {low_text} to {with_unit(high_text, spec.shown_unit)}"
+    return f"{interval}, {BEYOND_UNCERTAINTY if verdict else WITHIN_UNCERTAINTY}"
+
+
+def _signed(text: str) -> str:
+    """A formatted number with a + when it is above 0 ("3.2" -> "+3.2")."""
+    return text if text.startswith("-") or text.strip("0.") == "" else f"+{text}"
+
+
 def empty_summary(unit: str | None) -> MetricSummary:
     """The summary of a measure this clip's view does not measure."""
     return {"value": None, "left": None, "right": None, "sd": None, "n": 0, "unit": unit}

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from gait import errors as E
-from gait.catalogue import MetricSummary, spec_of
-from gait.document.content import asymmetry_words
+from gait.catalogue import MetricSummary, asymmetry_words, spec_of
 
 if TYPE_CHECKING:
     from gait.pipeline import Analysis, Session

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gait.catalogue import shown_metrics, spec_of, unvalidated_metrics
+from gait.catalogue import asymmetry_words, shown_metrics, spec_of, unvalidated_metrics
 from gait.cli.history import add_save_options, history_comparison, history_for_saving, save_to_history
 from gait.cli.options import non_negative, pose_cache_option, positive, report_formats
 from gait.cues import cues_for
@@ -154,7 +154,6 @@ def _views(text: str | None, n_clips: int) -> list[str | None]:
 def _print_summary(session: Session) -> None:
     for clip in session.clips:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
-    from gait.document.content import asymmetry_words
     from gait.markers import marker_measures
     from gait.measured_error import error_words, mask_measures, measured_errors
 

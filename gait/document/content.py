@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 from gait.catalogue import (
     TIMED_FROM_BEHIND,
     Metrics,
-    MetricSummary,
+    asymmetry_words,
     number,
     read_metrics,
     shown_metrics,
     spec_of,
     timed_from_behind,
     unvalidated_metrics,
-    with_unit,
 )
 from gait.cues import RULES, Cue, PlanStage, cadence_targets, cues_from_metrics, retraining_plan
 from gait.document.before_after import BeforeAfter, before_after_content
@@ -123,32 +122,6 @@ class MetricRow:
     reference: str
     source: str
     detail: str | None = None  # in place of the left, right and SD cells: an asymmetry's interval and verdict
-
-
-WITHIN_UNCERTAINTY = "within the measurement's uncertainty: not a left/right difference"
-BEYOND_UNCERTAINTY = "beyond the measurement's uncertainty"
-
-
-def asymmetry_words(name: str, summary: MetricSummary) -> str | None:
-    """A left/right asymmetry's 95 % interval over the steps and whether it exceeds the sides' measurement
-    uncertainty (:func:`gait.metrics.contact_time_asymmetry`), in the words the app's card and the report's
-    table both show, e.g. "95 % interval -9.4 to +3.2 %, within the measurement's uncertainty: ...". None
-    for a measure that is not an asymmetry (no ``exceeds_uncertainty`` field) or has no value."""
-    if "exceeds_uncertainty" not in summary or number(summary["value"]) is None:
-        return None
-    spec = spec_of(name)
-    low, high = number(summary.get("ci95_low")), number(summary.get("ci95_high"))
-    verdict = summary.get("exceeds_uncertainty")
-    if low is None or high is None or verdict is None:
-        return "no 95 % interval: fewer than 2 steps a side"
-    low_text, high_text = (_signed(spec.format(v, unit=False)) for v in (low, high))
-    interval = f"95 % interval {low_text} to {with_unit(high_text, spec.shown_unit)}"
-    return f"{interval}, {BEYOND_UNCERTAINTY if verdict else WITHIN_UNCERTAINTY}"
-
-
-def _signed(text: str) -> str:
-    """A formatted number with a + when it is above 0 ("3.2" -> "+3.2")."""
-    return text if text.startswith("-") or text.strip("0.") == "" else f"+{text}"
 
 
 @dataclass(frozen=True)

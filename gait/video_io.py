@@ -217,10 +217,14 @@ def seek_checked(path: str, start_frame: int, end_frame: int, fingerprints: np.n
     if fingerprints is None or count <= 0 or rows[0] < 0 or rows[-1] >= len(fingerprints):
         return None
     frames = iter_frames(path, start_frame, end_frame, seek=True, threads=threads)
-    first = [item for _, item in zip(range(count), frames, strict=False)]
-    if len(first) == count and all(np.array_equal(fingerprint(frame), fingerprints[row])
-                                   for (_, frame), row in zip(first, rows, strict=True)):
-        return _chained(first, frames)
+    try:
+        first = [item for _, item in zip(range(count), frames, strict=False)]
+        if len(first) == count and all(np.array_equal(fingerprint(frame), fingerprints[row])
+                                       for (_, frame), row in zip(first, rows, strict=True)):
+            return _chained(first, frames)
+    except BaseException:
+        frames.close()  # the file is let go of whatever goes wrong
+        raise
     frames.close()
     return None
 

@@ -262,20 +262,23 @@ def _read_rows(path: str, pose: PoseSeries, rows: list[int], fingerprints: np.nd
     wanted = {int(pose.frame_index[r]): r for r in rows}
     if not wanted:
         return {}
+    sought = _sought(path, wanted, fingerprints) if fingerprints is not None else None
+    if sought is not None:
+        return sought
+    return {wanted[index]: frame for index, frame in iter_frames(path, min(wanted), max(wanted) + 1)
+            if index in wanted}
+
+
+def _sought(path: str, wanted: dict[int, int], fingerprints: np.ndarray) -> dict[int, np.ndarray] | None:
+    """Each wanted frame (file index -> pose row) by a seek of its own, checked against its row's fingerprint;
+    None at the first seek that lands elsewhere."""
     out = {}
-    if fingerprints is not None:
-        for index, r in sorted(wanted.items()):
-            frames = seek_checked(path, index, index + 1, fingerprints, first_index=index - r)
-            got = None if frames is None else next(frames, None)
-            if got is None:
-                break
-            out[r] = got[1]
-        else:
-            return out
-        out = {}
-    for index, frame in iter_frames(path, min(wanted), max(wanted) + 1):
-        if index in wanted:
-            out[wanted[index]] = frame
+    for index, r in sorted(wanted.items()):
+        frames = seek_checked(path, index, index + 1, fingerprints, first_index=index - r)
+        got = None if frames is None else next(frames, None)
+        if got is None:
+            return None
+        out[r] = got[1]
     return out
 
 

@@ -23,7 +23,7 @@ from gait.landmarks import INDEX, SKELETON
 from gait.memory import use_one_arena
 from gait.pipeline import Analysis
 from gait.pose import ProgressCallback, default_workers
-from gait.video_io import H264Writer, concat_mp4, decoder_threads, iter_frames_checked
+from gait.video_io import H264Writer, concat_mp4, decoder_threads, frames_at, iter_frames_checked
 
 SIDE_COLOURS_BGR = {"left": (235, 140, 40), "right": (40, 140, 255)}  # blue, orange
 NEUTRAL_BGR = (230, 230, 230)
@@ -249,34 +249,38 @@ def video_frame(analysis: Analysis, row: int, frame: np.ndarray, panel: PanelOve
 
 def annotated_frame(analysis: Analysis, row: int, blur_face: bool = False, size: str = "fit") -> np.ndarray | None:
     """Pose row ``row``'s frame as the annotated video shows it (BGR, :func:`video_size`), read from the clip
-    by a seek checked against the pose pass's fingerprints; None when it cannot be read."""
-    info, pose = analysis.info, analysis.pose
-    first = int(pose.frame_index[0])
-    for _, frame in iter_frames_checked(info.path, first + row, first + row + 1, analysis.pass_fingerprints, first):
-        width, height = video_size(info.width, info.height, size)
-        return video_frame(analysis, row, frame, PanelOverlay(analysis, height, width), blur_face)
-    return None
+    by :func:`gait.video_io.frames_at`, checked against the pose pass's fingerprints; None when it cannot be
+    read."""
+    info = analysis.info
+    first = int(analysis.pose.frame_index[0])
+    frame = frames_at(info.path, [first + row], analysis.pass_fingerprints, first).get(first + row)
+    if frame is None:
+        return None
+    width, height = video_size(info.width, info.height, size)
+    return video_frame(analysis, row, frame, PanelOverlay(analysis, height, width), blur_face)
 
 
 def write_key_frames(analysis: Analysis, folder: Path, suffix: str = "", blur_face: bool = False) -> dict[str, Path]:
     """Each side's key frame (:func:`key_frame_rows`), drawn at the clip's size, as
     ``keyframe<suffix>_<side>_contact.png`` (:func:`gait.report.output_name`) in ``folder``; returns
-    ``{"keyframe_left": path, ...}``. Each frame is read by a seek checked against the pose pass's
-    fingerprints."""
+    ``{"keyframe_left": path, ...}``. The frames are read by :func:`gait.video_io.frames_at`, checked
+    against the pose pass's fingerprints."""
     from gait.report import output_name
 
     pose = analysis.pose
     first = int(pose.frame_index[0])
-    prints = analysis.pass_fingerprints
+    rows = key_frame_rows(analysis)
+    frames = frames_at(analysis.info.path, [first + row for row in rows.values()], analysis.pass_fingerprints, first)
     written: dict[str, Path] = {}
-    for side, row in key_frame_rows(analysis).items():
-        index = first + row
-        for _, frame in iter_frames_checked(analysis.info.path, index, index + 1, prints, first):
-            if blur_face:
-                frame = privacy.blur_face(frame, pose.xy_px[row])
-            path = Path(folder) / output_name("keyframe", suffix=suffix, side=side)
-            cv2.imwrite(str(path), annotate_frame(frame, analysis, row))
-            written[f"keyframe_{side}"] = path
+    for side, row in rows.items():
+        frame = frames.get(first + row)
+        if frame is None:
+            continue
+        if blur_face:
+            frame = privacy.blur_face(frame, pose.xy_px[row])
+        path = Path(folder) / output_name("keyframe", suffix=suffix, side=side)
+        cv2.imwrite(str(path), annotate_frame(frame, analysis, row))
+        written[f"keyframe_{side}"] = path
     return written
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generator, Iterator
+from typing import Generator, Iterable, Iterator
 
 import cv2
 import numpy as np
@@ -239,6 +239,37 @@ def _chained(first: list[tuple[int, np.ndarray]], rest: Generator[tuple[int, np.
 
 
 SEEK_CHECK_FRAMES = 3
+# what one seek decodes, on average: from the keyframe before its frame, half a keyframe interval, which is
+# about a second (30-60 frames) in a phone's clips and can be 250 frames in x264's (the renderer's)
+SEEK_COST_FRAMES = 30
+
+
+def frames_at(path: str, indices: Iterable[int], fingerprints: np.ndarray | None, first_index: int = 0
+              ) -> dict[int, np.ndarray]:
+    """The frames of some file indices, read the cheaper way: one decoding pass up to the last when it
+    decodes no more frames than a seek per frame (:data:`SEEK_COST_FRAMES` each) would, else each by a seek
+    checked as :func:`seek_checked` checks (``fingerprints[i - first_index]`` for frame ``i``), with one
+    decoding pass after all at the first seek that lands elsewhere, or without fingerprints."""
+    wanted = sorted(set(indices))
+    if not wanted:
+        return {}
+    if fingerprints is not None and wanted[-1] + 1 > SEEK_COST_FRAMES * len(wanted):
+        sought = _sought(path, wanted, fingerprints, first_index)
+        if sought is not None:
+            return sought
+    return {index: frame for index, frame in iter_frames(path, wanted[0], wanted[-1] + 1) if index in wanted}
+
+
+def _sought(path: str, wanted: list[int], fingerprints: np.ndarray, first_index: int) -> dict[int, np.ndarray] | None:
+    """Each wanted frame by a checked seek of its own; None at the first seek that lands elsewhere."""
+    out = {}
+    for index in wanted:
+        frames = seek_checked(path, index, index + 1, fingerprints, first_index)
+        got = None if frames is None else next(frames, None)
+        if got is None:
+            return None
+        out[index] = got[1]
+    return out
 
 
 def concat_mp4(parts: list[Path], out: str | os.PathLike) -> None:

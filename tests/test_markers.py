@@ -393,27 +393,29 @@ def test_hidden_stickers_and_low_frame_rate_leave_those_measures_out_with_the_re
 def test_sample_frames_are_read_by_checked_seeks_or_else_in_one_pass(no_psis_60fps):
     """The colour's sample frames: with the pose pass's fingerprints, one seek per frame (a long clip is not
     decoded to its end for 15 frames), the same frames as one decoding pass; with fingerprints that do not
-    match (a file whose seeks land elsewhere), one decoding pass."""
+    match (a file whose seeks land elsewhere), one decoding pass; frames near the start, where a pass decodes
+    fewer frames than the seeks would, in one pass."""
     from types import SimpleNamespace
     from unittest import mock
 
     from gait import video_io
     from gait.markers import detect
-    from gait.video_io import fingerprint
+    from gait.video_io import SEEK_COST_FRAMES, fingerprint
 
     path = str(no_psis_60fps)
     decoded = dict(iter_frames(path))
     pose = SimpleNamespace(frame_index=np.arange(len(decoded)))
-    rows = [3, 40, 97, 170]
     prints = np.array([fingerprint(decoded[i]) for i in range(len(decoded))])
-    for fingerprints, seeks in ((prints, rows), (np.zeros_like(prints), rows[:1])):
+    far, near = [3, 40, 97, 170], [3, 20, SEEK_COST_FRAMES * 3 - 1]
+    assert far[-1] + 1 > SEEK_COST_FRAMES * len(far)
+    for rows, fingerprints, seeks in ((far, prints, far), (far, np.zeros_like(prints), far[:1]), (near, prints, [])):
         reads = mock.Mock(wraps=video_io.iter_frames)
-        with mock.patch.object(detect, "iter_frames", reads), mock.patch.object(video_io, "iter_frames", reads):
+        with mock.patch.object(video_io, "iter_frames", reads):
             frames = detect._read_rows(path, pose, rows, fingerprints)
         assert sorted(frames) == rows and all(np.array_equal(frames[r], decoded[r]) for r in rows)
         sought = [c.args[1] for c in reads.call_args_list if c.kwargs.get("seek")]
         assert sought == seeks  # a failed check stops the seeks at the first frame
-        assert len(reads.call_args_list) == len(seeks) + (fingerprints is not prints)
+        assert len(reads.call_args_list) == len(seeks) + (seeks != rows)
 
 
 def test_refused_when_the_stickers_are_not_found(no_psis_60fps, tmp_path):

@@ -19,7 +19,7 @@ import pytest
 from gait import pose
 from gait.pipeline import Options, analyze
 from gait.pose_cache import PoseCache
-from gait.video_io import fingerprint, iter_frames, iter_frames_checked, probe, seek_checked
+from gait.video_io import fingerprint, frames_at, iter_frames, iter_frames_checked, probe, seek_checked
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 SIDE = SAMPLES / "side_60fps.mp4"
@@ -232,6 +232,9 @@ def test_checked_seek_reads_the_frames_a_full_decode_reads():
     assert seek_checked(info.path, 300, 303, wrong) is None  # what a caller with its own fallback is told
     assert seek_checked(info.path, 300, 303, None) is None
     assert [i for i, _ in seek_checked(info.path, 301, 303, wrong)] == [301, 302]
+    for indices, fingerprints in (([5, 300, 410], prints), ([2, 40], prints), ([5, 300, 410], wrong)):
+        got = frames_at(info.path, indices, fingerprints)  # by seeks, in one pass, by a pass after a bad seek
+        assert sorted(got) == indices and all(np.array_equal(got[i], frames[i]) for i in indices)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import numpy as np
 from gait import errors as E
 from gait.errors import GaitInputError
 from gait.landmarks import PoseSeries
-from gait.video_io import iter_frames, seek_checked
+from gait.video_io import frames_at
 
 # sticker colours that can be asked for by name: hue in degrees (HSV); the ones that work on most runners
 # are far from skin, hair and common clothing colours: green, magenta, cyan, yellow
@@ -256,30 +256,15 @@ def _sample_rows(pose: PoseSeries, count: int = SAMPLE_FRAMES) -> list[int]:
 
 def _read_rows(path: str, pose: PoseSeries, rows: list[int], fingerprints: np.ndarray | None = None
                ) -> dict[int, np.ndarray]:
-    """The frames of some pose rows: with the pose pass's ``fingerprints`` (one per pose row), each by a
-    seek checked against its fingerprint, so that a long clip is not decoded to its end for a few frames;
-    without them, or when a seek lands elsewhere, one decoding pass up to the last."""
-    wanted = {int(pose.frame_index[r]): r for r in rows}
-    if not wanted:
+    """The frames of some pose rows, read by :func:`gait.video_io.frames_at` (checked against the pose
+    pass's ``fingerprints``, one per pose row), so that a long clip is not decoded to its end for a few
+    frames."""
+    index = {r: int(pose.frame_index[r]) for r in rows}
+    if not index:
         return {}
-    sought = _sought(path, wanted, fingerprints) if fingerprints is not None else None
-    if sought is not None:
-        return sought
-    return {wanted[index]: frame for index, frame in iter_frames(path, min(wanted), max(wanted) + 1)
-            if index in wanted}
-
-
-def _sought(path: str, wanted: dict[int, int], fingerprints: np.ndarray) -> dict[int, np.ndarray] | None:
-    """Each wanted frame (file index -> pose row) by a seek of its own, checked against its row's fingerprint;
-    None at the first seek that lands elsewhere."""
-    out = {}
-    for index, r in sorted(wanted.items()):
-        frames = seek_checked(path, index, index + 1, fingerprints, first_index=index - r)
-        got = None if frames is None else next(frames, None)
-        if got is None:
-            return None
-        out[r] = got[1]
-    return out
+    first = int(pose.frame_index[0])
+    frames = frames_at(path, index.values(), fingerprints, first)
+    return {r: frames[i] for r, i in index.items() if i in frames}
 
 
 def calibrate(path: str, pose: PoseSeries, asked: str, diameter_px: float,

@@ -108,12 +108,12 @@ def _scale(color: tuple, k: float) -> tuple:
 
 
 def _pts(uv: np.ndarray) -> np.ndarray:
-    return np.round((np.asarray(uv) - 0.5) * SCALE).astype(np.int32).reshape(-1, 1, 2)
+    return np.rint((np.asarray(uv) - 0.5) * SCALE).astype(np.int32).reshape(-1, 1, 2)
 
 
 def fill_hull(img: np.ndarray, uv: np.ndarray, color: tuple) -> None:
     uv = np.asarray(uv, float).reshape(-1, 2)
-    if len(uv) < 3 or not np.all(np.isfinite(uv)):
+    if len(uv) < 3 or not np.isfinite(uv).all():
         return
     hull = cv2.convexHull(_pts(uv).reshape(-1, 2))
     cv2.fillConvexPoly(img, hull, color, cv2.LINE_AA, SHIFT)
@@ -142,6 +142,20 @@ def capsule2d(img: np.ndarray, c1: np.ndarray, c2: np.ndarray, r1: float, r2: fl
                                   c2 + 0.42 * r2 * off + 0.3 * r2 * _CIRCLE]), _scale(color, 1.18))
     else:
         fill_hull(img, np.vstack([c1 + r1 * _CIRCLE, c2 + r2 * _CIRCLE]), color)
+
+
+def _hair_normals() -> np.ndarray:
+    """Unit normals of the head sphere's points that the hair covers: the top, the back and the crown."""
+    out = []
+    for th in np.linspace(0, np.pi, 13):
+        for ph in np.linspace(0, 2 * np.pi, 25, endpoint=False):
+            n = np.array([np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)])
+            if n[2] > 0.3 or (n[0] < -0.1 and n[2] > -0.55) or (n[0] < 0.35 and n[2] > 0.05):
+                out.append(n)
+    return np.array(out)
+
+
+_HAIR_NORMALS = _hair_normals()
 
 
 def ball2d(img: np.ndarray, c: np.ndarray, r: float, color: tuple, shade: bool = True) -> None:
@@ -384,18 +398,22 @@ class Scene:
         def pts(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
             return heel + np.multiply.outer(x, fwd) + np.multiply.outer(y, lat) + np.multiply.outer(z, up)
 
-        def ring(x: float, z0: float, z1: float, w0: float, w1: float) -> np.ndarray:
-            """Cross-section: rounded, widest a third of the way up, w0 at the bottom, w1 at the top."""
-            zm = z0 + 0.35 * (z1 - z0)
-            wm = max(w0, w1)
-            ys = np.array([0.85 * w0, wm, 0.97 * wm, w1, 0.0, -w1, -0.97 * wm, -wm, -0.85 * w0, 0.0])
-            zs = np.array([z0, zm, z0 + 0.7 * (z1 - z0), z1, z1, z1, z0 + 0.7 * (z1 - z0), zm, z0, z0])
-            return pts(np.full(len(ys), x), hw * ys, zs)
+        def cross_sections(x: np.ndarray, z0: np.ndarray | float, z1: np.ndarray | float, w0: np.ndarray,
+                           w1: np.ndarray) -> np.ndarray:
+            """(stations, 10, 3) cross-sections at stations x: rounded, widest a third of the way up, w0 at the
+            bottom, w1 at the top."""
+            x, z0, z1, w0, w1 = np.broadcast_arrays(x, z0, z1, w0, w1)
+            zm, z7 = z0 + 0.35 * (z1 - z0), z0 + 0.7 * (z1 - z0)
+            wm = np.maximum(w0, w1)
+            zero = np.zeros_like(wm)
+            ys = np.stack([0.85 * w0, wm, 0.97 * wm, w1, zero, -w1, -0.97 * wm, -wm, -0.85 * w0, zero], axis=-1)
+            zs = np.stack([z0, zm, z7, z1, z1, z1, z7, zm, z0, z0], axis=-1)
+            return pts(np.broadcast_to(x[:, None], ys.shape), hw * ys, zs)
 
-        def loft(rings: list, color: tuple) -> None:
-            for r0, r1 in zip(rings, rings[1:], strict=False):
-                uv, _ = self.pj.project(np.vstack([r0, r1]))
-                fill_hull(img, uv, color)
+        def loft(sections: np.ndarray, color: tuple) -> None:
+            uv, _ = self.pj.project(sections)
+            for a, b in zip(uv, uv[1:], strict=False):
+                fill_hull(img, np.vstack([a, b]), color)
 
         def face(xz: list, inset: float, color: tuple) -> None:
             """A flat patch on the visible side face: (x, z) points, at the shoe's width there."""
@@ -406,15 +424,11 @@ class Scene:
             fill_hull(img, uv, color)
 
         shade = float(np.clip(0.8 + 0.35 * np.dot(up, [0.0, 0.0, 1.0]), 0.55, 1.0))
-        midsole = [ring(x, z0, z1, w, w)
-                   for x, z0, z1, w in zip(sole["x"], sole["z0"], sole["z1"], sole["w"], strict=False)]
-        rubber = [ring(x, z0, z0 + 0.0028 * H, 0.92 * w, 0.92 * w)
-                  for x, z0, w in zip(sole["x"], sole["z0"], sole["w"], strict=False)]
-        body = [ring(x, z0, z1, w0, w1) for x, z0, z1, w0, w1 in
-                zip(upper["x"], upper["z0"], upper["z1"], upper["w_mid"], upper["w_top"], strict=False)]
-        lit = [ring(x, z0 + 0.45 * (z1 - z0), z1 - 0.12 * (z1 - z0), 0.9 * w0, 0.9 * w1) for x, z0, z1, w0, w1 in
-               zip(upper["x"][1:-1], upper["z0"][1:-1], upper["z1"][1:-1], upper["w_mid"][1:-1],
-                   upper["w_top"][1:-1], strict=False)]
+        midsole = cross_sections(sole["x"], sole["z0"], sole["z1"], sole["w"], sole["w"])
+        rubber = cross_sections(sole["x"], sole["z0"], sole["z0"] + 0.0028 * H, 0.92 * sole["w"], 0.92 * sole["w"])
+        body = cross_sections(upper["x"], upper["z0"], upper["z1"], upper["w_mid"], upper["w_top"])
+        x, z0, z1, w0, w1 = (upper[k][1:-1] for k in ("x", "z0", "z1", "w_mid", "w_top"))
+        lit = cross_sections(x, z0 + 0.45 * (z1 - z0), z1 - 0.12 * (z1 - z0), 0.9 * w0, 0.9 * w1)
         bottom_seen = np.dot(-up, cam - (heel + fwd * 0.5 * L)) > 0
         parts = [(rubber, _scale(look.outsole, shade)), (midsole, _scale(look.sole, shade)),
                  (body, _scale(look.shoe, 0.8 * shade)), (lit, _scale(look.shoe, shade))]
@@ -428,8 +442,8 @@ class Scene:
         counter = _scale(look.shoe_trim, shade)
         face([(upper["x"][1], z_sole), (upper["x"][1], 0.046 * H), (0.0, 0.042 * H), (0.6 * x_c, 0.035 * H),
               (x_c, 0.026 * H), (x_c, z_sole - 0.001 * H)], 0.04, counter)
-        back = [ring(x, z_sole, 0.044 * H, 1.03 * w, 1.03 * w)
-                for x, w in zip(upper["x"][1:3], upper["w_mid"][1:3], strict=False)]
+        w_back = 1.03 * upper["w_mid"][1:3]
+        back = cross_sections(upper["x"][1:3], z_sole, 0.044 * H, w_back, w_back)
         if np.dot(-fwd, cam - heel) > 0:
             loft(back, counter)
         xs = np.linspace(upper["x"][0], 0.37 * L, 8)
@@ -469,11 +483,12 @@ class Scene:
         lat_hip = J["left_hip"] - J["right_hip"]
         lat_hip /= np.linalg.norm(lat_hip)
         ang = np.linspace(0, 2 * np.pi, 18, endpoint=False)
+        cos, sin = np.cos(ang), np.sin(ang)
 
         def ring(centre: np.ndarray, lat: np.ndarray, half_w: float, half_d: float) -> np.ndarray:
             fwd = np.cross(lat, up)
             fwd /= np.linalg.norm(fwd)
-            return np.array([centre + lat * half_w * np.cos(a) + fwd * half_d * np.sin(a) for a in ang])
+            return centre + lat * half_w * cos[:, None] + fwd * half_d * sin[:, None]
 
         length = np.linalg.norm(top - base)
         def at(f: float) -> np.ndarray:
@@ -536,17 +551,11 @@ class Scene:
         chin = c + r * np.array([0.35, 0, -0.55])
         ball2d(img, self._uv(chin)[0], self._r(0.62 * r, zc), look.skin)
         ball2d(img, uv_c, R, look.skin)
-        # hair: visible points of the cap of the head sphere
-        hair = []
-        for th in np.linspace(0, np.pi, 13):
-            for ph in np.linspace(0, 2 * np.pi, 25, endpoint=False):
-                n = np.array([np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)])
-                if n[2] > 0.3 or (n[0] < -0.1 and n[2] > -0.55) or (n[0] < 0.35 and n[2] > 0.05):
-                    p = c + 1.04 * r * n
-                    if facing(p, n):
-                        hair.append(p)
+        # hair: the points of the cap of the head sphere that face the camera
+        cap = c + 1.04 * r * _HAIR_NORMALS
+        hair = cap[np.einsum("ij,ij->i", _HAIR_NORMALS, cam - cap) > 0]
         if len(hair) >= 3:
-            uv, _ = self.pj.project(np.array(hair))
+            uv, _ = self.pj.project(hair)
             fill_hull(img, uv, look.hair)
         for s, name in ((1, "left_ear"), (-1, "right_ear")):
             p = J[name]

@@ -252,8 +252,7 @@ def annotated_frame(analysis: Analysis, row: int, blur_face: bool = False, size:
     by :func:`gait.video_io.frames_at`, checked against the pose pass's fingerprints; None when it cannot be
     read."""
     info = analysis.info
-    first = int(analysis.pose.frame_index[0])
-    frame = frames_at(info.path, [first + row], analysis.pass_fingerprints, first).get(first + row)
+    frame = frames_at(info.path, analysis.pose.frame_index, [row], analysis.pass_fingerprints).get(row)
     if frame is None:
         return None
     width, height = video_size(info.width, info.height, size)
@@ -268,12 +267,11 @@ def write_key_frames(analysis: Analysis, folder: Path, suffix: str = "", blur_fa
     from gait.report import output_name
 
     pose = analysis.pose
-    first = int(pose.frame_index[0])
     rows = key_frame_rows(analysis)
-    frames = frames_at(analysis.info.path, [first + row for row in rows.values()], analysis.pass_fingerprints, first)
+    frames = frames_at(analysis.info.path, pose.frame_index, rows.values(), analysis.pass_fingerprints)
     written: dict[str, Path] = {}
     for side, row in rows.items():
-        frame = frames.get(first + row)
+        frame = frames.get(row)
         if frame is None:
             continue
         if blur_face:

@@ -244,20 +244,21 @@ SEEK_CHECK_FRAMES = 3
 SEEK_COST_FRAMES = 30
 
 
-def frames_at(path: str, indices: Iterable[int], fingerprints: np.ndarray | None, first_index: int = 0
+def frames_at(path: str, frame_index: np.ndarray, rows: Iterable[int], fingerprints: np.ndarray | None
               ) -> dict[int, np.ndarray]:
-    """The frames of some file indices, read the cheaper way: one decoding pass up to the last when it
-    decodes no more frames than a seek per frame (:data:`SEEK_COST_FRAMES` each) would, else each by a seek
-    checked as :func:`seek_checked` checks (``fingerprints[i - first_index]`` for frame ``i``), with one
-    decoding pass after all at the first seek that lands elsewhere, or without fingerprints."""
-    wanted = sorted(set(indices))
+    """Some pose rows' frames (row ``r`` is the file's frame ``frame_index[r]``), read the cheaper way: one
+    decoding pass up to the last when it decodes no more frames than a seek per frame (:data:`SEEK_COST_FRAMES`
+    each) would, else each by a seek checked as :func:`seek_checked` checks (``fingerprints``: one per pose
+    row), with one decoding pass after all at the first seek that lands elsewhere, or without fingerprints."""
+    wanted = {int(frame_index[r]): r for r in rows}
     if not wanted:
         return {}
-    if fingerprints is not None and wanted[-1] + 1 > SEEK_COST_FRAMES * len(wanted):
-        sought = _sought(path, wanted, fingerprints, first_index)
+    last = max(wanted)
+    if fingerprints is not None and last + 1 > SEEK_COST_FRAMES * len(wanted):
+        sought = _sought(path, sorted(wanted), fingerprints, int(frame_index[0]))
         if sought is not None:
-            return sought
-    return {index: frame for index, frame in iter_frames(path, wanted[0], wanted[-1] + 1) if index in wanted}
+            return {wanted[index]: frame for index, frame in sought.items()}
+    return {wanted[index]: frame for index, frame in iter_frames(path, min(wanted), last + 1) if index in wanted}
 
 
 def _sought(path: str, wanted: list[int], fingerprints: np.ndarray, first_index: int) -> dict[int, np.ndarray] | None:

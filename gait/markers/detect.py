@@ -257,14 +257,8 @@ def _sample_rows(pose: PoseSeries, count: int = SAMPLE_FRAMES) -> list[int]:
 def _read_rows(path: str, pose: PoseSeries, rows: list[int], fingerprints: np.ndarray | None = None
                ) -> dict[int, np.ndarray]:
     """The frames of some pose rows, read by :func:`gait.video_io.frames_at` (checked against the pose
-    pass's ``fingerprints``, one per pose row), so that a long clip is not decoded to its end for a few
-    frames."""
-    index = {r: int(pose.frame_index[r]) for r in rows}
-    if not index:
-        return {}
-    first = int(pose.frame_index[0])
-    frames = frames_at(path, index.values(), fingerprints, first)
-    return {r: frames[i] for r, i in index.items() if i in frames}
+    pass's ``fingerprints``), so that a long clip is not decoded to its end for a few frames."""
+    return frames_at(path, pose.frame_index, rows, fingerprints)
 
 
 def calibrate(path: str, pose: PoseSeries, asked: str, diameter_px: float,

@@ -124,24 +124,14 @@ class _Body(BodyPoints):
         mid_sh = centre + a.trunk * up
         yaw = float(np.arctan2(rot[1, 0], rot[0, 0]))
         rz = _rot_z(-0.5 * yaw)  # the thorax turns against the pelvis
-        out = {"mid_shoulder": mid_sh, "trunk_up": up, "thorax_yaw": -0.5 * yaw, "mid_hip": centre}
+        forearms = {}
         for side, sgn in (("left", 1.0), ("right", -1.0)):
-            sh = mid_sh + rz @ np.array([0.0, sgn * a.shoulder_width / 2, 0.0])
             rho, ab, elbow = arms[side]
-            d_ua = np.array([np.sin(rho) * np.cos(ab), sgn * np.sin(ab), -np.cos(rho) * np.cos(ab)])
             fa = rho + elbow
-            d_fa = np.array([np.sin(fa) * np.cos(ab), sgn * np.sin(ab) - sgn * 0.15, -np.cos(fa) * np.cos(ab)])
-            d_fa /= np.linalg.norm(d_fa)
-            elbow_p = sh + a.upper_arm * d_ua
-            wrist = elbow_p + a.forearm * d_fa
-            out[f"{side}_shoulder"] = sh
-            out[f"{side}_elbow"] = elbow_p
-            out[f"{side}_wrist"] = wrist
-            out[f"{side}_hand_tip"] = wrist + a.hand * d_fa
-        neck_top = mid_sh + a.neck * np.array([np.sin(lean) * 0.5, 0.0, 1.0])
-        out["neck_top"] = neck_top
-        out["head"] = neck_top + np.array([0.012 * self.p.height_m, 0.0, a.head_radius * 0.95])
-        return out
+            forearms[side] = (rho, ab, np.array([np.sin(fa) * np.cos(ab), sgn * np.sin(ab) - sgn * 0.15,
+                                                 -np.cos(fa) * np.cos(ab)]))
+        return self._arms_and_head({"mid_shoulder": mid_sh, "trunk_up": up, "thorax_yaw": -0.5 * yaw,
+                                    "mid_hip": centre}, lean, rz, forearms)
 
     def lowest_foot_z(self, side: str, t: float) -> float:
         leg = self.leg(side, t)

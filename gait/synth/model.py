@@ -324,6 +324,30 @@ class BodyPoints:
     def leg(self, side: str, t: float) -> dict:
         raise NotImplementedError
 
+    def _arms_and_head(self, out: dict, lean: float, rz: np.ndarray,
+                       arms: dict[str, tuple[float, float, np.ndarray]]) -> dict:
+        """``out`` (which holds ``mid_shoulder``) with each side's shoulder, elbow, wrist and hand tip, and the
+        neck top and head. ``lean``: the trunk's (radians, forward +); ``rz``: the thorax's turn;
+        ``arms[side]``: the upper arm's flexion forward and abduction (radians) and the forearm's direction
+        (any length)."""
+        a = self.a
+        mid_sh = out["mid_shoulder"]
+        for side, sgn in (("left", 1.0), ("right", -1.0)):
+            sh = mid_sh + rz @ np.array([0.0, sgn * a.shoulder_width / 2, 0.0])
+            rho, ab, forearm = arms[side]
+            d_ua = np.array([np.sin(rho) * np.cos(ab), sgn * np.sin(ab), -np.cos(rho) * np.cos(ab)])
+            d_fa = forearm / np.linalg.norm(forearm)
+            elbow = sh + a.upper_arm * d_ua
+            wrist = elbow + a.forearm * d_fa
+            out[f"{side}_shoulder"] = sh
+            out[f"{side}_elbow"] = elbow
+            out[f"{side}_wrist"] = wrist
+            out[f"{side}_hand_tip"] = wrist + a.hand * d_fa
+        neck_top = mid_sh + a.neck * np.array([np.sin(lean) * 0.5, 0.0, 1.0])
+        out["neck_top"] = neck_top
+        out["head"] = neck_top + np.array([0.012 * a.height_m, 0.0, a.head_radius * 0.95])
+        return out
+
     def joints(self, t: float) -> dict[str, np.ndarray]:
         """All 3D points of the body at time t (MediaPipe names where they correspond)."""
         out = self.upper_body(t)
@@ -770,28 +794,16 @@ class RunnerModel(StrideClock, BodyPoints):
         mid_sh = centre + a.trunk * up
         yaw = -1.4 * np.radians(p.pelvis_rotation_deg) * np.cos(2 * np.pi * phi)
         rz = _rot_z(yaw)
-        out = {"mid_shoulder": mid_sh, "trunk_up": up, "thorax_yaw": yaw, "mid_hip": centre}
+        arms = {}
         for side, sgn in (("left", 1.0), ("right", -1.0)):
-            sh = mid_sh + rz @ np.array([0.0, sgn * a.shoulder_width / 2, 0.0])
             ph = self.side_phase(side, t)
             amp = np.radians(p.arm_swing_amplitude_deg * p.side(side).arm_swing)
             rho = np.radians(-6.0) - amp * np.cos(2 * np.pi * (ph - 0.85))
             elbow_flex = np.radians(p.elbow_flexion_deg) + 0.3 * amp * np.sin(2 * np.pi * (ph - 0.85) + np.pi / 2)
-            ab = np.radians(10.0)
-            d_ua = np.array([np.sin(rho) * np.cos(ab), sgn * np.sin(ab), -np.cos(rho) * np.cos(ab)])
             fa = rho + elbow_flex
-            d_fa = np.array([np.sin(fa), -sgn * 0.25, -np.cos(fa)])
-            d_fa /= np.linalg.norm(d_fa)
-            elbow = sh + a.upper_arm * d_ua
-            wrist = elbow + a.forearm * d_fa
-            out[f"{side}_shoulder"] = sh
-            out[f"{side}_elbow"] = elbow
-            out[f"{side}_wrist"] = wrist
-            out[f"{side}_hand_tip"] = wrist + a.hand * d_fa
-        neck_top = mid_sh + a.neck * np.array([np.sin(lean) * 0.5, 0.0, 1.0])
-        out["neck_top"] = neck_top
-        out["head"] = neck_top + np.array([0.012 * p.height_m, 0.0, a.head_radius * 0.95])
-        return out
+            arms[side] = (rho, np.radians(10.0), np.array([np.sin(fa), -sgn * 0.25, -np.cos(fa)]))
+        return self._arms_and_head({"mid_shoulder": mid_sh, "trunk_up": up, "thorax_yaw": yaw, "mid_hip": centre},
+                                   lean, rz, arms)
 
     @cached_property
     def leg_length_m(self) -> float:

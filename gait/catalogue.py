@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, TypedDict, cast
 
@@ -73,12 +73,22 @@ class SdcInputs:
     published smallest detectable change of the 2-D measure (../shared/DOMAIN.md, the upper end of a range)
     and this tool's measured error (the SD of its analysed-minus-true errors across test set-ups; the larger
     view where two views measure it), each with its source. :mod:`gait.history` takes the larger of the
-    published figure and :data:`SDC_ERROR_FACTOR` x the error."""
+    published figure and :data:`SDC_ERROR_FACTOR` x the error. ``side_measured_error``: the error over the
+    side set-ups where the rear/front ones' is larger (:meth:`for_view`)."""
 
     published: float | None = None
     published_source: str = ""
     measured_error: float | None = None
     measured_error_source: str = ""
+    side_measured_error: float | None = None
+
+    def for_view(self, view: str | None) -> SdcInputs:
+        """The inputs for two sessions that both measured it from ``view`` (None: not known, or not the same
+        view): a side view's own error where it has one, else these."""
+        if view != "side" or self.side_measured_error is None:
+            return self
+        return replace(self, measured_error=self.side_measured_error, measured_error_source=_SIDE_SETUPS,
+                       side_measured_error=None)
 
     @property
     def value(self) -> float | None:
@@ -169,12 +179,12 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Steps per minute (60 / mean step time); left/right from stride times.",
                "No universal target (180 is a myth). For knee pain, +5-10 % of your own cadence is the usual "
                "retraining step.", "Heiderscheit 2011; Lenhart 2014", ALL_VIEWS, short="cadence", order=1,
-               sdc=SdcInputs(measured_error=0.16, measured_error_source=_REAR_SETUPS + "; 0.10 over the side ones")),
+               sdc=SdcInputs(measured_error=0.16, measured_error_source=_REAR_SETUPS, side_measured_error=0.10)),
     MetricSpec("ground_contact_time_ms", "Ground contact time", "ms", 0,
                "Initial contact to toe-off of the same foot.",
                "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", ALL_VIEWS,
                short="contact", pelvis_timed=True, order=12,
-               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS + "; 5.36 over the side ones")),
+               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=5.36)),
     MetricSpec("flight_time_ms", "Flight time", "ms", 0,
                "Toe-off to the other foot's next initial contact.",
                "Toe-off to the other foot's landing; above 0 in running.", "definition", ALL_VIEWS,

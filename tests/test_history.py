@@ -284,6 +284,12 @@ def test_the_smallest_detectable_change_is_the_larger_of_published_and_measured(
     cadence = smallest_detectable_change("cadence_spm")
     assert cadence.published is None and cadence.value == pytest.approx(2.77 * 0.16)
     assert cadence.value_text == "0.4 steps/min"
+    # two side-view sessions: the side set-ups' error (0.10 steps/min; 5.36 ms for contact time)
+    assert smallest_detectable_change("cadence_spm", "keypoints/side").value == pytest.approx(2.77 * 0.10)
+    contact = smallest_detectable_change("ground_contact_time_ms", "keypoints/side")
+    assert contact.value == pytest.approx(2.77 * 5.36) and "14 side set-ups" in contact.measured_error_source
+    assert smallest_detectable_change("ground_contact_time_ms", "keypoints/rear").value == pytest.approx(2.77 * 34.5)
+    assert smallest_detectable_change("knee_valgus_fppa_deg", "markers/rear") == valgus
     assert smallest_detectable_change("trunk_lean_deg") is None
     assert smallest_detectable_change("foot_strike_pattern") is None
 
@@ -337,6 +343,9 @@ def test_the_measured_errors_are_the_spread_of_the_errors_in_docs_accuracy():
     for key, (side_column, rear_column) in columns.items():
         spreads = [sd(rows, c) for rows, c in ((side, side_column), (rear, rear_column)) if c]
         assert METRICS[key].sdc.measured_error == pytest.approx(max(spreads), abs=0.006), key
+        # two side-view sessions: the side set-ups' own error where it is the smaller
+        side_error = METRICS[key].sdc.for_view("side").measured_error
+        assert side_error == pytest.approx(spreads[0] if side_column else max(spreads), abs=0.006), key
     assert len(side) == 14 and len(rear) == 5
     assert {k for k, s in METRICS.items() if s.sdc and s.sdc.measured_error is not None} == set(columns)
 
@@ -360,10 +369,20 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
     comparison = compare(before, after)
     cadence = comparison.change("cadence_spm")
     assert (cadence.change, cadence.verdict) == (8.0, BEYOND)
-    assert cadence.change_text == "+8 steps/min (+5 %)" and cadence.sdc_text == "0.4 steps/min"
+    assert cadence.change_text == "+8 steps/min (+5 %)" and cadence.sdc_text == "0.3 steps/min"  # 2.77 x 0.10
     knee = comparison.change("knee_flexion_at_contact_deg")
     assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 8.5°
     assert [c.key for c in comparison.shown] == ["cadence_spm", "knee_flexion_at_contact_deg"]
+    # contact time: side against side is judged against the side set-ups' error (2.77 x 5.36 ms), rear
+    # against rear (timed from the pelvis) against theirs (2.77 x 34.5 ms)
+    def contact_time(view: str, ms: float, filmed_on: str) -> SessionPoint:
+        return SessionPoint.of_report({"view": view, "metrics": {"ground_contact_time_ms": _summary(ms, "ms")}},
+                                      filmed_on=filmed_on)
+
+    for view, sdc_text, verdict in (("side", "14.8 ms", BEYOND), ("rear", "95.6 ms", WITHIN)):
+        change = compare(contact_time(view, 262.0, "2026-01-01"), contact_time(view, 238.0, "2026-02-01")
+                         ).change("ground_contact_time_ms")
+        assert (change.change, change.sdc_text, change.verdict) == (-24.0, sdc_text, verdict), view
     # the same runner filmed from behind: cadence from the pelvis, not from the feet
     rear = SessionPoint.of_report(_report("rear", cadence=176.0), id=3, filmed_on="2026-03-01")
     assert compare(before, rear).change("cadence_spm").verdict == NOT_COMPARABLE
@@ -395,7 +414,7 @@ def test_the_report_has_a_before_after_section_when_there_is_a_previous_session(
     html = written["html"].read_text()
     section = html.split("<h2>Before and after</h2>", 1)[1].split("<h2>", 1)[0]
     assert "session 1 of 2026-01-05" in section and "this session of 2026-02-16" in section
-    assert re.search(r"<td>Cadence</td>.*?168 steps/min.*?176 steps/min.*?\+8 steps/min \(\+5 %\).*?0\.4 steps/min"
+    assert re.search(r"<td>Cadence</td>.*?168 steps/min.*?176 steps/min.*?\+8 steps/min \(\+5 %\).*?0\.3 steps/min"
                      r".*?beyond SDC", section)
     assert "2.77 x" in section
     plain = write_documents(_report(cadence=176.0), tmp_path / "plain", formats="html")
@@ -489,9 +508,9 @@ def test_cli_lists_shows_and_compares_saved_sessions(tmp_path):
     assert "key frames saved: side left" in shown
     pair = run_cli("history", "compare", "1", "2", env=env)
     assert pair.returncode == 0
-    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8 steps/min \(\+5 %\)\s+0\.4 steps/min\s+"
+    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8 steps/min \(\+5 %\)\s+0\.3 steps/min\s+"
                      r"beyond SDC", pair.stdout)
-    assert "Cadence: 0.4 steps/min, this tool: 2.77 x 0.16 steps/min measured error" in pair.stdout
+    assert "Cadence: 0.3 steps/min, this tool: 2.77 x 0.1 steps/min measured error" in pair.stdout  # side views
     series = run_cli("history", "compare", "--runner", "Ada Runner", env=env)
     assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min \(\+8 steps/min, beyond\)\s+180 steps/min "
                      r"\(\+12 steps/min, beyond\)", series.stdout)
@@ -500,6 +519,8 @@ def test_cli_lists_shows_and_compares_saved_sessions(tmp_path):
     assert missing.returncode == 2 and "no session 9" in missing.stderr
     table = run_cli("history", "sdc").stdout
     assert re.search(r"Knee valgus \(2D FPPA\)\s+8\.9°\s+published", table)
+    assert re.search(r"Ground contact time, side view\s+14\.8 ms\s+this tool: 2\.77 x 5\.36 ms", table)
+    assert re.search(r"Ground contact time, other views\s+95\.6 ms\s+this tool: 2\.77 x 34\.5 ms", table)
 
 
 # ---- end to end: the side sample and a faster-cadence re-render of it ---------------------------------
@@ -544,7 +565,7 @@ def cli_history(tmp_path_factory, faster_clip):
 
 
 CADENCE_ROW = re.compile(r"Cadence\s+(\d+) steps/min\s+(\d+) steps/min\s+\+(\d+) steps/min \(\+\d+ %\)\s+"
-                         r"0\.4 steps/min\s+beyond SDC")
+                         r"0\.3 steps/min\s+beyond SDC")
 
 
 def test_cli_shows_the_faster_cadence_beyond_the_smallest_detectable_change(cli_history, faster_clip):
@@ -596,11 +617,11 @@ def test_history_page_compares_two_sessions_with_a_trend_and_the_key_frames(cli_
     assert list(sessions["Session"]) == [1, 2] and list(sessions["Filmed"]) == ["2026-01-05", "2026-02-16"]
     cadence = comparison.set_index("Measure").loc["Cadence"]
     assert cadence["Judged"] == "beyond the smallest detectable change"
-    assert cadence["Smallest detectable change"] == "0.4 steps/min"
+    assert cadence["Smallest detectable change"] == "0.3 steps/min"  # two side-view sessions
     assert cadence["Change"].startswith("+") and "steps/min" in cadence["Change"]
     assert [m.label for m in at.metric][0] == "Cadence"  # the measures beyond the SDC, as cards
     sources = " ".join(m.value for m in at.markdown)
-    assert "**Cadence**: 0.4 steps/min: this tool: 2.77 x 0.16 steps/min measured error" in sources
+    assert "**Cadence**: 0.3 steps/min: this tool: 2.77 x 0.1 steps/min measured error" in sources
     # the trend plot, then the key frames of each foot before and after, side by side
     images = at.get("image")
     assert len(images) == 5

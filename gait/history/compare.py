@@ -94,12 +94,14 @@ class Sdc:
             f"this tool: {tool}; no published figure")
 
 
-def smallest_detectable_change(key: str) -> Sdc | None:
-    """The SDC of a measure (None when neither a published figure nor a measured error is known)."""
+def smallest_detectable_change(key: str, method: str = "") -> Sdc | None:
+    """The SDC of a measure (None when neither a published figure nor a measured error is known) between two
+    sessions that both measured it by ``method`` (``<kind>/<view>``, :func:`~gait.history.schema.metric_methods`;
+    empty: not known): a side view's contact time and cadence have a smaller error than from behind."""
     spec = spec_of(key)
-    inputs = spec.sdc
-    if inputs is None:
+    if spec.sdc is None:
         return None
+    inputs = spec.sdc.for_view(method.partition("/")[2] or None)
     value = inputs.value
     if value is None:
         return None
@@ -108,9 +110,17 @@ def smallest_detectable_change(key: str) -> Sdc | None:
                inputs.measured_error_source)
 
 
-def sdc_table() -> list[Sdc]:
-    """The SDC of every measure that has one, in display order."""
-    return [s for s in (smallest_detectable_change(spec.key) for spec in DISPLAY_ORDER) if s is not None]
+def sdc_table() -> list[tuple[str, Sdc]]:
+    """The SDC of every measure that has one, in display order, as (the measure's title, the SDC); where two
+    side-view sessions have a smaller one, two rows: "..., side view" and "..., other views"."""
+    rows = []
+    for spec in DISPLAY_ORDER:
+        sdc, side = smallest_detectable_change(spec.key), smallest_detectable_change(spec.key, "keypoints/side")
+        if sdc is None or side is None:
+            continue
+        rows += [(f"{spec.title}, side view", side), (f"{spec.title}, other views", sdc)] if side != sdc else \
+            [(spec.title, sdc)]
+    return rows
 
 
 @dataclass(frozen=True)
@@ -243,10 +253,10 @@ class Comparison:
 def compare_metric(key: str, before: SessionPoint, after: SessionPoint) -> MetricChange:
     """One measure of two sessions, judged against its SDC."""
     b, a = before.value(key), after.value(key)
-    sdc = smallest_detectable_change(key)
+    mb, ma = before.methods.get(key, ""), after.methods.get(key, "")
+    sdc = smallest_detectable_change(key, mb if mb == ma else "")
     if b is None or a is None:
         return MetricChange(key, b, a, None, sdc, NOT_MEASURED)
-    mb, ma = before.methods.get(key, ""), after.methods.get(key, "")
     nb, na = number(b), number(a)
     change = None if nb is None or na is None else na - nb
     if mb and ma and mb != ma:

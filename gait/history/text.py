@@ -126,6 +126,6 @@ def series_text(points: Sequence[SessionPoint], runner: str = "") -> str:
 
 def sdc_text() -> str:
     rows = [("measure", "smallest detectable change", "from")]
-    rows += [(spec_of(s.key).title, s.value_text, s.basis_text) for s in sdc_table()]
+    rows += [(title, s.value_text, s.basis_text) for title, s in sdc_table()]
     return ("smallest detectable change per measure: the larger of the published figure and 2.77 x this tool's "
             "measured error\n" + table(rows) + "\nother measures: none known; their changes are shown, not judged")

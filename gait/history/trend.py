@@ -35,7 +35,7 @@ def trend_figure(points: Sequence[SessionPoint], keys: Sequence[str] | None = No
             continue
         first = min(values)
         base, base_method = values[first], points[first].methods.get(key, "")
-        sdc = smallest_detectable_change(key)
+        sdc = smallest_detectable_change(key, base_method)
         if sdc is not None:
             axes.axhspan(base - sdc.value, base + sdc.value, color=BAND_COLOUR, alpha=0.6, lw=0,
                          label=f"first ± SDC ({sdc.value_text})")

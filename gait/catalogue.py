@@ -74,7 +74,7 @@ class SdcInputs:
     and this tool's measured error (the SD of its analysed-minus-true errors across test set-ups; the larger
     view where two views measure it), each with its source. :mod:`gait.history` takes the larger of the
     published figure and :data:`SDC_ERROR_FACTOR` x the error. ``side_measured_error``: the error over the
-    side set-ups where the rear/front ones' is larger (:meth:`for_view`)."""
+    side set-ups where the rear/front ones' is larger, or not known (:meth:`for_view`)."""
 
     published: float | None = None
     published_source: str = ""
@@ -198,7 +198,8 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "+ when the left contact is longer. With its 95 % interval over the steps (ci95_low, ci95_high) "
                "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
                "0 is even. A difference inside its 95 % interval, or within the sides' uncertainty, is not shown "
-               "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=21),
+               "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=21,
+               sdc=SdcInputs(side_measured_error=1.72)),  # the side renders are symmetric: their reading is the error
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
                "Landing on a straighter knee is linked to injury. " + _KNEE_AT_LANDING_SDC.noise_words(),

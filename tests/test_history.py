@@ -26,6 +26,7 @@ import pytest
 
 from gait.history import (
     BEYOND,
+    NO_SDC,
     NOT_COMPARABLE,
     SCHEMA_VERSION,
     WITHIN,
@@ -347,6 +348,11 @@ def test_the_measured_errors_are_the_spread_of_the_errors_in_docs_accuracy():
         side_error = METRICS[key].sdc.for_view("side").measured_error
         assert side_error == pytest.approx(spreads[0] if side_column else max(spreads), abs=0.006), key
     assert len(side) == 14 and len(rear) == 5
+    # left vs right: from the side only (the rendered runners are symmetric, so what is read is the error);
+    # from behind the contact times are not validated and no error is known
+    asymmetry = METRICS["contact_time_asymmetry_pct"].sdc
+    assert asymmetry.measured_error is None
+    assert asymmetry.for_view("side").measured_error == pytest.approx(sd(side, "asymmetry %"), abs=0.006)
     assert {k for k, s in METRICS.items() if s.sdc and s.sdc.measured_error is not None} == set(columns)
 
 
@@ -383,6 +389,12 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
         change = compare(contact_time(view, 262.0, "2026-01-01"), contact_time(view, 238.0, "2026-02-01")
                          ).change("ground_contact_time_ms")
         assert (change.change, change.sdc_text, change.verdict) == (-24.0, sdc_text, verdict), view
+    # left vs right contact time: judged between side views only (2.77 x 1.72 %)
+    for view, sdc_text, verdict in (("side", "4.8%", BEYOND), ("rear", "–", NO_SDC)):
+        first, second = (SessionPoint.of_report({"view": view, "metrics": {"contact_time_asymmetry_pct": _summary(
+            pct, "%")}}, filmed_on=day) for pct, day in ((8.0, "2026-01-01"), (2.5, "2026-02-01")))
+        change = compare(first, second).change("contact_time_asymmetry_pct")
+        assert (change.change, change.sdc_text, change.verdict) == (-5.5, sdc_text, verdict), view
     # the same runner filmed from behind: cadence from the pelvis, not from the feet
     rear = SessionPoint.of_report(_report("rear", cadence=176.0), id=3, filmed_on="2026-03-01")
     assert compare(before, rear).change("cadence_spm").verdict == NOT_COMPARABLE

@@ -16,6 +16,7 @@ and the report's before/after section all use these.
 
 from gait.history.compare import (
     BEYOND,
+    NO_SDC,
     NOT_COMPARABLE,
     NOT_MEASURED,
     WITHIN,
@@ -45,7 +46,7 @@ def previous_comparison(history: History, runner: str, report: dict, filmed_on: 
 
 
 __all__ = [
-    "BEYOND", "ENV_VAR", "EXPORT_FORMATS", "NOT_COMPARABLE", "NOT_MEASURED", "SCHEMA_VERSION", "WITHIN",
+    "BEYOND", "ENV_VAR", "EXPORT_FORMATS", "NO_SDC", "NOT_COMPARABLE", "NOT_MEASURED", "SCHEMA_VERSION", "WITHIN",
     "ClipRecord", "Comparison", "DeleteResult", "History", "HistoryError", "KeyFrame", "MetricChange", "NewSession",
     "Runner", "Sdc", "SessionPoint", "StoredSession", "compare", "compare_series", "data_folder", "history_path",
     "metric_methods", "new_session", "previous_comparison", "sdc_table", "smallest_detectable_change",

@@ -112,14 +112,17 @@ def smallest_detectable_change(key: str, method: str = "") -> Sdc | None:
 
 def sdc_table() -> list[tuple[str, Sdc]]:
     """The SDC of every measure that has one, in display order, as (the measure's title, the SDC); where two
-    side-view sessions have a smaller one, two rows: "..., side view" and "..., other views"."""
+    side-view sessions have a smaller one, two rows: "..., side view" and "..., other views" (none where only
+    the side view's error is known)."""
     rows = []
     for spec in DISPLAY_ORDER:
         sdc, side = smallest_detectable_change(spec.key), smallest_detectable_change(spec.key, "keypoints/side")
-        if sdc is None or side is None:
-            continue
-        rows += [(f"{spec.title}, side view", side), (f"{spec.title}, other views", sdc)] if side != sdc else \
-            [(spec.title, sdc)]
+        if side is not None and side != sdc:
+            rows.append((f"{spec.title}, side view", side))
+            if sdc is not None:
+                rows.append((f"{spec.title}, other views", sdc))
+        elif sdc is not None:
+            rows.append((spec.title, sdc))
     return rows
 
 

@@ -380,21 +380,18 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
     assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 8.5°
     assert [c.key for c in comparison.shown] == ["cadence_spm", "knee_flexion_at_contact_deg"]
     # contact time: side against side is judged against the side set-ups' error (2.77 x 5.36 ms), rear
-    # against rear (timed from the pelvis) against theirs (2.77 x 34.5 ms)
-    def contact_time(view: str, ms: float, filmed_on: str) -> SessionPoint:
-        return SessionPoint.of_report({"view": view, "metrics": {"ground_contact_time_ms": _summary(ms, "ms")}},
-                                      filmed_on=filmed_on)
+    # against rear (timed from the pelvis) against theirs (2.77 x 34.5 ms); left vs right contact time between
+    # side views only (2.77 x 1.72 %)
+    def change_of(key: str, unit: str, view: str, values: tuple[float, float]):
+        first, second = (SessionPoint.of_report({"view": view, "metrics": {key: _summary(value, unit)}}, filmed_on=day)
+                         for value, day in zip(values, ("2026-01-01", "2026-02-01"), strict=True))
+        change = compare(first, second).change(key)
+        return change.change, change.sdc_text, change.verdict
 
     for view, sdc_text, verdict in (("side", "14.8 ms", BEYOND), ("rear", "95.6 ms", WITHIN)):
-        change = compare(contact_time(view, 262.0, "2026-01-01"), contact_time(view, 238.0, "2026-02-01")
-                         ).change("ground_contact_time_ms")
-        assert (change.change, change.sdc_text, change.verdict) == (-24.0, sdc_text, verdict), view
-    # left vs right contact time: judged between side views only (2.77 x 1.72 %)
+        assert change_of("ground_contact_time_ms", "ms", view, (262.0, 238.0)) == (-24.0, sdc_text, verdict), view
     for view, sdc_text, verdict in (("side", "4.8%", BEYOND), ("rear", "–", NO_SDC)):
-        first, second = (SessionPoint.of_report({"view": view, "metrics": {"contact_time_asymmetry_pct": _summary(
-            pct, "%")}}, filmed_on=day) for pct, day in ((8.0, "2026-01-01"), (2.5, "2026-02-01")))
-        change = compare(first, second).change("contact_time_asymmetry_pct")
-        assert (change.change, change.sdc_text, change.verdict) == (-5.5, sdc_text, verdict), view
+        assert change_of("contact_time_asymmetry_pct", "%", view, (8.0, 2.5)) == (-5.5, sdc_text, verdict), view
     # the same runner filmed from behind: cadence from the pelvis, not from the feet
     rear = SessionPoint.of_report(_report("rear", cadence=176.0), id=3, filmed_on="2026-03-01")
     assert compare(before, rear).change("cadence_spm").verdict == NOT_COMPARABLE

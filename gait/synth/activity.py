@@ -124,14 +124,14 @@ class _Body(BodyPoints):
         mid_sh = centre + a.trunk * up
         yaw = float(np.arctan2(rot[1, 0], rot[0, 0]))
         rz = _rot_z(-0.5 * yaw)  # the thorax turns against the pelvis
-        forearms = {}
+        arm_directions = {}
         for side, sgn in (("left", 1.0), ("right", -1.0)):
             rho, ab, elbow = arms[side]
             fa = rho + elbow
-            forearms[side] = (rho, ab, np.array([np.sin(fa) * np.cos(ab), sgn * np.sin(ab) - sgn * 0.15,
+            arm_directions[side] = (rho, ab, np.array([np.sin(fa) * np.cos(ab), sgn * np.sin(ab) - sgn * 0.15,
                                                  -np.cos(fa) * np.cos(ab)]))
         return self._arms_and_head({"mid_shoulder": mid_sh, "trunk_up": up, "thorax_yaw": -0.5 * yaw,
-                                    "mid_hip": centre}, lean, rz, forearms)
+                                    "mid_hip": centre}, lean, rz, arm_directions)
 
     def lowest_foot_z(self, side: str, t: float) -> float:
         leg = self.leg(side, t)

@@ -178,7 +178,10 @@ def _results_shown(page, clip_name: str) -> None:
     page.get_by_test_id("stMetric").first.wait_for(timeout=RESULTS_TIMEOUT_MS)
 
 
-def test_upload_analyse_and_download(page, app_url, short_clip, tmp_path, sync_api):
+@pytest.fixture(scope="module")
+def analysed(page, app_url, short_clip, sync_api):
+    """The page with the short clip uploaded for "Ada Runner" and analysed, once per module: the tests that
+    need an analysis (its results, then the History page) each ask for it, so either runs alone too."""
     expect = sync_api.expect
     _open(page, app_url, "Running form analyzer")
     _shot(page, "1_analyze")
@@ -191,7 +194,13 @@ def test_upload_analyse_and_download(page, app_url, short_clip, tmp_path, sync_a
     name.press("Enter")
     _wait_idle(page)
     page.get_by_role("button", name="Analyse").click()
+    _results_shown(page, "my_run.mp4")
+    return page
 
+
+def test_upload_analyse_and_download(analysed, tmp_path, sync_api):
+    expect, page = sync_api.expect, analysed
+    page.get_by_test_id("stTopNavLink").filter(has_text="Results").click()
     _results_shown(page, "my_run.mp4")
     cards = page.get_by_test_id("stMetric")
     assert cards.count() >= 8
@@ -251,13 +260,14 @@ def _retimed(history, session_id: int, factor: float):
     return NewSession(report=report, clips=clips, filmed_on=stored.filmed_on, label=f"re-timed x{factor:.2f}")
 
 
-def test_history_page_saves_and_compares(page, app_url, history_db, sync_api):
-    """After the analysis above: the History page saves it for the runner named on the Analyze page; a second
-    session of hers, the first re-timed to 176 steps/min (168 + 5 %), is saved by another process; the page then
-    shows the cadence change beyond the smallest detectable change, the trend plot and the key frames of both."""
+def test_history_page_saves_and_compares(analysed, history_db, sync_api):
+    """After the clip's analysis (:func:`analysed`): the History page saves it for the runner named on the
+    Analyze page; a second session of hers, the first re-timed to 176 steps/min (168 + 5 %), is saved by another
+    process; the page then shows the cadence change beyond the smallest detectable change, the trend plot and
+    the key frames of both."""
     from gait.history import History
 
-    expect = sync_api.expect
+    expect, page = sync_api.expect, analysed
     page.get_by_test_id("stTopNavLink").filter(has_text="History").click()
     expect(page.get_by_role("heading", name="History", exact=True)).to_be_visible()
     _wait_idle(page)

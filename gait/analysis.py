@@ -262,7 +262,7 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
             + (", and at landing the knee reads more bent and the foot less far ahead than they were (a rendered "
                "runner at 30 fps: 5-7 deg, up to 4 % of leg length)"
                if (metrics.get("knee_flexion_at_contact_deg") or {}).get("value") is not None else "")
-            + "; film at 60 fps or more (120-240 is better)."))
+            + "; film at 60 fps."))
     cadence = metrics["cadence_spm"]["value"]
     if cadence is not None and cadence < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
         out.append(GaitWarning(

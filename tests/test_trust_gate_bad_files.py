@@ -95,6 +95,8 @@ def test_the_frame_rate_warning_says_what_it_does_to_the_landing_angles(analysed
     assert "uncertain by about +-17 ms" in side_words and "uncertain by about +-17 ms" in front_words
     assert "at landing the knee reads more bent and the foot less far ahead" in side_words
     assert "knee" not in front_words
+    # 60 fps, not faster: 120 and 240 fps read contact times no closer (docs/accuracy.md#faster-than-60-fps)
+    assert side_words.endswith("film at 60 fps.") and front_words.endswith("film at 60 fps.")
 
 
 def test_one_frame_clip_is_too_short(shared_videos):

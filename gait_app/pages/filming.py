@@ -19,8 +19,9 @@ with steps:
 2. **Phone on a tripod at hip height**, 3-5 m away.
 3. **Side view**: camera square to the belt, the whole body in frame, head to feet.
 4. **Rear view** (optional): square behind you, same height, both feet in view.
-5. **60 fps or more**; 120-240 fps (slow motion) is better for contact times. Slow-motion files play at
-   30 fps: give the capture rate on the Analyze page.
+5. **60 fps**; 30 fps reads the angles at landing off, and 120-240 fps (slow motion) reads contact times no
+   closer (measured on a rendered runner). Slow-motion files play at 30 fps: give the capture rate on the
+   Analyze page.
 6. **At least {rule.advised_steps} steady running steps ({rule.advised_steps_per_side} per side)**, in any view:
    about {rule.seconds(rule.advised_steps, TYPICAL_CADENCE_SPM):.0f} s at {TYPICAL_CADENCE_SPM:.0f} steps/min;
    film 10-20 s for a margin. Fewer than {rule.min_steady_steps} regular steps are refused, and so are walking,

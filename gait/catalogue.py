@@ -100,19 +100,19 @@ class SdcInputs:
 
     @property
     def degrees_text(self) -> str:
-        """:attr:`value` of a measure in degrees, as the reader's words give it: "8.5°"."""
+        """:attr:`value` of a measure in degrees, as the reader's words give it: "8.4°"."""
         return f"{self.value:.1f}°"
 
     def noise_words(self) -> str:
         """The reader's words for :attr:`value` (a measure in degrees), e.g. "Between two videos, a change smaller
-        than 8.5° is within this tool's measurement noise (published for 2-D video: 2.3-3.8°, Dingenen 2018)"."""
+        than 8.4° is within this tool's measurement noise (published for 2-D video: 2.3-3.8°, Dingenen 2018)"."""
         published = f" (published for 2-D video: {self.published_source.split(': ', 1)[-1]}, " \
                     f"{self.published_source.split(':', 1)[0]})" if self.published_source else ""
         return f"Between two videos, a change smaller than {self.degrees_text} is within this tool's measurement " \
                f"noise{published}."
 
 
-_KNEE_AT_LANDING_SDC = SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 3.08, _SIDE_SETUPS)
+_KNEE_AT_LANDING_SDC = SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 3.02, _SIDE_SETUPS)
 _PELVIC_DROP_SDC = SdcInputs(2.8, "Dingenen 2018: 2.7-2.8°", 2.24, _REAR_SETUPS)
 
 
@@ -179,12 +179,12 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Steps per minute (60 / mean step time); left/right from stride times.",
                "No universal target (180 is a myth). For knee pain, +5-10 % of your own cadence is the usual "
                "retraining step.", "Heiderscheit 2011; Lenhart 2014", ALL_VIEWS, short="cadence", order=1,
-               sdc=SdcInputs(measured_error=0.16, measured_error_source=_REAR_SETUPS, side_measured_error=0.10)),
+               sdc=SdcInputs(measured_error=0.16, measured_error_source=_REAR_SETUPS, side_measured_error=0.11)),
     MetricSpec("ground_contact_time_ms", "Ground contact time", "ms", 0,
                "Initial contact to toe-off of the same foot.",
                "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", ALL_VIEWS,
                short="contact", pelvis_timed=True, order=12,
-               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=5.36)),
+               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=4.93)),
     MetricSpec("flight_time_ms", "Flight time", "ms", 0,
                "Toe-off to the other foot's next initial contact.",
                "Toe-off to the other foot's landing; above 0 in running.", "definition", ALL_VIEWS,
@@ -199,7 +199,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
                "0 is even. A difference inside its 95 % interval, or within the sides' uncertainty, is not shown "
                "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=21,
-               sdc=SdcInputs(side_measured_error=1.72)),  # the side renders are symmetric: their reading is the error
+               sdc=SdcInputs(side_measured_error=1.81)),  # the side renders are symmetric: their reading is the error
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
                "Landing on a straighter knee is linked to injury. " + _KNEE_AT_LANDING_SDC.noise_words(),

@@ -36,7 +36,7 @@ from typing import IO, Sequence
 
 import numpy as np
 
-from gait.pose import FrameWork, PosePass, ProgressCallback, default_workers, pose_settings, run_pose_pass
+from gait.pose import FrameWork, PosePass, ProgressCallback, default_workers, frame_step, pose_settings, run_pose_pass
 from gait.video_io import VideoInfo
 
 LOG = logging.getLogger(__name__)
@@ -68,8 +68,8 @@ def content_digest(path: str | os.PathLike) -> str:
     return _digests[key]
 
 
-def settings_digest(works: Sequence[FrameWork] = ()) -> str:
-    text = json.dumps({"format": FORMAT, **pose_settings(works)}, sort_keys=True)
+def settings_digest(works: Sequence[FrameWork] = (), step: int = 1) -> str:
+    text = json.dumps({"format": FORMAT, **pose_settings(works, step)}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -81,7 +81,9 @@ class PoseCache:
         self.max_bytes = max_bytes
 
     def _prefix(self, info: VideoInfo, works: Sequence[FrameWork] = ()) -> str:
-        plain = f"{content_digest(info.path)}-{settings_digest()}-"
+        """The clip's passes' names start with it: the file's content, the pose settings (with the frame step
+        at the clip's rate, :func:`gait.pose.frame_step`: a pass with works is never stepped) and the works'."""
+        plain = f"{content_digest(info.path)}-{settings_digest(step=frame_step(info.fps, works))}-"
         return f"{plain}w{settings_digest(works)}-" if works else plain
 
     def _entries(self, info: VideoInfo, works: Sequence[FrameWork] = ()) -> list[tuple[int, int, Path]]:
@@ -130,7 +132,8 @@ class PoseCache:
         """Write a pose pass run with the frame works ``works`` (atomically: a reader never sees half a
         file); None when the folder cannot be written (the analysis goes on without the cache)."""
         path = self.folder / f"{self._prefix(info, works)}{found.start}-{found.end}.npz"
-        meta = {"format": FORMAT, "settings": pose_settings(works), "start": found.start, "end": found.end,
+        settings = pose_settings(works, frame_step(info.fps, works))
+        meta = {"format": FORMAT, "settings": settings, "start": found.start, "end": found.end,
                 "workers": found.workers, "frame_count": info.frame_count, "width": info.width,
                 "height": info.height, "name": info.name}
         arrays = {"frame_index": found.frame_index, "landmarks": found.landmarks,

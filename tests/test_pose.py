@@ -60,3 +60,44 @@ def test_the_tracker_loads_only_the_pose_solution_and_finds_the_same_landmarks(t
     assert loaded == {"lean": "[]", "full": "['matplotlib.pyplot', 'mediapipe.tasks.python']"}
     lean, full = np.load(tmp_path / "lean.npy"), np.load(tmp_path / "full.npy")
     assert lean.shape == (30, 33, 4) and np.array_equal(lean, full)
+
+
+@pytest.mark.parametrize(("fps", "step"), [(30.0, 1), (59.94, 1), (60.0, 1), (90.0, 1), (100.0, 1), (119.88, 2),
+                                           (120.0, 2), (239.76, 4), (240.0, 4)])
+def test_the_pose_model_sees_at_most_60_frames_a_second(fps, step):
+    from gait.pose import frame_step
+
+    assert frame_step(fps) == step
+    assert frame_step(fps, works=[object()]) == 1  # a mask or stickers measure every frame
+
+
+def test_unseen_frames_are_filled_between_their_seen_neighbours():
+    """Rows of frames the pose model did not see: linear between the seen frames on either side when someone
+    was found in both and they are neighbours (a damaged file can skip frames); NaN elsewhere."""
+    from gait.pose import fill_unseen
+
+    frame_index = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15])  # frames 10 and 11 not decoded
+    landmarks = np.full((len(frame_index), 33, 4), np.nan)
+    for row, index in enumerate(frame_index):
+        if index % 2 == 0 and index != 6:  # seen, nobody found at frame 6
+            landmarks[row] = np.stack([np.full(33, 10.0 * index), np.arange(33.0), np.zeros(33), np.full(33, 0.9)], 1)
+    filled = fill_unseen(frame_index, landmarks, 2)
+    row_of = {int(index): row for row, index in enumerate(frame_index)}
+    assert filled[row_of[1], 5].tolist() == [10.0, 5.0, 0.0, pytest.approx(0.9)]
+    assert filled[row_of[3], 0, 0] == 30.0
+    assert np.isnan(filled[row_of[5], 0, 0]) and np.isnan(filled[row_of[7], 0, 0])  # frame 6 found nobody
+    assert filled[row_of[13], 0, 0] == 130.0  # between 12 and 14
+    assert np.isnan(filled[row_of[9], 0, 0])  # frame 10, the seen one after it, is missing
+    assert np.isnan(filled[row_of[15], 0, 0])  # after the last seen frame
+    seen = frame_index % 2 == 0
+    np.testing.assert_array_equal(filled[seen], landmarks[seen])  # what the model saw is kept as it is
+    assert fill_unseen(frame_index, landmarks, 1) is landmarks
+
+
+def test_a_cached_pass_says_its_step():
+    """A 120 fps clip's pass (every second frame seen) is cached under its own settings; a pass of every
+    frame under the same settings as before steps were kept, so existing caches stay valid."""
+    from gait.pose import pose_settings
+
+    assert "frame_step" not in pose_settings()
+    assert pose_settings(step=2)["frame_step"] == 2

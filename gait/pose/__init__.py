@@ -57,6 +57,8 @@ from gait.pose.tracker import (
     PoseTracker,
     ProgressCallback,
     Segment,
+    fill_unseen,
+    frame_step,
     landmarks_of_frame,
     native_logs_silenced,
     new_tracker,
@@ -67,9 +69,9 @@ from gait.video_io import VideoInfo
 
 __all__ = ["MAX_WORKERS", "MIN_SEGMENT_FRAMES", "READ_AHEAD", "TRACKER_SETTINGS", "WARMUP_FRAMES",
            "WORKERS_ENV", "CallbackWork", "FrameWork", "OtherPersonCheck", "OtherPersons", "PosePass", "PoseTracker",
-           "ProgressCallback", "Segment", "default_workers", "estimate_pose", "join_segments", "landmarks_of_frame",
-           "native_logs_silenced", "new_tracker", "plan_segments", "pose_settings", "run_pose_pass",
-           "run_segments", "track_segment", "wants_mask"]
+           "ProgressCallback", "Segment", "default_workers", "estimate_pose", "fill_unseen", "frame_step",
+           "join_segments", "landmarks_of_frame", "native_logs_silenced", "new_tracker", "plan_segments",
+           "pose_settings", "run_pose_pass", "run_segments", "track_segment", "wants_mask"]
 
 
 def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
@@ -101,7 +103,8 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
     end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
     total = max(end - start_frame, 0)
     blank = pickle.dumps(list(works))  # each segment works on its own copy
-    keep = frozenset(OtherPersonCheck(start_frame, end).frames)
+    step = frame_step(info.fps, works)
+    keep = frozenset(_seen(frame, step, start_frame) for frame in OtherPersonCheck(start_frame, end).frames)
     segments = plan_segments(start_frame, end, workers)
     done = [0] * len(segments)
 
@@ -118,15 +121,23 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
             after_frame()
 
         try:
-            return track_segment(info.path, segment, own, counted, keep)
+            return track_segment(info.path, segment, own, counted, keep, step)
         finally:
             for work in own:
                 work.close()
 
     use_one_arena()  # before the segments' threads start (gait.memory)
     joined = join_segments(segments, run_segments(segments, track_here, report), track_here)
+    joined["landmarks"] = fill_unseen(joined["frame_index"], joined["landmarks"], step)
     release_freed_memory()  # the closed trackers' memory, before the check's tracker
     checked = check_kept(joined, keep)
     release_freed_memory()  # and the check's, before the caller loads the analysis
     return PosePass(start=start_frame, end=end, frame_index=checked["frame_index"], landmarks=checked["landmarks"],
                     frames=checked["frames"], workers=len(segments))
+
+
+def _seen(frame: int, step: int, start: int) -> int:
+    """The frame the pose model sees (a multiple of ``step``) at or before ``frame``, else the one after it
+    when that is before ``start``."""
+    before = frame - frame % step
+    return before if before >= start else before + step

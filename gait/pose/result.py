@@ -15,10 +15,11 @@ from gait.pose.tracker import TRACKER_SETTINGS, FrameWork, wants_mask
 from gait.video_io import FINGERPRINT_GRID, VideoInfo
 
 
-def pose_settings(works: Sequence[FrameWork] = ()) -> dict[str, object]:
+def pose_settings(works: Sequence[FrameWork] = (), step: int = 1) -> dict[str, object]:
     """Everything besides the video file that the pose pass's output depends on: the pose cache's key. With
     frame works, their kinds and settings (a work's ``settings()``, when it has one) and, when one of them
-    wants the mask, ``segmentation``; with none, the same as before frame works were cached."""
+    wants the mask, ``segmentation``; with none, the same as before frame works were cached. ``step``: the
+    pass's :func:`~gait.pose.tracker.frame_step` (1, every frame, adds nothing)."""
     settings: dict[str, object] = {
         "mediapipe": metadata.version("mediapipe"), **TRACKER_SETTINGS,
         "other_person": [OtherPersonCheck.SAMPLES, OtherPersonCheck.MIN_VISIBILITY, OtherPersonCheck.MIN_HEIGHT,
@@ -26,6 +27,8 @@ def pose_settings(works: Sequence[FrameWork] = ()) -> dict[str, object]:
         "fingerprint_grid": FINGERPRINT_GRID}
     if any(wants_mask(work) for work in works):
         settings["segmentation"] = True
+    if step > 1:
+        settings["frame_step"] = step
     if works:
         settings["works"] = [[type(work).__qualname__, getattr(work, "settings", dict)()] for work in works]
     return settings

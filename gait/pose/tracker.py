@@ -68,6 +68,44 @@ TRACKER_SETTINGS: dict[str, object] = {"model_complexity": 1, "smooth_landmarks"
 
 READ_AHEAD = 1  # frames decoded ahead of the tracker
 
+# The pose model sees at most this many frames a second of the clip's time. MediaPipe's solution API stamps
+# each frame 1/30 s after the one before, so its landmark filters smooth over more real time the faster the
+# clip was filmed: on the rendered runner 120 and 240 fps read contact times worse than 60 (each side within
+# 10 ms in 8 and 7 of 12 set-ups, against 10 of 12), and every second or fourth frame of them better (11 of
+# 12 each; docs/accuracy.md#faster-than-60-fps).
+MAX_TRACKED_FPS = 60.0
+
+
+def frame_step(fps: float, works: Sequence[object] = ()) -> int:
+    """Every how many frames the pose model sees, for a clip filmed at ``fps``: 1 up to
+    :data:`MAX_TRACKED_FPS` (and 119.88 fps counts as 120), 2 at 120 fps, 4 at 240. The frames between are
+    filled in (:func:`fill_unseen`). With frame works (a rear or front view's person mask, stickers) every
+    frame is seen: they measure each frame from its own landmarks."""
+    return 1 if works else max(1, int(fps / MAX_TRACKED_FPS + 0.05))
+
+
+def fill_unseen(frame_index: np.ndarray, landmarks: np.ndarray, step: int) -> np.ndarray:
+    """The landmarks with the rows of frames the pose model did not see (``frame_index % step != 0``) filled
+    linearly (points and visibility) between the seen frames on either side, when both are the neighbouring
+    seen frames and someone was found in both; NaN (visibility 0: nobody found) otherwise."""
+    if step == 1:
+        return landmarks
+    out = landmarks.copy()
+    seen = frame_index % step == 0
+    found = np.flatnonzero(seen & np.isfinite(landmarks[:, 0, 0]))
+    unseen = np.flatnonzero(~seen)
+    if len(found) < 2 or len(unseen) == 0:
+        return out
+    after = np.searchsorted(frame_index[found], frame_index[unseen])
+    inside = (after > 0) & (after < len(found))
+    rows, after = unseen[inside], after[inside]
+    before_row, after_row = found[after - 1], found[after]
+    neighbours = frame_index[after_row] - frame_index[before_row] == step
+    rows, before_row, after_row = rows[neighbours], before_row[neighbours], after_row[neighbours]
+    w = ((frame_index[rows] - frame_index[before_row]) / step)[:, None, None]
+    out[rows] = (1 - w) * landmarks[before_row] + w * landmarks[after_row]
+    return out
+
 
 @contextlib.contextmanager
 def native_logs_silenced() -> Iterator[None]:
@@ -215,10 +253,13 @@ class CallbackWork:
 
 
 def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
-           report: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset()) -> dict:
+                  report: Callable[[int], None] | None = None, keep: frozenset[int] = frozenset(), step: int = 1
+                  ) -> dict:
     """One tracker over a segment's frames: its kept rows (landmarks, fingerprints, the works' results),
     the fingerprints of its warm-up frames, and the frames ``keep`` where a person was found (PNG).
-    ``report(kept frames done)`` after each kept frame."""
+    ``report(kept frames done)`` after each kept frame. ``step``: the tracker is given only the frames whose
+    index is a multiple of it (:func:`frame_step`; with no works), the others' rows are NaN until
+    :func:`fill_unseen`."""
     n_lm = len(NAMES)
     empty = np.full((n_lm, 4), np.nan)
     empty[:, 3] = 0.0
@@ -230,7 +271,7 @@ def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
     kept: dict[int, bytes] = {}
     with new_tracker(segmentation=any(wants_mask(work) for work in works)) as tracker:
         for index, frame, frame_rgb, print_, png in _decoded(path, segment, keep, bgr_too=bool(works)):
-            found, mask = _found(tracker, frame_rgb)
+            found, mask = _found(tracker, frame_rgb) if index % step == 0 else (None, None)
             if index < segment.keep_from:
                 warm_indices.append(index)
                 warm_prints.append(print_)

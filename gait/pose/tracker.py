@@ -71,8 +71,8 @@ READ_AHEAD = 1  # frames decoded ahead of the tracker
 # The pose model sees at most this many frames a second of the clip's time. MediaPipe's solution API stamps
 # each frame 1/30 s after the one before, so its landmark filters smooth over more real time the faster the
 # clip was filmed: on the rendered runner 120 and 240 fps read contact times worse than 60 (each side within
-# 10 ms in 8 and 7 of 12 set-ups, against 10 of 12), and every second or fourth frame of them better (11 of
-# 12 each; docs/accuracy.md#faster-than-60-fps).
+# 10 ms in 8 and 7 of 12 set-ups, against 10 of 12), and with every second or fourth frame seen better (10
+# and 8 of 12; docs/accuracy.md#faster-than-60-fps).
 MAX_TRACKED_FPS = 60.0
 
 

@@ -62,6 +62,7 @@ from gait.pose.tracker import (
     landmarks_of_frame,
     native_logs_silenced,
     new_tracker,
+    seen_frame_near,
     track_segment,
     wants_mask,
 )
@@ -104,7 +105,7 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
     total = max(end - start_frame, 0)
     blank = pickle.dumps(list(works))  # each segment works on its own copy
     step = frame_step(info.fps, works)
-    keep = frozenset(_seen(frame, step, start_frame) for frame in OtherPersonCheck(start_frame, end).frames)
+    keep = frozenset(seen_frame_near(frame, step, start_frame) for frame in OtherPersonCheck(start_frame, end).frames)
     segments = plan_segments(start_frame, end, workers)
     done = [0] * len(segments)
 
@@ -134,10 +135,3 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
     release_freed_memory()  # and the check's, before the caller loads the analysis
     return PosePass(start=start_frame, end=end, frame_index=checked["frame_index"], landmarks=checked["landmarks"],
                     frames=checked["frames"], workers=len(segments))
-
-
-def _seen(frame: int, step: int, start: int) -> int:
-    """The frame the pose model sees (a multiple of ``step``) at or before ``frame``, else the one after it
-    when that is before ``start``."""
-    before = frame - frame % step
-    return before if before >= start else before + step

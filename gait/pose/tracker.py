@@ -84,16 +84,28 @@ def frame_step(fps: float, works: Sequence[object] = ()) -> int:
     return 1 if works else max(1, int(fps / MAX_TRACKED_FPS + 0.05))
 
 
+def seen(frame_index: Any, step: int) -> Any:
+    """Whether the pose model sees a frame (int or array of frame indices) in a pass of ``step``: its index is a
+    multiple of the step, whatever the segment or range, so that every segment sees the same frames."""
+    return frame_index % step == 0
+
+
+def seen_frame_near(frame: int, step: int, start: int) -> int:
+    """The frame the pose model sees at or before ``frame``, or the next one when that is before ``start``."""
+    before = frame - frame % step
+    return before if before >= start else before + step
+
+
 def fill_unseen(frame_index: np.ndarray, landmarks: np.ndarray, step: int) -> np.ndarray:
-    """The landmarks with the rows of frames the pose model did not see (``frame_index % step != 0``) filled
+    """The landmarks with the rows of frames the pose model did not see (:func:`seen`) filled
     linearly (points and visibility) between the seen frames on either side, when both are the neighbouring
     seen frames and someone was found in both; NaN (visibility 0: nobody found) otherwise."""
     if step == 1:
         return landmarks
     out = landmarks.copy()
-    seen = frame_index % step == 0
-    found = np.flatnonzero(seen & np.isfinite(landmarks[:, 0, 0]))
-    unseen = np.flatnonzero(~seen)
+    seen_rows = seen(frame_index, step)
+    found = np.flatnonzero(seen_rows & np.isfinite(landmarks[:, 0, 0]))
+    unseen = np.flatnonzero(~seen_rows)
     if len(found) < 2 or len(unseen) == 0:
         return out
     after = np.searchsorted(frame_index[found], frame_index[unseen])
@@ -257,9 +269,8 @@ def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
                   ) -> dict:
     """One tracker over a segment's frames: its kept rows (landmarks, fingerprints, the works' results),
     the fingerprints of its warm-up frames, and the frames ``keep`` where a person was found (PNG).
-    ``report(kept frames done)`` after each kept frame. ``step``: the tracker is given only the frames whose
-    index is a multiple of it (:func:`frame_step`; with no works), the others' rows are NaN until
-    :func:`fill_unseen`."""
+    ``report(kept frames done)`` after each kept frame. ``step``: the tracker is given only the frames it has
+    :func:`seen` (:func:`frame_step`; with no works), the others' rows are NaN until :func:`fill_unseen`."""
     n_lm = len(NAMES)
     empty = np.full((n_lm, 4), np.nan)
     empty[:, 3] = 0.0
@@ -271,7 +282,7 @@ def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
     kept: dict[int, bytes] = {}
     with new_tracker(segmentation=any(wants_mask(work) for work in works)) as tracker:
         for index, frame, frame_rgb, print_, png in _decoded(path, segment, keep, bgr_too=bool(works)):
-            found, mask = _found(tracker, frame_rgb) if index % step == 0 else (None, None)
+            found, mask = _found(tracker, frame_rgb) if seen(index, step) else (None, None)
             if index < segment.keep_from:
                 warm_indices.append(index)
                 warm_prints.append(print_)

@@ -12,21 +12,22 @@ import pytest
 from gait.event_signals import TIMED_BY_FOOT
 from gait.events import TOE_OFF_LEAD_S, detect_events_side
 from gait.landmarks import INDEX
-from gait.metrics import SIDE_TIMING_UNCERTAINTY_MS, contact_time_asymmetry
+from gait.metrics import LEFT_RIGHT_TIMING_BOUND_MS, SIDE_TIMING_UNCERTAINTY_MS, contact_time_asymmetry
 from gait.pipeline import analyze
 from gait.pose_cache import PoseCache
 from gait.synth import truth_path
+from gait.view import near_side
 from tests.landmark_runner import Runner, make_pose
-from tests.test_real_clips import SPRINTS, TOLERANCE_FRAMES, sprint_scores
+from tests.test_real_clips import SPRINTS, TOLERANCE_FRAMES
 
 # --- the hand-marked sprint steps (../shared/videos) ---------------------------------------------------
 
 
-def sprint_toe_offs(analysed, ground_truth) -> tuple[list[bool], list[float]]:
+def sprint_toe_offs(analysed, ground_truth) -> tuple[list[bool], list[float], list[tuple[bool, float]]]:
     """Over the marked steps with a touchdown and the next toe-off marked: whether a detected toe-off is
     within 2 frames of the toe-off mark, and (measured - marked) contact time in frames where the step's
-    touchdown was found."""
-    hits, contact_errors = [], []
+    touchdown was found, with whether that step's foot is the one nearer the camera and the clip's frame rate."""
+    hits, contact_errors, near = [], [], []
     for name in SPRINTS:
         a = analysed(name)
         fps = a.info.fps
@@ -43,11 +44,12 @@ def sprint_toe_offs(analysed, ground_truth) -> tuple[list[bool], list[float]]:
             measured_ms = steps["ground_contact_time_ms"].iloc[k]
             if abs(ic_frames[k] - touchdown) <= TOLERANCE_FRAMES and np.isfinite(measured_ms):
                 contact_errors.append(measured_ms * fps / 1000.0 - (later[0] - touchdown))
-    return hits, contact_errors
+                near.append((steps["side"].iloc[k] == near_side(a.direction), fps))
+    return hits, contact_errors, near
 
 
 def test_sprint_toe_offs_within_2_frames(analysed, ground_truth):
-    hits, _ = sprint_toe_offs(analysed, ground_truth)
+    hits, _, _ = sprint_toe_offs(analysed, ground_truth)
     print(f"sprints: {sum(hits)}/{len(hits)} marked toe-offs with a detected toe-off within {TOLERANCE_FRAMES} frames")
     assert len(hits) >= 24
     assert np.mean(hits) >= 0.85
@@ -56,18 +58,30 @@ def test_sprint_toe_offs_within_2_frames(analysed, ground_truth):
 def test_sprint_contact_time_within_half_a_frame(analysed, ground_truth):
     """A mark is the first frame on (touchdown) or off (toe-off) the ground, so marked contact time is the
     difference of the marks."""
-    _, errors = sprint_toe_offs(analysed, ground_truth)
+    _, errors, _ = sprint_toe_offs(analysed, ground_truth)
     print(f"sprints: contact time {np.median(errors):+.2f} frames from the marks (median of {len(errors)}; "
           f"{min(errors):+.1f} to {max(errors):+.1f})")
     assert len(errors) >= 20
     assert abs(np.median(errors)) <= 0.5
 
 
-def test_sprint_touchdowns_no_regression(analysed, ground_truth):
-    totals = np.zeros(4, int)
-    for name in SPRINTS:
-        totals += sprint_scores(analysed(name), ground_truth[name])
-    assert totals[0] / totals[1] >= 0.89 and totals[2] / totals[3] >= 0.90
+def test_the_left_right_bound_covers_the_near_foot_on_the_sprint_marks(analysed, ground_truth):
+    """The left/right verdict's bound (``LEFT_RIGHT_TIMING_BOUND_MS``) is how far the same rule reads one
+    foot against the other. On the renders that is at most 13.9 ms (docs/accuracy.md); on the hand-marked
+    sprint steps the foot nearer the camera reads its contact 21.5 ms longer than the far one (the means
+    of 12 and 10 steps, standard error 10.4 ms, 3 Dec 2026): the bound covers that plus one standard error
+    (31.9 ms; the upper 95 % limit, 42 ms, it does not)."""
+    _, errors, near = sprint_toe_offs(analysed, ground_truth)
+    is_near = np.array([foot for foot, _ in near])
+    ms = np.asarray(errors) * 1000.0 / np.array([fps for _, fps in near])
+    near_ms, far_ms = ms[is_near], ms[~is_near]
+    difference = near_ms.mean() - far_ms.mean()
+    se = np.sqrt(near_ms.var(ddof=1) / len(near_ms) + far_ms.var(ddof=1) / len(far_ms))
+    print(f"sprints: near foot's contact {near_ms.mean():+.1f} ms (n={len(near_ms)}), far {far_ms.mean():+.1f} "
+          f"(n={len(far_ms)}): near minus far {difference:+.1f} ms, standard error {se:.1f}")
+    assert len(near_ms) >= 8 and len(far_ms) >= 8
+    assert 0.0 < difference <= LEFT_RIGHT_TIMING_BOUND_MS
+    assert LEFT_RIGHT_TIMING_BOUND_MS >= difference + se
 
 
 # --- landmark runners ------------------------------------------------------------------------------

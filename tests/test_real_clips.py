@@ -43,34 +43,24 @@ def test_sprint_touchdowns_recall_and_precision(analysed, ground_truth):
     recall, precision = totals[0] / totals[1], totals[2] / totals[3]
     print(f"sprints: {100 * recall:.0f} % of marked touchdowns matched within {TOLERANCE_FRAMES} frames, "
           f"{100 * precision:.0f} % of detected contacts in the marked span true")
-    assert recall >= 0.8
-    assert precision >= 0.8
+    assert recall >= 0.89  # issue 13: no regression from 25/28
+    assert precision >= 0.90
 
 
-def test_sprint_timing_against_the_marks(analysed, ground_truth):
-    """Contacts sit about half a frame before the touchdown marks (a mark is the first frame in
-    contact); contact time, from a touchdown mark to the next toe-off mark, reads 28 ms short (median)."""
-    ic_errors, contact_errors_ms = [], []
+def test_sprint_contacts_half_a_frame_before_the_marks(analysed, ground_truth):
+    """Contacts sit about half a frame before the touchdown marks (a mark is the first frame in contact).
+    Contact time against the marks: tests/test_contact_time.py."""
+    ic_errors = []
     for name in SPRINTS:
         a = analysed(name)
-        fps = a.info.fps
-        steps = a.steps[np.isfinite(a.steps["ic_time_s"])]
-        ic_frames = steps["ic_time_s"].to_numpy() * fps
-        marks = ground_truth[name]
-        for touchdown in marks["touchdown_frames"]:
+        ic_frames = np.array([e.time_s * a.info.fps for e in a.detection.events if e.type == "initial_contact"])
+        for touchdown in ground_truth[name]["touchdown_frames"]:
             k = int(np.argmin(np.abs(ic_frames - touchdown)))
-            if abs(ic_frames[k] - touchdown) > TOLERANCE_FRAMES:
-                continue
-            ic_errors.append(ic_frames[k] - touchdown)
-            toe_off = [t for t in marks["toe_off_frames"] if t > touchdown]
-            measured_ms = steps["ground_contact_time_ms"].iloc[k]
-            if toe_off and np.isfinite(measured_ms):
-                contact_errors_ms.append(measured_ms - 1000.0 * (toe_off[0] - touchdown) / fps)
-    print(f"sprints: contacts {np.mean(ic_errors):+.2f} frames from the marks (n={len(ic_errors)}); contact "
-          f"time {np.median(contact_errors_ms):+.0f} ms (median, n={len(contact_errors_ms)})")
-    assert len(ic_errors) >= 22 and len(contact_errors_ms) >= 18
+            if abs(ic_frames[k] - touchdown) <= TOLERANCE_FRAMES:
+                ic_errors.append(ic_frames[k] - touchdown)
+    print(f"sprints: contacts {np.mean(ic_errors):+.2f} frames from the marks (n={len(ic_errors)})")
+    assert len(ic_errors) >= 22
     assert -1.0 <= np.mean(ic_errors) <= 0.0
-    assert abs(np.median(contact_errors_ms)) <= 40.0
 
 
 def _auc(positives, negatives) -> float:

@@ -105,6 +105,9 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
     """
     path = str(path)
     name = Path(path).name
+    if os.path.isdir(path):
+        raise GaitInputError(f"{path!r} is a folder, not a video. Give the video file inside it (gait batch "
+                             "analyses a folder of clips).", NO_SUCH_FILE)
     if not os.path.isfile(path):
         raise GaitInputError(f"no such file: {path!r}. Check the path and try again.", NO_SUCH_FILE)
     if os.path.getsize(path) == 0:

@@ -62,6 +62,8 @@ def test_every_raise_in_the_package_names_a_code():
 
 def test_probe_refusals_have_codes(tmp_path):
     assert refusal(tmp_path / "missing.mp4").code == E.NO_SUCH_FILE
+    folder = refusal(tmp_path)  # e.g. a phone's export folder given instead of the clip in it
+    assert folder.code == E.NO_SUCH_FILE and "is a folder, not a video" in str(folder)
     (tmp_path / "empty.mp4").write_bytes(b"")
     assert refusal(tmp_path / "empty.mp4").code == E.EMPTY_FILE
     (tmp_path / "notes.mp4").write_text("not a video at all\n" * 50)

@@ -78,6 +78,8 @@ TIMING_COLUMNS = {
     "ic_mean_abs_ms": "IC abs err ms",
     "ic_bias_frames": "IC bias frames",
     "ground_contact_time_ms_error": "contact time err ms",
+    "flight_time_ms_error": "flight time err ms",
+    "duty_factor_pct_error": "duty factor err %",
 }
 SIDE_COLUMNS = TIMING_COLUMNS | {
     "contact_left_error_ms": "contact L err ms",
@@ -89,6 +91,10 @@ SIDE_COLUMNS = TIMING_COLUMNS | {
     "knee_flexion_at_contact_deg_error": "knee at IC err deg",
     "shank_angle_at_contact_deg_error": "shank at IC err deg",
     "overstride_pct_leg_error": "overstride err % leg",
+    "peak_knee_flexion_stance_deg_error": "peak knee err deg",
+    "foot_strike_angle_deg_error": "foot angle err deg",
+    "trunk_lean_deg_error": "trunk lean err deg",
+    "vertical_oscillation_pct_leg_error": "vertical oscillation err % leg",
 }
 FRONTAL_COLUMNS = TIMING_COLUMNS | {
     f"{metric}_error{source}": f"{label}{' (true joints)' if source else ''}"

@@ -291,7 +291,10 @@ def test_the_smallest_detectable_change_is_the_larger_of_published_and_measured(
     assert contact.value == pytest.approx(2.77 * 4.93) and "14 side set-ups" in contact.measured_error_source
     assert smallest_detectable_change("ground_contact_time_ms", "keypoints/rear").value == pytest.approx(2.77 * 34.5)
     assert smallest_detectable_change("knee_valgus_fppa_deg", "markers/rear") == valgus
-    assert smallest_detectable_change("trunk_lean_deg") is None
+    flight = smallest_detectable_change("flight_time_ms", "keypoints/side")
+    assert flight.value == pytest.approx(2.77 * 5.09)  # timed by the feet; from behind by the pelvis:
+    assert smallest_detectable_change("flight_time_ms", "keypoints/rear").value == pytest.approx(2.77 * 34.23)
+    assert smallest_detectable_change("stride_length_m") is None  # neither published nor measured
     assert smallest_detectable_change("foot_strike_pattern") is None
 
 
@@ -334,7 +337,13 @@ def test_the_measured_errors_are_the_spread_of_the_errors_in_docs_accuracy():
                "overstride_pct_leg": ("overstride err % leg", None),
                "knee_valgus_fppa_deg": (None, "valgus err deg"), "pelvic_drop_deg": (None, "drop err deg"),
                "hip_adduction_deg": (None, "hip adduction err deg"),
-               "step_width_pct_hip": (None, "step width err % hip")}
+               "step_width_pct_hip": (None, "step width err % hip"),
+               "flight_time_ms": ("flight time err ms", "flight time err ms"),
+               "duty_factor_pct": ("duty factor err %", "duty factor err %"),
+               "peak_knee_flexion_stance_deg": ("peak knee err deg", None),
+               "foot_strike_angle_deg": ("foot angle err deg", None),
+               "trunk_lean_deg": ("trunk lean err deg", None),
+               "vertical_oscillation_pct_leg": ("vertical oscillation err % leg", None)}
 
     def sd(rows, column):
         values = [float(r[column]) for r in rows]

@@ -21,8 +21,9 @@ from gait.metrics import frontal_step_table, summarise
 if TYPE_CHECKING:
     from gait.pipeline import Analysis
 
-METRICS = ("cadence_spm", "ground_contact_time_ms", "knee_flexion_at_contact_deg",
-           "shank_angle_at_contact_deg", "overstride_pct_leg", "knee_valgus_fppa_deg", "pelvic_drop_deg",
+METRICS = ("cadence_spm", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct", "knee_flexion_at_contact_deg",
+           "peak_knee_flexion_stance_deg", "shank_angle_at_contact_deg", "overstride_pct_leg", "foot_strike_angle_deg",
+           "trunk_lean_deg", "vertical_oscillation_pct_leg", "knee_valgus_fppa_deg", "pelvic_drop_deg",
            "hip_adduction_deg", "step_width_pct_hip")
 FRONTAL_ERROR_METRICS = ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip")
 POSE_JOINTS = ("hip", "knee", "ankle")  # the points the frontal metrics are made of

@@ -18,7 +18,7 @@ from gait.pose_cache import PoseCache
 from gait.synth import truth_path
 from gait.view import near_side
 from tests.landmark_runner import Runner, make_pose
-from tests.test_real_clips import SPRINTS, TOLERANCE_FRAMES
+from tests.test_real_clips import SPRINTS, TOLERANCE_FRAMES, event_frames
 
 # --- the hand-marked sprint steps (../shared/videos) ---------------------------------------------------
 
@@ -31,7 +31,7 @@ def sprint_toe_offs(analysed, ground_truth) -> tuple[list[bool], list[float], li
     for name in SPRINTS:
         a = analysed(name)
         fps = a.info.fps
-        toe_offs = np.array([e.time_s * fps for e in a.detection.events if e.type == "toe_off"])
+        toe_offs = event_frames(a, "toe_off")
         steps = a.steps[np.isfinite(a.steps["ic_time_s"])]
         ic_frames = steps["ic_time_s"].to_numpy() * fps
         marks = ground_truth[name]

@@ -18,8 +18,13 @@ def test_treadmill_cadence_within_1_spm(analysed, ground_truth):
     assert a.view == "side"
 
 
+def event_frames(a, kind: str) -> np.ndarray:
+    """The clip's detected events of ``kind`` ("initial_contact", "toe_off") in (fractional) frames."""
+    return np.array([e.time_s * a.info.fps for e in a.detection.events if e.type == kind])
+
+
 def sprint_scores(a, truth):
-    ics = [e.time_s * a.info.fps for e in a.detection.events if e.type == "initial_contact"]
+    ics = event_frames(a, "initial_contact")
     touchdowns = truth["touchdown_frames"]
     matched = sum(any(abs(f - t) <= TOLERANCE_FRAMES for f in ics) for t in touchdowns)
     # The span where every contact can be checked: from the first to the last marked touchdown. (From
@@ -53,7 +58,7 @@ def test_sprint_contacts_half_a_frame_before_the_marks(analysed, ground_truth):
     ic_errors = []
     for name in SPRINTS:
         a = analysed(name)
-        ic_frames = np.array([e.time_s * a.info.fps for e in a.detection.events if e.type == "initial_contact"])
+        ic_frames = event_frames(a, "initial_contact")
         for touchdown in ground_truth[name]["touchdown_frames"]:
             k = int(np.argmin(np.abs(ic_frames - touchdown)))
             if abs(ic_frames[k] - touchdown) <= TOLERANCE_FRAMES:

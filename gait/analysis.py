@@ -53,7 +53,7 @@ from gait.metrics import (
 from gait.pipeline import Analysis, Options
 from gait.pose import FrameWork, PosePass
 from gait.video_io import VideoInfo
-from gait.view import estimate_view, to_runner_sides
+from gait.view import estimate_view, near_side, to_runner_sides
 
 MIN_DETECTED_FRACTION = 0.5
 MIN_REGULAR_FRACTION = 0.5  # of the detected steps
@@ -169,7 +169,8 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
     if view == "side":
         detection = detect_events_side(pose, direction, with_feet_for_landings(pose, sided))
         angles = sagittal_angles(pose, direction)
-        steps = step_table(pose, detection, angles, direction, leg_px, options.height_cm, options.speed_kmh)
+        steps = step_table(pose, detection, angles, direction, leg_px, near_side(direction, options.mirrored),
+                           options.height_cm, options.speed_kmh)
     else:
         detection = detect_events_frontal(pose)
         angles = frontal_angles(pose)

@@ -11,7 +11,8 @@ Definitions (README "Metrics" repeats them for users):
 - ``contact_time_asymmetry_pct`` (summary only): 100 x (left - right) / mean(left, right) of the sides' mean
   contact times, + when the left contact is longer, with its 95 % interval and each side's uncertainty
   (:func:`contact_time_asymmetry`).
-- ``knee_flexion_at_contact_deg``, ``peak_knee_flexion_stance_deg`` (IC to toe-off),
+- ``knee_flexion_at_contact_deg``, ``peak_knee_flexion_stance_deg`` (IC to toe-off; the far leg's corrected by
+  :data:`~gait.catalogue.FAR_LEG_PEAK_KNEE_LOW_DEG`),
   ``shank_angle_at_contact_deg``, ``foot_strike_angle_deg``: :mod:`gait.kinematics` conventions.
 - ``overstride_pct_leg``: heel ahead of the mid-hip at IC, in % of leg length (thigh + shank).
 - ``foot_strike_pattern``: from the foot angle at IC, after Altman & Davis 2012: rearfoot above 8 deg,
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from gait.catalogue import CATALOGUE, AsymmetrySummary, Metrics, empty_summary
+from gait.catalogue import CATALOGUE, FAR_LEG_PEAK_KNEE_LOW_DEG, AsymmetrySummary, Metrics, empty_summary
 from gait.cleaning import midpoint
 from gait.events import EventDetection, GaitEvent, dominant_period_s
 from gait.kinematics import FrontalAngles, SagittalAngles, at_index
@@ -111,9 +112,11 @@ def _table(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def step_table(pose: PoseSeries, detection: EventDetection, angles: SagittalAngles, direction: int,
-               leg_px: float, height_cm: float | None = None, speed_kmh: float | None = None
+               leg_px: float, near_leg: str, height_cm: float | None = None, speed_kmh: float | None = None
                ) -> pd.DataFrame:
-    """Side view: one row per initial contact, timing and sagittal columns."""
+    """Side view: one row per initial contact, timing and sagittal columns; ``near_leg``: the side facing
+    the camera (:func:`gait.view.near_side`), the other's peak knee flexion corrected by
+    :data:`FAR_LEG_PEAK_KNEE_LOW_DEG`."""
     hip_xy = midpoint(pose, "hip")
     rows = _timing(detection, speed_kmh)
     for row in rows:
@@ -123,6 +126,7 @@ def step_table(pose: PoseSeries, detection: EventDetection, angles: SagittalAngl
         if np.isfinite(row["toe_off_time_s"]):
             lo, hi = int(np.floor(r_ic)), int(np.ceil(row_at_time(pose, row["toe_off_time_s"]))) + 1
             peak_knee = float(np.nanmax(knee[lo:hi])) if np.any(np.isfinite(knee[lo:hi])) else np.nan
+            peak_knee += 0.0 if side == near_leg else FAR_LEG_PEAK_KNEE_LOW_DEG
         heel_x = at_index(pose.joint(f"{side}_heel")[:, 0], r_ic)
         foot_angle = at_index(angles.foot_angle_deg[side], r_ic)
         trunk = vo_pct = np.nan

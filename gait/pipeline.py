@@ -18,7 +18,7 @@ from gait.landmarks import PoseSeries
 from gait.pose import FrameWork, PosePass, ProgressCallback
 from gait.pose_cache import PoseCache, pose_pass
 from gait.video_io import VideoInfo, probe
-from gait.view import VIEWS, seen_view
+from gait.view import VIEWS, near_side, seen_view
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,6 +64,11 @@ class Analysis:
     pose_pass: PosePass | None = None
     # the frontal measures taken from the person mask (set by gait.frontal_mask.apply_mask where it decides so)
     mask_measured: tuple[str, ...] = ()
+
+    @property
+    def near_leg(self) -> str | None:
+        """The side facing the camera in a side view (:func:`gait.view.near_side`); None from behind or in front."""
+        return near_side(self.direction, self.options.mirrored) if self.view == "side" else None
 
     @cached_property
     def frontal_fields(self) -> dict:

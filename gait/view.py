@@ -127,12 +127,13 @@ def seen_view(info: VideoInfo, start: int, end: int, cache: PoseCache | None = N
     return view
 
 
-def near_side(direction: int) -> str:
-    """The runner's side that faces the camera in a side view (unmirrored footage).
+def near_side(direction: int, mirrored: bool = False) -> str:
+    """The runner's side that faces the camera in a side view.
 
-    A runner moving towards image-right turns their right side to the camera.
+    A runner moving towards image-right turns their right side to the camera; in mirrored (selfie)
+    footage, their left.
     """
-    return "right" if direction > 0 else "left"
+    return "right" if (direction > 0) != mirrored else "left"
 
 
 def to_runner_sides(pose: PoseSeries, view: str, direction: int, mirrored: bool = False) -> PoseSeries:

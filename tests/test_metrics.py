@@ -183,5 +183,5 @@ def test_a_clip_without_contacts_gives_an_empty_step_table():
     from tests.landmark_runner import Runner, make_pose
 
     pose, _ = make_pose(Runner(duration_s=1.0))
-    table = step_table(pose, EventDetection((), NAN, 0, "foot"), sagittal_angles(pose, 1), 1, 400.0)
+    table = step_table(pose, EventDetection((), NAN, 0, "foot"), sagittal_angles(pose, 1), 1, 400.0, "right")
     assert len(table) == 0 and "steady" in table

@@ -62,12 +62,13 @@ def test_shank_angle_at_contact_within_5_deg(result) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("metric, bound", [("flight_time_ms", 10.0), ("duty_factor_pct", 1.5),
-                                           ("peak_knee_flexion_stance_deg", 8.0), ("foot_strike_angle_deg", 6.0),
+                                           ("peak_knee_flexion_stance_deg", 3.0), ("foot_strike_angle_deg", 6.0),
                                            ("trunk_lean_deg", 3.0), ("vertical_oscillation_pct_leg", 2.5)])
 def test_the_measures_judged_by_their_sweep_error_read_near_the_truth(result, metric, bound) -> None:  # noqa: ANN001
     """The six measures whose measured error (the history's smallest detectable change) comes from the sweep's
-    new columns (docs/accuracy.md: base set-up -8.2 ms, +1.2 %, -5.2, +4.4, -1.6 deg, -1.1 % leg) are
-    measured here against the renderer's truth, not just carried: each within its bound."""
+    new columns (docs/accuracy.md: base set-up -8.2 ms, +1.2 %, -0.3 (-5.2 before the far leg's peak was
+    corrected), +4.4, -1.6 deg, -1.1 % leg) are measured here against the renderer's truth, not just
+    carried: each within its bound."""
     errors, _, _ = result
     print(f"{metric}: {errors[f'{metric}_error']:+.2f}")
     assert abs(errors[f"{metric}_error"]) <= bound

@@ -75,6 +75,7 @@ def test_estimate_view_of_an_empty_pose_is_a_side_view_facing_right():
 
 def test_near_side():
     assert near_side(1) == "right" and near_side(-1) == "left"
+    assert near_side(1, mirrored=True) == "left" and near_side(-1, mirrored=True) == "right"
 
 
 @pytest.mark.parametrize("direction", [1, -1])
@@ -88,9 +89,7 @@ def test_side_view_legs_are_named_by_their_depth(direction, mirrored):
     for j in ("knee", "ankle", "heel"):
         depth[:, INDEX[f"left_{j}"]], depth[:, INDEX[f"right_{j}"]] = -30.0, 30.0  # "left" is nearer
     out = to_runner_sides(pose.replace(xy_px=xy, depth_px=depth), "side", direction, mirrored)
-    near = near_side(direction)
-    if mirrored:
-        near = "left" if near == "right" else "right"
+    near = near_side(direction, mirrored)
     np.testing.assert_array_equal(out.joint(f"{near}_knee"), xy[:, INDEX["left_knee"]])
     np.testing.assert_array_equal(out.depth_px[:, INDEX[f"{near}_ankle"]], -30.0)
 

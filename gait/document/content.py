@@ -48,14 +48,15 @@ ACCURACY: tuple[tuple[str, str, str], ...] = (
      "frames at 30 fps; rendered runner: within 0.43 frame in 13 of 14 side set-ups (0.93 frame at "
      "120 fps)", "real clips, marked by hand; rendered runner"),
     ("Ground contact time", "sprint starts: toe-offs within 2 frames on 22 of 25 hand-marked steps, contact "
-     "time 3 ms shorter than marked (median of 22 steps); rendered runner: each side within 10 ms in 11 "
-     "of 14 set-ups (-10 to +13 ms), left minus right within 10 ms of the truth in 13 of 14 (14 ms off "
+     "time 3 ms shorter than marked (median of 22 steps); rendered runner: each side within 10 ms in 12 "
+     "of 14 set-ups (-9.8 to +12.5 ms), left minus right within 10 ms of the truth in 13 of 14 (14 ms off "
      "in one): a "
      "left/right difference within 37 ms is not reported", "real clips, marked by hand; rendered runner"),
     ("Knee bend at landing", "rendered runner: within 2° of true in 4 of 14 set-ups (-6.6 to +5.2°, 2.5° low on "
      "average); peak "
-     "knee bend in stance reads 3-14° lower on the leg far from the camera than on the near one",
-     "rendered runner"),
+     "knee bend in stance reads about 9° low on the leg far from the camera, which is corrected for (left and "
+     "right within 3° in 11 of 14 set-ups), but one real clip's two legs still read up to 29° apart",
+     "rendered runner; real clips"),
     ("Shin angle at landing", "rendered runner: within 4° in 11 of 14 set-ups (at most 5.8° too tilted, "
      "with no overstride)", "rendered runner"),
     ("Overstride", "separated labelled overstriding from not on 9 real clips (AUC 1.00); rendered runner: "
@@ -91,8 +92,8 @@ METHODS = (
 )
 ACCURACY_CONSEQUENCE = (
     "What this means for the cues: landing angles and overstride come within a few degrees and a few % "
-    "of leg length of the truth on the rendered runner, contact time reads up to 19 ms short, the peak knee "
-    "bend in stance of the leg far from the camera reads low (a left/right difference in contact time is "
+    "of leg length of the truth on the rendered runner, contact time within 13 ms, the peak knee bend in "
+    "stance of the two legs is not comparable from one side (a left/right difference in contact time is "
     "reported only beyond the timing's bound), and pelvic drop and "
     "knee valgus from behind are not validated. Look at the key frames, and treat the numbers as a first "
     "impression for your physical therapist."

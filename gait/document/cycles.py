@@ -36,7 +36,8 @@ class CyclePanel:
 
 CYCLE_PANELS: dict[str, tuple[CyclePanel, ...]] = {
     "side": (
-        CyclePanel("knee_flexion_deg", "Knee flexion over the gait cycle", "knee flexion (°)"),
+        CyclePanel("knee_flexion_deg", "Knee flexion over the gait cycle (the leg far from the camera reads low "
+                   "mid-stance)", "knee flexion (°)"),
         CyclePanel("shank_angle_deg", "Shin angle over the gait cycle (+ foot ahead of the knee)", "shin (°)"),
     ),
     "frontal": (
@@ -69,7 +70,8 @@ def _draw_panel(ax: Axes, panel: CyclePanel, clip: Analysis) -> bool:
         if panel.stance_only and toe_off is not None:
             mean, sd = np.where(pct <= toe_off, mean, np.nan), np.where(pct <= toe_off, sd, np.nan)
         ax.fill_between(pct, mean - sd, mean + sd, color=colour, alpha=0.2, linewidth=0)
-        ax.plot(pct, mean, color=colour, linewidth=2, label=f"{side} ({len(cycles)} strides)")
+        away = ", far from the camera" if clip.near_leg not in (None, side) else ""
+        ax.plot(pct, mean, color=colour, linewidth=2, label=f"{side} ({len(cycles)} strides{away})")
         if toe_off is not None:
             ax.axvline(toe_off, color=colour, linestyle="--", linewidth=1)
     ax.set_xlim(0, 100)

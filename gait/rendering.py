@@ -165,8 +165,23 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int, zoom: float = 
         panel.paste(img)
     else:
         _draw_panel(img, _panel(analysis))
-    _text(img, time_label(analysis, row), (int(10 * scale), img.shape[0] - int(12 * scale)), 0.5 * scale)
+    _text(img, time_label(analysis, row), _time_label_origin(img.shape[0]), 0.5 * scale)
     return img
+
+
+def _time_label_origin(height: int) -> tuple[int, int]:
+    """Where :func:`time_label` is drawn in a ``height`` frame: its baseline's left end, at the bottom left."""
+    scale = frame_scale(height)
+    return int(10 * scale), height - int(12 * scale)
+
+
+def time_label_box(analysis: Analysis, row: int, height: int) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1): the pixels :func:`time_label` covers in a ``height`` frame, its outline included."""
+    text_scale = 0.5 * frame_scale(height)
+    (width, above), below = cv2.getTextSize(time_label(analysis, row), cv2.FONT_HERSHEY_SIMPLEX, text_scale,
+                                            _text_thickness(text_scale) + 2)
+    x, baseline = _time_label_origin(height)
+    return x, baseline - above - 2, x + width, min(height, baseline + below + 2)
 
 
 def time_label(analysis: Analysis, row: int) -> str:

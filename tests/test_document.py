@@ -256,6 +256,24 @@ def test_the_crop_and_the_drawing_share_the_panel_size(synthetic_analysis):
         assert box is not None and (box[1] == 0 or box[1] >= panel_px)
 
 
+def test_the_crop_takes_the_time_whole(synthetic_analysis):
+    """A runner whose box reaches the time at the bottom left has it in the crop whole, not cut at its edge."""
+    import numpy as np
+
+    from gait.rendering import key_frame_rows, time_label_box
+
+    a = synthetic_analysis
+    rows = key_frame_rows(a)
+    label = time_label_box(a, next(iter(rows.values())), a.pose.height)
+    xy = a.pose.xy_px.copy()
+    xy[..., 0] += (label[0] + label[2]) / 2 - np.nanmin(xy[..., 0])  # the runner's left edge mid-label
+    xy[..., 1] += a.pose.height - 5 - np.nanmax(xy[..., 1])  # the feet at the bottom
+    moved = replace(a, pose=a.pose.replace(xy_px=xy))
+    for side, box in key_frame_boxes(moved).items():
+        label = time_label_box(moved, rows[side], a.pose.height)
+        assert box is not None and box[0] <= label[0] and box[2] >= label[2] and box[3] >= label[3], side
+
+
 def test_one_gait_cycle_figure_for_the_app_and_the_report(synthetic_analysis):
     figure = cycle_figure(synthetic_analysis)
     assert figure is not None

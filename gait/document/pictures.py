@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from gait.pipeline import Analysis
-from gait.rendering import key_frame_rows, panel_height_px
+from gait.rendering import key_frame_rows, panel_height_px, time_label_box
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 
@@ -60,6 +60,7 @@ def key_frame_boxes(clip: Analysis) -> dict[str, Box | None]:
 
     The summary panel that :func:`gait.rendering.annotate_frame` draws at the top-left is taken whole or
     left out: the box starts below it when the runner's head is clear of it, else at the top of the frame.
+    The time at the bottom left is taken whole when the box reaches it (not a stray digit at its edge).
     """
     pose = clip.pose
     panel_px = panel_height_px(clip.view, pose.height)
@@ -69,6 +70,9 @@ def key_frame_boxes(clip: Analysis) -> dict[str, Box | None]:
         top = np.nanmin(pose.xy_px[row][:, 1]) if np.any(np.isfinite(pose.xy_px[row])) else 0.0
         if box is not None and box[1] < panel_px:
             box = (box[0], panel_px if top > panel_px + 10 else 0, box[2], box[3])
+        label = time_label_box(clip, row, pose.height)
+        if box is not None and box[0] < label[2] and label[0] < box[2] and box[1] < label[3] and label[1] < box[3]:
+            box = (min(box[0], label[0]), min(box[1], label[1]), max(box[2], label[2]), max(box[3], label[3]))
         boxes[side] = box
     return boxes
 

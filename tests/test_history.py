@@ -420,6 +420,25 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
                                                                   "view (markers)")
 
 
+def test_a_measure_read_anew_by_a_later_version_is_not_compared_with_the_former_reading():
+    """Version 0.2.0 adds 9 deg to the far leg's peak knee flexion in stance: a session of 0.1.0 read it the
+    former way, so its peak knee is not compared with a later session's; its other measures are."""
+    peak = {"peak_knee_flexion_stance_deg": _summary(40.0, "deg")}
+    older = SessionPoint.of_report({**_report(**peak), "versions": {"tool": "0.1.0"}}, filmed_on="2026-01-05")
+    newer = SessionPoint.of_report({**_report(**peak), "versions": {"tool": "0.2.0"}}, filmed_on="2026-02-05")
+    unsaid = SessionPoint.of_report(_report(**peak), filmed_on="2026-03-05")  # this version's
+    assert older.methods["peak_knee_flexion_stance_deg"] == "keypoints/side"
+    assert newer.methods["peak_knee_flexion_stance_deg"] == unsaid.methods["peak_knee_flexion_stance_deg"] == \
+        "keypoints, far leg corrected/side"
+    change = compare(older, newer).change("peak_knee_flexion_stance_deg")
+    assert change.verdict == NOT_COMPARABLE and change.reason == (
+        "measured from the side view, then from the side view (keypoints, far leg corrected)")
+    assert compare(older, newer).change("cadence_spm").verdict != NOT_COMPARABLE
+    assert compare(newer, unsaid).change("peak_knee_flexion_stance_deg").verdict == WITHIN
+    assert smallest_detectable_change("peak_knee_flexion_stance_deg", newer.methods[
+        "peak_knee_flexion_stance_deg"]).value == pytest.approx(2.77 * 2.43, abs=0.01)
+
+
 def test_the_report_has_a_before_after_section_when_there_is_a_previous_session(tmp_path):
     from gait.document import write_documents
     from gait.history import previous_comparison

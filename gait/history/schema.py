@@ -13,6 +13,7 @@ deleted with them.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -83,11 +84,33 @@ CREATE INDEX exported_files_by_runner ON exported_files(runner_id);
 """
 
 
+# Measures whose reading from the pose model's points changed in a version of this tool: a report written by
+# that version or a later one names its kind so, and is not compared with an earlier one (another method).
+# 0.2.0: the leg away from the camera has 9 deg added to its peak knee flexion in stance
+# (gait.catalogue.FAR_LEG_PEAK_KNEE_LOW_DEG); a session measured before reads it 9 deg lower.
+REVISED_KEYPOINT_METHODS: dict[str, tuple[tuple[int, ...], str]] = {
+    "peak_knee_flexion_stance_deg": ((0, 2, 0), "keypoints, far leg corrected"),
+}
+
+
+def tool_version(report: dict) -> str:
+    """The version of this tool that wrote ``report`` (``versions.tool``; this one when it is not said)."""
+    import gait
+
+    return str((report.get("versions") or {}).get("tool") or gait.__version__)
+
+
+def _version_numbers(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+
+
 def metric_methods(report: dict) -> dict[str, str]:
     """How each measure of a session's report.json was measured: ``<kind>/<view>`` of the clip it came from
     (:func:`gait.pipeline.merge_metrics`: frontal measures from the rear or front clip, the others from the side
     clip when there is one); the kind is ``markers`` where the clip's marker mode measured it from stickers
-    (``quality.markers.methods``), else ``keypoints``. Empty for a measure with no clip to come from."""
+    (``quality.markers.methods``), else ``keypoints``, or the revised method's name
+    (:data:`REVISED_KEYPOINT_METHODS`) when the report's tool has it. Empty for a measure with no clip to come
+    from."""
     from gait.catalogue import FRONTAL_METRICS
 
     clips = [c for c in report.get("clips") or [report] if isinstance(c, dict) and c.get("view")]
@@ -100,7 +123,11 @@ def metric_methods(report: dict) -> dict[str, str]:
             methods[key] = ""
             continue
         markers = ((clip.get("quality") or {}).get("markers") or {}).get("methods") or {}
-        methods[key] = f"{'markers' if markers.get(key) == 'markers' else 'keypoints'}/{clip['view']}"
+        kind = "markers" if markers.get(key) == "markers" else "keypoints"
+        since, revised = REVISED_KEYPOINT_METHODS.get(key, ((), kind))
+        if kind == "keypoints" and since and _version_numbers(tool_version(report)) >= since:
+            kind = revised
+        methods[key] = f"{kind}/{clip['view']}"
     return methods
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from gait.catalogue import Metrics, MetricSummary, read_metrics
 from gait.errors import BAD_OPTION
 from gait.history.database import NO_SUCH_RUNNER, NO_SUCH_SESSION, Database, HistoryError, utc_now
-from gait.history.schema import metric_methods
+from gait.history.schema import metric_methods, tool_version
 
 
 @dataclass(frozen=True)
@@ -173,14 +173,12 @@ class SessionStore(Database):
 
     def save(self, runner: str, session: NewSession, *, height_cm: float | None = None) -> int:
         """Save a session for ``runner`` (created if new), in one transaction; returns the session's number."""
-        import gait
-
         report = session.report
         filmed_on = _date(session.filmed_on)
         methods = metric_methods(report)
         metrics = read_metrics(report.get("metrics"))
         height = height_cm if height_cm is not None else _number((report.get("runner") or {}).get("height_cm"))
-        tool = str((report.get("versions") or {}).get("tool") or gait.__version__)
+        tool = tool_version(report)
         with self._write() as db:
             runner_id = self._runner_id(db, runner, height, "")
             session_id = int(db.execute(

@@ -178,10 +178,10 @@ def _time_label_origin(height: int) -> tuple[int, int]:
 def time_label_box(analysis: Analysis, row: int, height: int) -> tuple[int, int, int, int]:
     """(x0, y0, x1, y1): the pixels :func:`time_label` covers in a ``height`` frame, its outline included."""
     text_scale = 0.5 * frame_scale(height)
-    (width, above), below = cv2.getTextSize(time_label(analysis, row), cv2.FONT_HERSHEY_SIMPLEX, text_scale,
-                                            _text_thickness(text_scale) + 2)
+    outline = _text_thickness(text_scale) + 2
+    (width, above), below = cv2.getTextSize(time_label(analysis, row), cv2.FONT_HERSHEY_SIMPLEX, text_scale, outline)
     x, baseline = _time_label_origin(height)
-    return x, baseline - above - 2, x + width, min(height, baseline + below + 2)
+    return max(0, x - outline), baseline - above - outline, x + width + outline, min(height, baseline + below + outline)
 
 
 def time_label(analysis: Analysis, row: int) -> str:

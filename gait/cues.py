@@ -335,28 +335,30 @@ NOT_VALIDATED_WHY = ("Without stickers this tool's reading of it is not validate
 
 
 def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES, from_markers: frozenset[str] = frozenset(),
-                      not_validated: frozenset[str] = frozenset()) -> list[Cue]:
+                      not_validated: frozenset[str] = frozenset(), view: str | None = None) -> list[Cue]:
     """Apply the rule table to a metrics summary (report.json ``metrics``); most important first.
 
     Missing metrics, or metrics whose values are None, give no cue. A measure taken from stickers
     (``from_markers``, marker mode) loses the pose model's caveat; one whose method is not validated
     (``not_validated``, :func:`gait.measured_error.not_validated_by_error`) gives an observation that says so.
+    ``view``: the view the measures were taken from (a session's primary clip's), which decides the measured
+    error of :func:`borderline_error`.
     """
     cadence = number(metrics["cadence_spm"]["value"]) if "cadence_spm" in metrics else None
     found = [(evaluate_rule(rule, metrics.get(rule.metric), cadence), rule) for rule in rules]
-    cues = [_with_caveats(c, rule, metrics[rule.metric], from_markers, not_validated)
+    cues = [_with_caveats(c, rule, metrics[rule.metric], from_markers, not_validated, view)
             for c, rule in found if c is not None]
     return sorted(cues, key=lambda c: SEVERITY_ORDER.index(c.severity))
 
 
 def _with_caveats(cue: Cue, rule: Rule, summary: MetricSummary, from_markers: frozenset[str],
-                  not_validated: frozenset[str]) -> Cue:
+                  not_validated: frozenset[str], view: str | None) -> Cue:
     if cue.metric in from_markers:
         return replace(cue, why=cue.why.replace(POSE_POINTS_CAVEAT, FROM_STICKERS_WHY))
     if cue.metric in not_validated:
         why = cue.why if POSE_POINTS_CAVEAT in cue.why else f"{cue.why} {NOT_VALIDATED_WHY}"
         return replace(cue, severity="info", title=f"{cue.title} (not validated)", why=why)
-    error = borderline_error(rule, summary)
+    error = borderline_error(rule, summary, view)
     if error is not None:
         words = BORDERLINE_WHY.format(error=with_unit(f"{error:.1f}", rule.spec.shown_unit))
         return replace(cue, severity="info", title=f"{cue.title} (borderline)", why=f"{cue.why} {words}")
@@ -368,13 +370,14 @@ BORDERLINE_WHY = ("Every value that meets this cue's threshold does so by less t
                   "Check the key frames before acting on it.")
 
 
-def borderline_error(rule: Rule, summary: MetricSummary) -> float | None:
-    """The measure's measured error (:class:`gait.catalogue.SdcInputs`) when the rule fires (mean or a side)
-    only by values within that error of its threshold, else None: such a cue is an observation, not a
-    finding. A category, or a measure with no measured error, is never borderline. A frontal measure's error
-    is the pose model's (a measure from the stickers is never borderline: :func:`cues_from_metrics`; one from
-    the mask, step width, takes the pose model's larger error)."""
-    error = rule.spec.sdc.measured_error if rule.spec.sdc is not None else None
+def borderline_error(rule: Rule, summary: MetricSummary, view: str | None = None) -> float | None:
+    """The measure's measured error from ``view`` (:meth:`gait.catalogue.SdcInputs.for_view`: a side view's own
+    where it has one; None, the larger) when the rule fires (mean or a side) only by values within that error
+    of its threshold, else None: such a cue is an observation, not a finding. A category, or a measure with no
+    measured error, is never borderline. A frontal measure's error is the pose model's (a measure from the
+    stickers is never borderline: :func:`cues_from_metrics`; one from the mask, step width, takes the pose
+    model's larger error)."""
+    error = rule.spec.sdc.for_view(view).measured_error if rule.spec.sdc is not None else None
     if error is None or rule.condition == "equals":
         return None
     meeting = [float(v) for v in (summary["value"], summary["left"], summary["right"])
@@ -393,7 +396,7 @@ def cues_for(source: Analysis | Session) -> list[Cue]:
     view = source.primary.view if hasattr(source, "primary") else source.view
     stickers = frozenset(m for c in clips for m in marker_measures(c))
     return cues_from_metrics(source.metrics, from_markers=stickers,
-                             not_validated=unvalidated_metrics(view, stickers, measured_errors(clips)))
+                             not_validated=unvalidated_metrics(view, stickers, measured_errors(clips)), view=view)
 
 
 @dataclass(frozen=True)

@@ -137,3 +137,14 @@ def test_a_cue_met_only_within_the_measured_error_of_its_threshold_is_borderline
     assert clear.severity == "consider" and clear.title == "Straight knee at landing"
     (overstride,) = cues_from_metrics({"overstride_pct_leg": summary(21.0, 19.0, 23.0, unit="% leg")})
     assert overstride.severity == "consider"  # 23 % is 3 % of leg length beyond 20, more than its 2.2 % error
+
+
+def test_the_borderline_error_is_the_views_own():
+    """Cadence's measured error is 0.11 steps/min from the side, 0.16 from behind (from the pelvis): 169.85
+    meets the 170 threshold by 0.15, borderline from behind (or an unknown view) but not from the side."""
+    cadence = {"cadence_spm": summary(169.85, unit="steps/min")}
+    (side,) = [c for c in cues_from_metrics(cadence, view="side") if c.id == "cadence"]
+    (rear,) = [c for c in cues_from_metrics(cadence, view="rear") if c.id == "cadence"]
+    (unknown,) = [c for c in cues_from_metrics(cadence) if c.id == "cadence"]
+    assert side.severity == "consider" and not side.title.endswith("(borderline)")
+    assert rear.title.endswith("(borderline)") and "0.2 steps/min" in rear.why and unknown.title == rear.title

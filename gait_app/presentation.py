@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from gait import errors as E
-from gait.catalogue import MetricSummary, asymmetry_words, spec_of
+from gait.catalogue import FAR_LEG_PEAK_KNEE_LOW_DEG, MetricSummary, asymmetry_words, spec_of
 
 if TYPE_CHECKING:
     from gait.pipeline import Analysis, Session
@@ -52,13 +52,17 @@ class Card:
     tag: str | None
 
 
-def card(name: str, summary: MetricSummary) -> Card:
-    """The text of one metric card from its summary."""
+def card(name: str, summary: MetricSummary, far_leg: str | None = None) -> Card:
+    """The text of one metric card from its summary; ``far_leg``: the leg away from the camera in a side view,
+    named beside the peak knee bend's sides, the measure whose far-leg value is corrected
+    (:data:`gait.catalogue.FAR_LEG_PEAK_KNEE_LOW_DEG`)."""
     spec = spec_of(name)
     spread = f"{summary['n']} steps"
     if summary["sd"] is not None:
         spread = f"SD ± {spec.format(summary['sd'], unit=False)} · {spread}"
     sides = f"left {spec.format(summary['left'], unit=False)} · right {spec.format(summary['right'], unit=False)}"
+    if far_leg is not None and name == "peak_knee_flexion_stance_deg":
+        sides += f" ({far_leg} far from the camera: {FAR_LEG_PEAK_KNEE_LOW_DEG:.0f}° added)"
     asymmetry = asymmetry_words(name, summary)
     if asymmetry:  # a left/right asymmetry: its interval and whether the measurement can tell, not its sides
         sides = asymmetry

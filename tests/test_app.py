@@ -174,6 +174,8 @@ def test_sample_is_one_session_with_one_set_of_cards(sample_run, sample_result):
     interval = f"95 % interval {low:+.1f} to {high:+.1f}%, within the measurement's uncertainty"
     assert interval in badges
     assert "from the rear clip" in badges and "from the side clip" in badges
+    assert badges.count("far from the camera") == 1  # the peak knee card: the sample runs towards the right
+    assert "(left far from the camera: 9° added)" in badges
     assert "not validated" in badges  # pelvic drop: the pose model's hip points do not follow the pelvis
     # per clip: the scrubber, key frames, plots and steps, the side clip first
     assert [t.label for t in at.tabs] == ["Frame by frame", "Key frames at contact", "Gait cycle", "Every step"]
@@ -385,6 +387,12 @@ def test_cards_and_plain_words():
                                                      "uncertainty")
     few = dict(asymmetry, ci95_low=None, ci95_high=None, exceeds_uncertainty=None)  # 1 step on a side
     assert card("contact_time_asymmetry_pct", few).sides == "no 95 % interval: fewer than 2 steps a side"
+    peak = {"value": 46.9, "left": 47.3, "right": 46.5, "sd": 1.0, "n": 13, "unit": "deg"}
+    assert card("peak_knee_flexion_stance_deg", peak, far_leg="left").sides == \
+        "left 47 · right 46 (left far from the camera: 9° added)"
+    assert card("peak_knee_flexion_stance_deg", peak).sides == "left 47 · right 46"  # from behind: no far leg
+    cadence = dict(peak, unit="steps/min")  # only the corrected measure names the far leg
+    assert card("cadence_spm", cadence, far_leg="left").sides == card("cadence_spm", cadence).sides
     metrics = {"stride_length_m": {"value": None}, "cadence_spm": {"value": 170.0},
                "vertical_oscillation_pct_leg": {"value": 9.0}, "vertical_oscillation_cm": {"value": 8.0},
                "new_thing_deg": {"value": 1.0}}

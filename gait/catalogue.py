@@ -180,6 +180,7 @@ def with_unit(text: str, unit: str) -> str:
 # and 8.5 deg on the 14 rendered side set-ups (truth even): the far leg's per-step peak has this added
 # (gait.metrics.step_table).
 FAR_LEG_PEAK_KNEE_LOW_DEG = 9.0
+FAR_LEG_CORRECTED = "peak_knee_flexion_stance_deg"  # the measure it is added to
 
 CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec("cadence_spm", "Cadence", "steps/min", 0,

@@ -30,6 +30,12 @@ NAMES: tuple[str, ...] = (
 INDEX: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
 SIDES: tuple[str, str] = ("left", "right")
 
+
+def other_side(side: str) -> str:
+    """"right" for "left", "left" for "right"."""
+    return "right" if side == "left" else "left"
+
+
 # Joints named without their side; ``side_index(side, joint)`` gives the landmark index.
 LEG_JOINTS: tuple[str, ...] = ("hip", "knee", "ankle", "heel", "foot_index")
 

@@ -35,7 +35,7 @@ from gait.catalogue import CATALOGUE, FAR_LEG_PEAK_KNEE_LOW_DEG, AsymmetrySummar
 from gait.cleaning import midpoint
 from gait.events import EventDetection, GaitEvent, dominant_period_s
 from gait.kinematics import FrontalAngles, SagittalAngles, at_index
-from gait.landmarks import PoseSeries
+from gait.landmarks import PoseSeries, other_side
 
 LEG_LENGTH_PER_HEIGHT = 0.491
 REARFOOT_MIN_DEG = 8.0
@@ -170,7 +170,7 @@ def frontal_step_table(pose: PoseSeries, detection: EventDetection, angles: Fron
     last_ankle_x: dict[str, float] = {}
     for row in rows:
         side = row["side"]
-        other = "right" if side == "left" else "left"
+        other = other_side(side)
         r_ic = row_at_time(pose, row["ic_time_s"])
         ankle_x = at_index(pose.joint(f"{side}_ankle")[:, 0], r_ic)
         outward = left_outward if side == "left" else -left_outward  # from the other hip towards this one

@@ -14,7 +14,7 @@ import numpy as np
 from gait import errors as E
 from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, number
 from gait.errors import GaitInputError, GaitWarning
-from gait.landmarks import PoseSeries
+from gait.landmarks import PoseSeries, other_side
 from gait.pose import FrameWork, PosePass, ProgressCallback
 from gait.pose_cache import PoseCache, pose_pass
 from gait.video_io import VideoInfo, probe
@@ -69,6 +69,11 @@ class Analysis:
     def near_leg(self) -> str | None:
         """The side facing the camera in a side view (:func:`gait.view.near_side`); None from behind or in front."""
         return near_side(self.direction, self.options.mirrored) if self.view == "side" else None
+
+    @property
+    def far_leg(self) -> str | None:
+        """The side away from the camera in a side view; None from behind or in front."""
+        return None if self.near_leg is None else other_side(self.near_leg)
 
     @cached_property
     def frontal_fields(self) -> dict:

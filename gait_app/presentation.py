@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from gait import errors as E
-from gait.catalogue import FAR_LEG_PEAK_KNEE_LOW_DEG, MetricSummary, asymmetry_words, spec_of
+from gait.catalogue import FAR_LEG_CORRECTED, FAR_LEG_PEAK_KNEE_LOW_DEG, MetricSummary, asymmetry_words, spec_of
 
 if TYPE_CHECKING:
     from gait.pipeline import Analysis, Session
@@ -61,7 +61,7 @@ def card(name: str, summary: MetricSummary, far_leg: str | None = None) -> Card:
     if summary["sd"] is not None:
         spread = f"SD ± {spec.format(summary['sd'], unit=False)} · {spread}"
     sides = f"left {spec.format(summary['left'], unit=False)} · right {spec.format(summary['right'], unit=False)}"
-    if far_leg is not None and name == "peak_knee_flexion_stance_deg":
+    if far_leg is not None and name == FAR_LEG_CORRECTED:
         sides += f" ({far_leg} far from the camera: {FAR_LEG_PEAK_KNEE_LOW_DEG:.0f}° added)"
     asymmetry = asymmetry_words(name, summary)
     if asymmetry:  # a left/right asymmetry: its interval and whether the measurement can tell, not its sides

@@ -278,7 +278,7 @@ def test_one_gait_cycle_figure_for_the_app_and_the_report(synthetic_analysis):
     figure = cycle_figure(synthetic_analysis)
     assert figure is not None
     assert [ax.get_title(loc="left") for ax in figure.axes] == [p.title for p in CYCLE_PANELS["side"]]
-    far = "left" if synthetic_analysis.near_leg == "right" else "right"
+    far = synthetic_analysis.far_leg
     legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     assert [t for t in legend if "far from the camera" in t] == [t for t in legend if t.startswith(far)]
     assert [p.series for p in CYCLE_PANELS["frontal"]] == ["fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"]

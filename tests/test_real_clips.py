@@ -111,9 +111,8 @@ def test_the_far_legs_peak_knee_correction_is_the_real_clips_bias(analysed, grou
             continue
         a = analysed(name)
         peak = a.metrics["peak_knee_flexion_stance_deg"]
-        far = "left" if a.near_leg == "right" else "right"
-        if peak[a.near_leg] is not None and peak[far] is not None:
-            near_minus_far.append(peak[a.near_leg] - (peak[far] - FAR_LEG_PEAK_KNEE_LOW_DEG))
+        if peak[a.near_leg] is not None and peak[a.far_leg] is not None:
+            near_minus_far.append(peak[a.near_leg] - (peak[a.far_leg] - FAR_LEG_PEAK_KNEE_LOW_DEG))
     print("near minus far, as read:", np.round(sorted(near_minus_far), 1))
     assert len(near_minus_far) >= 9
     assert abs(np.median(near_minus_far) - FAR_LEG_PEAK_KNEE_LOW_DEG) <= 3.0

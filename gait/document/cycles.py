@@ -70,7 +70,7 @@ def _draw_panel(ax: Axes, panel: CyclePanel, clip: Analysis) -> bool:
         if panel.stance_only and toe_off is not None:
             mean, sd = np.where(pct <= toe_off, mean, np.nan), np.where(pct <= toe_off, sd, np.nan)
         ax.fill_between(pct, mean - sd, mean + sd, color=colour, alpha=0.2, linewidth=0)
-        away = ", far from the camera" if clip.near_leg not in (None, side) else ""
+        away = ", far from the camera" if side == clip.far_leg else ""
         ax.plot(pct, mean, color=colour, linewidth=2, label=f"{side} ({len(cycles)} strides{away})")
         if toe_off is not None:
             ax.axvline(toe_off, color=colour, linestyle="--", linewidth=1)

@@ -17,6 +17,8 @@ import re
 import sqlite3
 from collections.abc import Callable
 
+from gait.catalogue import FAR_LEG_CORRECTED
+
 APPLICATION_ID = 0x47616974  # "Gait"
 SCHEMA_VERSION = 2
 
@@ -89,7 +91,7 @@ CREATE INDEX exported_files_by_runner ON exported_files(runner_id);
 # 0.2.0: the leg away from the camera has 9 deg added to its peak knee flexion in stance
 # (gait.catalogue.FAR_LEG_PEAK_KNEE_LOW_DEG); a session measured before reads it 9 deg lower.
 REVISED_KEYPOINT_METHODS: dict[str, tuple[tuple[int, ...], str]] = {
-    "peak_knee_flexion_stance_deg": ((0, 2, 0), "keypoints, far leg corrected"),
+    FAR_LEG_CORRECTED: ((0, 2, 0), "keypoints, far leg corrected"),
 }
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from gait.kinematics import at_index
-from gait.landmarks import PoseSeries
+from gait.landmarks import PoseSeries, other_side
 from gait.markers.track import MarkerTracks
 from gait.metrics import row_at_time
 
@@ -52,7 +52,7 @@ def marker_step_table(pose: PoseSeries, steps: pd.DataFrame, tracks: MarkerTrack
 
     for _, row in table.iterrows():
         side = row["side"]
-        other = "right" if side == "left" else "left"
+        other = other_side(side)
         r_ic = row_at_time(pose, row["ic_time_s"])
         outward = tracks.left_outward if side == "left" else -tracks.left_outward
         lo = hi = 0

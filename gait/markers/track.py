@@ -13,7 +13,7 @@ from scipy.optimize import linear_sum_assignment
 
 from gait.cleaning import cutoff_hz_for, interpolate_gaps, lowpass
 from gait.kinematics import MarkerAngles, marker_angles
-from gait.landmarks import SIDES, PoseSeries
+from gait.landmarks import SIDES, PoseSeries, other_side
 from gait.markers.detect import STICKER_PER_LEG_LENGTH, ColourModel, Spots, calibrate, find_spots, runner_boxes
 from gait.video_io import iter_frames
 
@@ -83,7 +83,7 @@ NEIGHBOURS = {"psis": ("psis",), "thigh": ("knee",), "knee": ("thigh", "calf"), 
 
 def _neighbour_indices(name: str) -> list[int]:
     side, site = name.split("_", 1)
-    other = "right" if side == "left" else "left"
+    other = other_side(side)
     return [NAMES.index(f"{other if site == 'psis' else side}_{n}") for n in NEIGHBOURS[site]]
 
 

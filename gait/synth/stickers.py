@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from gait.kinematics import marker_angles
+from gait.landmarks import other_side
 from gait.synth.camera import Projector
 from gait.synth.draw import DrawItem, Look, Scene, _pts, build_of, shoe_axes
 from gait.synth.model import SIDES, RunnerModel
@@ -215,7 +216,7 @@ def sticker_truth(model: RunnerModel, proj: Projector, stickers: Stickers, ics: 
     heel_x: dict[str, float] = {}
     for ev in ics:
         side, t = ev["side"], ev["time_s"]
-        other = "right" if side == "left" else "left"
+        other = other_side(side)
         times = _stance_times(model, t, side)
         frames = [centres(u) for u in times]
         points = {k: np.array([f[k] for f in frames]) for k in frames[0]}

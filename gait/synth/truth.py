@@ -11,6 +11,7 @@ from typing import Callable
 
 import numpy as np
 
+from gait.landmarks import other_side
 from gait.synth.model import SIDES, RunnerModel
 
 Proj2D = Callable[[dict], dict]  # 3D joints -> 2D image points (x right, y down)
@@ -43,10 +44,6 @@ def knee_flexion_deg(j: dict, side: str) -> float:
     return 180.0 - _angle_deg(j[f"{side}_hip"], j[f"{side}_knee"], j[f"{side}_ankle"])
 
 
-def _other(side: str) -> str:
-    return "right" if side == "left" else "left"
-
-
 def sagittal_metrics_at_contact(j: dict, side: str, direction: int) -> dict:
     hip, knee, ankle = j[f"{side}_hip"], j[f"{side}_knee"], j[f"{side}_ankle"]
     heel, toe = j[f"{side}_heel"], j[f"{side}_foot_index"]
@@ -70,7 +67,7 @@ def trunk_lean_deg(j: dict, direction: int) -> float:
 def frontal_values(j: dict, side: str) -> dict:
     """FPPA (valgus +), pelvic drop (+ when the other side is lower), hip adduction (+ knee medial)."""
     hip, knee, ankle = j[f"{side}_hip"], j[f"{side}_knee"], j[f"{side}_ankle"]
-    other = j[f"{_other(side)}_hip"]
+    other = j[f"{other_side(side)}_hip"]
     medial = np.sign(other[0] - hip[0]) or 1.0
     # knee offset from the hip-ankle line, along x
     line = ankle - hip
@@ -131,7 +128,7 @@ def compute_metrics(model: RunnerModel, ics: list[dict], proj2d: Proj2D, kind: s
             fr = [frontal_values(j, side) for j in stance]
             for k in ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"):
                 st[k] = max(f[k] for f in fr)
-            other = _other(side)
+            other = other_side(side)
             t_prev = t - T / 2  # the other foot's previous contact
             j_prev = proj2d(joints(t_prev))
             foot = lambda j, s: (j[f"{s}_heel"][0] + j[f"{s}_foot_index"][0]) / 2  # noqa: E731
@@ -155,7 +152,7 @@ def true_3d_values(model: RunnerModel, ics: list[dict], joints: Joints) -> dict:
                                                   for k in range(61)),
               "foot_strike_angle_deg": float(np.degrees(j[f"{side}_foot_pitch"][0])),
               "step_width_m": float(abs(j[f"{side}_heel"][1] - joints(t - model.stride_s / 2)[
-                  f"{_other(side)}_heel"][1])),
+                  f"{other_side(side)}_heel"][1])),
               "vertical_oscillation_m": float(np.ptp([model.pelvis(t + model.stride_s / 2 * k / 60)[0][2]
                                                       for k in range(61)]))}
         steps.append(st)

@@ -73,8 +73,7 @@ frontal = [clip for clip in session.clips if clip.view != "side"]
 fields = frontal[0].frontal_fields if frontal else {}
 errors = {name: error for name, error in (fields.get("frontal_error") or {}).items() if error}
 from_mask = mask_measures(frontal[:1])
-near = session.primary.near_leg
-far_leg = None if near is None else "left" if near == "right" else "right"
+far_leg = session.primary.far_leg
 for row_start in range(0, len(names), CARDS_PER_ROW):
     columns = st.columns(CARDS_PER_ROW)
     for column, name in zip(columns, names[row_start:row_start + CARDS_PER_ROW], strict=False):

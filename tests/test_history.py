@@ -439,6 +439,30 @@ def test_a_measure_read_anew_by_a_later_version_is_not_compared_with_the_former_
         "peak_knee_flexion_stance_deg"]).value == pytest.approx(2.77 * 2.43, abs=0.01)
 
 
+def test_the_measures_at_landing_of_a_side_session_before_0_3_0_are_another_method():
+    """Version 0.3.0 judges a landing against the foot's fastest descent after its most forward point: the side
+    measures timed from the landing (contact time, overstride, the angles at landing) of a 0.2.0 session are
+    not compared with a later one's; cadence is, and so is a rear clip's contact time (the pelvis times it)."""
+    from gait.history.schema import TIMED_FROM_LANDING
+
+    side = {"overstride_pct_leg": _summary(12.0), "ground_contact_time_ms": _summary(250.0)}
+    older = SessionPoint.of_report({**_report(**side), "versions": {"tool": "0.2.0"}}, filmed_on="2026-01-05")
+    newer = SessionPoint.of_report({**_report(**side), "versions": {"tool": "0.3.0"}}, filmed_on="2026-02-05")
+    for key in ("overstride_pct_leg", "ground_contact_time_ms", "knee_flexion_at_contact_deg"):
+        assert key in TIMED_FROM_LANDING
+        assert older.methods[key] == "keypoints/side"
+        assert newer.methods[key] == "keypoints, landing after the foot's most forward point/side"
+        assert compare(older, newer).change(key).verdict == NOT_COMPARABLE, key
+    assert compare(older, newer).change("cadence_spm").verdict != NOT_COMPARABLE
+    rear = {"ground_contact_time_ms": _summary(250.0)}
+    rear_older = SessionPoint.of_report({**_report("rear", **rear), "versions": {"tool": "0.2.0"}},
+                                        filmed_on="2026-01-05")
+    rear_newer = SessionPoint.of_report({**_report("rear", **rear), "versions": {"tool": "0.3.0"}},
+                                        filmed_on="2026-02-05")
+    assert rear_older.methods["ground_contact_time_ms"] == rear_newer.methods["ground_contact_time_ms"] == \
+        "keypoints/rear"
+
+
 def test_the_report_has_a_before_after_section_when_there_is_a_previous_session(tmp_path):
     from gait.document import write_documents
     from gait.history import previous_comparison
@@ -473,7 +497,8 @@ def test_export_writes_csv_and_json_and_records_them(tmp_path):
     rows = list(csv.DictReader(io.StringIO(paths[0].read_text())))
     assert {r["runner"] for r in rows} == {"Ada Runner"}
     assert [(r["session"], r["metric"], r["value"], r["method"]) for r in rows] == [
-        ("1", "cadence_spm", "168.0", "keypoints/side"), ("1", "knee_flexion_at_contact_deg", "20.0", "keypoints/side"),
+        ("1", "cadence_spm", "168.0", "keypoints/side"),
+        ("1", "knee_flexion_at_contact_deg", "20.0", "keypoints, landing after the foot's most forward point/side"),
         ("2", "cadence_spm", "170.0", "keypoints/rear"), ("2", "pelvic_drop_deg", "4.5", "keypoints/rear")]
     data = json.loads(paths[1].read_text())
     assert data["runner"]["name"] == "Ada Runner" and [s["filmed_on"] for s in data["sessions"]] == [

@@ -138,18 +138,15 @@ def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: floa
     """Sub-frame indices of the foot's most forward point near ``peak`` and of its landing after it.
 
     The foot lands (swing-leg retraction: at or after its most forward point) when its lowest point, heel
-    or toe, stops descending: the first time after its fastest descent from the most forward point on that
-    the downward speed falls below half of it. Half the amplitude because zero-phase filtering spreads an
-    abrupt stop symmetrically about its true time. The landing is NaN when that is not seen within half a step, or
+    or toe, stops descending: the first time after the fastest descent near the peak that the downward
+    speed falls below half of it. Half the amplitude because zero-phase filtering spreads an abrupt stop
+    symmetrically about its true time. The landing is NaN when that is not seen within half a step, or
     when the fastest descent is slower than :data:`MIN_LANDING_DESCENT_LEG_PER_S`.
     """
     low_y = np.fmax(pose.joint(f"{side}_heel")[:, 1], pose.joint(f"{side}_foot_index")[:, 1]) / leg_px
     descent = np.gradient(low_y)
     apex = peak + parabolic_offset(u[peak - 1], u[peak], u[peak + 1])
-    # the fastest descent from the foot's most forward point on: the swing's descent before it, faster with a
-    # shank near vertical at landing, set the bar too high (on the renderer's own points that runner landed
-    # 15 ms early, docs/accuracy.md)
-    lo, hi = int(np.floor(apex)), int(peak + 0.4 * period) + 2
+    lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
     k_fast = lo + int(np.argmax(descent[lo:hi]))
     if not descent[k_fast] * pose.fps >= MIN_LANDING_DESCENT_LEG_PER_S:
         return apex, float("nan")

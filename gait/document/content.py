@@ -45,22 +45,22 @@ ACCURACY: tuple[tuple[str, str, str], ...] = (
      "0.8 (rear/front view)",
      "real clip; rendered runner"),
     ("Landing (initial contact) time", "sprint starts: 25 of 28 hand-marked touchdowns found within 2 "
-     "frames at 30 fps; rendered runner: within 0.32 frame in 12 of 14 side set-ups (0.57 with a "
-     "forefoot strike, 0.64 at 120 fps)", "real clips, marked by hand; rendered runner"),
+     "frames at 30 fps; rendered runner: within 0.43 frame in 13 of 14 side set-ups (0.93 frame at "
+     "120 fps)", "real clips, marked by hand; rendered runner"),
     ("Ground contact time", "sprint starts: toe-offs within 2 frames on 22 of 25 hand-marked steps, contact "
-     "time 7 ms shorter than marked (median of 22 steps); rendered runner: each side within 10 ms in 12 "
-     "of 14 set-ups (-13.3 to +11.9 ms), left minus right within 10 ms of the truth in 13 of 14 (14 ms off "
+     "time 3 ms shorter than marked (median of 22 steps); rendered runner: each side within 10 ms in 12 "
+     "of 14 set-ups (-9.8 to +12.5 ms), left minus right within 10 ms of the truth in 13 of 14 (14 ms off "
      "in one): a "
      "left/right difference within 37 ms is not reported", "real clips, marked by hand; rendered runner"),
-    ("Knee bend at landing", "rendered runner: within 2° of true in 4 of 14 set-ups (-6.4 to +5.8°, 2.2° low on "
+    ("Knee bend at landing", "rendered runner: within 2° of true in 4 of 14 set-ups (-6.6 to +5.2°, 2.5° low on "
      "average); peak "
      "knee bend in stance reads about 9° low on the leg far from the camera, which is corrected for (left and "
      "right within 3° in 11 of 14 set-ups), but one real clip's two legs still read up to 29° apart",
      "rendered runner; real clips"),
-    ("Shin angle at landing", "rendered runner: within 4° in 12 of 14 set-ups (at most 5.4° too tilted, "
-     "facing left)", "rendered runner"),
+    ("Shin angle at landing", "rendered runner: within 4° in 11 of 14 set-ups (at most 5.8° too tilted, "
+     "with no overstride)", "rendered runner"),
     ("Overstride", "separated labelled overstriding from not on 9 real clips (AUC 1.00); rendered runner: "
-     "within 4.6 % of leg length in 12 of 14 set-ups, mostly high (4.7 % facing left, 5.1 % "
+     "within 4.6 % of leg length in 12 of 14 set-ups, mostly high (5.5 % with no overstride, 5.3 % "
      "with the camera high)", "real clips, labelled by eye; rendered runner"),
     ("Knee valgus (rear view)", "ordered, but about half the rendered value (5.4° for 10.7°)",
      "rendered runner"),

@@ -86,20 +86,12 @@ CREATE INDEX exported_files_by_runner ON exported_files(runner_id);
 """
 
 
-# Side-view measures whose reading from the pose model's points changed in a version of this tool: a report
-# written by that version or a later one names its kind so, and is not compared with an earlier one (another
-# method); from behind or in front a measure keeps its kind.
+# Measures whose reading from the pose model's points changed in a version of this tool: a report written by
+# that version or a later one names its kind so, and is not compared with an earlier one (another method).
 # 0.2.0: the leg away from the camera has 9 deg added to its peak knee flexion in stance
 # (gait.catalogue.FAR_LEG_PEAK_KNEE_LOW_DEG); a session measured before reads it 9 deg lower.
-# 0.3.0: a landing's stop is judged against the foot's fastest descent after its most forward point, not the
-# swing's (gait.events); on the labelled real clips the landings moved up to 64 ms later where the swing's
-# descent had set the bar, the overstride by up to 16 % of leg length, the other measures at landing with them.
-TIMED_FROM_LANDING = ("ground_contact_time_ms", "flight_time_ms", "duty_factor_pct", "contact_time_asymmetry_pct",
-                      "knee_flexion_at_contact_deg", "shank_angle_at_contact_deg", "overstride_pct_leg",
-                      "foot_strike_angle_deg", "foot_strike_pattern")
 REVISED_KEYPOINT_METHODS: dict[str, tuple[tuple[int, ...], str]] = {
     FAR_LEG_CORRECTED: ((0, 2, 0), "keypoints, far leg corrected"),
-    **{key: ((0, 3, 0), "keypoints, landing after the foot's most forward point") for key in TIMED_FROM_LANDING},
 }
 
 
@@ -135,8 +127,7 @@ def metric_methods(report: dict) -> dict[str, str]:
         markers = ((clip.get("quality") or {}).get("markers") or {}).get("methods") or {}
         kind = "markers" if markers.get(key) == "markers" else "keypoints"
         since, revised = REVISED_KEYPOINT_METHODS.get(key, ((), kind))
-        if kind == "keypoints" and clip["view"] == "side" and since and \
-                _version_numbers(tool_version(report)) >= since:
+        if kind == "keypoints" and since and _version_numbers(tool_version(report)) >= since:
             kind = revised
         methods[key] = f"{kind}/{clip['view']}"
     return methods

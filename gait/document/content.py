@@ -49,8 +49,8 @@ ACCURACY: tuple[tuple[str, str, str], ...] = (
      "120 fps)", "real clips, marked by hand; rendered runner"),
     ("Ground contact time", "sprint starts: toe-offs within 2 frames on 22 of 25 hand-marked steps, contact "
      "time 3 ms shorter than marked (median of 22 steps); rendered runner: each side within 10 ms in 12 "
-     "of 14 set-ups (-9.8 to +12.5 ms), left minus right within 10 ms of the truth in 13 of 14 (14 ms off "
-     "in one): a "
+     "of 14 set-ups (-9.8 to +12.5 ms; 7 of 14 on longer 15 s clips), left minus right within 10 ms of the "
+     "truth in 13 of 14 (14 ms off in one): a "
      "left/right difference within 37 ms is not reported", "real clips, marked by hand; rendered runner"),
     ("Knee bend at landing", "rendered runner: within 2° of true in 4 of 14 set-ups (-6.6 to +5.2°, 2.5° low on "
      "average); peak "

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from gait.memory import use_one_arena
+from gait_app.videos import run_page
 
 use_one_arena()  # the analyses' threads share the allocator's arenas (gait.memory)
 st.set_page_config(page_title="Running form analyzer", page_icon=":material/directions_run:", layout="wide")
@@ -15,4 +16,4 @@ PAGES = [
     st.Page("gait_app/pages/filming.py", title="How to film", icon=":material/videocam:"),
 ]
 
-st.navigation(PAGES, position="top").run()
+run_page(st.navigation(PAGES, position="top"))

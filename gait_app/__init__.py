@@ -1,6 +1,7 @@
 """The Streamlit front end of the analyzer (``streamlit run app.py``).
 
-``app.py`` only routes; each module in ``gait_app/pages`` describes one page and calls
+``app.py`` routes the pages and gives the server its one route of its own, the annotated videos streamed from
+disk (``media``); each module in ``gait_app/pages`` describes one page and calls
 :func:`gait_app.analysis.analyse_clips`, the one (cached) analysis entry point of the app. Modules here
-other than ``analysis`` and the pages do not import streamlit.
+other than ``analysis``, ``media``, ``videos`` and the pages do not import streamlit.
 """

@@ -21,6 +21,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
 
+from gait_app import media
+
 if TYPE_CHECKING:  # app.py imports this module first: the analysis's modules load with the pages
     from gait_app.analysis import SessionResult, VideoJob
 
@@ -50,7 +52,7 @@ def show_video(result: SessionResult, slot: str) -> None:
     drawing = job is not None and not job.finished  # read before the path: a job once finished has its paths
     path = result.video(slot)
     if path is not None:
-        st.video(str(path))
+        st.video(media.url_of(path) or str(path))  # streamed from disk by app.py's server (gait_app.media)
     elif job is not None and job.error is not None:
         st.info("The annotated video could not be made; the measures, key frames and reports are complete.",
                 icon=":material/info:")

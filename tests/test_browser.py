@@ -159,6 +159,23 @@ def _go_to(page, link: str, heading: str) -> None:
     page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=10_000)
 
 
+def _streamed_from_disk(page) -> None:
+    """The page's video plays from the server's own route (gait_app.media), not from Streamlit's memory: its
+    source is there, the browser loads it, a byte range comes back as such, and another token is refused."""
+    import urllib.error
+    import urllib.request
+
+    video = page.get_by_test_id("stVideo").first
+    src = video.get_attribute("src")
+    assert "/gait-media/" in src, src
+    page.wait_for_function("v => v.readyState >= 1 && v.duration > 0", arg=video.element_handle(), timeout=30_000)
+    with urllib.request.urlopen(urllib.request.Request(src, headers={"Range": "bytes=0-99"})) as answer:
+        assert answer.status == 206 and len(answer.read()) == 100
+    token = src.split("/gait-media/")[1].split("/")[0]
+    with pytest.raises(urllib.error.HTTPError, match="404"):
+        urllib.request.urlopen(src.replace(token, "x" * len(token)))
+
+
 def _open(page, url: str, title: str) -> None:
     page.goto(url)
     page.get_by_role("heading", name=title).first.wait_for()
@@ -390,6 +407,7 @@ def test_slowed_footage_shows_why_its_times_are_missing(page, app_url, shared_vi
     _go_to(page, "Results", f"Results: {clip.name}")
     _results_shown(page, clip.name)
     expect(page.get_by_test_id("stVideo")).to_have_count(1)  # drawn: the page ran again to show it
+    _streamed_from_disk(page)
     expect(page.get_by_text("slower than anyone runs").first).to_be_visible()
     expect(page.get_by_text("enter the capture frame rate (e.g. 240) under 'Slow motion'").first).to_be_visible()
     _shot(page, "9_slowed_footage")

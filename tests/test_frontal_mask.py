@@ -438,7 +438,8 @@ def test_a_method_is_validated_only_within_the_error_and_slope_bars(tmp_path, mo
 
     _errors_file(tmp_path, monkeypatch, {
         "knee_valgus_fppa_deg": {"ok": _entry(1.5, (0.85, 1.15)), "big": _entry(1.6, (1.0, 1.0)),
-                                 "flat": _entry(1.0, (0.84, 1.0)), "steep": _entry(1.0, (1.0, 1.16))},
+                                 "flat": _entry(1.0, (0.84, 1.0)), "steep": _entry(1.0, (1.0, 1.16)),
+                                 "against": _entry(1.0, (-0.37, -0.31))},
         "step_width_pct_hip": {"ok": _entry(9.9, (0.9, 1.1), "% hip width"),
                                "big": _entry(10.1, (0.9, 1.1), "% hip width")}})
     try:
@@ -454,6 +455,9 @@ def test_a_method_is_validated_only_within_the_error_and_slope_bars(tmp_path, mo
             "runners: +0.5 ± 0.4°")
         assert measured_error.error_words(flat, tagged=True).startswith(  # the command line tagged the number
             "it read 0.84 to 1.00 times a true change; measured error on rendered runners: +0.5 ± 0.4°")
+        against = measured_error.frontal_error("knee_valgus_fppa_deg", "against")  # as pelvic drop's keypoints
+        assert measured_error.error_words(against, tagged=True).startswith(
+            "it moved against a true change: -0.37 to -0.31 times it; measured error")
         ok = measured_error.frontal_error("knee_valgus_fppa_deg", "ok")
         assert measured_error.error_words(ok).startswith("measured")
         # slopes within the bar: the words say which error is over it, to two decimals (10.1 would read 10.1,

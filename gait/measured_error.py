@@ -82,10 +82,10 @@ def error_words(error: dict | None, tagged: bool = False) -> str:
     # decimals: 10.01 % hip width would read 10.0, at the bar)
     slopes = sorted((error.get("slope_by_build") or {}).values())
     bar = LARGEST_ERROR_BAR.get(error["unit"])
-    if slopes and not _slopes_within(slopes) and slopes[-1] < 0:  # keypoint pelvic drop from behind
-        follows = f"it moved against a true change: {slopes[0]:.2f} to {slopes[-1]:.2f} times it"
-    elif slopes and not _slopes_within(slopes):
-        follows = f"it read {slopes[0]:.2f} to {slopes[-1]:.2f} times a true change"
+    if slopes and not _slopes_within(slopes):
+        span = f"{slopes[0]:.2f} to {slopes[-1]:.2f}"
+        follows = (f"it moved against a true change: {span} times it" if slopes[-1] < 0  # keypoint pelvic drop
+                   else f"it read {span} times a true change")
     elif bar is not None and not _largest_within(error):
         follows = f"largest error {abs(error['largest_error']):.2f}{unit}, over the {bar:g}{unit} bar"
     else:

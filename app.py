@@ -1,15 +1,17 @@
 """Streamlit entry point: ``streamlit run app.py``.
 
 Streamlit finds ``app`` below and starts its server: Streamlit's own, with the route that streams the
-annotated videos from disk (:mod:`gait_app.media`). Each run of a session's page runs this file as
+annotated videos from disk (:mod:`gait_app.media`) and uploads written to disk as they arrive
+(:mod:`gait_app.uploads`). Each run of a session's page runs this file as
 ``__main__``, which routes the pages.
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
 from streamlit.starlette import App
 
 from gait.memory import use_one_arena
-from gait_app import media
+from gait_app import media, uploads
 from gait_app.videos import run_page
 
 use_one_arena()  # the analyses' threads share the allocator's arenas (gait.memory)
@@ -25,4 +27,4 @@ if __name__ == "__main__":  # a session's run
     ]
     run_page(st.navigation(PAGES, position="top"))
 else:  # imported by the server that `streamlit run app.py` starts
-    app = App("app.py", routes=media.routes())
+    app = App("app.py", routes=media.routes(), middleware=[Middleware(uploads.UploadsToDisk)])

@@ -48,13 +48,13 @@ from gait.pose_cache import PoseCache
 from gait.rendering import DrawingStopped
 from gait.report import clip_suffix, output_name, write_results, write_videos
 from gait.video_io import VIDEO_SUFFIXES
+from gait_app import uploads
 
 LOG = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = {"side": REPO / "sample_videos" / "side_60fps.mp4", "rear": REPO / "sample_videos" / "rear_60fps.mp4"}
 SAMPLE_OPTIONS = Options(height_cm=175.0, speed_kmh=11.0)  # sample_videos/README.md
 VIDEO_TYPES = tuple(suffix.lstrip(".") for suffix in VIDEO_SUFFIXES)
-MAX_UPLOAD_MB = 1024  # .streamlit/config.toml server.maxUploadSize
 MAX_SESSIONS = 6
 SLOTS = ("side", "rear")
 SLOT_VIEWS = {"side": None, "rear": "rear"}  # the side slot's view is detected; a rear upload is a rear view
@@ -133,18 +133,28 @@ def save_upload(name: str, data: BinaryIO) -> Path:
         for chunk in iter(lambda: data.read(1 << 20), b""):
             digest.update(chunk)
             out.write(chunk)
-    folder = root / "uploads" / digest.hexdigest()[:16]
+    return _file_upload(name, tmp, digest.hexdigest())
+
+
+def _file_upload(name: str, path: Path, sha256: str) -> Path:
+    """Move an uploaded file into the working folder, in a folder named by its content digest."""
+    root, _, _ = _store()
+    folder = root / "uploads" / sha256[:16]
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (Path(name).name or "clip.mp4")
-    tmp.replace(path)
-    return path
+    kept = folder / (Path(name).name or "clip.mp4")
+    shutil.move(path, kept)
+    return kept
 
 
 def keep_upload(upload: UploadedFile) -> Path:
-    """:func:`save_upload`, then drop Streamlit's copy of the upload: its uploader holds the whole file in
+    """The upload in the working folder, and Streamlit's copy dropped: its uploader holds the whole file in
     memory for as long as the page shows it (a minute of 1080p is 130 MB, of 4K several hundred), which
-    the analysis would otherwise carry on top of its own memory."""
-    path = save_upload(upload.name, upload)
+    the analysis would otherwise carry on top of its own memory. Behind the app's server the file is already
+    on disk and Streamlit holds a reference to it (:mod:`gait_app.uploads`), which is moved; otherwise
+    (``AppTest``) the content is copied (:func:`save_upload`)."""
+    on_disk = uploads.claim(upload.getvalue()) if upload.size <= uploads.reference_size() else None
+    path = save_upload(upload.name, upload) if on_disk is None else _file_upload(upload.name, on_disk.path,
+                                                                                 on_disk.sha256)
     ctx = get_script_run_ctx()
     # the server's in-memory manager has remove_file (its upload route's DELETE calls it); the protocol has not
     if ctx is not None and (remove := getattr(ctx.uploaded_file_mgr, "remove_file", None)) is not None:

@@ -36,7 +36,7 @@ def test_analyze_page_shows_the_upload_form():
     assert at.title[0].value == "Running form analyzer"
     labels = [u.label for u in at.file_uploader]
     assert any("Side view" in label for label in labels) and any("Rear view" in label for label in labels)
-    assert all("1 GB" in label for label in labels)
+    assert all("4 GB" in label for label in labels)
     assert _button(at, "Analyse").disabled  # nothing uploaded yet
     assert not _button(at, "Try the sample").disabled
     assert [r.label for r in at.radio] == ["Unit"] and at.radio[0].options == ["km/h", "mph"]

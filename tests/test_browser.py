@@ -96,11 +96,17 @@ def running_app(env: dict[str, str], log: Path) -> Iterator[tuple[str, subproces
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory, history_db):
+def app_tmp(tmp_path_factory) -> Path:
+    """The app's temporary folder (its working folder and its uploads' folder are made in it)."""
+    return tmp_path_factory.mktemp("server-tmp")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, history_db, app_tmp):
     """The app (:func:`running_app`), stopped at the end of the module."""
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     try:
-        with running_app({"GAIT_HISTORY_DB": str(history_db)}, log) as (url, _):
+        with running_app({"GAIT_HISTORY_DB": str(history_db), "TMPDIR": str(app_tmp)}, log) as (url, _):
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))
@@ -223,8 +229,14 @@ def analysed(page, app_url, short_clip, sync_api):
     return page
 
 
-def test_upload_analyse_and_download(analysed, tmp_path, sync_api):
+def test_upload_analyse_and_download(analysed, tmp_path, sync_api, app_tmp, short_clip):
     expect, page = sync_api.expect, analysed
+    # the upload came through the server's middleware (gait_app.uploads): written to its folder as it
+    # arrived, then moved into the app's working folder for the analysis, none left behind
+    [upload_folder] = app_tmp.glob("gait-uploads-*")
+    assert list(upload_folder.iterdir()) == []
+    [kept] = app_tmp.glob("gait-app-*/uploads/*/my_run.mp4")
+    assert kept.read_bytes() == short_clip.read_bytes()
     _go_to(page, "Results", "Results: my_run.mp4")
     _results_shown(page, "my_run.mp4")
     cards = page.get_by_test_id("stMetric")

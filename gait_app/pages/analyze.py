@@ -8,7 +8,7 @@ import streamlit as st
 
 from gait.markers import AUTO, WORKING_COLOURS
 from gait.pipeline import Options
-from gait_app.analysis import MAX_UPLOAD_MB, SAMPLE_OPTIONS, SAMPLES, SLOTS, VIDEO_TYPES, analyse_clips, keep_upload
+from gait_app.analysis import SAMPLE_OPTIONS, SAMPLES, SLOTS, VIDEO_TYPES, analyse_clips, keep_upload
 from gait_app.presentation import ProgressText, plain_words
 
 MPH_TO_KMH = 1.609344
@@ -21,6 +21,7 @@ st.markdown("Film a treadmill run from the side (and from behind), upload the cl
             "discuss the results with a physical therapist.")
 
 types_text = ", ".join(VIDEO_TYPES)
+max_upload_gb = st.get_option("server.maxUploadSize") / 1024  # .streamlit/config.toml
 # An upload is saved to disk at once and Streamlit's in-memory copy let go (its uploader then starts afresh
 # under a new key): the clip is listed as ready below its uploader until it is removed or replaced.
 ready: dict[str, dict] = st.session_state.setdefault("ready_clips", {})
@@ -29,7 +30,7 @@ turns: dict[str, int] = st.session_state.setdefault("upload_turns", {slot: 0 for
 
 def upload_slot(slot: str, label: str, help_text: str) -> bool:
     """The slot's uploader and its ready clip; True when a new upload was kept in this run."""
-    upload = st.file_uploader(f"{label} ({types_text}; up to {MAX_UPLOAD_MB // 1024} GB)", type=list(VIDEO_TYPES),
+    upload = st.file_uploader(f"{label} ({types_text}; up to {max_upload_gb:g} GB)", type=list(VIDEO_TYPES),
                               key=f"{slot}_upload_{turns[slot]}", help=help_text)
     if upload is not None:
         try:
@@ -38,7 +39,7 @@ def upload_slot(slot: str, label: str, help_text: str) -> bool:
             st.error(f"**{upload.name}** could not be saved for the analysis ({exc.strerror or exc}). Free some "
                      "disk space (the app keeps uploads in the system's temporary folder) and upload it again.")
             return False
-        ready[slot] = {"name": upload.name, "size": upload.size, "path": path}
+        ready[slot] = {"name": upload.name, "size": path.stat().st_size, "path": path}
         turns[slot] += 1
         return True
     clip = ready.get(slot)

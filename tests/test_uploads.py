@@ -125,3 +125,18 @@ def test_a_broken_form_is_refused_without_keeping_it(no_xsrf):
 def test_other_requests_and_contents_pass_untouched():
     assert uploads.claim(b"\x00\x00\x00\x18ftypmp42") is None  # a real file's content
     assert uploads.claim(uploads.MARK + b"0" * 32) is None  # a reference nobody made
+
+
+def test_a_file_nobody_claims_is_removed_at_a_later_upload(no_xsrf, monkeypatch):
+    """An upload whose page never ran (a tab closed at once) is not kept until the server stops."""
+    app, manager = _server()
+    assert _put(app, _form(b"a" * 5000)) == 204
+    [first] = manager.get_files("session-1", ["file-1"])
+    monkeypatch.setattr(uploads, "UNCLAIMED_S", -1.0)  # every earlier upload is now too old
+    assert _put(app, _form(b"b" * 5000), path="/_stcore/upload_file/session-1/file-2") == 204
+    assert uploads.claim(first.data) is None
+    [second] = manager.get_files("session-1", ["file-2"])
+    on_disk = uploads.claim(second.data)
+    assert on_disk is not None and on_disk.path.read_bytes() == b"b" * 5000
+    assert _files_on_disk() == {on_disk.path.name}
+    on_disk.path.unlink()

@@ -112,8 +112,8 @@ class _Part:
 class _Form:
     """A multipart form parsed as it arrives: files written to disk, other parts kept (small)."""
 
-    def __init__(self, boundary: bytes, max_bytes: int) -> None:
-        self.boundary, self.max_bytes = boundary, max_bytes
+    def __init__(self, boundary: bytes) -> None:
+        self.boundary = boundary
         self.parts: list[_Part] = []
         self.pending: list[tuple[_Part, bytes]] = []  # file data to write (in a worker thread)
         self.header_name = self.header_value = b""
@@ -223,7 +223,7 @@ class UploadsToDisk:
                 or (length.isdigit() and int(length) > max_bytes)):  # Streamlit's route answers these itself
             await self.app(scope, receive, send)
             return
-        form = _Form(options[b"boundary"], max_bytes)
+        form = _Form(options[b"boundary"])
         try:
             while True:
                 message = await receive()

@@ -76,12 +76,13 @@ def _files_on_disk() -> set[str]:
     return set() if folder is None else set(os.listdir(folder))
 
 
-def test_an_upload_is_written_to_disk_and_streamlit_holds_a_reference(no_xsrf):
+@pytest.mark.parametrize("name", ["my run (1).mp4", "Läufer 🏃 Lauf.MOV"])  # the name reaches Streamlit as sent
+def test_an_upload_is_written_to_disk_and_streamlit_holds_a_reference(no_xsrf, name):
     content = os.urandom(3 * 1024 * 1024 + 17)
     app, manager = _server()
-    assert _put(app, _form(content)) == 204
+    assert _put(app, _form(content, name)) == 204
     [held] = manager.get_files("session-1", ["file-1"])
-    assert held.name == "my run (1).mp4" and held.type == "video/mp4"
+    assert held.name == name and held.type == "video/mp4"
     assert held.data.startswith(uploads.MARK) and len(held.data) <= uploads.reference_size()  # not the 3 MB
     on_disk = uploads.claim(held.data)
     assert on_disk is not None and on_disk.path.read_bytes() == content

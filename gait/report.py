@@ -23,7 +23,7 @@ import numpy as np
 import gait
 from gait.errors import warning_record
 from gait.landmarks import NAMES
-from gait.pipeline import Analysis, Session
+from gait.pipeline import Analysis, Session, analyze_session
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from gait.history.compare import Comparison
+    from gait.pipeline import Options
+    from gait.pose_cache import PoseCache
 
 FORMATS = ("pdf", "html")  # the report documents (:mod:`gait.document`)
 # Every file an analysis writes, by its key in :class:`SessionFiles` (and the app's download page). In the
@@ -267,6 +269,26 @@ def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequen
     if not video:
         return files
     return write_videos(session, out_dir, files, blur_face=blur_face, size=video_size, progress=progress)
+
+
+def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir: Path, *,
+                      formats: Sequence[str] = (), video: bool = True, blur_face: bool = False,
+                      runner_name: str | None = None, pose_progress: Callable[[int, int, int], None] | None = None,
+                      write_progress: WriteProgress | None = None,
+                      before_after: Callable[[Session], Comparison | None] | None = None,
+                      video_size: str = "fit", cache: PoseCache | None = None,
+                      ) -> tuple[Session, SessionFiles]:
+    """One session as `gait analyze` runs it, and `gait batch` runs each of its sessions: the clips analysed
+    (:func:`gait.pipeline.analyze_session`, ``pose_progress(clip_index, done, total)``; the pose taken from
+    ``cache`` when it is there), then the output folder written (:func:`write_session`: staged, then moved
+    in; the annotated videos at ``video_size``). ``before_after(session)`` gives the report's before/after
+    comparison. A refused clip raises :class:`GaitInputError` and writes nothing. Callers run it inside
+    :func:`gait.pose.native_logs_silenced`, with their progress bars made and closed inside too."""
+    session = analyze_session(list(videos), list(options), pose_progress, cache=cache)
+    written = write_session(session, out_dir, formats=formats, video=video, blur_face=blur_face,
+                            runner_name=runner_name, progress=write_progress, video_size=video_size,
+                            before_after=before_after(session) if before_after is not None else None)
+    return session, written
 
 
 def _staging(out_dir: Path) -> Path:

@@ -13,14 +13,14 @@ import argparse
 import sys
 
 from gait.cli import analyze, batch, history
-from gait.cli.analyze import _print_summary, analyze_and_write, run_analyze
+from gait.cli.analyze import _print_summary, run_analyze
 from gait.cli.batch import run_batch
 from gait.cli.history import run_history
 from gait.cli.options import Parser
 from gait.errors import GaitInputError
 from gait.memory import use_one_arena
 
-__all__ = ["_print_summary", "analyze_and_write", "build_parser", "main", "run_analyze", "run_batch", "run_history"]
+__all__ = ["_print_summary", "build_parser", "main", "run_analyze", "run_batch", "run_history"]
 
 
 def build_parser() -> argparse.ArgumentParser:

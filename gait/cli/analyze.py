@@ -14,14 +14,9 @@ from gait.cues import cues_for
 from gait.errors import BAD_OPTION, OUTPUT_EXISTS, GaitInputError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
     from tqdm import tqdm
 
-    from gait.history import Comparison
-    from gait.pipeline import Options, Session
-    from gait.pose_cache import PoseCache
-    from gait.report import SessionFiles, WriteProgress
+    from gait.pipeline import Session
 
 VIEW_CHOICES = ("side", "rear", "front")
 LABEL_NAME_CHARS = 32  # a clip's name in a progress bar's label, at most
@@ -180,34 +175,11 @@ def _print_summary(session: Session) -> None:
             print(f"  - {cue.severity_label}: {cue.title}")
 
 
-def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir: Path, *,
-                      formats: Sequence[str] = (), video: bool = True, blur_face: bool = False,
-                      runner_name: str | None = None, pose_progress: Callable[[int, int, int], None] | None = None,
-                      write_progress: WriteProgress | None = None,
-                      before_after: Callable[[Session], Comparison | None] | None = None,
-                      video_size: str = "fit", cache: PoseCache | None = None,
-                      ) -> tuple[Session, SessionFiles]:
-    """One session as `gait analyze` runs it, and `gait batch` runs each of its sessions: the clips analysed
-    (:func:`gait.pipeline.analyze_session`, ``pose_progress(clip_index, done, total)``; the pose taken from
-    ``cache`` when it is there), then the output folder written (:func:`gait.report.write_session`: staged,
-    then moved in; the annotated videos at ``video_size``). ``before_after(session)`` gives the report's
-    before/after comparison. A refused clip raises :class:`GaitInputError` and writes nothing. Callers run it
-    inside :func:`gait.pose.native_logs_silenced`, with their progress bars made and closed inside too."""
-    from gait.pipeline import analyze_session
-
-    session = analyze_session(list(videos), list(options), pose_progress, cache=cache)
-    from gait.report import write_session  # after the pose pass, as the analysis's own libraries
-
-    written = write_session(session, out_dir, formats=formats, video=video, blur_face=blur_face,
-                            runner_name=runner_name, progress=write_progress, video_size=video_size,
-                            before_after=before_after(session) if before_after is not None else None)
-    return session, written
-
-
 def run_analyze(args: argparse.Namespace) -> int:
     from gait.pipeline import Options
     from gait.pose import native_logs_silenced
     from gait.pose_cache import PoseCache
+    from gait.report import analyze_and_write
 
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise GaitInputError("--end must be later than --start.", BAD_OPTION)

@@ -6,7 +6,7 @@ frames), so that a bad clip gives its own message and the other clip still shows
 make one session (:func:`gait.pipeline.session_of`, as ``analyze_session`` does: the metrics merged,
 sagittal ones from the side clip and frontal ones from the rear clip; the session warnings, with the
 cadence-agreement check). Its files are written as ``gait analyze SIDE REAR --report pdf,html`` writes them
-(:mod:`gait.report`), the results first (:func:`gait.report.write_results`: report.json, steps.csv and
+(:mod:`gait.output`), the results first (:func:`gait.output.write_results`: report.json, steps.csv and
 landmarks*.csv, per clip the key frames, optionally with the face blurred, the PDF and HTML report and the
 metronome WAVs), so that the pages show them while the annotated videos are drawn in a background thread
 (:class:`VideoJob`, with its own progress). A report that cannot be written leaves a note instead, and the
@@ -43,10 +43,11 @@ from gait import pipeline
 from gait.cues import Cue, cues_for
 from gait.document import FORMATS
 from gait.errors import GaitInputError
+from gait.output import write_results, write_videos
 from gait.pipeline import Analysis, Options
 from gait.pose_cache import PoseCache
 from gait.rendering import DrawingStopped
-from gait.report import clip_suffix, output_name, write_results, write_videos
+from gait.report import clip_suffix, output_name
 from gait.video_io import VIDEO_SUFFIXES
 from gait_app import uploads
 
@@ -71,7 +72,7 @@ class ClipResult:
     name: str
     analysis: Analysis | None = None
     error: str | None = None
-    files: dict[str, Path] = field(default_factory=dict)  # gait.report.SessionFiles.clips: keyframe_*, landmarks
+    files: dict[str, Path] = field(default_factory=dict)  # gait.output.SessionFiles.clips: keyframe_*, landmarks
     suffix: str = ""  # of its file names in the session folder: "" for the main clip, "_rear" for the other
 
     @property
@@ -89,7 +90,7 @@ class SessionResult:
     key: str
     clips: dict[str, ClipResult]  # slot -> result, only the slots that had a clip
     session: pipeline.Session | None = None  # None when no clip could be analysed
-    files: dict[str, Path] = field(default_factory=dict)  # gait.report.SessionFiles.session: report, steps, ...
+    files: dict[str, Path] = field(default_factory=dict)  # gait.output.SessionFiles.session: report, steps, ...
     cues: list[Cue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what could not be made, in plain words
     blur_face: bool = False
@@ -281,7 +282,7 @@ def _write_files(key: str, results: dict[str, ClipResult], out: Path, progress: 
 
 
 class VideoJob:
-    """A session's annotated videos (:func:`gait.report.write_videos`), drawn in a background thread into
+    """A session's annotated videos (:func:`gait.output.write_videos`), drawn in a background thread into
     the session's folder once its results are written; the pages read its progress and, when done, the
     videos' paths by slot."""
 
@@ -314,7 +315,7 @@ class VideoJob:
         except DrawingStopped:  # the server is stopping
             self.error = "stopped"
         except Exception as exc:  # the results stay; the page says the video could not be made
-            LOG.exception("gait.report.write_videos failed")
+            LOG.exception("gait.output.write_videos failed")
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
             atexit.unregister(self.stop)

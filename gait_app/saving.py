@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from gait.document import FORMATS, report_of, write_documents
 from gait.history import Comparison, History, new_session, previous_comparison
-from gait.report import DOCUMENT_ERRORS
+from gait.output import DOCUMENT_ERRORS
 from gait_app.analysis import SessionResult
 
 LOG = logging.getLogger(__name__)

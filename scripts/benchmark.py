@@ -95,7 +95,7 @@ with native_logs_silenced():
     t0 = time.perf_counter()
     analysis = analyze(path, options, cache=cache)
     t1 = time.perf_counter()
-    from gait.report import write_session  # after the pose pass, as gait analyze imports it
+    from gait.output import write_session  # after the pose pass, as gait analyze imports it
     write_session(analysis, Path(tempfile.mkdtemp()) / "out", video=video)
     print("RESULT", analysis.pose.n_frames, time.perf_counter() - t0, t1 - t0, analysis.pose_pass.workers)
 """

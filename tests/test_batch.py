@@ -23,9 +23,9 @@ from gait.batch import (
 from gait.batch.session import run_session
 from gait.catalogue import CATALOGUE
 from gait.errors import GaitInputError
+from gait.output import SessionFiles
 from gait.pipeline import Options, analyze
 from gait.pose_cache import PoseCache
-from gait.report import SessionFiles
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_videos"
@@ -113,7 +113,7 @@ def test_batch_options_are_checked(tmp_path, capsys):
 
 def test_a_session_is_skipped_when_done_for_the_same_content_and_settings(tmp_path, monkeypatch):
     """run_session around a fake analysis: the done-marker, skipping, redoing, and recording failures."""
-    import gait.report
+    import gait.output
 
     calls, caches = [], []
 
@@ -130,7 +130,7 @@ def test_a_session_is_skipped_when_done_for_the_same_content_and_settings(tmp_pa
             (out_dir / name).write_text(Path(videos[0]).read_text())
         return None, SessionFiles(session={n: out_dir / n for n in names}, clips=())
 
-    monkeypatch.setattr(gait.report, "analyze_and_write", fake_analyze_and_write)
+    monkeypatch.setattr(gait.output, "analyze_and_write", fake_analyze_and_write)
     clip = touch(tmp_path / "clip.mp4", "first")
     job = SessionJob("anna/v1", (ClipJob(str(clip)),))
     folder = tmp_path / "out" / "anna" / "v1"

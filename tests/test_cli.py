@@ -120,7 +120,7 @@ def fake_writers(monkeypatch):
     """write_session on a two-clip session with the writers it calls replaced by quick fakes that write
     the real names (the real ones run in test_full_run_writes_valid_report_and_keeps_user_files and
     tests/test_app.py)."""
-    from gait import document, rendering, report
+    from gait import document, output, rendering
 
     side, rear = SimpleNamespace(view="side"), SimpleNamespace(view="rear")
     session = SimpleNamespace(clips=(side, rear), primary=side)
@@ -155,7 +155,7 @@ def fake_writers(monkeypatch):
             written[f].write_text(runner_name or "")
         return written
 
-    monkeypatch.setattr(report, "write_data_files", data_files)
+    monkeypatch.setattr(output, "write_data_files", data_files)
     monkeypatch.setattr(rendering, "write_annotated", annotated)
     monkeypatch.setattr(rendering, "write_key_frames", key_frames)
     monkeypatch.setattr(document, "write_documents", documents)
@@ -163,7 +163,7 @@ def fake_writers(monkeypatch):
 
 
 def test_write_session_writes_every_file_by_name(tmp_path, fake_writers):
-    from gait.report import write_session
+    from gait.output import write_session
 
     calls = []
     out = tmp_path / "new" / "out"
@@ -186,7 +186,7 @@ def test_write_session_writes_every_file_by_name(tmp_path, fake_writers):
 
 
 def test_write_session_failing_half_way_replaces_nothing(tmp_path, fake_writers):
-    from gait.report import write_session
+    from gait.output import write_session
 
     out = tmp_path / "out"
     out.mkdir()

@@ -285,7 +285,7 @@ def test_results_are_written_before_the_video(tmp_path, monkeypatch, cached):
     """report.json, steps.csv and the key frames are in the output folder while the video is drawn; the
     video, drawn in two parts joined without re-encoding, has every frame, at most 1280 px long."""
     from gait import rendering
-    from gait.report import write_session
+    from gait.output import write_session
 
     _, analysis = cached
     seen = {}

@@ -3,7 +3,7 @@
 - :mod:`~gait.batch.inputs`: the sessions found in clips, folders and CSV manifests (:func:`find_sessions`),
   grouped into side + rear sessions by the manifest or a ``--pair-by`` pattern.
 - :mod:`~gait.batch.session`: one session as a task (:func:`run_session`): the command line's own
-  :func:`gait.report.analyze_and_write` into the session's folder, skipped when done before for the same content
+  :func:`gait.output.analyze_and_write` into the session's folder, skipped when done before for the same content
   hash and settings (its ``batch_done.json``), a refused clip recorded with its message and code.
 - :mod:`~gait.batch.cluster`: the Dask client, local or remote, and the progress bar (:func:`run_sessions`).
 - :mod:`~gait.batch.summary`: summary.csv / summary.parquet and the overview of the archive.

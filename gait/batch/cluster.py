@@ -108,7 +108,7 @@ def _duration(seconds: float) -> str:
 
 def _remove_staging(out_dir: Path) -> None:
     """Staging folders of sessions cut short by stopping the local workers (``.<name>.*.partial``, which
-    :func:`gait.report.write_session` moves in only when complete) and half-written markers."""
+    :func:`gait.output.write_session` moves in only when complete) and half-written markers."""
     for path in out_dir.rglob(".*.partial"):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

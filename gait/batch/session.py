@@ -1,6 +1,6 @@
 """One batch session as a Dask task (run in a worker process): skipped when its folder already holds the
 outputs of the same clips (content hash) and settings, else analysed and written by the command line's own
-:func:`gait.report.analyze_and_write`, then marked done; a refused clip is recorded with its message and code."""
+:func:`gait.output.analyze_and_write`, then marked done; a refused clip is recorded with its message and code."""
 
 from __future__ import annotations
 
@@ -133,9 +133,9 @@ def run_session(job: SessionJob, out_root: str, settings: BatchSettings) -> Outc
     try the same clips again; any other exception gives a failed outcome coded ``internal_error`` that is not
     recorded. Never raises for a bad clip: one session's failure does not stop the batch.
     """
+    from gait.output import analyze_and_write
     from gait.pose import native_logs_silenced
     from gait.pose_cache import PoseCache
-    from gait.report import analyze_and_write
 
     folder = Path(out_root) / job.name
     wanted = fingerprint(job, settings)

@@ -114,7 +114,7 @@ class _Progress:
 
 
 class _ClipBars:
-    """One :class:`_Progress` per clip for one stage of :func:`gait.report.write_session`'s progress, each
+    """One :class:`_Progress` per clip for one stage of :func:`gait.output.write_session`'s progress, each
     closed when the next clip starts."""
 
     def __init__(self, stage: str, names: list[str]):
@@ -176,10 +176,10 @@ def _print_summary(session: Session) -> None:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
+    from gait.output import analyze_and_write
     from gait.pipeline import Options
     from gait.pose import native_logs_silenced
     from gait.pose_cache import PoseCache
-    from gait.report import analyze_and_write
 
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise GaitInputError("--end must be later than --start.", BAD_OPTION)

@@ -43,7 +43,7 @@ def cue_record(cue: Cue) -> dict:
 def new_session(session: Session, *, files: Mapping[str, Path] | None = None,
                 clip_files: Sequence[Mapping[str, Path]] = (), filmed_on: str | None = None, label: str = "",
                 record_files: bool = True) -> NewSession:
-    """A session to save. ``files`` are the session's files by key (:class:`gait.report.SessionFiles`
+    """A session to save. ``files`` are the session's files by key (:class:`gait.output.SessionFiles`
     ``session``) and ``clip_files`` each clip's (key frames ``keyframe_left`` and ``keyframe_right`` are
     saved in the history, the others recorded by path when ``record_files``)."""
     from gait.cues import cues_for

@@ -153,7 +153,7 @@ def keep_upload(upload: UploadedFile) -> Path:
     the analysis would otherwise carry on top of its own memory. Behind the app's server the file is already
     on disk and Streamlit holds a reference to it (:mod:`gait_app.uploads`), which is moved; otherwise
     (``AppTest``) the content is copied (:func:`save_upload`)."""
-    on_disk = uploads.claim(upload.getvalue()) if upload.size <= uploads.reference_size() else None
+    on_disk = uploads.claim(upload.getvalue()) if upload.size <= uploads.REFERENCE_BYTES else None
     path = save_upload(upload.name, upload) if on_disk is None else _file_upload(upload.name, on_disk.path,
                                                                                  on_disk.sha256)
     ctx = get_script_run_ctx()

@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from streamlit import config
+from streamlit.web.server.starlette.starlette_routes import BASE_ROUTE_UPLOAD_FILE
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -37,7 +38,10 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MARK = b"gait-upload-on-disk:"  # then the token: what Streamlit holds instead of the file
-UPLOAD_PATH = re.compile(r"/_stcore/upload_file/[^/]+/[^/]+$")  # after the server's base URL path, if any
+TOKEN_BYTES = 16  # random bytes of a token, written in hex
+REFERENCE_BYTES = len(MARK) + 2 * TOKEN_BYTES  # an upload of this size or less may be a reference
+# Streamlit's upload route, /_stcore/upload_file/<session>/<file>, after the server's base URL path if any
+UPLOAD_PATH = re.compile(rf"/{re.escape(BASE_ROUTE_UPLOAD_FILE)}/[^/]+/[^/]+$")
 MAX_FIELD_BYTES = 64 * 1024  # a form's parts other than files (Streamlit's uploader sends none)
 UNCLAIMED_S = 3600.0  # a file nobody claimed within this is removed at the next upload
 
@@ -70,7 +74,7 @@ class _Folder:
                 if now - old.arrived_s > UNCLAIMED_S:
                     del self.by_token[token]
                     old.path.unlink(missing_ok=True)
-            token = secrets.token_hex(16)
+            token = secrets.token_hex(TOKEN_BYTES)
             return token, self.path / f"{token}.part"
 
     def add(self, token: str, on_disk: OnDisk) -> None:
@@ -91,11 +95,6 @@ def claim(content: bytes) -> OnDisk | None:
     if not content.startswith(MARK):
         return None
     return _folder.pop(content[len(MARK):].decode("ascii", "replace"))
-
-
-def reference_size() -> int:
-    """The length of a reference: an upload of this size or less may be one."""
-    return len(MARK) + 32
 
 
 @dataclass
@@ -214,12 +213,14 @@ class UploadsToDisk:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
+        if scope["type"] != "http" or scope["method"] != "PUT" or not UPLOAD_PATH.search(scope["path"]):
+            await self.app(scope, receive, send)  # every other request, untouched
+            return
+        headers = dict(scope["headers"])
         kind, options = parse_options_header(headers.get(b"content-type", b""))
         max_bytes = int(config.get_option("server.maxUploadSize")) * 1024 * 1024
         length = headers.get(b"content-length", b"")
-        if (scope["type"] != "http" or scope["method"] != "PUT" or not UPLOAD_PATH.search(scope["path"])
-                or kind != b"multipart/form-data" or b"boundary" not in options
+        if (kind != b"multipart/form-data" or b"boundary" not in options
                 or (length.isdigit() and int(length) > max_bytes)):  # Streamlit's route answers these itself
             await self.app(scope, receive, send)
             return

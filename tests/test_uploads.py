@@ -83,7 +83,7 @@ def test_an_upload_is_written_to_disk_and_streamlit_holds_a_reference(no_xsrf, n
     assert _put(app, _form(content, name)) == 204
     [held] = manager.get_files("session-1", ["file-1"])
     assert held.name == name and held.type == "video/mp4"
-    assert held.data.startswith(uploads.MARK) and len(held.data) <= uploads.reference_size()  # not the 3 MB
+    assert held.data.startswith(uploads.MARK) and len(held.data) <= uploads.REFERENCE_BYTES  # not the 3 MB
     on_disk = uploads.claim(held.data)
     assert on_disk is not None and on_disk.path.read_bytes() == content
     assert on_disk.size == len(content) and on_disk.sha256 == hashlib.sha256(content).hexdigest()

@@ -140,10 +140,17 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
     info = probe(path, options.capture_fps)
     start, end = frame_range(info, options)
     works = frame_works(info, start, end, options, cache, mask_outlines)
-    found = pose_pass(info, start, end, progress, workers=workers, cache=cache, works=works)
+    found = pose_pass(info, start, end, progress, workers=workers, cache=cache, works=works,
+                      while_others_end=_load_analysis)
     from gait.analysis import analyze_found
 
     return analyze_found(info, start, end, found, options, works)
+
+
+def _load_analysis() -> None:
+    """Import the analysis's libraries (pandas, SciPy's filters: about 0.7 s and 120 MB), which the pose pass
+    does without: a split pass calls this once its first tracker is closed, while the others end."""
+    import gait.analysis  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import IO, Sequence
+from typing import IO, Callable, Sequence
 
 import numpy as np
 
@@ -217,11 +217,11 @@ def _write_npz(file: IO[bytes], arrays: dict[str, np.ndarray]) -> None:
 
 def pose_pass(info: VideoInfo, start: int, end: int, progress: ProgressCallback | None = None, *,
               workers: int | None = None, cache: PoseCache | None = None,
-              works: Sequence[FrameWork] = ()) -> PosePass:
+              works: Sequence[FrameWork] = (), while_others_end: Callable[[], None] | None = None) -> PosePass:
     """The pose of frames [start, end) of the clip, with the frame works ``works`` run in the pass: from
     ``cache`` when it holds them (``progress`` is then told all frames are done), else from
-    :func:`gait.pose.run_pose_pass` in ``workers`` processes (default :func:`gait.pose.default_workers`),
-    then stored in ``cache``."""
+    :func:`gait.pose.run_pose_pass` by ``workers`` trackers (default :func:`gait.pose.default_workers`;
+    ``while_others_end`` as there), then stored in ``cache``."""
     if cache is not None:
         found = cache.load(info, start, end, works)
         if found is not None:
@@ -229,7 +229,7 @@ def pose_pass(info: VideoInfo, start: int, end: int, progress: ProgressCallback 
                 progress(end - start, end - start)
             return found
     found = run_pose_pass(info, start, end, progress, workers=default_workers() if workers is None else workers,
-                          works=works)
+                          works=works, while_others_end=while_others_end)
     if cache is not None:
         cache.store(info, found, works)
     return found

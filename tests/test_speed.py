@@ -105,15 +105,47 @@ def test_short_clips_are_not_split():
     segments = pose.plan_segments(0, 1199, workers=2)
     assert len(segments) == 1 and not segments[0].seek
     first, second = pose.plan_segments(0, 1200, workers=4)
-    split = 600 + pose.WARMUP_FRAMES // 2  # the second decodes as many frames as the first
-    assert (first.keep_from, first.end, second.decode_from, second.keep_from, second.end) == \
-        (0, split, split - pose.WARMUP_FRAMES, split, 1200)
+    assert (pose.WARMUP_FRAMES, pose.LEAD_FRAMES) == (60, 45)
+    assert (first.keep_from, first.end, second.decode_from, second.keep_from, second.end) == (0, 608, 548, 608, 1200)
     assert second.seek
     three = pose.plan_segments(100, 3100, workers=3)
-    kept = [s.end - s.keep_from for s in three]
-    assert sum(kept) == 3000 and all(abs(kept[0] - k - pose.WARMUP_FRAMES) <= 1 for k in kept[1:])
+    decoded = [s.end - s.decode_from for s in three]
+    assert [s.end - s.keep_from for s in three] == [1010, 995, 995] and decoded == [1010, 1055, 1055]
+    assert [s.decode_from for s in three[1:]] == [s.end - pose.WARMUP_FRAMES for s in three[:-1]]
     assert {s.decoder_threads for s in three} == {1}  # a decoder per core, each of one thread
     assert segments[0].decoder_threads is None  # a decoder alone: its own threads
+
+
+def test_the_calling_thread_does_its_own_work_while_the_other_segments_end(monkeypatch):
+    """A split pass's calling thread, once its own tracker is closed and while the other segment's is still
+    open, checks its segment's frames for another person, then calls ``while_others_end`` once (the
+    analysis's imports, 0.7 s: no wall time, and no more memory than its tracker freed); the other
+    segment's frames are checked once every tracker is closed. Not with one segment."""
+    monkeypatch.setattr(pose.segments, "MIN_SEGMENT_FRAMES", 120)
+    new_tracker, open_trackers, made, calls = pose.tracker.new_tracker, [], [], []
+
+    def counted(still_images=False, **kwargs):
+        tracker = new_tracker(still_images, **kwargs)
+        close = tracker.close
+
+        def closed():
+            open_trackers.remove(tracker)
+            close()
+        made.append((still_images, len(open_trackers)))
+        open_trackers.append(tracker)
+        tracker.close = closed
+        return tracker
+
+    monkeypatch.setattr(pose.tracker, "new_tracker", counted)
+    monkeypatch.setattr(pose.others, "new_tracker", counted)
+    done = pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=2, while_others_end=lambda: calls.append(
+        (threading.current_thread(), len(open_trackers))))
+    assert done.workers == 2 and calls == [(threading.main_thread(), 1)] and not open_trackers
+    assert sorted(made) == [(False, 0), (False, 1), (True, 0), (True, 1)]  # each check beside at most one
+    assert done.other_persons.checked == 5  # 3 in the first segment (frames 0-157), 2 after
+    one = pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=1, while_others_end=lambda: calls.append("one"))
+    assert len(calls) == 1
+    assert np.array_equal(one.frames["other_person"], done.frames["other_person"])
 
 
 def test_a_decoder_of_one_thread_gives_the_same_frames():
@@ -330,7 +362,8 @@ print(json.dumps({"code": code, "seen": seen, "after": [m for m in HEAVY if m in
 
 def test_the_analysis_libraries_load_after_the_pose_pass(tmp_path):
     """`gait analyze` holds none of the analysis's and the report's libraries (pandas, SciPy's filters,
-    matplotlib, fpdf2: 125 MB and more) through the pose pass, the view's glimpse before it included; the
+    matplotlib, fpdf2: 125 MB and more) through the pose pass of one tracker (a split pass loads the
+    analysis's once its first tracker is closed: the test above), the view's glimpse before it included; the
     analysis's load once it is over (the pose from the tests' cache when another test filled it), the
     report's only when a report is asked for (the summary printed without them: 0.6-1.2 s less)."""
     import subprocess

@@ -37,9 +37,10 @@ import numpy as np
 
 from gait.landmarks import PoseSeries
 from gait.memory import release_freed_memory, use_one_arena
-from gait.pose.others import OtherPersonCheck, OtherPersons, check_kept
+from gait.pose.others import OtherPersonCheck, OtherPersons, check_frames, check_kept
 from gait.pose.result import PosePass, pose_settings
 from gait.pose.segments import (
+    LEAD_FRAMES,
     MAX_WORKERS,
     MIN_SEGMENT_FRAMES,
     WARMUP_FRAMES,
@@ -68,7 +69,7 @@ from gait.pose.tracker import (
 )
 from gait.video_io import VideoInfo
 
-__all__ = ["MAX_WORKERS", "MIN_SEGMENT_FRAMES", "READ_AHEAD", "TRACKER_SETTINGS", "WARMUP_FRAMES",
+__all__ = ["LEAD_FRAMES", "MAX_WORKERS", "MIN_SEGMENT_FRAMES", "READ_AHEAD", "TRACKER_SETTINGS", "WARMUP_FRAMES",
            "WORKERS_ENV", "CallbackWork", "FrameWork", "OtherPersonCheck", "OtherPersons", "PosePass", "PoseTracker",
            "ProgressCallback", "Segment", "default_workers", "estimate_pose", "fill_unseen", "frame_step",
            "join_segments", "landmarks_of_frame", "native_logs_silenced", "new_tracker", "plan_segments",
@@ -92,14 +93,17 @@ def estimate_pose(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
 
 def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None = None,
                   progress: ProgressCallback | None = None, workers: int = 1,
-                  works: Sequence[FrameWork] = ()) -> PosePass:
+                  works: Sequence[FrameWork] = (), while_others_end: Callable[[], None] | None = None) -> PosePass:
     """The pose of frames ``start_frame <= i < end_frame`` of the clip, by up to ``workers`` trackers.
 
     Each frame's fingerprint is kept, ``works`` run on the analysed frames, and the :class:`OtherPersonCheck`
-    on its frames once every tracker is closed. The first segment runs in the calling thread, the others each
-    in a thread of its own (see the module docstring); memory stays flat in the clip's length (frames are
-    streamed). ``progress(done, total)`` counts the analysed frames of all segments and is called from the
-    calling thread only.
+    on its frames: the first segment's once its tracker is closed, while the other segments end (see
+    :func:`~gait.pose.segments.plan_segments`), the others' once every tracker is closed. The first segment
+    runs in the calling thread, the others each in a thread of its own (see the module docstring); memory
+    stays flat in the clip's length (frames are streamed). ``progress(done, total)`` counts the analysed
+    frames of all segments and is called from the calling thread only. ``while_others_end()``: the caller's
+    own work (e.g. its imports), done in the calling thread after the first segment's check, while the
+    other segments end (not with one segment).
     """
     end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
     total = max(end - start_frame, 0)
@@ -127,11 +131,21 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
             for work in own:
                 work.close()
 
+    checked_first: dict[int, int] = {}
+
+    def when_first_done(first: dict) -> None:
+        release_freed_memory()  # its tracker's, before the check's
+        checked_first.update(check_frames(first, keep))
+        first["kept"] = {}
+        release_freed_memory()  # the check's, before what the caller loads
+        if while_others_end is not None:
+            while_others_end()
+
     use_one_arena()  # before the segments' threads start (gait.memory)
-    joined = join_segments(segments, run_segments(segments, track_here, report), track_here)
+    joined = join_segments(segments, run_segments(segments, track_here, report, when_first_done), track_here)
     joined["landmarks"] = fill_unseen(joined["frame_index"], joined["landmarks"], step)
     release_freed_memory()  # the closed trackers' memory, before the check's tracker
-    checked = check_kept(joined, keep)
+    checked = check_kept(joined, keep, checked_first)
     release_freed_memory()  # and the check's, before the caller loads the analysis
     return PosePass(start=start_frame, end=end, frame_index=checked["frame_index"], landmarks=checked["landmarks"],
                     frames=checked["frames"], workers=len(segments))

@@ -4,7 +4,7 @@ spread over the clip, which MediaPipe Pose, following one person, never reports 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Collection
+from typing import Collection, Mapping
 
 import cv2
 import numpy as np
@@ -79,22 +79,32 @@ class OtherPersonCheck:
 
 
 
-def check_kept(result: dict, frames: Collection[int]) -> dict:
+def check_kept(result: dict, frames: Collection[int], checked: Mapping[int, int] | None = None) -> dict:
     """The pass's result (as :func:`gait.pose.tracker.track_segment`'s) with the other-person check of its
     kept frames (``result["kept"]``, PNG, of ``frames``): ``frames["other_person"]`` per row, and the PNGs
-    dropped. Called once every tracker of the pass is closed and their memory given back, so that its
-    still-image tracker is the only MediaPipe graph: run by each segment's thread as it ended, two such
-    trackers were made at once (the segments end together), 676 MB at that moment against 493 during the
-    pass on the benchmark's 65 s 1080x1920 clip."""
+    dropped; ``checked`` holds the flags of frames checked before (:func:`check_frames`)."""
+    flags = np.full(len(result["frame_index"]), -1, dtype=np.int8)
+    found = {**(checked or {}), **check_frames(result, frames)}
+    for row, index in enumerate(result["frame_index"]):
+        flags[row] = found.get(int(index), -1)
+    return {**result, "frames": {**result["frames"], OtherPersonCheck.NAME: flags}, "kept": {}}
+
+
+def check_frames(result: dict, frames: Collection[int]) -> dict[int, int]:
+    """The other-person check (:meth:`OtherPersonCheck.check`) of the result's kept frames (PNG) that are
+    among ``frames``, by frame index. Its still-image tracker is made only when there is a frame to check;
+    run where at most one other MediaPipe graph is open (by each segment's thread as it ended, two such
+    trackers were made beside the segments', which end together: 676 MB at that moment against 493 during
+    the pass, on the benchmark's 65 s 1080x1920 clip)."""
     check = OtherPersonCheck(0, 0)
     check.frames = set(frames)
-    flags = np.full(len(result["frame_index"]), -1, dtype=np.int8)
     kept: dict[int, bytes] = result.get("kept", {})
+    flags: dict[int, int] = {}
     try:
         for row, index in enumerate(result["frame_index"]):
             if int(index) in kept:
                 frame = cv2.imdecode(np.frombuffer(kept[int(index)], np.uint8), cv2.IMREAD_COLOR)
-                flags[row] = check.check(int(index), frame, result["landmarks"][row])
+                flags[int(index)] = check.check(int(index), frame, result["landmarks"][row])
     finally:
         check.close()
-    return {**result, "frames": {**result["frames"], OtherPersonCheck.NAME: flags}, "kept": {}}
+    return flags

@@ -18,6 +18,7 @@ from gait.video_io import decoder_threads
 WORKERS_ENV = "GAIT_POSE_WORKERS"  # the number of pose trackers (threads), overriding the default
 MAX_WORKERS = 4  # each tracker holds its own MediaPipe graph and decoder (about 140 MB)
 WARMUP_FRAMES = 60  # a later segment's tracker starts this many frames before its first kept frame
+LEAD_FRAMES = 45  # the first segment decodes this many frames fewer than each other (see plan_segments)
 MIN_SEGMENT_FRAMES = 600  # a clip is split only into segments of at least this many frames
 PROGRESS_S = 0.2  # between progress reports while the calling thread waits for the other segments
 
@@ -41,16 +42,20 @@ def default_workers() -> int:
 def plan_segments(start: int, end: int, workers: int) -> list[Segment]:
     """Split frames [start, end) into at most ``workers`` segments, as many as segments of
     :data:`MIN_SEGMENT_FRAMES` fit, each after the first with :data:`WARMUP_FRAMES` of warm-up (inside the
-    segment before). The segments take the same time: each decodes and tracks as many frames (one after
-    the first keeps :data:`WARMUP_FRAMES` fewer than the first; its seek, about 0.3 s at 1080x1920, takes
-    about as long as the first tracker's start from the file's beginning).
+    segment before). Each after the first decodes as many frames, the first :data:`LEAD_FRAMES` fewer (its
+    seek, about 0.3 s at 1080x1920, takes about as long as the first tracker's start from the file's
+    beginning): the calling thread, which tracks the first, ends about a second before the others (at about
+    40 frames/s a tracker at 1080x1920) and does the pass's own work after its segment
+    (:func:`run_segments`'s ``when_first_done``) while they finish.
 
     Only long clips are split: a seam leaves the later segment's landmarks a little off the ones of one
     tracker for some seconds (see the module docstring), which on a long clip touches few of its many
     steps; a short one has little time to gain."""
     n = max(1, min(workers, (end - start) // max(MIN_SEGMENT_FRAMES, 2 * WARMUP_FRAMES)))
-    first = (end - start + (n - 1) * WARMUP_FRAMES) / n  # the first's frames; each other keeps first - warm-up
-    bounds = [start] + [start + round(k * first - (k - 1) * WARMUP_FRAMES) for k in range(1, n)] + [end]
+    # frames decoded: the first `first`, each other `first + LEAD_FRAMES`, of them WARMUP_FRAMES not kept
+    first = (end - start + (n - 1) * (WARMUP_FRAMES - LEAD_FRAMES)) / n if n > 1 else end - start
+    bounds = [start] + [start + round(first + (k - 1) * (first + LEAD_FRAMES - WARMUP_FRAMES)) for k in range(1, n)]
+    bounds.append(end)
     return [Segment(k, bounds[k] - (WARMUP_FRAMES if k else 0), bounds[k], bounds[k + 1], seek=k > 0,
                     decoder_threads=decoder_threads(n)) for k in range(n)]
 
@@ -60,12 +65,15 @@ class _Stopped(Exception):
 
 
 def run_segments(segments: list[Segment], track_here: Callable[[Segment, Callable[[], None]], dict],
-                 report: Callable[[], None]) -> dict[int, dict]:
+                 report: Callable[[], None], when_first_done: Callable[[dict], None] | None = None
+                 ) -> dict[int, dict]:
     """Segment 0 in the calling thread, the others each in a thread of its own, each by ``track_here(segment,
     after_frame)`` with its own tracker (MediaPipe and OpenCV release the GIL while they work, so the threads
     use the cores; one process holds the libraries once). ``report()`` is called after each of segment 0's
-    frames and while the others finish, from the calling thread only (the app draws the progress there). A
-    segment whose thread failed is missing from the result (:func:`join_segments` tracks it again)."""
+    frames and while the others finish, from the calling thread only (the app draws the progress there).
+    ``when_first_done(result)`` runs in the calling thread once segment 0 is tracked (its tracker closed) and
+    before the others are waited for, when there are others. A segment whose thread failed is missing from
+    the result (:func:`join_segments` tracks it again)."""
     results: dict[int, dict] = {}
     stop = threading.Event()
 
@@ -85,6 +93,8 @@ def run_segments(segments: list[Segment], track_here: Callable[[Segment, Callabl
         thread.start()
     try:
         results[0] = track_here(segments[0], report)
+        if threads and when_first_done is not None:
+            when_first_done(results[0])
         for thread in threads:
             while thread.is_alive():
                 thread.join(PROGRESS_S)

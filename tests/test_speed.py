@@ -117,10 +117,10 @@ def test_short_clips_are_not_split():
 
 
 def test_the_calling_thread_does_its_own_work_while_the_other_segments_end(monkeypatch):
-    """A split pass's calling thread, once its own tracker is closed and while the other segment's is still
-    open, checks its segment's frames for another person, then calls ``while_others_end`` once (the
-    analysis's imports, 0.7 s: no wall time, and no more memory than its tracker freed); the other
-    segment's frames are checked once every tracker is closed. Not with one segment."""
+    """Each segment's thread checks its frames for another person once its tracker is closed (its check's
+    tracker in the segment's place); the calling thread then calls ``while_others_end`` once, while the
+    other segment's tracker is still open (the analysis's imports, 0.7 s: no wall time, and no more memory
+    than its tracker freed). Not with one segment."""
     monkeypatch.setattr(pose.segments, "MIN_SEGMENT_FRAMES", 120)
     new_tracker, open_trackers, made, calls = pose.tracker.new_tracker, [], [], []
 
@@ -142,6 +142,7 @@ def test_the_calling_thread_does_its_own_work_while_the_other_segments_end(monke
         (threading.current_thread(), len(open_trackers))))
     assert done.workers == 2 and calls == [(threading.main_thread(), 1)] and not open_trackers
     assert sorted(made) == [(False, 0), (False, 1), (True, 0), (True, 1)]  # each check beside at most one
+    assert made[2] == (True, 1)  # the calling thread's, beside the other segment's tracker
     assert done.other_persons.checked == 5  # 3 in the first segment (frames 0-157), 2 after
     one = pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=1, while_others_end=lambda: calls.append("one"))
     assert len(calls) == 1

@@ -37,7 +37,7 @@ import numpy as np
 
 from gait.landmarks import PoseSeries
 from gait.memory import release_freed_memory, use_one_arena
-from gait.pose.others import OtherPersonCheck, OtherPersons, check_frames, check_kept
+from gait.pose.others import OtherPersonCheck, OtherPersons, check_kept
 from gait.pose.result import PosePass, pose_settings
 from gait.pose.segments import (
     LEAD_FRAMES,
@@ -97,13 +97,12 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
     """The pose of frames ``start_frame <= i < end_frame`` of the clip, by up to ``workers`` trackers.
 
     Each frame's fingerprint is kept, ``works`` run on the analysed frames, and the :class:`OtherPersonCheck`
-    on its frames: the first segment's once its tracker is closed, while the other segments end (see
-    :func:`~gait.pose.segments.plan_segments`), the others' once every tracker is closed. The first segment
-    runs in the calling thread, the others each in a thread of its own (see the module docstring); memory
-    stays flat in the clip's length (frames are streamed). ``progress(done, total)`` counts the analysed
-    frames of all segments and is called from the calling thread only. ``while_others_end()``: the caller's
-    own work (e.g. its imports), done in the calling thread after the first segment's check, while the
-    other segments end (not with one segment).
+    on its frames by each segment once its tracker is closed (:func:`check_kept`). The first segment runs in
+    the calling thread, the others each in a thread of its own (see the module docstring); memory stays
+    flat in the clip's length (frames are streamed). ``progress(done, total)`` counts the analysed frames of
+    all segments and is called from the calling thread only. ``while_others_end()``: the caller's own work
+    (e.g. its imports), done in the calling thread after its segment, while the other segments end (see
+    :func:`~gait.pose.segments.plan_segments`; not with one segment).
     """
     end = info.frame_count if end_frame is None else min(end_frame, info.frame_count)
     total = max(end - start_frame, 0)
@@ -118,7 +117,7 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
             progress(sum(done), total)
 
     def track_here(segment: Segment, after_frame: Callable[[], None] = report) -> dict:
-        """Track ``segment``; ``after_frame()`` after each kept frame."""
+        """Track ``segment``, ``after_frame()`` after each kept frame; then check its kept frames."""
         own: list[FrameWork] = pickle.loads(blank)
 
         def counted(count: int) -> None:
@@ -126,26 +125,17 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
             after_frame()
 
         try:
-            return track_segment(info.path, segment, own, counted, keep, step)
+            found = track_segment(info.path, segment, own, counted, keep, step)
         finally:
             for work in own:
                 work.close()
-
-    checked_first: dict[int, int] = {}
-
-    def when_first_done(first: dict) -> None:
         release_freed_memory()  # its tracker's, before the check's
-        checked_first.update(check_frames(first, keep))
-        first["kept"] = {}
-        release_freed_memory()  # the check's, before what the caller loads
-        if while_others_end is not None:
-            while_others_end()
+        checked = check_kept(found, keep)
+        release_freed_memory()  # and the check's, before what the caller loads (while_others_end)
+        return checked
 
     use_one_arena()  # before the segments' threads start (gait.memory)
-    joined = join_segments(segments, run_segments(segments, track_here, report, when_first_done), track_here)
+    joined = join_segments(segments, run_segments(segments, track_here, report, while_others_end), track_here)
     joined["landmarks"] = fill_unseen(joined["frame_index"], joined["landmarks"], step)
-    release_freed_memory()  # the closed trackers' memory, before the check's tracker
-    checked = check_kept(joined, keep, checked_first)
-    release_freed_memory()  # and the check's, before the caller loads the analysis
-    return PosePass(start=start_frame, end=end, frame_index=checked["frame_index"], landmarks=checked["landmarks"],
-                    frames=checked["frames"], workers=len(segments))
+    return PosePass(start=start_frame, end=end, frame_index=joined["frame_index"], landmarks=joined["landmarks"],
+                    frames=joined["frames"], workers=len(segments))

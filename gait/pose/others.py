@@ -4,7 +4,7 @@ spread over the clip, which MediaPipe Pose, following one person, never reports 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Collection, Mapping
+from typing import Collection
 
 import cv2
 import numpy as np
@@ -79,32 +79,22 @@ class OtherPersonCheck:
 
 
 
-def check_kept(result: dict, frames: Collection[int], checked: Mapping[int, int] | None = None) -> dict:
-    """The pass's result (as :func:`gait.pose.tracker.track_segment`'s) with the other-person check of its
+def check_kept(result: dict, frames: Collection[int]) -> dict:
+    """A segment's result (as :func:`gait.pose.tracker.track_segment`'s) with the other-person check of its
     kept frames (``result["kept"]``, PNG, of ``frames``): ``frames["other_person"]`` per row, and the PNGs
-    dropped; ``checked`` holds the flags of frames checked before (:func:`check_frames`)."""
-    flags = np.full(len(result["frame_index"]), -1, dtype=np.int8)
-    found = {**(checked or {}), **check_frames(result, frames)}
-    for row, index in enumerate(result["frame_index"]):
-        flags[row] = found.get(int(index), -1)
-    return {**result, "frames": {**result["frames"], OtherPersonCheck.NAME: flags}, "kept": {}}
-
-
-def check_frames(result: dict, frames: Collection[int]) -> dict[int, int]:
-    """The other-person check (:meth:`OtherPersonCheck.check`) of the result's kept frames (PNG) that are
-    among ``frames``, by frame index. Its still-image tracker is made only when there is a frame to check;
-    run where at most one other MediaPipe graph is open (by each segment's thread as it ended, two such
-    trackers were made beside the segments', which end together: 676 MB at that moment against 493 during
-    the pass, on the benchmark's 65 s 1080x1920 clip)."""
+    dropped. Run by the segment's thread once its tracker is closed and its memory given back, so that its
+    still-image tracker takes the place of the segment's (checked by each segment's thread before its
+    tracker was closed, two more trackers were open at once: 676 MB at that moment against 493 during the
+    pass, on the benchmark's 65 s 1080x1920 clip)."""
     check = OtherPersonCheck(0, 0)
     check.frames = set(frames)
+    flags = np.full(len(result["frame_index"]), -1, dtype=np.int8)
     kept: dict[int, bytes] = result.get("kept", {})
-    flags: dict[int, int] = {}
     try:
         for row, index in enumerate(result["frame_index"]):
             if int(index) in kept:
                 frame = cv2.imdecode(np.frombuffer(kept[int(index)], np.uint8), cv2.IMREAD_COLOR)
-                flags[int(index)] = check.check(int(index), frame, result["landmarks"][row])
+                flags[row] = check.check(int(index), frame, result["landmarks"][row])
     finally:
         check.close()
-    return flags
+    return {**result, "frames": {**result["frames"], OtherPersonCheck.NAME: flags}, "kept": {}}

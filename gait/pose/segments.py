@@ -65,14 +65,14 @@ class _Stopped(Exception):
 
 
 def run_segments(segments: list[Segment], track_here: Callable[[Segment, Callable[[], None]], dict],
-                 report: Callable[[], None], when_first_done: Callable[[dict], None] | None = None
+                 report: Callable[[], None], when_first_done: Callable[[], None] | None = None
                  ) -> dict[int, dict]:
     """Segment 0 in the calling thread, the others each in a thread of its own, each by ``track_here(segment,
     after_frame)`` with its own tracker (MediaPipe and OpenCV release the GIL while they work, so the threads
     use the cores; one process holds the libraries once). ``report()`` is called after each of segment 0's
     frames and while the others finish, from the calling thread only (the app draws the progress there).
-    ``when_first_done(result)`` runs in the calling thread once segment 0 is tracked (its tracker closed) and
-    before the others are waited for, when there are others. A segment whose thread failed is missing from
+    ``when_first_done()`` runs in the calling thread once segment 0 is done and before the others are waited
+    for, when there are others. A segment whose thread failed is missing from
     the result (:func:`join_segments` tracks it again)."""
     results: dict[int, dict] = {}
     stop = threading.Event()
@@ -94,7 +94,7 @@ def run_segments(segments: list[Segment], track_here: Callable[[Segment, Callabl
     try:
         results[0] = track_here(segments[0], report)
         if threads and when_first_done is not None:
-            when_first_done(results[0])
+            when_first_done()
         for thread in threads:
             while thread.is_alive():
                 thread.join(PROGRESS_S)
@@ -108,8 +108,8 @@ def run_segments(segments: list[Segment], track_here: Callable[[Segment, Callabl
 
 def join_segments(segments: list[Segment], results: dict[int, dict],
                   track_here: Callable[[Segment], dict]) -> dict:
-    """The segments' rows in frame order, as one segment's result (:func:`~gait.pose.tracker.track_segment`;
-    the frames kept for the other-person check joined too). A segment after one that stopped early (a
+    """The segments' rows in frame order (frame indices, landmarks and the per-frame arrays of
+    :func:`~gait.pose.tracker.track_segment`'s result). A segment after one that stopped early (a
     damaged file: a single pass stops there too) is left out. A segment whose thread failed is run here;
     one whose warm-up frames are not those the segment before decoded (its seek landed elsewhere) is run
     again here, decoding from the start of the file."""
@@ -128,8 +128,7 @@ def join_segments(segments: list[Segment], results: dict[int, dict],
     names = kept[0]["frames"].keys()
     return {"frame_index": np.concatenate([k["frame_index"] for k in kept]),
             "landmarks": np.concatenate([k["landmarks"] for k in kept]),
-            "frames": {name: np.concatenate([k["frames"][name] for k in kept]) for name in names},
-            "kept": {index: png for k in kept for index, png in k.get("kept", {}).items()}}
+            "frames": {name: np.concatenate([k["frames"][name] for k in kept]) for name in names}}
 
 
 def _seam_matches(before: dict, result: dict, segment: Segment) -> bool:

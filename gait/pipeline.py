@@ -1,7 +1,8 @@
 """The one analysis function that the CLI, the app and the notebook call: video in, measurements out.
 
 This module holds the pose pass's side of it and what the callers hold (options, the analysis, the session);
-:mod:`gait.analysis` the rest, imported once the pass is over (its libraries are not held through the pass)."""
+:mod:`gait.analysis` the rest, imported once the pass is over, or, when it is split, once the calling thread's
+tracker is closed (its libraries are not held beside two trackers)."""
 
 from __future__ import annotations
 

@@ -136,10 +136,24 @@ def test_the_calling_thread_does_its_own_work_while_the_other_segments_end(monke
         tracker.close = closed
         return tracker
 
+    track_segment, own_work_done = pose.track_segment, threading.Event()
+
+    def waits_at_its_last_frame(path, segment, works, report, *rest):
+        """The other segment ends only after the calling thread's work (at most 60 s), whatever the load."""
+        def at(count):
+            if segment.number and count == segment.end - segment.keep_from:
+                own_work_done.wait(60)
+            report(count)
+        return track_segment(path, segment, works, at, *rest)
+
+    def own_work():
+        calls.append((threading.current_thread(), len(open_trackers)))
+        own_work_done.set()
+
     monkeypatch.setattr(pose.tracker, "new_tracker", counted)
     monkeypatch.setattr(pose.others, "new_tracker", counted)
-    done = pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=2, while_others_end=lambda: calls.append(
-        (threading.current_thread(), len(open_trackers))))
+    monkeypatch.setattr(pose, "track_segment", waits_at_its_last_frame)
+    done = pose.run_pose_pass(probe(str(SIDE)), 0, 300, workers=2, while_others_end=own_work)
     assert done.workers == 2 and calls == [(threading.main_thread(), 1)] and not open_trackers
     assert sorted(made) == [(False, 0), (False, 1), (True, 0), (True, 1)]  # each check beside at most one
     assert made[2] == (True, 1)  # the calling thread's, beside the other segment's tracker

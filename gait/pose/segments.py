@@ -72,8 +72,8 @@ def run_segments(segments: list[Segment], track_here: Callable[[Segment, Callabl
     use the cores; one process holds the libraries once). ``report()`` is called after each of segment 0's
     frames and while the others finish, from the calling thread only (the app draws the progress there).
     ``when_first_done()`` runs in the calling thread once segment 0 is done and before the others are waited
-    for, when there are others. A segment whose thread failed is missing from
-    the result (:func:`join_segments` tracks it again)."""
+    for, when there are others. A segment whose thread failed is missing from the result
+    (:func:`join_segments` tracks it again)."""
     results: dict[int, dict] = {}
     stop = threading.Event()
 

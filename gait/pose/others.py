@@ -40,8 +40,8 @@ class OtherPersonCheck:
     visibility above ``MIN_VISIBILITY`` and at least ``MIN_HEIGHT`` of the runner's height counts.
     MediaPipe Pose follows one person only, so a second one is otherwise never seen. No warning on the 21
     shared real clips and samples that are analysed (one runner each); 5 of 5 frames on two runners side
-    by side. The pose pass keeps those frames (losslessly) and checks them once its trackers are closed
-    (:func:`check_kept`); its result is ``other_person``, per frame -1 (not checked), 0 or 1.
+    by side. The pose pass keeps those frames (losslessly) and checks each segment's once the segment's
+    tracker is closed (:func:`check_kept`); its result is ``other_person``, per frame -1 (not checked), 0 or 1.
     """
 
     SAMPLES = 5

@@ -46,14 +46,14 @@ def plan_segments(start: int, end: int, workers: int) -> list[Segment]:
     seek, about 0.3 s at 1080x1920, takes about as long as the first tracker's start from the file's
     beginning): the calling thread, which tracks the first, ends about a second before the others (at about
     40 frames/s a tracker at 1080x1920) and does the pass's own work after its segment
-    (:func:`run_segments`'s ``when_first_done``) while they finish.
+    (:func:`run_segments`'s ``while_others_end``) while they finish.
 
     Only long clips are split: a seam leaves the later segment's landmarks a little off the ones of one
     tracker for some seconds (see the module docstring), which on a long clip touches few of its many
     steps; a short one has little time to gain."""
     n = max(1, min(workers, (end - start) // max(MIN_SEGMENT_FRAMES, 2 * WARMUP_FRAMES)))
     # frames decoded: the first `first`, each other `first + LEAD_FRAMES`, of them WARMUP_FRAMES not kept
-    first = (end - start + (n - 1) * (WARMUP_FRAMES - LEAD_FRAMES)) / n if n > 1 else end - start
+    first = (end - start + (n - 1) * (WARMUP_FRAMES - LEAD_FRAMES)) / n
     bounds = [start] + [start + round(first + (k - 1) * (first + LEAD_FRAMES - WARMUP_FRAMES)) for k in range(1, n)]
     bounds.append(end)
     return [Segment(k, bounds[k] - (WARMUP_FRAMES if k else 0), bounds[k], bounds[k + 1], seek=k > 0,
@@ -65,13 +65,13 @@ class _Stopped(Exception):
 
 
 def run_segments(segments: list[Segment], track_here: Callable[[Segment, Callable[[], None]], dict],
-                 report: Callable[[], None], when_first_done: Callable[[], None] | None = None
+                 report: Callable[[], None], while_others_end: Callable[[], None] | None = None
                  ) -> dict[int, dict]:
     """Segment 0 in the calling thread, the others each in a thread of its own, each by ``track_here(segment,
     after_frame)`` with its own tracker (MediaPipe and OpenCV release the GIL while they work, so the threads
     use the cores; one process holds the libraries once). ``report()`` is called after each of segment 0's
     frames and while the others finish, from the calling thread only (the app draws the progress there).
-    ``when_first_done()`` runs in the calling thread once segment 0 is done and before the others are waited
+    ``while_others_end()`` runs in the calling thread once segment 0 is done and before the others are waited
     for, when there are others. A segment whose thread failed is missing from the result
     (:func:`join_segments` tracks it again)."""
     results: dict[int, dict] = {}
@@ -93,8 +93,8 @@ def run_segments(segments: list[Segment], track_here: Callable[[Segment, Callabl
         thread.start()
     try:
         results[0] = track_here(segments[0], report)
-        if threads and when_first_done is not None:
-            when_first_done()
+        if threads and while_others_end is not None:
+            while_others_end()
         for thread in threads:
             while thread.is_alive():
                 thread.join(PROGRESS_S)

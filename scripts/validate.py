@@ -19,7 +19,6 @@ import argparse
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -29,46 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gait.errors import GaitInputError  # noqa: E402
 from gait.pipeline import analyze  # noqa: E402
 from gait.pose import native_logs_silenced  # noqa: E402
-from gait.synth import FIRM_LANDING, Camera, RunnerParams, render  # noqa: E402
+from gait.synth import render  # noqa: E402
 from gait.synth.compare import compare_analysis  # noqa: E402
+from gait.synth.sweep import CONDITIONS, SWEEP_SECONDS, Condition  # noqa: E402
 
-BASE = RunnerParams(cadence_spm=168.0, speed_kmh=11.0, duty_factor_pct=36.0, knee_flexion_at_contact_deg=18.0,
-                    shank_angle_at_contact_deg=7.0, foot_strike="rearfoot", start_phase=0.13, **FIRM_LANDING)
-SIDE = Camera(view="side", direction=1, distance_m=4.0, height_m=1.0, runner_frac=0.6)
-
-
-@dataclass(frozen=True)
-class Condition:
-    name: str
-    params: RunnerParams = BASE
-    camera: Camera = SIDE
-    fps: float = 60.0
-    width: int = 360
-    height: int = 640
-    extra: dict = field(default_factory=dict)
-
-
-CONDITIONS = [
-    Condition("base 60 fps"),
-    Condition("30 fps", fps=30.0),
-    Condition("120 fps", fps=120.0),
-    Condition("camera low (0.5 m)", camera=Camera(height_m=0.5)),
-    Condition("camera high (1.5 m)", camera=Camera(height_m=1.5)),
-    Condition("camera near (2.5 m)", camera=Camera(distance_m=2.5)),
-    Condition("camera far (6 m)", camera=Camera(distance_m=6.0)),
-    Condition("runner small (35 % of frame)", camera=Camera(runner_frac=0.35)),
-    Condition("runner large (80 % of frame)", camera=Camera(runner_frac=0.8)),
-    Condition("facing left", camera=Camera(direction=-1)),
-    Condition("no overstride (shank 0 deg)", params=BASE.replace(shank_angle_at_contact_deg=0.0)),
-    Condition("overstride (shank 14 deg)", params=BASE.replace(shank_angle_at_contact_deg=14.0)),
-    Condition("forefoot strike", params=BASE.replace(foot_strike="forefoot")),
-    Condition("valgus 12 deg, side", params=BASE.replace(knee_valgus_deg=12.0)),
-    Condition("rear, valgus 0 deg", params=BASE.replace(knee_valgus_deg=0.0), camera=Camera(view="rear")),
-    Condition("rear, valgus 12 deg", params=BASE.replace(knee_valgus_deg=12.0), camera=Camera(view="rear")),
-    Condition("rear, pelvic drop 9 deg", params=BASE.replace(pelvic_drop_deg=9.0), camera=Camera(view="rear")),
-    Condition("rear, hip adduction 6 deg", params=BASE.replace(hip_adduction_deg=6.0), camera=Camera(view="rear")),
-    Condition("front, valgus 12 deg", params=BASE.replace(knee_valgus_deg=12.0), camera=Camera(view="front")),
-]
 QUICK = ("base 60 fps", "30 fps", "overstride (shank 14 deg)")
 
 TIMING_COLUMNS = {
@@ -171,7 +134,7 @@ def markdown(df: pd.DataFrame) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)}")
-    ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--seconds", type=float, default=SWEEP_SECONDS)
     ap.add_argument("--out", help="keep the rendered clips here")
     ap.add_argument("--csv", help="also write the full results here")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")

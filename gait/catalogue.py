@@ -100,19 +100,19 @@ class SdcInputs:
 
     @property
     def degrees_text(self) -> str:
-        """:attr:`value` of a measure in degrees, as the reader's words give it: "8.4°"."""
+        """:attr:`value` of a measure in degrees, as the reader's words give it: "7.2°"."""
         return f"{self.value:.1f}°"
 
     def noise_words(self) -> str:
         """The reader's words for :attr:`value` (a measure in degrees), e.g. "Between two videos, a change smaller
-        than 8.4° is within this tool's measurement noise (published for 2-D video: 2.3-3.8°, Dingenen 2018)"."""
+        than 7.2° is within this tool's measurement noise (published for 2-D video: 2.3-3.8°, Dingenen 2018)"."""
         published = f" (published for 2-D video: {self.published_source.split(': ', 1)[-1]}, " \
                     f"{self.published_source.split(':', 1)[0]})" if self.published_source else ""
         return f"Between two videos, a change smaller than {self.degrees_text} is within this tool's measurement " \
                f"noise{published}."
 
 
-_KNEE_AT_LANDING_SDC = SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 3.02, _SIDE_SETUPS)
+_KNEE_AT_LANDING_SDC = SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 2.59, _SIDE_SETUPS)
 _PELVIC_DROP_SDC = SdcInputs(2.8, "Dingenen 2018: 2.7-2.8°", 2.24, _REAR_SETUPS)
 
 
@@ -192,24 +192,24 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Initial contact to toe-off of the same foot.",
                "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", ALL_VIEWS,
                short="contact", pelvis_timed=True, order=12,
-               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=4.93)),
+               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=4.53)),
     MetricSpec("flight_time_ms", "Flight time", "ms", 0,
                "Toe-off to the other foot's next initial contact.",
                "Toe-off to the other foot's landing; above 0 in running.", "definition", ALL_VIEWS,
                pelvis_timed=True, order=13,
-               sdc=SdcInputs(measured_error=34.23, measured_error_source=_REAR_SETUPS, side_measured_error=5.09)),
+               sdc=SdcInputs(measured_error=34.23, measured_error_source=_REAR_SETUPS, side_measured_error=4.59)),
     MetricSpec("duty_factor_pct", "Duty factor", "%", 0,
                "Contact time / stride time x 100.",
                "Share of the stride each foot is on the ground; below 50 % in running.", "definition", ALL_VIEWS,
                pelvis_timed=True, order=14,
-               sdc=SdcInputs(measured_error=4.78, measured_error_source=_REAR_SETUPS, side_measured_error=0.69)),
+               sdc=SdcInputs(measured_error=4.78, measured_error_source=_REAR_SETUPS, side_measured_error=0.64)),
     MetricSpec("contact_time_asymmetry_pct", "Contact time left vs right", "%", 1,
                "100 x (left - right) / mean(left, right) of the mean ground contact times over the steady steps; "
                "+ when the left contact is longer. With its 95 % interval over the steps (ci95_low, ci95_high) "
                "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
                "0 is even. A difference inside its 95 % interval, or within the sides' uncertainty, is not shown "
                "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=21,
-               sdc=SdcInputs(side_measured_error=1.81)),  # the side renders are symmetric: their reading is the error
+               sdc=SdcInputs(side_measured_error=1.80)),  # the side renders are symmetric: their reading is the error
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
                "Landing on a straighter knee is linked to injury. " + _KNEE_AT_LANDING_SDC.noise_words(),
@@ -227,7 +227,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Knee->ankle from vertical at initial contact; + = ankle ahead of knee.",
                "Near vertical (0°) is the aim; + = foot ahead of the knee.", "Souza 2016", SIDE_VIEW,
                short="shin at landing", order=3,
-               sdc=SdcInputs(measured_error=2.75, measured_error_source=_SIDE_SETUPS)),
+               sdc=SdcInputs(measured_error=2.33, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("overstride_pct_leg", "Overstride (heel ahead of hip)", "% leg length", 1,
                "Heel ahead of the mid-hip at initial contact, % of leg length (thigh + shank).",
                "Smaller is the aim. One camera measures it poorly: read it with the shin angle.", "Souza 2016",
@@ -236,7 +236,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec("foot_strike_angle_deg", "Foot angle at landing", "deg", 1,
                "Heel->toe line above horizontal at initial contact; + = toe up.",
                "+ = toe up. A forefoot strike lowered peak knee-cap stress 27 %.", "Vannatta & Kernozek 2015",
-               SIDE_VIEW, order=19, sdc=SdcInputs(measured_error=2.31, measured_error_source=_SIDE_SETUPS)),
+               SIDE_VIEW, order=19, sdc=SdcInputs(measured_error=2.45, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("foot_strike_pattern", "Foot strike", None, 0,
                "rearfoot / midfoot / forefoot from the foot strike angle (Altman & Davis 2012 thresholds: > 8 deg "
                "rearfoot, < -1.6 deg forefoot).",

@@ -65,7 +65,11 @@ __all__ = [  # this module's rules, and what other modules import from here (fro
     "order_legs", "step_period_frames",
 ]
 
-DESCENT_FRACTION = 0.5
+# The landing: the foot's downward speed falls below this fraction of its fastest descent before it. On the
+# rendered runner's exact joints (cleaned as MediaPipe's points are) the landings then read -2.3 ms at 60
+# and 120 fps, +1.7 at 30, and +1.0 / +4.2 with a forefoot strike at 60 / 30 fps; at 0.5, -4.1 to +2.5 ms
+# (docs/accuracy.md, the landing's speed)
+DESCENT_FRACTION = 0.45
 # the fastest descent of the foot's lowest point before a landing, at least (leg lengths/s; a runner's foot
 # lands at about 1): slower is no landing but filtering's ripple or a foot sliding at one height
 MIN_LANDING_DESCENT_LEG_PER_S = 0.2
@@ -139,12 +143,15 @@ def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: floa
 
     The foot lands (swing-leg retraction: at or after its most forward point) when its lowest point, heel
     or toe, stops descending: the first time after the fastest descent near the peak that the downward
-    speed falls below half of it. Half the amplitude because zero-phase filtering spreads an abrupt stop
-    symmetrically about its true time. The landing is NaN when that is not seen within half a step, or
-    when the fastest descent is slower than :data:`MIN_LANDING_DESCENT_LEG_PER_S`.
+    speed falls below :data:`DESCENT_FRACTION` of it (about half: zero-phase filtering spreads an abrupt
+    stop symmetrically about its true time). The speed is the difference between neighbouring frames,
+    placed half-way between them: one frame's interval, where a central difference spans two (67 ms at 30
+    fps, where it read the landings 7 ms late, and 14 ms with a forefoot strike). The
+    landing is NaN when that is not seen within half a step, or when the fastest descent is slower than
+    :data:`MIN_LANDING_DESCENT_LEG_PER_S`.
     """
     low_y = np.fmax(pose.joint(f"{side}_heel")[:, 1], pose.joint(f"{side}_foot_index")[:, 1]) / leg_px
-    descent = np.gradient(low_y)
+    descent = np.diff(low_y)  # descent[i]: between rows i and i + 1
     apex = peak + parabolic_offset(u[peak - 1], u[peak], u[peak + 1])
     lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
     k_fast = lo + int(np.argmax(descent[lo:hi]))
@@ -152,9 +159,9 @@ def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: floa
         return apex, float("nan")
     threshold = DESCENT_FRACTION * descent[k_fast]
     latest = apex + MAX_LANDING_DELAY * period
-    landing = _crossing(descent, max(k_fast + 1, int(np.ceil(apex))), int(np.ceil(latest)) + 1, threshold,
+    landing = _crossing(descent, max(k_fast + 1, int(np.ceil(apex - 0.5))), int(np.ceil(latest)) + 1, threshold,
                         downward=True)
-    return apex, float(landing)
+    return apex, float(landing + 0.5)
 
 
 def _toe_off(pose: PoseSeries, side: str, u: np.ndarray, after: int, end: int, leg_px: float) -> float:

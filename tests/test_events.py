@@ -303,22 +303,24 @@ def _rendered_runner_pose(params, fps: float, seconds: float) -> tuple[PoseSerie
     return pose, model.events(0.0, n / fps)
 
 
-@pytest.mark.parametrize("shank_deg", [
-    pytest.param(0.0, marks=pytest.mark.xfail(strict=True, reason="the swing's faster descent sets the landing's bar: "
-                                              "15 ms early (docs/accuracy.md, the landing's bar)")),
-    7.0, 14.0])
-def test_side_landings_of_the_rendered_runners_own_joints(shank_deg):
+@pytest.mark.parametrize("shank_deg, strike, fps", [
+    pytest.param(0.0, "rearfoot", 60.0, marks=pytest.mark.xfail(
+        strict=True, reason="the swing's faster descent sets the landing's bar: 12 ms early (docs/accuracy.md, the "
+        "landing's bar)")),
+    (7.0, "rearfoot", 60.0), (14.0, "rearfoot", 60.0), (7.0, "rearfoot", 30.0), (7.0, "rearfoot", 120.0),
+    (7.0, "forefoot", 60.0), (7.0, "forefoot", 30.0)])
+def test_side_landings_of_the_rendered_runners_own_joints(shank_deg, strike, fps):
     """The event rule's own error, without the pose model's: on the rendered runner's exact points, cleaned as
-    MediaPipe's are, the mean landing within 3.5 ms of the truth at 60 fps (-2.6 ms with the shank at 7 deg,
-    -3.1 at 14). With the shank vertical at landing it reads 15 ms early: the foot descends faster in
-    mid-swing than just before it lands, and that speed sets the bar of the stop (docs/accuracy.md)."""
+    MediaPipe's are, the mean landing within 4.5 ms of the truth at 30, 60 and 120 fps, rearfoot or forefoot
+    (-2.3 ms at 60 fps with the shank at 7 deg, +1.7 at 30, +4.2 with a forefoot strike at 30; the foot's
+    speed from central differences read +7.2 and +13.6 there). With the shank vertical at landing it reads
+    12 ms early: the foot descends faster in mid-swing than just before it lands, and that speed sets the
+    bar of the stop (docs/accuracy.md)."""
     from gait.cleaning import smooth, with_feet_for_landings
-    from gait.synth import FIRM_LANDING, RunnerParams
+    from gait.synth.sweep import BASE
 
-    params = RunnerParams(cadence_spm=168.0, speed_kmh=11.0, duty_factor_pct=36.0, knee_flexion_at_contact_deg=18.0,
-                          shank_angle_at_contact_deg=shank_deg, foot_strike="rearfoot", start_phase=0.13,
-                          **FIRM_LANDING)
-    raw, events = _rendered_runner_pose(params, 60.0, 8.0)
+    params = BASE.replace(shank_angle_at_contact_deg=shank_deg, foot_strike=strike)
+    raw, events = _rendered_runner_pose(params, fps, 8.0)
     pose, _ = smooth(raw)
     detection = detect_events_side(pose, 1, with_feet_for_landings(pose, raw))
     assert detection.contact_timing == TIMED_BY_FOOT
@@ -326,5 +328,6 @@ def test_side_landings_of_the_rendered_runners_own_joints(shank_deg):
     for found in (e for e in detection.events if e.type == "initial_contact"):
         true = [e["time_s"] for e in events if e["side"] == found.side and e["type"] == "initial_contact"]
         errors_ms.append(1000 * (found.time_s - min(true, key=lambda t: abs(t - found.time_s))))
+    print(f"landings {np.mean(errors_ms):+.1f} ms")
     assert len(errors_ms) >= 18
-    assert abs(np.mean(errors_ms)) <= 3.5
+    assert abs(np.mean(errors_ms)) <= 4.5

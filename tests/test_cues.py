@@ -125,14 +125,14 @@ def test_cues_of_a_report_dict_and_the_plan():
 
 def test_a_cue_met_only_within_the_measured_error_of_its_threshold_is_borderline():
     """The side sample's knee at landing (truth 18.0 / 18.2 deg) reads 19.0 / 13.0: the near side meets the
-    15 deg threshold by 2 deg, less than the tool's measured error (3.02 deg), so the cue is an observation
+    15 deg threshold by 2 deg, less than the tool's measured error (2.59 deg), so the cue is an observation
     marked borderline; a side beyond the error keeps it a cue to discuss."""
     rule = RULES_BY_ID["knee_straight_at_contact"]
     error = rule.spec.sdc.measured_error
-    assert error == pytest.approx(3.02)
+    assert error == pytest.approx(2.59)
     (near,) = cues_from_metrics({rule.metric: summary(16.0, left=19.0, right=13.0)})
     assert near.severity == "info" and near.title == "Straight knee at landing (borderline)"
-    assert "measured error (3.0°" in near.why and near.sides == ("right",)
+    assert "measured error (2.6°" in near.why and near.sides == ("right",)
     (clear,) = cues_from_metrics({rule.metric: summary(16.0, left=19.0, right=15.0 - error - 0.1)})
     assert clear.severity == "consider" and clear.title == "Straight knee at landing"
     (overstride,) = cues_from_metrics({"overstride_pct_leg": summary(21.0, 19.0, 23.0, unit="% leg")})

@@ -8,8 +8,8 @@ The rendered run lands as the sample clips do (swing-leg retraction 14 deg, the 
 coming down at 1 m/s): the feet's vertical motion shows a landing in most steps, as on every real side
 clip but one (docs/accuracy.md, real clips), so contacts are timed by the foot rule that users' clips get
 (gait.events), not by the typical delay. On the renders that rule lands a few ms early, and reads the
-near foot's contact up to 12.5 ms long (docs/accuracy.md, rendered runner). The set-ups are
-scripts/validate.py's (gait.synth.sweep).
+near foot's contact up to 13 ms long (docs/accuracy.md, rendered runner; every side set-up's contact
+times: tests/test_sweep_contact_time.py). The set-ups are scripts/validate.py's (gait.synth.sweep).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The validation sweep's set-ups: one rendered runner filmed and run in the ways users' clips differ.
 
 scripts/validate.py renders and analyses each (its tables are in docs/accuracy.md); the tests assert the
-side view's contact times on every side set-up (tests/test_validation.py). The base runner lands as the
-sample clips do (:data:`~gait.synth.model.FIRM_LANDING`), so that the feet's vertical motion times its
+side view's contact times on every side set-up (tests/test_sweep_contact_time.py). The base runner lands as
+the sample clips do (:data:`~gait.synth.model.FIRM_LANDING`), so that the feet's vertical motion times its
 contacts, as on users' clips.
 """
 

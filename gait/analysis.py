@@ -263,8 +263,8 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
             E.LOW_FRAME_RATE,
             f"{info.fps:.0f} fps: contact and flight times are uncertain by about "
             f"+-{1000 / info.fps / 2:.0f} ms"
-            + (", and at landing the knee reads more bent and the foot less far ahead than they were (a rendered "
-               "runner at 30 fps: 5-7 deg, up to 4 % of leg length)"
+            + (", and at landing the knee reads more bent than it was (the side sample at 30 fps: 5 deg more than "
+               "at 60)"
                if (metrics.get("knee_flexion_at_contact_deg") or {}).get("value") is not None else "")
             + "; film at 60 fps."))
     cadence = metrics["cadence_spm"]["value"]

@@ -13,16 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gait.synth import FIRM_LANDING, Camera, RunnerParams, render, truth_path  # noqa: E402
+from gait.synth import render, truth_path  # noqa: E402
+from gait.synth.sweep import BASE, REAR, SIDE  # noqa: E402
 
-PARAMS = RunnerParams(cadence_spm=168.0, speed_kmh=11.0, height_m=1.75, duty_factor_pct=36.0,
-                      knee_flexion_at_contact_deg=18.0, shank_angle_at_contact_deg=7.0, foot_strike="rearfoot",
-                      trunk_lean_deg=6.0, knee_valgus_deg=5.0, hip_adduction_deg=3.0, pelvic_drop_deg=5.0,
-                      start_phase=0.13, **FIRM_LANDING)
-CLIPS = {
-    "side_60fps.mp4": Camera(view="side", direction=1, distance_m=4.0, height_m=1.0, runner_frac=0.6),
-    "rear_60fps.mp4": Camera(view="rear", distance_m=4.0, height_m=1.0, runner_frac=0.6),
-}
+# the sweep's base runner, with some of each frontal-plane measure for the rear clip to read
+PARAMS = BASE.replace(height_m=1.75, trunk_lean_deg=6.0, knee_valgus_deg=5.0, hip_adduction_deg=3.0,
+                      pelvic_drop_deg=5.0)
+CLIPS = {"side_60fps.mp4": SIDE, "rear_60fps.mp4": REAR}
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ contacts, as on users' clips.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gait.synth.camera import Camera
 from gait.synth.model import FIRM_LANDING, RunnerParams
@@ -16,6 +16,7 @@ from gait.synth.model import FIRM_LANDING, RunnerParams
 BASE = RunnerParams(cadence_spm=168.0, speed_kmh=11.0, duty_factor_pct=36.0, knee_flexion_at_contact_deg=18.0,
                     shank_angle_at_contact_deg=7.0, foot_strike="rearfoot", start_phase=0.13).replace(**FIRM_LANDING)
 SIDE = Camera(view="side", direction=1, distance_m=4.0, height_m=1.0, runner_frac=0.6)
+REAR = replace(SIDE, view="rear")  # the same place, behind the runner
 SWEEP_SECONDS = 5.0  # each set-up's clip, unless asked otherwise
 
 
@@ -35,21 +36,21 @@ CONDITIONS = (
     Condition("base 60 fps"),
     Condition("30 fps", fps=30.0),
     Condition("120 fps", fps=120.0),
-    Condition("camera low (0.5 m)", camera=Camera(height_m=0.5)),
-    Condition("camera high (1.5 m)", camera=Camera(height_m=1.5)),
-    Condition("camera near (2.5 m)", camera=Camera(distance_m=2.5)),
-    Condition("camera far (6 m)", camera=Camera(distance_m=6.0)),
-    Condition("runner small (35 % of frame)", camera=Camera(runner_frac=0.35)),
-    Condition("runner large (80 % of frame)", camera=Camera(runner_frac=0.8)),
-    Condition("facing left", camera=Camera(direction=-1)),
+    Condition("camera low (0.5 m)", camera=replace(SIDE, height_m=0.5)),
+    Condition("camera high (1.5 m)", camera=replace(SIDE, height_m=1.5)),
+    Condition("camera near (2.5 m)", camera=replace(SIDE, distance_m=2.5)),
+    Condition("camera far (6 m)", camera=replace(SIDE, distance_m=6.0)),
+    Condition("runner small (35 % of frame)", camera=replace(SIDE, runner_frac=0.35)),
+    Condition("runner large (80 % of frame)", camera=replace(SIDE, runner_frac=0.8)),
+    Condition("facing left", camera=replace(SIDE, direction=-1)),
     Condition("no overstride (shank 0 deg)", params=BASE.replace(shank_angle_at_contact_deg=0.0)),
     Condition("overstride (shank 14 deg)", params=BASE.replace(shank_angle_at_contact_deg=14.0)),
     Condition("forefoot strike", params=BASE.replace(foot_strike="forefoot")),
     Condition("valgus 12 deg, side", params=BASE.replace(knee_valgus_deg=12.0)),
-    Condition("rear, valgus 0 deg", params=BASE.replace(knee_valgus_deg=0.0), camera=Camera(view="rear")),
-    Condition("rear, valgus 12 deg", params=BASE.replace(knee_valgus_deg=12.0), camera=Camera(view="rear")),
-    Condition("rear, pelvic drop 9 deg", params=BASE.replace(pelvic_drop_deg=9.0), camera=Camera(view="rear")),
-    Condition("rear, hip adduction 6 deg", params=BASE.replace(hip_adduction_deg=6.0), camera=Camera(view="rear")),
-    Condition("front, valgus 12 deg", params=BASE.replace(knee_valgus_deg=12.0), camera=Camera(view="front")),
+    Condition("rear, valgus 0 deg", params=BASE.replace(knee_valgus_deg=0.0), camera=REAR),
+    Condition("rear, valgus 12 deg", params=BASE.replace(knee_valgus_deg=12.0), camera=REAR),
+    Condition("rear, pelvic drop 9 deg", params=BASE.replace(pelvic_drop_deg=9.0), camera=REAR),
+    Condition("rear, hip adduction 6 deg", params=BASE.replace(hip_adduction_deg=6.0), camera=REAR),
+    Condition("front, valgus 12 deg", params=BASE.replace(knee_valgus_deg=12.0), camera=replace(SIDE, view="front")),
 )
 SIDE_CONDITIONS = tuple(c for c in CONDITIONS if c.camera.view == "side")

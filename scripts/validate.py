@@ -1,6 +1,7 @@
 """The analyser against the synthetic runner's exact truth, over a sweep of filming and running conditions.
 
     python scripts/validate.py [--quick] [--side-only] [--out DIR] [--seconds 5] [--csv table.csv] [--markdown]
+    python scripts/validate.py --held-out --seconds 10   # the side set-ups no rule was chosen on
 
 Each condition renders a short clip (``gait.synth.render``, 360x640 unless said), analyses it with
 ``gait.pipeline.analyze`` and compares with the truth (``gait.synth.compare``). Errors are analysed minus
@@ -16,6 +17,7 @@ the difference is the pose model's share of the error.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 import time
@@ -30,7 +32,7 @@ from gait.pipeline import analyze  # noqa: E402
 from gait.pose import native_logs_silenced  # noqa: E402
 from gait.synth import render  # noqa: E402
 from gait.synth.compare import compare_analysis  # noqa: E402
-from gait.synth.sweep import CONDITIONS, SWEEP_SECONDS, Condition  # noqa: E402
+from gait.synth.sweep import CONDITIONS, HELD_OUT, SWEEP_SECONDS, Condition  # noqa: E402
 
 QUICK = ("base 60 fps", "30 fps", "overstride (shank 14 deg)")
 
@@ -69,7 +71,7 @@ FRONTAL_COLUMNS = TIMING_COLUMNS | {
 
 
 def run_condition(c: Condition, folder: Path, seconds: float) -> dict:
-    path = folder / (c.name.replace(" ", "_").replace("(", "").replace(")", "").replace("%", "pct") + ".mp4")
+    path = folder / (re.sub(r"[^\w.-]+", "_", c.name.replace("%", "pct")).strip("_") + ".mp4")
     t0 = time.time()
     truth = render(c.params, c.camera, path, fps=c.fps, duration_s=seconds, width=c.width, height=c.height)
     try:
@@ -139,8 +141,9 @@ def main() -> None:
     ap.add_argument("--csv", help="also write the full results here")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ap.add_argument("--side-only", action="store_true", help="only the side-view conditions")
+    ap.add_argument("--held-out", action="store_true", help="the side set-ups no rule was chosen on instead")
     args = ap.parse_args()
-    conditions = [c for c in CONDITIONS if (not args.quick or c.name in QUICK)
+    conditions = [c for c in (HELD_OUT if args.held_out else CONDITIONS) if (not args.quick or c.name in QUICK)
                   and (not args.side_only or c.camera.view == "side")]
     t0 = time.time()
     results = sweep(conditions, args.seconds, args.out)

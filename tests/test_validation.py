@@ -108,3 +108,14 @@ def test_a_120_fps_clip_is_tracked_every_second_frame_and_times_each_side_within
     # and its two knees' peaks in stance read alike, the far one's corrected (docs/accuracy.md: -1.3 deg)
     peak = analysis.metrics["peak_knee_flexion_stance_deg"]
     assert abs(peak["left"] - peak["right"]) <= 3.0
+
+
+def test_the_held_out_set_ups_are_side_views_the_sweep_does_not_hold() -> None:
+    """A rule chosen on the sweep is checked on set-ups it was not chosen on (scripts/validate.py --held-out)."""
+    from gait.synth.sweep import CONDITIONS, HELD_OUT
+
+    sweep = {(c.params, c.camera, c.fps, c.width, c.height) for c in CONDITIONS}
+    assert len({c.name for c in HELD_OUT}) == len(HELD_OUT)
+    for c in HELD_OUT:
+        assert c.camera.view == "side", c.name
+        assert (c.params, c.camera, c.fps, c.width, c.height) not in sweep, c.name

@@ -332,7 +332,7 @@ def asymmetry_words(name: str, summary: MetricSummary) -> str | None:
     low, high = number(summary.get("ci95_low")), number(summary.get("ci95_high"))
     verdict = summary.get("exceeds_uncertainty")
     if low is None or high is None or verdict is None:
-        return "no 95 % interval: fewer than 2 steps a side"
+        return "no 95 % interval (fewer than 2 steps a side): not judged a left/right difference"
     low_text, high_text = (_signed(spec.format(v, unit=False)) for v in (low, high))
     interval = f"95 % interval {low_text} to {with_unit(high_text, spec.shown_unit)}"
     return f"{interval}, {BEYOND_UNCERTAINTY if verdict else WITHIN_UNCERTAINTY}"

@@ -386,7 +386,8 @@ def test_cards_and_plain_words():
     assert (beyond.value, beyond.sides) == ("21.0%", "95 % interval +15.0 to +27.0%, beyond the measurement's "
                                                      "uncertainty")
     few = dict(asymmetry, ci95_low=None, ci95_high=None, exceeds_uncertainty=None)  # 1 step on a side
-    assert card("contact_time_asymmetry_pct", few).sides == "no 95 % interval: fewer than 2 steps a side"
+    assert card("contact_time_asymmetry_pct", few).sides == \
+        "no 95 % interval (fewer than 2 steps a side): not judged a left/right difference"
     peak = {"value": 46.9, "left": 47.3, "right": 46.5, "sd": 1.0, "n": 13, "unit": "deg"}
     assert card("peak_knee_flexion_stance_deg", peak, far_leg="left").sides == \
         "left 47 · right 46 (left far from the camera: 9° added)"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -201,6 +202,14 @@ def _pictures_arrived(page, expect, count: int | None = None, at_least: int = 1)
         assert image.evaluate("e => e.naturalWidth") > 0, image.get_attribute("src")
 
 
+def _kept(page, expect, clip_name: str) -> None:
+    """Wait until the app has saved the upload ``clip_name`` and lists it as ready (gait_app.pages.analyze),
+    then for that run's end: the uploader shows the file's name before then, and a click on Analyse in
+    between could be lost in the upload's reruns (a clean-clone run waited 180 s for results, 4 Dec 2026)."""
+    expect(page.get_by_text(re.compile(re.escape(clip_name) + r" \(.+\) ready"))).to_be_visible(timeout=60_000)
+    _wait_idle(page)
+
+
 def _results_shown(page, clip_name: str) -> None:
     """Wait for the results page of `clip_name`, its run over and its measure cards drawn: the browser loads
     the cards' code on first use, seconds after the text around them on a loaded machine."""
@@ -219,7 +228,7 @@ def analysed(page, app_url, short_clip, sync_api):
 
     side = page.get_by_test_id("stFileUploader").filter(has_text="Side view")
     side.locator('input[type="file"]').set_input_files(str(short_clip))
-    expect(page.get_by_text("my_run.mp4")).to_be_visible()
+    _kept(page, expect, "my_run.mp4")
     name = page.get_by_role("textbox", name="Your name on the report")
     name.fill("Ada Runner")
     name.press("Enter")
@@ -343,7 +352,7 @@ def test_bad_upload_shows_a_message(page, app_url, tmp_path, sync_api):
     _open(page, app_url, "Running form analyzer")
     side = page.get_by_test_id("stFileUploader").filter(has_text="Side view")
     side.locator('input[type="file"]').set_input_files(str(bad))
-    expect(page.get_by_text("holiday.mp4")).to_be_visible()
+    _kept(page, expect, "holiday.mp4")
     page.get_by_role("button", name="Analyse").click()
     error = page.get_by_test_id("stAlertContentError")
     expect(error).to_contain_text("could not be read as a video", timeout=60_000)
@@ -380,8 +389,7 @@ def test_damaged_and_non_video_files_show_their_reason_and_the_app_keeps_working
     for clip, reason in ((truncated, "phone_clip.mp4': the file is damaged after 0."),
                          (photo, "'photo.mov' has only 1 frame(s)")):
         side.set_input_files(str(clip))
-        expect(page.get_by_text(clip.name)).to_be_visible()
-        _wait_idle(page)  # the upload's own rerun is over: the click is not lost in it
+        _kept(page, expect, clip.name)  # the upload's own reruns are over: the click is not lost in them
         page.get_by_role("button", name="Analyse").click()
         expect(error).to_contain_text(reason, timeout=120_000)
         _wait_idle(page)
@@ -390,8 +398,7 @@ def test_damaged_and_non_video_files_show_their_reason_and_the_app_keeps_working
     _shot(page, "8_damaged_upload")
 
     side.set_input_files(str(short_clip))  # the app keeps working: a good clip after them is analysed
-    expect(page.get_by_text("my_run.mp4")).to_be_visible()
-    _wait_idle(page)
+    _kept(page, expect, "my_run.mp4")
     page.get_by_role("button", name="Analyse").click()
     _results_shown(page, "my_run.mp4")
     expect(page.get_by_test_id("stMetric").filter(has_text="Cadence")).to_contain_text("steps/min")
@@ -406,8 +413,7 @@ def test_slowed_footage_shows_why_its_times_are_missing(page, app_url, shared_vi
     _open(page, app_url, "Running form analyzer")
     side = page.get_by_test_id("stFileUploader").filter(has_text="Side view").locator('input[type="file"]')
     side.set_input_files(str(clip))
-    expect(page.get_by_text("slowed.mp4").first).to_be_visible()  # the uploader shortens a long name
-    _wait_idle(page)
+    _kept(page, expect, clip.name)
     page.get_by_role("button", name="Analyse").click()
     # the results show while the annotated video is drawn, the page's run open to move its bar: one click on
     # the top navigation then moves to the page clicked (until 4 Dec 2026 it was now and then lost)

@@ -30,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gait.errors import GaitInputError  # noqa: E402
 from gait.pipeline import analyze  # noqa: E402
 from gait.pose import native_logs_silenced  # noqa: E402
-from gait.synth import render  # noqa: E402
 from gait.synth.compare import compare_analysis  # noqa: E402
 from gait.synth.sweep import CONDITIONS, HELD_OUT, SWEEP_SECONDS, Condition  # noqa: E402
 
@@ -73,7 +72,7 @@ FRONTAL_COLUMNS = TIMING_COLUMNS | {
 def run_condition(c: Condition, folder: Path, seconds: float) -> dict:
     path = folder / (re.sub(r"[^\w.-]+", "_", c.name.replace("%", "pct")).strip("_") + ".mp4")
     t0 = time.time()
-    truth = render(c.params, c.camera, path, fps=c.fps, duration_s=seconds, width=c.width, height=c.height)
+    truth = c.render(path, seconds)
     try:
         with native_logs_silenced():
             analysis = analyze(str(path))

@@ -8,8 +8,10 @@ contacts, as on users' clips.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
+from gait.synth import render
 from gait.synth.camera import Camera
 from gait.synth.model import FIRM_LANDING, RunnerParams
 
@@ -30,6 +32,11 @@ class Condition:
     fps: float = 60.0
     width: int = 360
     height: int = 640
+
+    def render(self, path_mp4: str | os.PathLike, seconds: float = SWEEP_SECONDS) -> dict:
+        """This set-up's clip of ``seconds`` written to ``path_mp4``; returns its truth (:func:`gait.synth.render`)."""
+        return render(self.params, self.camera, path_mp4, fps=self.fps, duration_s=seconds, width=self.width,
+                      height=self.height)
 
 
 CONDITIONS = (

@@ -28,8 +28,9 @@ from gait.errors import (
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 MIN_FRAMES = 15
 # below this a foot's quarter of a second on the ground is 4 frames or fewer: the side sample resampled to
-# 15, 12 and 10 fps read the knee at landing 15-17 deg more bent, the foot 13-24 % of leg length less far
-# ahead and contact 52-79 ms shorter than at 60 fps (docs/accuracy.md, "Frame rate")
+# 20 fps already reads the knee at landing 11 deg more bent, the foot 5 % of leg length less far ahead and
+# contact 21 ms shorter than at 60 fps (docs/accuracy.md, "Frame rate"; at 15-10 fps, before the landing
+# rule of 4 Dec 2026, the knee 15-17 deg more bent)
 MIN_FPS = 20.0
 MAX_PIXELS = 4096 * 4096
 

@@ -8,7 +8,9 @@ import html
 from collections.abc import Sequence
 
 from gait.cues import NOT_A_DIAGNOSIS, PLAN_EVIDENCE, SEE_A_PROFESSIONAL, Cue
-from gait.document.before_after import before_after_html
+from gait.document.before_after import COLUMNS as BEFORE_AFTER_COLUMNS
+from gait.document.before_after import HEADING as BEFORE_AFTER_HEADING
+from gait.document.before_after import BeforeAfter
 from gait.document.content import (
     ACCURACY,
     ACCURACY_CONSEQUENCE,
@@ -42,6 +44,7 @@ figure{margin:.6rem 0;display:inline-block;vertical-align:top}figure img{max-wid
 .frames figure{width:48%}.frames img{max-height:30rem}figcaption{font-size:.85rem;color:#566573}
 .warn li{color:#7e5109}footer{margin-top:2rem;color:#566573;font-size:.85rem;border-top:1px solid #d5d8dc;
 padding-top:.5rem}
+.beyond{color:#1e8449}
 @media print{body{font-size:11pt}h2{page-break-after:avoid}}
 """
 
@@ -137,6 +140,20 @@ def _plan(content: Content) -> list[str]:
     return out
 
 
+def _before_after(section: BeforeAfter | None) -> list[str]:
+    """The before/after section (nothing without a previous session)."""
+    if section is None:
+        return []
+    out = [f"<h2>{_e(BEFORE_AFTER_HEADING)}</h2><p>{_e(section.intro)}</p><table><tr>"
+           + "".join(f"<th>{_e(c)}</th>" for c in BEFORE_AFTER_COLUMNS) + "</tr>"]
+    for r in section.rows:
+        judged = f'<strong class="beyond">{_e(r.judged)}</strong>' if r.beyond else _e(r.judged)
+        numbers = "".join(f"<td class=\"num\">{_e(text)}</td>" for text in (r.before, r.after, r.change, r.sdc))
+        out.append(f"<tr><td>{_e(r.title)}</td>{numbers}<td>{judged}</td></tr>")
+    out.append("</table>")
+    out += [f"<p class=\"src\">{_e(note)}</p>" for note in section.notes]
+    return out
+
 def _methods(content: Content) -> list[str]:
     out = ["<h2>Methods and accuracy</h2>" + "".join(f"<p>{_e(p)}</p>" for p in METHODS),
            "<h3>Measured accuracy of this tool</h3><table><tr><th>Measure</th><th>Error</th><th>Tested on</th></tr>"]
@@ -152,7 +169,7 @@ def _methods(content: Content) -> list[str]:
 
 def render_html(content: Content, key_frames: Sequence[Picture] = (), plots: Sequence[Picture] = ()) -> str:
     """The report as one self-contained HTML page (see the module's description)."""
-    sections = (_head(content), _session(content), _measurements(content), before_after_html(content.before_after),
+    sections = (_head(content), _session(content), _measurements(content), _before_after(content.before_after),
                 _pictures(key_frames, plots),
                 _cues(content), _plan(content), _methods(content),
                 [f"<footer>{_e(NOT_A_DIAGNOSIS)}</footer></body></html>"])

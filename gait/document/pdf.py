@@ -20,7 +20,9 @@ from fpdf.recorder import FPDFRecorder
 from fpdf.table import Table
 
 from gait.cues import NOT_A_DIAGNOSIS, PLAN_EVIDENCE, SEE_A_PROFESSIONAL, Cue
-from gait.document.before_after import before_after_pdf
+from gait.document.before_after import COLUMNS as BEFORE_AFTER_COLUMNS
+from gait.document.before_after import HEADING as BEFORE_AFTER_HEADING
+from gait.document.before_after import BeforeAfter
 from gait.document.content import (
     ACCURACY,
     ACCURACY_CONSEQUENCE,
@@ -121,7 +123,7 @@ def render_pdf(content: Content, key_frames: Sequence[Picture] = (), plots: Sequ
     _session(pdf, content)
     _summary(pdf, content)
     _measurements(pdf, content)
-    before_after_pdf(pdf, content.before_after)
+    _before_after(pdf, content.before_after)
     _pictures(pdf, key_frames, plots)
     pdf.add_page()
     _cues(pdf, content)
@@ -204,6 +206,26 @@ def _measurements(pdf: ReportPdf, content: Content) -> None:
         pdf.ln(look.gap_mm)
         _picture_grid(pdf, [drawing], look.plot_max_h_mm)
 
+
+def _before_after(pdf: ReportPdf, section: BeforeAfter | None) -> None:
+    """The before/after section (nothing without a previous session)."""
+    if section is None:
+        return
+    look = pdf.look
+    pdf.heading(BEFORE_AFTER_HEADING)
+    pdf.para(section.intro, look.small)
+    pdf.ln(look.gap_mm)
+    size = look.before_after.size
+    with pdf.grid_table(look.before_after, text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT")) as table:
+        table.row(BEFORE_AFTER_COLUMNS)
+        for r in section.rows:
+            row = table.row()
+            for text in (r.title, r.before, r.after, r.change, r.sdc):
+                row.cell(text, style=FontFace(size_pt=size))
+            row.cell(r.judged, style=FontFace(emphasis="BOLD" if r.beyond else "", size_pt=size))
+    for note in section.notes:
+        pdf.ln(look.gap_mm)
+        pdf.para(note, look.note)
 
 def _pictures(pdf: ReportPdf, key_frames: Sequence[Picture], plots: Sequence[Picture]) -> None:
     """The key frames, then the gait-cycle figures; each heading stays with its first row of pictures."""

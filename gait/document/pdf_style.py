@@ -97,6 +97,7 @@ class PdfStyle:
     plan: TableLook = TableLook(9, 4.6, (1.2, 1, 1.2, 1), (24, 26, None))
     accuracy: TableLook = TableLook(8.5, 4.2, (1, 1, 1, 1), (38, None, 40))
     rules: TableLook = TableLook(7.5, 3.9, (0.8, 1, 0.8, 1), (36, 26, None, 46), head_size=8)
+    before_after: TableLook = TableLook(8.3, 4.1, (1, 1, 1, 1), (38, 25, 25, 30, 27, None))
 
 
 STYLE = PdfStyle()

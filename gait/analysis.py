@@ -1,4 +1,4 @@
-"""Everything after the pose pass: a clip's landmarks in, an :class:`~gait.pipeline.Analysis` out (view, leg
+"""Everything after the pose pass: a clip's landmarks in, an :class:`~gait.results.Analysis` out (view, leg
 labels, cleaning, events, angles, steps, metrics, the running checks and the warnings).
 
 :func:`gait.pipeline.analyze` imports this module once its pose pass is over, so that the analysis's
@@ -50,8 +50,8 @@ from gait.metrics import (
     step_table,
     summarise,
 )
-from gait.pipeline import Analysis, Options
 from gait.pose import FrameWork, PosePass
+from gait.results import Analysis, Options
 from gait.video_io import VideoInfo
 from gait.view import estimate_view, near_side, to_runner_sides
 

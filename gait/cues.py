@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from gait.catalogue import METRICS, Metrics, MetricSpec, MetricSummary, number, unvalidated_metrics, with_unit
 
 if TYPE_CHECKING:
-    from gait.pipeline import Analysis, Session
+    from gait.results import Analysis, Session
 
 NOT_A_DIAGNOSIS = (
     "This report is not a diagnosis. It describes how you ran on one day, measured from a phone video, "
@@ -390,7 +390,7 @@ def borderline_error(rule: Rule, summary: MetricSummary, view: str | None = None
 def cues_for(source: Analysis | Session) -> list[Cue]:
     """The cues of an analysed clip or session."""
     from gait.markers import marker_measures
-    from gait.measured_error import measured_errors
+    from gait.results import measured_errors
 
     clips = source.clips if hasattr(source, "clips") else (source,)  # a Session's, or the one clip
     view = source.primary.view if hasattr(source, "primary") else source.view

@@ -58,7 +58,7 @@ from gait.kinematics import FrontalAngles, frontal_angles
 from gait.landmarks import INDEX, SIDES, PoseSeries, side_index
 
 if TYPE_CHECKING:
-    from gait.pipeline import Analysis
+    from gait.results import Analysis
 
 OUTLINES = ("lateral", "medial", "middle", "centres")  # measured per frame in the validation's pose pass
 METHODS = (*OUTLINES, "joints")  # and from the pose model's hips with the mask's knee and ankle middles

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, cast
 from gait.view import VIEW_WORDS
 
 if TYPE_CHECKING:
-    from gait.pipeline import Analysis
+    from gait.markers.record import MarkerReport
 
 # each frontal measure's measured error per method, generated from the renders by
 # scripts/validate_frontal_mask.py (never typed in): report.json, the app and the report show it with the number
@@ -95,34 +95,22 @@ def error_words(error: dict | None, tagged: bool = False) -> str:
     return f"not validated by this method{f' ({follows})' if follows else ''}; {words}"
 
 
-def frontal_fields(analysis: Analysis) -> dict:
-    """report.json's ``quality`` entries on a rear or front clip's frontal measures: those of
-    :func:`gait.markers.report_fields`, with ``frontal_method`` saying ``mask`` for the measures the mask
-    measured, and ``frontal_error``: each measured measure's error for its method, from the data file
-    (:func:`frontal_error`; null where the renders did not measure it). Nothing for a side
-    clip. Worked out once per analysis: read ``Analysis.frontal_fields``."""
-    from gait.markers import report_fields
+def frontal_fields(view: str, markers: MarkerReport | None, mask_measured: Iterable[str]) -> dict:
+    """report.json's ``quality`` entries on the frontal measures of a clip filmed from ``view``: those of
+    :func:`gait.markers.frontal_methods` (``markers``: marker mode's record), with ``frontal_method`` saying
+    ``mask`` for the measures the person mask measured (``mask_measured``), and ``frontal_error``: each
+    measured measure's error for its method, from the data file (:func:`frontal_error`; null where the
+    renders did not measure it). Nothing for a side clip. Worked out once per analysis: read
+    ``Analysis.frontal_fields``."""
+    from gait.markers.record import frontal_methods
 
-    fields = report_fields(analysis)
+    fields = frontal_methods(view, markers)
     if not fields:
         return fields
     methods = dict(fields["frontal_method"])
-    for measure in analysis.mask_measured:
+    for measure in mask_measured:
         if methods.get(measure) != "none":
             methods[measure] = "mask"
     errors = {measure: frontal_error(measure, method)
               for measure, method in methods.items() if method != "none"}
     return {**fields, "frontal_method": methods, "frontal_error": errors}
-
-
-def mask_measures(clips: Iterable[Analysis]) -> frozenset[str]:
-    """The frontal measures the person mask measured (``frontal_method`` ``mask``) in the clips."""
-    return frozenset(name for clip in clips for name, method in
-                     (clip.frontal_fields.get("frontal_method") or {}).items() if method == "mask")
-
-
-def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:
-    """The frontal measures' measured errors for their methods (:func:`frontal_fields`, as each clip keeps
-    them: ``Analysis.frontal_fields``) over the clips filmed from behind or in front."""
-    return {name: error for clip in clips if clip.view != "side"
-            for name, error in clip.frontal_fields.get("frontal_error", {}).items()}

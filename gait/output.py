@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gait.pipeline import Analysis, Session, analyze_session
+from gait.pipeline import analyze_session
 from gait.report import FORMATS, clip_suffix, output_name, write_data_files
+from gait.results import Analysis, Session
 
 if TYPE_CHECKING:
     from gait.history.compare import Comparison
-    from gait.pipeline import Options
     from gait.pose_cache import PoseCache
+    from gait.results import Options
 
 LOG = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequen
     Parameters
     ----------
     session
-        The analysed clips of one run (an :class:`~gait.pipeline.Analysis` is a session of one clip).
+        The analysed clips of one run (an :class:`~gait.results.Analysis` is a session of one clip).
     out_dir
         The output folder; created (with its parents) when missing.
     formats

@@ -14,7 +14,7 @@ frames come from a tracker already running rather than one started there (within
 two-process pass, ``tests/test_speed.py``).
 
 Beside them, small ``.json`` records of what was seen in a clip before its pose pass (:meth:`PoseCache.recall`,
-:func:`gait.view.seen_view`), removed with the clip's last pose file.
+:func:`gait.glimpse.seen_view`), removed with the clip's last pose file.
 
 The folder: ``$GAIT_CACHE_DIR``, else ``gait/pose`` in the user's cache folder (``$XDG_CACHE_HOME`` or
 ``~/.cache`` on Linux, ``~/Library/Caches`` on macOS). The files written least recently are removed when

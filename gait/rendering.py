@@ -21,8 +21,8 @@ from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt
 from gait.kinematics import FrontalAngles, SagittalAngles
 from gait.landmarks import INDEX, SKELETON
 from gait.memory import use_one_arena
-from gait.pipeline import Analysis
 from gait.pose import ProgressCallback, default_workers
+from gait.results import Analysis
 from gait.video_io import H264Writer, concat_mp4, decoder_threads, frames_at, iter_frames_checked
 
 SIDE_COLOURS_BGR = {"left": (235, 140, 40), "right": (40, 140, 255)}  # blue, orange

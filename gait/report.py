@@ -16,7 +16,7 @@ import numpy as np
 import gait
 from gait.errors import warning_record
 from gait.landmarks import NAMES
-from gait.pipeline import Analysis, Session
+from gait.results import Analysis, Session
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
@@ -116,7 +116,7 @@ def session_report_dict(session: Session) -> dict:
     report["metrics"] = _clean_dict(session.metrics)
     report["quality"]["warnings"] = [warning_record(w) for w in session.warnings]
     frontal = [c for c in session.clips if c.view != "side"]
-    if frontal:  # the frontal measures are the frontal clip's (gait.pipeline.merge_metrics)
+    if frontal:  # the frontal measures are the frontal clip's (gait.results.merge_metrics)
         report["quality"].update(_clean_dict(frontal[0].frontal_fields))
     report["notes"] = sorted({n for c in session.clips for n in c.notes})
     report["clips"] = [{k: v for k, v in report_dict(c).items() if k not in ("schema_version", "versions")}

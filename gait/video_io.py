@@ -140,7 +140,7 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
         )
     fps = float(capture_fps) if capture_fps else file_fps
     if frame_count < MIN_FRAMES or frame_count / fps < 1.0:
-        from gait.gate import length_rule  # the length rule needs this module
+        from gait.gate.length import length_rule  # the trust gate imports this module
 
         raise GaitInputError(
             f"{name!r} has only {frame_count} frame(s) ({frame_count / fps:.2f} s), too short for any "

@@ -3,7 +3,7 @@
 A session is one side clip and/or one rear clip of the same run, with the runner's options. Each clip is
 analysed by :func:`gait.pipeline.analyze` (a fresh pose tracker per call: the tracker keeps state between
 frames), so that a bad clip gives its own message and the other clip still shows. The clips that worked
-make one session (:func:`gait.pipeline.session_of`, as ``analyze_session`` does: the metrics merged,
+make one session (:func:`gait.results.session_of`, as ``analyze_session`` does: the metrics merged,
 sagittal ones from the side clip and frontal ones from the rear clip; the session warnings, with the
 cadence-agreement check). Its files are written as ``gait analyze SIDE REAR --report pdf,html`` writes them
 (:mod:`gait.output`), the results first (:func:`gait.output.write_results`: report.json, steps.csv and

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from gait import errors as E
 from gait.errors import GaitInputError
 from gait.kinematics import marker_angles
-from gait.markers import NAMES, apply_markers, find_spots, parse_colour, report_fields
+from gait.markers import NAMES, apply_markers, find_spots, frontal_methods, parse_colour
 from gait.markers.detect import _hue_chroma
 from gait.markers.track import FOOT_SITES, _feet_under_their_calves, drop_stretched
 from gait.pipeline import Analysis, Options, analyze
@@ -233,10 +233,11 @@ def test_a_segment_stretched_by_another_sticker_is_dropped():
 
 def test_side_and_front_clips_keep_their_measures_with_a_note():
     side = apply_markers(_bare_analysis("side"), "auto")
-    assert side.markers is None and "not needed from the side" in side.notes[-1] and report_fields(side) == {}
+    assert side.markers is None and "not needed from the side" in side.notes[-1]
+    assert frontal_methods(side.view, side.markers) == {}
     front = apply_markers(_bare_analysis("front"), "auto")
     assert front.markers is None and "Film from behind" in front.notes[-1]
-    assert set(report_fields(front)["frontal_method"].values()) == {"keypoints", "none"}
+    assert set(frontal_methods(front.view, front.markers)["frontal_method"].values()) == {"keypoints", "none"}
 
 
 # ------------------------------------------------------------------------------------------ rendered runners

@@ -138,12 +138,12 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 
 def test_a_glimpse_before_the_pose_pass_tells_side_from_rear_and_leaves_the_mask_out_of_side_clips(
         tmp_path, monkeypatch):
-    import gait.view
+    import gait.glimpse
     from gait.frontal_mask import MaskWork
+    from gait.glimpse import glimpse_view
     from gait.pipeline import Options, frame_works
     from gait.pose_cache import PoseCache
     from gait.video_io import probe
-    from gait.view import glimpse_view
 
     side, rear = probe(SAMPLES / "side_60fps.mp4"), probe(SAMPLES / "rear_60fps.mp4")
     assert glimpse_view(side, 0, side.frame_count) == "side"
@@ -158,7 +158,7 @@ def test_a_glimpse_before_the_pose_pass_tells_side_from_rear_and_leaves_the_mask
     assert frame_works(side, 0, side.frame_count, Options(), cache) == []
     assert [type(w) for w in frame_works(rear, 0, rear.frame_count, Options(), cache)] == [MaskWork]
     glimpsed = []
-    monkeypatch.setattr(gait.view, "glimpse_view", lambda *a: glimpsed.append(a) or "rear")
+    monkeypatch.setattr(gait.glimpse, "glimpse_view", lambda *a: glimpsed.append(a) or "rear")
     assert frame_works(side, 0, side.frame_count, Options(), cache) == []
     assert [type(w) for w in frame_works(rear, 0, rear.frame_count, Options(), cache)] == [MaskWork]
     assert glimpsed == []
@@ -200,8 +200,8 @@ def test_a_clip_of_unstated_view_gets_the_same_frame_works_whatever_the_cache_ho
 def test_a_glimpse_of_frames_with_nobody_in_them_tells_no_view(tmp_path):
     import cv2
 
+    from gait.glimpse import glimpse_view
     from gait.video_io import H264Writer, probe
-    from gait.view import glimpse_view
 
     path = tmp_path / "black.mp4"
     with H264Writer(path, 320, 240, 30.0) as writer:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gait.errors import BAD_OPTION, NO_SUCH_FILE, GaitInputError
-from gait.pipeline import Options
+from gait.results import Options
 from gait.video_io import VIDEO_SUFFIXES
 
 MANIFEST_SUFFIX = ".csv"

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import gait
 from gait.batch.inputs import SessionJob
 from gait.errors import GaitInputError
-from gait.pipeline import Options
 from gait.report import output_patterns
+from gait.results import Options
 
 if TYPE_CHECKING:
     from gait.history import NewSession

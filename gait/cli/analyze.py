@@ -16,7 +16,7 @@ from gait.errors import BAD_OPTION, OUTPUT_EXISTS, GaitInputError
 if TYPE_CHECKING:
     from tqdm import tqdm
 
-    from gait.pipeline import Session
+    from gait.results import Session
 
 VIEW_CHOICES = ("side", "rear", "front")
 LABEL_NAME_CHARS = 32  # a clip's name in a progress bar's label, at most
@@ -150,7 +150,8 @@ def _print_summary(session: Session) -> None:
     for clip in session.clips:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
     from gait.markers import marker_measures
-    from gait.measured_error import error_words, mask_measures, measured_errors
+    from gait.measured_error import error_words
+    from gait.results import mask_measures, measured_errors
 
     stickers = {name for clip in session.clips for name in marker_measures(clip)}
     errors = measured_errors(session.clips)
@@ -177,9 +178,9 @@ def _print_summary(session: Session) -> None:
 
 def run_analyze(args: argparse.Namespace) -> int:
     from gait.output import analyze_and_write
-    from gait.pipeline import Options
     from gait.pose import native_logs_silenced
     from gait.pose_cache import PoseCache
+    from gait.results import Options
 
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise GaitInputError("--end must be later than --start.", BAD_OPTION)

@@ -13,7 +13,7 @@ from gait.errors import BAD_OPTION, GaitInputError
 if TYPE_CHECKING:
     from gait.history import Comparison, History
     from gait.output import SessionFiles
-    from gait.pipeline import Session
+    from gait.results import Session
 
 
 def add_save_options(a: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gait.metrics import gait_cycles, mean_toe_off_pct
-from gait.pipeline import Analysis
+from gait.results import Analysis
 
 SIDE_COLOURS = {"left": "#2878EB", "right": "#FF8C28"}  # as in the annotated video
 FIGURE_WIDTH_IN = 7.0

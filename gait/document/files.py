@@ -12,8 +12,8 @@ from gait.document.html import render_html
 from gait.document.pdf import render_pdf
 from gait.document.pictures import Box, Picture, key_frame_boxes, key_frame_pictures
 from gait.metronome import metronome_file_name, write_metronome
-from gait.pipeline import Analysis, Session
 from gait.report import FORMATS, clip_suffix, report_dict, session_report_dict
+from gait.results import Analysis, Session
 
 if TYPE_CHECKING:
     from gait.history.compare import Comparison

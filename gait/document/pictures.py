@@ -10,8 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from gait.pipeline import Analysis
 from gait.rendering import key_frame_rows, panel_height_px, time_label_box
+from gait.results import Analysis
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 

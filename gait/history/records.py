@@ -13,7 +13,7 @@ from gait.history.sessions import ClipRecord, NewSession
 
 if TYPE_CHECKING:
     from gait.cues import Cue
-    from gait.pipeline import Analysis, Session
+    from gait.results import Analysis, Session
 
 SIDES = ("left", "right")
 

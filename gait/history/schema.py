@@ -108,7 +108,7 @@ def _version_numbers(version: str) -> tuple[int, ...]:
 
 def metric_methods(report: dict) -> dict[str, str]:
     """How each measure of a session's report.json was measured: ``<kind>/<view>`` of the clip it came from
-    (:func:`gait.pipeline.merge_metrics`: frontal measures from the rear or front clip, the others from the side
+    (:func:`gait.results.merge_metrics`: frontal measures from the rear or front clip, the others from the side
     clip when there is one); the kind is ``markers`` where the clip's marker mode measured it from stickers
     (``quality.markers.methods``), else ``keypoints``, or the revised method's name
     (:data:`REVISED_KEYPOINT_METHODS`) when the report's tool has it. Empty for a measure with no clip to come

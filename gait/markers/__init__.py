@@ -29,20 +29,16 @@ The stickers are for rear views. A side clip needs none (they are ignored, with 
 cannot see them.
 
 Modules: :mod:`~gait.markers.detect` (steps 1 and 2), :mod:`~gait.markers.track` (step 3 and the clip's
-tracks and angles), :mod:`~gait.markers.measure` (step 4 and report.json's fields).
+tracks and angles), :mod:`~gait.markers.measure` (step 4), :mod:`~gait.markers.record` (what the analysis
+keeps of it, and report.json's fields).
 """
 
 from gait.markers.detect import AUTO, NAMED_HUES, WORKING_COLOURS, ColourModel, find_spots, parse_colour
-from gait.markers.measure import (
-    MarkerReport,
-    apply_markers,
-    hip_width_from_markers,
-    marker_measures,
-    report_fields,
-)
+from gait.markers.measure import apply_markers, hip_width_from_markers, marker_measures
+from gait.markers.record import MarkerReport, frontal_methods
 from gait.markers.steps import SITES_OF
 from gait.markers.track import NAMES, SITES, MarkerTracks
 
 __all__ = ["AUTO", "NAMED_HUES", "NAMES", "SITES", "SITES_OF", "WORKING_COLOURS", "ColourModel", "MarkerReport",
-           "MarkerTracks", "apply_markers", "find_spots", "hip_width_from_markers", "marker_measures", "parse_colour",
-           "report_fields"]
+           "MarkerTracks", "apply_markers", "find_spots", "frontal_methods", "hip_width_from_markers",
+           "marker_measures", "parse_colour"]

@@ -1,10 +1,10 @@
 """Marker mode, step 4 (:mod:`gait.markers`): a rear clip's frontal measures taken from the stickers'
-tracks (:func:`apply_markers`), the hip width from the stickers, and what report.json says of it
-(:func:`report_fields`)."""
+tracks (:func:`apply_markers`) and the hip width from the stickers; what report.json says of it is in
+:mod:`gait.markers.record`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
@@ -12,12 +12,13 @@ import numpy as np
 from gait import errors as E
 from gait.errors import GaitWarning
 from gait.landmarks import SIDES
+from gait.markers.record import MEASURES, MarkerReport, frontal_methods
 from gait.markers.steps import SITES_OF, marker_step_table
 from gait.markers.track import MarkerTracks, track_markers
 from gait.metrics import summarise
 
 if TYPE_CHECKING:
-    from gait.pipeline import Analysis
+    from gait.results import Analysis
 
 REARFOOT_MIN_FPS = 120.0
 # the hip joint centre lies on the thigh line (thigh -> knee sticker) this far below the PSIS, as a fraction
@@ -25,29 +26,10 @@ REARFOOT_MIN_FPS = 120.0
 # cm below the PSIS, ~0.18 of that height. An error of 0.03 in it moves each hip point ~1.5 cm up or down its
 # thigh line, sideways by that times the thigh's tilt in the image (0.3 cm at 10 deg): ~3 % of hip width
 HIP_BELOW_PSIS = 0.15
-MEASURES = ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip",
-            "crossover_pct", "rearfoot_eversion_deg")
 SITE_WORDS = {"psis": "PSIS (low back)", "thigh": "back of the thigh", "knee": "back of the knee",
               "calf": "mid-calf", "achilles": "Achilles (ankle height)", "heel_top": "upper heel",
               "heel_bottom": "lower heel"}
 
-
-
-@dataclass(frozen=True)
-class MarkerReport:
-    """What marker mode did for a clip, for report.json (``quality.markers``) and the warnings."""
-
-    colour: dict
-    seen_fraction: dict[str, float]  # per sticker, of the clip's frames
-    methods: dict[str, str]  # frontal measure -> "markers" (measured from the stickers) or why not
-    steps_missing: dict[str, int]  # frontal measure -> steps left out because its stickers were hidden
-    null_reasons: dict[str, str] = field(default_factory=dict)  # measure -> why it has no value
-    hip_width_px: float | None = None
-
-    def to_dict(self) -> dict:
-        return {"colour": self.colour, "sticker_seen_fraction": self.seen_fraction, "methods": self.methods,
-                "steps_missing": self.steps_missing, "null_reasons": self.null_reasons,
-                "hip_width_px": self.hip_width_px}
 
 
 def hip_width_from_markers(tracks: MarkerTracks, stance: dict[str, np.ndarray]) -> float | None:
@@ -137,21 +119,9 @@ def apply_markers(analysis: Analysis, asked: str, progress: Callable[[int, int],
                    markers=report)
 
 
-def report_fields(analysis: Analysis) -> dict:
-    """report.json's ``quality`` entries on how the frontal measures of a rear or front clip were measured:
-    ``frontal_method`` (measure -> "markers", "keypoints" or "none") and, in marker mode, ``markers``
-    (:class:`MarkerReport`). Nothing for a side clip."""
-    if analysis.view == "side":
-        return {}
-    if analysis.markers is not None:
-        reasons = analysis.markers.null_reasons
-        methods = {k: ("none" if k in reasons else v) for k, v in analysis.markers.methods.items()}
-        return {"frontal_method": methods, "markers": analysis.markers.to_dict()}
-    return {"frontal_method": {k: "none" if k == "rearfoot_eversion_deg" else "keypoints" for k in MEASURES}}
-
-
 def marker_measures(analysis: Analysis) -> list[str]:
     """The measures of a clip that came from the stickers (with a value)."""
     if analysis.markers is None:
         return []
-    return [k for k, v in report_fields(analysis)["frontal_method"].items() if v == "markers"]
+    return [k for k, v in frontal_methods(analysis.view, analysis.markers)["frontal_method"].items()
+            if v == "markers"]

@@ -258,7 +258,7 @@ def track_markers(path: str, pose: PoseSeries, asked: str, leg_px: float, left_o
                   progress: Callable[[int, int], None] | None = None,
                   fingerprints: np.ndarray | None = None) -> MarkerTracks:
     """Find, label and track the stickers of a rear clip (module notes). ``fingerprints``: the pose pass's,
-    one per pose row (:attr:`gait.pipeline.Analysis.pass_fingerprints`), for :func:`calibrate`'s seeks."""
+    one per pose row (:attr:`gait.results.Analysis.pass_fingerprints`), for :func:`calibrate`'s seeks."""
     diameter_px = STICKER_PER_LEG_LENGTH * leg_px
     colour, per_frame = calibrate(path, pose, asked, diameter_px, fingerprints)
     rows = {int(i): r for r, i in enumerate(pose.frame_index)}

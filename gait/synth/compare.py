@@ -19,7 +19,7 @@ from gait.landmarks import NAMES, SIDES
 from gait.metrics import frontal_step_table, summarise
 
 if TYPE_CHECKING:
-    from gait.pipeline import Analysis
+    from gait.results import Analysis
 
 METRICS = ("cadence_spm", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct", "knee_flexion_at_contact_deg",
            "peak_knee_flexion_stance_deg", "shank_angle_at_contact_deg", "overstride_pct_leg", "foot_strike_angle_deg",
@@ -52,7 +52,7 @@ def match_contacts(detected_s: dict[str, list[float]], truth: dict, max_gap_s: f
 
 
 def contacts_of(analysis: Analysis) -> dict[str, list[float]]:
-    """Detected initial contact times per side of a :class:`gait.pipeline.Analysis`."""
+    """Detected initial contact times per side of a :class:`gait.results.Analysis`."""
     return {s: [e.time_s for e in analysis.detection.of(s, "initial_contact")] for s in ("left", "right")}
 
 
@@ -73,7 +73,7 @@ def errors(metrics: Metrics, contacts: pd.DataFrame, truth: dict) -> dict:
 
 
 def with_true_joints(analysis: Analysis, truth: dict, joints: tuple[str, ...] = POSE_JOINTS) -> Metrics:
-    """The frontal metrics of a rear or front :class:`gait.pipeline.Analysis`, recomputed with the pose
+    """The frontal metrics of a rear or front :class:`gait.results.Analysis`, recomputed with the pose
     model's ``joints`` (both sides) replaced by the truth's projected joint centres in every frame, on the
     analysis's own steps (its detected contacts and toe-offs).
 
@@ -94,7 +94,7 @@ def with_true_joints(analysis: Analysis, truth: dict, joints: tuple[str, ...] = 
 
 
 def compare_analysis(analysis: Analysis, truth: dict) -> tuple[dict, pd.DataFrame]:
-    """(error summary, matched contacts) of a :class:`gait.pipeline.Analysis` of a rendered clip.
+    """(error summary, matched contacts) of a :class:`gait.results.Analysis` of a rendered clip.
 
     Rear and front views also get each frontal metric's error with the truth's hip, knee and ankle points
     in place of the pose model's (:func:`with_true_joints`), as ``<metric>_error_true_joints``.

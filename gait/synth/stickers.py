@@ -35,7 +35,7 @@ from gait.synth.truth import N_STANCE_SAMPLES, frontal_values
 
 if TYPE_CHECKING:
     from gait.catalogue import Metrics, MetricSummary
-    from gait.pipeline import Analysis
+    from gait.results import Analysis
 
 SITES = ("psis", "thigh", "knee", "calf", "achilles", "heel_top", "heel_bottom")
 # bright sticker colours (BGR) as printed; the runner wears one of them

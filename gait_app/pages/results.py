@@ -13,9 +13,10 @@ from gait.catalogue import (
 from gait.cues import SEE_A_PROFESSIONAL
 from gait.document import cycle_figure
 from gait.markers import marker_measures
-from gait.measured_error import error_words, mask_measures
+from gait.measured_error import error_words
 from gait.metrics import STEP_COLUMNS
 from gait.rendering import annotated_frame
+from gait.results import mask_measures
 from gait_app.analysis import cached_session
 from gait_app.presentation import (
     SEVERITY_BADGES,

@@ -1,0 +1,162 @@
+"""What an analysis gives: the options a clip was analysed with (:class:`Options`), one clip's analysis
+(:class:`Analysis`) and the clips of one run together (:class:`Session`), made by :mod:`gait.pipeline`
+and :mod:`gait.analysis` and read by every output (report, documents, video, history, the app)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterable
+
+import numpy as np
+
+from gait import errors as E
+from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, number
+from gait.errors import GaitWarning
+from gait.landmarks import PoseSeries, other_side
+from gait.pose import PosePass
+from gait.video_io import VideoInfo
+from gait.view import near_side
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from gait.cleaning import CleaningSummary
+    from gait.events import EventDetection
+    from gait.kinematics import FrontalAngles, SagittalAngles
+    from gait.markers.record import MarkerReport
+
+
+@dataclass(frozen=True)
+class Options:
+    capture_fps: float | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    view: str | None = None  # None: detect
+    direction: int | None = None  # None: detect (side view)
+    mirrored: bool = False
+    height_cm: float | None = None
+    speed_kmh: float | None = None
+    markers: str | None = None  # marker mode: "auto", a colour name or #RRGGBB (gait.markers); None: off
+
+
+@dataclass(frozen=True)
+class Analysis:
+    info: VideoInfo
+    options: Options
+    pose: PoseSeries  # cleaned, sides the runner's own
+    view: str
+    direction: int
+    detection: EventDetection
+    angles: SagittalAngles | FrontalAngles
+    steps: pd.DataFrame
+    metrics: Metrics
+    leg_length_px: float
+    cleaning: CleaningSummary
+    detected_fraction: float
+    warnings: list[GaitWarning] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    markers: MarkerReport | None = None  # marker mode's record (rear clip with --markers), else None
+    # the pose pass's own record (raw landmarks, per-frame fingerprints that check a later seek into the clip,
+    # the other-person check); None for an analysis of landmarks alone
+    pose_pass: PosePass | None = None
+    # the frontal measures taken from the person mask (set by gait.frontal_mask.apply_mask where it decides so)
+    mask_measured: tuple[str, ...] = ()
+
+    @property
+    def near_leg(self) -> str | None:
+        """The side facing the camera in a side view (:func:`gait.view.near_side`); None from behind or in front."""
+        return near_side(self.direction, self.options.mirrored) if self.view == "side" else None
+
+    @property
+    def far_leg(self) -> str | None:
+        """The side away from the camera in a side view; None from behind or in front."""
+        return None if self.near_leg is None else other_side(self.near_leg)
+
+    @cached_property
+    def frontal_fields(self) -> dict:
+        """report.json's ``quality`` entries on the frontal measures (:func:`gait.measured_error.frontal_fields`:
+        their methods and measured errors; nothing for a side clip), worked out once per analysis (a changed
+        copy, :func:`dataclasses.replace`, works them out again) and read by the report, the cues, the command
+        line and the app: not to be changed."""
+        from gait.measured_error import frontal_fields
+
+        return frontal_fields(self.view, self.markers, self.mask_measured)
+
+    @property
+    def pass_fingerprints(self) -> np.ndarray | None:
+        """The pose pass's per-frame fingerprints (:func:`gait.video_io.fingerprint`), one per pose row, that
+        check a seek into the clip; None when the pass kept none or its frames are not the pose rows'."""
+        found = self.pose_pass
+        if found is None or "fingerprint" not in found.frames:
+            return None
+        if not np.array_equal(found.frame_index, self.pose.frame_index):
+            return None
+        return found.frames["fingerprint"]
+
+
+@dataclass(frozen=True)
+class Session:
+    """Clips of one run (e.g. a side and a rear clip) analysed together."""
+
+    clips: tuple[Analysis, ...]
+    metrics: Metrics  # each metric from the clip whose view measures it
+    warnings: list[GaitWarning]
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> "Session":
+        """A session of one clip."""
+        return cls(clips=(analysis,), metrics=analysis.metrics, warnings=list(analysis.warnings))
+
+    @property
+    def primary(self) -> Analysis:
+        """The side clip if there is one, else the first clip."""
+        return next((c for c in self.clips if c.view == "side"), self.clips[0])
+
+
+CADENCE_AGREEMENT_SPM = 3.0
+
+
+def merge_metrics(clips: tuple[Analysis, ...]) -> Metrics:
+    """Sagittal metrics from the side clip, frontal ones from the rear or front clip, timing from the side
+    clip when there is one (its contacts are seen, not inferred from the pelvis)."""
+    side = [c for c in clips if c.view == "side"]
+    frontal = [c for c in clips if c.view != "side"]
+    merged: Metrics = {}
+    for spec in CATALOGUE:
+        source = (frontal or side) if spec.key in FRONTAL_METRICS else (side or frontal)
+        merged[spec.key] = source[0].metrics[spec.key]
+    return merged
+
+
+def session_of(analyses: list[Analysis] | tuple[Analysis, ...]) -> Session:
+    """A session of clips already analysed: merged metrics, every clip's warnings (prefixed with its file
+    name when there are several) and, first, a warning when their cadences disagree by more than 3
+    steps/min."""
+    clips = tuple(analyses)
+    if len(clips) == 1:
+        return Session.of(clips[0])
+    warnings = [GaitWarning(E.warning_code(w), f"{c.info.name}: {w}") for c in clips for w in c.warnings]
+    cadences = [(c.info.name, number(c.metrics["cadence_spm"]["value"])) for c in clips]
+    measured = [(name, spm) for name, spm in cadences if spm is not None]
+    if len(measured) > 1:
+        low, high = min(measured, key=lambda x: x[1]), max(measured, key=lambda x: x[1])
+        if high[1] - low[1] > CADENCE_AGREEMENT_SPM:
+            warnings.insert(0, GaitWarning(
+                E.CADENCE_DISAGREES,
+                f"the clips disagree on cadence: {low[1]:.1f} steps/min in {low[0]} and {high[1]:.1f} in "
+                f"{high[0]}. They may not be from the same run, or one was filmed in slow motion (--fps)."))
+    return Session(clips=clips, metrics=merge_metrics(clips), warnings=warnings)
+
+
+def mask_measures(clips: Iterable[Analysis]) -> frozenset[str]:
+    """The frontal measures the person mask measured (``frontal_method`` ``mask``) in the clips."""
+    return frozenset(name for clip in clips for name, method in
+                     (clip.frontal_fields.get("frontal_method") or {}).items() if method == "mask")
+
+
+def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:
+    """The frontal measures' measured errors for their methods (:func:`gait.measured_error.frontal_fields`,
+    as each clip keeps them: ``Analysis.frontal_fields``) over the clips filmed from behind or in front."""
+    return {name: error for clip in clips if clip.view != "side"
+            for name, error in clip.frontal_fields.get("frontal_error", {}).items()}

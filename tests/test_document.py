@@ -151,20 +151,21 @@ def test_html_is_self_contained_and_holds_the_numbers():
 
 
 def test_the_contact_time_asymmetry_shows_its_interval_and_whether_it_is_a_difference():
-    def report(value, low, high, exceeds):
-        asymmetry = dict(m(value, n=52, unit="%"), ci95_low=low, ci95_high=high, left_uncertainty_ms=26.3,
-                         right_uncertainty_ms=26.4, exceeds_uncertainty=exceeds)
+    def report(value, low, high, exceeds, sides_ms=(26.3, 26.4)):
+        asymmetry = dict(m(value, n=52, unit="%"), ci95_low=low, ci95_high=high, left_uncertainty_ms=sides_ms[0],
+                         right_uncertainty_ms=sides_ms[1], exceeds_uncertainty=exceeds)
         return dict(REPORT, metrics=dict(REPORT["metrics"], contact_time_asymmetry_pct=asymmetry))
 
     within = build_content(report(-3.14, -9.44, 3.16, False))
     row = next(r for r in within.metrics if r.name == "contact_time_asymmetry_pct")
-    words = "95 % interval -9.4 to +3.2%, within the measurement's uncertainty: not a left/right difference"
+    words = ("95 % interval -9.4 to +3.2%, within the measurement's uncertainty (±37 ms between the legs): not a "
+             "left/right difference")
     assert (row.value, row.detail) == ("-3.1%", words)
     table = squash(" ".join(pdf_text(render_pdf(within)))).split("Measurements")[1]
     assert f"Contact time left vs right -3.1% {words}" in table
     assert f"<strong>-3.1%</strong></td><td colspan=\"3\">{escape(words)}</td>" in render_html(within)
-    beyond = build_content(report(21.0, 14.96, 27.0, True))
-    words = "95 % interval +15.0 to +27.0%, beyond the measurement's uncertainty"
+    beyond = build_content(report(21.0, 14.96, 27.0, True, sides_ms=(30.0, 40.0)))  # the bound: their hypotenuse
+    words = "95 % interval +15.0 to +27.0%, beyond the measurement's uncertainty (±50 ms between the legs)"
     assert f"Contact time left vs right 21.0% {words}" in squash(" ".join(pdf_text(render_pdf(beyond))))
     assert all(r.detail is None for r in beyond.metrics if r.name != "contact_time_asymmetry_pct")
 

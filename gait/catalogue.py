@@ -317,6 +317,12 @@ def number(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
 
 
+def left_right_bound_ms(left_uncertainty_ms: float, right_uncertainty_ms: float) -> float:
+    """How far apart the two legs' values can read with no true difference: the two sides' measurement
+    uncertainties combined (:func:`gait.metrics.contact_time_asymmetry` judges a difference against it)."""
+    return math.hypot(left_uncertainty_ms, right_uncertainty_ms)
+
+
 WITHIN_UNCERTAINTY = "within the measurement's uncertainty{bound}: not a left/right difference"
 BEYOND_UNCERTAINTY = "beyond the measurement's uncertainty{bound}"
 
@@ -325,7 +331,7 @@ def asymmetry_words(name: str, summary: MetricSummary) -> str | None:
     """A left/right asymmetry's 95 % interval over the steps and whether it exceeds the sides' measurement
     uncertainty (:func:`gait.metrics.contact_time_asymmetry`), in the words the app's card and the report's
     table both show, e.g. "95 % interval -9.4 to +3.2 %, within the measurement's uncertainty (±37 ms between
-    the legs): ...", the bound being the two sides' uncertainties combined (the verdict's). None
+    the legs): ...", the bound being the verdict's (:func:`left_right_bound_ms`). None
     for a measure that is not an asymmetry (no ``exceeds_uncertainty`` field) or has no value."""
     if "exceeds_uncertainty" not in summary or number(summary["value"]) is None:
         return None
@@ -337,7 +343,7 @@ def asymmetry_words(name: str, summary: MetricSummary) -> str | None:
     low_text, high_text = (_signed(spec.format(v, unit=False)) for v in (low, high))
     interval = f"95 % interval {low_text} to {with_unit(high_text, spec.shown_unit)}"
     left, right = (number(summary.get(f"{side}_uncertainty_ms")) for side in ("left", "right"))
-    bound = "" if left is None or right is None else f" (±{math.hypot(left, right):.0f} ms between the legs)"
+    bound = "" if left is None or right is None else f" (±{left_right_bound_ms(left, right):.0f} ms between the legs)"
     return f"{interval}, {(BEYOND_UNCERTAINTY if verdict else WITHIN_UNCERTAINTY).format(bound=bound)}"
 
 

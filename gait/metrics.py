@@ -31,7 +31,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from gait.catalogue import CATALOGUE, FAR_LEG_PEAK_KNEE_LOW_DEG, AsymmetrySummary, Metrics, empty_summary
+from gait.catalogue import (
+    CATALOGUE,
+    FAR_LEG_PEAK_KNEE_LOW_DEG,
+    AsymmetrySummary,
+    Metrics,
+    empty_summary,
+    left_right_bound_ms,
+)
 from gait.cleaning import midpoint
 from gait.events import EventDetection, GaitEvent, dominant_period_s
 from gait.kinematics import FrontalAngles, SagittalAngles, at_index
@@ -307,7 +314,7 @@ def contact_time_asymmetry(left_ms: np.ndarray, right_ms: np.ndarray) -> Asymmet
     t = float(stats.t.ppf(0.975, dof))
     out["ci95_low"], out["ci95_high"] = value - t * se, value + t * se
     out["left_uncertainty_ms"], out["right_uncertainty_ms"] = uncertainty["left"], uncertainty["right"]
-    out["exceeds_uncertainty"] = bool(abs(mean_l - mean_r) > np.hypot(uncertainty["left"], uncertainty["right"]))
+    out["exceeds_uncertainty"] = bool(abs(mean_l - mean_r) > left_right_bound_ms(*uncertainty.values()))
     return out
 
 

@@ -154,6 +154,7 @@ def _before_after(section: BeforeAfter | None) -> list[str]:
     out += [f"<p class=\"src\">{_e(note)}</p>" for note in section.notes]
     return out
 
+
 def _methods(content: Content) -> list[str]:
     out = ["<h2>Methods and accuracy</h2>" + "".join(f"<p>{_e(p)}</p>" for p in METHODS),
            "<h3>Measured accuracy of this tool</h3><table><tr><th>Measure</th><th>Error</th><th>Tested on</th></tr>"]

@@ -227,6 +227,7 @@ def _before_after(pdf: ReportPdf, section: BeforeAfter | None) -> None:
         pdf.ln(look.gap_mm)
         pdf.para(note, look.note)
 
+
 def _pictures(pdf: ReportPdf, key_frames: Sequence[Picture], plots: Sequence[Picture]) -> None:
     """The key frames, then the gait-cycle figures; each heading stays with its first row of pictures."""
     look = pdf.look

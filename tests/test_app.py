@@ -364,6 +364,18 @@ def test_gait_cycles_cut_and_time_normalise_each_stride():
     assert mean_toe_off_pct(steps, "left") == pytest.approx(25.0)
 
 
+def test_plain_text_is_not_formatted_by_markdown():
+    """The foot angle card's note starts "+ = toe up.": shown as a bullet with its sign lost, before."""
+    from gait.catalogue import spec_of
+    from gait_app.presentation import md
+
+    assert spec_of("foot_strike_angle_deg").reference.startswith("+ = toe up.")
+    assert md(spec_of("foot_strike_angle_deg").reference).startswith("\\+ = toe up.")
+    assert md("- 3 steps\n  * two\n# title\n12. twelfth\n3) third") == \
+        "\\- 3 steps\n  \\* two\n\\# title\n12\\. twelfth\n3\\) third"
+    assert md("shin + = ahead; 12 steps, ~8-13 deg for $5") == "shin + = ahead; 12 steps, \\~8-13 deg for \\$5"
+
+
 def test_cards_and_plain_words():
     from gait.catalogue import shown_metrics
     from gait_app.presentation import card, plain_words

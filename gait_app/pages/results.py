@@ -81,7 +81,7 @@ for row_start in range(0, len(names), CARDS_PER_ROW):
         c = card(name, session.metrics[name], far_leg)
         with column.container(border=True, key=f"card_{name}"):
             st.metric(c.title, c.value)
-            st.markdown(f"{c.sides}  \n{c.spread}")
+            st.markdown(f"{md(c.sides)}  \n{md(c.spread)}")
             if several:
                 st.badge("from the rear clip" if name in FRONTAL_METRICS else "from the side clip",
                          color="blue", icon=":material/videocam:")

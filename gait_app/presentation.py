@@ -24,7 +24,7 @@ SEVERITY_BADGES: dict[str, BadgeColour] = {"consider": "orange", "info": "gray"}
 
 
 # a line's start that markdown reads as a list item or a heading: "+ = toe up." showed as a bullet, its sign lost
-_BLOCK_MARKER = re.compile(r"^(\s*)([-+*#]|\d+(?=[.)]))", re.MULTILINE)
+_BLOCK_MARKER = re.compile(r"^([ \t]*)([-+*]|#{1,6}|\d{1,9}(?=[.)]))(?=[.)]?(?:[ \t]|$))", re.MULTILINE)
 
 
 def md(text: str) -> str:

@@ -373,6 +373,9 @@ def test_plain_text_is_not_formatted_by_markdown():
     assert md(spec_of("foot_strike_angle_deg").reference).startswith("\\+ = toe up.")
     assert md("- 3 steps\n  * two\n# title\n12. twelfth\n3) third") == \
         "\\- 3 steps\n  \\* two\n\\# title\n12\\. twelfth\n3\\) third"
+    assert md("## 2 steps") == "\\## 2 steps"
+    for unchanged in ("26.5 % leg", "-3.1%", "+4 deg", "#3", "1.5x"):  # numbers, not lists
+        assert md(unchanged) == unchanged
     assert md("shin + = ahead; 12 steps, ~8-13 deg for $5") == "shin + = ahead; 12 steps, \\~8-13 deg for \\$5"
 
 

@@ -27,8 +27,10 @@ Each candidate is then refined with the foot's vertical motion:
   and the step is listed in ``EventDetection.hidden_toe_offs``.
 Times are interpolated between frames (parabolic peaks, linear threshold crossings).
 
-A candidate is dropped, and counted, when the foot's landmarks are missing around it or when its swing is
-too small to be a running stride (occlusion, tracking lost).
+A candidate is dropped, and counted, when the foot's landmarks are missing from 0.3 of a step before its
+most forward point to ``APEX_SEEN_FRAMES`` after it, or when its swing is too small to be a running stride
+(occlusion, tracking lost). A foot seen that far but not through its landing's window is timed by the
+pooled delay without adding its own landing to it.
 
 The events, the foot's forward signal and the step period are in :mod:`gait.event_signals`; one label per
 leg for the whole clip (run before these rules) in :mod:`gait.leg_order`. Both are re-exported here.
@@ -85,6 +87,10 @@ FOOT_FRAME_MARGIN_LEG = 0.025
 # (its default retraction; 56 ms in the samples and the sweep, whose landings the feet's motion shows)
 LANDING_DELAY_PRIOR_S = 0.045
 MIN_LANDING_FRACTION = 0.5  # of the steps: fewer landings seen in the feet's vertical motion, the prior is used
+# A stride's contact is kept when its foot is seen from 0.3 of a step before its most forward point to this
+# many frames after it: the sprint clips' last touchdowns came just before the runner was lost (b1: frame
+# 211, lost at 215), which the whole landing window (to 0.4 of a step + 2 frames after) left out
+APEX_SEEN_FRAMES = 2
 EDGE_STEP_FRACTION = 0.25  # rear/front: fastest descents this close to either end of the clip (of a step) are dropped
 
 def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None = None) -> EventDetection:
@@ -98,19 +104,25 @@ def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None
     if not np.isfinite(period):
         return EventDetection((), float("nan"), 0, TIMED_BY_FOOT)
     landings: list[tuple[int, int, float, float]] = []  # (side index, peak, apex, landing)
-    dropped = 0
+    dropped = looked = 0
     for k, peak in enumerate(peaks):
-        side = SIDES[leading[k]]
+        i, side = leading[k], SIDES[leading[k]]
         lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
-        if lo < 1 or hi > pose.n_frames - 1 or not _tracked(pose, side, lo, hi):
+        # the contact needs the foot's most forward point, seen from before it to past it
+        if lo < 1 or not _tracked(pose, side, lo, peak + APEX_SEEN_FRAMES + 1) or \
+                peak + APEX_SEEN_FRAMES > pose.n_frames - 1:
             dropped += 1
             continue
-        landings.append((leading[k], peak, *_landing(pose if feet is None else feet, side, u[leading[k]], peak,
-                                                     period, leg_px)))
+        apex = peak + parabolic_offset(u[i, peak - 1], u[i, peak], u[i, peak + 1])
+        land = float("nan")  # its own landing, for the pooled delay: where the foot is seen through its window
+        if hi <= pose.n_frames - 1 and _tracked(pose, side, lo, hi):
+            looked += 1
+            land = _landing(pose if feet is None else feet, side, apex, peak, period, leg_px)
+        landings.append((i, peak, apex, land))
     # The delay from a foot's most forward point to its landing is steady; its median over all steps is
     # used, so that one step's noisy vertical signal (often the far foot's) cannot move its contact.
     delays = [land - apex for _, _, apex, land in landings if np.isfinite(land)]
-    if delays and len(delays) >= MIN_LANDING_FRACTION * len(landings):
+    if delays and len(delays) >= MIN_LANDING_FRACTION * looked:
         delay, timing = float(np.median(delays)), TIMED_BY_FOOT
     else:  # a vertical signal that shows no landing in most steps cannot time the others either
         delay, timing = LANDING_DELAY_PRIOR_S * pose.fps, TIMED_BY_PRIOR
@@ -119,6 +131,8 @@ def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None
     for i, peak, apex, _ in landings:
         side = SIDES[i]
         ic = apex + delay
+        if ic > pose.n_frames - 1:  # the clip ends before this foot lands
+            continue
         events.append(event_at(pose, side, "initial_contact", ic))
         after, end = int(np.ceil(ic)), int(peak + 1.2 * period) + 1
         if end >= pose.n_frames - 1:  # the clip ends before this foot's push-off
@@ -137,9 +151,9 @@ def _tracked(pose: PoseSeries, side: str, lo: int, hi: int) -> bool:
     return bool(np.all(np.isfinite(foot)))
 
 
-def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: float, leg_px: float
-             ) -> tuple[float, float]:
-    """Sub-frame indices of the foot's most forward point near ``peak`` and of its landing after it.
+def _landing(pose: PoseSeries, side: str, apex: float, peak: int, period: float, leg_px: float) -> float:
+    """Sub-frame index of the foot's landing after its most forward point ``apex`` (sub-frame; ``peak``: the
+    row nearest it).
 
     The foot lands (swing-leg retraction: at or after its most forward point) when its lowest point, heel
     or toe, stops descending: the first time after the fastest descent near the peak that the downward
@@ -152,16 +166,15 @@ def _landing(pose: PoseSeries, side: str, u: np.ndarray, peak: int, period: floa
     """
     low_y = np.fmax(pose.joint(f"{side}_heel")[:, 1], pose.joint(f"{side}_foot_index")[:, 1]) / leg_px
     descent = np.diff(low_y)  # descent[i]: between rows i and i + 1
-    apex = peak + parabolic_offset(u[peak - 1], u[peak], u[peak + 1])
     lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
     k_fast = lo + int(np.argmax(descent[lo:hi]))
     if not descent[k_fast] * pose.fps >= MIN_LANDING_DESCENT_LEG_PER_S:
-        return apex, float("nan")
+        return float("nan")
     threshold = DESCENT_FRACTION * descent[k_fast]
     latest = apex + MAX_LANDING_DELAY * period
     landing = _crossing(descent, max(k_fast + 1, int(np.ceil(apex - 0.5))), int(np.ceil(latest)) + 1, threshold,
                         downward=True)
-    return apex, float(landing + 0.5)
+    return float(landing + 0.5)
 
 
 def _toe_off(pose: PoseSeries, side: str, u: np.ndarray, after: int, end: int, leg_px: float) -> float:

@@ -242,6 +242,23 @@ def test_side_events_when_the_hips_are_lost_after_a_landing():
     assert np.max(np.abs(np.subtract(ics, full_ics)[after_gap])) * 30.0 < 0.02
 
 
+def test_side_contact_kept_when_the_foot_is_lost_after_its_most_forward_point():
+    """A foot lost two frames after its landing (as the sprint clip b1's last touchdown, the runner lost at
+    frame 215): its contact is found where the clean clip has it, timed by the pooled delay; before, the
+    stride was dropped for a gap inside its landing's window (to 0.4 of a step + 2 frames after)."""
+    full = detect_events_side(GAPPY_RUNNER, 1)
+    ic = full.of("right", "initial_contact")[3]
+    xy = GAPPY_RUNNER.xy_px.copy()
+    lost = int(np.ceil(ic.time_s * GAPPY_RUNNER.fps)) + 2
+    xy[lost:lost + 10, [INDEX[f"right_{j}"] for j in ("knee", "ankle", "heel", "foot_index")]] = np.nan
+    det = detect_events_side(GAPPY_RUNNER.replace(xy_px=xy), 1)
+    check(det, GAPPY_RUNNER)
+    assert det.dropped == full.dropped
+    found = [e for e in det.of("right", "initial_contact") if abs(e.time_s - ic.time_s) < 0.1]
+    assert len(found) == 1 and abs(found[0].time_s - ic.time_s) * GAPPY_RUNNER.fps < 0.02
+    assert found[0] in det.hidden_toe_offs  # its push-off was not seen
+
+
 def test_rear_events_with_the_pelvis_lost_at_a_landing():
     """A landing found in a one-frame gap, its take-off the next frame: that stance has no sway to vote
     with (its mean warned of an empty slice). The landings away from the gap are those of the clean clip."""

@@ -49,7 +49,7 @@ def test_sprint_touchdowns_recall_and_precision(analysed, ground_truth):
     recall, precision = totals[0] / totals[1], totals[2] / totals[3]
     print(f"sprints: {100 * recall:.0f} % of marked touchdowns matched within {TOLERANCE_FRAMES} frames, "
           f"{100 * precision:.0f} % of detected contacts in the marked span true")
-    assert recall >= 0.89  # issue 13: no regression from 25/28
+    assert recall >= 0.92  # issue 13: no regression from 26/28 (25/28 before the contacts of feet lost after landing)
     assert precision >= 0.90
 
 

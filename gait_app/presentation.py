@@ -24,14 +24,14 @@ SEVERITY_BADGES: dict[str, BadgeColour] = {"consider": "orange", "info": "gray"}
 
 
 # a line's start that markdown reads as a list item or a heading: "+ = toe up." showed as a bullet, its sign lost
-_BLOCK_MARKER = re.compile(r"^([ \t]*)([-+*]|#{1,6}|\d{1,9}(?=[.)]))(?=[.)]?(?:[ \t]|$))", re.MULTILINE)
+_BLOCK_MARKER = re.compile(r"^([ \t]*)(?:([-+*]|#{1,6})(?=[ \t]|$)|(\d{1,9})(?=[.)](?:[ \t]|$)))", re.MULTILINE)
 
 
 def md(text: str) -> str:
     """Plain text for st.markdown: a single ``~`` would strike through ("~8-13 deg"), ``$`` start LaTeX, a line
     starting "+ ", "- ", "1. " or "# " a list or a heading."""
     text = text.replace("~", "\\~").replace("$", "\\$")
-    return _BLOCK_MARKER.sub(lambda m: m[1] + (m[2] + "\\" if m[2][0].isdigit() else "\\" + m[2]), text)
+    return _BLOCK_MARKER.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\"), text)
 
 
 def clip_line(analysis: Analysis) -> str:

@@ -108,14 +108,13 @@ def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None
     for k, peak in enumerate(peaks):
         i, side = leading[k], SIDES[leading[k]]
         lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
-        # the contact needs the foot's most forward point, seen from before it to past it
-        if lo < 1 or not _tracked(pose, side, lo, peak + APEX_SEEN_FRAMES + 1) or \
-                peak + APEX_SEEN_FRAMES > pose.n_frames - 1:
+        seen_to = peak + APEX_SEEN_FRAMES + 1  # the contact needs the foot in rows [lo, seen_to)
+        if lo < 1 or seen_to > pose.n_frames or not _tracked(pose, side, lo, seen_to):
             dropped += 1
             continue
         apex = peak + parabolic_offset(u[i, peak - 1], u[i, peak], u[i, peak + 1])
         land = float("nan")  # its own landing, for the pooled delay: where the foot is seen through its window
-        if hi <= pose.n_frames - 1 and _tracked(pose, side, lo, hi):
+        if hi <= pose.n_frames - 1 and _tracked(pose, side, seen_to, hi):
             looked += 1
             land = _landing(pose if feet is None else feet, side, apex, peak, period, leg_px)
         landings.append((i, peak, apex, land))

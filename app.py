@@ -12,7 +12,6 @@ from streamlit.starlette import App
 
 from gait.memory import use_one_arena
 from gait_app import media, uploads
-from gait_app.videos import run_page
 
 use_one_arena()  # the analyses' threads share the allocator's arenas (gait.memory)
 
@@ -25,6 +24,6 @@ if __name__ == "__main__":  # a session's run
         st.Page("gait_app/pages/history.py", title="History", icon=":material/timeline:"),
         st.Page("gait_app/pages/filming.py", title="How to film", icon=":material/videocam:"),
     ]
-    run_page(st.navigation(PAGES, position="top"))
+    st.navigation(PAGES, position="top").run()
 else:  # imported by the server that `streamlit run app.py` starts
     app = App("app.py", routes=media.routes(), middleware=[Middleware(uploads.UploadsToDisk)])

@@ -160,7 +160,7 @@ def _wait_idle(page) -> None:
 
 def _go_to(page, link: str, heading: str) -> None:
     """Click the top navigation's ``link`` once and wait up to 10 s for a heading ``heading``: a click is
-    never lost, even while the page before is run (gait_app.videos)."""
+    never lost."""
     _wait_idle(page)
     page.get_by_test_id("stTopNavLink").filter(has_text=link).click()
     page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=10_000)
@@ -415,17 +415,18 @@ def test_slowed_footage_shows_why_its_times_are_missing(page, app_url, shared_vi
     side.set_input_files(str(clip))
     _kept(page, expect, clip.name)
     page.get_by_role("button", name="Analyse").click()
-    # the results show while the annotated video is drawn, the page's run open to move its bar: one click on
-    # the top navigation then moves to the page clicked (until 4 Dec 2026 it was now and then lost)
+    # the results show while the annotated video is drawn; its bar moves by itself, with no run of the page
+    # open (so no Stop button, which froze the bar until 5 Dec 2026), and the video shows once drawn, unclicked
     page.get_by_role("heading", name=f"Results: {clip.name}").wait_for(timeout=RESULTS_TIMEOUT_MS)
     drawing = page.get_by_text("Drawing the annotated video").first
     drawing.wait_for(timeout=RESULTS_TIMEOUT_MS)
-    page.get_by_test_id("stTopNavLink").filter(has_text="Report").click()
-    page.get_by_role("heading", name="Report", exact=True).first.wait_for(timeout=10_000)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    expect(drawing).to_be_visible()
+    expect(page.get_by_test_id("stVideo")).to_have_count(1, timeout=RESULTS_TIMEOUT_MS)
+    _streamed_from_disk(page)
+    _go_to(page, "Report", "Report")
     _go_to(page, "Results", f"Results: {clip.name}")
     _results_shown(page, clip.name)
-    expect(page.get_by_test_id("stVideo")).to_have_count(1)  # drawn: the page ran again to show it
-    _streamed_from_disk(page)
     expect(page.get_by_text("slower than anyone runs").first).to_be_visible()
     expect(page.get_by_text("enter the capture frame rate (e.g. 240) under 'Slow motion'").first).to_be_visible()
     _shot(page, "9_slowed_footage")

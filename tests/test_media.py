@@ -68,3 +68,42 @@ def test_no_url_without_the_servers_route_or_a_browser_address(video, monkeypatc
     monkeypatch.setattr(media._files, "prefix", "/gait-media")
     monkeypatch.setattr(media, "st", SimpleNamespace(context=SimpleNamespace(url=None)))
     assert media.url_of(video) is None
+
+
+class _Drawing:
+    """A video being drawn, as the app's VideoJob: how far, and whether finished."""
+
+    def __init__(self) -> None:
+        self.done, self.finished = 0, False
+
+    def progress(self) -> tuple[float, str]:
+        return self.done / 40, f"Drawing the annotated video: frame {self.done} of 40"
+
+
+def test_a_drawings_progress_is_answered_while_it_is_held(monkeypatch):
+    """The bar on the page asks the server how far the video is (gait_app.videos): the answer follows the
+    drawing, the same drawing keeps its URL, and once its session has let go of it the URL answers 404."""
+    import gc
+    import json
+
+    monkeypatch.setattr(media._files, "prefix", media._files.prefix)
+    monkeypatch.setattr(media, "st", SimpleNamespace(
+        context=SimpleNamespace(url="http://127.0.0.1:8501/results"), get_option=lambda key: None))
+    app = Starlette(routes=media.routes())
+    drawing = _Drawing()
+    url = media.progress_url_of(drawing)
+    assert url is not None and media.progress_url_of(drawing) == url
+    path = urlsplit(url).path
+    assert path.startswith("/gait-media/progress/")
+    status, body = _get(app, path)
+    assert (status, json.loads(body)) == (200, {"fraction": 0.0, "text": "Drawing the annotated video: frame 0 of 40",
+                                                "finished": False})
+    drawing.done, drawing.finished = 40, True
+    assert json.loads(_get(app, path)[1]) == {"fraction": 1.0, "text": "Drawing the annotated video: frame 40 of 40",
+                                              "finished": True}
+    assert _get(app, path.replace(path.rsplit("/", 1)[1], "x" * 22))[0] == 404
+    del drawing
+    gc.collect()
+    assert _get(app, path)[0] == 404  # not kept alive for its progress
+    monkeypatch.setattr(media._files, "prefix", None)  # pages run by AppTest: the bar as it stands
+    assert media.progress_url_of(_Drawing()) is None

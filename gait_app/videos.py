@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # the analysis's modules load with the pages
 
 POLL_MS = 500  # between the bar's questions to the server
 
-_BAR_HTML = '<div class="text"></div><div class="track"><div class="fill"></div></div>'
+_BAR_HTML = ('<div class="text"></div><div class="track" role="progressbar" aria-valuemin="0" aria-valuemax="100">'
+             '<div class="fill"></div></div>')
 _BAR_CSS = """
 .text { font-family: var(--st-font, "Source Sans", sans-serif); font-size: 14px; color: var(--st-text-color, #31333f);
         margin-bottom: 6px; }
@@ -41,10 +42,14 @@ _BAR_CSS = """
 _BAR_JS = """
 export default function ({ data, parentElement, setTriggerValue }) {
   const text = parentElement.querySelector(".text");
+  const track = parentElement.querySelector(".track");
   const fill = parentElement.querySelector(".fill");
   const show = (state) => {
+    const percent = Math.round(100 * state.fraction);
     text.textContent = state.text;
-    fill.style.width = `${Math.round(100 * state.fraction)}%`;
+    fill.style.width = `${percent}%`;
+    track.setAttribute("aria-valuenow", percent);
+    track.setAttribute("aria-valuetext", state.text);
   };
   show(data);
   let timer = null;

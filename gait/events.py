@@ -107,7 +107,7 @@ def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None
     dropped = looked = 0
     for k, peak in enumerate(peaks):
         i, side = leading[k], SIDES[leading[k]]
-        lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
+        lo, hi = _landing_window(peak, period)
         seen_to = peak + APEX_SEEN_FRAMES + 1  # the contact needs the foot in rows [lo, seen_to)
         if lo < 1 or seen_to > pose.n_frames or not _tracked(pose, side, lo, seen_to):
             dropped += 1
@@ -150,6 +150,12 @@ def _tracked(pose: PoseSeries, side: str, lo: int, hi: int) -> bool:
     return bool(np.all(np.isfinite(foot)))
 
 
+def _landing_window(peak: int, period: float) -> tuple[int, int]:
+    """Rows [lo, hi) around a foot's most forward point ``peak`` in which its landing is looked for (the
+    foot must be seen there for its own landing to count; from 0.3 of a step before to 0.4 after, + 2)."""
+    return int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
+
+
 def _landing(pose: PoseSeries, side: str, apex: float, peak: int, period: float, leg_px: float) -> float:
     """Sub-frame index of the foot's landing after its most forward point ``apex`` (sub-frame; ``peak``: the
     row nearest it).
@@ -165,7 +171,7 @@ def _landing(pose: PoseSeries, side: str, apex: float, peak: int, period: float,
     """
     low_y = np.fmax(pose.joint(f"{side}_heel")[:, 1], pose.joint(f"{side}_foot_index")[:, 1]) / leg_px
     descent = np.diff(low_y)  # descent[i]: between rows i and i + 1
-    lo, hi = int(peak - 0.3 * period), int(peak + 0.4 * period) + 2
+    lo, hi = _landing_window(peak, period)
     k_fast = lo + int(np.argmax(descent[lo:hi]))
     if not descent[k_fast] * pose.fps >= MIN_LANDING_DESCENT_LEG_PER_S:
         return float("nan")

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING
 from gait.catalogue import METRICS, Metrics, MetricSpec, MetricSummary, number, unvalidated_metrics, with_unit
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from gait.results import Analysis, Session
 
 NOT_A_DIAGNOSIS = (
@@ -283,6 +285,18 @@ def cadence_targets(cadence_spm: float | None) -> dict[float, int] | None:
     if cadence_spm is None or not math.isfinite(float(cadence_spm)) or cadence_spm <= 0:
         return None
     return {pct: int(round(cadence_spm * (1 + pct / 100))) for pct in CADENCE_STEPS_PCT}
+
+
+def cadence_not_suggested(cadence_spm: float | None, cues: Sequence[Cue]) -> str | None:
+    """Words saying that this report suggests no cadence change: the cadence is known, does not meet the
+    cadence cue's threshold and its cue did not fire (one side meeting it fires it); None otherwise, also
+    when ``cues`` could not be made. The targets then stay on offer for a change a physical therapist
+    advises."""
+    rule = RULES_BY_ID["cadence"]
+    if cadence_targets(cadence_spm) is None or rule.met_by(cadence_spm) or any(c.id == rule.id for c in cues):
+        return None
+    return (f"{cadence_spm:.0f} steps/min is above the {rule.threshold:.0f} at or below which this report "
+            "suggests quicker steps: no cadence change is suggested")
 
 
 def _measured_text(rule: Rule, summary: MetricSummary) -> str:

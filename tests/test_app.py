@@ -280,6 +280,27 @@ def test_report_page_pdf_html_metronome(sample_run, sample_result):
     assert any(RUNNER in c.value for c in at.caption)
 
 
+def test_report_page_says_a_quick_cadence_needs_no_change(sample_result):
+    """A session at 189 steps/min (no cadence cue): the Report page says no cadence change is suggested and
+    offers the metronomes for a change a physical therapist advises; the sample (cue fired) does not say so."""
+    from dataclasses import replace
+
+    from gait.cues import cues_for
+    from gait_app.analysis import _remember
+
+    metrics = sample_result.session.metrics
+    cadence = {**metrics["cadence_spm"], "value": 189.0, "left": 188.0, "right": 190.0}
+    quick = replace(sample_result.session, metrics={**metrics, "cadence_spm": cadence})
+    cues = cues_for(quick)
+    assert "cadence" not in [c.id for c in cues]
+    _remember("outputs", "quick-cadence", replace(sample_result, key="quick-cadence", session=quick, cues=cues))
+    text = " ".join(m.value for m in _app("report", session_key="quick-cadence").markdown)
+    assert "189 steps/min is above the 170" in text and "no cadence change is suggested" in text
+    assert "If your physical therapist advises one, the usual step is your own cadence +5 % (**198**)" in text
+    sample = " ".join(m.value for m in _app("report", session_key=sample_result.key).markdown)
+    assert "For knee pain the usual retraining step" in sample and "no cadence change" not in sample
+
+
 def test_rear_clip_alone_marks_its_timing_not_validated(tmp_path, sample_result):
     from dataclasses import replace
 

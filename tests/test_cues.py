@@ -10,6 +10,7 @@ from gait.cues import (
     RULES,
     RULES_BY_ID,
     SEVERITY_ORDER,
+    cadence_not_suggested,
     cadence_targets,
     cues_from_metrics,
     evaluate_rule,
@@ -74,6 +75,21 @@ def test_cadence_targets_are_the_runners_own():
     # unknown cadence: targets in words, no placeholder left
     alone = cues_from_metrics({"shank_angle_at_contact_deg": summary(20.0)})[0]
     assert "{" not in alone.try_words and "5 %" in alone.try_words
+
+
+def test_a_cadence_above_the_cues_threshold_is_said_to_need_no_change():
+    """At 189 steps/min the cadence cue does not fire: the report and the app say no change is suggested (the
+    targets stay on offer for a change a physical therapist advises); at 165 the cue fires and they do not."""
+    high = cues_from_metrics({"cadence_spm": summary(189.0, unit="steps/min")})
+    assert "cadence" not in [c.id for c in high]
+    words = cadence_not_suggested(189.0, high)
+    assert words is not None and words.startswith("189 steps/min") and "170" in words
+    assert "no cadence change" in words
+    assert cadence_not_suggested(165.0, cues_from_metrics({"cadence_spm": summary(165.0, unit="steps/min")})) is None
+    assert cadence_not_suggested(None, []) is None and cadence_not_suggested(float("nan"), []) is None
+    assert cadence_not_suggested(165.0, []) is None  # the cues could not be made: the value still counts
+    one_side = cues_from_metrics({"cadence_spm": summary(171.0, left=169.0, right=173.0, unit="steps/min")})
+    assert cadence_not_suggested(171.0, one_side) is None  # the left side's 169 fires the cue
 
 
 def test_trunk_lean_is_not_a_fault():

@@ -22,7 +22,7 @@ from gait.document import (
     render_pdf,
     write_documents,
 )
-from gait.document.content import KEY_FRAMES_LEGEND
+from gait.document.content import KEY_FRAMES_LEGEND, summary_lines
 from gait.video_io import VideoInfo
 from tests.landmark_runner import Runner, make_pose
 
@@ -84,6 +84,23 @@ def test_pdf_opens_and_holds_the_runners_numbers():
         assert "Not a diagnosis" in squash(page)
     # the plan's evidence line comes before its table, kept with it (never alone at the foot of a page)
     assert text.index("Evidence: Davis 2020") < text.index("Weeks 1-2")
+
+
+def test_a_runner_above_the_cadence_threshold_is_not_told_to_step_quicker():
+    """A runner at 189 steps/min (no cadence cue) reads that no cadence change is suggested, in the summary
+    and above the plan, with the +5 % and +10 % targets kept for a change a physical therapist advises."""
+    report = {**REPORT, "metrics": {**REPORT["metrics"], "cadence_spm": m(189.0, 188.0, 190.0, 2.0, 16,
+                                                                         unit="steps/min")}}
+    content = build_content(report)
+    assert "cadence" not in [c.id for c in content.cues]
+    cadence_line = dict(summary_lines(content))["Cadence"]
+    assert "no cadence change is suggested" in cadence_line and "198 (+5 %) and 208 (+10 %)" in cadence_line
+    for text in (squash(" ".join(pdf_text(render_pdf(content)))), squash(render_html(content))):
+        assert "no cadence change is suggested" in text
+        assert "this plan is for a change your physical therapist advises" in text
+    low = build_content(REPORT)  # 158 steps/min: the cue fires, the targets are the report's suggestion
+    assert "retraining targets 166 (+5 %) and 174 (+10 %)" in dict(summary_lines(low))["Cadence"]
+    assert "no cadence change" not in squash(" ".join(pdf_text(render_pdf(low))))
 
 
 def test_missing_or_empty_metrics_still_make_a_report():

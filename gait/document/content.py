@@ -19,7 +19,15 @@ from gait.catalogue import (
     timed_from_behind,
     unvalidated_metrics,
 )
-from gait.cues import RULES, Cue, PlanStage, cadence_targets, cues_from_metrics, retraining_plan
+from gait.cues import (
+    RULES,
+    Cue,
+    PlanStage,
+    cadence_not_suggested,
+    cadence_targets,
+    cues_from_metrics,
+    retraining_plan,
+)
 from gait.document.before_after import BeforeAfter, before_after_content
 from gait.document.pictures import Picture
 from gait.errors import warning_text
@@ -289,16 +297,21 @@ def summary_lines(content: Content) -> list[tuple[str, str]]:
     """(label, text) for the summary: the fired cues (or a line saying none fired), then the cadence targets."""
     lines = [(c.severity_label, c.title) for c in content.cues] or [("Cues", "no rule of the table fired")]
     if content.targets:
-        lines.append(("Cadence", f"yours {content.cadence_spm:.0f} steps/min; retraining targets "
-                                 f"{content.targets[5.0]} (+5 %) and {content.targets[10.0]} (+10 %)"))
+        targets = f"{content.targets[5.0]} (+5 %) and {content.targets[10.0]} (+10 %)"
+        not_suggested = cadence_not_suggested(content.cadence_spm, content.cues)
+        lines.append(("Cadence", f"yours: {not_suggested}; if your physical therapist advises one, "
+                                 f"targets {targets}" if not_suggested else
+                                 f"yours {content.cadence_spm:.0f} steps/min; retraining targets {targets}"))
     return lines
 
 
 def plan_intro(content: Content) -> str:
     """The words above the retraining plan: the runner's cadence targets and the metronome files."""
     if content.targets:
-        text = (f"Your cadence: {content.cadence_spm:.0f} steps/min. Targets: {content.targets[5.0]} "
-                f"(+5 %), then {content.targets[10.0]} (+10 %). ")
+        not_suggested = cadence_not_suggested(content.cadence_spm, content.cues)
+        text = (f"Your cadence: {not_suggested}; this plan is for a change your physical therapist advises. "
+                if not_suggested else f"Your cadence: {content.cadence_spm:.0f} steps/min. ")
+        text += f"Targets: {content.targets[5.0]} (+5 %), then {content.targets[10.0]} (+10 %). "
     else:
         text = "Your cadence could not be measured: targets are your own cadence +5 % and +10 %. "
     if content.metronome_files:

@@ -6,7 +6,7 @@ import re
 import streamlit as st
 
 from gait.catalogue import number
-from gait.cues import cadence_targets
+from gait.cues import cadence_not_suggested, cadence_targets
 from gait.report import output_name
 from gait_app.analysis import cached_session
 from gait_app.presentation import slowed_footage
@@ -65,10 +65,13 @@ st.subheader("Metronome", divider="gray")
 cadence = number(session.metrics["cadence_spm"]["value"])
 targets = cadence_targets(cadence)
 if result.metronomes and targets:
-    st.markdown(f"Your cadence: **{cadence:.0f} steps/min**. For knee pain the usual retraining step is your own "
-                f"cadence +5 % (**{targets[5.0]}**), later +10 % (**{targets[10.0]}**), at the same speed: "
-                "run short blocks to the beat inside easy runs, as in the report's 6-week plan. One click per "
-                "step, every second click accented; 60 s, set your player to loop.")
+    not_suggested = cadence_not_suggested(cadence, result.cues)
+    st.markdown((f"Your cadence: {not_suggested}. If your physical therapist advises one, the usual step"
+                 if not_suggested else f"Your cadence: **{cadence:.0f} steps/min**. For knee pain the usual "
+                 "retraining step") +
+                f" is your own cadence +5 % (**{targets[5.0]}**), later +10 % (**{targets[10.0]}**), at the same "
+                "speed: run short blocks to the beat inside easy runs, as in the report's 6-week plan. One click "
+                "per step, every second click accented; 60 s, set your player to loop.")
     columns = st.columns(len(result.metronomes))
     for column, (key, path) in zip(columns, result.metronomes.items(), strict=False):
         spm = int(re.sub(r"\D", "", key) or 0)

@@ -299,9 +299,9 @@ def summary_lines(content: Content) -> list[tuple[str, str]]:
     if content.targets:
         targets = f"{content.targets[5.0]} (+5 %) and {content.targets[10.0]} (+10 %)"
         not_suggested = cadence_not_suggested(content.cadence_spm, content.cues)
-        lines.append(("Cadence", f"yours: {not_suggested}; if your physical therapist advises one, "
-                                 f"targets {targets}" if not_suggested else
-                                 f"yours {content.cadence_spm:.0f} steps/min; retraining targets {targets}"))
+        words = (f"yours: {not_suggested}; if your physical therapist advises one, targets {targets}"
+                 if not_suggested else f"yours {content.cadence_spm:.0f} steps/min; retraining targets {targets}")
+        lines.append(("Cadence", words))
     return lines
 
 

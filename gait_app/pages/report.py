@@ -66,12 +66,11 @@ cadence = number(session.metrics["cadence_spm"]["value"])
 targets = cadence_targets(cadence)
 if result.metronomes and targets:
     not_suggested = cadence_not_suggested(cadence, result.cues)
-    st.markdown((f"Your cadence: {not_suggested}. If your physical therapist advises one, the usual step"
-                 if not_suggested else f"Your cadence: **{cadence:.0f} steps/min**. For knee pain the usual "
-                 "retraining step") +
-                f" is your own cadence +5 % (**{targets[5.0]}**), later +10 % (**{targets[10.0]}**), at the same "
-                "speed: run short blocks to the beat inside easy runs, as in the report's 6-week plan. One click "
-                "per step, every second click accented; 60 s, set your player to loop.")
+    lead = (f"Your cadence: {not_suggested}. If your physical therapist advises one, the usual step" if not_suggested
+            else f"Your cadence: **{cadence:.0f} steps/min**. For knee pain the usual retraining step")
+    st.markdown(f"{lead} is your own cadence +5 % (**{targets[5.0]}**), later +10 % (**{targets[10.0]}**), at the "
+                "same speed: run short blocks to the beat inside easy runs, as in the report's 6-week plan. One "
+                "click per step, every second click accented; 60 s, set your player to loop.")
     columns = st.columns(len(result.metronomes))
     for column, (key, path) in zip(columns, result.metronomes.items(), strict=False):
         spm = int(re.sub(r"\D", "", key) or 0)

@@ -53,7 +53,7 @@ from gait.metrics import (
 from gait.pose import FrameWork, PosePass
 from gait.results import Analysis, Options
 from gait.video_io import VideoInfo
-from gait.view import estimate_view, near_side, to_runner_sides
+from gait.view import chosen_view, estimate_view, near_side, to_runner_sides
 
 MIN_DETECTED_FRACTION = 0.5
 MIN_REGULAR_FRACTION = 0.5  # of the detected steps
@@ -155,7 +155,7 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
     refuse_if_legs_not_in_view(raw, name)
     masked = mask_low_visibility(raw)
     estimate = estimate_view(smooth(masked)[0])
-    view = options.view or estimate.view
+    view, view_warning = chosen_view(options.view, estimate, name)
     direction = options.direction or (estimate.direction if view == "side" else 0)
     if view == "side" and direction == 0:
         direction = 1
@@ -183,9 +183,8 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
     metrics = summarise(steps)
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
-    warnings = _warnings(info, steps, metrics, detection, detected, cleaning)
-    if feet_warning is not None:
-        warnings.append(feet_warning)
+    warnings = _warnings(info, steps, metrics, detection, detected, cleaning)  # the view's doubt first
+    warnings = [w for w in (view_warning, *warnings, feet_warning) if w is not None]
     notes = [FRONTAL_NOTE] if view != "side" else []
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,
                     detection=detection, angles=angles, steps=steps, metrics=metrics,

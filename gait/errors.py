@@ -30,6 +30,7 @@ FEET_NOT_IN_VIEW = "feet_not_in_view"  # side view: no steady step with its foot
 BAD_OPTION = "bad_option"
 OUTPUT_EXISTS = "output_exists"
 MARKERS_NOT_FOUND = "markers_not_found"  # marker mode: no sticker-like spots of one bright colour
+NOT_FRONTAL = "not_frontal"  # asked to be a rear or front view (the app's rear upload), looks filmed from the side
 
 # Reasons for a warning (GaitWarning.code)
 FEW_STEPS_PER_SIDE = "few_steps_per_side"
@@ -49,6 +50,7 @@ FEET_PARTLY_OUT_OF_VIEW = "feet_partly_out_of_view"  # some steps left out of th
 EDITED_CLIP = "edited_clip"  # shot cuts or zooms: only the longest continuous shot showing the whole body
 MARKERS_HIDDEN = "markers_hidden"  # marker mode: a measure's stickers hidden in some or all steps
 MARKERS_LOW_FPS = "markers_low_fps"  # marker mode: rearfoot eversion needs 120 fps or more
+VIEW_DISAGREES = "view_disagrees"  # the view the user gave is not what the clip looks like
 UNSPECIFIED = "unspecified"
 
 

@@ -16,7 +16,7 @@ from gait.pose import FrameWork, ProgressCallback
 from gait.pose_cache import PoseCache, pose_pass
 from gait.results import Analysis, Options, Session, merge_metrics, session_of
 from gait.video_io import VideoInfo, probe
-from gait.view import VIEWS
+from gait.view import FRONTAL, VIEWS
 
 __all__ = ["Analysis", "Options", "Session", "analyze", "analyze_session", "frame_range", "frame_works",
            "merge_metrics", "session_of"]
@@ -60,7 +60,7 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
     Dask worker); with a ``cache`` (:class:`gait.pose_cache.PoseCache`) it is skipped when the clip's pose
     is there, and stored there otherwise. ``mask_outlines``: a rear or front clip's pass also measures the
     person mask's outlines (knee middles and valgus, which only scripts/validate_frontal_mask.py reads)."""
-    if options.view is not None and options.view not in VIEWS:
+    if options.view is not None and options.view not in (*VIEWS, FRONTAL):
         raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.", E.BAD_OPTION)
     info = probe(path, options.capture_fps)
     start, end = frame_range(info, options)

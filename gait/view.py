@@ -19,11 +19,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gait import errors as E
 from gait.cleaning import midpoint, mirror_sides, swap_legs
+from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import INDEX, LEG_JOINTS, SIDES, PoseSeries
 
 VIEWS = ("side", "rear", "front")
 VIEW_WORDS = {"side": "from the side", "rear": "from behind", "front": "from the front"}  # a view in words
+# A view to ask for besides VIEWS: filmed from behind or in front, which of the two told by the runner's face
+# (the app's rear upload); a clip that looks filmed from the side is then refused
+FRONTAL = "frontal"
 FRONTAL_MIN_HIP_RATIO = 0.28
 FRONTAL_FLIP_HIP_FRACTION = 0.7  # rear/front: narrower hips than this x their median: a flip in progress
 SIDE_MIN_KNEE_BEND = 0.3
@@ -70,6 +75,33 @@ def estimate_view(pose: PoseSeries) -> ViewEstimate:
     finite = nose_ahead[np.isfinite(nose_ahead)]
     view = "front" if len(finite) and np.median(finite) < 0 else "rear"
     return ViewEstimate(view, 0, hip_ratio, bend)
+
+
+def chosen_view(asked: str | None, estimate: ViewEstimate, name: str) -> tuple[str, GaitWarning | None]:
+    """The view to analyse clip ``name`` as, and a warning when the ``asked`` one (the user's) is not what
+    the clip looks like (``estimate``): left and right swapped (rear for front or the reverse), or the
+    measures of another view. ``None``: the estimate; :data:`FRONTAL`: the estimate's rear or front, and
+    a :class:`GaitInputError` when it looks filmed from the side."""
+    if asked is None or asked == estimate.view:
+        return estimate.view, None
+    if asked == FRONTAL:
+        if estimate.view == "side":
+            raise GaitInputError(
+                f"{name!r} was given as the clip filmed from behind (or in front), but it looks filmed from the "
+                "side: its hips overlap in the image and its knees bend in it. Give it as the side view, and "
+                "film the rear view square behind the runner at hip height.", E.NOT_FRONTAL)
+        return estimate.view, None
+    seen = VIEW_WORDS[estimate.view]
+    if "side" in (asked, estimate.view):
+        consequence = f"if so, the measures of a clip filmed {VIEW_WORDS[asked]} do not apply to it"
+    else:  # rear for front or the reverse: MediaPipe's depth of the nose against the shoulders says which
+        seen += (" (the runner's face towards the camera)" if estimate.view == "front"
+                 else " (the runner's face away from the camera)")
+        consequence = "if so, the runner's left and right are swapped in these results"
+    return asked, GaitWarning(
+        E.VIEW_DISAGREES,
+        f"this clip was said to be filmed {VIEW_WORDS[asked]} but looks filmed {seen}: {consequence}. "
+        f"Analyse it again as filmed {VIEW_WORDS[estimate.view]} (--view {estimate.view}).")
 
 
 def near_side(direction: int, mirrored: bool = False) -> str:

@@ -49,6 +49,7 @@ from gait.pose_cache import PoseCache
 from gait.rendering import DrawingStopped
 from gait.report import clip_suffix, output_name
 from gait.video_io import VIDEO_SUFFIXES
+from gait.view import FRONTAL
 from gait_app import uploads
 
 LOG = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ SAMPLE_OPTIONS = Options(height_cm=175.0, speed_kmh=11.0)  # sample_videos/READM
 VIDEO_TYPES = tuple(suffix.lstrip(".") for suffix in VIDEO_SUFFIXES)
 MAX_SESSIONS = 6
 SLOTS = ("side", "rear")
-SLOT_VIEWS = {"side": None, "rear": "rear"}  # the side slot's view is detected; a rear upload is a rear view
+# the side slot's view is detected; a rear upload is filmed from behind or in front (told by the runner's face)
+SLOT_VIEWS = {"side": None, "rear": FRONTAL}
 
 # progress(slot, stage, done, total); stage is "pose" or "report" (the videos have their own: VideoJob)
 Progress = Callable[[str, str, int, int], None]

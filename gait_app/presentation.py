@@ -82,6 +82,8 @@ _CLI_WORDING = (
     (re.compile(r"--fps \d*"), "the capture frame rate field"),
     (re.compile(r"--start and --end"), "'Start' and 'End' under 'More options'"),
     (re.compile(r"give --view side"), "check that this is the side-view clip"),
+    (re.compile(r" \(--view \w+\)"), ""),
+    (re.compile(r"Give it as the side view"), "Upload it as the side view"),
     (re.compile(r"--height-cm"), "your height"),
     (re.compile(r"--speed-kmh"), "the treadmill speed"),
     (re.compile(r"give the colour with --markers COLOUR"), "pick their colour under 'Stickers on the runner'"),

@@ -253,6 +253,19 @@ def test_a_bad_rear_clip_leaves_the_side_clip_as_the_session(tmp_path, sample_re
     assert result.files["report_pdf"].is_file() and result.clips["rear"].error
 
 
+def test_a_side_clip_in_the_rear_uploader_is_refused_with_what_to_do():
+    """Measured as a rear view, a side clip reads a 'knee valgus' and step width that mean nothing; the rear
+    upload is told from the runner's face, and a side view there is refused, the side slot named."""
+    from gait.pipeline import Options
+    from gait_app.analysis import SAMPLES, _analyse_one
+    from gait_app.presentation import plain_words
+
+    refused = _analyse_one("rear", SAMPLES["side"], Options(), None)
+    assert refused.analysis is None and "looks filmed from the side" in refused.error
+    assert "Upload it as the side view" in plain_words(refused.error)
+    assert _analyse_one("side", SAMPLES["side"], Options(), None).analysis.view == "side"
+
+
 def test_report_page_pdf_html_metronome(sample_run, sample_result):
     import re
 

@@ -51,6 +51,25 @@ def test_front_jog_in_place_recognised_and_analysed(analysed):
     assert result.metrics["cadence_spm"]["value"] > 100
 
 
+def test_front_clip_given_as_rear_warns_that_its_sides_are_swapped(analysed, shared_videos):
+    """The app's rear upload (FRONTAL) reads the real front clip as detected; given as rear (--view rear) it
+    is measured as rear, its left and right the other way round, with a warning that says so."""
+    from gait.pipeline import Options, analyze
+    from gait.pose_cache import PoseCache
+    from gait.view import FRONTAL
+
+    detected = analysed("front_jog_in_place.mp4")
+    path = str(shared_videos / "front_jog_in_place.mp4")
+    as_upload = analyze(path, Options(view=FRONTAL), cache=PoseCache())
+    as_rear = analyze(path, Options(view="rear"), cache=PoseCache())
+    valgus = [a.metrics["knee_valgus_fppa_deg"] for a in (detected, as_upload, as_rear)]
+    assert as_upload.view == "front" and valgus[1] == valgus[0]
+    assert not [w for w in as_upload.warnings if w.code == "view_disagrees"]
+    assert abs(valgus[0]["left"] - valgus[0]["right"]) > 5  # the two knees read apart, so a swap shows
+    assert (valgus[2]["left"], valgus[2]["right"]) == pytest.approx((valgus[0]["right"], valgus[0]["left"]))
+    assert as_rear.warnings[0].code == "view_disagrees" and "left and right are swapped" in as_rear.warnings[0]
+
+
 def test_side_and_rear_session_gives_one_report(tmp_path, rear):
     from gait.pipeline import Session, analyze, merge_metrics
     from gait.pose_cache import PoseCache

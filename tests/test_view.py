@@ -6,8 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gait.errors import NOT_FRONTAL, VIEW_DISAGREES, GaitInputError
 from gait.landmarks import INDEX, LEG_JOINTS, NAMES
-from gait.view import estimate_view, knee_bend_sine, near_side, to_runner_sides
+from gait.view import FRONTAL, chosen_view, estimate_view, knee_bend_sine, near_side, to_runner_sides
 from tests.landmark_runner import Runner, make_pose, pose_from_points
 
 LEG_POINTS = [INDEX[f"{s}_{j}"] for s in ("left", "right") for j in LEG_JOINTS]
@@ -71,6 +72,40 @@ def test_estimate_view_of_an_empty_pose_is_a_side_view_facing_right():
     est = estimate_view(pose)
     assert (est.view, est.direction) == ("side", 1)
     assert np.isnan(est.hip_width_ratio) and np.isnan(est.knee_bend)
+
+
+@pytest.mark.parametrize("seen", ["side", "rear", "front"])
+def test_a_view_not_given_or_given_as_seen_is_the_estimate_without_warning(seen):
+    estimate = estimate_view(side_pose(1) if seen == "side" else frontal_pose(seen))
+    assert estimate.view == seen
+    assert chosen_view(None, estimate, "clip.mp4") == chosen_view(seen, estimate, "clip.mp4") == (seen, None)
+
+
+@pytest.mark.parametrize("seen", ["rear", "front"])
+def test_frontal_asked_is_rear_or_front_as_the_face_tells(seen):
+    assert chosen_view(FRONTAL, estimate_view(frontal_pose(seen)), "clip.mp4") == (seen, None)
+
+
+def test_frontal_asked_of_a_side_view_is_refused_with_what_to_do():
+    with pytest.raises(GaitInputError, match=r"'run\.mp4' .* looks filmed from the side.*Give it as the side") as err:
+        chosen_view(FRONTAL, estimate_view(side_pose(-1)), "run.mp4")
+    assert err.value.code == NOT_FRONTAL
+
+
+@pytest.mark.parametrize(("asked", "seen"), [("rear", "front"), ("front", "rear")])
+def test_rear_given_for_front_is_kept_with_a_warning_that_left_and_right_are_swapped(asked, seen):
+    view, warning = chosen_view(asked, estimate_view(frontal_pose(seen)), "clip.mp4")
+    assert view == asked and warning.code == VIEW_DISAGREES
+    assert "left and right are swapped" in warning and f"(--view {seen})" in warning
+    assert ("face towards the camera" if seen == "front" else "face away from the camera") in warning
+
+
+@pytest.mark.parametrize(("asked", "seen"), [("rear", "side"), ("front", "side"), ("side", "rear")])
+def test_side_given_for_frontal_or_the_reverse_is_kept_with_a_warning(asked, seen):
+    estimate = estimate_view(side_pose(1) if seen == "side" else frontal_pose(seen))
+    view, warning = chosen_view(asked, estimate, "clip.mp4")
+    assert view == asked and warning.code == VIEW_DISAGREES
+    assert "do not apply" in warning and f"(--view {seen})" in warning
 
 
 def test_near_side():

@@ -57,7 +57,9 @@ side_col, rear_col = st.columns(2)
 with side_col:
     kept = upload_slot("side", "**Side view**", "Camera square to the treadmill belt, hip height, whole body in view.")
 with rear_col:
-    kept = upload_slot("rear", "**Rear view**, optional", "Camera square behind the runner, hip height.") or kept
+    kept = upload_slot("rear", "**Rear view** (or front), optional",
+                       "Camera square behind the runner (or in front), hip height: which of the two is told "
+                       "from the runner's face, so that left and right are the runner's own.") or kept
     sticker_choice = st.selectbox(
         "Stickers on the runner", STICKER_CHOICES, index=0, key="stickers",
         help="Marker mode: if the runner wears round stickers of one bright colour (see How to film), the rear "

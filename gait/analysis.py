@@ -229,7 +229,8 @@ def _refuse_if_not_running(steps: pd.DataFrame, name: str, info: VideoInfo, dete
         hint = ""
         if apparent_spm < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
             hint = (f" The steps look slow ({apparent_spm:.0f} per minute): if this is slow-motion footage, "
-                    f"give the capture rate, e.g. --fps {likely_capture_fps(info.file_fps, apparent_spm):.0f}.")
+                    "give the capture frame rate with --fps "
+                    f"(e.g. --fps {likely_capture_fps(info.file_fps, apparent_spm):.0f}).")
         raise GaitInputError(
             f"no steady running found in {name!r}, seen {VIEW_WORDS.get(view, view)}: {len(steady)} regular "
             f"steps of {len(steps)} found, and this view needs {rule.min_steady_steps} or more. "
@@ -271,8 +272,8 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
         out.append(GaitWarning(
             E.LOW_CADENCE,
             f"the cadence, {cadence:.0f} steps/min, is unusually low for running: if this is "
-            "slow-motion footage, give the capture frame rate with --fps (this clip would be "
-            f"about --fps {likely_capture_fps(info.file_fps, cadence):.0f})."))
+            "slow-motion footage, give the capture frame rate with --fps "
+            f"(e.g. --fps {likely_capture_fps(info.file_fps, cadence):.0f}, this clip's likely rate)."))
     if detection.contact_timing == TIMED_BY_PRIOR:
         out.append(GaitWarning(
             E.LANDINGS_FROM_PRIOR,

@@ -131,7 +131,8 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
     if not (1.0 <= file_fps <= 1000.0):
         if capture_fps is None:
             raise GaitInputError(
-                f"{name!r} does not say its frame rate. Give it with --fps (e.g. --fps 60).", NO_FRAME_RATE
+                f"{name!r} does not say its frame rate. Give the capture frame rate with --fps (e.g. --fps 60).",
+                NO_FRAME_RATE
             )
         file_fps = capture_fps
     if width * height > MAX_PIXELS:
@@ -151,7 +152,7 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
             f"{name!r} has {fps:.0f} frames a second, too few to find the landings: a foot is on the ground for "
             f"about a quarter of a second, {0.25 * fps:.0f} frames at this rate. Film at 60 frames a second (30 "
             "at the least), set in the phone camera's video format. If the clip is slow motion saved at a low "
-            "rate, give the rate it was filmed at with --fps.", FRAME_RATE_TOO_LOW
+            "rate, give the capture frame rate with --fps (e.g. --fps 120).", FRAME_RATE_TOO_LOW
         )
     return VideoInfo(path=path, file_fps=file_fps, fps=fps, frame_count=frame_count,
                      width=int(width), height=int(height))

@@ -77,9 +77,10 @@ def card(name: str, summary: MetricSummary, far_leg: str | None = None) -> Card:
 
 
 _CLI_WORDING = (
-    (re.compile(r"give the capture frame rate with --fps \(e\.g\. --fps (\d+)\)"),
-     r"enter the capture frame rate (e.g. \1) under 'Slow motion' and analyse again"),
-    (re.compile(r"--fps \d*"), "the capture frame rate field"),
+    # every message that names --fps asks for the capture rate in these words (the one sentence to rephrase)
+    (re.compile(r"(g|G)ive the capture frame rate with --fps \(e\.g\. --fps (\d+)([^)]*)\)"),
+     lambda m: f"{'e' if m[1] == 'g' else 'E'}nter the capture frame rate (e.g. {m[2]}{m[3]}) under 'Slow motion' "
+               "and analyse again"),
     (re.compile(r"--start and --end"), "'Start' and 'End' under 'More options'"),
     (re.compile(r"give --view side"), "check that this is the side-view clip"),
     (re.compile(r" \(--view \w+\)"), ""),

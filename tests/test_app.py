@@ -221,6 +221,8 @@ def test_cadence_disagreement_warning_shown(sample_result):
     assert not at.exception
     warning = at.warning[0].value
     assert "The clips disagree on cadence: 150.0 steps/min in rear_60fps.mp4" in warning
+    assert "filmed in slow motion: enter the capture frame rate (e.g. 120) under 'Slow motion'" in warning
+    assert "--" not in warning  # no command-line option named in the app
     assert "rear_60fps.mp4: only 3 left steps were measured" in warning
 
 
@@ -451,4 +453,11 @@ def test_cards_and_plain_words():
         "The cadence is low: enter the capture frame rate (e.g. 120) under 'Slow motion' and analyse again.")
     assert plain_words("not given: give the capture frame rate with --fps (e.g. --fps 240) to have them.") == (
         "Not given: enter the capture frame rate (e.g. 240) under 'Slow motion' and analyse again to have them.")
+    assert plain_words("'a.mp4' does not say its frame rate. Give the capture frame rate with --fps (e.g. --fps 60).") \
+        == "'a.mp4' does not say its frame rate. Enter the capture frame rate (e.g. 60) under 'Slow motion' and " \
+           "analyse again."  # capital kept; a note after the example kept in its brackets
+    assert plain_words("low: give the capture frame rate with --fps (e.g. --fps 120, this clip's likely rate).") == (
+        "Low: enter the capture frame rate (e.g. 120, this clip's likely rate) under 'Slow motion' and analyse again.")
+    assert plain_words("looks filmed from the front. Analyse it again as filmed from the front (--view front).") == (
+        "Looks filmed from the front. Analyse it again as filmed from the front.")
     assert plain_words("rear_60fps.mp4: only 3 left steps") == "rear_60fps.mp4: only 3 left steps"  # a file name

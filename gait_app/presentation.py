@@ -88,6 +88,7 @@ _CLI_WORDING = (
     (re.compile(r"--height-cm"), "your height"),
     (re.compile(r"--speed-kmh"), "the treadmill speed"),
     (re.compile(r"give the colour with --markers COLOUR"), "pick their colour under 'Stickers on the runner'"),
+    (re.compile(r"--markers (#[0-9A-Fa-f]{6}): "), r"the sticker colour \1: "),
     (re.compile(r"analyse without --markers"), "choose 'none' there"),
 )
 

@@ -460,4 +460,6 @@ def test_cards_and_plain_words():
         "Low: enter the capture frame rate (e.g. 120, this clip's likely rate) under 'Slow motion' and analyse again.")
     assert plain_words("looks filmed from the front. Analyse it again as filmed from the front (--view front).") == (
         "Looks filmed from the front. Analyse it again as filmed from the front.")
+    assert plain_words("--markers #808080: that colour is not bright") == "The sticker colour #808080: that colour " \
+                                                                         "is not bright"
     assert plain_words("rear_60fps.mp4: only 3 left steps") == "rear_60fps.mp4: only 3 left steps"  # a file name

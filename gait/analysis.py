@@ -137,7 +137,7 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
         f"the steps come at {apparent_spm:.0f} a minute as the file plays, slower than anyone runs: it plays "
         f"slower than it was filmed (slow motion). It was analysed as filmed at {assumed_fps:.0f} fps, the "
         "phone rate that gives a running cadence; as that is a guess, cadence, contact and flight times are "
-        f"not given: give the capture frame rate with --fps (e.g. --fps {assumed_fps:.0f}) to have them."))
+        f"not given: {E.capture_rate_request(assumed_fps)} to have them."))
     return replace(again, steps=again.steps.assign(**{c: np.nan for c in REAL_TIME_COLUMNS}),
                    metrics={**again.metrics, **{k: empty_summary(METRICS[k].unit) for k in REAL_TIME_METRICS}},
                    warnings=[slowed, *again.warnings])
@@ -183,8 +183,8 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
     metrics = summarise(steps)
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
-    warnings = _warnings(info, steps, metrics, detection, detected, cleaning)  # the view's doubt first
-    warnings = [w for w in (view_warning, *warnings, feet_warning) if w is not None]
+    warnings = [w for w in (view_warning, *_warnings(info, steps, metrics, detection, detected, cleaning), feet_warning)
+                if w is not None]  # the view's doubt first
     notes = [FRONTAL_NOTE] if view != "side" else []
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,
                     detection=detection, angles=angles, steps=steps, metrics=metrics,
@@ -229,8 +229,7 @@ def _refuse_if_not_running(steps: pd.DataFrame, name: str, info: VideoInfo, dete
         hint = ""
         if apparent_spm < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
             hint = (f" The steps look slow ({apparent_spm:.0f} per minute): if this is slow-motion footage, "
-                    "give the capture frame rate with --fps "
-                    f"(e.g. --fps {likely_capture_fps(info.file_fps, apparent_spm):.0f}).")
+                    f"{E.capture_rate_request(likely_capture_fps(info.file_fps, apparent_spm))}.")
         raise GaitInputError(
             f"no steady running found in {name!r}, seen {VIEW_WORDS.get(view, view)}: {len(steady)} regular "
             f"steps of {len(steps)} found, and this view needs {rule.min_steady_steps} or more. "
@@ -269,11 +268,11 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
             + "; film at 60 fps."))
     cadence = metrics["cadence_spm"]["value"]
     if cadence is not None and cadence < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
+        request = E.capture_rate_request(likely_capture_fps(info.file_fps, cadence), ", this clip's likely rate")
         out.append(GaitWarning(
             E.LOW_CADENCE,
-            f"the cadence, {cadence:.0f} steps/min, is unusually low for running: if this is "
-            "slow-motion footage, give the capture frame rate with --fps "
-            f"(e.g. --fps {likely_capture_fps(info.file_fps, cadence):.0f}, this clip's likely rate)."))
+            f"the cadence, {cadence:.0f} steps/min, is unusually low for running: if this is slow-motion footage, "
+            f"{request}."))
     if detection.contact_timing == TIMED_BY_PRIOR:
         out.append(GaitWarning(
             E.LANDINGS_FROM_PRIOR,

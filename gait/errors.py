@@ -88,6 +88,12 @@ class GaitWarning(str):
         return f"GaitWarning({self.code!r}, {self.message!r})"
 
 
+def capture_rate_request(example_fps: float, note: str = "") -> str:
+    """The words every message uses to ask for a slow-motion clip's capture rate (the app rewords this one
+    sentence for its own field: gait_app.presentation), e.g. with ``note`` ", this clip's likely rate"."""
+    return f"give the capture frame rate with --fps (e.g. --fps {example_fps:.0f}{note})"
+
+
 def warning_code(warning: str) -> str:
     """The reason code of a warning (``unspecified`` for a plain string)."""
     return getattr(warning, "code", UNSPECIFIED)

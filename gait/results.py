@@ -145,8 +145,8 @@ def session_of(analyses: list[Analysis] | tuple[Analysis, ...]) -> Session:
             warnings.insert(0, GaitWarning(
                 E.CADENCE_DISAGREES,
                 f"the clips disagree on cadence: {low[1]:.1f} steps/min in {low[0]} and {high[1]:.1f} in "
-                f"{high[0]}. They may not be from the same run, or one was filmed in slow motion: give the "
-                "capture frame rate with --fps (e.g. --fps 120)."))
+                f"{high[0]}. They may not be from the same run, or one was filmed in slow motion: "
+                f"{E.capture_rate_request(120)}."))
     return Session(clips=clips, metrics=merge_metrics(clips), warnings=warnings)
 
 

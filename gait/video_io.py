@@ -23,6 +23,7 @@ from gait.errors import (
     TOO_LARGE,
     TOO_SHORT,
     GaitInputError,
+    capture_rate_request,
 )
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
@@ -131,7 +132,7 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
     if not (1.0 <= file_fps <= 1000.0):
         if capture_fps is None:
             raise GaitInputError(
-                f"{name!r} does not say its frame rate. Give the capture frame rate with --fps (e.g. --fps 60).",
+                f"{name!r} does not say its frame rate. {capture_rate_request(60).capitalize()}.",
                 NO_FRAME_RATE
             )
         file_fps = capture_fps
@@ -152,7 +153,7 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
             f"{name!r} has {fps:.0f} frames a second, too few to find the landings: a foot is on the ground for "
             f"about a quarter of a second, {0.25 * fps:.0f} frames at this rate. Film at 60 frames a second (30 "
             "at the least), set in the phone camera's video format. If the clip is slow motion saved at a low "
-            "rate, give the capture frame rate with --fps (e.g. --fps 120).", FRAME_RATE_TOO_LOW
+            f"rate, {capture_rate_request(120)}.", FRAME_RATE_TOO_LOW
         )
     return VideoInfo(path=path, file_fps=file_fps, fps=fps, frame_count=frame_count,
                      width=int(width), height=int(height))

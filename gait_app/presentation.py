@@ -77,7 +77,7 @@ def card(name: str, summary: MetricSummary, far_leg: str | None = None) -> Card:
 
 
 _CLI_WORDING = (
-    # every message that names --fps asks for the capture rate in these words (the one sentence to rephrase)
+    # every message that names --fps asks for the capture rate in these words (gait.errors.capture_rate_request)
     (re.compile(r"(g|G)ive the capture frame rate with --fps \(e\.g\. --fps (\d+)([^)]*)\)"),
      lambda m: f"{'e' if m[1] == 'g' else 'E'}nter the capture frame rate (e.g. {m[2]}{m[3]}) under 'Slow motion' "
                "and analyse again"),

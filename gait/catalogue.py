@@ -112,7 +112,7 @@ class SdcInputs:
                f"noise{published}."
 
 
-_KNEE_AT_LANDING_SDC = SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 2.59, _SIDE_SETUPS)
+_KNEE_AT_LANDING_SDC = SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 2.62, _SIDE_SETUPS)
 _PELVIC_DROP_SDC = SdcInputs(2.8, "Dingenen 2018: 2.7-2.8°", 2.24, _REAR_SETUPS)
 
 
@@ -187,17 +187,17 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Steps per minute (60 / mean step time); left/right from stride times.",
                "No universal target (180 is a myth). For knee pain, +5-10 % of your own cadence is the usual "
                "retraining step.", "Heiderscheit 2011; Lenhart 2014", ALL_VIEWS, short="cadence", order=1,
-               sdc=SdcInputs(measured_error=0.16, measured_error_source=_REAR_SETUPS, side_measured_error=0.11)),
+               sdc=SdcInputs(measured_error=0.16, measured_error_source=_REAR_SETUPS, side_measured_error=0.15)),
     MetricSpec("ground_contact_time_ms", "Ground contact time", "ms", 0,
                "Initial contact to toe-off of the same foot.",
                "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", ALL_VIEWS,
                short="contact", pelvis_timed=True, order=12,
-               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=4.53)),
+               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=4.48)),
     MetricSpec("flight_time_ms", "Flight time", "ms", 0,
                "Toe-off to the other foot's next initial contact.",
                "Toe-off to the other foot's landing; above 0 in running.", "definition", ALL_VIEWS,
                pelvis_timed=True, order=13,
-               sdc=SdcInputs(measured_error=34.23, measured_error_source=_REAR_SETUPS, side_measured_error=4.59)),
+               sdc=SdcInputs(measured_error=34.23, measured_error_source=_REAR_SETUPS, side_measured_error=4.51)),
     MetricSpec("duty_factor_pct", "Duty factor", "%", 0,
                "Contact time / stride time x 100.",
                "Share of the stride each foot is on the ground; below 50 % in running.", "definition", ALL_VIEWS,
@@ -209,7 +209,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
                "0 is even. A difference inside its 95 % interval, or within the sides' uncertainty, is not shown "
                "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=21,
-               sdc=SdcInputs(side_measured_error=1.80)),  # the side renders are symmetric: their reading is the error
+               sdc=SdcInputs(side_measured_error=1.83)),  # the side renders are symmetric: their reading is the error
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
                "Landing on a straighter knee is linked to injury. " + _KNEE_AT_LANDING_SDC.noise_words(),
@@ -227,16 +227,16 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Knee->ankle from vertical at initial contact; + = ankle ahead of knee.",
                "Near vertical (0°) is the aim; + = foot ahead of the knee.", "Souza 2016", SIDE_VIEW,
                short="shin at landing", order=3,
-               sdc=SdcInputs(measured_error=2.33, measured_error_source=_SIDE_SETUPS)),
+               sdc=SdcInputs(measured_error=2.46, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("overstride_pct_leg", "Overstride (heel ahead of hip)", "% leg length", 1,
                "Heel ahead of the mid-hip at initial contact, % of leg length (thigh + shank).",
                "Smaller is the aim. One camera measures it poorly: read it with the shin angle.", "Souza 2016",
                SIDE_VIEW, short="overstride", order=2,
-               sdc=SdcInputs(measured_error=2.20, measured_error_source=_SIDE_SETUPS)),
+               sdc=SdcInputs(measured_error=2.35, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("foot_strike_angle_deg", "Foot angle at landing", "deg", 1,
                "Heel->toe line above horizontal at initial contact; + = toe up.",
                "+ = toe up. A forefoot strike lowered peak knee-cap stress 27 %.", "Vannatta & Kernozek 2015",
-               SIDE_VIEW, order=19, sdc=SdcInputs(measured_error=2.45, measured_error_source=_SIDE_SETUPS)),
+               SIDE_VIEW, order=19, sdc=SdcInputs(measured_error=2.61, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("foot_strike_pattern", "Foot strike", None, 0,
                "rearfoot / midfoot / forefoot from the foot strike angle (Altman & Davis 2012 thresholds: > 8 deg "
                "rearfoot, < -1.6 deg forefoot).",
@@ -252,7 +252,7 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Range of mid-hip height over a step, % of leg length.",
                "Rise and fall of the hips over a step, % of leg length.", "Souza 2016", SIDE_VIEW,
                shown_instead="vertical_oscillation_cm", order=17,
-               sdc=SdcInputs(measured_error=0.78, measured_error_source=_SIDE_SETUPS)),
+               sdc=SdcInputs(measured_error=0.79, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("vertical_oscillation_cm", "Vertical oscillation", "cm", 1,
                "Vertical oscillation in cm (needs the runner's height).",
                "Rise and fall of the hips over a step (leg = 0.491 x height).", "Winter 2009", SIDE_VIEW, order=16),

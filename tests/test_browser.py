@@ -330,7 +330,7 @@ def test_history_page_saves_and_compares(analysed, history_db, sync_api):
     expect(cadence.get_by_test_id("stMetricDelta")).to_contain_text("(+5 %)")
     expect(page.get_by_text("Beyond the smallest detectable change", exact=True)).to_be_visible()
     table = page.get_by_test_id("stDataFrame").nth(1)  # after the runner's sessions: the comparison
-    for column, text in ((0, "Cadence"), (4, "0.3 steps/min"), (5, "beyond the smallest detectable change")):
+    for column, text in ((0, "Cadence"), (4, "0.4 steps/min"), (5, "beyond the smallest detectable change")):
         expect(table.get_by_test_id(f"glide-cell-{column}-0")).to_have_text(text)  # the first row
     expect(page.get_by_role("heading", name="Trend per measure")).to_be_visible()
     _pictures_arrived(page, expect, count=5)  # the trend plot, then each foot's key frame before and after

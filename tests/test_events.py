@@ -115,13 +115,14 @@ def test_side_events_of_the_landmark_runner(fps, direction):
     assert det.contact_timing == TIMED_BY_FOOT and det.dropped == 0
     assert abs(det.stride_period_s - r.stride_s) <= 2.0 / fps  # whole frames per step
     ics = [e for e in det.events if e.type == "initial_contact"]
-    # every contact but the first (the clip starts on it: no approach seen) within 0.15 frame
+    # every contact but the first (the clip starts on it: no approach seen) within a quarter frame (timed for
+    # MediaPipe's points, which slow down more gradually than these: 0.20-0.22 frame late at most here)
     assert len(ics) == len(true_times(truth, "left", "initial_contact")) * 2 - 1
     assert [e.side for e in ics] == ["right", "left"] * 16 + ["right"]
     for side in ("left", "right"):
         ic = errors_frames([e.time_s for e in det.of(side, "initial_contact")],
                            true_times(truth, side, "initial_contact"), fps)
-        assert np.max(np.abs(ic)) <= 0.15
+        assert np.max(np.abs(ic)) <= 0.25
         to = errors_frames([e.time_s for e in det.of(side, "toe_off")], true_times(truth, side, "toe_off"), fps)
         # this runner's foot turns forward at toe-off itself (no early swing), so the rule, which takes the
         # time the foot needs to turn, reads it up to TOE_OFF_LEAD_S early
@@ -322,17 +323,18 @@ def _rendered_runner_pose(params, fps: float, seconds: float) -> tuple[PoseSerie
 
 @pytest.mark.parametrize("shank_deg, strike, fps", [
     pytest.param(0.0, "rearfoot", 60.0, marks=pytest.mark.xfail(
-        strict=True, reason="the swing's faster descent sets the landing's bar: 12 ms early (docs/accuracy.md, the "
+        strict=True, reason="the swing's faster descent sets the landing's bar: 9 ms early (docs/accuracy.md, the "
         "landing's bar)")),
     (7.0, "rearfoot", 60.0), (14.0, "rearfoot", 60.0), (7.0, "rearfoot", 30.0), (7.0, "rearfoot", 120.0),
     (7.0, "forefoot", 60.0), (7.0, "forefoot", 30.0)])
 def test_side_landings_of_the_rendered_runners_own_joints(shank_deg, strike, fps):
     """The event rule's own error, without the pose model's: on the rendered runner's exact points, cleaned as
-    MediaPipe's are, the mean landing within 4.5 ms of the truth at 30, 60 and 120 fps, rearfoot or forefoot
-    (-2.3 ms at 60 fps with the shank at 7 deg, +1.7 at 30, +4.2 with a forefoot strike at 30; the foot's
-    speed from central differences read +7.2 and +13.6 there). With the shank vertical at landing it reads
-    12 ms early: the foot descends faster in mid-swing than just before it lands, and that speed sets the
-    bar of the stop (docs/accuracy.md)."""
+    MediaPipe's are, the mean landing within 3 ms of the truth at 60 and 120 fps, rearfoot or forefoot (-0.2
+    ms at 60 fps with the shank at 7 deg, +2.7 with a forefoot strike), and within a quarter frame (8.3 ms)
+    at 30 fps (+5.3, forefoot +7.7: the landing is timed where the foot's speed falls below 0.39 of its
+    fastest descent, set for MediaPipe's points, which slow down more gradually; at 0.45 +1.7 and +4.2, and
+    -2.3 at 60 fps). With the shank vertical at landing it reads 9 ms early: the foot descends faster in
+    mid-swing than just before it lands, and that speed sets the bar of the stop (docs/accuracy.md)."""
     from gait.cleaning import smooth, with_feet_for_landings
     from gait.synth.sweep import BASE
 
@@ -347,4 +349,20 @@ def test_side_landings_of_the_rendered_runners_own_joints(shank_deg, strike, fps
         errors_ms.append(1000 * (found.time_s - min(true, key=lambda t: abs(t - found.time_s))))
     print(f"landings {np.mean(errors_ms):+.1f} ms")
     assert len(errors_ms) >= 18
-    assert abs(np.mean(errors_ms)) <= 4.5
+    assert abs(np.mean(errors_ms)) <= (3.0 if fps >= 60 else 0.25 * 1000 / fps)
+
+
+def test_landings_spread_as_noise_send_a_clip_to_the_typical_delay():
+    """Landing delays spread evenly over the window they are looked for in (the 12 s treadmill clip's, from its
+    feet's drifting lowest point) are noise: the typical delay times the clip. Bunched ones are landings, and
+    fewer than NOISE_TEST_LANDINGS are not judged (the sprint clips' 4-10 cannot tell)."""
+    from gait.events import MAX_LANDING_DELAY, NOISE_TEST_LANDINGS, _noise
+    period = 10.7  # frames: 168 steps/min at 30 fps
+    rng = np.random.default_rng(1)
+    window = rng.uniform(-0.5, MAX_LANDING_DELAY * period + 1.0, 30)
+    assert _noise(list(window), period)
+    bunched = rng.normal(1.6, 0.5, 30)  # the renders' and real clips' spread: IQR about a tenth of a step
+    assert not _noise(list(bunched), period)
+    spread_like_a_noisy_clip = list(np.linspace(-0.5, 6.4, 30))  # the treadmill clip's range, evenly
+    assert _noise(spread_like_a_noisy_clip, period)
+    assert not _noise(spread_like_a_noisy_clip[:NOISE_TEST_LANDINGS - 1], period)

@@ -277,22 +277,22 @@ def test_a_newer_schema_and_another_programs_database_are_refused_untouched(tmp_
 
 def test_the_smallest_detectable_change_is_the_larger_of_published_and_measured():
     knee = smallest_detectable_change("knee_flexion_at_contact_deg")
-    assert knee.published == 3.8 and knee.measured_error == 2.59
-    assert knee.value == pytest.approx(2.77 * 2.59) and knee.basis == "this tool"
-    assert "Dingenen 2018" in knee.basis_text and "2.77 x 2.59° measured error" in knee.basis_text
+    assert knee.published == 3.8 and knee.measured_error == 2.62
+    assert knee.value == pytest.approx(2.77 * 2.62) and knee.basis == "this tool"
+    assert "Dingenen 2018" in knee.basis_text and "2.77 x 2.62° measured error" in knee.basis_text
     valgus = smallest_detectable_change("knee_valgus_fppa_deg")
     assert valgus.value == 8.9 and valgus.basis == "published" and "Munro 2012" in valgus.basis_text
     cadence = smallest_detectable_change("cadence_spm")
     assert cadence.published is None and cadence.value == pytest.approx(2.77 * 0.16)
     assert cadence.value_text == "0.4 steps/min"
-    # two side-view sessions: the side set-ups' error (0.11 steps/min; 4.53 ms for contact time)
-    assert smallest_detectable_change("cadence_spm", "keypoints/side").value == pytest.approx(2.77 * 0.11)
+    # two side-view sessions: the side set-ups' error (0.15 steps/min; 4.48 ms for contact time)
+    assert smallest_detectable_change("cadence_spm", "keypoints/side").value == pytest.approx(2.77 * 0.15)
     contact = smallest_detectable_change("ground_contact_time_ms", "keypoints/side")
-    assert contact.value == pytest.approx(2.77 * 4.53) and "14 side set-ups" in contact.measured_error_source
+    assert contact.value == pytest.approx(2.77 * 4.48) and "14 side set-ups" in contact.measured_error_source
     assert smallest_detectable_change("ground_contact_time_ms", "keypoints/rear").value == pytest.approx(2.77 * 34.5)
     assert smallest_detectable_change("knee_valgus_fppa_deg", "markers/rear") == valgus
     flight = smallest_detectable_change("flight_time_ms", "keypoints/side")
-    assert flight.value == pytest.approx(2.77 * 4.59)  # timed by the feet; from behind by the pelvis:
+    assert flight.value == pytest.approx(2.77 * 4.51)  # timed by the feet; from behind by the pelvis:
     assert smallest_detectable_change("flight_time_ms", "keypoints/rear").value == pytest.approx(2.77 * 34.23)
     assert smallest_detectable_change("stride_length_m") is None  # neither published nor measured
     assert smallest_detectable_change("foot_strike_pattern") is None
@@ -384,22 +384,22 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
     comparison = compare(before, after)
     cadence = comparison.change("cadence_spm")
     assert (cadence.change, cadence.verdict) == (8.0, BEYOND)
-    assert cadence.change_text == "+8 steps/min (+5 %)" and cadence.sdc_text == "0.3 steps/min"  # 2.77 x 0.11
+    assert cadence.change_text == "+8 steps/min (+5 %)" and cadence.sdc_text == "0.4 steps/min"  # 2.77 x 0.15
     knee = comparison.change("knee_flexion_at_contact_deg")
-    assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 7.2°
+    assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 7.3°
     assert [c.key for c in comparison.shown] == ["cadence_spm", "knee_flexion_at_contact_deg"]
-    # contact time: side against side is judged against the side set-ups' error (2.77 x 4.53 ms), rear
+    # contact time: side against side is judged against the side set-ups' error (2.77 x 4.48 ms), rear
     # against rear (timed from the pelvis) against theirs (2.77 x 34.5 ms); left vs right contact time between
-    # side views only (2.77 x 1.80 %)
+    # side views only (2.77 x 1.83 %)
     def change_of(key: str, unit: str, view: str, values: tuple[float, float]):
         first, second = (SessionPoint.of_report({"view": view, "metrics": {key: _summary(value, unit)}}, filmed_on=day)
                          for value, day in zip(values, ("2026-01-01", "2026-02-01"), strict=True))
         change = compare(first, second).change(key)
         return change.change, change.sdc_text, change.verdict
 
-    for view, sdc_text, verdict in (("side", "12.5 ms", BEYOND), ("rear", "95.6 ms", WITHIN)):
+    for view, sdc_text, verdict in (("side", "12.4 ms", BEYOND), ("rear", "95.6 ms", WITHIN)):
         assert change_of("ground_contact_time_ms", "ms", view, (262.0, 238.0)) == (-24.0, sdc_text, verdict), view
-    for view, sdc_text, verdict in (("side", "5.0%", BEYOND), ("rear", "–", NO_SDC)):
+    for view, sdc_text, verdict in (("side", "5.1%", BEYOND), ("rear", "–", NO_SDC)):
         assert change_of("contact_time_asymmetry_pct", "%", view, (8.0, 2.5)) == (-5.5, sdc_text, verdict), view
     # the same runner filmed from behind: cadence from the pelvis, not from the feet
     rear = SessionPoint.of_report(_report("rear", cadence=176.0), id=3, filmed_on="2026-03-01")
@@ -451,7 +451,7 @@ def test_the_report_has_a_before_after_section_when_there_is_a_previous_session(
     html = written["html"].read_text()
     section = html.split("<h2>Before and after</h2>", 1)[1].split("<h2>", 1)[0]
     assert "session 1 of 2026-01-05" in section and "this session of 2026-02-16" in section
-    assert re.search(r"<td>Cadence</td>.*?168 steps/min.*?176 steps/min.*?\+8 steps/min \(\+5 %\).*?0\.3 steps/min"
+    assert re.search(r"<td>Cadence</td>.*?168 steps/min.*?176 steps/min.*?\+8 steps/min \(\+5 %\).*?0\.4 steps/min"
                      r".*?beyond SDC", section)
     assert "2.77 x" in section
     plain = write_documents(_report(cadence=176.0), tmp_path / "plain", formats="html")
@@ -545,9 +545,9 @@ def test_cli_lists_shows_and_compares_saved_sessions(tmp_path):
     assert "key frames saved: side left" in shown
     pair = run_cli("history", "compare", "1", "2", env=env)
     assert pair.returncode == 0
-    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8 steps/min \(\+5 %\)\s+0\.3 steps/min\s+"
+    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8 steps/min \(\+5 %\)\s+0\.4 steps/min\s+"
                      r"beyond SDC", pair.stdout)
-    assert "Cadence: 0.3 steps/min, this tool: 2.77 x 0.11 steps/min measured error" in pair.stdout  # side views
+    assert "Cadence: 0.4 steps/min, this tool: 2.77 x 0.15 steps/min measured error" in pair.stdout  # side views
     series = run_cli("history", "compare", "--runner", "Ada Runner", env=env)
     assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min \(\+8 steps/min, beyond\)\s+180 steps/min "
                      r"\(\+12 steps/min, beyond\)", series.stdout)
@@ -556,7 +556,7 @@ def test_cli_lists_shows_and_compares_saved_sessions(tmp_path):
     assert missing.returncode == 2 and "no session 9" in missing.stderr
     table = run_cli("history", "sdc").stdout
     assert re.search(r"Knee valgus \(2D FPPA\)\s+8\.9°\s+published", table)
-    assert re.search(r"Ground contact time, side view\s+12\.5 ms\s+this tool: 2\.77 x 4\.53 ms", table)
+    assert re.search(r"Ground contact time, side view\s+12\.4 ms\s+this tool: 2\.77 x 4\.48 ms", table)
     assert re.search(r"Ground contact time, other views\s+95\.6 ms\s+this tool: 2\.77 x 34\.5 ms", table)
 
 
@@ -602,7 +602,7 @@ def cli_history(tmp_path_factory, faster_clip):
 
 
 CADENCE_ROW = re.compile(r"Cadence\s+(\d+) steps/min\s+(\d+) steps/min\s+\+(\d+) steps/min \(\+\d+ %\)\s+"
-                         r"0\.3 steps/min\s+beyond SDC")
+                         r"0\.4 steps/min\s+beyond SDC")
 
 
 def test_cli_shows_the_faster_cadence_beyond_the_smallest_detectable_change(cli_history, faster_clip):
@@ -654,11 +654,11 @@ def test_history_page_compares_two_sessions_with_a_trend_and_the_key_frames(cli_
     assert list(sessions["Session"]) == [1, 2] and list(sessions["Filmed"]) == ["2026-01-05", "2026-02-16"]
     cadence = comparison.set_index("Measure").loc["Cadence"]
     assert cadence["Judged"] == "beyond the smallest detectable change"
-    assert cadence["Smallest detectable change"] == "0.3 steps/min"  # two side-view sessions
+    assert cadence["Smallest detectable change"] == "0.4 steps/min"  # two side-view sessions
     assert cadence["Change"].startswith("+") and "steps/min" in cadence["Change"]
     assert [m.label for m in at.metric][0] == "Cadence"  # the measures beyond the SDC, as cards
     sources = " ".join(m.value for m in at.markdown)
-    assert "**Cadence**: 0.3 steps/min: this tool: 2.77 x 0.11 steps/min measured error" in sources
+    assert "**Cadence**: 0.4 steps/min: this tool: 2.77 x 0.15 steps/min measured error" in sources
     # the trend plot, then the key frames of each foot before and after, side by side
     images = at.get("image")
     assert len(images) == 5

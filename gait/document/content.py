@@ -52,24 +52,24 @@ ACCURACY: tuple[tuple[str, str, str], ...] = (
     ("Cadence", "real treadmill clip 168.7 vs 168.6 steps/min; rendered runner within 0.3 (side view), "
      "0.8 (rear/front view)",
      "real clip; rendered runner"),
-    ("Landing (initial contact) time", "sprint starts: 25 of 28 hand-marked touchdowns found within 2 "
-     "frames at 30 fps; rendered runner: within 0.43 frame in 13 of 14 side set-ups (0.93 frame at "
-     "120 fps)", "real clips, marked by hand; rendered runner"),
+    ("Landing (initial contact) time", "sprint starts: 26 of 28 hand-marked touchdowns found within 2 "
+     "frames at 30 fps; rendered runner: within 0.44 frame in 13 of 14 side set-ups (0.54 frame with a "
+     "forefoot strike)", "real clips, marked by hand; rendered runner"),
     ("Ground contact time", "sprint starts: toe-offs within 2 frames on 22 of 25 hand-marked steps, contact "
-     "time 3 ms shorter than marked (median of 22 steps); rendered runner: each side within 10 ms in 12 "
-     "of 14 set-ups (-9.8 to +12.5 ms; 7 of 14 on longer 15 s clips), left minus right within 10 ms of the "
-     "truth in 13 of 14 (14 ms off in one): a "
+     "time 3 ms shorter than marked (median of 22 steps); rendered runner: each side within 10 ms in 14 "
+     "of 14 set-ups (-7.1 to +9.3 ms, 10 s clips), left minus right within 10 ms of the truth in 13 of 14 "
+     "(13 ms off in one): a "
      "left/right difference within 37 ms is not reported", "real clips, marked by hand; rendered runner"),
-    ("Knee bend at landing", "rendered runner: within 2° of true in 4 of 14 set-ups (-6.6 to +5.2°, 2.5° low on "
+    ("Knee bend at landing", "rendered runner: within 2° of true in 3 of 14 set-ups (-6.5 to +2.5°, 2.4° low on "
      "average); peak "
      "knee bend in stance reads about 9° low on the leg far from the camera, which is corrected for (left and "
      "right within 3° in 11 of 14 set-ups), but one real clip's two legs still read up to 29° apart",
      "rendered runner; real clips"),
-    ("Shin angle at landing", "rendered runner: within 4° in 11 of 14 set-ups (at most 5.8° too tilted, "
-     "with no overstride)", "rendered runner"),
+    ("Shin angle at landing", "rendered runner: within 4° in 11 of 14 set-ups (at most 4.9° off, facing "
+     "left)", "rendered runner"),
     ("Overstride", "separated labelled overstriding from not on 9 real clips (AUC 1.00); rendered runner: "
-     "within 4.6 % of leg length in 12 of 14 set-ups, mostly high (5.5 % with no overstride, 5.3 % "
-     "with the camera high)", "real clips, labelled by eye; rendered runner"),
+     "within 4.6 % of leg length in 13 of 14 set-ups, mostly high (5.1 % at 30 fps)", "real clips, "
+     "labelled by eye; rendered runner"),
     ("Knee valgus (rear view)", "ordered, but about half the rendered value (5.4° for 10.7°)",
      "rendered runner"),
     ("Pelvic drop (rear view)", "not validated: 0.2° and 0.9° read for 1° and 9° rendered; the hip "

@@ -276,11 +276,10 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
     if detection.contact_timing == TIMED_BY_PRIOR:
         out.append(GaitWarning(
             E.LANDINGS_FROM_PRIOR,
-            f"the feet's up-and-down motion showed too few clear landings, or landings too scattered to time "
-            f"them, so each landing was "
-            f"placed the typical {1000 * LANDING_DELAY_PRIOR_S:.0f} ms after the foot's furthest-forward "
-            "point: angles at landing are less certain. Film closer, in good light, with both feet "
-            "in view."))
+            "the feet's up-and-down motion showed too few clear landings, or landings too scattered to time "
+            f"them, so each landing was placed the typical {1000 * LANDING_DELAY_PRIOR_S:.0f} ms after the foot's "
+            "furthest-forward point: angles at landing are less certain. Film with the phone held still on a "
+            "tripod at hip height, close enough that the feet are large, in good light, with both feet in view."))
     found = detection.dropped + len(steps)
     if detection.dropped and detection.dropped >= DROPPED_STEPS_WARN_FRACTION * found:
         out.append(GaitWarning(

@@ -28,6 +28,10 @@ from gait.video_io import H264Writer, concat_mp4, decoder_threads, frames_at, it
 SIDE_COLOURS_BGR = {"left": (235, 140, 40), "right": (40, 140, 255)}  # blue, orange
 NEUTRAL_BGR = (230, 230, 230)
 CONTACT_SHOW_S = 0.12
+CONTACT_LABEL_SCALE = 0.55  # of frame_scale: the contact marker's label
+# a contact label's baseline at least this far above the time label's (px at frame_scale 1): its own height and
+# the time label's, outlines included
+TIME_LABEL_CLEARANCE_PX = 30
 VIDEO_SIZES = {"fit": 1280, "full": None}  # the annotated video's longest side in px (None: the clip's size)
 VIDEO_PRESET = "ultrafast"  # x264: its fastest preset; the skeleton and text compress well
 VIDEO_CRF = 23
@@ -157,16 +161,28 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int, zoom: float = 
         if e.type == "initial_contact" and -0.5 / analysis.pose.fps <= t - e.time_s < CONTACT_SHOW_S:
             heel = xy[INDEX[f"{e.side}_heel"]]
             if np.all(np.isfinite(heel)):
-                c = tuple(int(v) for v in heel)
+                c = (int(heel[0]), int(heel[1]))
                 cv2.circle(img, c, int(14 * scale), SIDE_COLOURS_BGR[e.side], max(2, int(3 * scale)), cv2.LINE_AA)
-                _text(img, f"contact {e.side[0].upper()}", (c[0] - int(40 * scale), c[1] + int(34 * scale)),
-                      0.55 * scale, SIDE_COLOURS_BGR[e.side])
+                label = f"contact {e.side[0].upper()}"
+                _text(img, label, _contact_label_origin(c, label, scale, img.shape), CONTACT_LABEL_SCALE * scale,
+                      SIDE_COLOURS_BGR[e.side])
     if panel is not None:
         panel.paste(img)
     else:
         _draw_panel(img, _panel(analysis))
     _text(img, time_label(analysis, row), _time_label_origin(img.shape[0]), 0.5 * scale)
     return img
+
+
+def _contact_label_origin(heel: tuple[int, int], label: str, scale: float, shape: tuple[int, ...]) -> tuple[int, int]:
+    """Where a contact marker's label starts: below the heel's circle, or above it when the heel is so low in the
+    frame that the label would run into the time label at the bottom (a treadmill filmed from the floor), inside
+    the frame's width."""
+    height, width = shape[:2]
+    x = min(max(heel[0] - int(40 * scale), 0), width - _text_width(label, CONTACT_LABEL_SCALE * scale))
+    below = heel[1] + int(34 * scale)
+    lowest = _time_label_origin(height)[1] - int(TIME_LABEL_CLEARANCE_PX * scale)
+    return x, below if below <= lowest else min(heel[1] - int(22 * scale), lowest)
 
 
 def _time_label_origin(height: int) -> tuple[int, int]:
@@ -177,9 +193,14 @@ def _time_label_origin(height: int) -> tuple[int, int]:
 
 def time_label_box(analysis: Analysis, row: int, height: int) -> tuple[int, int, int, int]:
     """(x0, y0, x1, y1): the pixels :func:`time_label` covers in a ``height`` frame, its outline included."""
+    return time_text_box(time_label(analysis, row), height)
+
+
+def time_text_box(label: str, height: int) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1): the pixels the time label ``label`` covers in a ``height`` frame."""
     text_scale = 0.5 * frame_scale(height)
     outline = _text_thickness(text_scale) + 2
-    (width, above), below = cv2.getTextSize(time_label(analysis, row), cv2.FONT_HERSHEY_SIMPLEX, text_scale, outline)
+    (width, above), below = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, text_scale, outline)
     x, baseline = _time_label_origin(height)
     return max(0, x - outline), baseline - above - outline, x + width + outline, min(height, baseline + below + outline)
 

@@ -97,3 +97,29 @@ def test_the_frames_time_is_where_a_player_finds_it():
 
     assert rendering.time_label(analysis(30.0), 1) == "t = 4.70 s"
     assert rendering.time_label(analysis(240.0), 1) == "t = 4.70 s in the file (0.59 s as filmed)"
+
+
+@pytest.mark.parametrize("height, width", [(1280, 720), (1920, 1080), (480, 640)])
+def test_a_contact_label_near_the_bottom_goes_above_the_heel_clear_of_the_time(height, width):
+    """A heel low in the frame (a treadmill filmed from the floor) has its 'contact L' label above its circle, clear
+    of the time label at the bottom left; elsewhere below it; always inside the frame."""
+    import cv2
+
+    scale = rendering.frame_scale(height)
+    text_scale = rendering.CONTACT_LABEL_SCALE * scale
+    time_box = rendering.time_text_box("t = 88.88 s", height)
+
+    def box(heel):
+        x, baseline = rendering._contact_label_origin(heel, "contact L", scale, (height, width, 3))
+        outline = rendering._text_thickness(text_scale) + 2
+        (w, above), below = cv2.getTextSize("contact L", cv2.FONT_HERSHEY_SIMPLEX, text_scale, outline)
+        return x, baseline - above - outline, x + w, baseline + below + outline
+
+    for heel_x in (5, 40, width // 2, width - 5):
+        for heel_y in range(height - 60, height, 4):
+            x0, y0, x1, y1 = box((heel_x, heel_y))
+            assert 0 <= x0 and x1 <= width and y1 <= height
+            assert y1 <= time_box[1] or x0 >= time_box[2] or x1 <= time_box[0], (heel_x, heel_y)
+            assert y1 < heel_y or heel_y < height - 30 * scale  # at the very bottom: above the heel
+    x0, y0, x1, y1 = box((width // 2, height // 2))
+    assert y0 > height // 2  # mid-frame: below the heel, as before

@@ -354,15 +354,14 @@ def test_side_landings_of_the_rendered_runners_own_joints(shank_deg, strike, fps
 
 def test_landings_spread_as_noise_send_a_clip_to_the_typical_delay():
     """Landing delays spread evenly over the window they are looked for in (the 12 s treadmill clip's, from its
-    feet's drifting lowest point) are noise: the typical delay times the clip. Bunched ones are landings, and
-    fewer than NOISE_TEST_LANDINGS are not judged (the sprint clips' 4-10 cannot tell)."""
-    from gait.events import MAX_LANDING_DELAY, NOISE_TEST_LANDINGS, _noise
+    feet's drifting lowest point) are noise: the typical delay times the clip. Bunched ones are landings, however
+    few (the sprint clips' 4-10)."""
+    from gait.events import MAX_LANDING_DELAY, _noise
     period = 10.7  # frames: 168 steps/min at 30 fps
     rng = np.random.default_rng(1)
-    window = rng.uniform(-0.5, MAX_LANDING_DELAY * period + 1.0, 30)
-    assert _noise(list(window), period)
-    bunched = rng.normal(1.6, 0.5, 30)  # the renders' and real clips' spread: IQR about a tenth of a step
-    assert not _noise(list(bunched), period)
-    spread_like_a_noisy_clip = list(np.linspace(-0.5, 6.4, 30))  # the treadmill clip's range, evenly
-    assert _noise(spread_like_a_noisy_clip, period)
-    assert not _noise(spread_like_a_noisy_clip[:NOISE_TEST_LANDINGS - 1], period)
+    assert _noise(list(rng.uniform(-0.5, MAX_LANDING_DELAY * period + 1.0, 30)), period)
+    assert _noise(list(np.linspace(-0.5, 6.4, 30)), period)  # the treadmill clip's range, evenly
+    assert _noise(list(np.linspace(-0.5, 6.4, 8)), period)
+    for n in (4, 8, 30):  # the renders' and real clips' spread: IQR about a tenth of a step
+        assert not _noise(list(rng.normal(1.6, 0.5, n)), period)
+    assert not _noise(list(np.linspace(0.5, 3.5, 30)), period)  # even, but over half the window: bunched

@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, TypedDict, cast
 
-SIDE_VIEW = frozenset({"side"})
-FRONTAL_VIEWS = frozenset({"rear", "front"})
+VIEWS = ("side", "rear", "front")  # the camera views, as the command line, the manifests and the renderer name them
+SIDE_VIEW = frozenset(VIEWS[:1])
+FRONTAL_VIEWS = frozenset(VIEWS[1:])
 ALL_VIEWS = SIDE_VIEW | FRONTAL_VIEWS
 
 # contact times from behind come from the pelvis's up-and-down motion; on rendered runners they read short

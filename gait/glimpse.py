@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gait.catalogue import VIEWS
 from gait.cleaning import mask_low_visibility
 from gait.pose import PosePass, landmarks_of_frame, native_logs_silenced, new_tracker, pose_settings
 from gait.video_io import VideoInfo, iter_frames
@@ -16,7 +17,6 @@ from gait.view import (
     FRONTAL_MIN_HIP_RATIO,
     SIDE_MAX_HIP_RATIO,
     SIDE_MIN_KNEE_BEND,
-    VIEWS,
     estimate_view,
 )
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Callable
 
 from gait import errors as E
+from gait.catalogue import VIEWS
 from gait.errors import GaitInputError
 from gait.glimpse import seen_view
 from gait.pose import FrameWork, ProgressCallback
 from gait.pose_cache import PoseCache, pose_pass
 from gait.results import Analysis, Options, Session, merge_metrics, session_of
 from gait.video_io import VideoInfo, probe
-from gait.view import FRONTAL, VIEWS
+from gait.view import FRONTAL
 
 __all__ = ["Analysis", "Options", "Session", "analyze", "analyze_session", "frame_range", "frame_works",
            "merge_metrics", "session_of"]

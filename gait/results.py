@@ -32,7 +32,7 @@ class Options:
     capture_fps: float | None = None
     start_s: float | None = None
     end_s: float | None = None
-    view: str | None = None  # one of gait.view.VIEWS, or FRONTAL (rear or front: told by the face); None: detect
+    view: str | None = None  # one of gait.catalogue.VIEWS, or FRONTAL (rear or front: told by the face); None: detect
     direction: int | None = None  # None: detect (side view)
     mirrored: bool = False
     height_cm: float | None = None

@@ -24,7 +24,6 @@ from gait.cleaning import midpoint, mirror_sides, swap_legs
 from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import INDEX, LEG_JOINTS, SIDES, PoseSeries
 
-VIEWS = ("side", "rear", "front")
 VIEW_WORDS = {"side": "from the side", "rear": "from behind", "front": "from the front"}  # a view in words
 # A view to ask for besides VIEWS: filmed from behind or in front, which of the two told by the runner's face
 # (the app's rear upload); a clip that looks filmed from the side is then refused

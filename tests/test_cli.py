@@ -34,6 +34,10 @@ def test_missing_file_and_bad_option(tmp_path):
     assert done.returncode == 2 and "no such file" in done.stderr
     done = run_cli("analyze", tmp_path / "nope.mp4", "--fps", "-3", cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.strip().splitlines()[-1].startswith("error:")
+    side = Path(__file__).resolve().parents[1] / "sample_videos" / "side_60fps.mp4"
+    done = run_cli("analyze", side, "--view", "top", "--out", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 2 and "--view 'top': give one of side, rear, front per clip" in done.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_truncated_video_is_refused(tmp_path, shared_videos):

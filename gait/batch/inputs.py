@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gait.catalogue import VIEWS
 from gait.errors import BAD_OPTION, NO_SUCH_FILE, GaitInputError
 from gait.results import Options
 from gait.video_io import VIDEO_SUFFIXES
@@ -17,7 +18,6 @@ MANIFEST_SUFFIX = ".csv"
 # a manifest's columns: ``path`` is required; ``session`` (optional) groups rows into one session, else rows
 # with the same runner and date do
 MANIFEST_COLUMNS = ("path", "runner", "date", "view", "fps", "height", "speed", "session")
-MANIFEST_VIEWS = ("side", "rear", "front")
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def read_manifest(path: Path) -> list[tuple[str, str, ClipJob, str | None, str |
         if not cells["path"]:
             raise GaitInputError(f"{where}: the path is empty.", BAD_OPTION)
         view = cells.get("view", "").lower() or None
-        if view is not None and view not in MANIFEST_VIEWS:
+        if view is not None and view not in VIEWS:
             raise GaitInputError(f"{where}: view {cells['view']!r}: give side, rear or front (or leave it empty "
                                  "to detect it).", BAD_OPTION)
         options = Options(capture_fps=_positive_number(cells.get("fps", ""), "fps", where), view=view,

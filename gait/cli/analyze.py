@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gait.catalogue import asymmetry_words, shown_metrics, spec_of, unvalidated_metrics
+from gait.catalogue import VIEWS, asymmetry_words, shown_metrics, spec_of, unvalidated_metrics
 from gait.cli.history import add_save_options, history_comparison, history_for_saving, save_to_history
 from gait.cli.options import non_negative, pose_cache_option, positive, report_formats
 from gait.cues import cues_for
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
     from gait.results import Session
 
-VIEW_CHOICES = ("side", "rear", "front")
 LABEL_NAME_CHARS = 32  # a clip's name in a progress bar's label, at most
 
 
@@ -140,8 +139,8 @@ def _views(text: str | None, n_clips: int) -> list[str | None]:
     if text is None:
         return [None] * n_clips
     views: list[str | None] = [v.strip() for v in text.split(",")]
-    if len(views) != n_clips or any(v not in VIEW_CHOICES for v in views):
-        raise GaitInputError(f"--view {text!r}: give one of {', '.join(VIEW_CHOICES)} per clip, separated by "
+    if len(views) != n_clips or any(v not in VIEWS for v in views):
+        raise GaitInputError(f"--view {text!r}: give one of {', '.join(VIEWS)} per clip, separated by "
                              f"commas ({n_clips} clip(s)), e.g. --view side,rear.", BAD_OPTION)
     return views
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-VIEWS = ("side", "rear", "front")
+from gait.catalogue import VIEWS
 
 
 @dataclass(frozen=True)

@@ -177,9 +177,9 @@ def with_unit(text: str, unit: str) -> str:
 
 # From the side, the leg away from the camera reads its peak knee flexion in stance low: mid-stance, as the
 # near leg swings past it, the pose model places its ankle ahead (docs/accuracy.md). The near leg's peak
-# minus the far one's is a median 9.6 deg on the shared real side clips (10 clips; runners taken as even)
-# and 8.5 deg on the 14 rendered side set-ups (truth even): the far leg's per-step peak has this added
-# (gait.metrics.step_table).
+# minus the far one's is a median 7.0 deg on the shared real side clips (10 clips; runners taken as even;
+# 9.6 while the frame after the toe-off counted as stance) and 8.5 deg on the 14 rendered side set-ups
+# (truth even): the far leg's per-step peak has this added (gait.metrics.step_table).
 FAR_LEG_PEAK_KNEE_LOW_DEG = 9.0
 FAR_LEG_CORRECTED = "peak_knee_flexion_stance_deg"  # the measure it is added to
 
@@ -193,24 +193,24 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Initial contact to toe-off of the same foot.",
                "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", ALL_VIEWS,
                short="contact", pelvis_timed=True, order=12,
-               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=4.48)),
+               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=4.52)),
     MetricSpec("flight_time_ms", "Flight time", "ms", 0,
                "Toe-off to the other foot's next initial contact.",
                "Toe-off to the other foot's landing; above 0 in running.", "definition", ALL_VIEWS,
                pelvis_timed=True, order=13,
-               sdc=SdcInputs(measured_error=34.23, measured_error_source=_REAR_SETUPS, side_measured_error=4.51)),
+               sdc=SdcInputs(measured_error=34.23, measured_error_source=_REAR_SETUPS, side_measured_error=4.55)),
     MetricSpec("duty_factor_pct", "Duty factor", "%", 0,
                "Contact time / stride time x 100.",
                "Share of the stride each foot is on the ground; below 50 % in running.", "definition", ALL_VIEWS,
                pelvis_timed=True, order=14,
-               sdc=SdcInputs(measured_error=4.78, measured_error_source=_REAR_SETUPS, side_measured_error=0.64)),
+               sdc=SdcInputs(measured_error=4.78, measured_error_source=_REAR_SETUPS, side_measured_error=0.63)),
     MetricSpec("contact_time_asymmetry_pct", "Contact time left vs right", "%", 1,
                "100 x (left - right) / mean(left, right) of the mean ground contact times over the steady steps; "
                "+ when the left contact is longer. With its 95 % interval over the steps (ci95_low, ci95_high) "
                "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
                "0 is even. A difference inside its 95 % interval, or within the sides' uncertainty, is not shown "
                "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=21,
-               sdc=SdcInputs(side_measured_error=1.83)),  # the side renders are symmetric: their reading is the error
+               sdc=SdcInputs(side_measured_error=1.16)),  # the side renders are symmetric: their reading is the error
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
                "Landing on a straighter knee is linked to injury. " + _KNEE_AT_LANDING_SDC.noise_words(),
@@ -221,9 +221,9 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Largest knee bend between landing and toe-off. From one side, the leg away from the camera reads "
                f"about {FAR_LEG_PEAK_KNEE_LOW_DEG:.0f}° less bent than it is (mid-stance, as the near leg swings "
                f"past it): {FAR_LEG_PEAK_KNEE_LOW_DEG:.0f}° is added to it. "
-               "Even so one clip's two legs can read up to 29° apart on real runners (docs/accuracy.md): a "
+               "Even so one clip's two legs can read up to 11° apart on real runners (docs/accuracy.md): a "
                "left/right difference from one side view is not one.", "Souza 2016",
-               SIDE_VIEW, order=6, sdc=SdcInputs(measured_error=2.43, measured_error_source=_SIDE_SETUPS)),
+               SIDE_VIEW, order=6, sdc=SdcInputs(measured_error=2.37, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("shank_angle_at_contact_deg", "Shin angle at landing", "deg", 1,
                "Knee->ankle from vertical at initial contact; + = ankle ahead of knee.",
                "Near vertical (0°) is the aim; + = foot ahead of the knee.", "Souza 2016", SIDE_VIEW,

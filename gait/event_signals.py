@@ -59,8 +59,16 @@ def leg_length_px(pose: PoseSeries) -> float:
 
 def foot_forward(pose: PoseSeries, side: str, direction: int, leg_px: float) -> np.ndarray:
     """Forward position of the foot (mean of heel and toe) relative to the mid-hip, in leg lengths."""
-    foot = 0.5 * (pose.joint(f"{side}_heel") + pose.joint(f"{side}_foot_index"))
-    return direction * (foot[:, 0] - midpoint(pose, "hip")[:, 0]) / leg_px
+    return _forward(0.5 * (pose.joint(f"{side}_heel") + pose.joint(f"{side}_foot_index")), pose, direction, leg_px)
+
+
+def knee_forward(pose: PoseSeries, side: str, direction: int, leg_px: float) -> np.ndarray:
+    """Forward position of the knee relative to the mid-hip, in leg lengths."""
+    return _forward(pose.joint(f"{side}_knee"), pose, direction, leg_px)
+
+
+def _forward(xy: np.ndarray, pose: PoseSeries, direction: int, leg_px: float) -> np.ndarray:
+    return direction * (xy[:, 0] - midpoint(pose, "hip")[:, 0]) / leg_px
 
 
 def dominant_period_s(values: np.ndarray, fps: float, min_hz: float, max_hz: float) -> float:

@@ -21,7 +21,12 @@ Each candidate is then refined with the foot's vertical motion:
   backwards with the ground, relative to the hip; once it is off, the thigh flexes and the foot reverses
   within a few hundredths of a second, so the backward peak of ``u`` (sub-frame) is the push-off's clearest
   trace in the landmarks. Toe-off is that peak less ``TOE_OFF_LEAD_S``, the time the foot takes to reverse
-  (hand-marked sprint toe-offs in ../shared/videos: 21 ms median). It needs no vertical signal: the toe
+  (hand-marked sprint toe-offs in ../shared/videos: 21 ms median). The peak is read twice, from the foot's
+  points and from the knee's most backward point relative to the hip plus the delay from it to the foot's
+  (its median over the clip's steps), and the earlier of the two is taken: as the other leg swings past,
+  MediaPipe pulls a foot's or a knee's points towards it in some steps, which only delays their backward
+  turn (the rendered runner filmed from 1.5 m: the near foot's in 3 of 13 steps, its toe-off then 24-28 ms
+  late; with the shank upright at landing, the near knee's in 6 of 13). It needs no vertical signal: the toe
   and heel points near the ground are the ones a passing swing foot drags along (rendered runner: up to
   0.15 leg lengths in the 150 ms before toe-off), while the backward peak comes after the feet have parted.
   Where the foot's points were not seen around its backward peak (hidden, out of frame) no toe-off is given
@@ -54,6 +59,7 @@ from gait.event_signals import (
     dominant_period_s,
     event_at,
     foot_forward,
+    knee_forward,
     landing_peaks,
     leg_length_px,
     parabolic_offset,
@@ -142,8 +148,10 @@ def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None
         delay, timing = float(np.median(delays)), TIMED_BY_FOOT
     else:  # a vertical signal that shows no landing in most steps, or noise, cannot time the others either
         delay, timing = LANDING_DELAY_PRIOR_S * pose.fps, TIMED_BY_PRIOR
+    knees = np.stack([knee_forward(pose, s, direction, leg_px) for s in SIDES])
     events: list[GaitEvent] = []
-    hidden: list[GaitEvent] = []
+    pushes: list[tuple[GaitEvent, float, float, float]] = []  # (contact, its row, the foot's and the knee's most
+    # backward points)
     for i, peak, apex, _ in landings:
         side = SIDES[i]
         ic = apex + delay
@@ -153,11 +161,20 @@ def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None
         after, end = int(np.ceil(ic)), int(peak + 1.2 * period) + 1
         if end >= pose.n_frames - 1:  # the clip ends before this foot's push-off
             continue
-        to = _toe_off(pose, side, u[i], after, end, leg_px) if _tracked(pose, side, after, end) else np.nan
-        if np.isfinite(to) and to > ic:
-            events.append(event_at(pose, side, "toe_off", to))
+        back = _foot_back(pose, side, u[i], after, end, leg_px) if _tracked(pose, side, after, end) else np.nan
+        pushes.append((events[-1], ic, back, _backward_peak(knees[i], after, end)))
+    # Each foot's most backward point is also read from its knee's, which comes a steady delay before it (the
+    # median over the clip's steps): MediaPipe pulls a point towards the other leg, which is ahead at push-off,
+    # in some steps (module notes), and that only delays the point's backward turn, so the earlier is taken.
+    delays = [b - k for _, _, b, k in pushes if np.isfinite(b - k)]
+    knee_to_foot = float(np.median(delays)) if delays else np.nan
+    hidden: list[GaitEvent] = []
+    for contact, ic, back, knee in pushes:
+        to = np.fmin(back, knee + knee_to_foot) - TOE_OFF_LEAD_S * pose.fps
+        if np.isfinite(back) and to > ic:
+            events.append(event_at(pose, contact.side, "toe_off", float(to)))
         else:
-            hidden.append(events[-1])
+            hidden.append(contact)
     events.sort(key=lambda e: e.time_s)
     return EventDetection(tuple(events), 2 * period / pose.fps, dropped, timing, tuple(hidden))
 
@@ -206,28 +223,36 @@ def _landing(pose: PoseSeries, side: str, apex: float, peak: int, period: float,
     return float(_crossing(descent, start, stop, LANDING_TIME_FRACTION * descent[k_fast], downward=True) + 0.5)
 
 
-def _toe_off(pose: PoseSeries, side: str, u: np.ndarray, after: int, end: int, leg_px: float) -> float:
-    """Sub-frame index of ``side``'s toe-off between rows ``after`` and ``end``: the foot's most backward
-    point relative to the hip (``u``: :func:`foot_forward`, parabolic peak) less ``TOE_OFF_LEAD_S``. NaN
-    when the hip is lost there, the foot is still going back at the window's end (no turning point), or
-    the foot's heel and toe points were not seen around it: MediaPipe's visibility below
-    ``MIN_FOOT_VISIBILITY`` (hidden, gaps filled by the cleaning) or within ``FOOT_FRAME_MARGIN_LEG`` of the
-    frame's sides or bottom (leaving the frame, where the points pile up at the edge); ``leg_px``:
-    :func:`leg_length_px` of ``pose``."""
+def _foot_back(pose: PoseSeries, side: str, u: np.ndarray, after: int, end: int, leg_px: float) -> float:
+    """Sub-frame index of ``side``'s foot's most backward point relative to the hip between rows ``after`` and
+    ``end`` (``u``: :func:`foot_forward`; :func:`_backward_peak`). NaN also when the foot's heel and toe
+    points were not seen around it: MediaPipe's visibility below ``MIN_FOOT_VISIBILITY`` (hidden, gaps
+    filled by the cleaning) or within ``FOOT_FRAME_MARGIN_LEG`` of the frame's sides or bottom (leaving the
+    frame, where the points pile up at the edge); ``leg_px``: :func:`leg_length_px` of ``pose``."""
+    back = _backward_peak(u, after, end)
+    if not np.isfinite(back):
+        return float("nan")
+    feet = [INDEX[f"{side}_{j}"] for j in ("heel", "foot_index")]
+    row = int(round(back))
+    around = slice(max(row - 2, 0), row + 3)
+    xy, margin = pose.xy_px[around][:, feet], FOOT_FRAME_MARGIN_LEG * leg_px
+    with np.errstate(invalid="ignore"):  # NaN points are not inside
+        inside = (xy[..., 0] >= margin) & (xy[..., 0] <= pose.width - margin) & (xy[..., 1] <= pose.height - margin)
+    if not np.all(pose.visibility[around][:, feet] >= MIN_FOOT_VISIBILITY) or not np.all(inside):
+        return float("nan")
+    return back
+
+
+def _backward_peak(u: np.ndarray, after: int, end: int) -> float:
+    """Sub-frame index of the minimum of ``u`` in rows [``after``, ``end``) (parabolic peak); NaN when the
+    hip is lost there or ``u`` is still falling at the window's end (no turning point)."""
     window = u[after:end]
     if not np.isfinite(window).any():
         return float("nan")
     back = after + int(np.nanargmin(window))
     if back <= after or back + 1 >= len(u) or not np.all(np.isfinite(u[back - 1:back + 2])) or u[back + 1] < u[back]:
         return float("nan")
-    feet = [INDEX[f"{side}_{j}"] for j in ("heel", "foot_index")]
-    around = slice(max(back - 2, 0), back + 3)
-    xy, margin = pose.xy_px[around][:, feet], FOOT_FRAME_MARGIN_LEG * leg_px
-    with np.errstate(invalid="ignore"):  # NaN points are not inside
-        inside = (xy[..., 0] >= margin) & (xy[..., 0] <= pose.width - margin) & (xy[..., 1] <= pose.height - margin)
-    if not np.all(pose.visibility[around][:, feet] >= MIN_FOOT_VISIBILITY) or not np.all(inside):
-        return float("nan")
-    return back + parabolic_offset(u[back - 1], u[back], u[back + 1]) - TOE_OFF_LEAD_S * pose.fps
+    return back + parabolic_offset(u[back - 1], u[back], u[back + 1])
 
 
 def _crossing(values: np.ndarray, start: int, stop: int, threshold: float, downward: bool) -> float:

@@ -118,6 +118,16 @@ def _table(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
     return table
 
 
+def _peak_between(values: np.ndarray, lo: float, hi: float) -> float:
+    """Largest of ``values`` from sub-frame row ``lo`` to ``hi``: the rows between and the values interpolated at
+    both ends, so that it moves smoothly with them (a row after ``hi``, in the swing, once read a knee up to 13
+    deg more bent whenever a toe-off moved past a row)."""
+    inside = values[int(np.ceil(lo)):int(np.floor(hi)) + 1]
+    ends = [at_index(values, lo), at_index(values, hi)]
+    candidates = np.concatenate([inside, ends])
+    return float(np.nanmax(candidates)) if np.any(np.isfinite(candidates)) else float("nan")
+
+
 def step_table(pose: PoseSeries, detection: EventDetection, angles: SagittalAngles, direction: int,
                leg_px: float, near_leg: str, height_cm: float | None = None, speed_kmh: float | None = None
                ) -> pd.DataFrame:
@@ -131,8 +141,7 @@ def step_table(pose: PoseSeries, detection: EventDetection, angles: SagittalAngl
         knee = angles.knee_flexion_deg[side]
         peak_knee = np.nan
         if np.isfinite(row["toe_off_time_s"]):
-            lo, hi = int(np.floor(r_ic)), int(np.ceil(row_at_time(pose, row["toe_off_time_s"]))) + 1
-            peak_knee = float(np.nanmax(knee[lo:hi])) if np.any(np.isfinite(knee[lo:hi])) else np.nan
+            peak_knee = _peak_between(knee, r_ic, row_at_time(pose, row["toe_off_time_s"]))
             peak_knee += 0.0 if side == near_leg else FAR_LEG_PEAK_KNEE_LOW_DEG
         heel_x = at_index(pose.joint(f"{side}_heel")[:, 0], r_ic)
         foot_angle = at_index(angles.foot_angle_deg[side], r_ic)

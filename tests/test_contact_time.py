@@ -17,7 +17,7 @@ from gait.pipeline import analyze
 from gait.pose_cache import PoseCache
 from gait.synth import truth_path
 from gait.view import near_side
-from tests.landmark_runner import Runner, make_pose
+from tests.landmark_runner import LEG_PX, Runner, make_pose
 from tests.test_real_clips import SPRINTS, TOLERANCE_FRAMES, event_frames
 
 # --- the hand-marked sprint steps (../shared/videos) ---------------------------------------------------
@@ -111,6 +111,43 @@ def test_the_same_toe_off_rule_and_bias_for_both_feet():
     assert abs(bias["left"] - bias["right"]) <= 0.002
     assert -TOE_OFF_LEAD_S - 0.01 <= bias["left"] <= 0.01
 
+
+
+def _pulled_forward(pose, joints: list[str], at_s: float, px: float):  # noqa: ANN001, ANN202
+    """``pose`` with ``joints`` pulled forward by up to ``px`` in the 80 ms either side of ``at_s`` (a triangle),
+    as MediaPipe pulls a point towards the other leg."""
+    xy = pose.xy_px.copy()
+    bump = px * np.clip(1.0 - np.abs(pose.time_s - at_s) / 0.08, 0.0, None)
+    for joint in joints:
+        xy[:, INDEX[joint], 0] += bump
+    return pose.replace(xy_px=xy)
+
+
+def test_a_foot_or_a_knee_pulled_towards_the_other_leg_does_not_move_the_toe_off():
+    """The rendered runner filmed from 1.5 m: MediaPipe pulled the near foot's points up to 30 px (0.18 leg)
+    towards the other foot in the 0.1 s before 3 of 13 toe-offs, which read 24-28 ms late; with the shank
+    upright at landing it pulled the near knee in 6 of 13 steps. The toe-off is read from the foot's and
+    the knee's backward points, and the earlier is taken (gait.events)."""
+    from gait.event_signals import foot_forward
+    from gait.events import _backward_peak
+
+    pose, truth = make_pose(Runner(fps=60.0, duration_s=8.0))
+    clean = {s: [e.time_s for e in detect_events_side(pose, 1).of(s, "toe_off")] for s in ("left", "right")}
+    true = {s: [t for side, ty, t in truth["events"] if side == s and ty == "toe_off"] for s in ("left", "right")}
+    pulled = pose
+    for at in true["left"][1:4]:  # three steps' foot
+        pulled = _pulled_forward(pulled, ["left_heel", "left_foot_index"], at - 0.03, 0.18 * LEG_PX)
+    for at in true["right"][2:4]:  # two steps' knee
+        pulled = _pulled_forward(pulled, ["right_knee"], at - 0.03, 0.18 * LEG_PX)
+    # the pull delays the foot's own backward point by more than 2 frames
+    u, u_pulled = (foot_forward(p, "left", 1, LEG_PX) for p in (pose, pulled))
+    row = int(round((true["left"][2] + TOE_OFF_LEAD_S) * 60.0))
+    assert _backward_peak(u_pulled, row - 8, row + 8) - _backward_peak(u, row - 8, row + 8) > 2.0
+    det = detect_events_side(pulled, 1)
+    for side in ("left", "right"):
+        found = [e.time_s for e in det.of(side, "toe_off")]
+        assert len(found) == len(clean[side])
+        assert np.max(np.abs(np.subtract(found, clean[side]))) <= 0.5 / 60.0, side  # half a frame
 
 # --- the project's own side sample (a symmetric runner, exact truth) ------------------------------------
 

@@ -123,7 +123,7 @@ def test_shank_angle_higher_on_overstride_clips(analysed, ground_truth):
 def test_the_far_legs_peak_knee_correction_is_the_real_clips_bias(analysed, ground_truth):
     """On the steady side clips (the sprints accelerate), each runner taken as even: the near leg's peak
     knee flexion in stance minus the far leg's as read (before the correction is added to it) is a median
-    within 3 deg of the correction. Single clips spread widely around it: up to 29 deg apart once corrected,
+    within 3 deg of the correction. Single clips spread around it: up to 11 deg apart once corrected,
     as the catalogue tells the reader (docs/accuracy.md)."""
     near_minus_far = []
     for name, truth in ground_truth.items():
@@ -136,7 +136,7 @@ def test_the_far_legs_peak_knee_correction_is_the_real_clips_bias(analysed, grou
     print("near minus far, as read:", np.round(sorted(near_minus_far), 1))
     assert len(near_minus_far) >= 9
     assert abs(np.median(near_minus_far) - FAR_LEG_PEAK_KNEE_LOW_DEG) <= 3.0
-    assert np.max(np.abs(np.array(near_minus_far) - FAR_LEG_PEAK_KNEE_LOW_DEG)) < 29.5
+    assert np.max(np.abs(np.array(near_minus_far) - FAR_LEG_PEAK_KNEE_LOW_DEG)) < 12.0
 
 
 @pytest.mark.parametrize("name, words", [

@@ -57,13 +57,12 @@ ACCURACY: tuple[tuple[str, str, str], ...] = (
      "forefoot strike)", "real clips, marked by hand; rendered runner"),
     ("Ground contact time", "sprint starts: toe-offs within 2 frames on 22 of 25 hand-marked steps, contact "
      "time 3 ms shorter than marked (median of 22 steps); rendered runner: each side within 10 ms in 14 "
-     "of 14 set-ups (-7.1 to +9.3 ms, 10 s clips), left minus right within 10 ms of the truth in 13 of 14 "
-     "(13 ms off in one): a "
+     "of 14 set-ups (-8.8 to +8.1 ms, 10 s clips), left minus right within 10 ms of the truth in 14 of 14: a "
      "left/right difference within 37 ms is not reported", "real clips, marked by hand; rendered runner"),
     ("Knee bend at landing", "rendered runner: within 2° of true in 3 of 14 set-ups (-6.5 to +2.5°, 2.4° low on "
      "average); peak "
      "knee bend in stance reads about 9° low on the leg far from the camera, which is corrected for (left and "
-     "right within 3° in 11 of 14 set-ups), but one real clip's two legs still read up to 29° apart",
+     "right within 3° in 11 of 14 set-ups), but one real clip's two legs still read up to 11° apart",
      "rendered runner; real clips"),
     ("Shin angle at landing", "rendered runner: within 4° in 11 of 14 set-ups (at most 4.9° off, facing "
      "left)", "rendered runner"),

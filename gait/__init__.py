@@ -1,3 +1,3 @@
 """Running-form analyzer: video -> pose -> gait events -> form metrics -> cues and report."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -421,21 +421,36 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
 
 
 def test_a_measure_read_anew_by_a_later_version_is_not_compared_with_the_former_reading():
-    """Version 0.2.0 adds 9 deg to the far leg's peak knee flexion in stance: a session of 0.1.0 read it the
-    former way, so its peak knee is not compared with a later session's; its other measures are."""
-    peak = {"peak_knee_flexion_stance_deg": _summary(40.0, "deg")}
-    older = SessionPoint.of_report({**_report(**peak), "versions": {"tool": "0.1.0"}}, filmed_on="2026-01-05")
-    newer = SessionPoint.of_report({**_report(**peak), "versions": {"tool": "0.2.0"}}, filmed_on="2026-02-05")
-    unsaid = SessionPoint.of_report(_report(**peak), filmed_on="2026-03-05")  # this version's
-    assert older.methods["peak_knee_flexion_stance_deg"] == "keypoints/side"
-    assert newer.methods["peak_knee_flexion_stance_deg"] == unsaid.methods["peak_knee_flexion_stance_deg"] == \
-        "keypoints, far leg corrected/side"
-    change = compare(older, newer).change("peak_knee_flexion_stance_deg")
+    """Version 0.2.0 adds 9 deg to the far leg's peak knee flexion in stance, 0.3.0 ends the stance at the
+    toe-off and reads the toe-off from the knee as well as the foot: a session's peak knee is compared only
+    with one of the same revision, its contact time only with one of 0.3.0 or later; its other measures, and
+    a rear view's contact time (timed by the pelvis), with any."""
+    measures = {"peak_knee_flexion_stance_deg": _summary(40.0, "deg"), "ground_contact_time_ms": _summary(250.0, "ms")}
+
+    def session(version: str | None, view: str = "side", day: str = "2026-01-05") -> SessionPoint:
+        report = _report(view, **measures)
+        return SessionPoint.of_report({**report, "versions": {"tool": version}} if version else report, filmed_on=day)
+
+    first, second, third = (session(v, day=d) for v, d in (("0.1.0", "2026-01-05"), ("0.2.0", "2026-02-05"),
+                                                           ("0.3.0", "2026-03-05")))
+    unsaid = session(None, day="2026-04-05")  # this version's
+    assert [p.methods["peak_knee_flexion_stance_deg"] for p in (first, second, third, unsaid)] == [
+        "keypoints/side", "keypoints, far leg corrected/side", "keypoints, far leg corrected, stance to toe-off/side",
+        "keypoints, far leg corrected, stance to toe-off/side"]
+    assert [p.methods["ground_contact_time_ms"] for p in (first, second, third)] == [
+        "keypoints/side", "keypoints/side", "keypoints, toe-off from foot and knee/side"]
+    change = compare(first, second).change("peak_knee_flexion_stance_deg")
     assert change.verdict == NOT_COMPARABLE and change.reason == (
         "measured from the side view, then from the side view (keypoints, far leg corrected)")
-    assert compare(older, newer).change("cadence_spm").verdict != NOT_COMPARABLE
-    assert compare(newer, unsaid).change("peak_knee_flexion_stance_deg").verdict == WITHIN
-    assert smallest_detectable_change("peak_knee_flexion_stance_deg", newer.methods[
+    assert compare(second, third).change("peak_knee_flexion_stance_deg").verdict == NOT_COMPARABLE
+    assert compare(second, third).change("ground_contact_time_ms").verdict == NOT_COMPARABLE
+    assert compare(first, second).change("ground_contact_time_ms").verdict == WITHIN
+    assert compare(first, third).change("cadence_spm").verdict != NOT_COMPARABLE
+    assert compare(third, unsaid).change("peak_knee_flexion_stance_deg").verdict == WITHIN
+    assert compare(third, unsaid).change("ground_contact_time_ms").verdict == WITHIN
+    rear = [session(v, "rear", d) for v, d in (("0.2.0", "2026-02-05"), ("0.3.0", "2026-03-05"))]
+    assert [p.methods["ground_contact_time_ms"] for p in rear] == ["keypoints/rear", "keypoints/rear"]
+    assert smallest_detectable_change("peak_knee_flexion_stance_deg", third.methods[
         "peak_knee_flexion_stance_deg"]).value == pytest.approx(2.77 * 2.37, abs=0.01)
 
 

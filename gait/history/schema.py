@@ -17,7 +17,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
-from gait.catalogue import FAR_LEG_CORRECTED
+from gait.catalogue import FAR_LEG_CORRECTED, SIDE_VIEW
 
 APPLICATION_ID = 0x47616974  # "Gait"
 SCHEMA_VERSION = 2
@@ -86,12 +86,20 @@ CREATE INDEX exported_files_by_runner ON exported_files(runner_id);
 """
 
 
-# Measures whose reading from the pose model's points changed in a version of this tool: a report written by
-# that version or a later one names its kind so, and is not compared with an earlier one (another method).
-# 0.2.0: the leg away from the camera has 9 deg added to its peak knee flexion in stance
-# (gait.catalogue.FAR_LEG_PEAK_KNEE_LOW_DEG); a session measured before reads it 9 deg lower.
-REVISED_KEYPOINT_METHODS: dict[str, tuple[tuple[int, ...], str]] = {
-    FAR_LEG_CORRECTED: ((0, 2, 0), "keypoints, far leg corrected"),
+# Measures whose reading from the pose model's points changed in a version of this tool, from a side view: a
+# report written by that version or a later one names its kind by the latest such change, and is not
+# compared with an earlier one (another method). Per measure, (version, name) in the order they came:
+# - 0.2.0: the leg away from the camera has 9 deg added to its peak knee flexion in stance
+#   (gait.catalogue.FAR_LEG_PEAK_KNEE_LOW_DEG); a session measured before reads it 9 deg lower;
+# - 0.3.0: the stance ends at the toe-off, no longer taking in the frame after it, in the swing (the real
+#   side clips' peaks 0.6-13.2 deg lower, median 5.7); the toe-off is the earlier of the foot's and the
+#   knee's readings (gait.events), and the contact times it ends read 0.7-15.4 ms shorter (median 5.5).
+_TOE_OFF_FROM_FOOT_AND_KNEE = ((0, 3, 0), "keypoints, toe-off from foot and knee")
+REVISED_KEYPOINT_METHODS: dict[str, tuple[tuple[tuple[int, ...], str], ...]] = {
+    FAR_LEG_CORRECTED: (((0, 2, 0), "keypoints, far leg corrected"),
+                        ((0, 3, 0), "keypoints, far leg corrected, stance to toe-off")),
+    **{key: (_TOE_OFF_FROM_FOOT_AND_KNEE,) for key in
+       ("ground_contact_time_ms", "flight_time_ms", "duty_factor_pct", "contact_time_asymmetry_pct")},
 }
 
 
@@ -110,8 +118,8 @@ def metric_methods(report: dict) -> dict[str, str]:
     """How each measure of a session's report.json was measured: ``<kind>/<view>`` of the clip it came from
     (:func:`gait.results.merge_metrics`: frontal measures from the rear or front clip, the others from the side
     clip when there is one); the kind is ``markers`` where the clip's marker mode measured it from stickers
-    (``quality.markers.methods``), else ``keypoints``, or the revised method's name
-    (:data:`REVISED_KEYPOINT_METHODS`) when the report's tool has it. Empty for a measure with no clip to come
+    (``quality.markers.methods``), else ``keypoints``, or, from a side view, the latest revised method's name
+    (:data:`REVISED_KEYPOINT_METHODS`) the report's tool has. Empty for a measure with no clip to come
     from."""
     from gait.catalogue import FRONTAL_METRICS
 
@@ -126,9 +134,10 @@ def metric_methods(report: dict) -> dict[str, str]:
             continue
         markers = ((clip.get("quality") or {}).get("markers") or {}).get("methods") or {}
         kind = "markers" if markers.get(key) == "markers" else "keypoints"
-        since, revised = REVISED_KEYPOINT_METHODS.get(key, ((), kind))
-        if kind == "keypoints" and since and _version_numbers(tool_version(report)) >= since:
-            kind = revised
+        if kind == "keypoints" and clip["view"] in SIDE_VIEW:
+            version = _version_numbers(tool_version(report))
+            kind = next((name for since, name in reversed(REVISED_KEYPOINT_METHODS.get(key, ())) if version >= since),
+                        kind)
         methods[key] = f"{kind}/{clip['view']}"
     return methods
 

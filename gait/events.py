@@ -150,8 +150,8 @@ def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None
         delay, timing = LANDING_DELAY_PRIOR_S * pose.fps, TIMED_BY_PRIOR
     knees = np.stack([knee_forward(pose, s, direction, leg_px) for s in SIDES])
     events: list[GaitEvent] = []
-    pushes: list[tuple[GaitEvent, float, float, float]] = []  # (contact, its row, the foot's and the knee's most
-    # backward points)
+    # per step: (its contact, the contact's row, the foot's and the knee's most backward points)
+    pushes: list[tuple[GaitEvent, float, float, float]] = []
     for i, peak, apex, _ in landings:
         side = SIDES[i]
         ic = apex + delay

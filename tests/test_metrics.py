@@ -1,4 +1,4 @@
-"""gait.metrics on hand-made step tables: steady steps, the summary, strike patterns, gait cycles."""
+"""gait.metrics on hand-made step tables: steady steps, the summary, strike patterns, gait cycles, stance peaks."""
 
 import numpy as np
 import pandas as pd
@@ -10,6 +10,7 @@ from gait.metrics import (
     REARFOOT_MIN_DEG,
     SAGITTAL_COLUMNS,
     TIMING_COLUMNS,
+    _peak_between,
     foot_strike_pattern,
     gait_cycles,
     mean_toe_off_pct,
@@ -185,3 +186,18 @@ def test_a_clip_without_contacts_gives_an_empty_step_table():
     pose, _ = make_pose(Runner(duration_s=1.0))
     table = step_table(pose, EventDetection((), NAN, 0, "foot"), sagittal_angles(pose, 1), 1, 400.0, "right")
     assert len(table) == 0 and "steady" in table
+
+
+# --- the peak knee flexion in stance ----------------------------------------------------------------
+
+
+def test_the_stance_peak_ends_at_the_toe_off_and_moves_smoothly_with_it():
+    """Landing at row 0.3, toe-off just after row 4: the swing's knee bends fast after it (rows 5, 6). The row
+    after the toe-off once counted as stance, so a toe-off moving past a row moved the peak by up to 13 deg."""
+    knee = np.array([20.0, 30.0, 40.0, 35.0, 30.0, 60.0, 90.0])
+    assert _peak_between(knee, 0.3, 4.1) == 40.0  # not row 5's 60
+    assert _peak_between(knee, 0.3, 4.9) == pytest.approx(57.0)  # the angle interpolated at the toe-off
+    peaks = [_peak_between(knee, 0.3, hi) for hi in np.linspace(4.0, 5.0, 51)]
+    assert np.max(np.abs(np.diff(peaks))) <= 30.0 * 0.02 + 1e-9  # never more than the knee's own change
+    assert _peak_between(knee, 1.5, 1.5) == pytest.approx(35.0)  # one instant: the interpolated angle
+    assert np.isnan(_peak_between(np.full(7, np.nan), 0.3, 4.1))

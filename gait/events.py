@@ -166,8 +166,8 @@ def detect_events_side(pose: PoseSeries, direction: int, feet: PoseSeries | None
     # Each foot's most backward point is also read from its knee's, which comes a steady delay before it (the
     # median over the clip's steps): MediaPipe pulls a point towards the other leg, which is ahead at push-off,
     # in some steps (module notes), and that only delays the point's backward turn, so the earlier is taken.
-    delays = [b - k for _, _, b, k in pushes if np.isfinite(b - k)]
-    knee_to_foot = float(np.median(delays)) if delays else np.nan
+    knee_delays = [b - k for _, _, b, k in pushes if np.isfinite(b - k)]
+    knee_to_foot = float(np.median(knee_delays)) if knee_delays else np.nan
     hidden: list[GaitEvent] = []
     for contact, ic, back, knee in pushes:
         to = np.fmin(back, knee + knee_to_foot) - TOE_OFF_LEAD_S * pose.fps

@@ -7,6 +7,7 @@ length of the clip. Frames come out upright (a phone's rotation tag is applied) 
 from __future__ import annotations
 
 import os
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generator, Iterable, Iterator
@@ -15,6 +16,7 @@ import cv2
 import numpy as np
 
 from gait.errors import (
+    DAMAGED_FILE,
     EMPTY_FILE,
     FRAME_RATE_TOO_LOW,
     NO_FRAME_RATE,
@@ -118,6 +120,12 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
     try:
         ok, frame = cap.read() if cap.isOpened() else (False, None)
         if not ok or frame is None:
+            if _index_cut_off(path):
+                raise GaitInputError(
+                    f"{name!r} is cut short: it ends before the index a phone writes at the end of a recording, "
+                    "so none of it can be read. The copy or upload stopped early: copy the video again from the "
+                    "phone.", DAMAGED_FILE
+                )
             raise GaitInputError(
                 f"{name!r} could not be read as a video. Use an mp4, mov, avi, webm or mkv file "
                 "straight from the camera, or re-export it from a video editor.", NOT_A_VIDEO
@@ -157,6 +165,28 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
         )
     return VideoInfo(path=path, file_fps=file_fps, fps=fps, frame_count=frame_count,
                      width=int(width), height=int(height))
+
+
+def _index_cut_off(path: str) -> bool:
+    """True when ``path`` is an MP4/MOV file (ISO base media: a sequence of boxes, ``ftyp`` first) whose
+    ``moov`` box (the index of its frames) is cut off, or missing with the box before it running past the end of
+    the file: a recording copied only in part, its index written at its end as phones do."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        offset, first = 0, True
+        while offset + 8 <= size:
+            f.seek(offset)
+            box_size, kind = struct.unpack(">I4s", f.read(8))
+            if first and kind != b"ftyp":
+                return False
+            if box_size == 1 and offset + 16 <= size:  # a 64-bit size follows
+                box_size = struct.unpack(">Q", f.read(8))[0]
+            if box_size < 8:  # not boxes of this format (0: the last box, to the end of the file)
+                return False
+            if kind == b"moov":  # the index: whole, or cut off itself
+                return offset + box_size > size
+            offset, first = offset + box_size, False
+    return offset > size
 
 
 def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None, seek: bool = False,

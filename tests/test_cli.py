@@ -46,6 +46,7 @@ def test_truncated_video_is_refused(tmp_path, shared_videos):
     cut.write_bytes(data[: len(data) // 3])
     done = run_cli("analyze", cut, cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "'cut.mp4' is cut short" in done.stderr and "copy the video again from the phone" in done.stderr
 
 
 def test_full_run_writes_valid_report_and_keeps_user_files(tmp_path, shared_videos):

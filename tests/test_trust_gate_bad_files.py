@@ -160,6 +160,22 @@ def test_truncated_file_with_little_left_is_refused_as_damaged(tmp_path, faststa
     assert "the file is damaged after 0." in str(caught.value) and "of the 540 frames" in str(caught.value)
 
 
+@pytest.mark.parametrize("kept", [0.6, "all but the last 100 bytes"])
+def test_truncated_file_whose_index_was_at_its_end_is_refused_as_cut_short(tmp_path, kept):
+    """A recording's index (MP4's ``moov`` box) written at its end, as phones and ffmpeg do by default: a copy
+    that stopped early has no frame to read, and the message says to copy it again, not to re-export it."""
+    whole = tmp_path / "index_last.mp4"
+    ffmpeg("-i", SAMPLE, "-c", "copy", whole)
+    assert probe(whole).frame_count == 540
+    data = whole.read_bytes()
+    assert data.rfind(b"moov") > data.find(b"mdat") > 0  # the index after the frames
+    cut = tmp_path / "phone clip.mp4"
+    cut.write_bytes(data[: int(len(data) * kept)] if isinstance(kept, float) else data[:-100])
+    exc = refusal(cut)
+    assert exc.code == E.DAMAGED_FILE
+    assert str(exc).startswith("'phone clip.mp4' is cut short") and "copy the video again" in str(exc)
+
+
 def test_truncated_file_is_analysed_on_the_frames_that_decode(tmp_path, faststart):
     from gait.pipeline import analyze
 

@@ -119,7 +119,7 @@ def read_manifest(path: Path) -> list[tuple[str, str, ClipJob, str | None, str |
             raise GaitInputError(f"{where}: the path is empty.", BAD_OPTION)
         view = cells.get("view", "").lower() or None
         if view is not None and view not in VIEWS:
-            raise GaitInputError(f"{where}: view {cells['view']!r}: give side, rear or front (or leave it empty "
+            raise GaitInputError(f"{where}: view {cells['view']!r}: give one of {', '.join(VIEWS)} (or leave it empty "
                                  "to detect it).", BAD_OPTION)
         options = Options(capture_fps=_positive_number(cells.get("fps", ""), "fps", where), view=view,
                           height_cm=_positive_number(cells.get("height", ""), "height", where),

@@ -7,6 +7,7 @@ on; the wording of the messages may change freely.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # Reasons a clip is refused (GaitInputError.code)
@@ -109,3 +110,13 @@ def warning_record(warning: str | dict[str, Any]) -> dict[str, str]:
 def warning_text(warning: str | dict[str, Any]) -> str:
     """The message of a warning, whether a string or a report.json ``{code, message}`` record."""
     return warning_record(warning)["message"]
+
+
+# a clip's name before a message about it ("rear 60fps.mp4: ..."): any characters but a colon, a file suffix
+_FILE_NAME_FIRST = re.compile(r"[^:\n]+\.[A-Za-z][A-Za-z0-9]{1,3}: ")
+
+
+def sentence_start(message: str) -> str:
+    """``message`` (a package message: lower case first) as a sentence on its own, its first letter upper,
+    unless it starts with the name of a clip ("rear_60fps.mp4: only 3 left steps"), which is kept as it is."""
+    return message if _FILE_NAME_FIRST.match(message) else message[:1].upper() + message[1:]

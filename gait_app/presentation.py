@@ -100,12 +100,11 @@ def slowed_footage(session: Session) -> bool:
 
 
 def plain_words(message: str) -> str:
-    """A package message with command-line options named as the app's fields, first letter upper."""
+    """A package message with command-line options named as the app's fields, as a sentence
+    (:func:`gait.errors.sentence_start`)."""
     for pattern, words in _CLI_WORDING:
         message = pattern.sub(words, message)
-    if not re.match(r"[a-z]+\b(?![._\d])", message):  # a file name first ("rear_60fps.mp4: ...") stays as is
-        return message
-    return message[:1].upper() + message[1:]
+    return E.sentence_start(message)
 
 
 class ProgressText:

@@ -463,3 +463,4 @@ def test_cards_and_plain_words():
     assert plain_words("--markers #808080: that colour is not bright") == "The sticker colour #808080: that colour " \
                                                                          "is not bright"
     assert plain_words("rear_60fps.mp4: only 3 left steps") == "rear_60fps.mp4: only 3 left steps"  # a file name
+    assert plain_words("walk-run 2.mp4: 30 fps") == "walk-run 2.mp4: 30 fps"

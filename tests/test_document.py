@@ -118,6 +118,15 @@ def test_missing_or_empty_metrics_still_make_a_report():
     assert rear.targets is None and "could not be measured" in squash(" ".join(pdf_text(render_pdf(rear))))
 
 
+def test_warnings_start_as_sentences_and_keep_a_clips_name_as_it_is():
+    quality = {"warnings": [{"code": "low_frame_rate", "message": "front_jog.mp4: 30 fps: film at 60 fps."},
+                            {"code": "cadence_disagrees", "message": "the clips disagree on cadence."},
+                            "phone clip 2.MOV: the feet were out of the frame."]}
+    assert build_content(dict(REPORT, quality=quality)).warnings == [
+        "front_jog.mp4: 30 fps: film at 60 fps.", "The clips disagree on cadence.",
+        "phone clip 2.MOV: the feet were out of the frame."]
+
+
 def assert_offline(html: str) -> None:
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert not re.search(r"<(script|link|iframe|object|embed)\b", html, re.I)

@@ -30,7 +30,7 @@ from gait.cues import (
 )
 from gait.document.before_after import BeforeAfter, before_after_content
 from gait.document.pictures import Picture
-from gait.errors import warning_text
+from gait.errors import sentence_start, warning_text
 from gait.measured_error import error_words
 
 if TYPE_CHECKING:
@@ -262,8 +262,7 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     details.append(("Analysed with", f"gait {versions.get('tool', '?')}, MediaPipe {versions.get('mediapipe', '?')}"))
     quality = [(f"{clip.get('view') or '?'} view".capitalize() if len(clips) > 1 else "Capture",
                 _clip_quality(clip)) for clip in clips]
-    warnings = [w[:1].upper() + w[1:]
-                for w in map(warning_text, (report.get("quality") or {}).get("warnings") or [])]
+    warnings = [sentence_start(warning_text(w)) for w in (report.get("quality") or {}).get("warnings") or []]
     cadence = number(metrics["cadence_spm"]["value"])
     rules = [(r.spec.title, r.condition_text, r.threshold_basis, r.evidence) for r in RULES]
     stickers = markers_of(report)

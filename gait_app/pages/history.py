@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from gait.errors import sentence_start
 from gait.history import (
     BEYOND,
     NOT_COMPARABLE,
@@ -66,7 +67,7 @@ def save_section(history: History) -> None:
             try:
                 done = save_result(history, name, result, str(filmed_on))
             except HistoryError as exc:
-                st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
+                st.error(sentence_start(str(exc)), icon=":material/error:")
                 return
             saved[result.key] = (done.runner, done.session_id)
             st.session_state["history_view_runner"] = done.runner
@@ -186,7 +187,7 @@ if "history_deleted" in st.session_state:
 try:
     history = History(create=False)
 except HistoryError as error:
-    st.error(str(error)[:1].upper() + str(error)[1:], icon=":material/error:")
+    st.error(sentence_start(str(error)), icon=":material/error:")
     st.stop()
 with history:
     st.caption(f"History file: {history_path()} (set GAIT_HISTORY_DB to use another). Each change is judged against "

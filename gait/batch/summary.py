@@ -62,10 +62,14 @@ def summary_table(jobs: Sequence[SessionJob], outcomes: dict[str, Outcome], out_
     """One row per session, in the batch's order: ``session`` (its folder under ``out_dir``), ``status`` (done,
     failed, or not run when the batch was interrupted), ``skipped`` (outputs from an earlier run), ``code`` and
     ``message`` of a failure, ``runner``, ``date``, ``clips`` (paths, ``;``-separated), ``views``, ``seconds``,
-    then each measure's value (report.json ``metrics[key].value``, in display order), ``n_warnings``,
+    then each measure's value (report.json ``metrics[key].value``, in display order), ``not_validated`` (the
+    measures with a value whose method is not validated for the session, ``;``-separated:
+    :func:`gait.document.content.report_unvalidated`), ``n_warnings``,
     ``warning_codes``, ``warnings`` (messages, `` | ``-separated) and ``cues`` (the ids of the cues fired, as
     the session's report gives them: most important first, each on a measure not validated marked
     :data:`NOT_VALIDATED`, :func:`cue_entry`)."""
+    from gait.document.content import report_unvalidated  # with the report's libraries, as report_cues
+
     rows = []
     for job in jobs:
         outcome = outcomes.get(job.name)
@@ -81,8 +85,11 @@ def summary_table(jobs: Sequence[SessionJob], outcomes: dict[str, Outcome], out_
         for key in METRIC_KEYS:
             row[key] = metrics[key]["value"] if metrics else None
         warnings = [warning_record(w) for w in (report or {}).get("quality", {}).get("warnings", [])]
+        unvalidated = report_unvalidated(report) if report else frozenset()
         row.update({
             "views": _views(report) if report else None,
+            "not_validated": ";".join(k for k in METRIC_KEYS if k in unvalidated and row[k] is not None)
+            if report else None,
             "n_warnings": len(warnings) if report else None,
             "warning_codes": ";".join(w["code"] for w in warnings) if report else None,
             "warnings": " | ".join(w["message"] for w in warnings) if report else None,
@@ -98,14 +105,23 @@ def summary_table(jobs: Sequence[SessionJob], outcomes: dict[str, Outcome], out_
 
 
 def overview_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per measure (display order), over the sessions done: how many measured it, its mean, SD, minimum,
-    10th, 25th, 50th, 75th and 90th percentiles and maximum; for a category (foot strike) the count of each."""
+    """Per measure (display order), over the sessions done: how many values the statistics are of
+    (``n_sessions``), its mean, SD, minimum, 10th, 25th, 50th, 75th and 90th percentiles and maximum; for a
+    category (foot strike) the count of each. The statistics are of the values measured by a method validated
+    for their session; ``n_not_validated`` values were not (e.g. contact times timed from behind), left out
+    when there are validated ones, else the row's only values (``only_not_validated``)."""
     done = summary[summary["status"] == DONE]
+    unvalidated_keys = done["not_validated"].map(lambda keys: str(keys).split(";") if isinstance(keys, str) else [])
     rows = []
     for spec in DISPLAY_ORDER:
-        values = done[spec.key].dropna() if spec.key in done else pd.Series(dtype=float)
+        measured = done[spec.key].notna() if spec.key in done else pd.Series(False, index=done.index)
+        unvalidated = measured & unvalidated_keys.map(lambda keys, key=spec.key: key in keys)
+        validated = measured & ~unvalidated
+        values = done.loc[validated if validated.any() else unvalidated, spec.key] if spec.key in done \
+            else pd.Series(dtype=float)
         row: dict[str, object] = {"metric": spec.key, "title": spec.title, "unit": spec.unit or "",
-                                  "n_sessions": int(len(values))}
+                                  "n_sessions": int(len(values)), "n_not_validated": int(unvalidated.sum()),
+                                  "only_not_validated": bool(unvalidated.any() and not validated.any())}
         if spec.categories:
             counts = Counter(str(v) for v in values)
             row["categories"] = "; ".join(f"{c} {counts[c]}" for c in spec.categories if counts[c])
@@ -117,8 +133,8 @@ def overview_table(summary: pd.DataFrame) -> pd.DataFrame:
             row.update({name: float(np.quantile(numbers, q)) for name, q in QUANTILES})
             row["max"] = float(np.max(numbers))
         rows.append(row)
-    columns = ["metric", "title", "unit", "n_sessions", "mean", "sd", "min", *(n for n, _ in QUANTILES), "max",
-               "categories"]
+    columns = ["metric", "title", "unit", "n_sessions", "n_not_validated", "only_not_validated", "mean", "sd", "min",
+               *(n for n, _ in QUANTILES), "max", "categories"]
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
@@ -153,17 +169,23 @@ def overview_markdown(summary: pd.DataFrame, overview: pd.DataFrame, cues: pd.Da
              f"{len(summary)} sessions: {len(done)} analysed ({int(done['skipped'].sum())} of them in an earlier "
              f"run), {len(failed)} failed, {len(summary) - len(done) - len(failed)} not run.", "",
              "## Measures across the sessions analysed", "",
+             "Of the values measured by a method validated for their session; a value whose method is not "
+             "validated there (contact times timed from behind, pelvic drop from the pose model's points, ...) is "
+             "left out when validated ones exist, and a row of such values only is marked (not validated).", "",
              "| measure | unit | sessions | mean | SD | min | 10 % | median | 90 % | max |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     digits = {spec.key: spec.digits for spec in DISPLAY_ORDER}
-    for row in overview.itertuples(index=False):
+    counted = [f"{n} (not validated)" if only else f"{n} (+{left_out} not validated, left out)" if left_out else f"{n}"
+               for n, left_out, only in zip(overview["n_sessions"], overview["n_not_validated"],
+                                            overview["only_not_validated"], strict=True)]
+    for row, sessions in zip(overview.itertuples(index=False), counted, strict=True):
         d = digits.get(str(row.metric), 1) + 1
         if isinstance(row.categories, str) and row.categories:
             cells = f"{row.categories} | | | | | |"
         else:
             cells = " | ".join(_number(getattr(row, c), d) for c in ("mean", "sd", "min", "p10", "median", "p90",
                                                                         "max"))
-        lines.append(f"| {row.title} (`{row.metric}`) | {row.unit} | {row.n_sessions} | {cells} |")
+        lines.append(f"| {row.title} (`{row.metric}`) | {row.unit} | {sessions} | {cells} |")
     lines += ["", "## Cues: the sessions each one flags", "", "Cues are options to discuss with a physical "
               "therapist, not a diagnosis. A session marked (not validated) had the cue from a measure whose "
               "method is not validated (its measured error on rendered runners misses the bar), one marked "

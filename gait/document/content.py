@@ -201,6 +201,13 @@ def markers_of(report: dict) -> frozenset[str]:
     return frozenset(k for k, v in methods.items() if v == "markers")
 
 
+def report_unvalidated(report: dict) -> frozenset[str]:
+    """The measures whose method is not validated for the session of report.json
+    (:func:`gait.catalogue.unvalidated_metrics`: its timing view, stickers and measured errors)."""
+    return unvalidated_metrics(report.get("view", "side"), markers_of(report),
+                               (report.get("quality") or {}).get("frontal_error"))
+
+
 def _name(path: object) -> str:
     return str(path or "").replace("\\", "/").rsplit("/", 1)[-1] or "–"
 
@@ -272,7 +279,7 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
         metrics=metric_rows(metrics, report.get("view", "side"), stickers, errors),
         cues=cues_from_metrics(metrics, from_markers=stickers,
-                               not_validated=unvalidated_metrics(report.get("view", "side"), stickers, errors),
+                               not_validated=report_unvalidated(report),
                                view=report.get("view", "side")),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from gait import privacy
-from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt
+from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt, shown_metrics
 from gait.kinematics import FrontalAngles, SagittalAngles
 from gait.landmarks import INDEX, SKELETON
 from gait.memory import use_one_arena
@@ -90,7 +90,7 @@ def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale
         if np.all(np.isfinite(knee)):
             cv2.circle(img, tuple(int(v) for v in knee), thickness + 2, colour, -1, cv2.LINE_AA)
             if np.isfinite(knee_deg.get(side, np.nan)):
-                labels.append((knee, f"{knee_deg[side]:.0f}", colour))
+                labels.append((knee, fmt(float(knee_deg[side]), 0), colour))  # "0", not "-0"
     # each label on the outer side of its knee, so that two close knees do not overprint their numbers
     labels.sort(key=lambda label: label[0][0])
     gap = int(8 * scale)
@@ -109,8 +109,11 @@ PANEL_METRICS: dict[str, tuple[MetricSpec, ...]] = {
 
 
 def _panel(analysis: Analysis) -> list[str]:
-    specs = PANEL_METRICS["side" if analysis.view == "side" else "frontal"]
-    return [f"{m.short} {fmt(analysis.metrics[m.key]['value'], m.digits, m.ascii_unit, missing='-')}" for m in specs]
+    """The panel's lines: its view's measures (:data:`PANEL_METRICS`) that have a value (rearfoot eversion only
+    in marker mode)."""
+    measured = set(shown_metrics(analysis.metrics))
+    return [f"{m.short} {fmt(analysis.metrics[m.key]['value'], m.digits, m.ascii_unit)}"
+            for m in PANEL_METRICS["side" if analysis.view == "side" else "frontal"] if m.key in measured]
 
 
 def _joint_angles(analysis: Analysis, row: int) -> dict[str, float]:
@@ -140,8 +143,8 @@ def panel_line_px(height: int) -> int:
 
 def panel_height_px(view: str, height: int) -> int:
     """Rows that :func:`annotate_frame`'s summary panel covers at the top of a ``view`` frame ``height`` px
-    tall: its lines down to the last baseline, and half a line below it for the letters' tails. A crop of
-    the frame takes the panel whole or leaves it out."""
+    tall, every measure of its view given: its lines down to the last baseline, and half a line below it for
+    the letters' tails. A crop of the frame takes the panel whole or leaves it out."""
     lines = len(PANEL_METRICS["side" if view == "side" else "frontal"])
     return int(panel_line_px(height) * (lines + 0.5))
 

@@ -283,6 +283,24 @@ def test_the_crop_and_the_drawing_share_the_panel_size(synthetic_analysis):
         assert box is not None and (box[1] == 0 or box[1] >= panel_px)
 
 
+def test_the_panel_lists_the_measures_that_have_a_value(synthetic_analysis):
+    """Rearfoot eversion (stickers only) is on a rear clip's panel in marker mode, and not as 'rearfoot eversion
+    -' on every other rear clip; a side measure not found is left out the same way."""
+    from gait.rendering import _panel
+
+    a = synthetic_analysis
+    assert [line.split()[0] for line in _panel(a)] == ["cadence", "overstride", "shin", "knee", "contact"]
+    metrics = dict(a.metrics, ground_contact_time_ms=dict(a.metrics["ground_contact_time_ms"], value=None))
+    assert [line.split()[0] for line in _panel(replace(a, metrics=metrics))] == [
+        "cadence", "overstride", "shin", "knee"]
+    frontal = {"cadence_spm": 170.0, "pelvic_drop_deg": 4.0, "knee_valgus_fppa_deg": 6.0, "hip_adduction_deg": 3.0,
+               "step_width_pct_hip": 80.0}
+    rear = replace(a, view="rear", metrics={k: {"value": v} for k, v in frontal.items()})
+    assert not any(line.startswith("rearfoot") for line in _panel(rear))
+    stickers = replace(rear, metrics=dict(rear.metrics, rearfoot_eversion_deg={"value": 7.5}))
+    assert _panel(stickers)[-1] == "rearfoot eversion 7.5 deg"
+
+
 def test_the_crop_takes_the_time_whole(synthetic_analysis):
     """A runner whose box reaches the time at the bottom left has it in the crop whole, not cut at its edge."""
     import numpy as np

@@ -35,6 +35,15 @@ def test_close_knees_get_their_numbers_on_either_side():
     assert not np.any(right < 150 - 8) and not np.any(left > 154 + 8)  # each number on its own side
 
 
+def test_a_knee_angle_just_below_zero_reads_0_not_minus_0():
+    xy = np.full((len(NAMES), 2), np.nan)
+    xy[INDEX["left_knee"]] = (100.0, 100.0)
+    below, above = np.zeros((200, 300, 3), np.uint8), np.zeros((200, 300, 3), np.uint8)
+    draw_pose(below, xy, {"left": -0.4}, scale=1.0)
+    draw_pose(above, xy, {"left": 0.4}, scale=1.0)
+    assert below.any() and np.array_equal(below, above)
+
+
 def test_a_knee_angle_measured_elsewhere_is_drawn_where_it_was_measured():
     """A frontal knee angle from the person mask or the stickers is drawn as the white line through the
     points it is the angle at, and its number sits at that line's knee, not at the skeleton's."""

@@ -114,11 +114,10 @@ def overview_table(summary: pd.DataFrame) -> pd.DataFrame:
     unvalidated_keys = done["not_validated"].map(lambda keys: str(keys).split(";") if isinstance(keys, str) else [])
     rows = []
     for spec in DISPLAY_ORDER:
-        measured = done[spec.key].notna() if spec.key in done else pd.Series(False, index=done.index)
-        unvalidated = measured & unvalidated_keys.map(lambda keys, key=spec.key: key in keys)
-        validated = measured & ~unvalidated
-        values = done.loc[validated if validated.any() else unvalidated, spec.key] if spec.key in done \
-            else pd.Series(dtype=float)
+        column = done[spec.key] if spec.key in done else pd.Series(np.nan, index=done.index)
+        unvalidated = column.notna() & unvalidated_keys.map(lambda keys, key=spec.key: key in keys)
+        validated = column.notna() & ~unvalidated
+        values = column[validated if validated.any() else unvalidated]
         row: dict[str, object] = {"metric": spec.key, "title": spec.title, "unit": spec.unit or "",
                                   "n_sessions": int(len(values)), "n_not_validated": int(unvalidated.sum()),
                                   "only_not_validated": bool(unvalidated.any() and not validated.any())}

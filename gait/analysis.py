@@ -35,6 +35,7 @@ from gait.gate import (
     decoded_end,
     frame_prints,
     keep_feet_in_view,
+    keep_legs_found_at_landing,
     length_rule,
     measure_motion,
     refuse_if_legs_not_in_view,
@@ -180,10 +181,12 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
         steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
     _refuse_if_not_running(steps, name, info, detection, view)
     steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
+    steps, landing_warning = keep_legs_found_at_landing(steps)
     metrics = summarise(steps)
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
-    warnings = [w for w in (view_warning, *_warnings(info, steps, metrics, detection, detected, cleaning), feet_warning)
+    warnings = [w for w in (view_warning, *_warnings(info, steps, metrics, detection, detected, cleaning), feet_warning,
+                                  landing_warning)
                 if w is not None]  # the view's doubt first
     notes = [FRONTAL_NOTE] if view != "side" else []
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,

@@ -139,6 +139,27 @@ def test_the_far_legs_peak_knee_correction_is_the_real_clips_bias(analysed, grou
     assert np.max(np.abs(np.array(near_minus_far) - FAR_LEG_PEAK_KNEE_LOW_DEG)) < 12.0
 
 
+def test_landings_whose_leg_was_lost_are_left_out(analysed):
+    """On the slowed lab treadmill clip MediaPipe put the far leg's knee, ankle and foot on the treadmill's handrail
+    at two landings (the shin read 77.6 and 110.5 deg from upright; gait.gate.landing): those two steps are
+    left out of the foot measures with a warning, they are the two whose ankle sat highest above the belt
+    at landing (the foot not on the ground), and the key frames show other steps."""
+    from gait.landmarks import INDEX
+    from gait.rendering import key_frame_rows
+
+    a = analysed("treadmill_side_lab_slowed.mp4")
+    steps = a.steps[a.steps["steady"]]
+    out = steps["overstride_pct_leg"].isna().to_numpy() & steps["ground_contact_time_ms"].isna().to_numpy()
+    assert out.sum() == 2 and steps["knee_flexion_at_contact_deg"].isna().sum() == 2
+    assert "legs_partly_lost_at_landing" in [w.code for w in a.warnings]
+    rows = (steps["ic_frame"] - a.pose.frame_index[0]).to_numpy(int)
+    ankle_y = np.array([a.pose.xy_px[row, INDEX[f"{side}_ankle"], 1]
+                        for row, side in zip(rows, steps["side"], strict=True)])
+    assert set(np.flatnonzero(out)) == set(np.argsort(ankle_y)[:2])  # image y grows downwards
+    assert not set(key_frame_rows(a).values()) & set(rows[out])
+    assert steps.loc[~out, "shank_angle_at_contact_deg"].abs().max() < 30
+
+
 @pytest.mark.parametrize("name, words", [
     ("not_running_walk_parkour.mp4", "running"),
     ("bad_one_frame.mp4", "1 frame"),

@@ -5,8 +5,8 @@ Each check either passes, adds a :class:`~gait.errors.GaitWarning`, or refuses t
 
 The checks, by module: :mod:`~gait.gate.frames` (the legs in view, damaged files), :mod:`~gait.gate.length`
 (how long a clip must be), :mod:`~gait.gate.motion` (running or not), :mod:`~gait.gate.feet` (the feet in
-view), :mod:`~gait.gate.light` (a runner filmed too dark), :mod:`~gait.gate.shots` and
-:mod:`~gait.gate.zoom` (edited clips).
+view), :mod:`~gait.gate.landing` (the leg lost at landing), :mod:`~gait.gate.light` (a runner filmed too
+dark), :mod:`~gait.gate.shots` and :mod:`~gait.gate.zoom` (edited clips).
 """
 
 from gait.gate.feet import (
@@ -19,6 +19,7 @@ from gait.gate.feet import (
     MIN_TRACKED_FRACTION,
     feet_in_view,
     keep_feet_in_view,
+    leave_out_foot_measures,
 )
 from gait.gate.frames import (
     DAMAGE_TOLERANCE_FRACTION,
@@ -33,6 +34,7 @@ from gait.gate.frames import (
     legs_in_view,
     refuse_if_legs_not_in_view,
 )
+from gait.gate.landing import LANDING_SHANK_LIMIT_DEG, keep_legs_found_at_landing, legs_lost_at_landing
 from gait.gate.length import (
     ADVISED_STEPS_PER_SIDE,
     LENGTH_RULES,
@@ -100,6 +102,7 @@ __all__ = [
     "FOOT_POINTS",
     "FOOT_VISIBILITY",
     "FOOT_WORDS",
+    "LANDING_SHANK_LIMIT_DEG",
     "LEG_INDICES",
     "LEG_POINTS_NEEDED",
     "LEG_VISIBILITY",
@@ -135,7 +138,10 @@ __all__ = [
     "feet_in_view",
     "frame_prints",
     "keep_feet_in_view",
+    "keep_legs_found_at_landing",
+    "leave_out_foot_measures",
     "legs_in_view",
+    "legs_lost_at_landing",
     "length_rule",
     "measure_motion",
     "refuse_if_legs_not_in_view",

@@ -72,7 +72,6 @@ def keep_feet_in_view(pose: PoseSeries, steps: pd.DataFrame, view: str, leg_px: 
     (``feet_out_of_view``). A side view none of whose steady steps has its foot in view is refused
     (``feet_not_in_view``): its contacts, which divide the run into steps, are then all guesses."""
     kind = "side" if view == "side" else "frontal"
-    columns = [c for c in FOOT_MEASURES[kind] if c in steps]
     in_view = feet_in_view(pose, steps, leg_px)
     steady = steps["steady"].to_numpy(bool)
     n_steady, lacking = int(steady.sum()), int((steady & ~in_view).sum())
@@ -83,12 +82,25 @@ def keep_feet_in_view(pose: PoseSeries, steps: pd.DataFrame, view: str, leg_px: 
         raise GaitInputError(
             f"the feet of {name!r} are {where}, from landing to toe-off (seen from the side): the contacts "
             "cannot be timed, so nothing can be measured. " + length_rule(view).ask(), E.FEET_NOT_IN_VIEW)
-    steps = steps.astype({c: object for c in columns if steps[c].dtype == bool})  # a flag becomes None
-    if lacking > 0.5 * n_steady:
-        steps[columns] = None
+    most = lacking > 0.5 * n_steady
+    steps = leave_out_foot_measures(steps, kind, ~in_view, most)
+    if most:
         return steps, GaitWarning(E.FEET_OUT_OF_VIEW, (
             f"the feet were {where}: {FOOT_WORDS[kind]} are not given. Film with both feet in the frame, "
             "with some room below them."))
-    steps.loc[~in_view, columns] = None
     return steps, GaitWarning(E.FEET_PARTLY_OUT_OF_VIEW, (
         f"the feet were {where}: those steps are left out of the {FOOT_WORDS[kind]}."))
+
+
+def leave_out_foot_measures(steps: pd.DataFrame, kind: str, rows: np.ndarray, every_step: bool) -> pd.DataFrame:
+    """The step table with the foot measures of a ``kind`` of view ("side" or "frontal", ``FOOT_MEASURES``)
+    left out (None) of the steps where ``rows`` is True, or of every step when ``every_step``: the rule of
+    the trust gate's checks that find a step's foot unusable, which leave every foot measure out once more
+    than half the steady steps are."""
+    columns = [c for c in FOOT_MEASURES[kind] if c in steps]
+    steps = steps.astype({c: object for c in columns if steps[c].dtype == bool})  # a flag becomes None
+    if every_step:
+        steps[columns] = None
+    else:
+        steps.loc[rows, columns] = None
+    return steps

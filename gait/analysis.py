@@ -185,8 +185,8 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
     metrics = summarise(steps)
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
-    warnings = [w for w in (view_warning, *_warnings(info, steps, metrics, detection, detected, cleaning), feet_warning,
-                                  landing_warning)
+    warnings = [w for w in (view_warning, *_warnings(info, steps, metrics, detection, detected, cleaning),
+                            feet_warning, landing_warning)
                 if w is not None]  # the view's doubt first
     notes = [FRONTAL_NOTE] if view != "side" else []
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,

@@ -19,7 +19,6 @@ from gait.gate.feet import (
     MIN_TRACKED_FRACTION,
     feet_in_view,
     keep_feet_in_view,
-    leave_out_foot_measures,
 )
 from gait.gate.frames import (
     DAMAGE_TOLERANCE_FRACTION,
@@ -139,7 +138,6 @@ __all__ = [
     "frame_prints",
     "keep_feet_in_view",
     "keep_legs_found_at_landing",
-    "leave_out_foot_measures",
     "legs_in_view",
     "legs_lost_at_landing",
     "length_rule",

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 import numpy as np
 
 from gait import errors as E
 from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, number
-from gait.errors import GaitWarning
+from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import PoseSeries, other_side
 from gait.pose import PosePass
 from gait.video_io import VideoInfo
@@ -27,8 +27,41 @@ if TYPE_CHECKING:
     from gait.markers.record import MarkerReport
 
 
+class OptionRange(NamedTuple):
+    low: float
+    high: float
+    label: str  # the number's name in a message
+    unit: str
+    what: str  # what to give
+    example: str
+
+
+# The runner's own numbers, which are easy to give wrongly (metres for centimetres, a slip of the keyboard in the
+# speed): the range each must fall in and what to give, per field of :class:`Options`. The app's inputs are
+# bounded by them; Options refuses a value outside them (``bad_option``), as the command line and batch
+# manifests give it.
+OPTION_RANGES: dict[str, OptionRange] = {
+    "capture_fps": OptionRange(1.0, 1000.0, "capture frame rate", "fps", "the frame rate it was filmed at",
+                               "e.g. 240 for a phone's slow motion"),
+    "height_cm": OptionRange(100.0, 230.0, "height", "cm", "the runner's height in centimetres", "e.g. 175 for 1.75 m"),
+    "speed_kmh": OptionRange(1.0, 40.0, "treadmill speed", "km/h", "the treadmill speed in km/h",
+                             "e.g. 11; 6.8 mph is 11 km/h"),
+}
+
+
+def option_problem(field_name: str, value: float | None) -> str | None:
+    """What to give instead of ``value`` for the :class:`Options` field ``field_name`` (:data:`OPTION_RANGES`), or
+    None when it is in range or not given."""
+    if value is None:
+        return None
+    r = OPTION_RANGES[field_name]
+    return None if r.low <= value <= r.high else f"give {r.what}, from {r.low:g} to {r.high:g} ({r.example})"
+
+
 @dataclass(frozen=True)
 class Options:
+    """How to analyse a clip; a number outside :data:`OPTION_RANGES` is refused (:class:`GaitInputError`)."""
+
     capture_fps: float | None = None
     start_s: float | None = None
     end_s: float | None = None
@@ -38,6 +71,13 @@ class Options:
     height_cm: float | None = None
     speed_kmh: float | None = None
     markers: str | None = None  # marker mode: "auto", a colour name or #RRGGBB (gait.markers); None: off
+
+    def __post_init__(self) -> None:
+        for name in OPTION_RANGES:
+            problem = option_problem(name, getattr(self, name))
+            if problem:
+                option = OPTION_RANGES[name]
+                raise GaitInputError(f"{option.label} {getattr(self, name):g} {option.unit}: {problem}.", E.BAD_OPTION)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ def test_analyze_page_shows_the_upload_form():
     assert _button(at, "Analyse").disabled  # nothing uploaded yet
     assert not _button(at, "Try the sample").disabled
     assert [r.label for r in at.radio] == ["Unit"] and at.radio[0].options == ["km/h", "mph"]
+    bounds = {n.label: (n.min, n.max) for n in at.number_input}
+    assert bounds["Your height (cm)"] == (100.0, 230.0) and bounds["Treadmill speed"] == (1.0, 40.0)
+    at = at.radio[0].set_value("mph").run()  # the speed's range in miles an hour, inside 1-40 km/h
+    assert {n.label: (n.min, n.max) for n in at.number_input}["Treadmill speed"] == (0.7, 24.8)
     assert at.text_input[0].label == "Your name on the report" and at.text_input[0].value == ""
     assert at.checkbox(key="blur_face").label == "Blur the face in exported frames"
     assert not at.checkbox(key="blur_face").value

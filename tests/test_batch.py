@@ -91,7 +91,9 @@ def test_sessions_from_a_manifest(tmp_path):
                            Options(capture_fps=120.0, view="side", height_cm=168.0, speed_kmh=11.5))
     assert rear.options == Options(view="rear") and jobs[1].paths == ["/data/bob.mp4"]
     for bad, words in (("path,speed\nx.mp4,fast\n", "speed 'fast'"), ("path,view\nx.mp4,top\n", "view 'top'"),
-                       ("file,runner\nx.mp4,A\n", "needs 'path'"), ("path,colour\nx.mp4,red\n", "colour")):
+                       ("file,runner\nx.mp4,A\n", "needs 'path'"), ("path,colour\nx.mp4,red\n", "colour"),
+                       ("path,height\nx.mp4,1.8\n", "manifest.csv line 2: height 1.8 cm: give the runner's height in "
+                        "centimetres")):
         touch(manifest, bad)
         with pytest.raises(GaitInputError, match=words) as refused:
             find_sessions([manifest], tmp_path / "out")

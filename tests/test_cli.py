@@ -38,6 +38,14 @@ def test_missing_file_and_bad_option(tmp_path):
     done = run_cli("analyze", side, "--view", "top", "--out", tmp_path / "out", cwd=tmp_path)
     assert done.returncode == 2 and "--view 'top': give one of side, rear, front per clip" in done.stderr
     assert not (tmp_path / "out").exists()
+    # a height in metres, a speed mistyped: refused before the pose pass, saying what to give
+    for option, value, words in (("--height-cm", "1.75", "height 1.75 cm: give the runner's height in centimetres, "
+                                  "from 100 to 230 (e.g. 175 for 1.75 m)"),
+                                 ("--speed-kmh", "110", "treadmill speed 110 km/h: give the treadmill speed in km/h, "
+                                  "from 1 to 40")):
+        done = run_cli("analyze", side, option, value, "--out", tmp_path / "out", cwd=tmp_path)
+        assert done.returncode == 2 and done.stderr.strip().splitlines()[-1].startswith(f"error: {words}"), done.stderr
+        assert "pose " not in done.stderr and not (tmp_path / "out").exists()
 
 
 def test_truncated_video_is_refused(tmp_path, shared_videos):

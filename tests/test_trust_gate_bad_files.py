@@ -306,3 +306,21 @@ def test_clip_with_nobody_in_it_is_refused(tmp_path, source):
     with pytest.raises(GaitInputError) as caught:
         analyze(str(clip))
     assert caught.value.code == E.NO_PERSON and "a person was found in only 0 %" in str(caught.value)
+
+
+@pytest.mark.parametrize("field, low, high", [("capture_fps", 1.0, 1000.0), ("height_cm", 100.0, 230.0),
+                                               ("speed_kmh", 1.0, 40.0)])
+def test_the_runners_numbers_outside_their_range_are_refused(field, low, high):
+    """A height in metres or a mistyped speed would give an oscillation of 0.1 cm or a stride of 40 m: every
+    front end's options (gait.results.Options) refuse them with what to give."""
+    from gait.results import OPTION_RANGES, Options
+
+    assert (OPTION_RANGES[field].low, OPTION_RANGES[field].high) == (low, high)
+    for value in (low, high, None):
+        assert getattr(Options(**{field: value}), field) == value
+    for value in (low - 0.01, high + 0.01, float("nan")):
+        words = f"give {OPTION_RANGES[field].what}, from {low:g} to {high:g}"
+        with pytest.raises(GaitInputError, match=words) as refused:
+            Options(**{field: value})
+        assert refused.value.code == "bad_option"
+

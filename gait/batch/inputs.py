@@ -121,9 +121,12 @@ def read_manifest(path: Path) -> list[tuple[str, str, ClipJob, str | None, str |
         if view is not None and view not in VIEWS:
             raise GaitInputError(f"{where}: view {cells['view']!r}: give one of {', '.join(VIEWS)} (or leave it empty "
                                  "to detect it).", BAD_OPTION)
-        options = Options(capture_fps=_positive_number(cells.get("fps", ""), "fps", where), view=view,
-                          height_cm=_positive_number(cells.get("height", ""), "height", where),
-                          speed_kmh=_positive_number(cells.get("speed", ""), "speed", where))
+        fps, height, speed = (_positive_number(cells.get(column, ""), column, where)
+                              for column in ("fps", "height", "speed"))
+        try:
+            options = Options(capture_fps=fps, view=view, height_cm=height, speed_kmh=speed)
+        except GaitInputError as exc:  # a number outside its range (gait.results.OPTION_RANGES)
+            raise GaitInputError(f"{where}: {exc}", BAD_OPTION) from None
         clip_path = Path(cells["path"]).expanduser()
         clip_path = clip_path if clip_path.is_absolute() else path.parent / clip_path
         runner, date = cells.get("runner") or None, cells.get("date") or None

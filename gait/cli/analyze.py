@@ -187,12 +187,12 @@ def run_analyze(args: argparse.Namespace) -> int:
         from gait.markers import parse_colour
 
         parse_colour(args.markers)  # a colour it does not know stops here, before the pose pass
-    out_dir = _output_dir(args.video[0], args.out, args.force)
-    history = history_for_saving(args)  # opened first: a damaged or newer history file stops here
     options = [Options(capture_fps=args.fps, start_s=args.start, end_s=args.end, view=view,
                        direction={"right": 1, "left": -1}.get(args.facing), mirrored=args.mirrored,
                        height_cm=args.height_cm, speed_kmh=args.speed_kmh, markers=args.markers)
                for view in _views(args.view, len(args.video))]
+    out_dir = _output_dir(args.video[0], args.out, args.force)
+    history = history_for_saving(args)  # opened first: a damaged or newer history file stops here
     with native_logs_silenced():
         bars = [_Progress(f"pose {clip_label(Path(v).name)}") for v in args.video]
         video_bars = _ClipBars("video", [Path(v).name for v in args.video])

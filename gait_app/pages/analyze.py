@@ -1,6 +1,7 @@
 """Analyze: upload a side and/or rear treadmill clip (or try the sample), with a progress bar."""
 
 import logging
+import math
 import time
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import streamlit as st
 
 from gait.markers import AUTO, WORKING_COLOURS
 from gait.pipeline import Options
+from gait.results import OPTION_RANGES
 from gait_app.analysis import SAMPLE_OPTIONS, SAMPLES, SLOTS, VIDEO_TYPES, analyse_clips, keep_upload
 from gait_app.presentation import ProgressText, plain_words
 
@@ -73,16 +75,21 @@ st.page_link("gait_app/pages/filming.py", label="How to film", icon=":material/v
 st.subheader("Your run", divider="gray")
 fps_col, height_col, speed_col, unit_col = st.columns([1.2, 1, 1, 0.8])
 capture_fps = fps_col.number_input(
-    "Slow motion: capture frame rate (fps)", min_value=1.0, max_value=1000.0, value=None, step=30.0,
-    format="%.0f", placeholder="as in the file",
+    "Slow motion: capture frame rate (fps)", min_value=OPTION_RANGES["capture_fps"].low,
+    max_value=OPTION_RANGES["capture_fps"].high, value=None, step=30.0, format="%.0f", placeholder="as in the file",
     help="Phones save slow-motion video to play at 30 fps. Enter the rate it was filmed at (120, 240); "
          "leave empty for normal video.")
-height_cm = height_col.number_input("Your height (cm)", min_value=100.0, max_value=230.0, value=None,
+height_cm = height_col.number_input("Your height (cm)", min_value=OPTION_RANGES["height_cm"].low,
+                                    max_value=OPTION_RANGES["height_cm"].high, value=None,
                                     step=1.0, format="%.0f", placeholder="optional",
                                     help="Gives vertical oscillation in cm.")
-speed = speed_col.number_input("Treadmill speed", min_value=1.0, max_value=40.0, value=None, step=0.5,
-                               format="%.1f", placeholder="optional", help="Gives stride length in metres.")
 speed_unit = unit_col.radio("Unit", ["km/h", "mph"], horizontal=True)
+kmh_per_unit = MPH_TO_KMH if speed_unit == "mph" else 1.0
+# the speed's range in the chosen unit, to a tenth inside the km/h range (a new unit starts the input afresh)
+speed = speed_col.number_input(
+    "Treadmill speed", min_value=math.ceil(10 * OPTION_RANGES["speed_kmh"].low / kmh_per_unit) / 10,
+    max_value=math.floor(10 * OPTION_RANGES["speed_kmh"].high / kmh_per_unit) / 10, value=None, step=0.5,
+    format="%.1f", placeholder="optional", help="Gives stride length in metres.")
 name_col, blur_col = st.columns([1.2, 2.8], vertical_alignment="bottom")
 runner_name = name_col.text_input("Your name on the report", max_chars=80, placeholder="optional",
                                   help="Printed on the PDF and HTML report only; leave it empty to keep it off.")
@@ -112,7 +119,7 @@ if analyse:
         sticker_choice, sticker_choice.removeprefix("yes: "))
     options = Options(capture_fps=capture_fps, start_s=start_s, end_s=end_s, mirrored=mirrored,
                       height_cm=height_cm, markers=markers,
-                      speed_kmh=None if speed is None else speed * (MPH_TO_KMH if speed_unit == "mph" else 1.0))
+                      speed_kmh=None if speed is None else speed * kmh_per_unit)
 elif sample:
     clips = dict(SAMPLES)
     options = SAMPLE_OPTIONS

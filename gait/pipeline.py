@@ -28,6 +28,10 @@ def frame_range(info: VideoInfo, options: Options) -> tuple[int, int]:
     start = 0 if options.start_s is None else int(round(options.start_s * info.fps))
     end = info.frame_count if options.end_s is None else int(round(options.end_s * info.fps))
     start, end = max(0, start), min(info.frame_count, end)
+    if start >= info.frame_count:
+        raise GaitInputError(
+            f"the chosen start ({options.start_s:g} s) is at or after the end of the {info.duration_s:.1f} s clip. "
+            f"Choose a start before {max(0.0, info.duration_s - 1):.1f} s.", E.SEGMENT_TOO_SHORT)
     if end - start < max(15, info.fps):
         raise GaitInputError(
             f"the chosen segment ({start / info.fps:.1f}-{end / info.fps:.1f} s) is shorter than 1 s "

@@ -324,3 +324,19 @@ def test_the_runners_numbers_outside_their_range_are_refused(field, low, high):
             Options(**{field: value})
         assert refused.value.code == "bad_option"
 
+
+
+def test_a_segment_past_the_end_or_under_1_s_is_refused_with_what_to_choose():
+    from gait.pipeline import frame_range
+    from gait.results import Options
+    from gait.video_io import VideoInfo
+
+    info = VideoInfo(path="clip.mp4", file_fps=30.0, fps=30.0, frame_count=360, width=720, height=1280)  # 12 s
+    assert frame_range(info, Options(start_s=2.0, end_s=10.0)) == (60, 300)
+    with pytest.raises(GaitInputError, match=r"^the chosen start \(50 s\) is at or after the end of the 12.0 s clip\. "
+                                             r"Choose a start before 11.0 s\.$") as refused:
+        frame_range(info, Options(start_s=50.0))
+    assert refused.value.code == "segment_too_short"
+    with pytest.raises(GaitInputError, match=r"segment \(11.5-12.0 s\) is shorter than 1 s") as refused:
+        frame_range(info, Options(start_s=11.5))
+    assert refused.value.code == "segment_too_short"

@@ -384,7 +384,11 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
     comparison = compare(before, after)
     cadence = comparison.change("cadence_spm")
     assert (cadence.change, cadence.verdict) == (8.0, BEYOND)
-    assert cadence.change_text == "+8 steps/min (+5 %)" and cadence.sdc_text == "0.4 steps/min"  # 2.77 x 0.15
+    assert cadence.change_text == "+8.0 steps/min (+5 %)" and cadence.sdc_text == "0.4 steps/min"  # 2.77 x 0.15
+    # a change under the measure's own rounding but beyond its SDC reads as one: not "0 steps/min (-0 %), beyond"
+    small = compare(before, SessionPoint.of_report(_report(cadence=167.5, knee=20.0), id=3, filmed_on="2026-02-20"))
+    assert small.change("cadence_spm").verdict == BEYOND
+    assert small.change("cadence_spm").change_text == "-0.5 steps/min (-0.3 %)"
     knee = comparison.change("knee_flexion_at_contact_deg")
     assert knee.verdict == WITHIN and knee.change == 4.0  # 4° < 7.3°
     assert [c.key for c in comparison.shown] == ["cadence_spm", "knee_flexion_at_contact_deg"]
@@ -466,7 +470,7 @@ def test_the_report_has_a_before_after_section_when_there_is_a_previous_session(
     html = written["html"].read_text()
     section = html.split("<h2>Before and after</h2>", 1)[1].split("<h2>", 1)[0]
     assert "session 1 of 2026-01-05" in section and "this session of 2026-02-16" in section
-    assert re.search(r"<td>Cadence</td>.*?168 steps/min.*?176 steps/min.*?\+8 steps/min \(\+5 %\).*?0\.4 steps/min"
+    assert re.search(r"<td>Cadence</td>.*?168 steps/min.*?176 steps/min.*?\+8\.0 steps/min \(\+5 %\).*?0\.4 steps/min"
                      r".*?beyond SDC", section)
     assert "2.77 x" in section
     plain = write_documents(_report(cadence=176.0), tmp_path / "plain", formats="html")
@@ -560,13 +564,19 @@ def test_cli_lists_shows_and_compares_saved_sessions(tmp_path):
     assert "key frames saved: side left" in shown
     pair = run_cli("history", "compare", "1", "2", env=env)
     assert pair.returncode == 0
-    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8 steps/min \(\+5 %\)\s+0\.4 steps/min\s+"
+    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min\s+\+8\.0 steps/min \(\+5 %\)\s+0\.4 steps/min\s+"
                      r"beyond SDC", pair.stdout)
     assert "Cadence: 0.4 steps/min, this tool: 2.77 x 0.15 steps/min measured error" in pair.stdout  # side views
     series = run_cli("history", "compare", "--runner", "Ada Runner", env=env)
-    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min \(\+8 steps/min, beyond\)\s+180 steps/min "
-                     r"\(\+12 steps/min, beyond\)", series.stdout)
+    assert re.search(r"Cadence\s+168 steps/min\s+176 steps/min \(\+8\.0 steps/min, beyond\)\s+180 steps/min "
+                     r"\(\+12\.0 steps/min, beyond\)", series.stdout)
+    assert run_cli("history", "compare", "ada runner", env=env).stdout == series.stdout  # a name: as --runner
     assert run_cli("history", "compare", "1", env=env).returncode == 2
+    # output piped to a reader that stops early (`| head`): no error, no traceback
+    reader_gone = subprocess.Popen([sys.executable, "-m", "gait", "history", "list", "ada runner"],
+                                   env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reader_gone.stdout.close()  # before the command has written anything
+    assert reader_gone.wait(timeout=120) == 1 and reader_gone.stderr.read() == ""
     missing = run_cli("history", "show", "9", env=env)
     assert missing.returncode == 2 and "no session 9" in missing.stderr
     table = run_cli("history", "sdc").stdout
@@ -616,7 +626,7 @@ def cli_history(tmp_path_factory, faster_clip):
     return SimpleNamespace(db=Path(env["GAIT_HISTORY_DB"]), env=env, first=first, second=second, folder=folder)
 
 
-CADENCE_ROW = re.compile(r"Cadence\s+(\d+) steps/min\s+(\d+) steps/min\s+\+(\d+) steps/min \(\+\d+ %\)\s+"
+CADENCE_ROW = re.compile(r"Cadence\s+(\d+) steps/min\s+(\d+) steps/min\s+\+(\d+\.\d) steps/min \(\+\d+ %\)\s+"
                          r"0\.4 steps/min\s+beyond SDC")
 
 
@@ -627,7 +637,7 @@ def test_cli_shows_the_faster_cadence_beyond_the_smallest_detectable_change(cli_
     assert f"saved to the history as session 1 of Ada Runner ({cli_history.db})" in first.stdout
     assert "saved to the history as session 2 of Ada Runner" in second.stdout
     for output in (second.stdout, run_cli("history", "compare", "1", "2", env=cli_history.env).stdout):
-        before, after, change = map(int, CADENCE_ROW.search(output).groups())
+        before, after, change = map(float, CADENCE_ROW.search(output).groups())
         assert abs(before - 168) <= 2 and abs(after - FASTER_SPM) <= 2 and change >= 5
         assert "beyond the smallest detectable change (more than measurement noise): Cadence" in output
     # the report of the second session compares it with the first

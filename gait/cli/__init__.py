@@ -10,6 +10,8 @@ they share (argument types, the parser) in :mod:`gait.cli.options`.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 
 from gait.cli import analyze, batch, history
@@ -47,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("error: interrupted; nothing was replaced in the output folder.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader of the output stopped (`gait history list | head`): nothing is wrong
+        with contextlib.suppress(OSError, ValueError):  # Python's flush at exit must not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:  # an internal fault: short message, no traceback
         print(f"internal error ({type(exc).__name__}: {exc}). Please report it with the clip's details.",

@@ -39,7 +39,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                       "change", description="Compare two sessions (A then B), or a series (each "
                                                             "session against the first): per measure the change and "
                                                             "whether it exceeds the smallest detectable change.")
-    p.add_argument("sessions", nargs="*", help="session numbers, oldest first: two for before/after, more for a series")
+    p.add_argument("sessions", nargs="*", help="session numbers, oldest first: two for before/after, more for a "
+                                               "series; or a runner's name, as --runner")
     p.add_argument("--runner", help="a runner's whole series instead of session numbers")
     p = hs.add_parser("export", help="a runner's data as CSV and JSON")
     p.add_argument("runner")
@@ -104,7 +105,9 @@ def run_history(args: argparse.Namespace) -> int:
         elif command == "compare":
             if args.runner and args.sessions:
                 raise GaitInputError("give session numbers or --runner, not both.", BAD_OPTION)
-            stored = history.sessions(args.runner) if args.runner else [history.session(s) for s in args.sessions]
+            runner_named = len(args.sessions) == 1 and not args.sessions[0].strip().isdigit()  # a name, not a number
+            runner_asked = args.sessions[0] if runner_named else args.runner
+            stored = history.sessions(runner_asked) if runner_asked else [history.session(s) for s in args.sessions]
             if len(stored) < 2:
                 raise GaitInputError("compare needs two sessions or more: `gait history compare A B`, or a runner "
                                      "with two saved sessions (`--runner NAME`).", BAD_OPTION)

@@ -210,10 +210,14 @@ class MetricChange:
         if self.change is None:
             return "–"
         spec = self.spec
-        text = fmt(self.change, spec.digits)
-        text = with_unit(text if text.startswith("-") or text == fmt(0, spec.digits) else f"+{text}", spec.shown_unit)
+        digits = max(spec.digits, 1)  # as fine as the SDC (Sdc.value_text): a change beyond it shows
+        text = fmt(self.change, digits)
+        text = with_unit(text if text.startswith("-") or text == fmt(0, digits) else f"+{text}", spec.shown_unit)
         pct = self.change_pct
-        return f"{text} ({pct:+.0f} %)" if pct is not None and spec.unit in RELATIVE_UNITS else text
+        if pct is None or spec.unit not in RELATIVE_UNITS:
+            return text
+        pct_text = f"{pct:+.0f}"
+        return f"{text} ({f'{pct:+.1f}' if pct_text in ('+0', '-0') else pct_text} %)"
 
     @property
     def sdc_text(self) -> str:

@@ -181,7 +181,7 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
         steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
     _refuse_if_not_running(steps, name, info, detection, view)
     steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
-    steps, landing_warning = keep_legs_found_at_landing(steps)
+    steps, landing_warning = keep_legs_found_at_landing(steps, info.file_fps)
     metrics = summarise(steps)
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)

@@ -161,6 +161,7 @@ def test_feet_out_of_view_in_some_steps_leaves_those_steps_out():
 def _landings(shank_deg: list[float]) -> pd.DataFrame:
     n = len(shank_deg)
     return pd.DataFrame({"side": ["left", "right"] * (n // 2), "steady": True, "shank_angle_at_contact_deg": shank_deg,
+                         "ic_frame": [15 * k for k in range(n)],
                          "overstride_pct_leg": 10.0, "ground_contact_time_ms": 200.0, "foot_strike_pattern": "rearfoot",
                          "trunk_lean_deg": 5.0})
 
@@ -169,22 +170,26 @@ def test_a_leg_lost_at_landing_leaves_its_step_out_of_the_foot_measures():
     from gait.gate import keep_legs_found_at_landing
 
     # a sprint start's steep shin (-49) is a landing; 77.6 and -110.5 are not; an unknown shin is not lost
-    kept, warning = keep_legs_found_at_landing(_landings([5.0, -49.0, 77.6, 2.0, -110.5, 8.0, 20.0, np.nan]))
+    kept, warning = keep_legs_found_at_landing(_landings([5.0, -49.0, 77.6, 2.0, -110.5, 8.0, 20.0, np.nan]), 30.0)
     assert warning is not None and warning.code == E.LEGS_PARTLY_LOST_AT_LANDING
     assert warning.startswith("the pose model lost the landing leg in 2 of the 8 steady steps")
+    assert "those steps, landing at 1.00 and 2.00 s into the video, are left out of the contact" in warning
     lost = [False, False, True, False, True, False, False, False]
     for column in ("overstride_pct_leg", "ground_contact_time_ms", "foot_strike_pattern"):
         assert kept[column].isna().tolist() == lost
     assert (kept["trunk_lean_deg"] == 5.0).all()  # not a foot measure
+    kept, warning = keep_legs_found_at_landing(_landings([5.0, 80.0, 3.0, 4.0]), 30.0)
+    assert "1 of the 4 steady steps" in warning
+    assert "that step, landing at 0.50 s into the video, is left out" in warning
     steps = _landings([60.0, -60.0, 3.0, 4.0])  # at the limit: still a landing
-    kept, warning = keep_legs_found_at_landing(steps)
+    kept, warning = keep_legs_found_at_landing(steps, 30.0)
     assert warning is None and kept is steps
 
 
 def test_legs_lost_at_most_landings_leave_the_foot_measures_out():
     from gait.gate import keep_legs_found_at_landing
 
-    kept, warning = keep_legs_found_at_landing(_landings([70.0, -80.0, 90.0, 2.0]))
+    kept, warning = keep_legs_found_at_landing(_landings([70.0, -80.0, 90.0, 2.0]), 30.0)
     assert warning is not None and warning.code == E.LEGS_LOST_AT_LANDING and "are not given" in warning
     assert kept["overstride_pct_leg"].isna().all() and kept["foot_strike_pattern"].isna().all()
     assert (kept["trunk_lean_deg"] == 5.0).all()

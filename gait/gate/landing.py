@@ -33,10 +33,11 @@ def legs_lost_at_landing(steps: pd.DataFrame) -> np.ndarray:
         return np.abs(shank) > LANDING_SHANK_LIMIT_DEG
 
 
-def keep_legs_found_at_landing(steps: pd.DataFrame) -> tuple[pd.DataFrame, GaitWarning | None]:
+def keep_legs_found_at_landing(steps: pd.DataFrame, file_fps: float) -> tuple[pd.DataFrame, GaitWarning | None]:
     """The step table with the foot measures left out of the steps whose leg was lost at landing
-    (:func:`legs_lost_at_landing`), and a warning (``legs_partly_lost_at_landing``); all of them left out
-    when more than half the steady steps lost it (``legs_lost_at_landing``)."""
+    (:func:`legs_lost_at_landing`), and a warning (``legs_partly_lost_at_landing``) that gives their landings'
+    times in the video as a player shows them (the file played at ``file_fps``); all of them left out when
+    more than half the steady steps lost it (``legs_lost_at_landing``)."""
     lost = legs_lost_at_landing(steps)
     steady = steps["steady"].to_numpy(bool)
     n_steady, n_lost = int(steady.sum()), int((steady & lost).sum())
@@ -51,6 +52,8 @@ def keep_legs_found_at_landing(steps: pd.DataFrame) -> tuple[pd.DataFrame, GaitW
         return steps, GaitWarning(E.LEGS_LOST_AT_LANDING, (
             f"{where}: {FOOT_WORDS['side']} are not given. Film with nothing beside or in front of the legs "
             "(a handrail, a frame), close enough that the legs are large, in good light."))
+    times = [f"{frame / file_fps:.2f}" for frame in steps.loc[lost & steady, "ic_frame"]]
+    listed = times[-1] if len(times) == 1 else f"{', '.join(times[:-1])} and {times[-1]}"
+    which, verb = ("that step", "is") if len(times) == 1 else ("those steps", "are")
     return steps, GaitWarning(E.LEGS_PARTLY_LOST_AT_LANDING, (
-        f"{where}: those steps are left out of the {FOOT_WORDS['side']}. The key frames show where the points "
-        "were."))
+        f"{where}: {which}, landing at {listed} s into the video, {verb} left out of the {FOOT_WORDS['side']}."))

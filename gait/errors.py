@@ -7,6 +7,7 @@ on; the wording of the messages may change freely.
 
 from __future__ import annotations
 
+import errno
 import re
 from typing import Any
 
@@ -30,6 +31,7 @@ NOT_RUNNING_JUMPING = "not_running_jumping"  # hops with both feet together
 FEET_NOT_IN_VIEW = "feet_not_in_view"  # side view: no steady step with its foot in the frame at landing
 BAD_OPTION = "bad_option"
 OUTPUT_EXISTS = "output_exists"
+OUTPUT_NOT_WRITABLE = "output_not_writable"  # the output folder cannot be made or written to
 MARKERS_NOT_FOUND = "markers_not_found"  # marker mode: no sticker-like spots of one bright colour
 NOT_FRONTAL = "not_frontal"  # asked to be a rear or front view (the app's rear upload), looks filmed from the side
 
@@ -55,6 +57,18 @@ MARKERS_HIDDEN = "markers_hidden"  # marker mode: a measure's stickers hidden in
 MARKERS_LOW_FPS = "markers_low_fps"  # marker mode: rearfoot eversion needs 120 fps or more
 VIEW_DISAGREES = "view_disagrees"  # the view the user gave is not what the clip looks like
 UNSPECIFIED = "unspecified"
+
+
+# what a full disk, a quota or a folder the user may not write to raise while files are written: the machine's
+# trouble, not the tool's
+WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def write_failure(exc: BaseException) -> str | None:
+    """What could not be written and why, when ``exc`` is a write failure (:data:`WRITE_FAILURES`), else None."""
+    if isinstance(exc, OSError) and exc.errno in WRITE_FAILURES:
+        return f"{str(exc.filename or 'a file')!r} could not be written ({exc.strerror})"
+    return None
 
 
 class GaitInputError(Exception):

@@ -7,6 +7,7 @@ drawn); :func:`analyze_and_write` analyses a session and writes it, as ``gait an
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gait import errors as E
+from gait.errors import GaitInputError
 from gait.pipeline import analyze_session
 from gait.report import FORMATS, clip_suffix, output_name, write_data_files
 from gait.results import Analysis, Session
@@ -135,6 +138,21 @@ def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir
                             runner_name=runner_name, progress=write_progress, video_size=video_size,
                             before_after=before_after(session) if before_after is not None else None)
     return session, written
+
+
+def check_writable(out_dir: Path) -> None:
+    """Refuse (``output_not_writable``) an output folder that cannot be made or written to (a read-only
+    drive, a folder of another user, a file where a folder of its path should be), before any work: a file
+    made and removed in the nearest folder of its path that exists leaves nothing behind."""
+    out_dir = Path(out_dir).absolute()
+    nearest = next(p for p in (out_dir, *out_dir.parents) if p.exists())
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".gait-write-check.", dir=nearest)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise GaitInputError(f"{str(out_dir)!r} cannot be written to ({exc.strerror or exc}). Choose another "
+                             "folder with --out.", E.OUTPUT_NOT_WRITABLE) from None
 
 
 def _staging(out_dir: Path) -> Path:

@@ -129,6 +129,22 @@ def test_an_upload_that_cannot_be_saved_says_what_to_do(monkeypatch):
     assert "side" not in at.session_state["ready_clips"] and _button(at, "Analyse").disabled
 
 
+def test_a_full_disk_while_analysing_says_what_to_do(monkeypatch):
+    import gait_app.analysis
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device", "/tmp/gait-app-x/report.json")
+
+    monkeypatch.setattr(gait_app.analysis, "analyse_clips", full_disk)
+    at = _app()
+    _button(at, "Try the sample").click()
+    at.run()
+    assert not at.exception and len(at.error) == 1
+    assert at.error[0].value.startswith("The results could not be written: '/tmp/gait-app-x/report.json' could not be "
+                                        "written (No space left on device). Free some disk space")
+    assert "inside the analyzer" not in at.error[0].value
+
+
 RUNNER = "Ada Runner"
 
 

@@ -48,6 +48,38 @@ def test_missing_file_and_bad_option(tmp_path):
         assert "pose " not in done.stderr and not (tmp_path / "out").exists()
 
 
+def test_an_output_folder_that_cannot_be_written_is_refused_before_the_pose_pass(tmp_path):
+    side = Path(__file__).resolve().parents[1] / "sample_videos" / "side_60fps.mp4"
+    notes = tmp_path / "notes.txt"
+    notes.write_text("the runner's own notes")
+    done = run_cli("analyze", side, "--out", notes / "results", "--no-video", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "pose " not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (f"error: {str(notes / 'results')!r} cannot be written to (Not a "
+                                                    "directory). Choose another folder with --out.")
+    assert notes.read_text() == "the runner's own notes" and sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_full_disk_while_writing_says_so(tmp_path, monkeypatch, capsys):
+    """The output staged, then moved in: a disk that fills up while the files are written leaves the folder
+    as it was and says what to do, not 'internal error'."""
+    import errno
+
+    import gait.output
+    from gait.cli import main
+
+    def full(session, folder):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "report.json"))
+
+    monkeypatch.setattr(gait.output, "write_data_files", full)
+    side = Path(__file__).resolve().parents[1] / "sample_videos" / "side_60fps.mp4"
+    out = tmp_path / "out"
+    assert main(["analyze", str(side), "--out", str(out), "--no-video"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("error: '") and "report.json' could not be written (No space left on device). Free some " \
+        "space, or choose another folder with --out." in last
+    assert list(tmp_path.iterdir()) == []  # no output folder, no staging left
+
+
 def test_truncated_video_is_refused(tmp_path, shared_videos):
     data = (shared_videos / "bad_one_frame.mp4").read_bytes()
     cut = tmp_path / "cut.mp4"

@@ -19,7 +19,7 @@ from gait.cli.analyze import _print_summary, run_analyze
 from gait.cli.batch import run_batch
 from gait.cli.history import run_history
 from gait.cli.options import Parser
-from gait.errors import GaitInputError
+from gait.errors import GaitInputError, write_failure
 from gait.memory import use_one_arena
 
 __all__ = ["_print_summary", "build_parser", "main", "run_analyze", "run_batch", "run_history"]
@@ -54,7 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(OSError, ValueError):  # Python's flush at exit must not fail again
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except Exception as exc:  # an internal fault: short message, no traceback
+    except Exception as exc:
+        failure = write_failure(exc)
+        if failure:
+            print(f"error: {failure}. Free some space, or choose another folder with --out.", file=sys.stderr)
+            return 2
+        # an internal fault: short message, no traceback
         print(f"internal error ({type(exc).__name__}: {exc}). Please report it with the clip's details.",
               file=sys.stderr)
         return 1

@@ -71,6 +71,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _output_dir(video: str, out: Path | None, force: bool) -> Path:
+    from gait.output import check_writable
     from gait.report import output_patterns
 
     out_dir = out if out is not None else Path.cwd() / (Path(video).stem or "analysis")
@@ -82,6 +83,7 @@ def _output_dir(video: str, out: Path | None, force: bool) -> Path:
             f"{str(out_dir)!r} already holds {', '.join(existing)}. Add --force to replace them, or "
             "choose another folder with --out.", OUTPUT_EXISTS
         )
+    check_writable(out_dir)
     return out_dir
 
 

@@ -61,6 +61,7 @@ def run_batch(args: argparse.Namespace) -> int:
     """``gait batch INPUTS... --out DIR``: 0 when every session ran (failed clips are in the summary), 1 when
     interrupted."""
     from gait.batch import BatchSettings, find_sessions, run_sessions
+    from gait.output import check_writable
     from gait.video_io import VIDEO_SUFFIXES
 
     if args.scheduler and args.workers:
@@ -68,6 +69,7 @@ def run_batch(args: argparse.Namespace) -> int:
                              "own workers run the sessions).", BAD_OPTION)
     if args.out.exists() and not args.out.is_dir():
         raise GaitInputError(f"{str(args.out)!r} exists and is not a folder. Choose another --out.", OUTPUT_EXISTS)
+    check_writable(args.out)
     jobs = find_sessions(args.inputs, args.out, args.pair_by)
     if not jobs:
         raise GaitInputError(f"no video files ({', '.join(VIDEO_SUFFIXES)}) found in {', '.join(args.inputs)}.",

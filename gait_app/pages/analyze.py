@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from gait.errors import write_failure
 from gait.markers import AUTO, WORKING_COLOURS
 from gait.pipeline import Options
 from gait.results import OPTION_RANGES
@@ -135,8 +136,13 @@ if clips and options is not None:
     try:
         session = analyse_clips(clips, options, progress, blur_face=blur_face, runner_name=runner_name)
     except Exception as exc:  # an internal fault must not leave the user with a traceback
-        logging.getLogger(__name__).exception("analysis failed")
         bar.empty()
+        failure = write_failure(exc)
+        if failure:  # a full disk: the computer's, not the analyzer's
+            st.error(f"The results could not be written: {failure}. Free some disk space (the app keeps its files in "
+                     "the system's temporary folder) and analyse again.")
+            st.stop()
+        logging.getLogger(__name__).exception("analysis failed")
         st.error(f"Something went wrong inside the analyzer ({type(exc).__name__}: {exc}). Try another "
                  "clip; if it happens again, please report it with the clip.")
         st.stop()

@@ -38,6 +38,11 @@ def test_missing_file_and_bad_option(tmp_path):
     done = run_cli("analyze", side, "--view", "top", "--out", tmp_path / "out", cwd=tmp_path)
     assert done.returncode == 2 and "--view 'top': give one of side, rear, front per clip" in done.stderr
     assert not (tmp_path / "out").exists()
+    done = run_cli("analyze", side, side.parent / ".." / side.parent.name / side.name, "--out", tmp_path / "out",
+                   cwd=tmp_path)  # the same clip twice, however written
+    assert done.returncode == 2 and done.stderr.strip().splitlines()[-1] == (
+        "error: 'side_60fps.mp4' given more than once: give each clip of the run once (e.g. gait analyze side.mp4 "
+        "rear.mp4).")
     # a height in metres, a speed mistyped: refused before the pose pass, saying what to give
     for option, value, words in (("--height-cm", "1.75", "height 1.75 cm: give the runner's height in centimetres, "
                                   "from 100 to 230 (e.g. 175 for 1.75 m)"),

@@ -185,6 +185,11 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     if args.start is not None and args.end is not None and args.end <= args.start:
         raise GaitInputError("--end must be later than --start.", BAD_OPTION)
+    resolved = [Path(v).resolve() for v in args.video]
+    repeated = sorted({Path(v).name for v, path in zip(args.video, resolved, strict=True) if resolved.count(path) > 1})
+    if repeated:
+        raise GaitInputError(f"{' and '.join(repr(name) for name in repeated)} given more than once: give each clip "
+                             "of the run once (e.g. gait analyze side.mp4 rear.mp4).", BAD_OPTION)
     if args.markers is not None:
         from gait.markers import parse_colour
 

@@ -73,6 +73,9 @@ class Options:
     markers: str | None = None  # marker mode: "auto", a colour name or #RRGGBB (gait.markers); None: off
 
     def __post_init__(self) -> None:
+        if self.start_s is not None and self.end_s is not None and self.end_s <= self.start_s:
+            raise GaitInputError(f"the end ({self.end_s:g} s) must be later than the start ({self.start_s:g} s).",
+                                 E.BAD_OPTION)
         for name in OPTION_RANGES:
             problem = option_problem(name, getattr(self, name))
             if problem:

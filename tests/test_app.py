@@ -129,6 +129,19 @@ def test_an_upload_that_cannot_be_saved_says_what_to_do(monkeypatch):
     assert "side" not in at.session_state["ready_clips"] and _button(at, "Analyse").disabled
 
 
+def test_an_end_before_the_start_says_so_before_analysing():
+    at = _app()
+    at.file_uploader[0].set_value(("my_run.mp4", b"bytes" * 100, "video/mp4"))
+    at.run()
+    inputs = {n.label: n for n in at.number_input}
+    inputs["Start (s)"].set_value(5.0)
+    inputs["End (s)"].set_value(3.0)
+    _button(at, "Analyse").click()
+    at.run()
+    assert not at.exception and [e.value for e in at.error] == ["The end (3 s) must be later than the start (5 s)."]
+    assert "session_key" not in at.session_state  # nothing analysed
+
+
 def test_a_full_disk_while_analysing_says_what_to_do(monkeypatch):
     import gait_app.analysis
 

@@ -43,6 +43,9 @@ def test_missing_file_and_bad_option(tmp_path):
     assert done.returncode == 2 and done.stderr.strip().splitlines()[-1] == (
         "error: 'side_60fps.mp4' given more than once: give each clip of the run once (e.g. gait analyze side.mp4 "
         "rear.mp4).")
+    done = run_cli("analyze", side, "--start", "5", "--end", "3", "--out", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.strip().splitlines()[-1] == (
+        "error: the end (3 s) must be later than the start (5 s).")
     # a height in metres, a speed mistyped: refused before the pose pass, saying what to give
     for option, value, words in (("--height-cm", "1.75", "height 1.75 cm: give the runner's height in centimetres, "
                                   "from 100 to 230 (e.g. 175 for 1.75 m)"),

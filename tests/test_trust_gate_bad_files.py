@@ -340,3 +340,6 @@ def test_a_segment_past_the_end_or_under_1_s_is_refused_with_what_to_choose():
     with pytest.raises(GaitInputError, match=r"segment \(11.5-12.0 s\) is shorter than 1 s") as refused:
         frame_range(info, Options(start_s=11.5))
     assert refused.value.code == "segment_too_short"
+    with pytest.raises(GaitInputError, match=r"^the end \(3 s\) must be later than the start \(5 s\)\.$") as refused:
+        Options(start_s=5.0, end_s=3.0)
+    assert refused.value.code == "bad_option"

@@ -183,8 +183,6 @@ def run_analyze(args: argparse.Namespace) -> int:
     from gait.pose_cache import PoseCache
     from gait.results import Options
 
-    if args.start is not None and args.end is not None and args.end <= args.start:
-        raise GaitInputError("--end must be later than --start.", BAD_OPTION)
     resolved = [Path(v).resolve() for v in args.video]
     repeated = sorted({Path(v).name for v, path in zip(args.video, resolved, strict=True) if resolved.count(path) > 1})
     if repeated:

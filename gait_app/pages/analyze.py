@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from gait.errors import write_failure
+from gait.errors import GaitInputError, write_failure
 from gait.markers import AUTO, WORKING_COLOURS
 from gait.pipeline import Options
 from gait.results import OPTION_RANGES
@@ -118,9 +118,13 @@ if analyse:
     clips = {slot: clip["path"] for slot, clip in ready.items()}
     markers = {NO_STICKERS: None, FIND_COLOUR: AUTO, OTHER_COLOUR: sticker_hex}.get(
         sticker_choice, sticker_choice.removeprefix("yes: "))
-    options = Options(capture_fps=capture_fps, start_s=start_s, end_s=end_s, mirrored=mirrored,
-                      height_cm=height_cm, markers=markers,
-                      speed_kmh=None if speed is None else speed * kmh_per_unit)
+    try:
+        options = Options(capture_fps=capture_fps, start_s=start_s, end_s=end_s, mirrored=mirrored,
+                          height_cm=height_cm, markers=markers,
+                          speed_kmh=None if speed is None else speed * kmh_per_unit)
+    except GaitInputError as exc:  # an end before the start
+        st.error(plain_words(str(exc)))
+        st.stop()
 elif sample:
     clips = dict(SAMPLES)
     options = SAMPLE_OPTIONS

@@ -59,9 +59,10 @@ VIEW_DISAGREES = "view_disagrees"  # the view the user gave is not what the clip
 UNSPECIFIED = "unspecified"
 
 
-# what a full disk, a quota or a folder the user may not write to raise while files are written: the machine's
-# trouble, not the tool's
-WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+# what a full disk, a quota or a read-only drive raise while files are written: the machine's trouble, not the
+# tool's (a folder the user may not write to is refused before the work: gait.output.check_writable; a refused
+# permission may also come from reading, so it is not among them)
+WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 def write_failure(exc: BaseException) -> str | None:

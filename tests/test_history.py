@@ -504,6 +504,11 @@ def test_export_writes_csv_and_json_and_records_them(tmp_path):
     done = run_cli("history", "export", "Bo", "--format", "json", "--out", tmp_path / "mine", "--db",
                    tmp_path / "history.sqlite3")
     assert done.returncode == 0 and (tmp_path / "mine" / "bo_history.json").is_file()
+    (tmp_path / "notes.txt").write_text("notes")
+    done = run_cli("history", "export", "Bo", "--out", tmp_path / "notes.txt" / "out", "--db",
+                   tmp_path / "history.sqlite3")
+    assert done.returncode == 2 and done.stderr.strip().splitlines()[-1].endswith(
+        "cannot be written to (Not a directory). Choose another folder with --out.")
 
 
 def test_delete_removes_the_runner_their_files_under_the_data_folder_and_says_what_it_left(tmp_path):

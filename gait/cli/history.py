@@ -120,6 +120,10 @@ def run_history(args: argparse.Namespace) -> int:
             formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
             if not formats or any(f not in EXPORT_FORMATS for f in formats):
                 raise GaitInputError(f"--format {args.format!r}: give csv, json or csv,json.", BAD_OPTION)
+            if args.out is not None:
+                from gait.output import check_writable
+
+                check_writable(args.out)
             for path in history.export(args.runner, formats, args.out):
                 print(f"written {path}")
         elif command == "delete":

@@ -291,6 +291,15 @@ def test_the_summary_marks_borderline_cues_as_the_report_does(tmp_path):
     assert "| 2 of 2 (1 borderline) | near (borderline), clear |" in (tmp_path / "overview.md").read_text()
 
 
+def test_the_local_cluster_has_a_worker_per_core_at_most_one_per_session():
+    from gait.batch.cluster import local_workers
+
+    assert local_workers(None, 10, 2) == (2, None) and local_workers(4, 10, 8) == (4, None)
+    assert local_workers(None, 1, 8) == (1, None)  # one session: one worker, not eight loading the analysis
+    n, note = local_workers(64, 3, 2)  # '--workers 64' on two cores started 64 processes for 3 sessions
+    assert n == 3 and note is not None and "3 worker processes on 2 cores take turns on them" in note
+
+
 def test_batch_on_a_local_cluster_matches_the_command_line(tmp_path, cluster):
     """The samples (as one side + rear session) and, when the shared clips are there, a short real clip and a
     one-frame file: on a LocalCluster of 2 worker processes each session's report.json is the single-process

@@ -116,9 +116,20 @@ def _remove_staging(out_dir: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any, int]:
-    """A Dask client: on the cluster at ``scheduler``, else on a new local cluster of ``workers`` worker
-    processes (default: one per core), each running one task at a time (MediaPipe single-process inside)."""
+def local_workers(asked: int | None, sessions: int, cores: int) -> tuple[int, str | None]:
+    """The local cluster's worker processes: ``asked``, or one per core, and never more than the sessions (a
+    worker with nothing to do still starts and loads the analysis); and a note when more workers than cores
+    would run (they take turns on the cores, each with its own pose model in memory)."""
+    n = max(1, min(asked or cores, sessions))
+    if n <= cores:
+        return n, None
+    return n, (f"batch: {n} worker processes on {cores} cores take turns on them, no faster than {cores}, and each "
+               "holds its own pose model in memory: --workers at most the cores is enough")
+
+
+def _client(scheduler: str | None, workers: int | None, sessions: int) -> tuple[Any, Any, int]:
+    """A Dask client: on the cluster at ``scheduler``, else on a new local cluster of worker processes
+    (:func:`local_workers`), each running one task at a time (MediaPipe single-process inside)."""
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
@@ -133,7 +144,9 @@ def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any, int]:
             print(f"batch: the cluster at {scheduler} has no workers yet: the sessions wait for them "
                   "(`dask worker " + scheduler + "`)", file=sys.stderr, flush=True)
         return client, None, workers_seen
-    n = workers or machine_cores()
+    n, note = local_workers(workers, sessions, machine_cores())
+    if note:
+        print(note, file=sys.stderr, flush=True)
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     return Client(cluster), cluster, n
@@ -174,9 +187,10 @@ def run_sessions(jobs: Sequence[SessionJob], out_dir: Path, settings: BatchSetti
 
     ``scheduler``: the address of an existing Dask scheduler (``tcp://host:8786``), whose workers must have
     this package installed and see the inputs and ``out_dir`` at the same paths (a shared file system);
-    without it, a local cluster of ``workers`` processes (default: the machine's cores) is started and
-    stopped. A session's failure is recorded in its outcome and never stops the others; a worker that dies
-    gives its session a ``worker_failed`` outcome. On Ctrl-C the tasks are cancelled, the local workers
+    without it, a local cluster of ``workers`` processes (default: the machine's cores; at most one per
+    session, :func:`local_workers`) is started and stopped. A session's failure is recorded in its outcome
+    and never stops the others; a worker that dies gives its session a ``worker_failed`` outcome. On Ctrl-C
+    the tasks are cancelled, the local workers
     stopped, no half-written session folder is left, the tables are written for the sessions that finished,
     and a :class:`BatchResult` with ``interrupted`` set is returned. With ``history`` (an open
     :class:`gait.history.History`), the sessions analysed that have a runner are saved to it at the end
@@ -188,7 +202,7 @@ def run_sessions(jobs: Sequence[SessionJob], out_dir: Path, settings: BatchSetti
     start = time.perf_counter()
     outcomes: dict[str, Outcome] = {}
     interrupted = False
-    client, cluster, n_workers = _client(scheduler, workers)
+    client, cluster, n_workers = _client(scheduler, workers, len(jobs))
     where = f"the cluster at {scheduler}" if scheduler else "a local cluster"
     print(f"batch: {len(jobs)} sessions ({sum(len(j.clips) for j in jobs)} clips) on {where}, {n_workers} "
           f"worker process(es), into {out_dir}", file=sys.stderr, flush=True)

@@ -62,7 +62,7 @@ SAGITTAL_COLUMNS = (
 FRONTAL_COLUMNS = (
     "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip", "crossover",
 )
-STEP_COLUMNS = TIMING_COLUMNS + SAGITTAL_COLUMNS + FRONTAL_COLUMNS + ("steady",)
+STEP_COLUMNS = TIMING_COLUMNS + SAGITTAL_COLUMNS + FRONTAL_COLUMNS + ("steady", "left_out")
 
 def foot_strike_pattern(angle_deg: float) -> str | None:
     if not np.isfinite(angle_deg):
@@ -115,6 +115,7 @@ def _table(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
     two_step = table["step_time_s"].rolling(2, min_periods=1).mean().to_numpy()
     finite = np.isfinite(table["step_time_s"].to_numpy(dtype=float))  # float even when no step was found
     table["steady"] = steady_steps(np.where(finite, two_step, np.nan))
+    table["left_out"] = ""  # why the trust gate left the step's foot measures out (gait.gate), '' where it did not
     return table
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from gait import privacy
 from gait.catalogue import DISPLAY_ORDER, MetricSpec, fmt, shown_metrics
+from gait.events import GaitEvent
 from gait.kinematics import FrontalAngles, SagittalAngles
 from gait.landmarks import INDEX, SKELETON
 from gait.memory import use_one_arena
@@ -166,7 +167,7 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int, zoom: float = 
             if np.all(np.isfinite(heel)):
                 c = (int(heel[0]), int(heel[1]))
                 cv2.circle(img, c, int(14 * scale), SIDE_COLOURS_BGR[e.side], max(2, int(3 * scale)), cv2.LINE_AA)
-                label = f"contact {e.side[0].upper()}"
+                label = contact_label(analysis, e)
                 _text(img, label, _contact_label_origin(c, label, scale, img.shape), CONTACT_LABEL_SCALE * scale,
                       SIDE_COLOURS_BGR[e.side])
     if panel is not None:
@@ -175,6 +176,13 @@ def annotate_frame(img: np.ndarray, analysis: Analysis, row: int, zoom: float = 
         _draw_panel(img, _panel(analysis))
     _text(img, time_label(analysis, row), _time_label_origin(img.shape[0]), 0.5 * scale)
     return img
+
+
+def contact_label(analysis: Analysis, event: GaitEvent) -> str:
+    """A landing marker's words: "contact L", and "(left out)" when the trust gate left its step's foot
+    measures out (:attr:`gait.results.Analysis.left_out_contacts`: the foot out of view, the leg lost)."""
+    left_out = (event.side, float(event.time_s)) in analysis.left_out_contacts
+    return f"contact {event.side[0].upper()}" + (" (left out)" if left_out else "")
 
 
 def _contact_label_origin(heel: tuple[int, int], label: str, scale: float, shape: tuple[int, ...]) -> tuple[int, int]:

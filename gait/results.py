@@ -126,6 +126,15 @@ class Analysis:
 
         return frontal_fields(self.view, self.markers, self.mask_measured)
 
+    @cached_property
+    def left_out_contacts(self) -> frozenset[tuple[str, float]]:
+        """(side, time_s) of the landings whose steps' foot measures the trust gate left out (the steps'
+        ``left_out``): the annotated video marks them."""
+        if "left_out" not in self.steps:
+            return frozenset()
+        out = self.steps[self.steps["left_out"] != ""]
+        return frozenset(zip(out["side"], out["ic_time_s"].astype(float), strict=True))
+
     @property
     def pass_fingerprints(self) -> np.ndarray | None:
         """The pose pass's per-frame fingerprints (:func:`gait.video_io.fingerprint`), one per pose row, that

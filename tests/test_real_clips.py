@@ -145,7 +145,7 @@ def test_landings_whose_leg_was_lost_are_left_out(analysed):
     left out of the foot measures with a warning, they are the two whose ankle sat highest above the belt
     at landing (the foot not on the ground), and the key frames show other steps."""
     from gait.landmarks import INDEX
-    from gait.rendering import key_frame_rows
+    from gait.rendering import contact_label, key_frame_rows
 
     a = analysed("treadmill_side_lab_slowed.mp4")
     steps = a.steps[a.steps["steady"]]
@@ -158,6 +158,12 @@ def test_landings_whose_leg_was_lost_are_left_out(analysed):
                         for row, side in zip(rows, steps["side"], strict=True)])
     assert set(np.flatnonzero(out)) == set(np.argsort(ankle_y)[:2])  # image y grows downwards
     assert not set(key_frame_rows(a).values()) & set(rows[out])
+    # steps.csv says why, and the annotated video marks those landings
+    assert steps.loc[out, "left_out"].tolist() == ["leg lost at landing"] * 2
+    assert (steps.loc[~out, "left_out"] == "").all()
+    labels = {round(e.time_s * a.info.fps): contact_label(a, e)
+              for e in a.detection.events if e.type == "initial_contact"}
+    assert (labels[165], labels[457], labels[546]) == ("contact R (left out)", "contact L (left out)", "contact R")
     assert steps.loc[~out, "shank_angle_at_contact_deg"].abs().max() < 30
 
 

@@ -153,6 +153,7 @@ def test_feet_out_of_view_in_some_steps_leaves_those_steps_out():
     kept, warning = keep_feet_in_view(pose, steps, "side", 100.0, "clip.mp4")
     assert warning is not None and warning.code == E.FEET_PARTLY_OUT_OF_VIEW and "1 of the 6" in warning
     assert kept["ground_contact_time_ms"].isna().tolist() == [False, False, True, False, False, False]
+    assert kept["left_out"].tolist() == ["", "", "foot out of view", "", "", ""]
     pose, steps = _feet_case([])
     kept, warning = keep_feet_in_view(pose, steps, "side", 100.0, "clip.mp4")
     assert warning is None and kept is steps
@@ -177,6 +178,7 @@ def test_a_leg_lost_at_landing_leaves_its_step_out_of_the_foot_measures():
     lost = [False, False, True, False, True, False, False, False]
     for column in ("overstride_pct_leg", "ground_contact_time_ms", "foot_strike_pattern"):
         assert kept[column].isna().tolist() == lost
+    assert kept["left_out"].tolist() == ["leg lost at landing" if out else "" for out in lost]
     assert (kept["trunk_lean_deg"] == 5.0).all()  # not a foot measure
     kept, warning = keep_legs_found_at_landing(_landings([5.0, 80.0, 3.0, 4.0]), 30.0)
     assert "1 of the 4 steady steps" in warning

@@ -83,7 +83,8 @@ def keep_feet_in_view(pose: PoseSeries, steps: pd.DataFrame, view: str, leg_px: 
             f"the feet of {name!r} are {where}, from landing to toe-off (seen from the side): the contacts "
             "cannot be timed, so nothing can be measured. " + length_rule(view).ask(), E.FEET_NOT_IN_VIEW)
     most = lacking > 0.5 * n_steady
-    steps = leave_out_foot_measures(steps, kind, ~in_view, most)
+    steps = leave_out_foot_measures(steps, kind, ~in_view, most,
+                                    "feet out of view in most steps" if most else "foot out of view")
     if most:
         return steps, GaitWarning(E.FEET_OUT_OF_VIEW, (
             f"the feet were {where}: {FOOT_WORDS[kind]} are not given. Film with both feet in the frame, "
@@ -92,15 +93,17 @@ def keep_feet_in_view(pose: PoseSeries, steps: pd.DataFrame, view: str, leg_px: 
         f"the feet were {where}: those steps are left out of the {FOOT_WORDS[kind]}."))
 
 
-def leave_out_foot_measures(steps: pd.DataFrame, kind: str, rows: np.ndarray, every_step: bool) -> pd.DataFrame:
+def leave_out_foot_measures(steps: pd.DataFrame, kind: str, rows: np.ndarray, every_step: bool, reason: str
+                            ) -> pd.DataFrame:
     """The step table with the foot measures of a ``kind`` of view ("side" or "frontal", ``FOOT_MEASURES``)
-    left out (None) of the steps where ``rows`` is True, or of every step when ``every_step``: the rule of
-    the trust gate's checks that find a step's foot unusable, which leave every foot measure out once more
-    than half the steady steps are."""
+    left out (None) of the steps where ``rows`` is True, or of every step when ``every_step``, and ``reason``
+    in their ``left_out`` column (where no earlier check gave one): the rule of the trust gate's checks that
+    find a step's foot unusable, which leave every foot measure out once more than half the steady steps are."""
     columns = [c for c in FOOT_MEASURES[kind] if c in steps]
     steps = steps.astype({c: object for c in columns if steps[c].dtype == bool})  # a flag becomes None
-    if every_step:
-        steps[columns] = None
-    else:
-        steps.loc[rows, columns] = None
+    if "left_out" not in steps:
+        steps = steps.assign(left_out="")
+    chosen = np.ones(len(steps), bool) if every_step else np.asarray(rows, bool)
+    steps.loc[chosen, columns] = None
+    steps.loc[chosen & (steps["left_out"] == "").to_numpy(), "left_out"] = reason
     return steps

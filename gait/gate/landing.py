@@ -44,7 +44,8 @@ def keep_legs_found_at_landing(steps: pd.DataFrame, file_fps: float) -> tuple[pd
     if n_steady == 0 or not lost.any():
         return steps, None
     most = n_lost > 0.5 * n_steady
-    steps = leave_out_foot_measures(steps, "side", lost, most)
+    steps = leave_out_foot_measures(steps, "side", lost, most,
+                                    "legs lost at most landings" if most else "leg lost at landing")
     where = (f"the pose model lost the landing leg in {n_lost} of the {n_steady} steady steps (its shin read "
              f"more than {LANDING_SHANK_LIMIT_DEG:.0f}° from upright at landing, which no landing has: the leg's "
              "points were on something else)")

@@ -215,6 +215,7 @@ def test_sample_is_one_session_with_one_set_of_cards(sample_run, sample_result):
     clip_switch = at.get("button_group")[0]
     assert clip_switch.proto.label == "Clip"
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 20
+    assert list(at.dataframe[0].value.columns[-2:]) == ["steady", "left_out"]  # why a step's foot measures are out
 
 
 def test_cues_with_what_why_try_and_when_to_see_a_professional(sample_run, sample_result):

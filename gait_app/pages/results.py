@@ -35,7 +35,7 @@ CYCLE_FIGURE_WIDTH_PX = 760
 KEY_FRAME_MEASURES = ("knee_flexion_at_contact_deg", "shank_angle_at_contact_deg", "overstride_pct_leg",
                       "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg")
 # the step table: which step, then every per-step measure of the catalogue
-SHOWN_STEP_COLUMNS = ("step", "side", "ic_time_s", *(c for c in STEP_COLUMNS if c in METRICS), "steady")
+SHOWN_STEP_COLUMNS = ("step", "side", "ic_time_s", *(c for c in STEP_COLUMNS if c in METRICS), "steady", "left_out")
 
 result = cached_session(st.session_state.get("session_key"))
 if result is None or result.session is None or result.main is None:
@@ -207,6 +207,9 @@ with steps_tab:
                  column_config={c: st.column_config.NumberColumn(f"{METRICS[c].title} ({METRICS[c].shown_unit})",
                                                                  format=f"%.{METRICS[c].digits}f")
                                 for c in table.columns if c in METRICS and METRICS[c].unit is not None}
-                 | {"ic_time_s": st.column_config.NumberColumn("Contact at (s)", format="%.2f")})
+                 | {"ic_time_s": st.column_config.NumberColumn("Contact at (s)", format="%.2f"),
+                    "left_out": st.column_config.TextColumn("Left out (why)")})
     st.caption("One row per step, from a foot's contact to the other foot's. Steps outside the steady "
-               "running part (steady = false) are not averaged. Download all columns on the Report page.")
+               "running part (steady = false) are not averaged; a step whose foot was out of view, or whose leg "
+               "the pose model lost at landing, is left out of the foot measures (the last column says which). "
+               "Download all columns on the Report page.")

@@ -49,15 +49,6 @@ OPTION_RANGES: dict[str, OptionRange] = {
 }
 
 
-def option_problem(field_name: str, value: float | None) -> str | None:
-    """What to give instead of ``value`` for the :class:`Options` field ``field_name`` (:data:`OPTION_RANGES`), or
-    None when it is in range or not given."""
-    if value is None:
-        return None
-    r = OPTION_RANGES[field_name]
-    return None if r.low <= value <= r.high else f"give {r.what}, from {r.low:g} to {r.high:g} ({r.example})"
-
-
 @dataclass(frozen=True)
 class Options:
     """How to analyse a clip; a number outside :data:`OPTION_RANGES` is refused (:class:`GaitInputError`)."""
@@ -76,11 +67,11 @@ class Options:
         if self.start_s is not None and self.end_s is not None and self.end_s <= self.start_s:
             raise GaitInputError(f"the end ({self.end_s:g} s) must be later than the start ({self.start_s:g} s).",
                                  E.BAD_OPTION)
-        for name in OPTION_RANGES:
-            problem = option_problem(name, getattr(self, name))
-            if problem:
-                option = OPTION_RANGES[name]
-                raise GaitInputError(f"{option.label} {getattr(self, name):g} {option.unit}: {problem}.", E.BAD_OPTION)
+        for name, r in OPTION_RANGES.items():
+            value = getattr(self, name)
+            if value is not None and not r.low <= value <= r.high:  # NaN is refused too
+                raise GaitInputError(f"{r.label} {value:g} {r.unit}: give {r.what}, from {r.low:g} to {r.high:g} "
+                                     f"({r.example}).", E.BAD_OPTION)
 
 
 @dataclass(frozen=True)
@@ -130,8 +121,6 @@ class Analysis:
     def left_out_contacts(self) -> frozenset[tuple[str, float]]:
         """(side, time_s) of the landings whose steps' foot measures the trust gate left out (the steps'
         ``left_out``): the annotated video marks them."""
-        if "left_out" not in self.steps:
-            return frozenset()
         out = self.steps[self.steps["left_out"] != ""]
         return frozenset(zip(out["side"], out["ic_time_s"].astype(float), strict=True))
 

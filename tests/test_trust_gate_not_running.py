@@ -130,7 +130,7 @@ def _feet_case(lacking: list[int], n_steps: int = 6) -> tuple[PoseSeries, pd.Dat
     steps = pd.DataFrame({"side": sides, "ic_time_s": [10 * k / fps for k in range(n_steps)],
                           "toe_off_time_s": [(10 * k + 4) / fps for k in range(n_steps)],
                           "steady": True, "overstride_pct_leg": 10.0, "ground_contact_time_ms": 200.0,
-                          "foot_strike_pattern": "rearfoot", "trunk_lean_deg": 5.0})
+                          "foot_strike_pattern": "rearfoot", "trunk_lean_deg": 5.0, "left_out": ""})
     return pose, steps
 
 
@@ -164,7 +164,7 @@ def _landings(shank_deg: list[float]) -> pd.DataFrame:
     return pd.DataFrame({"side": ["left", "right"] * (n // 2), "steady": True, "shank_angle_at_contact_deg": shank_deg,
                          "ic_frame": [15 * k for k in range(n)],
                          "overstride_pct_leg": 10.0, "ground_contact_time_ms": 200.0, "foot_strike_pattern": "rearfoot",
-                         "trunk_lean_deg": 5.0})
+                         "trunk_lean_deg": 5.0, "left_out": ""})
 
 
 def test_a_leg_lost_at_landing_leaves_its_step_out_of_the_foot_measures():

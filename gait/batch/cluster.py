@@ -190,11 +190,10 @@ def run_sessions(jobs: Sequence[SessionJob], out_dir: Path, settings: BatchSetti
     without it, a local cluster of ``workers`` processes (default: the machine's cores; at most one per
     session, :func:`local_workers`) is started and stopped. A session's failure is recorded in its outcome
     and never stops the others; a worker that dies gives its session a ``worker_failed`` outcome. On Ctrl-C
-    the tasks are cancelled, the local workers
-    stopped, no half-written session folder is left, the tables are written for the sessions that finished,
-    and a :class:`BatchResult` with ``interrupted`` set is returned. With ``history`` (an open
-    :class:`gait.history.History`), the sessions analysed that have a runner are saved to it at the end
-    (:func:`save_to_history`).
+    the tasks are cancelled, the local workers stopped, no half-written session folder is left, the tables
+    are written for the sessions that finished, and a :class:`BatchResult` with ``interrupted`` set is
+    returned. With ``history`` (an open :class:`gait.history.History`), the sessions analysed that have a
+    runner are saved to it at the end (:func:`save_to_history`).
     """
     settings = replace(settings or BatchSettings(), history=history is not None)
     out_dir = Path(out_dir)

@@ -101,8 +101,6 @@ def leave_out_foot_measures(steps: pd.DataFrame, kind: str, rows: np.ndarray, ev
     find a step's foot unusable, which leave every foot measure out once more than half the steady steps are."""
     columns = [c for c in FOOT_MEASURES[kind] if c in steps]
     steps = steps.astype({c: object for c in columns if steps[c].dtype == bool})  # a flag becomes None
-    if "left_out" not in steps:
-        steps = steps.assign(left_out="")
     chosen = np.ones(len(steps), bool) if every_step else np.asarray(rows, bool)
     steps.loc[chosen, columns] = None
     steps.loc[chosen & (steps["left_out"] == "").to_numpy(), "left_out"] = reason

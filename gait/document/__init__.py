@@ -29,7 +29,7 @@ from gait.document.content import (
     cue_fields,
     metric_rows,
 )
-from gait.document.cycles import CYCLE_PANELS, cycle_figure, cycle_figure_png
+from gait.document.cycles import CYCLE_PANELS, cycle_caption, cycle_figure, cycle_figure_png
 from gait.document.files import FORMATS, report_of, write_documents, write_metronomes
 from gait.document.html import render_html
 from gait.document.pdf import render_pdf
@@ -39,7 +39,7 @@ from gait.document.pictures import Picture, crop_png, key_frame_boxes, key_frame
 __all__ = [
     "ACCURACY", "CYCLE_PANELS", "FORMATS", "METHODS", "REFERENCES", "STYLE", "SUBTITLE",
     "TITLE", "Content", "MetricRow", "PdfStyle", "Picture",
-    "build_content", "crop_png", "cue_fields", "cycle_figure", "cycle_figure_png", "key_frame_boxes",
+    "build_content", "crop_png", "cue_fields", "cycle_caption", "cycle_figure", "cycle_figure_png", "key_frame_boxes",
     "key_frame_pictures", "metric_rows", "render_html", "render_pdf", "report_of", "runner_box",
     "write_documents", "write_metronomes",
 ]

@@ -24,6 +24,15 @@ PANEL_HEIGHT_IN = 1.8
 AXIS_LABEL_HEIGHT_IN = 0.4  # room for the x axis label under the last panel
 DPI = 150
 X_LABEL = "% of stride, from the foot's landing to its next landing (dashed: toe-off); band: ±1 SD"
+FAR_LEG_LINE = ":"  # dotted: from the side, the leg away from the camera
+# From the side the leg away from the camera is hidden behind the other one mid-stance and late in its swing,
+# where the pose model puts it on the near leg. Largest mean error of each leg's curve (measured minus true,
+# deg) over its stance and over its swing on the side sample (sample_videos/side_60fps.mp4, whose truth gives
+# every frame's joints): tests/test_document.py measures them again.
+SIDE_VIEW_ERRORS_DEG: dict[str, dict[str, tuple[float, float]]] = {
+    "knee_flexion_deg": {"far": (-19.6, -41.0), "near": (-10.0, -16.9)},
+    "shank_angle_deg": {"far": (15.8, 19.5), "near": (4.1, 9.1)},
+}
 
 
 @dataclass(frozen=True)
@@ -36,8 +45,7 @@ class CyclePanel:
 
 CYCLE_PANELS: dict[str, tuple[CyclePanel, ...]] = {
     "side": (
-        CyclePanel("knee_flexion_deg", "Knee flexion over the gait cycle (the leg far from the camera reads low "
-                   "mid-stance)", "knee flexion (°)"),
+        CyclePanel("knee_flexion_deg", "Knee flexion over the gait cycle", "knee flexion (°)"),
         CyclePanel("shank_angle_deg", "Shin angle over the gait cycle (+ foot ahead of the knee)", "shin (°)"),
     ),
     "frontal": (
@@ -70,8 +78,9 @@ def _draw_panel(ax: Axes, panel: CyclePanel, clip: Analysis) -> bool:
         if panel.stance_only and toe_off is not None:
             mean, sd = np.where(pct <= toe_off, mean, np.nan), np.where(pct <= toe_off, sd, np.nan)
         ax.fill_between(pct, mean - sd, mean + sd, color=colour, alpha=0.2, linewidth=0)
-        away = ", far from the camera" if side == clip.far_leg else ""
-        ax.plot(pct, mean, color=colour, linewidth=2, label=f"{side} ({len(cycles)} strides{away})")
+        far = side == clip.far_leg
+        ax.plot(pct, mean, color=colour, linewidth=2, linestyle=FAR_LEG_LINE if far else "-",
+                label=f"{side} ({len(cycles)} strides{', far from the camera' if far else ''})")
         if toe_off is not None:
             ax.axvline(toe_off, color=colour, linestyle="--", linewidth=1)
     ax.set_xlim(0, 100)
@@ -82,6 +91,21 @@ def _draw_panel(ax: Axes, panel: CyclePanel, clip: Analysis) -> bool:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(frameon=False, fontsize=8)
     return drawn
+
+
+def cycle_caption(clip: Analysis) -> str:
+    """What the figure of ``clip`` shows, and, from the side, how far the far leg's curves can be off."""
+    caption = ("Each line is the mean of the steady strides of one foot, from its landing to its next landing; "
+               "the band is ±1 SD. Left blue, right orange, as in the video.")
+    if clip.far_leg is None:
+        return caption
+    knee, shin = SIDE_VIEW_ERRORS_DEG["knee_flexion_deg"], SIDE_VIEW_ERRORS_DEG["shank_angle_deg"]
+    return (f"{caption} Dotted: the {clip.far_leg} leg, far from the camera. It is hidden behind the other one "
+            "mid-stance and late in its swing, where the pose model reads it poorly: on a rendered runner its "
+            f"knee read up to {-knee['far'][0]:.0f}° less bent in stance and {-knee['far'][1]:.0f}° in the swing "
+            f"(the near leg's {-knee['near'][0]:.0f}° and {-knee['near'][1]:.0f}°), its shin up to "
+            f"{shin['far'][0]:.0f}° and {shin['far'][1]:.0f}° off ({shin['near'][0]:.0f}° and "
+            f"{shin['near'][1]:.0f}°). Compare the legs' curves there with care.")
 
 
 def cycle_figure(clip: Analysis) -> Figure | None:

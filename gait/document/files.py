@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from gait.cues import cadence_targets
 from gait.document.content import build_content
-from gait.document.cycles import cycle_figure_png
+from gait.document.cycles import cycle_caption, cycle_figure_png
 from gait.document.html import render_html
 from gait.document.pdf import render_pdf
 from gait.document.pictures import Box, Picture, key_frame_boxes, key_frame_pictures
@@ -58,8 +58,7 @@ def _pictures(source: Analysis | Session | dict, out_dir: Path) -> tuple[list[Pi
     for _suffix, clip in clips:
         png = cycle_figure_png(clip)
         if png is not None:
-            plots.append(Picture(f"{clip.view.capitalize()} view: mean (line) and ±1 SD (band) of the steady "
-                                 "strides per side", png))
+            plots.append(Picture(f"{clip.view.capitalize()} view. {cycle_caption(clip)}", png))
     return key_frames, plots
 
 

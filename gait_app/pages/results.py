@@ -11,7 +11,7 @@ from gait.catalogue import (
     timed_from_behind,
 )
 from gait.cues import SEE_A_PROFESSIONAL
-from gait.document import cycle_figure
+from gait.document import cycle_caption, cycle_figure
 from gait.markers import marker_measures
 from gait.measured_error import error_words
 from gait.metrics import STEP_COLUMNS
@@ -198,8 +198,7 @@ with cycle_tab:
         st.info("No steady stride of either foot could be cut out: nothing to plot.", icon=":material/info:")
     else:
         st.pyplot(figure, width=CYCLE_FIGURE_WIDTH_PX)
-    st.caption("Each line is the mean of the steady strides of one foot, from its contact to its next "
-               "contact; the band is ± 1 SD. Left blue, right orange, as in the video.")
+    st.caption(cycle_caption(analysis))
 
 with steps_tab:
     table = analysis.steps[[c for c in SHOWN_STEP_COLUMNS if c in analysis.steps.columns]].dropna(axis=1, how="all")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from gait import errors as E
-from gait.catalogue import METRICS, PELVIS_TIMING_SHORT_MS, empty_summary, number
+from gait.catalogue import KNEE_MORE_BENT_AT_30_FPS_DEG, LOW_FPS, METRICS, PELVIS_TIMING_SHORT_MS, empty_summary, number
 from gait.cleaning import CleaningSummary, mask_low_visibility, smooth, with_feet_for_landings
 from gait.errors import GaitInputError, GaitWarning
 from gait.events import (
@@ -260,15 +260,15 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
                 E.FEW_STEPS_PER_SIDE,
                 f"only {n} {side} steps were measured; {MIN_STEPS_PER_SIDE} or more per side give "
                 "reliable averages (Dingenen 2018): film a longer run."))
-    if info.fps < 60:
+    if info.fps < LOW_FPS:
         out.append(GaitWarning(
             E.LOW_FRAME_RATE,
             f"{info.fps:.0f} fps: contact and flight times are uncertain by about "
             f"+-{1000 / info.fps / 2:.0f} ms"
-            + (", and at landing the knee reads more bent than it was (the side sample at 30 fps: 5 deg more than "
-               "at 60)"
+            + (", and at landing the knee reads more bent than it was (the side sample at 30 fps: "
+               f"{KNEE_MORE_BENT_AT_30_FPS_DEG:.0f} deg more than at {LOW_FPS:.0f})"
                if (metrics.get("knee_flexion_at_contact_deg") or {}).get("value") is not None else "")
-            + "; film at 60 fps."))
+            + f"; film at {LOW_FPS:.0f} fps."))
     cadence = metrics["cadence_spm"]["value"]
     if cadence is not None and cadence < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
         request = E.capture_rate_request(likely_capture_fps(info.file_fps, cadence), ", this clip's likely rate")

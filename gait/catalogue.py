@@ -175,6 +175,17 @@ def with_unit(text: str, unit: str) -> str:
     return f"{text}{unit}" if unit in ("°", "%") else f"{text} {unit}"
 
 
+# how the initial contacts of a clip were timed (report.json's quality.contact_timing; gait.events)
+TIMED_BY_FOOT = "foot"  # the feet's vertical motion: landing seen in most steps
+TIMED_BY_PRIOR = "typical delay"  # the foot's most forward point + gait.events.LANDING_DELAY_PRIOR_S
+TIMED_BY_PELVIS = "pelvis"  # rear/front view: the pelvis's fastest descent
+
+# Below this frame rate the analysis warns (gait.analysis) and a before/after says that the two sessions were
+# filmed at different rates (gait.history.compare): contact and flight times are less sure, and at landing the
+# knee reads more bent than it was, by this much on the side sample at 30 fps against 60.
+LOW_FPS = 60.0
+KNEE_MORE_BENT_AT_30_FPS_DEG = 5.0
+
 # From the side, the leg away from the camera reads its peak knee flexion in stance low: mid-stance, as the
 # near leg swings past it, the pose model places its ankle ahead (docs/accuracy.md). The near leg's peak
 # minus the far one's is a median 7.0 deg on the shared real side clips (10 clips; runners taken as even;

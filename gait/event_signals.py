@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal
 
+from gait.catalogue import TIMED_BY_FOOT, TIMED_BY_PELVIS, TIMED_BY_PRIOR  # noqa: F401 (named here too)
 from gait.cleaning import midpoint
 from gait.landmarks import SIDES, PoseSeries
 
@@ -26,10 +27,6 @@ class GaitEvent:
     frame: int  # nearest 0-based frame index in the video file
 
 
-# how the initial contacts of a clip were timed (EventDetection.contact_timing)
-TIMED_BY_FOOT = "foot"  # the feet's vertical motion: landing seen in most steps
-TIMED_BY_PRIOR = "typical delay"  # the foot's most forward point + LANDING_DELAY_PRIOR_S
-TIMED_BY_PELVIS = "pelvis"  # rear/front view: the pelvis's fastest descent
 
 
 @dataclass(frozen=True)

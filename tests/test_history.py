@@ -424,6 +424,58 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
                                                                   "view (markers)")
 
 
+def _filmed(fps: float, timing: str = "foot", view: str = "side", **report) -> dict:
+    """A report of one clip filmed at ``fps``, its landings timed by ``timing``."""
+    return {**_report(view), "video": {"fps": fps}, "quality": {"contact_timing": timing}, **report}
+
+
+def test_a_comparison_says_when_the_sessions_were_filmed_at_another_rate_or_their_landings_timed_otherwise():
+    from gait.catalogue import TIMED_BY_PRIOR
+    from gait.document.before_after import before_after_content
+    from gait.history.text import comparison_text, series_text
+
+    def point(report: dict, id: int) -> SessionPoint:
+        return SessionPoint.of_report(report, id=id, filmed_on=f"2026-0{id}-01")
+
+    at30, at60, at120 = point(_filmed(30.0), 1), point(_filmed(60.0), 2), point(_filmed(120.0), 3)
+    notes = compare(at30, at60).capture_notes
+    assert notes == ["Filmed from the side at 30 fps, then at 60 fps: below 60 fps contact and flight times are less "
+                     "sure, and at landing the knee reads more bent (the side sample at 30 fps: 5° more than at 60), "
+                     "so part of a change in them may come from the frame rate. Film every session the same way, "
+                     "at 60 fps."]
+    assert compare(at60, at120).capture_notes == []  # both at 60 fps or more
+    assert compare(at30, point(_filmed(30.0), 4)).capture_notes == []  # one rate: what it moves cancels
+    rear = compare(point(_filmed(30.0, "pelvis", "rear"), 5), point(_filmed(60.0, "pelvis", "rear"), 6)).capture_notes
+    assert len(rear) == 1 and rear[0].startswith("Filmed from behind at 30 fps") and "knee" not in rear[0]
+    guessed = compare(at60, point(_filmed(60.0, TIMED_BY_PRIOR), 7)).capture_notes
+    assert len(guessed) == 1 and guessed[0].startswith("The landings of session 7 of 2026-07-01 were placed the "
+                                                       "typical delay after the foot's furthest-forward point")
+    # a session of two clips: each view's own clip; a view only one session filmed says nothing
+    both = {"metrics": {"cadence_spm": _summary(170.0)}, "clips": [
+        _filmed(60.0, TIMED_BY_PRIOR), _filmed(30.0, "pelvis", "rear")]}
+    assert [n.split(":")[0] for n in compare(at30, point(both, 8)).capture_notes] == [
+        "Filmed from the side at 30 fps, then at 60 fps", "The landings of session 8 of 2026-08-01 were placed the "
+        "typical delay after the foot's furthest-forward point (its feet's up-and-down motion showed too few clear "
+        "landings), the other session's where the feet were seen to land"]
+    # said by the command line, the report's section and a series
+    assert f"note: {notes[0]}" in comparison_text(compare(at30, at60)).splitlines()
+    assert before_after_content(compare(at30, at60)).notes[0] == notes[0]
+    series = series_text([at30, at60, at120]).splitlines()
+    assert [line.split(":")[0] for line in series if line.startswith("note")] == [
+        "note (#1 2026-01-01 -> #2 2026-02-01)", "note (#1 2026-01-01 -> #3 2026-03-01)"]
+
+
+def test_history_page_says_when_the_sessions_were_filmed_at_another_rate(tmp_path, monkeypatch):
+    db = tmp_path / "history.sqlite3"
+    with History(db) as history:
+        for fps, day in ((30.0, "2026-01-05"), (60.0, "2026-02-05")):
+            clip = ClipRecord("side.mp4", "side", "ab" * 32, {"fps": fps}, {})
+            history.save("Ada Runner", NewSession(report=_filmed(fps), clips=(clip,), filmed_on=day))
+    at = _history_page({"GAIT_HISTORY_DB": str(db)}, monkeypatch)
+    assert not at.exception
+    assert any(w.value.startswith("Filmed from the side at 30 fps, then at 60 fps") for w in at.warning)
+
+
 def test_a_measure_read_anew_by_a_later_version_is_not_compared_with_the_former_reading():
     """Version 0.2.0 adds 9 deg to the far leg's peak knee flexion in stance, 0.3.0 ends the stance at the
     toe-off and reads the toe-off from the knee as well as the foot: a session's peak knee is compared only

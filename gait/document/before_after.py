@@ -46,7 +46,7 @@ def before_after_content(comparison: Comparison) -> BeforeAfter:
     rows = [BeforeAfterRow(c.spec.title, c.before_text, c.after_text, c.change_text, c.sdc_text, c.short_verdict,
                            c.verdict == BEYOND, "" if c.sdc is None else c.sdc.basis_text)
             for c in comparison.shown]
-    notes = [SDC_RULE]
+    notes = [*comparison.capture_notes, SDC_RULE]
     notes += [f"{c.spec.title}: not compared, {c.reason}." for c in comparison.changes if c.verdict == NOT_COMPARABLE]
     basis = [f"{c.spec.title}: {c.sdc.basis_text}." for c in comparison.shown if c.sdc is not None]
     if basis:

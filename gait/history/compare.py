@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING
 
 from gait.catalogue import (
     DISPLAY_ORDER,
+    KNEE_MORE_BENT_AT_30_FPS_DEG,
+    LOW_FPS,
     SDC_ERROR_FACTOR,
+    TIMED_BY_FOOT,
+    TIMED_BY_PRIOR,
     Metrics,
     MetricSpec,
     fmt,
@@ -28,6 +32,7 @@ from gait.catalogue import (
     with_unit,
 )
 from gait.history.schema import metric_methods
+from gait.view import VIEW_WORDS
 
 if TYPE_CHECKING:
     from gait.history.sessions import StoredSession
@@ -127,6 +132,20 @@ def sdc_table() -> list[tuple[str, Sdc]]:
 
 
 @dataclass(frozen=True)
+class Capture:
+    """How a session's clip of one view was filmed and timed, from its report.json."""
+
+    fps: float | None  # the capture frame rate
+    contact_timing: str | None  # quality.contact_timing: TIMED_BY_FOOT, TIMED_BY_PRIOR, ...
+
+
+def captures(report: dict) -> dict[str, Capture]:
+    """Each view's :class:`Capture` in a session's report.json (its clips' own reports in a session of several)."""
+    return {str(c["view"]): Capture((c.get("video") or {}).get("fps"), (c.get("quality") or {}).get("contact_timing"))
+            for c in report.get("clips") or [report] if c.get("view")}
+
+
+@dataclass(frozen=True)
 class SessionPoint:
     """A session as a comparison sees it: its values and how each was measured."""
 
@@ -136,6 +155,7 @@ class SessionPoint:
     id: int | None = None  # None: not saved (this analysis)
     label: str = ""
     views: tuple[str, ...] = ()
+    capture: dict[str, Capture] = field(default_factory=dict)  # view -> how that clip was filmed and timed
 
     @classmethod
     def of_report(cls, report: dict, *, id: int | None = None, filmed_on: str | None = None,
@@ -144,13 +164,13 @@ class SessionPoint:
         clips = report.get("clips") or [report]
         return cls(metrics=read_metrics(report.get("metrics")), methods=metric_methods(report),
                    filmed_on=filmed_on or dt.date.today().isoformat(), id=id, label=label,
-                   views=tuple(str(c.get("view")) for c in clips if c.get("view")))
+                   views=tuple(str(c.get("view")) for c in clips if c.get("view")), capture=captures(report))
 
     @classmethod
     def of_stored(cls, stored: StoredSession) -> SessionPoint:
         """A session read from the history."""
         return cls(metrics=stored.metrics, methods=stored.methods, filmed_on=stored.filmed_on, id=stored.id,
-                   label=stored.label, views=stored.views)
+                   label=stored.label, views=stored.views, capture=captures(stored.report))
 
     @property
     def name(self) -> str:
@@ -255,6 +275,35 @@ class Comparison:
     @property
     def not_comparable(self) -> list[MetricChange]:
         return [c for c in self.changes if c.verdict == NOT_COMPARABLE]
+
+    @property
+    def capture_notes(self) -> list[str]:
+        """What differed in how the two sessions were filmed that can move a measure by itself: the frame rate
+        (below :data:`LOW_FPS` in one of them) and how the landings were timed (:func:`capture_notes`)."""
+        return capture_notes(self.before, self.after)
+
+
+def capture_notes(before: SessionPoint, after: SessionPoint) -> list[str]:
+    """For each view both sessions filmed: a note when one was filmed below :data:`LOW_FPS` and the other at
+    another rate, and when one's landings were placed by the typical delay and the other's by the feet's
+    motion; each says which measures it can move, beyond the smallest detectable change's noise."""
+    notes = []
+    for view in [v for v in before.capture if v in after.capture]:
+        b, a = before.capture[view], after.capture[view]
+        if b.fps and a.fps and round(b.fps) != round(a.fps) and min(b.fps, a.fps) < LOW_FPS:
+            knee = (f", and at landing the knee reads more bent (the side sample at 30 fps: "
+                    f"{KNEE_MORE_BENT_AT_30_FPS_DEG:.0f}° more than at {LOW_FPS:.0f})" if view == "side" else "")
+            notes.append(f"Filmed {VIEW_WORDS.get(view, view)} at {b.fps:.0f} fps, then at {a.fps:.0f} fps: below "
+                         f"{LOW_FPS:.0f} fps contact and flight times are less sure{knee}, so part of a change in "
+                         f"them may come from the frame rate. Film every session the same way, at {LOW_FPS:.0f} fps.")
+        timings = {b.contact_timing, a.contact_timing}
+        if timings == {TIMED_BY_FOOT, TIMED_BY_PRIOR}:
+            guessed = before.name if b.contact_timing == TIMED_BY_PRIOR else after.name
+            notes.append(f"The landings of {guessed} were placed the typical delay after the foot's furthest-forward "
+                         "point (its feet's up-and-down motion showed too few clear landings), the other session's "
+                         "where the feet were seen to land: the angles at landing and the contact times of "
+                         f"{guessed} are less sure, and part of a change in them may come from that.")
+    return notes
 
 
 def compare_metric(key: str, before: SessionPoint, after: SessionPoint) -> MetricChange:

@@ -95,6 +95,7 @@ def comparison_text(comparison: Comparison, runner: str = "") -> str:
     for c in comparison.shown:
         if c.verdict == NOT_COMPARABLE:
             lines.append(f"not comparable: {c.spec.title}, {c.reason}")
+    lines += [f"note: {note}" for note in comparison.capture_notes]
     used = [f"  {c.spec.title}: {c.sdc_text}, {c.sdc.basis_text}" for c in comparison.shown if c.sdc is not None]
     if used:
         lines.append("smallest detectable change = the larger of the published figure and 2.77 x this tool's measured "
@@ -121,7 +122,8 @@ def series_text(points: Sequence[SessionPoint], runner: str = "") -> str:
         rows.append((spec.title, *cells, sdc))
     head = (f"{runner + ': ' if runner else ''}{len(points)} sessions; each change is from the first session, "
             "judged against the smallest detectable change (SDC)")
-    return head + "\n" + table(rows)
+    notes = [f"note ({c.before.short} -> {c.after.short}): {note}" for c in comparisons for note in c.capture_notes]
+    return "\n".join([head, table(rows), *notes])
 
 
 def sdc_text() -> str:

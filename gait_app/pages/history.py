@@ -96,6 +96,8 @@ def comparison_table(before: StoredSession, after: StoredSession) -> None:
         if c.verdict == NOT_COMPARABLE:
             st.warning(f"{c.spec.title}: not compared, {c.reason}. Film both sessions from the same view to compare "
                        "it.", icon=":material/warning:")
+    for note in comparison.capture_notes:
+        st.warning(note, icon=":material/warning:")
     with st.expander("Where each smallest detectable change comes from"):
         st.markdown(f"The larger of the published figure for the 2-D measure and {SDC_ERROR_FACTOR} x this tool's "
                     "own measured error (the SD of its errors across the rendered test set-ups, docs/accuracy.md). "

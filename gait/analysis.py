@@ -6,7 +6,8 @@ libraries (pandas, SciPy: about 125 MB) are not held through the pass (docs/spee
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -157,31 +158,32 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
     masked = mask_low_visibility(raw)
     estimate = estimate_view(smooth(masked)[0])
     view, view_warning = chosen_view(options.view, estimate, name)
-    direction = options.direction or (estimate.direction if view == "side" else 0)
-    if view == "side" and direction == 0:
-        direction = 1
-    swapped = 0
-    if view == "side":
-        masked, swapped = order_legs(masked, direction)
-    sided = to_runner_sides(masked, view, direction, options.mirrored)
-    pose, cutoff = smooth(sided)
-    cleaning = CleaningSummary(swapped_frames=swapped, cutoff_hz=cutoff,
-                               masked_fraction=float(np.mean(np.isnan(masked.xy_px[:, :, 0]))))
-    leg_px = leg_length_px(pose)
-    refuse_if_not_a_run(measure_motion(pose, view, direction), name)
-    angles: SagittalAngles | FrontalAngles
-    if view == "side":
-        detection = detect_events_side(pose, direction, with_feet_for_landings(pose, sided))
-        angles = sagittal_angles(pose, direction)
-        steps = step_table(pose, detection, angles, direction, leg_px, near_side(direction, options.mirrored),
-                           options.height_cm, options.speed_kmh)
-    else:
-        detection = detect_events_frontal(pose)
-        angles = frontal_angles(pose)
-        steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
-    _refuse_if_not_running(steps, name, info, detection, view)
-    steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
-    steps, landing_warning = keep_legs_found_at_landing(steps, info.file_fps)
+    with _view_doubt_first(name, view_warning):  # a clip refused as the view it was said to be: say the view first
+        direction = options.direction or (estimate.direction if view == "side" else 0)
+        if view == "side" and direction == 0:
+            direction = 1
+        swapped = 0
+        if view == "side":
+            masked, swapped = order_legs(masked, direction)
+        sided = to_runner_sides(masked, view, direction, options.mirrored)
+        pose, cutoff = smooth(sided)
+        cleaning = CleaningSummary(swapped_frames=swapped, cutoff_hz=cutoff,
+                                   masked_fraction=float(np.mean(np.isnan(masked.xy_px[:, :, 0]))))
+        leg_px = leg_length_px(pose)
+        refuse_if_not_a_run(measure_motion(pose, view, direction), name)
+        angles: SagittalAngles | FrontalAngles
+        if view == "side":
+            detection = detect_events_side(pose, direction, with_feet_for_landings(pose, sided))
+            angles = sagittal_angles(pose, direction)
+            steps = step_table(pose, detection, angles, direction, leg_px, near_side(direction, options.mirrored),
+                               options.height_cm, options.speed_kmh)
+        else:
+            detection = detect_events_frontal(pose)
+            angles = frontal_angles(pose)
+            steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
+        _refuse_if_not_running(steps, name, info, detection, view)
+        steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
+        steps, landing_warning = keep_legs_found_at_landing(steps, info.file_fps)
     metrics = summarise(steps)
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
@@ -193,6 +195,19 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
                     detection=detection, angles=angles, steps=steps, metrics=metrics,
                     leg_length_px=leg_px, cleaning=cleaning, detected_fraction=detected,
                     warnings=warnings, notes=notes)
+
+
+@contextmanager
+def _view_doubt_first(name: str, view_warning: GaitWarning | None) -> Iterator[None]:
+    """Clip ``name`` refused while analysed as the view the user gave, which it does not look (``view_warning``,
+    :func:`gait.view.chosen_view`): the refusal says so first, as the likely cause (a front clip given as the
+    side view read as "does not look like running", with no word of the view)."""
+    try:
+        yield
+    except GaitInputError as exc:
+        if view_warning is None:
+            raise
+        raise GaitInputError(f"{name!r}: {view_warning} Analysed as said: {exc}", exc.code) from exc
 
 
 FRONTAL_NOTE = (

@@ -79,6 +79,8 @@ def save_section(history: History) -> None:
 
 def comparison_table(before: StoredSession, after: StoredSession) -> None:
     comparison = compare(SessionPoint.of_stored(before), SessionPoint.of_stored(after))
+    for note in comparison.capture_notes:  # before the verdicts it qualifies
+        st.warning(note, icon=":material/warning:")
     beyond = [c for c in comparison.shown if c.verdict == BEYOND]
     if beyond:
         st.markdown("**Beyond the smallest detectable change** (more than measurement noise):")
@@ -96,8 +98,6 @@ def comparison_table(before: StoredSession, after: StoredSession) -> None:
         if c.verdict == NOT_COMPARABLE:
             st.warning(f"{c.spec.title}: not compared, {c.reason}. Film both sessions from the same view to compare "
                        "it.", icon=":material/warning:")
-    for note in comparison.capture_notes:
-        st.warning(note, icon=":material/warning:")
     with st.expander("Where each smallest detectable change comes from"):
         st.markdown(f"The larger of the published figure for the 2-D measure and {SDC_ERROR_FACTOR} x this tool's "
                     "own measured error (the SD of its errors across the rendered test set-ups, docs/accuracy.md). "

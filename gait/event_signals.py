@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal
 
-from gait.catalogue import TIMED_BY_FOOT, TIMED_BY_PELVIS, TIMED_BY_PRIOR  # noqa: F401 (named here too)
 from gait.cleaning import midpoint
 from gait.landmarks import SIDES, PoseSeries
 
@@ -27,14 +26,12 @@ class GaitEvent:
     frame: int  # nearest 0-based frame index in the video file
 
 
-
-
 @dataclass(frozen=True)
 class EventDetection:
     events: tuple[GaitEvent, ...]
     stride_period_s: float
     dropped: int  # candidate strides found but not trusted
-    contact_timing: str  # TIMED_BY_FOOT, TIMED_BY_PRIOR or TIMED_BY_PELVIS
+    contact_timing: str  # gait.catalogue's TIMED_BY_FOOT, TIMED_BY_PRIOR or TIMED_BY_PELVIS
     hidden_toe_offs: tuple[GaitEvent, ...] = ()  # initial contacts whose foot was not seen at push-off
 
     def of(self, side: str, type_: str) -> list[GaitEvent]:

@@ -47,12 +47,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal, stats
 
+from gait.catalogue import TIMED_BY_FOOT, TIMED_BY_PELVIS, TIMED_BY_PRIOR
 from gait.cleaning import midpoint
 from gait.event_signals import (
     MAX_CADENCE_SPM,
-    TIMED_BY_FOOT,
-    TIMED_BY_PELVIS,
-    TIMED_BY_PRIOR,
     EventDetection,
     GaitEvent,
     alternating_sides,

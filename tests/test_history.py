@@ -376,6 +376,17 @@ def test_the_published_figures_are_the_domain_notes():
     published = {k: s.sdc.published for k, s in METRICS.items() if s.sdc and s.sdc.published is not None}
     assert published == {"knee_flexion_at_contact_deg": 3.8, "pelvic_drop_deg": 2.8, "hip_adduction_deg": 3.8,
                          "knee_valgus_fppa_deg": 8.9}  # the upper ends of the ranges
+    # the between-day figure is said with the knee at landing's SDC, not taken into it (a 2-D angle at foot strike)
+    assert "treadmill running between days, 95 % prediction interval 9-14 deg for 2-D angles (Damsted 2015)" in notes
+    days = {k: s.sdc.between_days for k, s in METRICS.items() if s.sdc and s.sdc.between_days}
+    assert list(days) == ["knee_flexion_at_contact_deg"]
+    assert "9-14° (Damsted 2015)" in days["knee_flexion_at_contact_deg"]
+    knee = smallest_detectable_change("knee_flexion_at_contact_deg", "keypoints/side")
+    assert knee.value == pytest.approx(2.77 * 2.62) and knee.basis_text.endswith(
+        "; filmed on two days, 2-D knee and hip angles at foot strike on a treadmill varied within a 95 % prediction "
+        "interval of 9-14° (Damsted 2015)")
+    assert METRICS["knee_flexion_at_contact_deg"].reference.endswith("(Damsted 2015): a change within that may be "
+                                                                     "day-to-day variation.")
 
 
 def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():

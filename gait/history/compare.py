@@ -73,6 +73,7 @@ class Sdc:
     published_source: str
     measured_error: float | None
     measured_error_source: str
+    between_days: str = ""  # SdcInputs.between_days: a published variation between days, not in the SDC
 
     @property
     def spec(self) -> MetricSpec:
@@ -94,9 +95,12 @@ class Sdc:
         published = (None if self.published is None else
                      f"{with_unit(f'{self.published:g}', unit)} ({self.published_source})")
         if self.basis == PUBLISHED:
-            return f"published: {published}, larger than {tool} of this tool" if tool else f"published: {published}"
-        return f"this tool: {tool}, larger than the published {published}" if published else (
-            f"this tool: {tool}; no published figure")
+            text = f"published: {published}, larger than {tool} of this tool" if tool else f"published: {published}"
+        else:
+            text = f"this tool: {tool}, larger than the published {published}" if published else (
+                f"this tool: {tool}; no published figure")
+        days = f"; {self.between_days}" if self.between_days else ""
+        return text + days
 
 
 def smallest_detectable_change(key: str, method: str = "") -> Sdc | None:
@@ -112,7 +116,7 @@ def smallest_detectable_change(key: str, method: str = "") -> Sdc | None:
         return None
     basis = PUBLISHED if value == inputs.published else MEASURED
     return Sdc(key, value, basis, inputs.published, inputs.published_source, inputs.measured_error,
-               inputs.measured_error_source)
+               inputs.measured_error_source, inputs.between_days)
 
 
 def sdc_table() -> list[tuple[str, Sdc]]:

@@ -338,6 +338,28 @@ def test_one_gait_cycle_figure_for_the_app_and_the_report(synthetic_analysis):
     assert [p.series for p in CYCLE_PANELS["frontal"]] == ["fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"]
 
 
+def test_every_study_the_measures_and_cues_cite_is_in_the_references():
+    """Each "Author YYYY" in the catalogue's texts (with the smallest detectable changes' sources), the cues and
+    the report's own paragraphs is listed under References (Munro 2012, cited for the knee valgus's SDC, was
+    not)."""
+    import inspect
+
+    from gait import cues
+    from gait.catalogue import CATALOGUE
+    from gait.document import REFERENCES, content
+
+    texts = [inspect.getsource(cues), *(v for v in vars(content).values() if isinstance(v, str))]
+    for spec in CATALOGUE:
+        texts += [spec.definition, spec.reference, spec.source]
+        if spec.sdc is not None:
+            texts += [spec.sdc.published_source, spec.sdc.between_days]
+    cited = {f"{who} {year}" for text in texts
+             for who, year in re.findall(r"([A-Z][a-zA-Z-]+(?: & [A-Z][a-zA-Z-]+)?) (\d{4})\b", text)}
+    assert {"Bramah 2018", "Damsted 2015", "Munro 2012", "Vannatta & Kernozek 2015"} <= cited
+    listed = " ".join(REFERENCES)
+    assert sorted(c for c in cited if c not in listed) == []
+
+
 def test_the_far_legs_curves_are_off_by_what_the_caption_says():
     """On the side sample, whose truth gives each frame's joints, each leg's gait-cycle curves against the
     true ones: the largest mean error over the stance and over the swing is what the caption quotes

@@ -107,10 +107,11 @@ ACCURACY_CONSEQUENCE = (
 )
 REFERENCES = (
     "Altman & Davis 2012 (foot strike classification)", "Barton 2016, Br J Sports Med",
-    "Bramah 2018 (running kinematics and injury)", "Davis 2020 (gait retraining)",
-    "Dingenen 2018 (2D running analysis reliability)", "dos Santos 2019 (trunk lean)",
+    "Bramah 2018 (running kinematics and injury)", "Damsted 2015 (2D running angles between days)",
+    "Davis 2020 (gait retraining)", "Dingenen 2018 (2D running analysis reliability)", "dos Santos 2019 (trunk lean)",
     "Esculier 2018 (education and gait retraining, RCT)", "Heiderscheit 2011, Med Sci Sports Exerc",
-    "Lenhart 2014, Med Sci Sports Exerc", "Souza 2016, Phys Med Rehabil Clin N Am 27:217",
+    "Lenhart 2014, Med Sci Sports Exerc", "Munro 2012 (2D frontal plane projection angle reliability)",
+    "Souza 2016, Phys Med Rehabil Clin N Am 27:217",
     "Straub & Powers 2022 (2D vs 3D knee valgus)", "Van Hooren 2023, Scand J Med Sci Sports",
     "Vannatta & Kernozek 2015 (foot strike and patellofemoral stress)",
     "Willson 2014 (step length and patellofemoral stress)", "Willy 2019, J Orthop Sports Phys Ther",

@@ -33,7 +33,8 @@ BAD_OPTION = "bad_option"
 OUTPUT_EXISTS = "output_exists"
 OUTPUT_NOT_WRITABLE = "output_not_writable"  # the output folder cannot be made or written to
 MARKERS_NOT_FOUND = "markers_not_found"  # marker mode: no sticker-like spots of one bright colour
-NOT_FRONTAL = "not_frontal"  # asked to be a rear or front view (the app's rear upload), looks filmed from the side
+NOT_FRONTAL = "not_frontal"  # given as a rear or front view (the app's rear upload), clearly filmed from the side
+NOT_SIDE = "not_side"  # given as the side view, clearly filmed from behind or in front
 
 # Reasons for a warning (GaitWarning.code)
 FEW_STEPS_PER_SIDE = "few_steps_per_side"

@@ -70,20 +70,19 @@ def test_front_clip_given_as_rear_warns_that_its_sides_are_swapped(analysed, sha
     assert as_rear.warnings[0].code == "view_disagrees" and "left and right are swapped" in as_rear.warnings[0]
 
 
-def test_a_clip_refused_as_the_view_it_was_said_to_be_says_the_view_first(shared_videos):
-    """The front clip given as the side view (``gait analyze front.mp4 side.mp4 --view side,front``, the
-    clips' order mixed up) is refused as not running; the refusal says first that it looks filmed from the
-    front and how to analyse it, where it used to say only that it does not look like running."""
+def test_the_front_clip_given_as_the_side_view_is_refused_with_its_view(shared_videos):
+    """The front clip given as the side view (``gait analyze front.mp4 side.mp4 --view side,front``, the clips'
+    order mixed up) is refused as clearly filmed from the front, with the view to give; it used to be refused
+    as "does not look like running", with no word of the view."""
     from gait.pipeline import Options, analyze
     from gait.pose_cache import PoseCache
 
     with pytest.raises(GaitInputError) as refused:
         analyze(str(shared_videos / "front_jog_in_place.mp4"), Options(view="side"), cache=PoseCache())
     assert str(refused.value).startswith(
-        "'front_jog_in_place.mp4': this clip was said to be filmed from the side but looks filmed from the front")
-    assert "(--view front). Analysed as said: 'front_jog_in_place.mp4', seen from the side, does not look like " \
-           "running" in str(refused.value)
-    assert refused.value.code == "not_running_in_place"
+        "'front_jog_in_place.mp4' was given as filmed from the side, but it looks filmed from the front")
+    assert "(--view front, or leave --view out to have it detected)" in str(refused.value)
+    assert refused.value.code == "not_side"
 
 
 def test_side_and_rear_session_gives_one_report(tmp_path, rear):

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gait.errors import NOT_FRONTAL, VIEW_DISAGREES, GaitInputError
+from gait.errors import NOT_FRONTAL, NOT_SIDE, VIEW_DISAGREES, GaitInputError
 from gait.landmarks import INDEX, LEG_JOINTS, NAMES
 from gait.view import FRONTAL, chosen_view, estimate_view, knee_bend_sine, near_side, to_runner_sides
 from tests.landmark_runner import Runner, make_pose, pose_from_points
@@ -24,14 +24,16 @@ def side_pose(direction: int, knee_bend_deg: float = 30.0, n_frames: int = 4):
     return pose_from_points(points, n_frames=n_frames)
 
 
-def frontal_pose(view: str, hip_width: float = 100.0, n_frames: int = 4):
-    """Straight legs below the hips; trunk 260 px; the nose further from the camera than the shoulders
-    from behind, nearer in front; the runner's left on the image left from behind."""
+def frontal_pose(view: str, hip_width: float = 100.0, n_frames: int = 4, ankle_dx: float = 0.0):
+    """Straight legs below the hips (``ankle_dx``: the ankles moved that far towards image-right, a knee
+    bend seen in the image); trunk 260 px; the nose further from the camera than the shoulders from behind,
+    nearer in front; the runner's left on the image left from behind."""
     left_x = 500.0 - hip_width / 2 if view == "rear" else 500.0 + hip_width / 2
     points, depth = {"nose": (500.0, 150.0)}, {"nose": 40.0 if view == "rear" else -40.0}
     for s, x in (("left", left_x), ("right", 1000.0 - left_x)):
         points |= {f"{s}_shoulder": (x, 240.0), f"{s}_hip": (x, 500.0), f"{s}_knee": (x, 700.0),
-                   f"{s}_ankle": (x, 900.0), f"{s}_heel": (x, 910.0), f"{s}_foot_index": (x, 920.0)}
+                   f"{s}_ankle": (x + ankle_dx, 900.0), f"{s}_heel": (x + ankle_dx, 910.0),
+                   f"{s}_foot_index": (x + ankle_dx, 920.0)}
     return pose_from_points(points, n_frames=n_frames, depth=depth)
 
 
@@ -100,12 +102,46 @@ def test_rear_given_for_front_is_kept_with_a_warning_that_left_and_right_are_swa
     assert ("face towards the camera" if seen == "front" else "face away from the camera") in warning
 
 
-@pytest.mark.parametrize(("asked", "seen"), [("rear", "side"), ("front", "side"), ("side", "rear")])
-def test_side_given_for_frontal_or_the_reverse_is_kept_with_a_warning(asked, seen):
+@pytest.mark.parametrize(("asked", "seen"), [("rear", "side"), ("front", "side"), ("side", "rear"), ("side", "front")])
+def test_side_given_for_a_clip_that_clearly_looks_frontal_or_the_reverse_is_refused_with_what_to_do(asked, seen):
+    """As the app's rear upload refuses a side clip: the command line's or a manifest's view is not kept where
+    the clip clearly looks the other way (the treadmill clip given as rear read a step width of -857 % hip)."""
     estimate = estimate_view(side_pose(1) if seen == "side" else frontal_pose(seen))
+    assert estimate.view == seen and estimate.clear
+    with pytest.raises(GaitInputError) as refused:
+        chosen_view(asked, estimate, "clip.mp4")
+    words = {"side": "from the side", "rear": "from behind", "front": "from the front"}
+    assert str(refused.value).startswith(f"'clip.mp4' was given as filmed {words[asked]}, but it looks filmed "
+                                         f"{words[seen]}")
+    assert f"(--view {seen}, or leave --view out to have it detected)" in str(refused.value)
+    assert refused.value.code == (NOT_FRONTAL if seen == "side" else NOT_SIDE)
+
+
+@pytest.mark.parametrize(("asked", "seen"), [("rear", "side"), ("side", "rear")])
+def test_side_given_for_a_clip_that_looks_frontal_but_not_clearly_or_the_reverse_is_kept_with_a_warning(asked, seen):
+    """Knees that bend a little in the image (sine 0.17 and 0.2, between the clear readings): the user's view
+    is kept, with a warning first."""
+    estimate = estimate_view(side_pose(1, knee_bend_deg=10.0) if seen == "side" else frontal_pose(seen, ankle_dx=40.0))
+    assert estimate.view == seen and not estimate.clear
     view, warning = chosen_view(asked, estimate, "clip.mp4")
     assert view == asked and warning.code == VIEW_DISAGREES
     assert "do not apply" in warning and f"(--view {seen})" in warning
+
+
+def test_a_clip_refused_as_a_view_it_did_not_clearly_look_says_the_view_first():
+    """A refusal while analysed as the view given, against an unclear look, begins with that doubt."""
+    from gait.analysis import _view_doubt_first
+    from gait.errors import GaitWarning
+
+    doubt = GaitWarning(VIEW_DISAGREES, "this clip was said to be filmed from behind but looks filmed from the side.")
+    with pytest.raises(GaitInputError) as refused, _view_doubt_first("run.mp4", doubt):
+        raise GaitInputError("'run.mp4', seen from behind, does not look like running.", "not_running_in_place")
+    assert str(refused.value) == ("'run.mp4': this clip was said to be filmed from behind but looks filmed from the "
+                                  "side. Analysed as said: 'run.mp4', seen from behind, does not look like running.")
+    assert refused.value.code == "not_running_in_place"
+    with pytest.raises(GaitInputError, match=r"^'run\.mp4', seen") as plain, _view_doubt_first("run.mp4", None):
+        raise GaitInputError("'run.mp4', seen from the side, does not look like running.", "not_running_in_place")
+    assert plain.value.code == "not_running_in_place"
 
 
 def test_near_side():

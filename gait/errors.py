@@ -35,6 +35,7 @@ OUTPUT_NOT_WRITABLE = "output_not_writable"  # the output folder cannot be made 
 MARKERS_NOT_FOUND = "markers_not_found"  # marker mode: no sticker-like spots of one bright colour
 NOT_FRONTAL = "not_frontal"  # given as a rear or front view (the app's rear upload), clearly filmed from the side
 NOT_SIDE = "not_side"  # given as the side view, clearly filmed from behind or in front
+VIEW_REPEATED = "view_repeated"  # a session of two side clips, or of two rear/front clips
 
 # Reasons for a warning (GaitWarning.code)
 FEW_STEPS_PER_SIDE = "few_steps_per_side"

@@ -173,10 +173,19 @@ def merge_metrics(clips: tuple[Analysis, ...]) -> Metrics:
 def session_of(analyses: list[Analysis] | tuple[Analysis, ...]) -> Session:
     """A session of clips already analysed: merged metrics, every clip's warnings (prefixed with its file
     name when there are several) and, first, a warning when their cadences disagree by more than 3
-    steps/min."""
+    steps/min. Two clips of one view (two side clips, or two from behind or in front) are refused
+    (``view_repeated``): the measures of each view come from one clip."""
     clips = tuple(analyses)
     if len(clips) == 1:
         return Session.of(clips[0])
+    for words, same in (("from the side", [c for c in clips if c.view == "side"]),
+                        ("from behind or in front", [c for c in clips if c.view != "side"])):
+        if len(same) > 1:  # merge_metrics would report the first of them only
+            raise GaitInputError(
+                f"{' and '.join(repr(c.info.name) for c in same)} are {'both' if len(same) == 2 else 'all'} filmed "
+                f"{words}: a session is one side clip and one rear (or front) clip of the same run, and would "
+                "report only the first of them. Analyse each on its own (gait analyze CLIP), or a folder of clips "
+                "with gait batch.", E.VIEW_REPEATED)
     warnings = [GaitWarning(E.warning_code(w), f"{c.info.name}: {w}") for c in clips for w in c.warnings]
     cadences = [(c.info.name, number(c.metrics["cadence_spm"]["value"])) for c in clips]
     measured = [(name, spm) for name, spm in cadences if spm is not None]

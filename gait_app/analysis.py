@@ -49,7 +49,7 @@ from gait.pose_cache import PoseCache
 from gait.rendering import DrawingStopped
 from gait.report import clip_suffix, output_name
 from gait.video_io import VIDEO_SUFFIXES
-from gait.view import FRONTAL
+from gait.view import FRONTAL, VIEW_WORDS
 from gait_app import uploads
 
 LOG = logging.getLogger(__name__)
@@ -251,8 +251,21 @@ def _analyse_one(slot: str, path: Path, options: Options, progress: Progress | N
     return ClipResult(slot, name, analysis=analysis)
 
 
+def _one_clip_per_view(results: dict[str, ClipResult]) -> dict[str, ClipResult]:
+    """The side box's clip refused when it looks filmed from behind or in front and the rear box holds a clip
+    too (a session takes one clip of each view: :func:`gait.results.session_of`); alone it is analysed as
+    the view it looks."""
+    side, rear = results.get("side"), results.get("rear")
+    if side is None or side.analysis is None or side.analysis.view == "side" or rear is None or rear.analysis is None:
+        return results
+    return {**results, "side": replace(side, analysis=None, error=(
+        f"{side.name!r}, in the side view box, looks filmed {VIEW_WORDS[side.analysis.view]}, and the rear view box "
+        f"holds {rear.name!r}: upload a clip filmed from the side here, or analyse the two clips one at a time."))}
+
+
 def _write_files(key: str, results: dict[str, ClipResult], out: Path, progress: Progress | None,
                  blur_face: bool, runner_name: str | None) -> SessionResult:
+    results = _one_clip_per_view(results)
     ok = [(c, c.analysis) for c in results.values() if c.analysis is not None]
     if not ok:
         return SessionResult(key=key, clips=results, blur_face=blur_face, runner_name=runner_name)

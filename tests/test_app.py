@@ -289,6 +289,26 @@ def test_a_bad_rear_clip_leaves_the_side_clip_as_the_session(tmp_path, sample_re
     assert result.files["report_pdf"].is_file() and result.clips["rear"].error
 
 
+def test_a_rear_clip_in_the_side_uploader_with_another_in_the_rear_one_is_refused(tmp_path, sample_result):
+    """The side box's clip filmed from behind, with a clip in the rear box too: the session was the side box's
+    clip with its cards marked 'from the side clip', the rear box's clip left out; the side box's clip is now
+    refused with what to do, and the session is the rear box's clip. Alone in the side box, it is analysed as
+    the view it looks."""
+    from dataclasses import replace
+
+    from gait_app.analysis import _write_files
+
+    rear = replace(sample_result.clips["rear"], files={})
+    in_side = replace(rear, slot="side")
+    result = _write_files("rear-in-side", {"side": in_side, "rear": rear}, tmp_path / "two", None, False, None)
+    assert result.clips["side"].analysis is None and result.clips["side"].error == (
+        "'rear_60fps.mp4', in the side view box, looks filmed from behind, and the rear view box holds "
+        "'rear_60fps.mp4': upload a clip filmed from the side here, or analyse the two clips one at a time.")
+    assert result.session.clips == (rear.analysis,)
+    alone = _write_files("rear-in-side-alone", {"side": in_side}, tmp_path / "one", None, False, None)
+    assert alone.session.clips == (rear.analysis,) and alone.clips["side"].error is None
+
+
 def test_a_side_clip_in_the_rear_uploader_is_refused_with_what_to_do():
     """Measured as a rear view, a side clip reads a 'knee valgus' and step width that mean nothing; the rear
     upload is told from the runner's face, and a side view there is refused, the side slot named."""

@@ -85,6 +85,28 @@ def test_the_front_clip_given_as_the_side_view_is_refused_with_its_view(shared_v
     assert refused.value.code == "not_side"
 
 
+def test_a_session_of_two_clips_of_one_view_is_refused(rear):
+    """Two side clips (or two from behind) made a session of the first clip's measures, the second's left out
+    with nothing said but a cadence warning; such a session is refused, the clips named."""
+    from dataclasses import replace
+
+    from gait.pipeline import analyze, session_of
+    from gait.pose_cache import PoseCache
+
+    side = analyze(str(SAMPLES / "side_60fps.mp4"), cache=PoseCache())
+    other_side = replace(side, info=replace(side.info, path="/clips/other side.mp4"))
+    other_rear = replace(rear[0], info=replace(rear[0].info, path="/clips/front.mp4"), view="front")
+    cases = (((side, other_side), "from the side"), ((rear[0], side, other_rear), "from behind or in front"))
+    for clips, words in cases:
+        with pytest.raises(GaitInputError) as refused:
+            session_of(clips)
+        names = [c.info.name for c in clips if (c.view == "side") == (words == "from the side")]
+        assert str(refused.value).startswith(f"{names[0]!r} and {names[1]!r} are both filmed {words}: a session is "
+                                             "one side clip and one rear (or front) clip of the same run")
+        assert refused.value.code == "view_repeated"
+    assert [c.view for c in session_of((side, rear[0])).clips] == ["side", "rear"]
+
+
 def test_side_and_rear_session_gives_one_report(tmp_path, rear):
     from gait.pipeline import Session, analyze, merge_metrics
     from gait.pose_cache import PoseCache

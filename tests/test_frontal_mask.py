@@ -254,7 +254,7 @@ def test_the_frontal_fields_are_worked_out_once_per_analysis(grid, monkeypatch):
     """report.json (clip and session), the cues and the command line's tags read the frontal measures'
     methods and errors worked out once per analysis; a changed copy works them out again."""
     from gait.cues import cues_for
-    from gait.pipeline import Session, session_of
+    from gait.pipeline import Session, merge_metrics
     from gait.results import measured_errors
 
     analysis = replace(grid["standard", "tights", "B"][0])  # a copy of its own: nothing worked out yet
@@ -266,7 +266,8 @@ def test_the_frontal_fields_are_worked_out_once_per_analysis(grid, monkeypatch):
     assert session_report_dict(session)["quality"]["frontal_method"] == report["quality"]["frontal_method"]
     cues_for(session)
     assert measured_errors(session.clips) == analysis.frontal_fields["frontal_error"]
-    session_report_dict(session_of([analysis, analysis]))
+    twice = (analysis, analysis)  # a session of several clips, each read once (session_of takes one per view)
+    session_report_dict(Session(clips=twice, metrics=merge_metrics(twice), warnings=[]))
     assert calls == [(analysis.view, analysis.markers, analysis.mask_measured)]
     report_dict(replace(analysis, notes=[]))
     assert len(calls) == 2

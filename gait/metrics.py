@@ -34,6 +34,7 @@ from scipy import stats
 from gait.catalogue import (
     CATALOGUE,
     FAR_LEG_PEAK_KNEE_LOW_DEG,
+    LEFT_RIGHT_TIMING_BOUND_MS,
     AsymmetrySummary,
     Metrics,
     empty_summary,
@@ -277,13 +278,8 @@ def summarise(steps: pd.DataFrame) -> Metrics:
 
 
 # A side's mean contact time is uncertain by its 95 % interval over the steps and, beyond that, by how far
-# the same timing rule reads one foot against the other: the foot nearer the camera reads long (its points
-# are dragged towards the passing swing foot). On the hand-marked sprint steps it reads 21.5 ms longer than
-# the far foot (means of 12 and 10 steps, standard error 10.4 ms); on the rendered symmetric runner left
-# minus right reads -13.9 to +2.1 ms over the 14 side set-ups (-36.4 to +1.0 on the former renders, where
-# this bound was set; docs/accuracy.md). Each side carries half of the bound in quadrature, so a difference
-# within it is never reported as the runner's (tests/test_contact_time.py checks it against the marks).
-LEFT_RIGHT_TIMING_BOUND_MS = 37.0
+# the same timing rule reads one foot against the other (gait.catalogue.LEFT_RIGHT_TIMING_BOUND_MS). Each
+# side carries half of the bound in quadrature, so a difference within it is never reported as the runner's.
 SIDE_TIMING_UNCERTAINTY_MS = LEFT_RIGHT_TIMING_BOUND_MS / float(np.sqrt(2.0))
 
 

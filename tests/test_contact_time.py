@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gait.catalogue import TIMED_BY_FOOT
+from gait.catalogue import LEFT_RIGHT_TIMING_BOUND_MS, TIMED_BY_FOOT
 from gait.events import TOE_OFF_LEAD_S, detect_events_side
 from gait.landmarks import INDEX
-from gait.metrics import LEFT_RIGHT_TIMING_BOUND_MS, SIDE_TIMING_UNCERTAINTY_MS, contact_time_asymmetry
+from gait.metrics import SIDE_TIMING_UNCERTAINTY_MS, contact_time_asymmetry
 from gait.pipeline import analyze
 from gait.pose_cache import PoseCache
 from gait.synth import truth_path

@@ -440,7 +440,7 @@ def _filmed(fps: float, timing: str = "foot", view: str = "side", **report) -> d
     return {**_report(view), "video": {"fps": fps}, "quality": {"contact_timing": timing}, **report}
 
 
-def test_a_comparison_says_when_the_sessions_were_filmed_at_another_rate_or_their_landings_timed_otherwise():
+def test_a_comparison_says_when_the_sessions_were_filmed_differently():
     from gait.catalogue import TIMED_BY_PRIOR
     from gait.document.before_after import before_after_content
     from gait.history.text import comparison_text, series_text
@@ -461,6 +461,17 @@ def test_a_comparison_says_when_the_sessions_were_filmed_at_another_rate_or_thei
     guessed = compare(at60, point(_filmed(60.0, TIMED_BY_PRIOR), 7)).capture_notes
     assert len(guessed) == 1 and guessed[0].startswith("The landings of session 7 of 2026-07-01 were placed the "
                                                        "typical delay after the foot's furthest-forward point")
+    # filmed from the runner's other side: the near leg swapped (a mirrored clip facing the same way too)
+    facing_left, facing_right = (point(_filmed(60.0, direction=d), k) for d, k in (("left", 9), ("right", 10)))
+    other_side = compare(facing_left, facing_right).capture_notes
+    assert other_side == ["Filmed with the runner's left side to the camera, then the right: from one side the leg "
+                          "away from the camera is partly hidden and reads differently (its peak knee bend in stance "
+                          "has 9° added; the two feet's contact times can read up to 37 ms apart by the measurement "
+                          "alone), so part of a change in the left and right values and in contact time left vs "
+                          "right may come from the side filmed. Film every session from the same side."]
+    mirrored = point(_filmed(60.0, direction="left", runner={"mirrored": True}), 11)
+    assert compare(facing_right, mirrored).capture_notes == []  # selfie footage facing left: the right side near
+    assert len(compare(facing_left, mirrored).capture_notes) == 1
     # a session of two clips: each view's own clip; a view only one session filmed says nothing
     both = {"metrics": {"cadence_spm": _summary(170.0)}, "clips": [
         _filmed(60.0, TIMED_BY_PRIOR), _filmed(30.0, "pelvis", "rear")]}

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from gait.catalogue import (
     DISPLAY_ORDER,
+    FAR_LEG_PEAK_KNEE_LOW_DEG,
     KNEE_MORE_BENT_AT_30_FPS_DEG,
+    LEFT_RIGHT_TIMING_BOUND_MS,
     LOW_FPS,
     SDC_ERROR_FACTOR,
     TIMED_BY_FOOT,
@@ -32,7 +34,7 @@ from gait.catalogue import (
     with_unit,
 )
 from gait.history.schema import metric_methods
-from gait.view import VIEW_WORDS
+from gait.view import VIEW_WORDS, near_side
 
 if TYPE_CHECKING:
     from gait.history.sessions import StoredSession
@@ -141,11 +143,21 @@ class Capture:
 
     fps: float | None  # the capture frame rate
     contact_timing: str | None  # quality.contact_timing: TIMED_BY_FOOT, TIMED_BY_PRIOR, ...
+    near_leg: str | None = None  # from the side: the runner's leg nearer the camera
+
+
+def _near_leg(clip: dict) -> str | None:
+    """The leg nearer the camera in a side clip's report.json (its facing direction and mirroring)."""
+    facing = {"right": 1, "left": -1}.get(clip.get("direction") or "")
+    if clip.get("view") != "side" or facing is None:
+        return None
+    return near_side(facing, bool((clip.get("runner") or {}).get("mirrored")))
 
 
 def captures(report: dict) -> dict[str, Capture]:
     """Each view's :class:`Capture` in a session's report.json (its clips' own reports in a session of several)."""
-    return {str(c["view"]): Capture((c.get("video") or {}).get("fps"), (c.get("quality") or {}).get("contact_timing"))
+    return {str(c["view"]): Capture((c.get("video") or {}).get("fps"), (c.get("quality") or {}).get("contact_timing"),
+                                    _near_leg(c))
             for c in report.get("clips") or [report] if c.get("view")}
 
 
@@ -283,14 +295,16 @@ class Comparison:
     @property
     def capture_notes(self) -> list[str]:
         """What differed in how the two sessions were filmed that can move a measure by itself: the frame rate
-        (below :data:`LOW_FPS` in one of them) and how the landings were timed (:func:`capture_notes`)."""
+        (below :data:`LOW_FPS` in one of them), the side filmed and how the landings were timed
+        (:func:`capture_notes`)."""
         return capture_notes(self.before, self.after)
 
 
 def capture_notes(before: SessionPoint, after: SessionPoint) -> list[str]:
     """For each view both sessions filmed: a note when one was filmed below :data:`LOW_FPS` and the other at
-    another rate, and when one's landings were placed by the typical delay and the other's by the feet's
-    motion; each says which measures it can move, beyond the smallest detectable change's noise."""
+    another rate, when a side view was filmed from the runner's other side (the near leg swapped), and when
+    one's landings were placed by the typical delay and the other's by the feet's motion; each says which
+    measures it can move, beyond the smallest detectable change's noise."""
     notes = []
     for view in [v for v in before.capture if v in after.capture]:
         b, a = before.capture[view], after.capture[view]
@@ -300,6 +314,13 @@ def capture_notes(before: SessionPoint, after: SessionPoint) -> list[str]:
             notes.append(f"Filmed {VIEW_WORDS.get(view, view)} at {b.fps:.0f} fps, then at {a.fps:.0f} fps: below "
                          f"{LOW_FPS:.0f} fps contact and flight times are less sure{knee}, so part of a change in "
                          f"them may come from the frame rate. Film every session the same way, at {LOW_FPS:.0f} fps.")
+        if b.near_leg and a.near_leg and b.near_leg != a.near_leg:
+            notes.append(f"Filmed with the runner's {b.near_leg} side to the camera, then the {a.near_leg}: from "
+                         "one side the leg away from the camera is partly hidden and reads differently (its peak knee "
+                         f"bend in stance has {FAR_LEG_PEAK_KNEE_LOW_DEG:.0f}° added; the two feet's contact times can "
+                         f"read up to {LEFT_RIGHT_TIMING_BOUND_MS:.0f} ms apart by the measurement alone), so part of "
+                         "a change in the left and right values and in contact time left vs right may come from the "
+                         "side filmed. Film every session from the same side.")
         timings = {b.contact_timing, a.contact_timing}
         if timings == {TIMED_BY_FOOT, TIMED_BY_PRIOR}:
             guessed = before.name if b.contact_timing == TIMED_BY_PRIOR else after.name

@@ -17,6 +17,7 @@ import gait
 from gait.errors import warning_record
 from gait.landmarks import NAMES
 from gait.results import Analysis, Session
+from gait.view import FACING_WORDS
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("schema") / "report.schema.json"
@@ -88,7 +89,7 @@ def report_dict(analysis: Analysis) -> dict:
         "runner": {"height_cm": analysis.options.height_cm, "speed_kmh": analysis.options.speed_kmh,
                    "mirrored": analysis.options.mirrored},
         "view": analysis.view,
-        "direction": {1: "right", -1: "left"}.get(analysis.direction),
+        "direction": FACING_WORDS.get(analysis.direction),
         "quality": {
             "pose_detected_fraction": analysis.detected_fraction,
             "steps_used": int(len(steady)),

@@ -25,6 +25,9 @@ from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import INDEX, LEG_JOINTS, SIDES, PoseSeries
 
 VIEW_WORDS = {"side": "from the side", "rear": "from behind", "front": "from the front"}  # a view in words
+# a side view's facing direction as report.json, steps and the command line name it, and as the code counts it
+FACING = {"right": 1, "left": -1}
+FACING_WORDS = {v: k for k, v in FACING.items()}
 # A view to ask for besides VIEWS: filmed from behind or in front, which of the two told by the runner's face
 # (the app's rear upload); a clip that looks filmed from the side is then refused
 FRONTAL = "frontal"

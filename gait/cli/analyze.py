@@ -182,6 +182,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     from gait.pose import native_logs_silenced
     from gait.pose_cache import PoseCache
     from gait.results import Options
+    from gait.view import FACING
 
     resolved = [Path(v).resolve() for v in args.video]
     repeated = sorted({Path(v).name for v, path in zip(args.video, resolved, strict=True) if resolved.count(path) > 1})
@@ -193,7 +194,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
         parse_colour(args.markers)  # a colour it does not know stops here, before the pose pass
     options = [Options(capture_fps=args.fps, start_s=args.start, end_s=args.end, view=view,
-                       direction={"right": 1, "left": -1}.get(args.facing), mirrored=args.mirrored,
+                       direction=FACING.get(args.facing), mirrored=args.mirrored,
                        height_cm=args.height_cm, speed_kmh=args.speed_kmh, markers=args.markers)
                for view in _views(args.view, len(args.video))]
     out_dir = _output_dir(args.video[0], args.out, args.force)

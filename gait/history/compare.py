@@ -34,7 +34,7 @@ from gait.catalogue import (
     with_unit,
 )
 from gait.history.schema import metric_methods
-from gait.view import VIEW_WORDS, near_side
+from gait.view import FACING, VIEW_WORDS, near_side
 
 if TYPE_CHECKING:
     from gait.history.sessions import StoredSession
@@ -148,7 +148,7 @@ class Capture:
 
 def _near_leg(clip: dict) -> str | None:
     """The leg nearer the camera in a side clip's report.json (its facing direction and mirroring)."""
-    facing = {"right": 1, "left": -1}.get(clip.get("direction") or "")
+    facing = FACING.get(clip.get("direction") or "")
     if clip.get("view") != "side" or facing is None:
         return None
     return near_side(facing, bool((clip.get("runner") or {}).get("mirrored")))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gait.history.sessions import ClipRecord, NewSession
+from gait.view import FACING_WORDS
 
 if TYPE_CHECKING:
     from gait.cues import Cue
@@ -32,7 +33,7 @@ def clip_settings(clip: Analysis) -> dict:
     info = clip.info
     return {**dataclasses.asdict(clip.options), "fps": info.fps, "file_fps": info.file_fps,
             "frame_count": info.frame_count, "width": info.width, "height": info.height, "view": clip.view,
-            "direction": {1: "right", -1: "left"}.get(clip.direction)}
+            "direction": FACING_WORDS.get(clip.direction)}
 
 
 def cue_record(cue: Cue) -> dict:

@@ -246,7 +246,9 @@ def _refuse_if_not_running(steps: pd.DataFrame, name: str, info: VideoInfo, dete
         apparent_spm = 120.0 / detection.stride_period_s if detection.stride_period_s > 0 else float("nan")
         hint = ""
         if apparent_spm < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
-            hint = (f" The steps look slow ({apparent_spm:.0f} per minute): if this is slow-motion footage, "
+            slow = (f"come at {apparent_spm:.0f} a minute, a walking pace or slower: if you walked, film a run;"
+                    if apparent_spm < SLOWED_CADENCE_SPM else f"look slow ({apparent_spm:.0f} per minute):")
+            hint = (f" The steps {slow} if this is slow-motion footage, "
                     f"{E.capture_rate_request(likely_capture_fps(info.file_fps, apparent_spm))}.")
         raise GaitInputError(
             f"no steady running found in {name!r}, seen {VIEW_WORDS.get(view, view)}: {len(steady)} regular "

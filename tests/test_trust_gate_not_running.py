@@ -45,6 +45,26 @@ def test_too_few_steps_names_the_view_and_what_it_needs(view, words):
     assert "10 s" not in message and length_rule(view).seconds(14, 171.4) == pytest.approx(4.9, abs=0.05)
 
 
+@pytest.mark.parametrize("stride_period_s, walked", [(1.45, True), (0.9, False)])
+def test_too_few_slow_steps_name_walking_only_at_a_walking_pace(stride_period_s, walked):
+    """Steps at 83 a minute are a walk's (or slower) or slow motion; at 133, too fast for a walk, slow motion."""
+    from types import SimpleNamespace
+
+    from gait.analysis import _refuse_if_not_running
+
+    steps = pd.DataFrame({"steady": [True, False, False], "step_time_s": [0.7, 0.7, 0.7],
+                          "duty_factor_pct": [55.0, 55.0, 55.0]})
+    info = SimpleNamespace(slow_motion_factor=1, file_fps=30.0)
+    with pytest.raises(GaitInputError) as caught:
+        _refuse_if_not_running(steps, "walk.mp4", info, SimpleNamespace(stride_period_s=stride_period_s))  # type: ignore[arg-type]
+    message = str(caught.value)
+    spm = 120 / stride_period_s
+    walk_words = f"The steps come at {spm:.0f} a minute, a walking pace or slower: if you walked, film a run; if"
+    assert (walk_words in message) == walked
+    assert (f"The steps look slow ({spm:.0f} per minute): if" in message) != walked
+    assert "if this is slow-motion footage, give the capture frame rate with --fps" in message
+
+
 # ---- running or not (rendered people who are not running: exact cases) -----------------------------------
 
 def _corpus_model(kind: str) -> WalkerModel | InPlaceModel:

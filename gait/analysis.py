@@ -286,6 +286,15 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
                f"{KNEE_MORE_BENT_AT_30_FPS_DEG:.0f} deg more than at {LOW_FPS:.0f})"
                if (metrics.get("knee_flexion_at_contact_deg") or {}).get("value") is not None else "")
             + f"; film at {LOW_FPS:.0f} fps."))
+    if info.missing_frames:
+        out.append(GaitWarning(
+            E.VARIABLE_FRAME_RATE,
+            f"the phone recorded this clip at a variable frame rate: {info.missing_frames} of its "
+            f"{info.frame_count} frames at {info.file_fps:.0f} fps ({100 * info.missing_frames / info.frame_count:.0f} "
+            "%) were not recorded. Each frame is timed by its timestamp and the missing ones are filled in "
+            "between the frames either side, so the times hold; a landing in a missing frame is placed less "
+            "surely. Phones drop frames in dim light: film in good light, with the frame rate fixed if the "
+            "camera has the setting."))
     cadence = metrics["cadence_spm"]["value"]
     if cadence is not None and cadence < LOW_CADENCE_SPM and info.slow_motion_factor == 1:
         request = E.capture_rate_request(likely_capture_fps(info.file_fps, cadence), ", this clip's likely rate")

@@ -41,6 +41,7 @@ VIEW_REPEATED = "view_repeated"  # a session of two side clips, or of two rear/f
 FEW_STEPS_PER_SIDE = "few_steps_per_side"
 LOW_FRAME_RATE = "low_frame_rate"
 LOW_CADENCE = "low_cadence"
+VARIABLE_FRAME_RATE = "variable_frame_rate"  # frames the phone did not record: timed by their timestamps
 TOO_DARK = "too_dark"  # the runner filmed too dark for the pose model's points
 SLOWED_FOOTAGE = "slowed_footage"  # slower than anyone runs: times not given without the capture rate
 LANDINGS_FROM_PRIOR = "landings_from_prior"

@@ -81,7 +81,7 @@ def report_dict(analysis: Analysis) -> dict:
         "video": {
             "path": info.path, "fps": info.fps, "file_fps": info.file_fps,
             "frame_count": info.frame_count, "width": info.width, "height": info.height,
-            "duration_s": info.duration_s,
+            "duration_s": info.duration_s, "missing_frames": info.missing_frames,
         },
         "segment": {"start_s": frames[0] / info.fps, "end_s": (frames[-1] + 1) / info.fps,
                     "steady_start_s": steady["ic_time_s"].min() if len(steady) else None,

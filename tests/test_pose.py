@@ -94,6 +94,25 @@ def test_unseen_frames_are_filled_between_their_seen_neighbours():
     assert fill_unseen(frame_index, landmarks, 1) is landmarks
 
 
+def test_frames_a_phone_did_not_record_are_filled_between_the_recorded_ones():
+    """Slots of a variable frame rate's capture clock with no frame of their own: linear between the recorded
+    frames on either side when someone was found in both and every frame between is a row; else as they are."""
+    from gait.pose import fill_missing
+
+    frame_index = np.array([0, 1, 2, 3, 4, 5, 6, 7, 9, 10])  # frame 8 not decoded (a damaged file)
+    landmarks = np.full((len(frame_index), 33, 4), np.nan)
+    for row, index in enumerate(frame_index):
+        if index not in (2, 3, 5, 7, 9):  # not recorded (not tracked): 2, 3, 7, 9; 5 recorded, nobody found
+            landmarks[row] = np.stack([np.full(33, 10.0 * index), np.arange(33.0), np.zeros(33), np.full(33, 0.8)], 1)
+    filled = fill_missing(frame_index, landmarks, frozenset({2, 3, 7, 9}))
+    assert filled[2, 4].tolist() == [20.0, 4.0, 0.0, pytest.approx(0.8)] and filled[3, 0, 0] == 30.0
+    assert np.isnan(filled[7, 0, 0])  # frame 7: its frame after, 9, is missing too, and 8 is not a row
+    assert np.isnan(filled[8, 0, 0])  # frame 9: frame 8 is not a row
+    kept = ~np.isin(frame_index, [2, 3, 7, 9])
+    np.testing.assert_array_equal(filled[kept], landmarks[kept])
+    assert fill_missing(frame_index, landmarks, frozenset()) is landmarks
+
+
 def test_a_cached_pass_says_its_step():
     """A 120 fps clip's pass (every second frame seen) is cached under its own settings; a pass of every
     frame under the same settings as before steps were kept, so existing caches stay valid."""

@@ -93,3 +93,80 @@ def test_h264_writer_colours(tmp_path, convert_here):
     assert len(got) == 3 and got[0].shape == (76, 102, 3)
     inner = (slice(4, 70), np.r_[[x for k in range(5) for x in range(20 * k + 4, 20 * k + 16)]])
     assert np.abs(got[0][inner].astype(int) - frame[inner].astype(int)).max() <= 6
+
+
+# ---- a variable frame rate: frames the phone did not record ---------------------------------------------
+
+# a second of the side sample (frames 201-259) with every other frame dropped, the rest at 60 fps: the
+# file's average rate is 56.7 fps, and counting frames at it times the frames after that second 15 late
+UNEVEN = "select='not(between(n\\,200\\,260)*mod(n\\,2))'"
+TRUE_CADENCE_SPM, TRUE_CONTACT_MS = 168.0, 257.1  # the sample's truth (sample_videos/side_60fps.truth.json)
+
+
+@pytest.fixture(scope="module")
+def uneven_clip(tmp_path_factory):
+    out = tmp_path_factory.mktemp("uneven") / "phone clip.mp4"
+    ffmpeg("-i", SAMPLE, "-vf", UNEVEN, "-fps_mode", "passthrough", "-c:v", "libx264", "-crf", "18", "-pix_fmt",
+           "yuv420p", out)
+    return out
+
+
+def test_timeline_of_even_jittered_dropped_and_doubled_times():
+    from gait.video_io import timeline
+
+    even = np.arange(120) / 60
+    clock = timeline(even)
+    assert clock.slots.tolist() == list(range(120)) and clock.missing == 0 and clock.fps == pytest.approx(60)
+    jittered = even + np.random.default_rng(1).uniform(-0.004, 0.004, 120)  # +-4 ms, no frame lost
+    assert timeline(jittered).slots.tolist() == list(range(120))
+    dropped = timeline(np.delete(even, [50, 51, 70]))
+    assert dropped.n_slots == 120 and dropped.missing_slots.tolist() == [50, 51, 70]
+    assert dropped.fps == pytest.approx(60)
+    doubled = timeline(np.insert(even, 31, even[30] + 0.002))  # a second frame 2 ms after frame 30: left out
+    assert doubled.slots[30:33].tolist() == [30, -1, 31] and doubled.n_slots == 120 and doubled.missing == 0
+
+
+def test_an_even_clip_is_counted_as_before():
+    from gait.video_io import uneven_timeline
+
+    assert uneven_timeline(SAMPLE) is None and probe(SAMPLE).missing_frames == 0
+
+
+def test_a_clip_with_frames_dropped_is_read_on_its_capture_clock(uneven_clip):
+    from gait.video_io import uneven_timeline
+
+    info = probe(uneven_clip)
+    assert (info.file_fps, info.frame_count, info.missing_frames) == (pytest.approx(60.0), 540, 30)
+    assert cv2.VideoCapture(str(uneven_clip)).get(cv2.CAP_PROP_FPS) == pytest.approx(56.7, abs=0.1)
+    assert uneven_timeline(uneven_clip).missing_slots.tolist() == list(range(201, 260, 2))
+    wanted = (200, 201, 202, 299, 300, 539)
+    original = {i: f.astype(int) for i, f in iter_frames(str(SAMPLE)) if i in wanted}
+    read = list(iter_frames(str(uneven_clip)))
+    assert [i for i, _ in read] == list(range(540))
+    got = {i: f.astype(int) for i, f in read if i in wanted}
+
+    def apart(a, b):
+        return float(np.abs(a - b).mean())
+
+    for i in (200, 202, 300, 539):  # each frame in its own slot (the re-encoding moves pixels by about 0.5)
+        assert apart(got[i], original[i]) < 1.0
+    assert np.array_equal(got[201], got[200]) and read[201][1] is not read[200][1]  # a copy of the one before
+    assert apart(got[300], original[299]) > 2 * apart(got[300], original[300])
+    sought = list(iter_frames(str(uneven_clip), 201, 203, seek=True))
+    assert [i for i, _ in sought] == [201, 202] and np.array_equal(sought[1][1], got[202])
+
+
+def test_a_clip_with_frames_dropped_is_timed_by_its_timestamps(uneven_clip):
+    """Counted at the file's average rate the clip read 161 steps/min and 272 ms of contact; the sample
+    itself reads 168 and 258."""
+    from gait import errors as E
+    from gait.pipeline import analyze
+
+    analysis = analyze(str(uneven_clip), workers=2)
+    assert analysis.metrics["cadence_spm"]["value"] == pytest.approx(TRUE_CADENCE_SPM, abs=0.5)
+    assert analysis.metrics["ground_contact_time_ms"]["value"] == pytest.approx(TRUE_CONTACT_MS, abs=5.0)
+    assert analysis.pose.fps == pytest.approx(60.0) and len(analysis.pose.frame_index) == 540
+    assert [w.code for w in analysis.warnings if w.code in (E.VARIABLE_FRAME_RATE, E.LOW_FRAME_RATE)] == \
+        [E.VARIABLE_FRAME_RATE]
+    warning = next(w for w in analysis.warnings if w.code == E.VARIABLE_FRAME_RATE)
+    assert "30 of its 540 frames at 60 fps (6 %) were not recorded" in str(warning)

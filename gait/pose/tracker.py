@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from gait.landmarks import NAMES
-from gait.video_io import FINGERPRINT_GRID, fingerprint, iter_frames
+from gait.video_io import FINGERPRINT_GRID, fingerprint, iter_frames, uneven_timeline
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames total)
 
@@ -116,6 +116,26 @@ def fill_unseen(frame_index: np.ndarray, landmarks: np.ndarray, step: int) -> np
     rows, before_row, after_row = rows[neighbours], before_row[neighbours], after_row[neighbours]
     w = ((frame_index[rows] - frame_index[before_row]) / step)[:, None, None]
     out[rows] = (1 - w) * landmarks[before_row] + w * landmarks[after_row]
+    return out
+
+
+def fill_missing(frame_index: np.ndarray, landmarks: np.ndarray, missing: frozenset[int]) -> np.ndarray:
+    """The landmarks with the rows of ``missing`` frames (slots of a capture clock the phone did not record)
+    filled linearly between the recorded frames on either side, when every frame between those two is a row
+    and someone was found in both; else left as they are (NaN: not tracked)."""
+    gone = np.isin(frame_index, list(missing))
+    if not gone.any():
+        return landmarks
+    out = landmarks.copy()
+    kept, rows = np.flatnonzero(~gone), np.flatnonzero(gone)
+    after = np.searchsorted(kept, rows)
+    inside = (after > 0) & (after < len(kept))
+    rows, before_row, after_row = rows[inside], kept[after[inside] - 1], kept[after[inside]]
+    ok = (np.isfinite(landmarks[before_row, 0, 0]) & np.isfinite(landmarks[after_row, 0, 0])
+          & (after_row - before_row == frame_index[after_row] - frame_index[before_row]))
+    rows, before_row, after_row = rows[ok], before_row[ok], after_row[ok]
+    w = ((frame_index[rows] - frame_index[before_row]) / (frame_index[after_row] - frame_index[before_row]))
+    out[rows] = (1 - w[:, None, None]) * landmarks[before_row] + w[:, None, None] * landmarks[after_row]
     return out
 
 
@@ -270,7 +290,12 @@ def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
     """One tracker over a segment's frames: its kept rows (landmarks, fingerprints, the works' results),
     the fingerprints of its warm-up frames, and the frames ``keep`` where a person was found (PNG).
     ``report(kept frames done)`` after each kept frame. ``step``: the tracker is given only the frames it has
-    :func:`seen` (:func:`frame_step`; with no works), the others' rows are NaN until :func:`fill_unseen`."""
+    :func:`seen` (:func:`frame_step`; with no works), the others' rows are NaN until :func:`fill_unseen`. A
+    clip recorded at a variable frame rate: the slots of its capture clock the phone did not record (their
+    frame a copy of the one before) are not tracked but filled between the frames on either side
+    (:func:`fill_missing`)."""
+    clock = uneven_timeline(path)
+    absent = frozenset() if clock is None else frozenset(clock.missing_slots.tolist())
     n_lm = len(NAMES)
     empty = np.full((n_lm, 4), np.nan)
     empty[:, 3] = 0.0
@@ -282,7 +307,7 @@ def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
     kept: dict[int, bytes] = {}
     with new_tracker(segmentation=any(wants_mask(work) for work in works)) as tracker:
         for index, frame, frame_rgb, print_, png in _decoded(path, segment, keep, bgr_too=bool(works)):
-            found, mask = _found(tracker, frame_rgb) if seen(index, step) else (None, None)
+            found, mask = _found(tracker, frame_rgb) if seen(index, step) and index not in absent else (None, None)
             if index < segment.keep_from:
                 warm_indices.append(index)
                 warm_prints.append(print_)
@@ -302,7 +327,8 @@ def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
     frames: dict[str, np.ndarray] = {"fingerprint": _stack(prints, (FINGERPRINT_GRID, FINGERPRINT_GRID, 3), np.uint8)}
     for work in works:
         frames.update(work.result())
-    return {"frame_index": np.asarray(indices, dtype=np.int64), "landmarks": _stack(rows, (n_lm, 4), float),
+    frame_index = np.asarray(indices, dtype=np.int64)
+    return {"frame_index": frame_index, "landmarks": fill_missing(frame_index, _stack(rows, (n_lm, 4), float), absent),
             "frames": frames, "warm_index": np.asarray(warm_indices, dtype=np.int64),
             "warm_fingerprint": _stack(warm_prints, (FINGERPRINT_GRID, FINGERPRINT_GRID, 3), np.uint8), "kept": kept}
 

@@ -10,7 +10,7 @@ import functools
 import os
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Generator, Iterable, Iterator
 
@@ -210,12 +210,11 @@ def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None, s
     early rather than raising. ``threads``: the decoder's (:func:`decoder_threads`).
 
     A clip recorded at a variable frame rate is read on its capture clock (:func:`uneven_timeline`): the
-    indices count the clock's frames, a frame the phone did not record is a copy of the one before, and
-    the reader decodes from the start (no seek: the demuxer's seek by time lands by the file's average rate).
+    indices count the clock's frames, and a frame the phone did not record is a copy of the one before.
     """
     clock = uneven_timeline(path)
     if clock is not None:
-        yield from _clock_frames(path, clock, start_frame, end_frame, threads)
+        yield from _clock_frames(path, clock, start_frame, end_frame, seek, threads)
         return
     cap, rotation = _open(path, threads)
     try:
@@ -250,10 +249,13 @@ UNEVEN_FRAMES = 1.0
 class Timeline:
     """When a clip's frames were recorded, on the capture clock: each decoded frame's ``slot``, the number of
     typical intervals (1 / ``fps``) after the first frame, or -1 for a frame recorded in a slot already taken
-    (left out). ``n_slots``: the clock's frames; ``missing``: slots with no frame of their own."""
+    (left out). ``n_slots``: the clock's frames; ``missing``: slots with no frame of their own. ``times_s``:
+    each frame's time after the first; ``first_ms``: the first frame's time as OpenCV's reader gives it."""
 
     slots: np.ndarray
     fps: float
+    times_s: np.ndarray
+    first_ms: float = 0.0
 
     @property
     def n_slots(self) -> int:
@@ -280,7 +282,7 @@ def timeline(times_s: np.ndarray) -> Timeline:
         interval = float((slots * t).sum() / max((slots * slots).sum(), 1.0))
     slots = np.round(t / interval).astype(np.int64)
     taken = np.r_[False, slots[1:] <= np.maximum.accumulate(slots)[:-1]]
-    return Timeline(np.where(taken, -1, slots), 1.0 / interval)
+    return Timeline(np.where(taken, -1, slots), 1.0 / interval, t)
 
 
 @functools.lru_cache(maxsize=32)
@@ -300,14 +302,17 @@ def _uneven_timeline(path: str, size: int, modified_ns: int) -> Timeline | None:
     if base is None or len(pts) < 3 or not all(p.strip().lstrip("-").isdigit() for p in pts):
         return None
     times = np.sort(np.array(pts, dtype=float)) * int(base[1]) / int(base[2])
+    if not np.median(np.diff(times)) > 0:  # no usable timestamps
+        return None
     cap, _ = _open(path)
     try:
         counted = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        first_ms = float(cap.get(cv2.CAP_PROP_POS_MSEC)) if cap.grab() else 0.0
     finally:
         cap.release()
     if counted and counted != len(times):  # not the frames OpenCV decodes: count them as it does
         return None
-    clock = timeline(times)
+    clock = replace(timeline(times), first_ms=first_ms)
     by_count = np.arange(len(times)) * (times[-1] - times[0]) / (len(times) - 1)  # at the average rate
     if np.abs(by_count - (times - times[0])).max() * clock.fps <= UNEVEN_FRAMES:
         return None
@@ -326,31 +331,66 @@ def uneven_timeline(path: str | os.PathLike) -> Timeline | None:
     return _uneven_timeline(path, stat.st_size, stat.st_mtime_ns)
 
 
-def _clock_frames(path: str, clock: Timeline, start_frame: int, end_frame: int | None, threads: int | None
-                  ) -> Generator[tuple[int, np.ndarray], None, None]:
+def _clock_frames(path: str, clock: Timeline, start_frame: int, end_frame: int | None, seek: bool,
+                  threads: int | None) -> Generator[tuple[int, np.ndarray], None, None]:
     """:func:`iter_frames` of an uneven clip: each decoded frame in its slot on the capture clock and in the
-    missing slots up to the next frame's (copies: a consumer may convert a frame in place)."""
+    missing slots up to the next frame's (copies: a consumer may convert a frame in place). With ``seek`` the
+    reader jumps to a frame before ``start_frame`` (:func:`_clock_seek`), else decodes from the start."""
     end = clock.n_slots if end_frame is None else min(end_frame, clock.n_slots)
     kept = np.flatnonzero(clock.slots >= 0)
     until = dict(zip(kept.tolist(), np.r_[clock.slots[kept][1:], clock.n_slots].tolist(), strict=True))
+    slots = clock.slots.tolist()
     cap, rotation = _open(path, threads)
     try:
-        for i, slot in enumerate(clock.slots.tolist()):
+        first, frame = 0, None
+        if seek and start_frame > 0:
+            found = _clock_seek(cap, clock, int(kept[clock.slots[kept] <= start_frame][-1]))
+            if found is None:  # decoded from the start after all
+                cap.release()
+                cap, rotation = _open(path, threads)
+            else:
+                first, frame = found
+        for i in range(first, len(slots)):
+            slot = slots[i]
             if slot >= end:
                 return
-            if slot < 0 or until[i] <= start_frame:  # left out, or shown only before the frames asked for
-                if not cap.grab():
+            wanted = slot >= 0 and until[i] > start_frame  # else left out, or shown only before the frames asked for
+            if frame is None:
+                if not wanted:
+                    if not cap.grab():
+                        return
+                    continue
+                ok, frame = cap.read()
+                if not ok:
                     return
-                continue
-            ok, frame = cap.read()
-            if not ok:
-                return
-            frame = _upright(frame, rotation)
-            shown = range(max(slot, start_frame), min(until[i], end))
-            for k in shown:
-                yield k, frame if k == shown[-1] else frame.copy()
+            if wanted:
+                upright = _upright(frame, rotation)
+                shown = range(max(slot, start_frame), min(until[i], end))
+                for k in shown:
+                    yield k, upright if k == shown[-1] else upright.copy()
+            frame = None
     finally:
         cap.release()
+
+
+def _clock_seek(cap: cv2.VideoCapture, clock: Timeline, frame: int) -> tuple[int, np.ndarray] | None:
+    """Seek ``cap`` to at most the decoded frame ``frame`` of an uneven clip: the demuxer's seek by time
+    lands by the file's average rate, so it aims earlier and earlier until the frame it lands on (known by
+    its timestamp) is not after ``frame``; that frame's index and pixels, or None."""
+    times_ms = clock.times_s * 1000.0 + clock.first_ms
+    tolerance_ms = 250.0 / clock.fps  # a quarter of a frame
+    for early_s in (0.5, 2.0, 8.0):
+        cap.set(cv2.CAP_PROP_POS_MSEC, max(times_ms[frame] - 1000.0 * early_s, 0.0))
+        ok, pixels = cap.read()
+        if not ok:
+            return None
+        at = float(cap.get(cv2.CAP_PROP_POS_MSEC))
+        landed = int(np.argmin(np.abs(times_ms - at)))
+        if abs(times_ms[landed] - at) > tolerance_ms:
+            return None
+        if landed <= frame:
+            return landed, pixels
+    return None
 
 
 FINGERPRINT_GRID = 16  # pixels sampled across and down

@@ -68,7 +68,7 @@ from gait.pose.tracker import (
     track_segment,
     wants_mask,
 )
-from gait.video_io import VideoInfo, uneven_timeline
+from gait.video_io import VideoInfo
 
 __all__ = ["LEAD_FRAMES", "MAX_WORKERS", "MIN_SEGMENT_FRAMES", "READ_AHEAD", "TRACKER_SETTINGS", "WARMUP_FRAMES",
            "WORKERS_ENV", "CallbackWork", "FrameWork", "OtherPersonCheck", "OtherPersons", "PosePass", "PoseTracker",
@@ -109,8 +109,6 @@ def run_pose_pass(info: VideoInfo, start_frame: int = 0, end_frame: int | None =
     total = max(end - start_frame, 0)
     blank = pickle.dumps(list(works))  # each segment works on its own copy
     step = frame_step(info.fps, works)
-    if uneven_timeline(info.path) is not None:  # its frames are read from the start (no seek): one tracker
-        workers = 1
     keep = frozenset(seen_frame_near(frame, step, start_frame) for frame in OtherPersonCheck(start_frame, end).frames)
     segments = plan_segments(start_frame, end, workers)
     done = [0] * len(segments)

@@ -292,8 +292,8 @@ def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
     ``report(kept frames done)`` after each kept frame. ``step``: the tracker is given only the frames it has
     :func:`seen` (:func:`frame_step`; with no works), the others' rows are NaN until :func:`fill_unseen`. A
     clip recorded at a variable frame rate: the slots of its capture clock the phone did not record (their
-    frame a copy of the one before) are not tracked but filled between the frames on either side
-    (:func:`fill_missing`)."""
+    frame a copy of the one before) are not tracked but filled between the frames on either side of them in
+    the segment (:func:`fill_missing`)."""
     clock = uneven_timeline(path)
     absent = frozenset() if clock is None else frozenset(clock.missing_slots.tolist())
     n_lm = len(NAMES)

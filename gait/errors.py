@@ -58,6 +58,7 @@ LEGS_PARTLY_LOST_AT_LANDING = "legs_partly_lost_at_landing"  # some steps left o
 EDITED_CLIP = "edited_clip"  # shot cuts or zooms: only the longest continuous shot showing the whole body
 MARKERS_HIDDEN = "markers_hidden"  # marker mode: a measure's stickers hidden in some or all steps
 MARKERS_LOW_FPS = "markers_low_fps"  # marker mode: rearfoot eversion needs 120 fps or more
+OBLIQUE_CAMERA = "oblique_camera"  # side view: the camera well off square to the running direction
 VIEW_DISAGREES = "view_disagrees"  # the view the user gave is not what the clip looks like
 UNSPECIFIED = "unspecified"
 

@@ -99,6 +99,7 @@ def report_dict(analysis: Analysis) -> dict:
             "leg_swaps_corrected_frames": analysis.cleaning.swapped_frames,
             "filter_cutoff_hz": analysis.cleaning.cutoff_hz,
             "leg_length_px": analysis.leg_length_px,
+            "camera_angle_deg": analysis.camera_angle_deg,
             "warnings": [warning_record(w) for w in analysis.warnings],
             **analysis.frontal_fields,
         },

@@ -96,6 +96,7 @@ class Analysis:
     pose_pass: PosePass | None = None
     # the frontal measures taken from the person mask (set by gait.frontal_mask.apply_mask where it decides so)
     mask_measured: tuple[str, ...] = ()
+    camera_angle_deg: float | None = None  # side view: the camera off square, + towards the runner's front
 
     @property
     def near_leg(self) -> str | None:

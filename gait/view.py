@@ -126,6 +126,32 @@ def chosen_view(asked: str | None, estimate: ViewEstimate, name: str) -> tuple[s
         f"Analyse it again as filmed {VIEW_WORDS[estimate.view]} (--view {estimate.view}).")
 
 
+# A side view filmed off square: the far hip's image position ahead of the near one's (in the running
+# direction), over the trunk's length, is about HIP_SPREAD_OF_TRUNK x the sine of the camera's angle round
+# the runner. The rendered runner filmed 10, 20, 30 and 40 deg off square towards its front read 0.044, 0.119,
+# 0.170 and 0.225, towards its back -0.050, -0.125 and -0.254 (at 40), square -0.004: 0.25-0.40 x the sine,
+# 0.34-0.40 from 20 deg. The shared real side clips filmed near square read 0.016-0.061 (unsigned); the
+# treadmill clip, filmed from a little behind the runner, -0.148 (about 25 deg); the overground clips,
+# filmed by a camera turning to follow the runner, up to 0.275.
+HIP_SPREAD_OF_TRUNK = 0.35
+OBLIQUE_WARN_DEG = 15.0  # off square by more: a warning (gait.analysis), with what such an angle moves
+
+
+def camera_angle_deg(pose: PoseSeries, direction: int, near: str) -> float:
+    """A side view's camera angle round the runner away from square, + towards the runner's front, - towards
+    their back, from the median image spread of the hips (:data:`HIP_SPREAD_OF_TRUNK`); NaN without hips and
+    shoulders."""
+    far = "left" if near == "right" else "right"
+    xy = pose.xy_px
+    with np.errstate(invalid="ignore"):
+        trunk = np.linalg.norm(midpoint(pose, "shoulder") - midpoint(pose, "hip"), axis=1)
+        spread = (xy[:, INDEX[f"{far}_hip"], 0] - xy[:, INDEX[f"{near}_hip"], 0]) * direction / trunk
+    spread = spread[np.isfinite(spread)]
+    if len(spread) == 0:
+        return float("nan")
+    return float(np.degrees(np.arcsin(np.clip(np.median(spread) / HIP_SPREAD_OF_TRUNK, -1.0, 1.0))))
+
+
 def near_side(direction: int, mirrored: bool = False) -> str:
     """The runner's side that faces the camera in a side view.
 

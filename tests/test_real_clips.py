@@ -175,3 +175,17 @@ def test_not_running_clips_refused(analysed, name, words):
     result = analysed(name)
     assert isinstance(result, GaitInputError)
     assert words in str(result)
+
+
+def test_the_treadmill_clip_filmed_from_a_little_behind_the_runner_is_warned_of(analysed):
+    """The shared treadmill clip's camera stands a little behind the runner (the runner's back shows): its hips
+    read 0.15 of the trunk's length apart across the image, about 25 deg off square; the near-square clips
+    read under 15 deg and are not warned of."""
+    from gait.errors import OBLIQUE_CAMERA
+
+    treadmill = analysed("treadmill_side_male_30fps.mp4")
+    assert -30.0 < treadmill.camera_angle_deg < -18.0
+    assert any(w.code == OBLIQUE_CAMERA and "from behind the runner" in str(w) for w in treadmill.warnings)
+    for name in ("label_no_overstride__M_Running_1.mp4", "label_overstride__Overstride_3_flipped.mp4"):
+        clip = analysed(name)
+        assert abs(clip.camera_angle_deg) < 15.0 and not any(w.code == OBLIQUE_CAMERA for w in clip.warnings)

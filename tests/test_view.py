@@ -280,3 +280,44 @@ def test_a_glimpse_of_frames_with_nobody_in_them_tells_no_view(tmp_path):
             writer.write(np.zeros((240, 320, 3), np.uint8))
     assert cv2.VideoCapture(str(path)).isOpened()
     assert glimpse_view(probe(path), 0, 60) is None
+
+
+# ---- a side view filmed off square -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def oblique(tmp_path_factory):
+    """oblique(yaw_deg) -> the analysis of a rendered side view filmed that far round the runner (5 s, 60 fps,
+    540x960), rendered and analysed once per module."""
+    from gait.pipeline import Options, analyze
+    from gait.synth import Camera, RunnerParams, render
+
+    folder = tmp_path_factory.mktemp("oblique")
+    done: dict = {}
+
+    def analysis(yaw_deg: float):
+        if yaw_deg not in done:
+            path = folder / f"yaw{yaw_deg:+.0f}.mp4"
+            render(RunnerParams(), Camera(view="side", yaw_deg=yaw_deg), path, fps=60, duration_s=5)
+            done[yaw_deg] = analyze(str(path), Options(view="side"))
+        return done[yaw_deg]
+    return analysis
+
+
+@pytest.mark.parametrize("yaw_deg, where", [(-25.0, "from behind the runner"), (0.0, None),
+                                            (25.0, "from in front of the runner")])
+def test_a_camera_off_square_is_measured_and_warned_of(oblique, yaw_deg, where):
+    """The hips' spread across the image gives the camera's angle round the runner (the rendered runner from
+    10 to 40 deg: within 7 deg, gait.view.HIP_SPREAD_OF_TRUNK); from 15 deg a warning says from where and what
+    such an angle moved."""
+    from gait.errors import OBLIQUE_CAMERA
+    from gait.report import report_dict
+
+    analysis = oblique(yaw_deg)
+    assert analysis.camera_angle_deg == pytest.approx(yaw_deg, abs=5.0)
+    warned = [str(w) for w in analysis.warnings if w.code == OBLIQUE_CAMERA]
+    if where is None:
+        assert warned == []
+    else:
+        assert len(warned) == 1 and f"off square to the running direction, {where}" in warned[0]
+        assert ("92 ms shorter" in warned[0]) == (yaw_deg < 0)  # what the renders moved, from that side
+    assert report_dict(analysis)["quality"]["camera_angle_deg"] == pytest.approx(analysis.camera_angle_deg)

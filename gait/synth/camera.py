@@ -20,6 +20,8 @@ class Camera:
     belt; ``runner_frac``: standing height of the runner as a fraction of the image height (sets the focal
     length); ``look_at_height_m``: height above the belt of the point at the image centre (default: 45 %
     of the runner's height); ``lateral_offset_m``: camera moved sideways (along image-x) from the axis.
+    ``yaw_deg``: side view, the camera moved round the runner by this angle towards the runner's front (+) or
+    back (-), at the same distance and still aimed at the runner: an oblique view.
     """
 
     view: str = "side"
@@ -29,6 +31,7 @@ class Camera:
     runner_frac: float = 0.6
     look_at_height_m: float | None = None
     lateral_offset_m: float = 0.0
+    yaw_deg: float = 0.0
 
     def __post_init__(self) -> None:
         if self.view not in VIEWS:
@@ -48,14 +51,14 @@ class Projector:
         self.width, self.height = width, height
         d, h = camera.distance_m, camera.height_m
         if camera.view == "side":
-            s = camera.direction
-            pos = np.array([camera.lateral_offset_m * s, -d * s, h])
+            s, yaw = camera.direction, np.radians(camera.yaw_deg)
+            pos = np.array([camera.lateral_offset_m * s + d * np.sin(yaw), -d * np.cos(yaw) * s, h])
         elif camera.view == "rear":
             pos = np.array([-d, -camera.lateral_offset_m, h])
         else:
             pos = np.array([d, camera.lateral_offset_m, h])
         zl = camera.look_at_height_m if camera.look_at_height_m is not None else 0.45 * runner_height_m
-        target = np.array([pos[0] if camera.view == "side" else 0.0,
+        target = np.array([camera.lateral_offset_m * camera.direction if camera.view == "side" else 0.0,
                            0.0 if camera.view == "side" else pos[1], zl])
         fwd = target - pos
         fwd /= np.linalg.norm(fwd)

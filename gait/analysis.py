@@ -56,9 +56,9 @@ from gait.pose import FrameWork, PosePass
 from gait.results import Analysis, Options
 from gait.video_io import VideoInfo
 from gait.view import (
-    HIP_SPREAD_OF_TRUNK,
     OBLIQUE_WARN_DEG,
     camera_angle_deg,
+    camera_angle_words,
     chosen_view,
     estimate_view,
     near_side,
@@ -224,13 +224,10 @@ def _oblique_warning(angle_deg: float | None) -> GaitWarning | None:
     what that moved on the rendered runner."""
     if angle_deg is None or not abs(angle_deg) >= OBLIQUE_WARN_DEG:
         return None
-    where = "in front of" if angle_deg > 0 else "behind"
     return GaitWarning(
         E.OBLIQUE_CAMERA,
-        f"the camera looks about {abs(angle_deg):.0f}° off square to the running direction, from {where} the "
-        f"runner (the hips {HIP_SPREAD_OF_TRUNK * np.sin(np.radians(abs(angle_deg))):.2f} of the trunk's length "
-        "apart across the image, where a square side view shows them nearly one on the other): the angles and "
-        f"distances of a side view are read in the image, and {OBLIQUE_EFFECTS[int(np.sign(angle_deg))]}. Film "
+        f"the camera looks {camera_angle_words(angle_deg)} (judged by how far apart the hips appear): a side "
+        f"view's angles and distances are read in the image, and {OBLIQUE_EFFECTS[int(np.sign(angle_deg))]}. Film "
         "with the phone square to the belt, its back parallel to the running direction.")
 
 

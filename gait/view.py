@@ -130,9 +130,10 @@ def chosen_view(asked: str | None, estimate: ViewEstimate, name: str) -> tuple[s
 # direction), over the trunk's length, is about HIP_SPREAD_OF_TRUNK x the sine of the camera's angle round
 # the runner. The rendered runner filmed 10, 20, 30 and 40 deg off square towards its front read 0.044, 0.119,
 # 0.170 and 0.225, towards its back -0.050, -0.125 and -0.254 (at 40), square -0.004: 0.25-0.40 x the sine,
-# 0.34-0.40 from 20 deg. The shared real side clips filmed near square read 0.016-0.061 (unsigned); the
-# treadmill clip, filmed from a little behind the runner, -0.148 (about 25 deg); the overground clips,
-# filmed by a camera turning to follow the runner, up to 0.275.
+# 0.34-0.40 from 20 deg; the broad build (hips 12 % wider) read -5, -15 and -41 deg filmed square, 10 and 25 deg
+# behind: a screen whose degrees depend on the body. The shared real side clips filmed near square read
+# 0.016-0.061 (unsigned); the treadmill clip, filmed from a little behind the runner, -0.148 (about 25 deg);
+# the overground clips, filmed by a camera turning to follow the runner, up to 0.275.
 HIP_SPREAD_OF_TRUNK = 0.35
 OBLIQUE_WARN_DEG = 15.0  # off square by more: a warning (gait.analysis), with what such an angle moves
 
@@ -150,6 +151,13 @@ def camera_angle_deg(pose: PoseSeries, direction: int, near: str) -> float:
     if len(spread) == 0:
         return float("nan")
     return float(np.degrees(np.arcsin(np.clip(np.median(spread) / HIP_SPREAD_OF_TRUNK, -1.0, 1.0))))
+
+
+def camera_angle_words(angle_deg: float) -> str:
+    """A side view's camera angle (:func:`camera_angle_deg`) in words, to 5° (a screen whose degrees depend on
+    the body), e.g. "about 25° off square from behind the runner"."""
+    return (f"about {5 * round(abs(angle_deg) / 5)}° off square from "
+            f"{'behind' if angle_deg < 0 else 'in front of'} the runner")
 
 
 def near_side(direction: int, mirrored: bool = False) -> str:

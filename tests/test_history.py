@@ -469,6 +469,16 @@ def test_a_comparison_says_when_the_sessions_were_filmed_differently():
                           "has 9° added; the two feet's contact times can read up to 37 ms apart by the measurement "
                           "alone), so part of a change in the left and right values and in contact time left vs "
                           "right may come from the side filmed. Film every session from the same side."]
+    # the camera further round the runner (report.json quality.camera_angle_deg): from 15 deg apart
+    square, behind = (point({**_filmed(60.0), "quality": {"contact_timing": "foot", "camera_angle_deg": angle}}, k)
+                      for angle, k in ((2.0, 12), (-25.0, 13)))
+    assert compare(square, behind).capture_notes == [
+        "Filmed from the side with the camera square to the belt, then about 25° off square from behind the runner: "
+        "a side view's angles and distances are read in the image, and on a rendered runner 20° off square the "
+        "angles at landing read up to 9° differently, so part of a change in them and in overstride may come from "
+        "where the camera stood. Film every session from the same place, square to the belt."]
+    near_square = point({**_filmed(60.0), "quality": {"contact_timing": "foot", "camera_angle_deg": -12.0}}, 14)
+    assert compare(square, near_square).capture_notes == [] and compare(square, at60).capture_notes == []
     mirrored = point(_filmed(60.0, direction="left", runner={"mirrored": True}), 11)
     assert compare(facing_right, mirrored).capture_notes == []  # selfie footage facing left: the right side near
     assert len(compare(facing_left, mirrored).capture_notes) == 1

@@ -34,7 +34,7 @@ from gait.catalogue import (
     with_unit,
 )
 from gait.history.schema import metric_methods
-from gait.view import FACING, VIEW_WORDS, near_side
+from gait.view import FACING, OBLIQUE_WARN_DEG, VIEW_WORDS, camera_angle_words, near_side
 
 if TYPE_CHECKING:
     from gait.history.sessions import StoredSession
@@ -144,6 +144,7 @@ class Capture:
     fps: float | None  # the capture frame rate
     contact_timing: str | None  # quality.contact_timing: TIMED_BY_FOOT, TIMED_BY_PRIOR, ...
     near_leg: str | None = None  # from the side: the runner's leg nearer the camera
+    camera_angle_deg: float | None = None  # from the side: quality.camera_angle_deg, + towards the runner's front
 
 
 def _near_leg(clip: dict) -> str | None:
@@ -157,8 +158,17 @@ def _near_leg(clip: dict) -> str | None:
 def captures(report: dict) -> dict[str, Capture]:
     """Each view's :class:`Capture` in a session's report.json (its clips' own reports in a session of several)."""
     return {str(c["view"]): Capture((c.get("video") or {}).get("fps"), (c.get("quality") or {}).get("contact_timing"),
-                                    _near_leg(c))
+                                    _near_leg(c), (c.get("quality") or {}).get("camera_angle_deg"))
             for c in report.get("clips") or [report] if c.get("view")}
+
+
+SQUARE_DEG = 5.0  # a camera angle under this is called square (the near-square real clips: 2-10 deg)
+
+
+def _angle_words(angle_deg: float) -> str:
+    if abs(angle_deg) < SQUARE_DEG:
+        return "square to the belt"
+    return camera_angle_words(angle_deg)
 
 
 @dataclass(frozen=True)
@@ -302,7 +312,8 @@ class Comparison:
 
 def capture_notes(before: SessionPoint, after: SessionPoint) -> list[str]:
     """For each view both sessions filmed: a note when one was filmed below :data:`LOW_FPS` and the other at
-    another rate, when a side view was filmed from the runner's other side (the near leg swapped), and when
+    another rate, when a side view was filmed from the runner's other side (the near leg swapped) or with the
+    camera :data:`~gait.view.OBLIQUE_WARN_DEG` or more further round the runner, and when
     one's landings were placed by the typical delay and the other's by the feet's motion; each says which
     measures it can move, beyond the smallest detectable change's noise."""
     notes = []
@@ -321,6 +332,13 @@ def capture_notes(before: SessionPoint, after: SessionPoint) -> list[str]:
                          f"read up to {LEFT_RIGHT_TIMING_BOUND_MS:.0f} ms apart by the measurement alone), so part of "
                          "a change in the left and right values and in contact time left vs right may come from the "
                          "side filmed. Film every session from the same side.")
+        if b.camera_angle_deg is not None and a.camera_angle_deg is not None \
+                and abs(b.camera_angle_deg - a.camera_angle_deg) >= OBLIQUE_WARN_DEG:
+            notes.append(f"Filmed from the side with the camera {_angle_words(b.camera_angle_deg)}, then "
+                         f"{_angle_words(a.camera_angle_deg)}: a side view's angles and distances are read in the "
+                         "image, and on a rendered runner 20° off square the angles at landing read up to 9° "
+                         "differently, so part of a change in them and in overstride may come from where the camera "
+                         "stood. Film every session from the same place, square to the belt.")
         timings = {b.contact_timing, a.contact_timing}
         if timings == {TIMED_BY_FOOT, TIMED_BY_PRIOR}:
             guessed = before.name if b.contact_timing == TIMED_BY_PRIOR else after.name

@@ -304,6 +304,10 @@ def _uneven_timeline(path: str, size: int, modified_ns: int) -> Timeline | None:
     times = np.sort(np.array(pts, dtype=float)) * int(base[1]) / int(base[2])
     if not np.median(np.diff(times)) > 0:  # no usable timestamps
         return None
+    clock = timeline(times)
+    by_count = np.arange(len(times)) * (times[-1] - times[0]) / (len(times) - 1)  # at the average rate
+    if np.abs(by_count - (times - times[0])).max() * clock.fps <= UNEVEN_FRAMES:
+        return None
     cap, _ = _open(path)
     try:
         counted = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
@@ -312,11 +316,7 @@ def _uneven_timeline(path: str, size: int, modified_ns: int) -> Timeline | None:
         cap.release()
     if counted and counted != len(times):  # not the frames OpenCV decodes: count them as it does
         return None
-    clock = replace(timeline(times), first_ms=first_ms)
-    by_count = np.arange(len(times)) * (times[-1] - times[0]) / (len(times) - 1)  # at the average rate
-    if np.abs(by_count - (times - times[0])).max() * clock.fps <= UNEVEN_FRAMES:
-        return None
-    return clock
+    return replace(clock, first_ms=first_ms)
 
 
 def uneven_timeline(path: str | os.PathLike) -> Timeline | None:

@@ -97,32 +97,18 @@ def seen_frame_near(frame: int, step: int, start: int) -> int:
 
 
 def fill_unseen(frame_index: np.ndarray, landmarks: np.ndarray, step: int) -> np.ndarray:
-    """The landmarks with the rows of frames the pose model did not see (:func:`seen`) filled
-    linearly (points and visibility) between the seen frames on either side, when both are the neighbouring
-    seen frames and someone was found in both; NaN (visibility 0: nobody found) otherwise."""
+    """The landmarks with the rows of frames the pose model did not see (:func:`seen`) filled linearly
+    (points and visibility) between the seen frames on either side, when both are the neighbouring seen
+    frames and someone was found in both; NaN (visibility 0: nobody found) otherwise (:func:`fill_missing`)."""
     if step == 1:
         return landmarks
-    out = landmarks.copy()
-    seen_rows = seen(frame_index, step)
-    found = np.flatnonzero(seen_rows & np.isfinite(landmarks[:, 0, 0]))
-    unseen = np.flatnonzero(~seen_rows)
-    if len(found) < 2 or len(unseen) == 0:
-        return out
-    after = np.searchsorted(frame_index[found], frame_index[unseen])
-    inside = (after > 0) & (after < len(found))
-    rows, after = unseen[inside], after[inside]
-    before_row, after_row = found[after - 1], found[after]
-    neighbours = frame_index[after_row] - frame_index[before_row] == step
-    rows, before_row, after_row = rows[neighbours], before_row[neighbours], after_row[neighbours]
-    w = ((frame_index[rows] - frame_index[before_row]) / step)[:, None, None]
-    out[rows] = (1 - w) * landmarks[before_row] + w * landmarks[after_row]
-    return out
+    return fill_missing(frame_index, landmarks, frozenset(frame_index[~seen(frame_index, step)].tolist()))
 
 
 def fill_missing(frame_index: np.ndarray, landmarks: np.ndarray, missing: frozenset[int]) -> np.ndarray:
-    """The landmarks with the rows of ``missing`` frames (slots of a capture clock the phone did not record)
-    filled linearly between the recorded frames on either side, when every frame between those two is a row
-    and someone was found in both; else left as they are (NaN: not tracked)."""
+    """The landmarks with the rows of ``missing`` frames (not tracked: unseen at a frame step, or slots of a
+    capture clock the phone did not record) filled linearly between the tracked frames on either side, when
+    every frame between those two is a row and someone was found in both; else left as they are (NaN)."""
     gone = np.isin(frame_index, list(missing))
     if not gone.any():
         return landmarks

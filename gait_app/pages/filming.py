@@ -16,8 +16,11 @@ with picture:
 with steps:
     st.markdown(f"""
 1. **Warm up** 6-10 min on the treadmill first; film your usual easy pace.
-2. **Phone on a tripod at hip height**, 3-5 m away.
-3. **Side view**: camera square to the belt, the whole body in frame, head to feet.
+2. **Phone on a tripod at hip height**, level, 3-5 m away: a phone tilted 5° moved the overstride read by up
+   to 10 % of leg length on the rendered runner.
+3. **Side view**: camera square to the belt (its back parallel to the running direction), the whole body in
+   frame, head to feet. From 15° off square the results warn of it: 20° from behind moved the foot angle at
+   landing by 9°.
 4. **Rear view** (optional): square behind you, same height, both feet in view.
 5. **60 fps**; 30 fps reads the angles at landing off, and 120-240 fps (slow motion) reads contact times no
    closer (measured on a rendered runner). Slow-motion files play at 30 fps: give the capture rate on the

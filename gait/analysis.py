@@ -203,8 +203,7 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,
                     detection=detection, angles=angles, steps=steps, metrics=metrics,
                     leg_length_px=leg_px, cleaning=cleaning, detected_fraction=detected,
-                    warnings=warnings, notes=notes,
-                    camera_angle_deg=None if angle is None or not np.isfinite(angle) else angle)
+                    warnings=warnings, notes=notes, camera_angle_deg=angle)
 
 
 # What an oblique camera moved on the rendered runner (8 s, 60 fps, 540x960; measured minus the square
@@ -222,7 +221,7 @@ OBLIQUE_EFFECTS = {
 def _oblique_warning(angle_deg: float | None) -> GaitWarning | None:
     """A side view filmed more than :data:`~gait.view.OBLIQUE_WARN_DEG` off square: how far, from where, and
     what that moved on the rendered runner."""
-    if angle_deg is None or not abs(angle_deg) >= OBLIQUE_WARN_DEG:
+    if angle_deg is None or abs(angle_deg) < OBLIQUE_WARN_DEG:
         return None
     return GaitWarning(
         E.OBLIQUE_CAMERA,

@@ -138,9 +138,9 @@ HIP_SPREAD_OF_TRUNK = 0.35
 OBLIQUE_WARN_DEG = 15.0  # off square by more: a warning (gait.analysis), with what such an angle moves
 
 
-def camera_angle_deg(pose: PoseSeries, direction: int, near: str) -> float:
+def camera_angle_deg(pose: PoseSeries, direction: int, near: str) -> float | None:
     """A side view's camera angle round the runner away from square, + towards the runner's front, - towards
-    their back, from the median image spread of the hips (:data:`HIP_SPREAD_OF_TRUNK`); NaN without hips and
+    their back, from the median image spread of the hips (:data:`HIP_SPREAD_OF_TRUNK`); None without hips and
     shoulders."""
     far = "left" if near == "right" else "right"
     xy = pose.xy_px
@@ -149,7 +149,7 @@ def camera_angle_deg(pose: PoseSeries, direction: int, near: str) -> float:
         spread = (xy[:, INDEX[f"{far}_hip"], 0] - xy[:, INDEX[f"{near}_hip"], 0]) * direction / trunk
     spread = spread[np.isfinite(spread)]
     if len(spread) == 0:
-        return float("nan")
+        return None
     return float(np.degrees(np.arcsin(np.clip(np.median(spread) / HIP_SPREAD_OF_TRUNK, -1.0, 1.0))))
 
 

@@ -45,6 +45,7 @@ from gait.gate import (
 )
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
+from gait.measured_error import frontal_error
 from gait.metrics import (
     MIN_STEPS_PER_SIDE,
     frontal_step_table,
@@ -188,7 +189,7 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
         else:
             detection = detect_events_frontal(pose)
             angles = frontal_angles(pose)
-            steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
+            angles, steps = without_pelvic_drop(angles, frontal_step_table(pose, detection, angles, options.speed_kmh))
         _refuse_if_not_running(steps, name, info, detection, view)
         steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
         steps, landing_warning = keep_legs_found_at_landing(steps, info.file_fps)
@@ -243,16 +244,30 @@ def _view_doubt_first(name: str, view_warning: GaitWarning | None) -> Iterator[N
         raise GaitInputError(f"{name!r}: {view_warning} Analysed as said: {exc}", exc.code) from exc
 
 
+def without_pelvic_drop(angles: FrontalAngles, steps: pd.DataFrame) -> tuple[FrontalAngles, pd.DataFrame]:
+    """A rear or front clip's angles and steps from the pose model's points without pelvic drop, which is
+    given only from the stickers on the lower back (marker mode, :mod:`gait.markers`): the pose model's hip
+    points follow the thighs, not the pelvis, and on rendered runners filmed from behind their drop moved
+    against the true one (:data:`PELVIC_DROP_NOTE`; scripts/validate_frontal_mask.py measures it)."""
+    unknown = {side: np.full(len(series), np.nan) for side, series in angles.pelvic_drop_deg.items()}
+    return replace(angles, pelvic_drop_deg=unknown), steps.assign(pelvic_drop_deg=np.nan)
+
+
+_POSE_DROP_SLOPES = sorted(frontal_error("pelvic_drop_deg", "keypoints")["slope_by_build"].values())  # type: ignore[index]
+PELVIC_DROP_NOTE = (
+    "Pelvic drop is measured only from stickers on the two dimples of the lower back (marker mode, filmed "
+    "from behind: docs/markers.md). The pose model's hip points follow the thighs, not the pelvis: on "
+    "rendered runners filmed from behind, the tilt of the line between them moved against the true drop "
+    f"({_POSE_DROP_SLOPES[0]:.2f} to {_POSE_DROP_SLOPES[-1]:.2f} times it), so without the stickers no pelvic "
+    "drop is given.")
 FRONTAL_NOTE = (
     "Frontal angles (knee valgus FPPA, pelvic drop, hip adduction) are 2-D projections onto the image: "
     "they depend on the camera being square behind or in front of the runner and at hip height, and a "
     "rotated limb shows as an angle it does not have. In running, 2-D knee valgus is not related to 3-D "
     "knee abduction and overestimates it (Dingenen 2018; Straub & Powers 2022): read it as an "
     "observation, not a joint angle. 2-D pelvic drop reliability is moderate (ICC 0.59-0.77, smallest "
-    "detectable difference 2.7-2.8 deg). This tool's pelvic drop is not validated yet: it uses "
-    "MediaPipe's hip joint points, which on rendered runners with a known drop did not follow the pelvis "
-    "(1 and 9 deg true read as 0.2 and 0.9 deg); have it checked by eye on the key frames. Contact, "
-    "flight and step times from behind or in front come from the pelvis's up-and-down motion: on rendered "
+    f"detectable difference 2.7-2.8 deg). {PELVIC_DROP_NOTE} Contact, flight and step times from behind or "
+    "in front come from the pelvis's up-and-down motion: on rendered "
     f"runners contact times read about {PELVIS_TIMING_SHORT_MS} ms short, and in one clip the left and right "
     "step times differed "
     "(0.28 and 0.43 s) for a runner whose did not: take them, and any left-right difference in them, from "

@@ -19,7 +19,7 @@ import json
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Mapping, TypedDict, cast
+from typing import Mapping, TypedDict, cast
 
 VIEWS = ("side", "rear", "front")  # the camera views, as the command line, the manifests and the renderer name them
 SIDE_VIEW = frozenset(VIEWS[:1])
@@ -121,7 +121,9 @@ class SdcInputs:
 _KNEE_AT_LANDING_SDC = SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 2.62, _SIDE_SETUPS, between_days=(
     "filmed on two days, 2-D knee and hip angles at foot strike on a treadmill varied within a 95 % prediction "
     "interval of 9-14° (Damsted 2015)"))
-_PELVIC_DROP_SDC = SdcInputs(2.8, "Dingenen 2018: 2.7-2.8°", 2.24, _REAR_SETUPS)
+# marker mode's: the only way pelvic drop is measured (gait.analysis.without_pelvic_drop)
+_PELVIC_DROP_SDC = SdcInputs(2.8, "Dingenen 2018: 2.7-2.8°", 0.08,
+                             "SD of its errors over the 16 sticker renders from behind (docs/markers.md)")
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,6 @@ class MetricSpec:
     source: str
     views: frozenset[str]
     short: str = ""  # the annotated video's panel label (ASCII); empty: not on the panel
-    validated: bool = True
     pelvis_timed: bool = False  # from behind or in front its timing comes from the pelvis, not the feet
     tag: str | None = None  # a short caveat shown beside the value ("2D projection", "indicative")
     shown_instead: str | None = None  # a measure of the same thing shown instead when it has a value
@@ -295,12 +296,12 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                short="knee valgus (FPPA)", tag="2D projection", order=8,
                sdc=SdcInputs(8.9, "Munro 2012: 7.5-8.9°, single-leg squat", 1.77, _REAR_SETUPS)),
     MetricSpec("pelvic_drop_deg", "Pelvic drop (swing side)", "deg", 1,
-               "Rear/front view: hip-hip line from horizontal, + when the swing side's hip is lower (contralateral "
-               "drop); peak in stance.",
-               "Not validated here: the pose model's hip points did not follow the pelvis of the test runner; "
-               "check the key frames by eye. Each 1° more drop went with 80 % higher odds of injury. "
-               + _PELVIC_DROP_SDC.noise_words(), "Bramah 2018; Dingenen 2018", FRONTAL_VIEWS,
-               short="pelvic drop", validated=False, tag="not validated", order=7, sdc=_PELVIC_DROP_SDC),
+               "Rear view, marker mode only: the line between the two PSIS stickers (the dimples of the lower "
+               "back) from horizontal, + when the swing side's is lower (contralateral drop); peak in stance. "
+               "A 2-D projection.",
+               "Each 1° more drop went with 80 % higher odds of injury. " + _PELVIC_DROP_SDC.noise_words(),
+               "Bramah 2018; Dingenen 2018", FRONTAL_VIEWS,
+               short="pelvic drop", tag="2D projection", order=7, sdc=_PELVIC_DROP_SDC),
     MetricSpec("hip_adduction_deg", "Hip adduction (2D)", "deg", 1,
                "Rear/front view: thigh from the pelvis normal, + when the knee is medial; peak in stance.",
                "With pelvic drop, 2D hip adduction explained 88 % of 3D hip adduction.", "Souza 2016",
@@ -410,17 +411,14 @@ def timed_from_behind(primary_view: str | None) -> frozenset[str]:
     return PELVIS_TIMED_METRICS if primary_view != "side" else frozenset()
 
 
-def unvalidated_metrics(primary_view: str | None, from_markers: Iterable[str] = (),
+def unvalidated_metrics(primary_view: str | None,
                         measured_errors: Mapping[str, dict | None] | None = None) -> frozenset[str]:
-    """The measures reported but not validated, for a session timed by a ``primary_view`` clip: those
-    the catalogue marks so (pelvic drop), unless measured from stickers (``from_markers``: marker mode is
-    validated on rendered runners, docs/accuracy.md), those whose method's measured error
-    (``measured_errors``: report.json's ``quality.frontal_error``) misses the bar, and the pelvis-timed ones
-    when there is no side clip."""
+    """The measures reported but not validated, for a session timed by a ``primary_view`` clip: those whose
+    method's measured error (``measured_errors``: report.json's ``quality.frontal_error``) misses the bar,
+    and the pelvis-timed ones when there is no side clip."""
     from gait.measured_error import not_validated_by_error
 
-    return (frozenset(s.key for s in CATALOGUE if not s.validated) - frozenset(from_markers)) | \
-        timed_from_behind(primary_view) | not_validated_by_error(measured_errors or {})
+    return timed_from_behind(primary_view) | not_validated_by_error(measured_errors or {})
 
 
 def shown_metrics(metrics: Metrics | dict[str, dict]) -> list[str]:
@@ -430,6 +428,36 @@ def shown_metrics(metrics: Metrics | dict[str, dict]) -> list[str]:
     names = [s.key for s in DISPLAY_ORDER if s.key in metrics] + [k for k in metrics if k not in METRICS]
     measured = {k for k in names if isinstance(metrics[k], dict) and metrics[k].get("value") is not None}
     return [k for k in names if k in measured and spec_of(k).shown_instead not in measured]
+
+
+# measured from the stickers only (marker mode): the heel's tilt is out of a pose model's reach, and the pose
+# model's hip points do not follow the pelvis (gait.analysis.without_pelvic_drop)
+STICKERS_ONLY = ("pelvic_drop_deg", "rearfoot_eversion_deg")
+NEEDS_STICKERS = "not measured: needs round stickers on the runner, filmed from behind (marker mode, docs/markers.md)"
+
+
+def withdrawn_measures(report: dict) -> frozenset[str]:
+    """The measures of report.json's content that an earlier version of this tool gave and this one does
+    not: pelvic drop from a rear or front clip's pose model points (``frontal_method`` not ``markers``;
+    :func:`gait.analysis.without_pelvic_drop`). What is read back (the history, a batch's earlier sessions,
+    a report rebuilt from report.json) is shown, compared and cued as this version would measure it; the
+    file itself is not changed."""
+    clips = [c for c in report.get("clips") or [report] if isinstance(c, dict) and c.get("view") not in (None, "side")]
+    drop = (report.get("metrics") or {}).get("pelvic_drop_deg")
+    if not clips or not isinstance(drop, dict) or drop.get("value") is None or any(
+            ((c.get("quality") or {}).get("frontal_method") or {}).get("pelvic_drop_deg") == "markers" for c in clips):
+        return frozenset()
+    return frozenset({"pelvic_drop_deg"})
+
+
+def without_withdrawn(report: dict) -> dict:
+    """report.json's content with its :func:`withdrawn_measures` not measured."""
+    withdrawn = withdrawn_measures(report)
+    if not withdrawn:
+        return report
+    metrics = report["metrics"]
+    return {**report, "metrics": {**metrics, **{k: {**metrics[k], "value": None, "left": None, "right": None,
+                                                     "sd": None, "n": 0} for k in withdrawn}}}
 
 
 # Fields some summaries carry beyond a MetricSummary's (gait.metrics.contact_time_asymmetry), as JSON schema

@@ -105,6 +105,9 @@ class Rule:
         return f"{sign} {with_unit(f'{float(self.threshold):g}', self.spec.shown_unit)}"
 
 
+# pelvic drop is measured from stickers only (gait.analysis.without_pelvic_drop)
+FROM_STICKERS_WHY = ("Measured here from the stickers on the low back (marker mode), which follow the pelvis: on "
+                     "rendered runners within 0.2° of the stickers' true tilt.")
 _STRENGTH = ("Hip abductor and quadriceps strengthening, 2-3 times a week (side-lying leg raises, side "
              "plank with a top-leg lift, slow step-downs from a low step watching the knee in a mirror): "
              "the first-line treatment of the patellofemoral pain guideline (Willy 2019).")
@@ -115,9 +118,7 @@ RULES: tuple[Rule, ...] = (
         severity="consider", title="Hip drop on the swing side",
         why="The pelvis drops on the side of the swinging leg while you stand on the other. Of all the "
             "running measures, more pelvic drop was the strongest predictor of injury: each degree more "
-            "went with 80 % higher odds (Bramah 2018). This tool reads it from the pose model's hip "
-            "points, which did not follow the pelvis of its rendered test runner: confirm the drop by eye "
-            "on the key frames before acting on the number.",
+            "went with 80 % higher odds (Bramah 2018). " + FROM_STICKERS_WHY,
         try_words="'Run tall, level hips', or 'squeeze the glute as the foot lands'.",
         drill=_STRENGTH,
         see_professional="A physical therapist can check hip strength and control, and whether the drop "
@@ -335,43 +336,32 @@ def _without_targets(words: str) -> str:
             .replace("{plus10} (+10 %)", "10 % above").replace("{plus10}", "10 % above"))
 
 
-# the caveat of a rule's "why" about the pose model's points, and what replaces it for a measure taken from
-# stickers (marker mode, gait.markers)
-POSE_POINTS_CAVEAT = ("This tool reads it from the pose model's hip points, which did not follow the pelvis of its "
-                      "rendered test runner: confirm the drop by eye on the key frames before acting on the number.")
-FROM_STICKERS_WHY = ("Measured here from the stickers on the low back (marker mode), which follow the pelvis: on "
-                     "rendered runners within 0.2° of the stickers' true tilt.")
-
-
+# added to the "why" of a cue on a measure whose method misses its bar (gait.measured_error)
 NOT_VALIDATED_WHY = ("Without stickers this tool's reading of it is not validated (its measured error is given "
                      "with the number): confirm it by eye on the key frames, or film from behind with stickers "
                      "(marker mode).")
 
 
-def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES, from_markers: frozenset[str] = frozenset(),
+def cues_from_metrics(metrics: Metrics, rules: tuple[Rule, ...] = RULES,
                       not_validated: frozenset[str] = frozenset(), view: str | None = None) -> list[Cue]:
     """Apply the rule table to a metrics summary (report.json ``metrics``); most important first.
 
-    Missing metrics, or metrics whose values are None, give no cue. A measure taken from stickers
-    (``from_markers``, marker mode) loses the pose model's caveat; one whose method is not validated
+    Missing metrics, or metrics whose values are None, give no cue. A measure whose method is not validated
     (``not_validated``, :func:`gait.measured_error.not_validated_by_error`) gives an observation that says so.
     ``view``: the view the measures were taken from (a session's primary clip's), which decides the measured
     error of :func:`borderline_error`.
     """
     cadence = number(metrics["cadence_spm"]["value"]) if "cadence_spm" in metrics else None
     found = [(evaluate_rule(rule, metrics.get(rule.metric), cadence), rule) for rule in rules]
-    cues = [_with_caveats(c, rule, metrics[rule.metric], from_markers, not_validated, view)
+    cues = [_with_caveats(c, rule, metrics[rule.metric], not_validated, view)
             for c, rule in found if c is not None]
     return sorted(cues, key=lambda c: SEVERITY_ORDER.index(c.severity))
 
 
-def _with_caveats(cue: Cue, rule: Rule, summary: MetricSummary, from_markers: frozenset[str],
-                  not_validated: frozenset[str], view: str | None) -> Cue:
-    if cue.metric in from_markers:
-        return replace(cue, why=cue.why.replace(POSE_POINTS_CAVEAT, FROM_STICKERS_WHY))
+def _with_caveats(cue: Cue, rule: Rule, summary: MetricSummary, not_validated: frozenset[str],
+                  view: str | None) -> Cue:
     if cue.metric in not_validated:
-        why = cue.why if POSE_POINTS_CAVEAT in cue.why else f"{cue.why} {NOT_VALIDATED_WHY}"
-        return replace(cue, severity="info", title=f"{cue.title} (not validated)", why=why)
+        return replace(cue, severity="info", title=f"{cue.title} (not validated)", why=f"{cue.why} {NOT_VALIDATED_WHY}")
     error = borderline_error(rule, summary, view)
     if error is not None:
         words = BORDERLINE_WHY.format(error=with_unit(f"{error:.1f}", rule.spec.shown_unit))
@@ -403,14 +393,12 @@ def borderline_error(rule: Rule, summary: MetricSummary, view: str | None = None
 
 def cues_for(source: Analysis | Session) -> list[Cue]:
     """The cues of an analysed clip or session."""
-    from gait.markers import marker_measures
     from gait.results import measured_errors
 
     clips = source.clips if hasattr(source, "clips") else (source,)  # a Session's, or the one clip
     view = source.primary.view if hasattr(source, "primary") else source.view
-    stickers = frozenset(m for c in clips for m in marker_measures(c))
-    return cues_from_metrics(source.metrics, from_markers=stickers,
-                             not_validated=unvalidated_metrics(view, stickers, measured_errors(clips)), view=view)
+    return cues_from_metrics(source.metrics, not_validated=unvalidated_metrics(view, measured_errors(clips)),
+                             view=view)
 
 
 @dataclass(frozen=True)

@@ -393,23 +393,26 @@ def mask_step_table(analysis: Analysis, outline: str | None = None,
 
 def keypoint_step_table(analysis: Analysis) -> pd.DataFrame:
     """The analysis's step table with knee valgus, step width and crossover from the pose model's points
-    (what a rear or front clip gives without the mask), for comparison."""
-    return restated(analysis, analysis.pose, frontal_angles(analysis.pose))
+    (what a rear or front clip gives without the mask), and pelvic drop from its hip points, which the
+    analysis does not give (:func:`gait.analysis.without_pelvic_drop`: scripts/validate_frontal_mask.py
+    measures why), for comparison."""
+    return restated(analysis, analysis.pose, frontal_angles(analysis.pose), also=("pelvic_drop_deg",))
 
 
-def restated(analysis: Analysis, pose: PoseSeries, angles: FrontalAngles) -> pd.DataFrame:
+def restated(analysis: Analysis, pose: PoseSeries, angles: FrontalAngles, also: tuple[str, ...] = ()) -> pd.DataFrame:
     """The analysis's steps with the :data:`MASK_MEASURED` columns of
     :func:`gait.metrics.frontal_step_table` on ``pose`` and ``angles``, matched by contact time; a step
-    keeps no value where the analysis had none."""
+    keeps no value where the analysis had none. ``also``: columns the analysis does not give, restated on
+    every step."""
     from gait.metrics import frontal_step_table
 
     table = frontal_step_table(pose, analysis.detection, angles, analysis.options.speed_kmh)
     by_time = table.set_index("ic_time_s")
     steps = analysis.steps.copy()
-    for column in MASK_MEASURED:
+    for column in (*MASK_MEASURED, *also):
         measured = steps["ic_time_s"].map(by_time[column])
-        had = steps[column].notna()
-        steps[column] = measured.where(had, np.nan).astype(float)
+        steps[column] = (measured.where(steps[column].notna(), np.nan) if column in MASK_MEASURED
+                         else measured).astype(float)
     return steps
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple
 import numpy as np
 
 from gait import errors as E
-from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, number
+from gait.catalogue import CATALOGUE, FRONTAL_METRICS, STICKERS_ONLY, Metrics, number
 from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import PoseSeries, other_side
 from gait.pose import PosePass
@@ -205,6 +205,16 @@ def mask_measures(clips: Iterable[Analysis]) -> frozenset[str]:
     """The frontal measures the person mask measured (``frontal_method`` ``mask``) in the clips."""
     return frozenset(name for clip in clips for name, method in
                      (clip.frontal_fields.get("frontal_method") or {}).items() if method == "mask")
+
+
+def stickers_needed(clips: Iterable[Analysis]) -> list[str]:
+    """The measures only stickers give (:data:`gait.catalogue.STICKERS_ONLY`: pelvic drop, rearfoot
+    eversion) when a clip of ``clips`` is filmed from behind or in front without them: what the results say
+    is not measured, and how to have it (marker mode)."""
+    clips = list(clips)
+    if not any(c.view != "side" and c.markers is None for c in clips) or any(c.markers is not None for c in clips):
+        return []
+    return list(STICKERS_ONLY)
 
 
 def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:

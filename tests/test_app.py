@@ -193,7 +193,9 @@ def test_sample_is_one_session_with_one_set_of_cards(sample_run, sample_result):
     assert merged["knee_valgus_fppa_deg"] == rear.metrics["knee_valgus_fppa_deg"]  # frontal: rear
     assert cards["Knee bend at landing"] == f"{merged['knee_flexion_at_contact_deg']['value']:.0f}°"
     assert cards["Knee valgus (2D FPPA)"] == f"{merged['knee_valgus_fppa_deg']['value']:.1f}°"
-    assert "Pelvic drop (swing side)" in cards and "Hip adduction (2D)" in cards
+    assert "Hip adduction (2D)" in cards and "Pelvic drop (swing side)" not in cards  # no stickers: no pelvic drop
+    assert ("Pelvic drop (swing side) and Rearfoot eversion (stickers): not measured: needs round stickers on the "
+            "runner, filmed from behind") in " ".join(c.value for c in at.caption)
     cadence = float(cards["Cadence"].split()[0])
     assert abs(cadence - 168) < 3  # sample_videos/README.md: 168 spm
     assert cards["Stride length"].endswith(" m")  # the sample gives the belt speed
@@ -209,7 +211,8 @@ def test_sample_is_one_session_with_one_set_of_cards(sample_run, sample_result):
     assert "from the rear clip" in badges and "from the side clip" in badges
     assert badges.count("far from the camera") == 1  # the peak knee card: the sample runs towards the right
     assert "(left far from the camera: 9° added)" in badges
-    assert "not validated" in badges  # pelvic drop: the pose model's hip points do not follow the pelvis
+    # hip adduction from the pose model's points misses its bar: its card says so
+    assert "Not validated by this method (it read" in " ".join(c.value for c in at.caption)
     # per clip: the scrubber, key frames, plots and steps, the side clip first
     assert [t.label for t in at.tabs] == ["Frame by frame", "Key frames at contact", "Gait cycle", "Every step"]
     clip_switch = at.get("button_group")[0]

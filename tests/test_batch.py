@@ -246,28 +246,30 @@ def test_the_summary_marks_cues_on_measures_not_validated_as_the_report_does(tmp
 
 def test_the_overview_leaves_out_values_whose_method_is_not_validated_for_their_session(tmp_path):
     """A rear clip's contact time (timed from the pelvis, from behind: not validated) is left out of the
-    statistics of the side clips' (validated); pelvic drop from the pose model's points, never validated,
-    is the row's only kind of value, and the row says so."""
+    statistics of the side clips' (validated); hip adduction from the pose model's points, whose measured
+    error misses the bar, is the row's only kind of value, and the row says so."""
     def measure(value: float, unit: str) -> dict:
         return {"value": value, "left": value, "right": value, "sd": 1.0, "n": 10, "unit": unit}
 
-    def report(view: str, contact_ms: float, drop_deg: float | None = None) -> dict:
+    def report(view: str, contact_ms: float, adduction_deg: float | None = None) -> dict:
         metrics = {"ground_contact_time_ms": measure(contact_ms, "ms")}
-        if drop_deg is not None:
-            metrics["pelvic_drop_deg"] = measure(drop_deg, "deg")
-        return {"view": view, "metrics": metrics}
+        if adduction_deg is None:
+            return {"view": view, "metrics": metrics}
+        metrics["hip_adduction_deg"] = measure(adduction_deg, "deg")
+        error = {"mean_error": -0.7, "sd_error": 7.6, "largest_error": 22.3, "n": 24, "unit": "deg", "validated": False}
+        return {"view": view, "metrics": metrics, "quality": {"frontal_error": {"hip_adduction_deg": error}}}
 
     summary = _tables_of({"side_a": report("side", 280.0), "side_b": report("side", 300.0),
                           "rear": report("rear", 155.0, 4.0)}, tmp_path)
-    assert summary.loc["rear", "not_validated"] == "pelvic_drop_deg;ground_contact_time_ms"
+    assert summary.loc["rear", "not_validated"] == "hip_adduction_deg;ground_contact_time_ms"
     assert summary["not_validated"].isna().sum() == 2  # nothing left out of the side sessions
     overview = pd.read_csv(tmp_path / "overview.csv").set_index("metric")
     columns = ["n_sessions", "n_not_validated", "only_not_validated", "mean", "min", "max"]
     assert overview.loc["ground_contact_time_ms", columns].tolist() == [2, 1, False, 290.0, 280.0, 300.0]
-    assert overview.loc["pelvic_drop_deg", columns].tolist() == [1, 1, True, 4.0, 4.0, 4.0]
+    assert overview.loc["hip_adduction_deg", columns].tolist() == [1, 1, True, 4.0, 4.0, 4.0]
     text = (tmp_path / "overview.md").read_text()
     assert "| Ground contact time (`ground_contact_time_ms`) | ms | 2 (+1 not validated, left out) | 290.0 |" in text
-    assert "| Pelvic drop (swing side) (`pelvic_drop_deg`) | deg | 1 (not validated) | 4.00 |" in text
+    assert "| Hip adduction (2D) (`hip_adduction_deg`) | deg | 1 (not validated) | 4.00 |" in text
 
 
 def test_the_summary_marks_borderline_cues_as_the_report_does(tmp_path):

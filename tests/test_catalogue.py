@@ -59,8 +59,8 @@ def test_view_and_validation_sets():
                                "crossover_pct", "rearfoot_eversion_deg"}
     assert PELVIS_TIMED_METRICS == {"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct",
                                     "contact_time_asymmetry_pct"}
-    assert unvalidated_metrics("side") == {"pelvic_drop_deg"}
-    assert unvalidated_metrics("rear") == {"pelvic_drop_deg"} | PELVIS_TIMED_METRICS
+    assert unvalidated_metrics("side") == set()  # pelvic drop: from the stickers only (marker mode, validated)
+    assert unvalidated_metrics("rear") == PELVIS_TIMED_METRICS
 
 
 @pytest.mark.parametrize(("value", "digits", "unit", "text"), [

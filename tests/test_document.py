@@ -145,7 +145,24 @@ def test_unvalidated_measures_say_so_in_the_table():
     rear_metrics = dict(REPORT["metrics"], pelvic_drop_deg=m(3.1, 2.9, 3.3, 1.0, 20))
     rear = {r.name: r.reference for r in build_content(dict(REPORT, view="rear", metrics=rear_metrics)).metrics}
     assert rear["ground_contact_time_ms"].startswith("Timed from behind: not validated")
-    assert rear["pelvic_drop_deg"].startswith("Not validated here")
+    # an earlier version's pelvic drop from the pose model's hip points is not given again; the stickers' is
+    assert "pelvic_drop_deg" not in rear
+    stickers = {"frontal_method": {"pelvic_drop_deg": "markers"}}
+    marked = build_content(dict(REPORT, view="rear", metrics=rear_metrics, quality=stickers))
+    assert next(r for r in marked.metrics if r.name == "pelvic_drop_deg").reference.startswith(
+        "Measured from the stickers")
+
+
+def test_a_rear_clip_without_stickers_has_rows_saying_what_needs_them():
+    methods = {"knee_valgus_fppa_deg": "mask", "pelvic_drop_deg": "none", "rearfoot_eversion_deg": "none"}
+    rows = {r.name: r for r in build_content(dict(REPORT, view="rear", quality={"frontal_method": methods})).metrics}
+    for name in ("pelvic_drop_deg", "rearfoot_eversion_deg"):
+        assert (rows[name].value, rows[name].n) == ("–", "0")
+        assert rows[name].reference.startswith("Not measured: needs round stickers on the runner, filmed from behind")
+    # in marker mode a measure the stickers could not give says why in the warnings, not here
+    marked = build_content(dict(REPORT, view="rear", quality={"frontal_method": methods, "markers": {"methods": {}}}))
+    assert not {"pelvic_drop_deg", "rearfoot_eversion_deg"} & {r.name for r in marked.metrics}
+    assert "pelvic_drop_deg" not in {r.name for r in build_content(REPORT).metrics}  # a side clip: nothing to say
 
 
 def test_the_peak_knee_row_says_the_far_leg_reads_low():
@@ -161,13 +178,17 @@ def test_the_peak_knee_row_says_the_far_leg_reads_low():
 
 
 def test_cues_are_marked_by_the_tables_rule():
-    # one rule for the table's marks and the cues' (gait.catalogue.unvalidated_metrics): pelvic drop from
-    # the pose model is catalogued as not validated, so its cue is an observation even with no measured
-    # error in the report
-    rear_metrics = dict(REPORT["metrics"], pelvic_drop_deg=m(8.0, 8.0, 8.0, 1.0, 20))
-    content = build_content(dict(REPORT, view="rear", metrics=rear_metrics))
-    cue = next(c for c in content.cues if c.metric == "pelvic_drop_deg")
+    # one rule for the table's marks and the cues' (gait.catalogue.unvalidated_metrics): hip adduction from
+    # the pose model's points, whose measured error misses the bar, is marked in the table and its cue is an
+    # observation
+    rear_metrics = dict(REPORT["metrics"], hip_adduction_deg=m(14.0, 14.0, 14.0, 1.0, 20))
+    error = {"mean_error": -0.7, "sd_error": 7.6, "largest_error": 22.3, "n": 24, "unit": "deg", "validated": False}
+    content = build_content(dict(REPORT, view="rear", metrics=rear_metrics,
+                                 quality={"frontal_error": {"hip_adduction_deg": error}}))
+    cue = next(c for c in content.cues if c.metric == "hip_adduction_deg")
     assert cue.title.endswith("(not validated)") and cue.severity == "info"
+    row = next(r for r in content.metrics if r.name == "hip_adduction_deg")
+    assert row.reference.startswith("Not validated by this method")
 
 
 def test_html_is_self_contained_and_holds_the_numbers():

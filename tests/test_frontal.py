@@ -7,6 +7,7 @@ import jsonschema
 import numpy as np
 import pytest
 
+from gait.document.cycles import cycle_panels
 from gait.errors import GaitInputError
 from gait.report import SCHEMA_PATH, session_report_dict
 
@@ -37,9 +38,16 @@ def test_rear_view_recognised_sides_and_cadence(rear):
 def test_rear_view_reports_frontal_metrics_only(rear):
     analysis, _ = rear
     m = analysis.metrics
-    for name in ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip"):
+    for name in ("knee_valgus_fppa_deg", "hip_adduction_deg", "step_width_pct_hip"):
         assert m[name]["value"] is not None and m[name]["n"] >= 14
     assert m["knee_flexion_at_contact_deg"]["value"] is None  # not measurable from behind
+    # pelvic drop from the stickers only: not from the pose model's hip points, in the steps, the
+    # metrics or the gait-cycle panels, and the note says why and how to have it
+    assert m["pelvic_drop_deg"]["value"] is None and analysis.steps["pelvic_drop_deg"].isna().all()
+    assert not any(np.isfinite(v).any() for v in analysis.angles.pelvic_drop_deg.values())
+    assert [p.series for p in cycle_panels(analysis)] == ["fppa_deg", "hip_adduction_deg"]
+    assert analysis.frontal_fields["frontal_method"]["pelvic_drop_deg"] == "none"
+    assert "moved against the true drop" in analysis.notes[0] and "marker mode" in analysis.notes[0]
     assert analysis.notes and "projection" in analysis.notes[0]
     assert "step times" in analysis.notes[0] and "from a side clip" in analysis.notes[0]  # timing from behind
 
@@ -160,9 +168,11 @@ def test_command_line_summary_marks_what_is_not_validated(rear, capsys):
              for name, spec in METRICS.items() if any(line.startswith(f"  {spec.title} ") for line in printed)}
     # the frontal angles miss the measured-error bar (gait/data/frontal_errors.json): the pose model's, and
     # knee valgus from the person mask
-    for name in ("pelvic_drop_deg", "ground_contact_time_ms", "flight_time_ms", "duty_factor_pct",
-                 "hip_adduction_deg"):
+    for name in ("ground_contact_time_ms", "flight_time_ms", "duty_factor_pct", "hip_adduction_deg"):
         assert lines[name].endswith("(not validated)"), lines[name]
+    for name in ("pelvic_drop_deg", "rearfoot_eversion_deg"):  # how to have them
+        assert lines[name].endswith("not measured: needs round stickers on the runner, filmed from behind (marker "
+                                    "mode, docs/markers.md): add --markers"), lines[name]
     assert lines["knee_valgus_fppa_deg"].endswith("(not validated)  (body outline)")
     assert not lines["cadence_spm"].endswith("(not validated)")
     assert not lines["step_width_pct_hip"].endswith("(not validated)")  # the person mask's, within the bar

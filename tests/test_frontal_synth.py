@@ -7,6 +7,8 @@ numbers, so that it fails as soon as it holds.
 
 import pytest
 
+from gait.frontal_mask import keypoint_step_table
+from gait.metrics import summarise
 from gait.pipeline import analyze
 from gait.synth import Camera, RunnerParams, render
 from gait.synth.compare import with_true_joints
@@ -31,7 +33,11 @@ def measured(tmp_path_factory):
                 analysis = analyze(str(path))
                 assert analysis.view == view
                 metric = METRIC_OF[parameter]
-                out[view, parameter, level] = (analysis.metrics[metric]["value"], truth["metrics"][metric]["mean"],
+                measured = analysis.metrics[metric]["value"]
+                if metric == "pelvic_drop_deg":  # not given without stickers: the pose model's hip points' own
+                    assert measured is None
+                    measured = summarise(keypoint_step_table(analysis))[metric]["value"]
+                out[view, parameter, level] = (measured, truth["metrics"][metric]["mean"],
                                                with_true_joints(analysis, truth)[metric]["value"])
                 out["cadence", view, parameter, level] = (analysis.metrics["cadence_spm"]["value"],
                                                           truth["cadence_spm"])
@@ -74,7 +80,8 @@ def test_the_error_is_the_pose_models_points(measured, view):
 
 
 @pytest.mark.xfail(strict=True, reason="MediaPipe's hip points barely follow the rendered pelvis: rear "
-                   "0.2 / 0.9 deg measured for 1.1 / 9.1 deg true, front 2.4 / 2.9 for 0.9 / 8.9")
+                   "0.2 / 0.9 deg measured for 1.1 / 9.1 deg true, front 2.4 / 2.9 for 0.9 / 8.9; which is why "
+                   "the analysis gives pelvic drop from stickers only")
 @pytest.mark.parametrize("view", ["rear", "front"])
 def test_pelvic_drop_ordered(measured, view):
     low, high = (measured[view, "pelvic_drop_deg", v][0] for v in LEVELS["pelvic_drop_deg"])

@@ -485,14 +485,3 @@ def test_the_report_says_which_measures_came_from_the_stickers():
     assert not build_content({**report, "quality": {}}).drawings
     assert STICKERS_CAPTION in render_html(content)
     assert render_pdf(content).startswith(b"%PDF")
-
-
-def test_a_hip_drop_cue_from_the_stickers_drops_the_pose_models_caveat():
-    from gait.cues import FROM_STICKERS_WHY, POSE_POINTS_CAVEAT, cues_from_metrics
-
-    drop = {"value": 8.0, "left": 8.0, "right": 8.0, "sd": 1.0, "n": 8, "unit": "deg"}
-    plain = [c for c in cues_from_metrics({"pelvic_drop_deg": drop}) if c.metric == "pelvic_drop_deg"][0]
-    marked = [c for c in cues_from_metrics({"pelvic_drop_deg": drop}, from_markers=frozenset({"pelvic_drop_deg"}))
-              if c.metric == "pelvic_drop_deg"][0]
-    assert POSE_POINTS_CAVEAT in plain.why and POSE_POINTS_CAVEAT not in marked.why
-    assert FROM_STICKERS_WHY in marked.why

@@ -15,7 +15,7 @@ import pandas as pd
 
 from gait.batch.inputs import SessionJob
 from gait.batch.session import DONE, Outcome
-from gait.catalogue import DISPLAY_ORDER, read_metrics
+from gait.catalogue import DISPLAY_ORDER, read_metrics, without_withdrawn
 from gait.cues import RULES, Cue
 from gait.errors import warning_record
 
@@ -30,11 +30,13 @@ CAVEATS = (NOT_VALIDATED, BORDERLINE)
 
 
 def _report(folder: Path) -> dict | None:
+    """A session's report.json (without the numbers this version no longer gives: a batch's earlier sessions
+    may come from an earlier version); None when it cannot be read."""
     try:
         report = json.loads((folder / "report.json").read_text())
     except (OSError, ValueError):
         return None
-    return report if isinstance(report, dict) else None
+    return without_withdrawn(report) if isinstance(report, dict) else None
 
 
 def report_cues(report: dict) -> list[Cue]:

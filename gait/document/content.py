@@ -4,11 +4,14 @@ and the fixed prose (title, methods, measured accuracy, references). Pure: no fi
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gait.catalogue import (
+    NEEDS_STICKERS,
+    STICKERS_ONLY,
     TIMED_FROM_BEHIND,
     Metrics,
     asymmetry_words,
@@ -18,6 +21,7 @@ from gait.catalogue import (
     spec_of,
     timed_from_behind,
     unvalidated_metrics,
+    without_withdrawn,
 )
 from gait.cues import (
     RULES,
@@ -156,25 +160,38 @@ class Content:
 
 
 def metric_rows(metrics: Metrics, primary_view: str | None = "side",
-                from_markers: frozenset[str] = frozenset(), errors: dict[str, dict] | None = None) -> list[MetricRow]:
+                from_markers: frozenset[str] = frozenset(), errors: dict[str, dict] | None = None,
+                needs_stickers: Sequence[str] = ()) -> list[MetricRow]:
     """The metric table: the measures shown (:func:`gait.catalogue.shown_metrics`), with the timing
     measures marked when ``primary_view``, the view that timed the steps, is not the side, and those
-    measured from stickers (``from_markers``, marker mode) said so (a reference's "not validated" opening,
-    which is about the pose model's points, left out)."""
+    measured from stickers (``from_markers``, marker mode) said so; then a row for each measure that
+    ``needs_stickers`` (a rear or front clip filmed without them) saying so."""
     behind = timed_from_behind(primary_view)
     rows = []
     for name in shown_metrics(metrics):
         m, spec = metrics[name], spec_of(name)
         reference = f"{TIMED_FROM_BEHIND} {spec.reference}" if name in behind else spec.reference
         if name in from_markers:
-            reference = f"{FROM_STICKERS} {_without_not_validated(spec.reference)}"
+            reference = f"{FROM_STICKERS} {spec.reference}"
         if errors and errors.get(name):  # a frontal number's measured error for its method (report.json)
             reference = f"{error_words(errors[name]).capitalize()}. {reference}"
         rows.append(MetricRow(
             name=name, title=spec.title, value=spec.format(m["value"]), left=spec.format(m["left"], unit=False),
             right=spec.format(m["right"], unit=False), sd=spec.format(m["sd"], unit=False), n=str(m["n"]),
             reference=reference, source=spec.source, detail=asymmetry_words(name, m)))
+    for name in needs_stickers:
+        spec = spec_of(name)
+        rows.append(MetricRow(name=name, title=spec.title, value="–", left="", right="", sd="", n="0",
+                              reference=f"{NEEDS_STICKERS[0].upper()}{NEEDS_STICKERS[1:]}.", source=spec.source))
     return rows
+
+
+def needs_stickers_of(report: dict) -> list[str]:
+    """The measures only stickers give (:data:`gait.catalogue.STICKERS_ONLY`) that report.json's rear or
+    front clip, filmed without them, did not measure (``quality.frontal_method`` ``none``, no marker mode)."""
+    quality = report.get("quality") or {}
+    methods = quality.get("frontal_method") or {}
+    return [] if quality.get("markers") else [k for k in STICKERS_ONLY if methods.get(k) == "none"]
 
 
 FROM_STICKERS = "Measured from the stickers (marker mode; docs/markers.md)."
@@ -188,14 +205,6 @@ STICKERS_NOTE = (
     "2 deg, step width 5 % of hip width).")
 
 
-def _without_not_validated(reference: str) -> str:
-    """A reference without its opening 'Not validated here: ...' sentence (about the pose model's points)."""
-    if not reference.startswith("Not validated"):
-        return reference
-    rest = reference.split(". ", 1)
-    return rest[1] if len(rest) > 1 else ""
-
-
 def markers_of(report: dict) -> frozenset[str]:
     """The measures of report.json measured from stickers (``quality.frontal_method``)."""
     methods = (report.get("quality") or {}).get("frontal_method") or {}
@@ -204,9 +213,8 @@ def markers_of(report: dict) -> frozenset[str]:
 
 def report_unvalidated(report: dict) -> frozenset[str]:
     """The measures whose method is not validated for the session of report.json
-    (:func:`gait.catalogue.unvalidated_metrics`: its timing view, stickers and measured errors)."""
-    return unvalidated_metrics(report.get("view", "side"), markers_of(report),
-                               (report.get("quality") or {}).get("frontal_error"))
+    (:func:`gait.catalogue.unvalidated_metrics`: its timing view and measured errors)."""
+    return unvalidated_metrics(report.get("view", "side"), (report.get("quality") or {}).get("frontal_error"))
 
 
 def _name(path: object) -> str:
@@ -251,8 +259,10 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
 
     Tolerates missing or None metrics (rear-view ones in a side-only report and vice versa), missing
     quality fields and an empty metrics dict. ``before_after``, this session against the runner's previous
-    saved one (:mod:`gait.history`), adds the before/after section.
+    saved one (:mod:`gait.history`), adds the before/after section. A number this version no longer gives
+    (:func:`gait.catalogue.without_withdrawn`) is left out.
     """
+    report = without_withdrawn(report)
     metrics = read_metrics(report.get("metrics"))
     clips = report.get("clips") or [report]
     runner = report.get("runner") or {}
@@ -278,10 +288,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     notes = list(report.get("notes") or []) + ([STICKERS_NOTE] if stickers else [])
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view", "side"), stickers, errors),
-        cues=cues_from_metrics(metrics, from_markers=stickers,
-                               not_validated=report_unvalidated(report),
-                               view=report.get("view", "side")),
+        metrics=metric_rows(metrics, report.get("view", "side"), stickers, errors, needs_stickers_of(report)),
+        cues=cues_from_metrics(metrics, not_validated=report_unvalidated(report), view=report.get("view", "side")),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],
         notes=notes, rules=rules,

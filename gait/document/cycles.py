@@ -58,9 +58,11 @@ CYCLE_PANELS: dict[str, tuple[CyclePanel, ...]] = {
 }
 
 
-def cycle_panels(view: str) -> tuple[CyclePanel, ...]:
-    """The panels of a ``view`` clip's figure."""
-    return CYCLE_PANELS["side" if view == "side" else "frontal"]
+def cycle_panels(clip: Analysis) -> tuple[CyclePanel, ...]:
+    """The panels of a clip's figure: those of its view whose series it measured (no pelvic drop from behind
+    without the stickers: :func:`gait.analysis.without_pelvic_drop`)."""
+    panels = CYCLE_PANELS["side" if clip.view == "side" else "frontal"]
+    return tuple(p for p in panels if any(np.isfinite(v).any() for v in getattr(clip.angles, p.series).values()))
 
 
 def _draw_panel(ax: Axes, panel: CyclePanel, clip: Analysis) -> bool:
@@ -111,7 +113,9 @@ def cycle_caption(clip: Analysis) -> str:
 def cycle_figure(clip: Analysis) -> Figure | None:
     """The gait-cycle figure of one analysed clip (:func:`cycle_panels`); None when no steady stride of
     either foot could be cut out."""
-    panels = cycle_panels(clip.view)
+    panels = cycle_panels(clip)
+    if not panels:
+        return None
     height = PANEL_HEIGHT_IN * len(panels) + AXIS_LABEL_HEIGHT_IN
     fig = Figure(figsize=(FIGURE_WIDTH_IN, height), dpi=DPI, layout="constrained")
     axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]

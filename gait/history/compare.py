@@ -27,11 +27,14 @@ from gait.catalogue import (
     TIMED_BY_PRIOR,
     Metrics,
     MetricSpec,
+    empty_summary,
     fmt,
     number,
     read_metrics,
     spec_of,
     with_unit,
+    withdrawn_measures,
+    without_withdrawn,
 )
 from gait.history.schema import metric_methods
 from gait.view import FACING, OBLIQUE_WARN_DEG, VIEW_WORDS, camera_angle_words, near_side
@@ -188,14 +191,16 @@ class SessionPoint:
                   label: str = "") -> SessionPoint:
         """A session from report.json's content (e.g. the analysis just made, before it is saved)."""
         clips = report.get("clips") or [report]
-        return cls(metrics=read_metrics(report.get("metrics")), methods=metric_methods(report),
+        return cls(metrics=read_metrics(without_withdrawn(report).get("metrics")), methods=metric_methods(report),
                    filmed_on=filmed_on or dt.date.today().isoformat(), id=id, label=label,
                    views=tuple(str(c.get("view")) for c in clips if c.get("view")), capture=captures(report))
 
     @classmethod
     def of_stored(cls, stored: StoredSession) -> SessionPoint:
         """A session read from the history."""
-        return cls(metrics=stored.metrics, methods=stored.methods, filmed_on=stored.filmed_on, id=stored.id,
+        withdrawn = withdrawn_measures(stored.report)  # kept in the file and its export, not compared or drawn
+        metrics = {k: empty_summary(m["unit"]) if k in withdrawn else m for k, m in stored.metrics.items()}
+        return cls(metrics=metrics, methods=stored.methods, filmed_on=stored.filmed_on, id=stored.id,
                    label=stored.label, views=stored.views, capture=captures(stored.report))
 
     @property

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gait.catalogue import STICKERS_ONLY
+
 MEASURES = ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip",
             "crossover_pct", "rearfoot_eversion_deg")
 
@@ -37,4 +39,4 @@ def frontal_methods(view: str, markers: MarkerReport | None) -> dict:
         reasons = markers.null_reasons
         methods = {k: ("none" if k in reasons else v) for k, v in markers.methods.items()}
         return {"frontal_method": methods, "markers": markers.to_dict()}
-    return {"frontal_method": {k: "none" if k == "rearfoot_eversion_deg" else "keypoints" for k in MEASURES}}
+    return {"frontal_method": {k: "none" if k in STICKERS_ONLY else "keypoints" for k in MEASURES}}

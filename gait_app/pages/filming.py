@@ -41,10 +41,11 @@ with drawing:
 with sticker_text:
     st.markdown("""
 From behind, the pose model places the hips and knees too far off to measure the knee's inward
-movement and the pelvic drop well (the step width is read from the body's outline instead, within 6 % of
-hip width on rendered runners). Clinics put small stickers on the runner for this:
-with them the rear clip's frontal measures come from the stickers (**marker mode**), and the rearfoot
-eversion ("overpronation") can be measured.
+movement well, and its hip points do not follow the pelvis at all (the step width is read from the body's
+outline instead, within 6 % of hip width on rendered runners). Clinics put small stickers on the runner
+for this: with them the rear clip's frontal measures come from the stickers (**marker mode**), and the
+pelvic drop and the rearfoot eversion ("overpronation") can be measured: without stickers they are not
+given.
 
 1. **Round stickers, 15-20 mm, all of one bright colour**: green, magenta, cyan or yellow work. Avoid
    colours close to the skin, the hair, the clothes or the shoes (orange, red, pink, brown) and to anything

@@ -6,6 +6,7 @@ import streamlit as st
 from gait.catalogue import (
     FRONTAL_METRICS,
     METRICS,
+    NEEDS_STICKERS,
     TIMED_FROM_BEHIND_TAG,
     shown_metrics,
     timed_from_behind,
@@ -16,7 +17,7 @@ from gait.markers import marker_measures
 from gait.measured_error import error_words
 from gait.metrics import STEP_COLUMNS
 from gait.rendering import annotated_frame
-from gait.results import mask_measures
+from gait.results import mask_measures, stickers_needed
 from gait_app.analysis import cached_session
 from gait_app.presentation import (
     SEVERITY_BADGES,
@@ -104,7 +105,11 @@ hint = f"{' and '.join(missing)}: give the treadmill speed and your height on th
 if slowed_footage(session):
     hint += "Cadence, contact and flight times: enter the capture frame rate under 'Slow motion' on the Analyze page. "
 if not any(c.ok_analysis.view != "side" for c in ok_clips):
-    hint += "Pelvic drop, knee valgus and hip adduction need a rear clip too. "
+    hint += "Knee valgus, hip adduction and step width need a rear clip too; pelvic drop a rear clip with stickers. "
+needed = stickers_needed(session.clips)
+if needed:
+    hint += (f"{' and '.join(METRICS[n].title for n in needed)}: {NEEDS_STICKERS}: choose 'Stickers on the "
+             "runner' on the Analyze page; How to film shows where they go. ")
 if hint:
     st.caption(hint)
 for note in sorted({n for c in session.clips for n in c.notes}):  # the rear view's 2-D caveat

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from gait import errors as E
-from gait.catalogue import FAR_LEG_CORRECTED, FAR_LEG_PEAK_KNEE_LOW_DEG, MetricSummary, asymmetry_words, spec_of
+from gait.catalogue import (
+    FAR_LEG_CORRECTED,
+    FAR_LEG_PEAK_KNEE_LOW_DEG,
+    FRONTAL_METRICS,
+    MetricSummary,
+    asymmetry_words,
+    spec_of,
+)
 
 if TYPE_CHECKING:
     from gait.pipeline import Analysis, Session
@@ -91,6 +98,12 @@ _CLI_WORDING = (
     (re.compile(r"--markers (#[0-9A-Fa-f]{6}): "), r"the sticker colour \1: "),
     (re.compile(r"analyse without --markers"), "choose 'none' there"),
 )
+
+
+def source_clip(name: str, frontal_view: str | None) -> str:
+    """Which clip of a session of two measured a card's measure: a frontal one the rear or front clip
+    (``frontal_view``), the others the side clip."""
+    return f"from the {frontal_view} clip" if name in FRONTAL_METRICS and frontal_view else "from the side clip"
 
 
 def slowed_footage(session: Session) -> bool:

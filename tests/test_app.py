@@ -521,3 +521,11 @@ def test_cards_and_plain_words():
                                                                          "is not bright"
     assert plain_words("rear_60fps.mp4: only 3 left steps") == "rear_60fps.mp4: only 3 left steps"  # a file name
     assert plain_words("walk-run 2.mp4: 30 fps") == "walk-run 2.mp4: 30 fps"
+
+
+def test_a_card_says_which_clip_measured_it():
+    from gait_app.presentation import source_clip
+
+    assert source_clip("knee_valgus_fppa_deg", "front") == "from the front clip"  # a front clip in the rear slot
+    assert source_clip("knee_valgus_fppa_deg", "rear") == "from the rear clip"
+    assert source_clip("cadence_spm", "front") == source_clip("overstride_pct_leg", None) == "from the side clip"

@@ -4,7 +4,6 @@ clip a frame scrubber, key frames, gait-cycle plots and the step table."""
 import streamlit as st
 
 from gait.catalogue import (
-    FRONTAL_METRICS,
     METRICS,
     NEEDS_STICKERS,
     TIMED_FROM_BEHIND_TAG,
@@ -28,6 +27,7 @@ from gait_app.presentation import (
     md,
     plain_words,
     slowed_footage,
+    source_clip,
 )
 from gait_app.videos import show_video
 
@@ -84,8 +84,8 @@ for row_start in range(0, len(names), CARDS_PER_ROW):
             st.metric(c.title, c.value)
             st.markdown(f"{md(c.sides)}  \n{md(c.spread)}")
             if several:
-                st.badge("from the rear clip" if name in FRONTAL_METRICS else "from the side clip",
-                         color="blue", icon=":material/videocam:")
+                st.badge(source_clip(name, frontal[0].view if frontal else None), color="blue",
+                         icon=":material/videocam:")
             if name in timed_by_pelvis:
                 st.badge(TIMED_FROM_BEHIND_TAG, color="gray")
             if name in from_stickers:

@@ -200,7 +200,7 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
     warnings = [w for w in (view_warning, *_warnings(info, steps, metrics, detection, detected, cleaning),
                             feet_warning, landing_warning, _oblique_warning(angle))
                 if w is not None]  # the view's doubt first
-    notes = [FRONTAL_NOTE] if view != "side" else []
+    notes = list(FRONTAL_NOTES) if view != "side" else []
     return Analysis(info=info, options=options, pose=pose, view=view, direction=direction,
                     detection=detection, angles=angles, steps=steps, metrics=metrics,
                     leg_length_px=leg_px, cleaning=cleaning, detected_fraction=detected,
@@ -260,18 +260,18 @@ PELVIC_DROP_NOTE = (
     "rendered runners filmed from behind, the tilt of the line between them moved against the true drop "
     f"({_POSE_DROP_SLOPES[0]:.2f} to {_POSE_DROP_SLOPES[-1]:.2f} times it), so without the stickers no pelvic "
     "drop is given.")
-FRONTAL_NOTE = (
-    "Frontal angles (knee valgus FPPA, pelvic drop, hip adduction) are 2-D projections onto the image: "
-    "they depend on the camera being square behind or in front of the runner and at hip height, and a "
-    "rotated limb shows as an angle it does not have. In running, 2-D knee valgus is not related to 3-D "
-    "knee abduction and overestimates it (Dingenen 2018; Straub & Powers 2022): read it as an "
-    "observation, not a joint angle. 2-D pelvic drop reliability is moderate (ICC 0.59-0.77, smallest "
-    f"detectable difference 2.7-2.8 deg). {PELVIC_DROP_NOTE} Contact, flight and step times from behind or "
-    "in front come from the pelvis's up-and-down motion: on rendered "
-    f"runners contact times read about {PELVIS_TIMING_SHORT_MS} ms short, and in one clip the left and right "
-    "step times differed "
-    "(0.28 and 0.43 s) for a runner whose did not: take them, and any left-right difference in them, from "
-    "a side clip. The cadence from this view is from the rhythm of that motion and is reliable."
+FRONTAL_NOTES = (
+    "Frontal angles (knee valgus FPPA, hip adduction, pelvic drop) are 2-D projections onto the image: they "
+    "depend on the camera being square behind or in front of the runner and at hip height, and a rotated limb "
+    "shows as an angle it does not have. In running, 2-D knee valgus is not related to 3-D knee abduction and "
+    "overestimates it (Dingenen 2018; Straub & Powers 2022): read it as an observation, not a joint angle.",
+    "2-D pelvic drop reliability is moderate (ICC 0.59-0.77, smallest detectable difference 2.7-2.8 deg). "
+    + PELVIC_DROP_NOTE,
+    "Contact, flight and step times from behind or in front come from the pelvis's up-and-down motion: on "
+    f"rendered runners contact times read about {PELVIS_TIMING_SHORT_MS} ms short, and in one clip the left and "
+    "right step times differed (0.28 and 0.43 s) for a runner whose did not: take them, and any left-right "
+    "difference in them, from a side clip. The cadence from this view is from the rhythm of that motion and is "
+    "reliable.",
 )
 
 

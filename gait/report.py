@@ -120,7 +120,7 @@ def session_report_dict(session: Session) -> dict:
     frontal = [c for c in session.clips if c.view != "side"]
     if frontal:  # the frontal measures are the frontal clip's (gait.results.merge_metrics)
         report["quality"].update(_clean_dict(frontal[0].frontal_fields))
-    report["notes"] = sorted({n for c in session.clips for n in c.notes})
+    report["notes"] = list(dict.fromkeys(n for c in session.clips for n in c.notes))  # each once, in order
     report["clips"] = [{k: v for k, v in report_dict(c).items() if k not in ("schema_version", "versions")}
                        for c in session.clips]
     return report

@@ -112,7 +112,7 @@ if needed:
              "runner' on the Analyze page; How to film shows where they go. ")
 if hint:
     st.caption(hint)
-for note in sorted({n for c in session.clips for n in c.notes}):  # the rear view's 2-D caveat
+for note in dict.fromkeys(n for c in session.clips for n in c.notes):  # the rear view's caveats, each once
     st.info(md(note), icon=":material/info:")
 
 # ---- the form cues (gait.cues), most important first

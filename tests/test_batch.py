@@ -259,8 +259,12 @@ def test_the_overview_leaves_out_values_whose_method_is_not_validated_for_their_
         error = {"mean_error": -0.7, "sd_error": 7.6, "largest_error": 22.3, "n": 24, "unit": "deg", "validated": False}
         return {"view": view, "metrics": metrics, "quality": {"frontal_error": {"hip_adduction_deg": error}}}
 
+    # a session an earlier version did: its pelvic drop from the pose model's points is not given now
+    earlier = report("rear", 160.0)
+    earlier["metrics"]["pelvic_drop_deg"] = measure(7.0, "deg")
     summary = _tables_of({"side_a": report("side", 280.0), "side_b": report("side", 300.0),
                           "rear": report("rear", 155.0, 4.0)}, tmp_path)
+    assert _tables_of({"earlier": earlier}, tmp_path / "earlier")["pelvic_drop_deg"].isna().all()
     assert summary.loc["rear", "not_validated"] == "hip_adduction_deg;ground_contact_time_ms"
     assert summary["not_validated"].isna().sum() == 2  # nothing left out of the side sessions
     overview = pd.read_csv(tmp_path / "overview.csv").set_index("metric")

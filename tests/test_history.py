@@ -461,6 +461,9 @@ def test_pelvic_drop_from_the_pose_models_points_in_older_sessions_is_kept_but_n
     assert SessionPoint.of_report(keypoints.report).value("pelvic_drop_deg") is None
     rows = list(csv.DictReader(io.StringIO(exported[0].read_text())))
     assert ("pelvic_drop_deg", "7.5") in {(r["metric"], r["value"]) for r in rows}
+    shown = run_cli("history", "show", str(old), "--db", tmp_path / "history.sqlite3").stdout
+    assert re.search(r"Pelvic drop \(swing side\) +7\.5° +keypoints/rear \(no longer given, not compared\)",
+                     shown), shown
 
 
 def _filmed(fps: float, timing: str = "foot", view: str = "side", **report) -> dict:

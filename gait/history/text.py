@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gait.catalogue import spec_of
+from gait.catalogue import spec_of, withdrawn_measures
 from gait.history.compare import (
     BEYOND,
     NOT_COMPARABLE,
@@ -66,7 +66,9 @@ def session_text(history: History, stored: StoredSession) -> str:
     if frames:
         lines.append(f"  key frames saved: {', '.join(f'{f.view} {f.side}' for f in frames)}")
     lines.append("measures:")
-    rows = [(spec_of(k).title, spec_of(k).format(m["value"]), stored.methods.get(k, ""))
+    withdrawn = withdrawn_measures(stored.report)  # as saved, marked: not compared (gait.catalogue.without_withdrawn)
+    rows = [(spec_of(k).title, spec_of(k).format(m["value"]),
+             stored.methods.get(k, "") + (" (no longer given, not compared)" if k in withdrawn else ""))
             for k, m in stored.metrics.items() if m["value"] is not None]
     lines += ["  " + line for line in table([("measure", "value", "method"), *rows]).splitlines()]
     if stored.cues:

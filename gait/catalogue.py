@@ -444,10 +444,17 @@ def withdrawn_measures(report: dict) -> frozenset[str]:
     file itself is not changed."""
     clips = [c for c in report.get("clips") or [report] if isinstance(c, dict) and c.get("view") not in (None, "side")]
     drop = (report.get("metrics") or {}).get("pelvic_drop_deg")
-    if not clips or not isinstance(drop, dict) or drop.get("value") is None or any(
-            ((c.get("quality") or {}).get("frontal_method") or {}).get("pelvic_drop_deg") == "markers" for c in clips):
+    if not clips or not isinstance(drop, dict) or drop.get("value") is None or any(map(_drop_from_stickers, clips)):
         return frozenset()
     return frozenset({"pelvic_drop_deg"})
+
+
+def _drop_from_stickers(clip: dict) -> bool:
+    """Whether a clip's report says its pelvic drop came from the stickers (``quality.frontal_method``, or
+    marker mode's own record)."""
+    quality = clip.get("quality") or {}
+    return "markers" in ((quality.get("frontal_method") or {}).get("pelvic_drop_deg"),
+                         ((quality.get("markers") or {}).get("methods") or {}).get("pelvic_drop_deg"))
 
 
 def without_withdrawn(report: dict) -> dict:

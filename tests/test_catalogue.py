@@ -144,3 +144,23 @@ def test_metrics_read_from_a_file_are_complete():
     assert metrics["pelvic_drop_deg"] == {"value": 7.5, "left": None, "right": None, "sd": None, "n": 14,
                                           "unit": "deg"}
     assert metrics["new_thing_deg"]["value"] == 1.0
+
+
+def test_an_earlier_versions_keypoint_pelvic_drop_is_withdrawn_where_read_back():
+    """Pelvic drop from a rear or front clip's pose model points (no stickers) is what earlier versions gave
+    and this one does not; from the stickers (frontal_method, or marker mode's own record) it stays."""
+    from gait.catalogue import withdrawn_measures, without_withdrawn
+
+    drop = {"pelvic_drop_deg": {"value": 5.0, "left": 4.0, "right": 6.0, "sd": 1.0, "n": 12, "unit": "deg"}}
+    rear = {"view": "rear", "metrics": drop}
+    assert withdrawn_measures(rear) == {"pelvic_drop_deg"}
+    assert without_withdrawn(rear)["metrics"]["pelvic_drop_deg"] == {
+        "value": None, "left": None, "right": None, "sd": None, "n": 0, "unit": "deg"}
+    assert rear["metrics"]["pelvic_drop_deg"]["value"] == 5.0  # the report itself is not changed
+    session = {"view": "side", "metrics": drop, "clips": [{"view": "side"}, {"view": "front"}]}
+    assert withdrawn_measures(session) == {"pelvic_drop_deg"}
+    for quality in ({"frontal_method": {"pelvic_drop_deg": "markers"}},
+                    {"markers": {"methods": {"pelvic_drop_deg": "markers"}}}):
+        assert withdrawn_measures({**rear, "quality": quality}) == frozenset()
+    assert withdrawn_measures({"view": "side", "metrics": drop}) == frozenset()  # no rear or front clip
+    assert without_withdrawn({"view": "rear", "metrics": {}}) == {"view": "rear", "metrics": {}}

@@ -9,7 +9,10 @@ import pytest
 
 from gait.document.cycles import cycle_panels
 from gait.errors import GaitInputError
+from gait.frontal_mask import keypoint_step_table
+from gait.metrics import summarise
 from gait.report import SCHEMA_PATH, session_report_dict
+from gait.synth.compare import compare_analysis
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 
@@ -36,7 +39,7 @@ def test_rear_view_recognised_sides_and_cadence(rear):
 
 
 def test_rear_view_reports_frontal_metrics_only(rear):
-    analysis, _ = rear
+    analysis, truth = rear
     m = analysis.metrics
     for name in ("knee_valgus_fppa_deg", "hip_adduction_deg", "step_width_pct_hip"):
         assert m[name]["value"] is not None and m[name]["n"] >= 14
@@ -50,6 +53,10 @@ def test_rear_view_reports_frontal_metrics_only(rear):
     projection, drop, timing = analysis.notes[:3]
     assert "moved against the true drop" in drop and "marker mode" in drop
     assert "projection" in projection
+    # the validation still measures the pose model's pelvic drop (the evidence for leaving it out)
+    errors, _ = compare_analysis(analysis, truth)
+    keypoint_drop = summarise(keypoint_step_table(analysis))["pelvic_drop_deg"]["value"]
+    assert errors["pelvic_drop_deg_error"] == pytest.approx(keypoint_drop - truth["metrics"]["pelvic_drop_deg"]["mean"])
     assert "step times" in timing and "from a side clip" in timing  # timing from behind
 
 

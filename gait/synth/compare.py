@@ -97,11 +97,17 @@ def compare_analysis(analysis: Analysis, truth: dict) -> tuple[dict, pd.DataFram
     """(error summary, matched contacts) of a :class:`gait.results.Analysis` of a rendered clip.
 
     Rear and front views also get each frontal metric's error with the truth's hip, knee and ankle points
-    in place of the pose model's (:func:`with_true_joints`), as ``<metric>_error_true_joints``.
+    in place of the pose model's (:func:`with_true_joints`), as ``<metric>_error_true_joints``, and the error
+    of the pelvic drop of the pose model's hip points, which the analysis does not give
+    (:func:`gait.analysis.without_pelvic_drop`; :func:`gait.frontal_mask.keypoint_step_table`).
     """
     contacts = match_contacts(contacts_of(analysis), truth)
     out = errors(analysis.metrics, contacts, truth)
     if analysis.view != "side":
+        from gait.frontal_mask import keypoint_step_table
+
+        keypoints = summarise(keypoint_step_table(analysis))
+        out["pelvic_drop_deg_error"] = errors(keypoints, contacts, truth)["pelvic_drop_deg_error"]
         exact = errors(with_true_joints(analysis, truth), contacts, truth)
         out.update({f"{name}_error_true_joints": exact[f"{name}_error"] for name in FRONTAL_ERROR_METRICS})
     return out, contacts

@@ -188,8 +188,8 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
                                options.height_cm, options.speed_kmh)
         else:
             detection = detect_events_frontal(pose)
-            angles = frontal_angles(pose)
-            angles, steps = without_pelvic_drop(angles, frontal_step_table(pose, detection, angles, options.speed_kmh))
+            angles = frontal_angles(pose, level_pelvis=True)  # the hip points do not follow the pelvis
+            steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
         _refuse_if_not_running(steps, name, info, detection, view)
         steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
         steps, landing_warning = keep_legs_found_at_landing(steps, info.file_fps)
@@ -244,22 +244,13 @@ def _view_doubt_first(name: str, view_warning: GaitWarning | None) -> Iterator[N
         raise GaitInputError(f"{name!r}: {view_warning} Analysed as said: {exc}", exc.code) from exc
 
 
-def without_pelvic_drop(angles: FrontalAngles, steps: pd.DataFrame) -> tuple[FrontalAngles, pd.DataFrame]:
-    """A rear or front clip's angles and steps from the pose model's points without pelvic drop, which is
-    given only from the stickers on the lower back (marker mode, :mod:`gait.markers`): the pose model's hip
-    points follow the thighs, not the pelvis, and on rendered runners filmed from behind their drop moved
-    against the true one (:data:`PELVIC_DROP_NOTE`; scripts/validate_frontal_mask.py measures it)."""
-    unknown = {side: np.full(len(series), np.nan) for side, series in angles.pelvic_drop_deg.items()}
-    return replace(angles, pelvic_drop_deg=unknown), steps.assign(pelvic_drop_deg=np.nan)
-
-
 _POSE_DROP_SLOPES = sorted(frontal_error("pelvic_drop_deg", "keypoints")["slope_by_build"].values())  # type: ignore[index]
 PELVIC_DROP_NOTE = (
     "Pelvic drop is measured only from stickers on the two dimples of the lower back (marker mode, filmed "
     "from behind: docs/markers.md). The pose model's hip points follow the thighs, not the pelvis: on "
     "rendered runners filmed from behind, the tilt of the line between them moved against the true drop "
     f"({_POSE_DROP_SLOPES[0]:.2f} to {_POSE_DROP_SLOPES[-1]:.2f} times it), so without the stickers no pelvic "
-    "drop is given.")
+    "drop is given, and hip adduction is the thigh from the vertical (the pelvis taken as level).")
 FRONTAL_NOTES = (
     "Frontal angles (knee valgus FPPA, hip adduction, pelvic drop) are 2-D projections onto the image: they "
     "depend on the camera being square behind or in front of the runner and at hip height, and a rotated limb "

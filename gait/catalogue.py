@@ -121,7 +121,7 @@ class SdcInputs:
 _KNEE_AT_LANDING_SDC = SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 2.62, _SIDE_SETUPS, between_days=(
     "filmed on two days, 2-D knee and hip angles at foot strike on a treadmill varied within a 95 % prediction "
     "interval of 9-14° (Damsted 2015)"))
-# marker mode's: the only way pelvic drop is measured (gait.analysis.without_pelvic_drop)
+# marker mode's: the only way pelvic drop is measured (gait.kinematics.frontal_angles)
 _PELVIC_DROP_SDC = SdcInputs(2.8, "Dingenen 2018: 2.7-2.8°", 0.08,
                              "SD of its errors over the 16 sticker renders from behind (docs/markers.md)")
 
@@ -303,10 +303,11 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "Bramah 2018; Dingenen 2018", FRONTAL_VIEWS,
                short="pelvic drop", tag="2D projection", order=7, sdc=_PELVIC_DROP_SDC),
     MetricSpec("hip_adduction_deg", "Hip adduction (2D)", "deg", 1,
-               "Rear/front view: thigh from the pelvis normal, + when the knee is medial; peak in stance.",
+               "Rear/front view: thigh from the pelvis normal (the normal to the PSIS stickers' line in marker mode; "
+               "without stickers the vertical, the pelvis taken as level), + when the knee is medial; peak in stance.",
                "With pelvic drop, 2D hip adduction explained 88 % of 3D hip adduction.", "Souza 2016",
                FRONTAL_VIEWS, short="hip adduction", tag="2D projection", order=9,
-               sdc=SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 1.91, _REAR_SETUPS)),
+               sdc=SdcInputs(3.8, "Dingenen 2018: 2.3-3.8°", 2.08, _REAR_SETUPS)),
     MetricSpec("step_width_pct_hip", "Step width", "% hip width", 0,
                "Rear/front view: sideways distance between this foot at contact and the other foot at its previous "
                "contact, % of hip width; negative when the feet cross.",
@@ -431,7 +432,7 @@ def shown_metrics(metrics: Metrics | dict[str, dict]) -> list[str]:
 
 
 # measured from the stickers only (marker mode): the heel's tilt is out of a pose model's reach, and the pose
-# model's hip points do not follow the pelvis (gait.analysis.without_pelvic_drop)
+# model's hip points do not follow the pelvis (gait.kinematics.frontal_angles)
 STICKERS_ONLY = ("pelvic_drop_deg", "rearfoot_eversion_deg")
 NEEDS_STICKERS = "not measured: needs round stickers on the runner, filmed from behind (marker mode, docs/markers.md)"
 
@@ -439,7 +440,7 @@ NEEDS_STICKERS = "not measured: needs round stickers on the runner, filmed from 
 def withdrawn_measures(report: dict) -> frozenset[str]:
     """The measures of report.json's content that an earlier version of this tool gave and this one does
     not: pelvic drop from a rear or front clip's pose model points (``frontal_method`` not ``markers``;
-    :func:`gait.analysis.without_pelvic_drop`). What is read back (the history, a batch's earlier sessions,
+    :func:`gait.kinematics.frontal_angles`). What is read back (the history, a batch's earlier sessions,
     a report rebuilt from report.json) is shown, compared and cued as this version would measure it; the
     file itself is not changed."""
     clips = [c for c in report.get("clips") or [report] if isinstance(c, dict) and c.get("view") not in (None, "side")]

@@ -105,7 +105,7 @@ class Rule:
         return f"{sign} {with_unit(f'{float(self.threshold):g}', self.spec.shown_unit)}"
 
 
-# pelvic drop is measured from stickers only (gait.analysis.without_pelvic_drop)
+# pelvic drop is measured from stickers only (gait.kinematics.frontal_angles)
 FROM_STICKERS_WHY = ("Measured here from the stickers on the low back (marker mode), which follow the pelvis: on "
                      "rendered runners within 0.2° of the stickers' true tilt.")
 _STRENGTH = ("Hip abductor and quadriceps strengthening, 2-3 times a week (side-lying leg raises, side "

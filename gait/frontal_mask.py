@@ -394,7 +394,7 @@ def mask_step_table(analysis: Analysis, outline: str | None = None,
 def keypoint_step_table(analysis: Analysis) -> pd.DataFrame:
     """The analysis's step table with knee valgus, step width and crossover from the pose model's points
     (what a rear or front clip gives without the mask), and pelvic drop from its hip points, which the
-    analysis does not give (:func:`gait.analysis.without_pelvic_drop`: scripts/validate_frontal_mask.py
+    analysis does not give (:func:`gait.kinematics.frontal_angles`: scripts/validate_frontal_mask.py
     measures why), for comparison."""
     return restated(analysis, analysis.pose, frontal_angles(analysis.pose), also=("pelvic_drop_deg",))
 

@@ -82,10 +82,11 @@ class FrontalAngles:
     - ``fppa_deg``: knee frontal plane projection angle, 180 minus the image hip-knee-ankle angle,
       positive when the knee lies medial of the hip-ankle line (valgus), negative when lateral (varus).
     - ``hip_adduction_deg``: thigh (hip->knee) from the pelvis normal (perpendicular to the hip-hip line,
-      pointing down), positive when the knee is medial of it (adduction).
+      pointing down), positive when the knee is medial of it (adduction); with a level pelvis (the pose
+      model's points: :func:`frontal_angles`) the thigh from the image's vertical.
     - ``pelvic_drop_deg[side]``: the hip-hip line from horizontal with ``side`` as the stance side,
       positive when the other (swing) side's hip is lower: contralateral pelvic drop. The height
-      difference is taken over the clip's median hip width.
+      difference is taken over the clip's median hip width. Not known (NaN) with a level pelvis.
     """
 
     fppa_deg: dict[str, np.ndarray]
@@ -97,7 +98,14 @@ class FrontalAngles:
     fppa_points_px: dict[str, np.ndarray] | None = field(default=None, kw_only=True)
 
 
-def frontal_angles(pose: PoseSeries) -> FrontalAngles:
+def frontal_angles(pose: PoseSeries, level_pelvis: bool = False) -> FrontalAngles:
+    """:class:`FrontalAngles` of ``pose``'s hip, knee and ankle points, the pelvis the line between the hips.
+
+    ``level_pelvis``: the pelvis taken as level instead, for the pose model's points, whose hip points follow
+    the thighs, not the pelvis: on the rear renders (scripts/validate_frontal_mask.py) the tilt of the line
+    between them moved against the true pelvic drop, which is then not known (NaN: from the stickers only,
+    marker mode), and hip adduction is the thigh from the vertical.
+    """
     fppa, adduction, drop = {}, {}, {}
     for s, other in (("left", "right"), ("right", "left")):
         hip, knee, ankle = (pose.joint(f"{s}_{j}") for j in ("hip", "knee", "ankle"))
@@ -110,6 +118,8 @@ def frontal_angles(pose: PoseSeries) -> FrontalAngles:
         fppa[s] = knee_flexion_deg(hip, knee, ankle) * np.sign((knee[:, 0] - line_x) * medial)
         with np.errstate(invalid="ignore", divide="ignore"):  # hips at one point: no direction, NaN
             unit = pelvis / np.linalg.norm(pelvis, axis=1, keepdims=True)
+            if level_pelvis:  # medially along the image's horizontal
+                unit = np.stack([unit[:, 0] / np.abs(unit[:, 0]), np.zeros(len(unit))], 1)
         normal = np.stack([-unit[:, 1], unit[:, 0]], 1)
         normal *= np.where(normal[:, 1:] < 0, -1.0, 1.0)  # pointing down the image
         thigh = knee - hip
@@ -118,7 +128,8 @@ def frontal_angles(pose: PoseSeries) -> FrontalAngles:
         # hidden behind each other, a turned pelvis), and the angle would blow up with it
         width = np.abs(pelvis[:, 0])
         width = np.nanmedian(width) if np.isfinite(width).any() else np.nan  # no hips: NaN, no warning
-        drop[s] = np.degrees(np.arctan2(other_hip[:, 1] - hip[:, 1], width))
+        drop[s] = (np.full(len(hip), np.nan) if level_pelvis
+                   else np.degrees(np.arctan2(other_hip[:, 1] - hip[:, 1], width)))
     return FrontalAngles(fppa, adduction, drop)
 
 

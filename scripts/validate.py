@@ -140,10 +140,12 @@ def main() -> None:
     ap.add_argument("--csv", help="also write the full results here")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ap.add_argument("--side-only", action="store_true", help="only the side-view conditions")
+    ap.add_argument("--frontal-only", action="store_true", help="only the rear and front conditions")
     ap.add_argument("--held-out", action="store_true", help="the side set-ups no rule was chosen on instead")
     args = ap.parse_args()
     conditions = [c for c in (HELD_OUT if args.held_out else CONDITIONS) if (not args.quick or c.name in QUICK)
-                  and (not args.side_only or c.camera.view == "side")]
+                  and (not args.side_only or c.camera.view == "side")
+                  and (not args.frontal_only or c.camera.view != "side")]
     t0 = time.time()
     results = sweep(conditions, args.seconds, args.out)
     if args.csv:

@@ -444,7 +444,7 @@ def test_compare_judges_each_change_against_its_sdc_and_flags_other_methods():
 
 def test_pelvic_drop_from_the_pose_models_points_in_older_sessions_is_kept_but_not_compared(tmp_path):
     """Earlier versions gave pelvic drop from the pose model's hip points, which moved against the true drop
-    (gait.analysis.without_pelvic_drop): a session saved then keeps its number in the file and its export,
+    (gait.kinematics.frontal_angles): a session saved then keeps its number in the file and its export,
     but neither the comparisons nor the trend use it; from the stickers it is compared."""
     keypoints = _session("rear", filmed_on="2026-01-05", pelvic_drop_deg=_summary(7.5, "deg"))
     markers = _session("rear", filmed_on="2026-02-05", pelvic_drop_deg=_summary(4.0, "deg"))

@@ -133,6 +133,19 @@ def test_pelvic_drop_positive_when_the_swing_side_hip_is_lower(view, stance):
     assert angles.pelvic_drop_deg[swing][0] == pytest.approx(-5.0, abs=1e-9)
 
 
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_with_a_level_pelvis_hip_adduction_is_the_thigh_from_the_vertical_and_drop_unknown(view):
+    """The pose model's hip points do not follow the pelvis: with ``level_pelvis`` their tilt is not taken
+    as the pelvis's (hip adduction against the vertical, no pelvic drop), the knee angle is unchanged."""
+    thigh_medial = 200.0 * np.tan(np.radians(10.0))
+    tilted = frontal_pose(view, thigh_medial=thigh_medial, knee_medial=15.0, drop_px=100.0 * np.tan(np.radians(5.0)))
+    hips, level = frontal_angles(tilted), frontal_angles(tilted, level_pelvis=True)
+    for s in ("left", "right"):
+        assert level.hip_adduction_deg[s][0] == pytest.approx(np.degrees(np.arctan((thigh_medial + 15.0) / 200.0)))
+        assert abs(hips.hip_adduction_deg[s][0] - level.hip_adduction_deg[s][0]) == pytest.approx(5.0)
+        assert np.isnan(level.pelvic_drop_deg[s]).all() and level.fppa_deg[s][0] == hips.fppa_deg[s][0]
+
+
 def test_pelvic_drop_is_over_the_median_hip_width():
     """A frame whose hips close up (a turned pelvis) does not blow its angle up."""
     pose = frontal_pose("rear", drop_px=10.0, stance="left", n_frames=3)

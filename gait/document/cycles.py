@@ -60,7 +60,7 @@ CYCLE_PANELS: dict[str, tuple[CyclePanel, ...]] = {
 
 def cycle_panels(clip: Analysis) -> tuple[CyclePanel, ...]:
     """The panels of a clip's figure: those of its view whose series it measured (no pelvic drop from behind
-    without the stickers: :func:`gait.analysis.without_pelvic_drop`)."""
+    without the stickers: :func:`gait.kinematics.frontal_angles`)."""
     panels = CYCLE_PANELS["side" if clip.view == "side" else "frontal"]
     return tuple(p for p in panels if any(np.isfinite(v).any() for v in getattr(clip.angles, p.series).values()))
 

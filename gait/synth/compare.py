@@ -99,7 +99,7 @@ def compare_analysis(analysis: Analysis, truth: dict) -> tuple[dict, pd.DataFram
     Rear and front views also get each frontal metric's error with the truth's hip, knee and ankle points
     in place of the pose model's (:func:`with_true_joints`), as ``<metric>_error_true_joints``, and the error
     of the pelvic drop of the pose model's hip points, which the analysis does not give
-    (:func:`gait.analysis.without_pelvic_drop`; :func:`gait.frontal_mask.keypoint_step_table`).
+    (:func:`gait.kinematics.frontal_angles`; :func:`gait.frontal_mask.keypoint_step_table`).
     """
     contacts = match_contacts(contacts_of(analysis), truth)
     out = errors(analysis.metrics, contacts, truth)

@@ -437,6 +437,15 @@ STICKERS_ONLY = ("pelvic_drop_deg", "rearfoot_eversion_deg")
 NEEDS_STICKERS = "not measured: needs round stickers on the runner, filmed from behind (marker mode, docs/markers.md)"
 
 
+def needs_stickers(quality: Mapping) -> list[str]:
+    """The measures only stickers give (:data:`STICKERS_ONLY`) that a rear or front clip filmed without them
+    did not measure, from report.json's ``quality`` (or the clip's ``Analysis.frontal_fields``):
+    ``frontal_method`` ``none`` and no marker mode (in marker mode a measure it could not give says why in
+    the warnings)."""
+    methods = quality.get("frontal_method") or {}
+    return [] if quality.get("markers") else [k for k in STICKERS_ONLY if methods.get(k) == "none"]
+
+
 def withdrawn_measures(report: dict) -> frozenset[str]:
     """The measures of report.json's content that an earlier version of this tool gave and this one does
     not: pelvic drop from a rear or front clip's pose model points (``frontal_method`` not ``markers``;

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple
 import numpy as np
 
 from gait import errors as E
-from gait.catalogue import CATALOGUE, FRONTAL_METRICS, STICKERS_ONLY, Metrics, number
+from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, needs_stickers, number
 from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import PoseSeries, other_side
 from gait.pose import PosePass
@@ -208,13 +208,10 @@ def mask_measures(clips: Iterable[Analysis]) -> frozenset[str]:
 
 
 def stickers_needed(clips: Iterable[Analysis]) -> list[str]:
-    """The measures only stickers give (:data:`gait.catalogue.STICKERS_ONLY`: pelvic drop, rearfoot
-    eversion) when a clip of ``clips`` is filmed from behind or in front without them: what the results say
-    is not measured, and how to have it (marker mode)."""
-    clips = list(clips)
-    if not any(c.view != "side" and c.markers is None for c in clips) or any(c.markers is not None for c in clips):
-        return []
-    return list(STICKERS_ONLY)
+    """The measures only stickers give (pelvic drop, rearfoot eversion) that the rear or front clip of
+    ``clips``, filmed without them, did not measure (:func:`gait.catalogue.needs_stickers`): what the
+    results say is not measured, and how to have it (marker mode)."""
+    return [name for clip in clips if clip.view != "side" for name in needs_stickers(clip.frontal_fields)]
 
 
 def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from gait.catalogue import (
     NEEDS_STICKERS,
-    STICKERS_ONLY,
     TIMED_FROM_BEHIND,
     Metrics,
     asymmetry_words,
+    needs_stickers,
     number,
     read_metrics,
     shown_metrics,
@@ -161,11 +161,11 @@ class Content:
 
 def metric_rows(metrics: Metrics, primary_view: str | None = "side",
                 from_markers: frozenset[str] = frozenset(), errors: dict[str, dict] | None = None,
-                needs_stickers: Sequence[str] = ()) -> list[MetricRow]:
+                stickers_needed: Sequence[str] = ()) -> list[MetricRow]:
     """The metric table: the measures shown (:func:`gait.catalogue.shown_metrics`), with the timing
     measures marked when ``primary_view``, the view that timed the steps, is not the side, and those
-    measured from stickers (``from_markers``, marker mode) said so; then a row for each measure that
-    ``needs_stickers`` (a rear or front clip filmed without them) saying so."""
+    measured from stickers (``from_markers``, marker mode) said so; then a row for each measure of
+    ``stickers_needed`` (a rear or front clip filmed without them) saying so."""
     behind = timed_from_behind(primary_view)
     rows = []
     for name in shown_metrics(metrics):
@@ -179,19 +179,12 @@ def metric_rows(metrics: Metrics, primary_view: str | None = "side",
             name=name, title=spec.title, value=spec.format(m["value"]), left=spec.format(m["left"], unit=False),
             right=spec.format(m["right"], unit=False), sd=spec.format(m["sd"], unit=False), n=str(m["n"]),
             reference=reference, source=spec.source, detail=asymmetry_words(name, m)))
-    for name in needs_stickers:
+    for name in stickers_needed:
         spec = spec_of(name)
         rows.append(MetricRow(name=name, title=spec.title, value="–", left="", right="", sd="", n="0",
                               reference=f"{NEEDS_STICKERS[0].upper()}{NEEDS_STICKERS[1:]}.", source=spec.source))
     return rows
 
-
-def needs_stickers_of(report: dict) -> list[str]:
-    """The measures only stickers give (:data:`gait.catalogue.STICKERS_ONLY`) that report.json's rear or
-    front clip, filmed without them, did not measure (``quality.frontal_method`` ``none``, no marker mode)."""
-    quality = report.get("quality") or {}
-    methods = quality.get("frontal_method") or {}
-    return [] if quality.get("markers") else [k for k in STICKERS_ONLY if methods.get(k) == "none"]
 
 
 FROM_STICKERS = "Measured from the stickers (marker mode; docs/markers.md)."
@@ -288,7 +281,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     notes = list(report.get("notes") or []) + ([STICKERS_NOTE] if stickers else [])
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view", "side"), stickers, errors, needs_stickers_of(report)),
+        metrics=metric_rows(metrics, report.get("view", "side"), stickers, errors,
+                            needs_stickers(report.get("quality") or {})),
         cues=cues_from_metrics(metrics, not_validated=report_unvalidated(report), view=report.get("view", "side")),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],

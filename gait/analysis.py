@@ -52,6 +52,7 @@ from gait.metrics import (
     oscillation_cadence_spm,
     step_table,
     summarise,
+    without_contact_times,
 )
 from gait.pose import FrameWork, PosePass
 from gait.results import Analysis, Options
@@ -193,6 +194,8 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
         _refuse_if_not_running(steps, name, info, detection, view)
         steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
         steps, landing_warning = keep_legs_found_at_landing(steps, info.file_fps)
+    if view != "side":  # after the walking check, which reads the pelvis's duty factor
+        steps = without_contact_times(steps)
     metrics = summarise(steps)
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
@@ -258,11 +261,10 @@ FRONTAL_NOTES = (
     "overestimates it (Dingenen 2018; Straub & Powers 2022): read it as an observation, not a joint angle.",
     "2-D pelvic drop reliability is moderate (ICC 0.59-0.77, smallest detectable difference 2.7-2.8 deg). "
     + PELVIC_DROP_NOTE,
-    "Contact, flight and step times from behind or in front come from the pelvis's up-and-down motion: on "
-    f"rendered runners contact times read about {PELVIS_TIMING_SHORT_MS} ms short, and in one clip the left and "
-    "right step times differed (0.28 and 0.43 s) for a runner whose did not: take them, and any left-right "
-    "difference in them, from a side clip. The cadence from this view is from the rhythm of that motion and is "
-    "reliable.",
+    "From behind or in front the steps are timed by the pelvis's up-and-down motion. Its rhythm gives a reliable "
+    f"cadence, but on rendered runners it read contact times about {PELVIS_TIMING_SHORT_MS} ms short, and in one "
+    "clip the left and right step times differed (0.28 and 0.43 s) for a runner whose did not: contact time, "
+    "flight time, duty factor and their left-right difference are given from a side clip only.",
 )
 
 
@@ -317,9 +319,11 @@ def _warnings(info: VideoInfo, steps: pd.DataFrame, metrics: dict, detection: Ev
                 f"only {n} {side} steps were measured; {MIN_STEPS_PER_SIDE} or more per side give "
                 "reliable averages (Dingenen 2018): film a longer run."))
     if info.fps < LOW_FPS:
+        contact_times = (metrics.get("ground_contact_time_ms") or {}).get("value") is not None  # not from behind
         out.append(GaitWarning(
             E.LOW_FRAME_RATE,
-            f"{info.fps:.0f} fps: contact and flight times are uncertain by about "
+            f"{info.fps:.0f} fps: {'contact and flight times are' if contact_times else 'the landing times are'} "
+            "uncertain by about "
             f"+-{1000 / info.fps / 2:.0f} ms"
             + (", and at landing the knee reads more bent than it was (the side sample at 30 fps: "
                f"{KNEE_MORE_BENT_AT_30_FPS_DEG:.0f} deg more than at {LOW_FPS:.0f})"

@@ -26,11 +26,9 @@ SIDE_VIEW = frozenset(VIEWS[:1])
 FRONTAL_VIEWS = frozenset(VIEWS[1:])
 ALL_VIEWS = SIDE_VIEW | FRONTAL_VIEWS
 
-# contact times from behind come from the pelvis's up-and-down motion; on rendered runners they read short
+# from behind or in front the contacts are timed by the pelvis's up-and-down motion (gait.events), which reads
+# contact times this much short on rendered runners: contact times are given from a side clip only
 PELVIS_TIMING_SHORT_MS = 100
-TIMED_FROM_BEHIND_TAG = "timed from behind: not validated"
-TIMED_FROM_BEHIND = (f"{TIMED_FROM_BEHIND_TAG.capitalize()} (about {PELVIS_TIMING_SHORT_MS} ms short on rendered "
-                     "runners).")
 
 # units of report.json as shown to a reader
 _SHOWN_UNITS = {"deg": "°", "% leg length": "% leg", "% hip width": "% hip", "% of steps": "%"}
@@ -139,7 +137,7 @@ class MetricSpec:
     source: str
     views: frozenset[str]
     short: str = ""  # the annotated video's panel label (ASCII); empty: not on the panel
-    pelvis_timed: bool = False  # from behind or in front its timing comes from the pelvis, not the feet
+    contact_timed: bool = False  # timed by the feet's contacts and toe-offs: from a side clip only
     tag: str | None = None  # a short caveat shown beside the value ("2D projection", "indicative")
     shown_instead: str | None = None  # a measure of the same thing shown instead when it has a value
     categories: tuple[str, ...] = ()  # the values of a category (unit None)
@@ -218,26 +216,27 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                sdc=SdcInputs(measured_error=0.16, measured_error_source=_REAR_SETUPS, side_measured_error=0.15)),
     MetricSpec("ground_contact_time_ms", "Ground contact time", "ms", 0,
                "Initial contact to toe-off of the same foot.",
-               "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", ALL_VIEWS,
-               short="contact", pelvis_timed=True, order=12,
-               sdc=SdcInputs(measured_error=34.50, measured_error_source=_REAR_SETUPS, side_measured_error=4.52)),
+               "Landing to toe-off. Uncertain by half a frame at the filming rate.", "Young 2023", SIDE_VIEW,
+               short="contact", contact_timed=True, order=12,
+               sdc=SdcInputs(measured_error=4.52, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("flight_time_ms", "Flight time", "ms", 0,
                "Toe-off to the other foot's next initial contact.",
-               "Toe-off to the other foot's landing; above 0 in running.", "definition", ALL_VIEWS,
-               pelvis_timed=True, order=13,
-               sdc=SdcInputs(measured_error=34.23, measured_error_source=_REAR_SETUPS, side_measured_error=4.55)),
+               "Toe-off to the other foot's landing; above 0 in running.", "definition", SIDE_VIEW,
+               contact_timed=True, order=13,
+               sdc=SdcInputs(measured_error=4.55, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("duty_factor_pct", "Duty factor", "%", 0,
                "Contact time / stride time x 100.",
-               "Share of the stride each foot is on the ground; below 50 % in running.", "definition", ALL_VIEWS,
-               pelvis_timed=True, order=14,
-               sdc=SdcInputs(measured_error=4.78, measured_error_source=_REAR_SETUPS, side_measured_error=0.63)),
+               "Share of the stride each foot is on the ground; below 50 % in running.", "definition", SIDE_VIEW,
+               contact_timed=True, order=14,
+               sdc=SdcInputs(measured_error=0.63, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("contact_time_asymmetry_pct", "Contact time left vs right", "%", 1,
                "100 x (left - right) / mean(left, right) of the mean ground contact times over the steady steps; "
                "+ when the left contact is longer. With its 95 % interval over the steps (ci95_low, ci95_high) "
                "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
                "0 is even. A difference inside its 95 % interval, or within the sides' uncertainty, is not shown "
-               "as a difference.", "definition", ALL_VIEWS, pelvis_timed=True, order=21,
-               sdc=SdcInputs(side_measured_error=1.16)),  # the side renders are symmetric: their reading is the error
+               "as a difference.", "definition", SIDE_VIEW, contact_timed=True, order=21,
+               # the side renders are symmetric: their reading is the error
+               sdc=SdcInputs(measured_error=1.16, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
                "180 minus the hip-knee-ankle angle at initial contact; 0 = straight.",
                "Landing on a straighter knee is linked to injury. " + _KNEE_AT_LANDING_SDC.noise_words(),
@@ -329,7 +328,7 @@ DISPLAY_ORDER: tuple[MetricSpec, ...] = tuple(sorted(CATALOGUE, key=lambda spec:
 
 METRICS: dict[str, MetricSpec] = {spec.key: spec for spec in CATALOGUE}
 FRONTAL_METRICS = frozenset(s.key for s in CATALOGUE if s.views == FRONTAL_VIEWS)
-PELVIS_TIMED_METRICS = frozenset(s.key for s in CATALOGUE if s.pelvis_timed)
+CONTACT_TIMED_METRICS = frozenset(s.key for s in CATALOGUE if s.contact_timed)
 
 
 def spec_of(key: str) -> MetricSpec:
@@ -406,20 +405,12 @@ def read_metrics(raw: object) -> Metrics:
     return metrics
 
 
-def timed_from_behind(primary_view: str | None) -> frozenset[str]:
-    """The measures whose timing comes from the pelvis in a session timed by a ``primary_view`` clip: all
-    pelvis-timed ones when there is no side clip, else none."""
-    return PELVIS_TIMED_METRICS if primary_view != "side" else frozenset()
-
-
-def unvalidated_metrics(primary_view: str | None,
-                        measured_errors: Mapping[str, dict | None] | None = None) -> frozenset[str]:
-    """The measures reported but not validated, for a session timed by a ``primary_view`` clip: those whose
-    method's measured error (``measured_errors``: report.json's ``quality.frontal_error``) misses the bar,
-    and the pelvis-timed ones when there is no side clip."""
+def unvalidated_metrics(measured_errors: Mapping[str, dict | None] | None = None) -> frozenset[str]:
+    """The measures reported but not validated: those whose method's measured error (``measured_errors``:
+    report.json's ``quality.frontal_error``) misses the bar."""
     from gait.measured_error import not_validated_by_error
 
-    return timed_from_behind(primary_view) | not_validated_by_error(measured_errors or {})
+    return not_validated_by_error(measured_errors or {})
 
 
 def shown_metrics(metrics: Metrics | dict[str, dict]) -> list[str]:
@@ -437,6 +428,36 @@ STICKERS_ONLY = ("pelvic_drop_deg", "rearfoot_eversion_deg")
 NEEDS_STICKERS = "not measured: needs round stickers on the runner, filmed from behind (marker mode, docs/markers.md)"
 
 
+# what a session with no side clip does not give (gait.metrics.without_contact_times)
+NEEDS_SIDE_CLIP = ("not measured from behind or in front: the contacts are timed from the feet, seen from the side "
+                   f"(the pelvis's motion read contact times about {PELVIS_TIMING_SHORT_MS} ms short on rendered "
+                   "runners)")
+
+
+def not_measured(primary_view: str | None, frontal_quality: Mapping) -> dict[str, str]:
+    """The measures a session did not give that another filming would, each with why (:data:`NEEDS_SIDE_CLIP`,
+    :data:`NEEDS_STICKERS`), in display order: the contact-timed ones when its ``primary_view`` (the view
+    that timed its steps) is not the side, and :func:`needs_stickers` from its rear or front clip's
+    ``frontal_quality`` (report.json's ``quality``, or the clip's ``Analysis.frontal_fields``)."""
+    why = {k: NEEDS_SIDE_CLIP for k in CONTACT_TIMED_METRICS if primary_view != "side"}
+    why.update(dict.fromkeys(needs_stickers(frontal_quality), NEEDS_STICKERS))
+    return {s.key: why[s.key] for s in DISPLAY_ORDER if s.key in why}
+
+
+def by_reason(not_given: Mapping[str, str]) -> dict[str, list[str]]:
+    """:func:`not_measured`'s measures grouped by why, each reason once, in order."""
+    grouped: dict[str, list[str]] = {}
+    for name, why in not_given.items():
+        grouped.setdefault(why, []).append(name)
+    return grouped
+
+
+def titles(names: list[str]) -> str:
+    """Measures' titles as a list is read: "A", "A and B", "A, B and C"."""
+    words = [spec_of(n).title for n in names]
+    return " and ".join(filter(None, (", ".join(words[:-1]), words[-1]))) if words else ""
+
+
 def needs_stickers(quality: Mapping) -> list[str]:
     """The measures only stickers give (:data:`STICKERS_ONLY`) that a rear or front clip filmed without them
     did not measure, from report.json's ``quality`` (or the clip's ``Analysis.frontal_fields``):
@@ -449,14 +470,19 @@ def needs_stickers(quality: Mapping) -> list[str]:
 def withdrawn_measures(report: dict) -> frozenset[str]:
     """The measures of report.json's content that an earlier version of this tool gave and this one does
     not: pelvic drop from a rear or front clip's pose model points (``frontal_method`` not ``markers``;
-    :func:`gait.kinematics.frontal_angles`). What is read back (the history, a batch's earlier sessions,
-    a report rebuilt from report.json) is shown, compared and cued as this version would measure it; the
+    :func:`gait.kinematics.frontal_angles`), and contact times timed by the pelvis in a session with no
+    side clip (:data:`NEEDS_SIDE_CLIP`). What is read back (the history, a batch's earlier sessions, a
+    report rebuilt from report.json) is shown, compared and cued as this version would measure it; the
     file itself is not changed."""
-    clips = [c for c in report.get("clips") or [report] if isinstance(c, dict) and c.get("view") not in (None, "side")]
-    drop = (report.get("metrics") or {}).get("pelvic_drop_deg")
-    if not clips or not isinstance(drop, dict) or drop.get("value") is None or any(map(_drop_from_stickers, clips)):
-        return frozenset()
-    return frozenset({"pelvic_drop_deg"})
+    clips = [c for c in report.get("clips") or [report] if isinstance(c, dict) and c.get("view") is not None]
+    frontal = [c for c in clips if c.get("view") != "side"]
+    given = {k for k, m in (report.get("metrics") or {}).items() if isinstance(m, dict) and m.get("value") is not None}
+    withdrawn = set()
+    if frontal and "pelvic_drop_deg" in given and not any(map(_drop_from_stickers, frontal)):
+        withdrawn.add("pelvic_drop_deg")
+    if frontal and len(frontal) == len(clips):
+        withdrawn |= CONTACT_TIMED_METRICS & given
+    return frozenset(withdrawn)
 
 
 def _drop_from_stickers(clip: dict) -> bool:

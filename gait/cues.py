@@ -397,7 +397,7 @@ def cues_for(source: Analysis | Session) -> list[Cue]:
 
     clips = source.clips if hasattr(source, "clips") else (source,)  # a Session's, or the one clip
     view = source.primary.view if hasattr(source, "primary") else source.view
-    return cues_from_metrics(source.metrics, not_validated=unvalidated_metrics(view, measured_errors(clips)),
+    return cues_from_metrics(source.metrics, not_validated=unvalidated_metrics(measured_errors(clips)),
                              view=view)
 
 

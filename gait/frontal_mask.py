@@ -393,10 +393,13 @@ def mask_step_table(analysis: Analysis, outline: str | None = None,
 
 def keypoint_step_table(analysis: Analysis) -> pd.DataFrame:
     """The analysis's step table with knee valgus, step width and crossover from the pose model's points
-    (what a rear or front clip gives without the mask), and pelvic drop from its hip points, which the
-    analysis does not give (:func:`gait.kinematics.frontal_angles`: scripts/validate_frontal_mask.py
-    measures why), for comparison."""
-    return restated(analysis, analysis.pose, frontal_angles(analysis.pose), also=("pelvic_drop_deg",))
+    (what a rear or front clip gives without the mask), and what the analysis does not give, for
+    comparison: pelvic drop from its hip points (:func:`gait.kinematics.frontal_angles`:
+    scripts/validate_frontal_mask.py measures why) and the contact times its pelvis-timed toe-offs end
+    (:func:`gait.metrics.without_contact_times`)."""
+    from gait.metrics import CONTACT_COLUMNS
+
+    return restated(analysis, analysis.pose, frontal_angles(analysis.pose), also=("pelvic_drop_deg", *CONTACT_COLUMNS))
 
 
 def restated(analysis: Analysis, pose: PoseSeries, angles: FrontalAngles, also: tuple[str, ...] = ()) -> pd.DataFrame:

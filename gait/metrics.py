@@ -64,6 +64,8 @@ FRONTAL_COLUMNS = (
     "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip", "crossover",
 )
 STEP_COLUMNS = TIMING_COLUMNS + SAGITTAL_COLUMNS + FRONTAL_COLUMNS + ("steady", "left_out")
+CONTACT_COLUMNS = ("ground_contact_time_ms", "flight_time_ms", "duty_factor_pct")  # from the toe-offs
+
 
 def foot_strike_pattern(angle_deg: float) -> str | None:
     if not np.isfinite(angle_deg):
@@ -210,6 +212,15 @@ def frontal_step_table(pose: PoseSeries, detection: EventDetection, angles: Fron
             "crossover": bool(outward * (ankle_x - at_index(mid_x, r_ic)) < 0),
         })
     return _table(rows, TIMING_COLUMNS + FRONTAL_COLUMNS)
+
+
+def without_contact_times(steps: pd.DataFrame) -> pd.DataFrame:
+    """A rear or front clip's steps without contact times, flight times and duty factors
+    (:data:`CONTACT_COLUMNS`, and so no contact time left vs right). Its toe-offs, the pelvis's fastest rise
+    (:func:`gait.events.detect_events_frontal`), end the stance over which its frontal peaks are taken, but
+    read contact times about 100 ms short on rendered runners: they are given from a side clip only
+    (:data:`gait.catalogue.NEEDS_SIDE_CLIP`)."""
+    return steps.assign(**dict.fromkeys(CONTACT_COLUMNS, np.nan))
 
 
 def _first_after(events: list[GaitEvent], side: str, t0: float, t1: float) -> GaitEvent | None:

@@ -105,7 +105,7 @@ def draw_pose(img: np.ndarray, xy: np.ndarray, knee_deg: dict[str, float], scale
 # the summary panel in the corner of the annotated video: the catalogue's measures with a panel label
 PANEL_METRICS: dict[str, tuple[MetricSpec, ...]] = {
     "side": tuple(m for m in DISPLAY_ORDER if m.short and "side" in m.views),
-    "frontal": tuple(m for m in DISPLAY_ORDER if m.short and "rear" in m.views and not m.pelvis_timed),
+    "frontal": tuple(m for m in DISPLAY_ORDER if m.short and "rear" in m.views),
 }
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple
 import numpy as np
 
 from gait import errors as E
-from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, needs_stickers, number
+from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, not_measured, number
 from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import PoseSeries, other_side
 from gait.pose import PosePass
@@ -207,11 +207,11 @@ def mask_measures(clips: Iterable[Analysis]) -> frozenset[str]:
                      (clip.frontal_fields.get("frontal_method") or {}).items() if method == "mask")
 
 
-def stickers_needed(clips: Iterable[Analysis]) -> list[str]:
-    """The measures only stickers give (pelvic drop, rearfoot eversion) that the rear or front clip of
-    ``clips``, filmed without them, did not measure (:func:`gait.catalogue.needs_stickers`): what the
-    results say is not measured, and how to have it (marker mode)."""
-    return [name for clip in clips if clip.view != "side" for name in needs_stickers(clip.frontal_fields)]
+def not_measured_in(session: Session) -> dict[str, str]:
+    """The measures ``session`` did not give that another filming would, each with why
+    (:func:`gait.catalogue.not_measured`): what the results say is not measured, and how to have it."""
+    frontal = next((clip.frontal_fields for clip in session.clips if clip.view != "side"), {})
+    return not_measured(session.primary.view, frontal)
 
 
 def measured_errors(clips: Iterable[Analysis]) -> dict[str, dict | None]:

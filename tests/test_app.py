@@ -373,11 +373,10 @@ def test_report_page_says_a_quick_cadence_needs_no_change(sample_result):
     assert "For knee pain the usual retraining step" in sample and "no cadence change" not in sample
 
 
-def test_rear_clip_alone_marks_its_timing_not_validated(tmp_path, sample_result):
+def test_rear_clip_alone_says_contact_times_need_a_side_clip(tmp_path, sample_result):
     from dataclasses import replace
 
-    from gait.catalogue import PELVIS_TIMED_METRICS
-    from gait.catalogue import TIMED_FROM_BEHIND_TAG as PELVIS_TIMED_TAG
+    from gait.catalogue import CONTACT_TIMED_METRICS, METRICS, NEEDS_SIDE_CLIP
     from gait_app.analysis import _remember, _write_files
 
     rear = replace(sample_result.clips["rear"], files={})
@@ -385,13 +384,17 @@ def test_rear_clip_alone_marks_its_timing_not_validated(tmp_path, sample_result)
     _remember("outputs", "rear-only", result)
     at = _app("results", session_key="rear-only")
     assert not at.exception and at.title[0].value == "Results: rear_60fps.mp4"
-    badges = " ".join(m.value for m in at.markdown)
-    timed = [k for k in PELVIS_TIMED_METRICS if result.session.metrics[k]["value"] is not None]
-    assert len(timed) >= 3  # contact time, flight time, duty factor (and their left/right asymmetry)
-    assert badges.count(PELVIS_TIMED_TAG) == len(timed)
+    assert all(result.session.metrics[k]["value"] is None for k in CONTACT_TIMED_METRICS)
+    titles = {METRICS[k].title for k in CONTACT_TIMED_METRICS}
+    assert not titles & {metric.label for metric in at.metric}
+    assert "Cadence" in {metric.label for metric in at.metric}  # from the pelvis's rhythm
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Ground contact time, Flight time, Duty factor and Contact time left vs right: {NEEDS_SIDE_CLIP}: add a " \
+           "side clip on the Analyze page." in captions
     side_too = _app("results", session_key=sample_result.key)
     assert side_too.title[0].value == "Results: side_60fps.mp4 + rear_60fps.mp4"
-    assert PELVIS_TIMED_TAG not in " ".join(m.value for m in side_too.markdown)  # timed from the side clip
+    assert titles <= {metric.label for metric in side_too.metric}  # timed from the side clip
+    assert NEEDS_SIDE_CLIP not in " ".join(c.value for c in side_too.caption)
 
 
 def test_scrubbing_and_the_rear_clip(sample_run):

@@ -8,10 +8,10 @@ import pytest
 
 from gait.catalogue import (
     CATALOGUE,
+    CONTACT_TIMED_METRICS,
     DISPLAY_ORDER,
     FRONTAL_METRICS,
     METRICS,
-    PELVIS_TIMED_METRICS,
     SCHEMA_PATH,
     empty_summary,
     fmt,
@@ -57,10 +57,26 @@ def test_every_rule_names_a_catalogue_measure():
 def test_view_and_validation_sets():
     assert FRONTAL_METRICS == {"knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip",
                                "crossover_pct", "rearfoot_eversion_deg"}
-    assert PELVIS_TIMED_METRICS == {"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct",
-                                    "contact_time_asymmetry_pct"}
-    assert unvalidated_metrics("side") == set()  # pelvic drop: from the stickers only (marker mode, validated)
-    assert unvalidated_metrics("rear") == PELVIS_TIMED_METRICS
+    assert CONTACT_TIMED_METRICS == {"ground_contact_time_ms", "flight_time_ms", "duty_factor_pct",
+                                     "contact_time_asymmetry_pct"}
+    assert all(METRICS[k].views == {"side"} for k in CONTACT_TIMED_METRICS)  # timed by the feet, seen from the side
+    assert unvalidated_metrics() == set()  # pelvic drop: from the stickers only (marker mode, validated)
+
+
+def test_what_a_session_does_not_measure_says_why():
+    from gait.catalogue import NEEDS_SIDE_CLIP, NEEDS_STICKERS, by_reason, not_measured
+
+    no_stickers = {"frontal_method": {"pelvic_drop_deg": "none", "rearfoot_eversion_deg": "none"}}
+    assert not_measured("side", {}) == {}
+    assert not_measured("side", no_stickers) == dict.fromkeys(["pelvic_drop_deg", "rearfoot_eversion_deg"],
+                                                              NEEDS_STICKERS)
+    alone = not_measured("rear", no_stickers)
+    assert list(alone) == [s.key for s in DISPLAY_ORDER if s.key in alone]  # in the order the measures are shown
+    assert by_reason(alone) == {
+        NEEDS_STICKERS: ["pelvic_drop_deg", "rearfoot_eversion_deg"],
+        NEEDS_SIDE_CLIP: ["ground_contact_time_ms", "flight_time_ms", "duty_factor_pct", "contact_time_asymmetry_pct"]}
+    assert not_measured("front", {**no_stickers, "markers": {"methods": {}}}) == dict.fromkeys(
+        ["ground_contact_time_ms", "flight_time_ms", "duty_factor_pct", "contact_time_asymmetry_pct"], NEEDS_SIDE_CLIP)
 
 
 @pytest.mark.parametrize(("value", "digits", "unit", "text"), [
@@ -164,3 +180,21 @@ def test_an_earlier_versions_keypoint_pelvic_drop_is_withdrawn_where_read_back()
         assert withdrawn_measures({**rear, "quality": quality}) == frozenset()
     assert withdrawn_measures({"view": "side", "metrics": drop}) == frozenset()  # no rear or front clip
     assert without_withdrawn({"view": "rear", "metrics": {}}) == {"view": "rear", "metrics": {}}
+
+
+def test_an_earlier_versions_contact_times_from_behind_are_withdrawn_where_read_back():
+    """Contact times timed by the pelvis (a session with no side clip) are what earlier versions gave and
+    this one does not (gait.metrics.without_contact_times); with a side clip they are the feet's and stay."""
+    from gait.catalogue import withdrawn_measures, without_withdrawn
+
+    timed = {k: {"value": 180.0, "left": 175.0, "right": 185.0, "sd": 9.0, "n": 24, "unit": "ms"}
+             for k in CONTACT_TIMED_METRICS}
+    cadence = {"cadence_spm": {"value": 168.0, "left": 168.0, "right": 168.0, "sd": 2.0, "n": 24, "unit": "steps/min"}}
+    for view in ("rear", "front"):
+        alone = {"view": view, "metrics": {**timed, **cadence}, "clips": [{"view": view}]}
+        assert withdrawn_measures(alone) == CONTACT_TIMED_METRICS
+        kept = without_withdrawn(alone)["metrics"]
+        assert all(kept[k]["value"] is None and kept[k]["n"] == 0 for k in CONTACT_TIMED_METRICS)
+        assert kept["cadence_spm"] == cadence["cadence_spm"]  # the pelvis's rhythm: given as before
+    with_side = {"view": "side", "metrics": timed, "clips": [{"view": "side"}, {"view": "rear"}]}
+    assert withdrawn_measures(with_side) == frozenset()

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from gait.analysis import analyze_pose
-from gait.catalogue import FAR_LEG_PEAK_KNEE_LOW_DEG
+from gait.catalogue import CONTACT_TIMED_METRICS, FAR_LEG_PEAK_KNEE_LOW_DEG
 from gait.document import (
     CYCLE_PANELS,
     build_content,
@@ -139,13 +139,17 @@ def assert_offline(html: str) -> None:
     assert "@import" not in html and "url(" not in html
 
 
-def test_unvalidated_measures_say_so_in_the_table():
-    side = {r.name: r.reference for r in build_content(REPORT).metrics}
-    assert not side["ground_contact_time_ms"].startswith("Timed from behind")  # a side clip times the steps
+def test_withdrawn_measures_are_not_given_again_from_an_earlier_report():
+    side = {r.name: r for r in build_content(REPORT).metrics}
+    assert side["ground_contact_time_ms"].value == "268 ms"  # a side clip times the steps by the feet
     rear_metrics = dict(REPORT["metrics"], pelvic_drop_deg=m(3.1, 2.9, 3.3, 1.0, 20))
-    rear = {r.name: r.reference for r in build_content(dict(REPORT, view="rear", metrics=rear_metrics)).metrics}
-    assert rear["ground_contact_time_ms"].startswith("Timed from behind: not validated")
-    # an earlier version's pelvic drop from the pose model's hip points is not given again; the stickers' is
+    rear = {r.name: r for r in build_content(dict(REPORT, view="rear", metrics=rear_metrics)).metrics}
+    # an earlier version's contact times timed by the pelvis, with no side clip, are not given again
+    for name in CONTACT_TIMED_METRICS:
+        assert (rear[name].value, rear[name].n) == ("–", "0"), name
+        assert rear[name].reference.startswith("Not measured from behind or in front: the contacts are timed "
+                                               "from the feet, seen from the side")
+    # nor its pelvic drop from the pose model's hip points; the stickers' is
     assert "pelvic_drop_deg" not in rear
     stickers = {"frontal_method": {"pelvic_drop_deg": "markers"}}
     marked = build_content(dict(REPORT, view="rear", metrics=rear_metrics, quality=stickers))

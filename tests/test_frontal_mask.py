@@ -471,7 +471,7 @@ def test_a_method_is_validated_only_within_the_error_and_slope_bars(tmp_path, mo
             "measured error on rendered runners: ")
         errors = {"knee_valgus_fppa_deg": flat,
                   "step_width_pct_hip": measured_error.frontal_error("step_width_pct_hip", "ok")}
-        assert catalogue.unvalidated_metrics("side", errors) == {"knee_valgus_fppa_deg"}
+        assert catalogue.unvalidated_metrics(errors) == {"knee_valgus_fppa_deg"}
         valgus = catalogue.empty_summary("deg")
         valgus.update(value=20.0, left=20.0, right=19.0, n=12)
         plain, = cues_from_metrics({"knee_valgus_fppa_deg": valgus})

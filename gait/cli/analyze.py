@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gait.catalogue import NEEDS_STICKERS, VIEWS, asymmetry_words, shown_metrics, spec_of, unvalidated_metrics
+from gait.catalogue import (
+    NEEDS_STICKERS,
+    VIEWS,
+    asymmetry_words,
+    by_reason,
+    shown_metrics,
+    spec_of,
+    titles,
+    unvalidated_metrics,
+)
 from gait.cli.history import add_save_options, history_comparison, history_for_saving, save_to_history
 from gait.cli.options import non_negative, pose_cache_option, positive, report_formats
 from gait.cues import cues_for
@@ -152,12 +161,12 @@ def _print_summary(session: Session) -> None:
         print(f"{clip.info.name}: {clip.view} view, {int(clip.steps['steady'].sum())} steps used")
     from gait.markers import marker_measures
     from gait.measured_error import error_words
-    from gait.results import mask_measures, measured_errors, stickers_needed
+    from gait.results import mask_measures, measured_errors, not_measured_in
 
     stickers = {name for clip in session.clips for name in marker_measures(clip)}
     errors = measured_errors(session.clips)
     outline = mask_measures(session.clips)
-    unvalidated = unvalidated_metrics(session.primary.view, errors)
+    unvalidated = unvalidated_metrics(errors)
     for name in shown_metrics(session.metrics):
         spec = spec_of(name)
         print(f"  {spec.title:32s} {spec.format(session.metrics[name]['value'])}"
@@ -167,8 +176,9 @@ def _print_summary(session: Session) -> None:
         for detail in (asymmetry_words(name, session.metrics[name]), error):
             if detail is not None:
                 print(f"  {'':32s} {detail}")
-    for name in stickers_needed(session.clips):
-        print(f"  {spec_of(name).title:32s} {NEEDS_STICKERS}: add --markers")
+    for why, names in by_reason(not_measured_in(session)).items():
+        how = "add --markers" if why == NEEDS_STICKERS else "add a side clip: gait analyze SIDE.mp4 REAR.mp4"
+        print(f"  {titles(names)}: {why}: {how}")
     for w in session.warnings:
         print(f"  warning: {w}")
     cues = cues_for(session)

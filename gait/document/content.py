@@ -4,22 +4,19 @@ and the fixed prose (title, methods, measured accuracy, references). Pure: no fi
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gait.catalogue import (
-    NEEDS_STICKERS,
-    TIMED_FROM_BEHIND,
     Metrics,
     asymmetry_words,
-    needs_stickers,
+    not_measured,
     number,
     read_metrics,
     shown_metrics,
     spec_of,
-    timed_from_behind,
     unvalidated_metrics,
     without_withdrawn,
 )
@@ -159,30 +156,25 @@ class Content:
     drawings: list[Picture] = field(default_factory=list)  # shown under the notes (marker mode: the stickers)
 
 
-def metric_rows(metrics: Metrics, primary_view: str | None = "side",
-                from_markers: frozenset[str] = frozenset(), errors: dict[str, dict] | None = None,
-                stickers_needed: Sequence[str] = ()) -> list[MetricRow]:
-    """The metric table: the measures shown (:func:`gait.catalogue.shown_metrics`), with the timing
-    measures marked when ``primary_view``, the view that timed the steps, is not the side, and those
-    measured from stickers (``from_markers``, marker mode) said so; then a row for each measure of
-    ``stickers_needed`` (a rear or front clip filmed without them) saying so."""
-    behind = timed_from_behind(primary_view)
+def metric_rows(metrics: Metrics, from_markers: frozenset[str] = frozenset(), errors: dict[str, dict] | None = None,
+                not_given: Mapping[str, str] | None = None) -> list[MetricRow]:
+    """The metric table: the measures shown (:func:`gait.catalogue.shown_metrics`), those measured from
+    stickers (``from_markers``, marker mode) said so; then a row for each measure of ``not_given``
+    (:func:`gait.catalogue.not_measured`) saying why it is not measured."""
     rows = []
     for name in shown_metrics(metrics):
         m, spec = metrics[name], spec_of(name)
-        reference = f"{TIMED_FROM_BEHIND} {spec.reference}" if name in behind else spec.reference
-        if name in from_markers:
-            reference = f"{FROM_STICKERS} {spec.reference}"
+        reference = f"{FROM_STICKERS} {spec.reference}" if name in from_markers else spec.reference
         if errors and errors.get(name):  # a frontal number's measured error for its method (report.json)
             reference = f"{error_words(errors[name]).capitalize()}. {reference}"
         rows.append(MetricRow(
             name=name, title=spec.title, value=spec.format(m["value"]), left=spec.format(m["left"], unit=False),
             right=spec.format(m["right"], unit=False), sd=spec.format(m["sd"], unit=False), n=str(m["n"]),
             reference=reference, source=spec.source, detail=asymmetry_words(name, m)))
-    for name in stickers_needed:
+    for name, why in (not_given or {}).items():
         spec = spec_of(name)
         rows.append(MetricRow(name=name, title=spec.title, value="–", left="", right="", sd="", n="0",
-                              reference=f"{NEEDS_STICKERS[0].upper()}{NEEDS_STICKERS[1:]}.", source=spec.source))
+                              reference=f"{why[0].upper()}{why[1:]}.", source=spec.source))
     return rows
 
 
@@ -206,8 +198,8 @@ def markers_of(report: dict) -> frozenset[str]:
 
 def report_unvalidated(report: dict) -> frozenset[str]:
     """The measures whose method is not validated for the session of report.json
-    (:func:`gait.catalogue.unvalidated_metrics`: its timing view and measured errors)."""
-    return unvalidated_metrics(report.get("view", "side"), (report.get("quality") or {}).get("frontal_error"))
+    (:func:`gait.catalogue.unvalidated_metrics`: its measured errors)."""
+    return unvalidated_metrics((report.get("quality") or {}).get("frontal_error"))
 
 
 def _name(path: object) -> str:
@@ -281,8 +273,8 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     notes = list(report.get("notes") or []) + ([STICKERS_NOTE] if stickers else [])
     return Content(
         title=TITLE, created=created, details=details, quality=quality, warnings=warnings,
-        metrics=metric_rows(metrics, report.get("view", "side"), stickers, errors,
-                            needs_stickers(report.get("quality") or {})),
+        metrics=metric_rows(metrics, stickers, errors,
+                            not_measured(report.get("view", "side"), report.get("quality") or {})),
         cues=cues_from_metrics(metrics, not_validated=report_unvalidated(report), view=report.get("view", "side")),
         cadence_spm=cadence,
         targets=cadence_targets(cadence), plan=retraining_plan(cadence), metronome_files=metronome_files or [],

@@ -1,7 +1,7 @@
 """The gait-cycle figure of one clip, shown by the app and placed in the PDF and HTML report.
 
 One panel per angle, stacked: mean (line) and ±1 SD (band) of the steady strides of each foot, from its
-landing to its next landing (0-100 %, :func:`gait.metrics.gait_cycles`), the foot's mean toe-off dashed.
+landing to its next landing (0-100 %, :func:`gait.metrics.gait_cycles`), from the side the foot's mean toe-off dashed.
 Side view: knee flexion and shin angle; rear or front view: knee valgus (FPPA), pelvic drop and hip
 adduction. Matplotlib's object interface only (no pyplot): nothing is drawn on a display.
 """
@@ -23,7 +23,8 @@ FIGURE_WIDTH_IN = 7.0
 PANEL_HEIGHT_IN = 1.8
 AXIS_LABEL_HEIGHT_IN = 0.4  # room for the x axis label under the last panel
 DPI = 150
-X_LABEL = "% of stride, from the foot's landing to its next landing (dashed: toe-off); band: ±1 SD"
+X_LABEL = "% of stride, from the foot's landing to its next landing{}; band: ±1 SD"
+TOE_OFF_DASHED = " (dashed: toe-off)"  # from the side only: from behind the toe-off is the pelvis's, read early
 FAR_LEG_LINE = ":"  # dotted: from the side, the leg away from the camera
 # From the side the leg away from the camera is hidden behind the other one mid-stance and late in its swing,
 # where the pose model puts it on the near leg. Largest mean error of each leg's curve (measured minus true,
@@ -83,7 +84,7 @@ def _draw_panel(ax: Axes, panel: CyclePanel, clip: Analysis) -> bool:
         far = side == clip.far_leg
         ax.plot(pct, mean, color=colour, linewidth=2, linestyle=FAR_LEG_LINE if far else "-",
                 label=f"{side} ({len(cycles)} strides{', far from the camera' if far else ''})")
-        if toe_off is not None:
+        if toe_off is not None and clip.view == "side":
             ax.axvline(toe_off, color=colour, linestyle="--", linewidth=1)
     ax.set_xlim(0, 100)
     ax.set_ylabel(panel.ylabel)
@@ -120,7 +121,7 @@ def cycle_figure(clip: Analysis) -> Figure | None:
     fig = Figure(figsize=(FIGURE_WIDTH_IN, height), dpi=DPI, layout="constrained")
     axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
     drawn = [_draw_panel(ax, panel, clip) for ax, panel in zip(axes, panels, strict=True)]
-    axes[-1].set_xlabel(X_LABEL, fontsize=8)
+    axes[-1].set_xlabel(X_LABEL.format(TOE_OFF_DASHED if clip.view == "side" else ""), fontsize=8)
     return fig if any(drawn) else None
 
 

@@ -17,7 +17,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
-from gait.catalogue import FAR_LEG_CORRECTED, PELVIS_TIMED_METRICS, SIDE_VIEW
+from gait.catalogue import CONTACT_TIMED_METRICS, FAR_LEG_CORRECTED, SIDE_VIEW
 
 APPLICATION_ID = 0x47616974  # "Gait"
 SCHEMA_VERSION = 2
@@ -99,7 +99,7 @@ REVISED_KEYPOINT_METHODS: dict[str, tuple[tuple[tuple[int, ...], str], ...]] = {
     FAR_LEG_CORRECTED: (((0, 2, 0), "keypoints, far leg corrected"),
                         ((0, 3, 0), "keypoints, far leg corrected, stance to toe-off")),
     # the measures a side view times by the feet's events (from behind, by the pelvis)
-    **{key: (_TOE_OFF_FROM_FOOT_AND_KNEE,) for key in PELVIS_TIMED_METRICS},
+    **{key: (_TOE_OFF_FROM_FOOT_AND_KNEE,) for key in CONTACT_TIMED_METRICS},
 }
 
 

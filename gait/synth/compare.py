@@ -16,7 +16,7 @@ import pandas as pd
 from gait.catalogue import Metrics
 from gait.kinematics import frontal_angles
 from gait.landmarks import NAMES, SIDES
-from gait.metrics import frontal_step_table, summarise
+from gait.metrics import CONTACT_COLUMNS, frontal_step_table, summarise
 
 if TYPE_CHECKING:
     from gait.results import Analysis
@@ -97,17 +97,17 @@ def compare_analysis(analysis: Analysis, truth: dict) -> tuple[dict, pd.DataFram
     """(error summary, matched contacts) of a :class:`gait.results.Analysis` of a rendered clip.
 
     Rear and front views also get each frontal metric's error with the truth's hip, knee and ankle points
-    in place of the pose model's (:func:`with_true_joints`), as ``<metric>_error_true_joints``, and the error
-    of the pelvic drop of the pose model's hip points, which the analysis does not give
-    (:func:`gait.kinematics.frontal_angles`; :func:`gait.frontal_mask.keypoint_step_table`).
+    in place of the pose model's (:func:`with_true_joints`), as ``<metric>_error_true_joints``, and the errors
+    of what the analysis does not give (:func:`gait.frontal_mask.keypoint_step_table`): the pelvic drop of
+    the pose model's hip points and the contact times, flight times and duty factors the pelvis times.
     """
     contacts = match_contacts(contacts_of(analysis), truth)
     out = errors(analysis.metrics, contacts, truth)
     if analysis.view != "side":
         from gait.frontal_mask import keypoint_step_table
 
-        keypoints = summarise(keypoint_step_table(analysis))
-        out["pelvic_drop_deg_error"] = errors(keypoints, contacts, truth)["pelvic_drop_deg_error"]
+        not_given = errors(summarise(keypoint_step_table(analysis)), contacts, truth)
+        out.update({f"{name}_error": not_given[f"{name}_error"] for name in ("pelvic_drop_deg", *CONTACT_COLUMNS)})
         exact = errors(with_true_joints(analysis, truth), contacts, truth)
         out.update({f"{name}_error_true_joints": exact[f"{name}_error"] for name in FRONTAL_ERROR_METRICS})
     return out, contacts

@@ -3,20 +3,14 @@ clip a frame scrubber, key frames, gait-cycle plots and the step table."""
 
 import streamlit as st
 
-from gait.catalogue import (
-    METRICS,
-    NEEDS_STICKERS,
-    TIMED_FROM_BEHIND_TAG,
-    shown_metrics,
-    timed_from_behind,
-)
+from gait.catalogue import METRICS, NEEDS_STICKERS, by_reason, shown_metrics, titles
 from gait.cues import SEE_A_PROFESSIONAL
 from gait.document import cycle_caption, cycle_figure
 from gait.markers import marker_measures
 from gait.measured_error import error_words
 from gait.metrics import STEP_COLUMNS
 from gait.rendering import annotated_frame
-from gait.results import mask_measures, stickers_needed
+from gait.results import mask_measures, not_measured_in
 from gait_app.analysis import cached_session
 from gait_app.presentation import (
     SEVERITY_BADGES,
@@ -68,7 +62,6 @@ if result.cues:
 
 # ---- one set of cards: sagittal measures from the side clip, frontal ones from the rear clip
 names = shown_metrics(session.metrics)
-timed_by_pelvis = timed_from_behind(session.primary.view)
 from_stickers = {name for clip in session.clips for name in marker_measures(clip)}
 # each frontal number's measured error for its method (gait/data/frontal_errors.json), and the mask's measures
 frontal = [clip for clip in session.clips if clip.view != "side"]
@@ -86,8 +79,6 @@ for row_start in range(0, len(names), CARDS_PER_ROW):
             if several:
                 st.badge(source_clip(name, frontal[0].view if frontal else None), color="blue",
                          icon=":material/videocam:")
-            if name in timed_by_pelvis:
-                st.badge(TIMED_FROM_BEHIND_TAG, color="gray")
             if name in from_stickers:
                 st.badge("from the stickers", color="green", icon=":material/adjust:")
             if name in from_mask:
@@ -101,17 +92,19 @@ for row_start in range(0, len(names), CARDS_PER_ROW):
 primary = session.primary
 optional = ("stride_length_m", "vertical_oscillation_cm") if primary.view == "side" else ("stride_length_m",)
 missing = [METRICS[n].title for n in optional if session.metrics[n]["value"] is None]
-hint = f"{' and '.join(missing)}: give the treadmill speed and your height on the Analyze page. " if missing else ""
+hints = [f"{' and '.join(missing)}: give the treadmill speed and your height on the Analyze page."] if missing else []
 if slowed_footage(session):
-    hint += "Cadence, contact and flight times: enter the capture frame rate under 'Slow motion' on the Analyze page. "
+    hints.append("Cadence, contact and flight times: enter the capture frame rate under 'Slow motion' on the Analyze "
+                 "page.")
 if not any(c.ok_analysis.view != "side" for c in ok_clips):
-    hint += "Knee valgus, hip adduction and step width need a rear clip too; pelvic drop a rear clip with stickers. "
-needed = stickers_needed(session.clips)
-if needed:
-    hint += (f"{' and '.join(METRICS[n].title for n in needed)}: {NEEDS_STICKERS}: choose 'Stickers on the "
-             "runner' on the Analyze page; How to film shows where they go. ")
-if hint:
-    st.caption(hint)
+    hints.append("Knee valgus, hip adduction and step width need a rear clip too; pelvic drop a rear clip with "
+                 "stickers.")
+for why, names in by_reason(not_measured_in(session)).items():
+    how = ("choose 'Stickers on the runner' on the Analyze page; How to film shows where they go"
+           if why == NEEDS_STICKERS else "add a side clip on the Analyze page")
+    hints.append(f"{titles(names)}: {why}: {how}.")
+if hints:
+    st.caption("  \n".join(hints))  # one line each
 for note in dict.fromkeys(n for c in session.clips for n in c.notes):  # the rear view's caveats, each once
     st.info(md(note), icon=":material/info:")
 

@@ -21,7 +21,8 @@ with steps:
 3. **Side view**: camera square to the belt (its back parallel to the running direction), the whole body in
    frame, head to feet. From 15° off square the results warn of it: 20° from behind moved the foot angle at
    landing by 9°.
-4. **Rear view** (optional): square behind you, same height, both feet in view.
+4. **Rear view** (optional): square behind you, same height, both feet in view. It gives the knee valgus,
+   hip adduction and step width; contact and flight times come from the side view only.
 5. **60 fps**; 30 fps reads the angles at landing off, and 120-240 fps (slow motion) reads contact times no
    closer (measured on a rendered runner). Slow-motion files play at 30 fps: give the capture rate on the
    Analyze page.

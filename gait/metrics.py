@@ -33,6 +33,7 @@ from scipy import stats
 
 from gait.catalogue import (
     CATALOGUE,
+    CONTACT_TIMED_METRICS,
     FAR_LEG_PEAK_KNEE_LOW_DEG,
     LEFT_RIGHT_TIMING_BOUND_MS,
     AsymmetrySummary,
@@ -64,7 +65,7 @@ FRONTAL_COLUMNS = (
     "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg", "step_width_pct_hip", "crossover",
 )
 STEP_COLUMNS = TIMING_COLUMNS + SAGITTAL_COLUMNS + FRONTAL_COLUMNS + ("steady", "left_out")
-CONTACT_COLUMNS = ("ground_contact_time_ms", "flight_time_ms", "duty_factor_pct")  # from the toe-offs
+CONTACT_COLUMNS = tuple(c for c in TIMING_COLUMNS if c in CONTACT_TIMED_METRICS)  # the per-step ones
 
 
 def foot_strike_pattern(angle_deg: float) -> str | None:

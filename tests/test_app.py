@@ -397,6 +397,26 @@ def test_rear_clip_alone_says_contact_times_need_a_side_clip(tmp_path, sample_re
     assert NEEDS_SIDE_CLIP not in " ".join(c.value for c in side_too.caption)
 
 
+def test_a_side_clip_without_speed_and_height_says_which_setting_gives_what(tmp_path, sample_result):
+    """Vertical oscillation in % of leg length is shown either way: the hint names the cm one and its setting."""
+    from dataclasses import replace
+
+    from gait_app.analysis import _remember, _write_files
+
+    side = sample_result.clips["side"]
+    metrics = {k: dict(v) for k, v in side.analysis.metrics.items()}
+    for name in ("stride_length_m", "vertical_oscillation_cm"):
+        metrics[name]["value"] = None
+    bare = replace(side, files={}, analysis=replace(side.analysis, metrics=metrics))
+    _remember("outputs", "side-bare", _write_files("side-bare", {"side": bare}, tmp_path, None, False, None))
+    at = _app("results", session_key="side-bare")
+    assert not at.exception
+    assert "Vertical oscillation" in {metric.label for metric in at.metric}  # % of leg length
+    captions = " ".join(c.value for c in at.caption)
+    assert ("Stride length: give the treadmill speed; Vertical oscillation in cm: give your height on the Analyze "
+            "page.") in captions
+
+
 def test_scrubbing_and_the_rear_clip(sample_run):
     key = sample_run.session_state["session_key"]
     at = _app("results", session_key=key)

@@ -90,9 +90,12 @@ for row_start in range(0, len(names), CARDS_PER_ROW):
             if c.reference:
                 st.caption(f"{md(c.reference)} *({c.source})*")
 primary = session.primary
-optional = ("stride_length_m", "vertical_oscillation_cm") if primary.view == "side" else ("stride_length_m",)
-missing = [METRICS[n].title for n in optional if session.metrics[n]["value"] is None]
-hints = [f"{' and '.join(missing)}: give the treadmill speed and your height on the Analyze page."] if missing else []
+# the measures a setting on the Analyze page gives, with that setting (the cm one shares its title with the % leg)
+optional = {"stride_length_m": ("Stride length", "the treadmill speed"),
+            "vertical_oscillation_cm": ("Vertical oscillation in cm", "your height")}
+missing = [(what, setting) for n, (what, setting) in optional.items()
+           if session.metrics[n]["value"] is None and (primary.view == "side" or n == "stride_length_m")]
+hints = ["; ".join(f"{what}: give {setting}" for what, setting in missing) + " on the Analyze page."] if missing else []
 if slowed_footage(session):
     hints.append("Cadence, contact and flight times: enter the capture frame rate under 'Slow motion' on the Analyze "
                  "page.")

@@ -45,6 +45,7 @@ from gait.gate import (
 )
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
+from gait.level import ROLL_WARN_DEG, turn_words
 from gait.measured_error import frontal_error
 from gait.metrics import (
     MIN_STEPS_PER_SIDE,
@@ -58,6 +59,7 @@ from gait.pose import FrameWork, PosePass
 from gait.results import Analysis, Options
 from gait.video_io import VideoInfo
 from gait.view import (
+    FRONTAL,
     OBLIQUE_WARN_DEG,
     camera_angle_deg,
     camera_angle_words,
@@ -118,6 +120,9 @@ def analyze_found(info: VideoInfo, start: int, end: int, found: PosePass, option
         analysis = apply_mask(analysis)
     if dark is not None:
         analysis = replace(analysis, warnings=[*analysis.warnings, dark])
+    analysis = replace(analysis, camera_roll_deg=found.camera_roll_deg)
+    if (not_level := _level_warning(analysis.camera_roll_deg, analysis.view)) is not None:
+        analysis = replace(analysis, warnings=[*analysis.warnings, not_level])
     if others.another_person:
         analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
             E.ANOTHER_PERSON,
@@ -232,6 +237,31 @@ def _oblique_warning(angle_deg: float | None) -> GaitWarning | None:
         f"the camera looks {camera_angle_words(angle_deg)} (judged by how far apart the hips appear): a side "
         f"view's angles and distances are read in the image, and {OBLIQUE_EFFECTS[int(np.sign(angle_deg))]}. Film "
         "with the phone square to the belt, its back parallel to the running direction.")
+
+
+# what a camera not level moves, by view (docs/accuracy.md, "A camera not level")
+LEVEL_EFFECTS = {
+    "side": "a side view's angles and distances are read against the image's upright, so trunk lean, the shin "
+            "and foot angles at landing and overstride turn with it (the side sample turned 5° one way and the "
+            "other read overstride 15.2 and 30.8 % of leg length against 25.5 level, trunk lean 9.4 and -0.7° "
+            "against 4.4)",
+    FRONTAL: "the line between the hips is read against the image's horizontal, so pelvic drop from the "
+             "stickers reads one side's drop about as much larger and the other's as much smaller, and hip "
+             "adduction without stickers (the thigh against the image's vertical) turns by as much; knee "
+             "valgus, an angle between the thigh and the shin, does not",
+}
+
+
+def _level_warning(roll_deg: float | None, view: str) -> GaitWarning | None:
+    """A picture turned :data:`~gait.level.ROLL_WARN_DEG` or more from level: by how much, what that moves in
+    this view, and how to film level."""
+    if roll_deg is None or abs(roll_deg) < ROLL_WARN_DEG:
+        return None
+    return GaitWarning(
+        E.CAMERA_NOT_LEVEL,
+        f"the picture is turned {turn_words(roll_deg)} (the room's upright lines lean so): the camera was not "
+        f"level, and {LEVEL_EFFECTS['side' if view == 'side' else FRONTAL]}. Level the phone (a tripod with a "
+        "spirit level, or the camera app's level) and film again.")
 
 
 @contextmanager

@@ -97,6 +97,7 @@ class Analysis:
     # the frontal measures taken from the person mask (set by gait.frontal_mask.apply_mask where it decides so)
     mask_measured: tuple[str, ...] = ()
     camera_angle_deg: float | None = None  # side view: the camera off square, + towards the runner's front
+    camera_roll_deg: float | None = None  # the picture turned from level, + clockwise (gait.level); None: not seen
 
     @property
     def near_leg(self) -> str | None:

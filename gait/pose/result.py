@@ -9,6 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
+from gait import level
 from gait.landmarks import PoseSeries
 from gait.pose.others import OtherPersonCheck, OtherPersons
 from gait.pose.tracker import TRACKER_SETTINGS, FrameWork, wants_mask
@@ -24,7 +25,7 @@ def pose_settings(works: Sequence[FrameWork] = (), step: int = 1) -> dict[str, o
         "mediapipe": metadata.version("mediapipe"), **TRACKER_SETTINGS,
         "other_person": [OtherPersonCheck.SAMPLES, OtherPersonCheck.MIN_VISIBILITY, OtherPersonCheck.MIN_HEIGHT,
                          OtherPersonCheck.MARGIN],
-        "fingerprint_grid": FINGERPRINT_GRID}
+        "fingerprint_grid": FINGERPRINT_GRID, level.NAME: level.SETTINGS}
     if any(wants_mask(work) for work in works):
         settings["segmentation"] = True
     if step > 1:
@@ -48,7 +49,8 @@ class PosePass:
         x_px, y_px, depth_px, visibility per landmark; NaN (visibility 0) where nobody was found.
     frames : dict of (n, ...) arrays
         Per-frame results by name: ``fingerprint`` (:func:`gait.video_io.fingerprint`, which checks a later
-        seek into the clip), ``other_person`` (:class:`OtherPersonCheck`) and those of any other
+        seek into the clip), ``other_person`` (:class:`OtherPersonCheck`), ``upright_lines``
+        (:func:`gait.level.upright_lines`, in the other-person check's frames) and those of any other
         :class:`FrameWork` run in the pass.
     workers : int
         The trackers (segments) it ran in (1: one tracker over all frames).
@@ -76,6 +78,11 @@ class PosePass:
     def other_persons(self) -> OtherPersons:
         flags = self.frames.get(OtherPersonCheck.NAME)
         return OtherPersons.of(np.zeros(0) if flags is None else flags)
+
+    @property
+    def camera_roll_deg(self) -> float | None:
+        """How far the picture is turned from level (:func:`gait.level.camera_roll_deg`), or None."""
+        return level.camera_roll_deg(self.frames.get(level.NAME))
 
     def within(self, start: int, end: int) -> PosePass:
         """The rows of frames ``start <= i < end`` (a segment inside the one analysed)."""

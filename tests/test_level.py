@@ -1,0 +1,144 @@
+"""The camera's roll from the room's upright lines (gait.level): synthetic rooms turned by known angles, a real
+clip's frame turned, and a rendered runner's clip turned through the whole analysis."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from gait import level
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+
+
+def _turned(image: np.ndarray, roll_deg: float, zoom: float = 1.25) -> np.ndarray:
+    """``image`` turned ``roll_deg`` clockwise on screen and zoomed so that no corner of fill shows."""
+    h, w = image.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), -roll_deg, zoom)  # OpenCV: + anticlockwise
+    return cv2.warpAffine(image, turn, (w, h), flags=cv2.INTER_LINEAR)
+
+
+def _room(seed: int = 0) -> np.ndarray:
+    """A 1080x1920 room: a textured wall with door and cabinet edges (upright), shelves (level) and a few
+    slanted lines, as a level camera sees it."""
+    rng = np.random.default_rng(seed)
+    room = np.clip(rng.normal(150, 6, (1920, 1080, 3)), 0, 255).astype(np.uint8)
+    for x in rng.uniform(80, 1000, 14):
+        cv2.rectangle(room, (int(x), int(rng.uniform(100, 600))), (int(x) + int(rng.uniform(30, 90)),
+                      int(rng.uniform(1200, 1800))), tuple(int(v) for v in rng.integers(40, 230, 3)), -1)
+    for y in rng.uniform(200, 1700, 5):
+        cv2.line(room, (60, int(y)), (1020, int(y)), (30, 30, 30), 6)
+    cv2.line(room, (100, 1800), (600, 300), (20, 20, 200), 8)  # a slanted rail
+    return room
+
+
+def _roll(frame: np.ndarray, landmarks: np.ndarray | None = None) -> float | None:
+    return level.camera_roll_deg(level.upright_lines(frame, landmarks))
+
+
+@pytest.mark.parametrize("roll_deg", [-6.0, -3.0, -1.0, 0.0, 2.0, 4.5])
+def test_a_room_turned_by_a_known_angle_reads_it(roll_deg):
+    assert _roll(_turned(_room(), roll_deg)) == pytest.approx(roll_deg, abs=0.3)
+
+
+def test_the_runner_is_not_the_room():
+    """Lines mostly inside the runner's box (its points and a margin) are left out: a leaning body reads as
+    no roll of the camera."""
+    room = _room(1)
+    box = (slice(500, 1500), slice(300, 800))
+    leaning = np.zeros_like(room[box])
+    for x in range(0, 500, 40):  # a runner of lines leaning 10 deg
+        cv2.line(leaning, (x, 999), (x + 176, 0), (250, 250, 250), 9)
+    room[box] = leaning
+    points = np.zeros((33, 2))
+    points[:, 0] = np.linspace(330, 770, 33)
+    points[:, 1] = np.linspace(540, 1460, 33)
+    assert _roll(room, points) == pytest.approx(0.0, abs=0.3)
+    kept = level.upright_lines(room, points)
+    assert not np.any(np.abs(kept[np.isfinite(kept[:, 0]), 0] - 10.0) < 2.0)
+
+
+def test_no_verdict_without_enough_lines_sharing_a_tilt():
+    plain = np.full((1920, 1080, 3), 140, np.uint8)
+    assert _roll(plain) is None
+    few = plain.copy()
+    for x in (200, 500, 800):
+        cv2.line(few, (x, 300), (x, 1500), (20, 20, 20), 6)
+    assert _roll(few) is None  # 3 lines: not enough
+    rng = np.random.default_rng(2)
+    scattered = plain.copy()
+    for x, tilt in zip(np.linspace(120, 960, 24), rng.uniform(-14, 14, 24), strict=True):  # no common tilt
+        dx = int(600 * np.tan(np.radians(tilt)))
+        cv2.line(scattered, (int(x) - dx, 500), (int(x) + dx, 1700), (20, 20, 20), 6)
+    assert _roll(scattered) is None
+    assert level.camera_roll_deg(None) is None  # a pass that kept no lines (an earlier cache, landmarks alone)
+
+
+def test_a_real_clips_frame_turned_5_degrees_reads_5_more(shared_videos):
+    """The shared treadmill clip's own roll is about -4.7 deg (visibly: its cabinets' edges lean); turned
+    5 deg either way its frames read 5 deg more or less."""
+    capture = cv2.VideoCapture(str(shared_videos / "treadmill_side_male_30fps.mp4"))
+    capture.set(cv2.CAP_PROP_POS_FRAMES, 150)
+    ok, frame = capture.read()
+    capture.release()
+    assert ok
+    own = _roll(_turned(frame, 0.0))
+    assert own is not None and -6.0 < own < -3.5
+    for turn in (-5.0, 5.0):
+        assert _roll(_turned(frame, turn)) == pytest.approx(own + turn, abs=0.6)
+
+
+def test_real_clips_filmed_level_are_not_warned_and_the_tilted_one_is(analysed):
+    """Of the shared side clips analysed, those whose room's upright lines stand level read within 1 deg;
+    the treadmill clip reads -4.7 and is warned of. (The sprint starts, a track with no upright lines, give
+    no verdict.)"""
+    from gait.errors import CAMERA_NOT_LEVEL
+
+    for name in ("label_no_overstride__F_Running_2_flipped.mp4", "label_no_overstride__F_Running_6.mp4",
+                 "label_no_overstride__F_Running_8_flipped.mp4", "label_no_overstride__M_Running_1.mp4",
+                 "label_no_overstride__M_Running_3_flipped.mp4", "treadmill_side_lab_slowed.mp4"):
+        clip = analysed(name)
+        assert abs(clip.camera_roll_deg) < 1.0, name
+        assert not any(w.code == CAMERA_NOT_LEVEL for w in clip.warnings), name
+    assert analysed("sprint_start_b1.mp4").camera_roll_deg is None
+    treadmill = analysed("treadmill_side_male_30fps.mp4")
+    assert -5.5 < treadmill.camera_roll_deg < -4.0
+    warned = [str(w) for w in treadmill.warnings if w.code == CAMERA_NOT_LEVEL]
+    assert len(warned) == 1 and "turned 4." in warned[0] and "anticlockwise" in warned[0]
+    assert "overstride 15.2 and 30.8 % of leg length" in warned[0] and "Level the phone" in warned[0]
+
+
+def test_the_rear_sample_turned_5_degrees_is_warned_of_and_report_json_says_how_far(tmp_path):
+    """The rendered rear sample as filmed reads level; turned 5 deg clockwise (and zoomed so that no corner
+    shows) it reads 4.9 deg and the warning says what that moves from behind."""
+    import imageio_ffmpeg
+
+    from gait.errors import CAMERA_NOT_LEVEL
+    from gait.output import write_session
+    from gait.pipeline import analyze
+    from gait.pose_cache import PoseCache
+
+    turned = tmp_path / "rear turned.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", str(SAMPLES / "rear_60fps.mp4"),
+                    "-vf", f"rotate={np.radians(5.0)},crop=iw*0.8:ih*0.8,scale=trunc(iw/0.8/2)*2:trunc(ih/0.8/2)*2",
+                    "-c:v", "libx264", "-crf", "18", "-preset", "veryfast", str(turned)], check=True)
+    cache = PoseCache(tmp_path / "cache")
+    as_filmed = analyze(str(SAMPLES / "rear_60fps.mp4"), cache=cache)
+    assert abs(as_filmed.camera_roll_deg) < 0.5
+    assert not any(w.code == CAMERA_NOT_LEVEL for w in as_filmed.warnings)
+    analysis = analyze(str(turned), cache=cache)
+    assert analysis.camera_roll_deg == pytest.approx(5.0, abs=0.5)
+    warned = [str(w) for w in analysis.warnings if w.code == CAMERA_NOT_LEVEL]
+    assert len(warned) == 1 and "clockwise" in warned[0] and "anticlockwise" not in warned[0]
+    assert "pelvic drop from the stickers reads one side's drop" in warned[0]
+    again = analyze(str(turned), cache=cache)  # from the pose cache: the lines are kept with the landmarks
+    assert again.camera_roll_deg == analysis.camera_roll_deg
+    write_session(analysis, tmp_path / "out", video=False)
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["quality"]["camera_roll_deg"] == pytest.approx(analysis.camera_roll_deg)
+    assert any(w["code"] == CAMERA_NOT_LEVEL for w in report["quality"]["warnings"])

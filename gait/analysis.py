@@ -41,6 +41,7 @@ from gait.gate import (
     measure_motion,
     refuse_if_legs_not_in_view,
     refuse_if_not_a_run,
+    refuse_if_picture_turned,
     shot_starts,
 )
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
@@ -169,6 +170,7 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
             f"a person was found in only {100 * detected:.0f} % of the frames of {name!r}. Film the whole "
             "runner, head to feet, in good light, with nobody else in view, and try again.", E.NO_PERSON
         )
+    refuse_if_picture_turned(raw, name)
     refuse_if_legs_not_in_view(raw, name)
     masked = mask_low_visibility(raw)
     estimate = estimate_view(smooth(masked)[0])

@@ -23,6 +23,7 @@ DAMAGED_FILE = "damaged_file"
 SEGMENT_TOO_SHORT = "segment_too_short"
 NO_PERSON = "no_person"
 LEGS_NOT_IN_VIEW = "legs_not_in_view"
+PICTURE_TURNED = "picture_turned"  # the runner on their side or upside down: the video plays turned
 NO_STEADY_RUNNING = "no_steady_running"
 NOT_RUNNING_WALKING = "not_running_walking"  # double support, the body highest at mid-stance
 NOT_RUNNING_STANDING = "not_running_standing"  # no steps, hardly any motion

@@ -204,6 +204,43 @@ def test_face_close_up_is_refused_for_the_legs_out_of_view(tmp_path, shared_vide
     assert caught.value.code == E.LEGS_NOT_IN_VIEW and "only the upper body is in view" in str(caught.value)
 
 
+@pytest.mark.parametrize("display_rotation, words", [
+    (90, "on their side, head to the left: the video plays turned a quarter turn. Turn it a quarter turn clockwise"),
+    (270, "on their side, head to the right: the video plays turned a quarter turn. Turn it a quarter turn "
+          "anticlockwise"),
+    (180, "upside down: the video plays turned half a turn. Turn it half a turn"),
+])
+def test_a_video_that_plays_turned_is_refused_with_which_way_to_turn_it(tmp_path, display_rotation, words):
+    """The side sample with a display rotation (as a phone that saved the wrong one): OpenCV shows it turned,
+    and it was refused as walking or as no running at all, with no word of the picture."""
+    turned = tmp_path / "turned.mp4"
+    ffmpeg("-display_rotation", str(display_rotation), "-i", SAMPLE, "-t", "6", "-c", "copy", turned)
+    done = run_cli(turned, "--out", tmp_path / "out", "--no-video", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert f"error: the runner lies {words}" in done.stderr and "'turned.mp4' is not analysed" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_upright_runner_and_a_sprint_start_are_not_turned():
+    """The rule is the body's axis in the median frame: a sprinter's crouch in the first frames, or a runner
+    leaning 20 deg, is not a turned picture."""
+    from gait.gate import refuse_if_picture_turned
+    from gait.landmarks import INDEX, NAMES, PoseSeries
+
+    n = 100
+    xy = np.full((n, len(NAMES), 2), np.nan)
+    lean = np.radians(np.where(np.arange(n) < 30, 70.0, 20.0))  # crouched, then running with a lean
+    for side in ("left", "right"):
+        xy[:, INDEX[f"{side}_shoulder"]] = np.column_stack([500 + 600 * np.sin(lean), 1000 - 600 * np.cos(lean)])
+        xy[:, INDEX[f"{side}_ankle"]] = [500.0, 1000.0]
+    pose = PoseSeries(xy_px=xy, depth_px=np.zeros((n, len(NAMES))), visibility=np.ones((n, len(NAMES))),
+                      frame_index=np.arange(n), fps=60.0, width=1080, height=1920)
+    refuse_if_picture_turned(pose, "lean.mp4")
+    with pytest.raises(GaitInputError) as caught:
+        refuse_if_picture_turned(pose.replace(xy_px=xy[:, :, ::-1].copy()), "turned.mp4")  # x and y swapped
+    assert caught.value.code == E.PICTURE_TURNED
+
+
 def test_no_step_found_gives_an_empty_step_table():
     from gait.metrics import SAGITTAL_COLUMNS, TIMING_COLUMNS, _table
 

@@ -32,6 +32,7 @@ from gait.gate.frames import (
     decoded_end,
     legs_in_view,
     refuse_if_legs_not_in_view,
+    refuse_if_picture_turned,
 )
 from gait.gate.landing import LANDING_SHANK_LIMIT_DEG, keep_legs_found_at_landing, legs_lost_at_landing
 from gait.gate.length import (
@@ -143,6 +144,7 @@ __all__ = [
     "length_rule",
     "measure_motion",
     "refuse_if_legs_not_in_view",
+    "refuse_if_picture_turned",
     "refuse_if_not_a_run",
     "runner_luma",
     "runner_size",

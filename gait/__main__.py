@@ -1,5 +1,3 @@
-import sys
+from gait.cli import run
 
-from gait.cli import main
-
-sys.exit(main())
+run()

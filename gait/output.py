@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from gait import errors as E
 from gait.errors import GaitInputError
 from gait.pipeline import analyze_session
-from gait.report import FORMATS, clip_suffix, output_name, write_data_files
+from gait.report import FORMATS, clip_suffix, output_name, output_patterns, write_data_files
 from gait.results import Analysis, Session
 
 if TYPE_CHECKING:
@@ -70,9 +70,10 @@ def write_session(session: Session | Analysis, out_dir: Path, *, formats: Sequen
     (:func:`gait.document.write_documents`, which takes the key frames from the same folder). The results are
     first written into a hidden folder next to ``out_dir`` and moved in only when all are written: if anything
     fails half-way, nothing already in ``out_dir`` is replaced. Each video is then drawn the same way and moved
-    in when done; the results are in ``out_dir`` meanwhile (``on_results`` is called with them), and an older
-    video of the same name is removed when they are moved in, so that the folder never pairs new results with
-    an old video. Files of the same name are replaced; other files in ``out_dir`` are left alone.
+    in when done; the results are in ``out_dir`` meanwhile (``on_results`` is called with them). When they
+    are moved in, an earlier analysis's files there are replaced or, when this one does not write them (a
+    video, a report or a metronome it was not asked for), removed, so that the folder never pairs new results
+    with an old video or report. Other files in ``out_dir`` are left alone.
 
     Parameters
     ----------
@@ -126,17 +127,20 @@ def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir
                       write_progress: WriteProgress | None = None,
                       before_after: Callable[[Session], Comparison | None] | None = None,
                       video_size: str = "fit", cache: PoseCache | None = None,
+                      on_results: Callable[[SessionFiles], None] | None = None,
                       ) -> tuple[Session, SessionFiles]:
     """One session as `gait analyze` runs it, and `gait batch` runs each of its sessions: the clips analysed
     (:func:`gait.pipeline.analyze_session`, ``pose_progress(clip_index, done, total)``; the pose taken from
     ``cache`` when it is there), then the output folder written (:func:`write_session`: staged, then moved
     in; the annotated videos at ``video_size``). ``before_after(session)`` gives the report's before/after
-    comparison. A refused clip raises :class:`GaitInputError` and writes nothing. Callers run it inside
+    comparison; ``on_results`` is :func:`write_session`'s. A refused clip raises :class:`GaitInputError` and
+    writes nothing. Callers run it inside
     :func:`gait.pose.native_logs_silenced`, with their progress bars made and closed inside too."""
     session = analyze_session(list(videos), list(options), pose_progress, cache=cache)
     written = write_session(session, out_dir, formats=formats, video=video, blur_face=blur_face,
                             runner_name=runner_name, progress=write_progress, video_size=video_size,
-                            before_after=before_after(session) if before_after is not None else None)
+                            before_after=before_after(session) if before_after is not None else None,
+                            on_results=on_results)
     return session, written
 
 
@@ -155,6 +159,11 @@ def check_writable(out_dir: Path) -> None:
                              "folder with --out.", E.OUTPUT_NOT_WRITABLE) from None
 
 
+def earlier_outputs(out_dir: Path) -> list[Path]:
+    """The files in ``out_dir`` named as an analysis names its outputs (:func:`gait.report.output_patterns`)."""
+    return sorted({p for pattern in output_patterns() for p in Path(out_dir).glob(pattern) if p.is_file()})
+
+
 def _staging(out_dir: Path) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
@@ -166,7 +175,9 @@ def write_results(session: Session | Analysis, out_dir: Path, *, formats: Sequen
                   before_after: Comparison | None = None) -> SessionFiles:
     """Everything :func:`write_session` writes but the annotated videos, staged and moved into ``out_dir``
     together (the parameters are :func:`write_session`'s; ``key_frames`` writes each clip's key frames).
-    Videos of the session's clips already in ``out_dir`` are removed when the new files are moved in."""
+    An earlier analysis's files in ``out_dir`` that these do not replace (:func:`earlier_outputs`: its
+    videos, its report when none is asked for now, its metronome at another cadence) are removed when they
+    are moved in."""
     from gait.rendering import write_key_frames
 
     if isinstance(session, Analysis):
@@ -200,9 +211,10 @@ def write_results(session: Session | Analysis, out_dir: Path, *, formats: Sequen
                 LOG.exception("gait.document.write_documents failed")
                 document_error = exc
         out_dir.mkdir(parents=True, exist_ok=True)
-        if key_frames:
-            for clip in session.clips:
-                (out_dir / output_name("video", suffix=clip_suffix(session, clip))).unlink(missing_ok=True)
+        new = {path.name for path in staging.iterdir()}
+        for earlier in earlier_outputs(out_dir):
+            if earlier.name not in new:
+                earlier.unlink()
         for path in staging.iterdir():
             path.replace(out_dir / path.name)
     finally:

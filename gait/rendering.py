@@ -350,12 +350,13 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
     bounds = [round(k * n / count) for k in range(count + 1)]
     done = [0] * count
     errors: list[BaseException] = []
+    halt = threading.Event()  # the parts' own stop: ``stop``, or the calling thread interrupted
     with tempfile.TemporaryDirectory(dir=Path(video_path).parent, prefix=".parts-") as folder:
         paths = [Path(video_path)] if count == 1 else [Path(folder) / f"part{k}.mp4" for k in range(count)]
 
         def draw(k: int) -> None:
             try:
-                _write_rows(analysis, paths[k], bounds[k], bounds[k + 1], size, blur_face, done, k, stop,
+                _write_rows(analysis, paths[k], bounds[k], bounds[k + 1], size, blur_face, done, k, halt,
                             decoder_threads(count))
             except BaseException as exc:  # raised again in the calling thread
                 errors.append(exc)
@@ -365,10 +366,18 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
                    for k in range(count)]
         for thread in threads:
             thread.start()
-        while alive := [thread for thread in threads if thread.is_alive()]:
-            alive[0].join(timeout=0.2)
-            if progress is not None:  # the last frame is reported once the file is whole, below
-                progress(min(sum(done), n - 1), n)
+        try:
+            while alive := [thread for thread in threads if thread.is_alive()]:
+                alive[0].join(timeout=0.2)
+                if stop is not None and stop.is_set():
+                    halt.set()
+                if progress is not None:  # the last frame is reported once the file is whole, below
+                    progress(min(sum(done), n - 1), n)
+        except BaseException:  # Ctrl-C, or a progress callback's error: the parts end before this returns
+            halt.set()  # (left drawing, they were still decoding and encoding as the process exited: an abort)
+            for thread in threads:
+                thread.join()
+            raise
         if errors:
             raise errors[0]
         if count > 1:

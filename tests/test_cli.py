@@ -13,6 +13,8 @@ import pytest
 
 from gait.report import SCHEMA_PATH, output_name, output_patterns
 
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_videos" / "side_60fps.mp4"
+
 
 def run_cli(*args, cwd):
     return subprocess.run([sys.executable, "-m", "gait", *map(str, args)], cwd=cwd, capture_output=True,
@@ -254,6 +256,65 @@ def test_write_session_failing_half_way_replaces_nothing(tmp_path, fake_writers)
     files = write_session(fake_writers, out, formats=("pdf",), runner_name="fail", documents_optional=True)
     assert isinstance(files.document_error, ValueError) and "report_pdf" not in files.session
     assert (out / "report.json").read_text() == "new" and (out / "mine.txt").read_text() == "the user's"
+
+
+def test_an_earlier_analysis_files_are_replaced_or_removed_and_the_users_kept(tmp_path, fake_writers):
+    """What `--force` does: the folder ends with one analysis's files. An earlier run's video, key frames,
+    report and metronome at another cadence, which this run does not write, would otherwise sit beside the
+    new report.json describing another clip."""
+    from gait.output import write_session
+
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = ("report.json", "report.pdf", "report.html", "annotated.mp4", "annotated_rear.mp4",
+               "keyframe_left_contact.png", "keyframe_rear_right_contact.png", "metronome_170spm.wav",
+               "landmarks.csv")
+    for name in earlier:
+        (out / name).write_text("old")
+    (out / "mine.txt").write_text("the user's")
+    files = write_session(fake_writers, out, video=False)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(p.name for p in files.paths), "mine.txt"])
+    assert not {"report.pdf", "annotated.mp4", "metronome_170spm.wav"} & {p.name for p in out.iterdir()}
+    assert (out / "report.json").read_text() == "new" and (out / "mine.txt").read_text() == "the user's"
+    files = write_session(fake_writers, out, formats=("pdf",))
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(p.name for p in files.paths), "mine.txt"])
+    assert "metronome_176spm.wav" in {p.name for p in out.iterdir()} and (out / "annotated.mp4").read_text() == "new"
+
+
+@pytest.mark.parametrize("stage", ["pose", "video"])
+def test_a_stopped_run_says_what_the_folder_holds_and_leaves_no_staging_folder(tmp_path, stage):
+    """`kill` (SIGTERM), as Ctrl-C: during the pose pass nothing is written; during the annotated video the
+    results are in the folder and the message says so (it said "nothing was replaced"). Exit status 130,
+    no native abort, no hidden staging folder left (a SIGTERM left one before)."""
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "gait", "analyze", str(SAMPLE), "--out", str(out), "--video-size", "full",
+            *(["--no-pose-cache"] if stage == "pose" else [])]
+    if stage == "video":  # the pose from the cache, so that the drawing is reached quickly
+        assert subprocess.run([*args, "--no-video"], capture_output=True, timeout=600).returncode == 0
+        args.append("--force")
+    errors = tmp_path / "stderr.txt"
+    with errors.open("w") as stderr:
+        run = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=stderr, cwd=tmp_path)
+        deadline = time.monotonic() + 300
+        while f"{stage} side_60fps.mp4" not in errors.read_text() and run.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.3)
+        run.send_signal(signal.SIGTERM)
+        status = run.wait(timeout=120)
+    said = errors.read_text()
+    assert status == 130, said
+    assert "terminate called" not in said and "Traceback" not in said and "FATAL" not in said
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    if stage == "pose":
+        assert said.strip().splitlines()[-1] == "error: interrupted; nothing was replaced in the output folder."
+        assert not out.exists()
+    else:
+        assert f"error: interrupted; the results are in {str(out)!r} without the annotated video" in said
+        assert (out / "report.json").is_file() and not (out / "annotated.mp4").exists()
 
 
 def test_the_summary_says_whether_a_left_right_difference_exceeds_its_uncertainty(capsys):

@@ -353,6 +353,25 @@ def test_results_are_written_before_the_video(tmp_path, monkeypatch, cached):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
 
 
+def test_the_video_parts_end_before_an_interrupted_drawing_returns(tmp_path, monkeypatch, cached):
+    """Ctrl-C while the video's parts are drawn (here from its progress callback): both parts' threads end
+    before the interrupt leaves write_annotated. Left drawing, they were still in OpenCV's and x264's code
+    as the interpreter ended: a native abort ("terminate called without an active exception")."""
+    from gait import rendering
+
+    _, analysis = cached
+    monkeypatch.setattr(rendering, "MIN_PART_FRAMES", 200)
+
+    def interrupted(done, total):
+        if done >= 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        rendering.write_annotated(analysis, tmp_path / "annotated.mp4", progress=interrupted)
+    assert not [t for t in threading.enumerate() if t.name.startswith("gait-video") and t.is_alive()]
+    assert list(tmp_path.iterdir()) == []  # no part files left
+
+
 # gait analyze in a fresh interpreter, noting the libraries loaded when its pose pass starts and ends
 LIBRARIES_AT_THE_POSE_PASS = """
 import json, sys

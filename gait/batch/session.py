@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import gait
 from gait.batch.inputs import SessionJob
 from gait.errors import GaitInputError
-from gait.report import output_patterns
 from gait.results import Options
 
 if TYPE_CHECKING:
@@ -114,15 +113,6 @@ def _earlier(folder: Path, marker: dict | None, wanted: dict) -> Outcome | None:
     return None
 
 
-def _remove_stale_outputs(folder: Path, written: set[str]) -> None:
-    """Output files in the session's folder that this run did not write (e.g. an annotated video from a run
-    with video, now run with --no-video): removed, so that the folder holds one run's outputs."""
-    for pattern in output_patterns():
-        for path in folder.glob(pattern):
-            if path.name not in written and path.is_file():
-                path.unlink()
-
-
 def run_session(job: SessionJob, out_root: str, settings: BatchSettings) -> Outcome:
     """Analyse one session into ``out_root/job.name`` (the Dask task of :func:`gait.batch.run_sessions`).
 
@@ -158,7 +148,6 @@ def run_session(job: SessionJob, out_root: str, settings: BatchSettings) -> Outc
         return Outcome(job.name, FAILED, code=INTERNAL_ERROR, message=f"internal error ({type(exc).__name__}: {exc})",
                        seconds=time.perf_counter() - start)
     names = tuple(sorted(p.name for p in written.paths))
-    _remove_stale_outputs(folder, set(names))
     seconds = time.perf_counter() - start
     _write_marker(folder, {**marker, "status": DONE, "files": list(names), "seconds": round(seconds, 2),
                            "finished": _now()})

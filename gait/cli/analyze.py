@@ -60,7 +60,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--mirrored", action="store_true", help="the footage is mirrored (selfie camera)")
     a.add_argument("--height-cm", type=positive, help="runner's height: oscillation in cm")
     a.add_argument("--speed-kmh", type=positive, help="treadmill speed: stride length in m")
-    a.add_argument("--force", action="store_true", help="replace files already in the output folder")
+    a.add_argument("--force", action="store_true",
+                   help="replace an earlier analysis's files in the output folder (those not written again are "
+                        "removed)")
     a.add_argument("--no-video", action="store_true", help="skip the annotated video and key frames")
     documents = ", ".join(output_name(f"report_{f}") for f in FORMATS)
     a.add_argument("--report", type=report_formats, default=(), metavar=",".join(FORMATS),
@@ -80,17 +82,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _output_dir(video: str, out: Path | None, force: bool) -> Path:
-    from gait.output import check_writable
-    from gait.report import output_patterns
+    from gait.output import check_writable, earlier_outputs
 
     out_dir = out if out is not None else Path.cwd() / (Path(video).stem or "analysis")
     if out_dir.exists() and not out_dir.is_dir():
         raise GaitInputError(f"{str(out_dir)!r} exists and is not a folder. Choose another --out.", OUTPUT_EXISTS)
-    existing = sorted({p.name for pattern in output_patterns() for p in out_dir.glob(pattern)})
+    existing = [p.name for p in earlier_outputs(out_dir)]
     if existing and not force:
         raise GaitInputError(
-            f"{str(out_dir)!r} already holds {', '.join(existing)}. Add --force to replace them, or "
-            "choose another folder with --out.", OUTPUT_EXISTS
+            f"{str(out_dir)!r} already holds {', '.join(existing)}. Add --force to replace them (those this run "
+            "does not write are removed), or choose another folder with --out.", OUTPUT_EXISTS
         )
     check_writable(out_dir)
     return out_dir
@@ -190,7 +191,7 @@ def _print_summary(session: Session) -> None:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
-    from gait.output import analyze_and_write
+    from gait.output import SessionFiles, analyze_and_write
     from gait.pose import native_logs_silenced
     from gait.pose_cache import PoseCache
     from gait.results import Options
@@ -220,12 +221,20 @@ def run_analyze(args: argparse.Namespace) -> int:
                 bar.close()
             video_bars(index, stage, done, total)
 
+        results_in: list[SessionFiles] = []  # the results moved into the folder, before the videos are drawn
         try:
             session, written = analyze_and_write(
                 args.video, options, out_dir, formats=args.report, video=not args.no_video,
                 blur_face=args.blur_face, pose_progress=lambda k, done, total: bars[k](done, total),
                 write_progress=video_progress, before_after=lambda s: history_comparison(history, args, s),
-                video_size=args.video_size, cache=None if args.no_pose_cache else PoseCache())
+                video_size=args.video_size, cache=None if args.no_pose_cache else PoseCache(),
+                on_results=results_in.append)
+        except KeyboardInterrupt:
+            if results_in:
+                raise KeyboardInterrupt(
+                    f"the results are in {str(out_dir)!r} without the annotated video, which was being drawn. Run "
+                    "the command again with --force to draw it.") from None
+            raise
         finally:
             for bar in bars:
                 bar.close()

@@ -17,6 +17,9 @@ use_one_arena()  # the analyses' threads share the allocator's arenas (gait.memo
 
 if __name__ == "__main__":  # a session's run
     st.set_page_config(page_title="Running form analyzer", page_icon=":material/directions_run:", layout="wide")
+    from gait_app.pages_state import keep_form_values
+
+    keep_form_values()  # the Analyze form's values when another page is shown
     PAGES = [
         st.Page("gait_app/pages/analyze.py", title="Analyze", icon=":material/upload:", default=True),
         st.Page("gait_app/pages/results.py", title="Results", icon=":material/insights:"),

@@ -40,10 +40,11 @@ def test_analyze_page_shows_the_upload_form():
     assert _button(at, "Analyse").disabled  # nothing uploaded yet
     assert not _button(at, "Try the sample").disabled
     assert [r.label for r in at.radio] == ["Unit"] and at.radio[0].options == ["km/h", "mph"]
-    bounds = {n.label: (n.min, n.max) for n in at.number_input}
-    assert bounds["Your height (cm)"] == (100.0, 230.0) and bounds["Treadmill speed"] == (1.0, 40.0)
-    at = at.radio[0].set_value("mph").run()  # the speed's range in miles an hour, inside 1-40 km/h
-    assert {n.label: (n.min, n.max) for n in at.number_input}["Treadmill speed"] == (0.7, 24.8)
+    at = at.number_input(key="speed").set_value(11.0).run()
+    at = at.radio[0].set_value("mph").run()  # the speed typed is converted, not kept as 11 of the new unit
+    assert at.number_input(key="speed").value == pytest.approx(6.8)
+    at = at.radio[0].set_value("km/h").run()
+    assert at.number_input(key="speed").value == pytest.approx(10.9)
     assert at.text_input[0].label == "Your name on the report" and at.text_input[0].value == ""
     assert at.checkbox(key="blur_face").label == "Blur the face in exported frames"
     assert not at.checkbox(key="blur_face").value
@@ -140,6 +141,43 @@ def test_an_end_before_the_start_says_so_before_analysing():
     at.run()
     assert not at.exception and [e.value for e in at.error] == ["The end (3 s) must be later than the start (5 s)."]
     assert "session_key" not in at.session_state  # nothing analysed
+
+
+@pytest.mark.parametrize("key, unit, value, message", [
+    ("height_cm", None, 70.0, "Height 70 cm: give the runner's height in centimetres, from 100 to 230"),
+    ("speed", "mph", 30.0, "Treadmill speed 30 mph: give the belt's speed, from 0.7 to 24.8 mph."),
+    ("capture_fps", None, 0.5, "Capture frame rate 0.5 fps: give the frame rate it was filmed at, from 1 to 1000"),
+])
+def test_a_number_out_of_its_range_is_refused_before_analysing(key, unit, value, message):
+    """A height typed in inches was shown red by the input and then left out of the analysis without a word."""
+    at = _app()
+    at.file_uploader[0].set_value(("my_run.mp4", b"bytes" * 100, "video/mp4"))
+    at.run()
+    if unit is not None:
+        at = at.radio[0].set_value(unit).run()
+    at.number_input(key=key).set_value(value)
+    _button(at, "Analyse").click()
+    at.run()
+    assert not at.exception and len(at.error) == 1 and at.error[0].value.startswith(message), at.error[0].value
+    assert "session_key" not in at.session_state  # nothing analysed
+
+
+def test_the_form_is_kept_when_another_page_is_shown_and_a_stopped_analysis_is_said():
+    at = _app()
+    at.number_input(key="height_cm").set_value(175.0)
+    at.number_input(key="speed").set_value(11.0)
+    at.text_input(key="runner_name").set_value("Ada")
+    at.run()
+    at.switch_page(PAGES["filming"]).run()
+    at.session_state["analysing"] = True  # as a run stopped by the page change leaves it
+    at.switch_page(PAGES["analyze"]).run()
+    assert not at.exception
+    assert at.number_input(key="height_cm").value == 175.0 and at.number_input(key="speed").value == 11.0
+    assert at.text_input(key="runner_name").value == "Ada"
+    assert [w.value for w in at.warning] == ["The last analysis was stopped when another page was opened: press "
+                                             "Analyse again, and stay on this page until the results show."]
+    at.run()
+    assert not at.warning  # said once
 
 
 def test_a_full_disk_while_analysing_says_what_to_do(monkeypatch):

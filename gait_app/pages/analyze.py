@@ -12,6 +12,7 @@ from gait.markers import AUTO, WORKING_COLOURS
 from gait.pipeline import Options
 from gait.results import OPTION_RANGES
 from gait_app.analysis import SAMPLE_OPTIONS, SAMPLES, SLOTS, VIDEO_TYPES, analyse_clips, keep_upload
+from gait_app.pages_state import ANALYSING
 from gait_app.presentation import ProgressText, plain_words
 
 MPH_TO_KMH = 1.609344
@@ -75,24 +76,27 @@ st.page_link("gait_app/pages/filming.py", label="How to film", icon=":material/v
 
 st.subheader("Your run", divider="gray")
 fps_col, height_col, speed_col, unit_col = st.columns([1.2, 1, 1, 0.8])
+# the numbers have no bounds here: a number out of range is refused with its range on Analyse (an input's own
+# bounds only turned it red, and the analysis ran without it)
 capture_fps = fps_col.number_input(
-    "Slow motion: capture frame rate (fps)", min_value=OPTION_RANGES["capture_fps"].low,
-    max_value=OPTION_RANGES["capture_fps"].high, value=None, step=30.0, format="%.0f", placeholder="as in the file",
-    help="Phones save slow-motion video to play at 30 fps. Enter the rate it was filmed at (120, 240); "
-         "leave empty for normal video.")
-height_cm = height_col.number_input("Your height (cm)", min_value=OPTION_RANGES["height_cm"].low,
-                                    max_value=OPTION_RANGES["height_cm"].high, value=None,
-                                    step=1.0, format="%.0f", placeholder="optional",
-                                    help="Gives vertical oscillation in cm.")
-speed_unit = unit_col.radio("Unit", ["km/h", "mph"], horizontal=True)
+    "Slow motion: capture frame rate (fps)", value=None, step=30.0, format="%.0f", placeholder="as in the file",
+    key="capture_fps", help="Phones save slow-motion video to play at 30 fps. Enter the rate it was filmed at "
+                            "(120, 240); leave empty for normal video.")
+height_cm = height_col.number_input("Your height (cm)", value=None, step=1.0, format="%.0f", placeholder="optional",
+                                    key="height_cm", help="Gives vertical oscillation in cm.")
+def _speed_in_new_unit() -> None:
+    """The speed typed, converted when the unit is switched (it kept its number, and so changed its speed)."""
+    if st.session_state.get("speed") is not None:
+        to_kmh = MPH_TO_KMH if st.session_state["speed_unit"] == "km/h" else 1 / MPH_TO_KMH
+        st.session_state["speed"] = round(st.session_state["speed"] * to_kmh, 1)
+
+
+speed_unit = unit_col.radio("Unit", ["km/h", "mph"], horizontal=True, key="speed_unit", on_change=_speed_in_new_unit)
 kmh_per_unit = MPH_TO_KMH if speed_unit == "mph" else 1.0
-# the speed's range in the chosen unit, to a tenth inside the km/h range (a new unit starts the input afresh)
-speed = speed_col.number_input(
-    "Treadmill speed", min_value=math.ceil(10 * OPTION_RANGES["speed_kmh"].low / kmh_per_unit) / 10,
-    max_value=math.floor(10 * OPTION_RANGES["speed_kmh"].high / kmh_per_unit) / 10, value=None, step=0.5,
-    format="%.1f", placeholder="optional", help="Gives stride length in metres.")
+speed = speed_col.number_input("Treadmill speed", value=None, step=0.5, format="%.1f", placeholder="optional",
+                               key="speed", help="Gives stride length in metres.")
 name_col, blur_col = st.columns([1.2, 2.8], vertical_alignment="bottom")
-runner_name = name_col.text_input("Your name on the report", max_chars=80, placeholder="optional",
+runner_name = name_col.text_input("Your name on the report", max_chars=80, placeholder="optional", key="runner_name",
                                   help="Printed on the PDF and HTML report only; leave it empty to keep it off.")
 blur_face = blur_col.checkbox("Blur the face in exported frames", value=False, key="blur_face",
                               help="Blurs your head in the annotated video, the key frames and the PDF/HTML "
@@ -100,11 +104,11 @@ blur_face = blur_col.checkbox("Blur the face in exported frames", value=False, k
 with st.expander("More options"):
     start_col, end_col, mirror_col = st.columns(3)
     start_s = start_col.number_input("Start (s)", min_value=0.0, value=None, step=1.0, format="%.1f",
-                                     placeholder="from the start",
+                                     placeholder="from the start", key="start_s",
                                      help="Leave both empty: the steady running part is found by itself.")
     end_s = end_col.number_input("End (s)", min_value=0.0, value=None, step=1.0, format="%.1f",
-                                 placeholder="to the end")
-    mirrored = mirror_col.checkbox("Mirrored video (selfie camera)", value=False)
+                                 placeholder="to the end", key="end_s")
+    mirrored = mirror_col.checkbox("Mirrored video (selfie camera)", value=False, key="mirrored")
 
 analyse_col, sample_col, _ = st.columns([1, 1, 3])
 analyse = analyse_col.button("Analyse", type="primary", icon=":material/play_arrow:",
@@ -118,19 +122,29 @@ if analyse:
     clips = {slot: clip["path"] for slot, clip in ready.items()}
     markers = {NO_STICKERS: None, FIND_COLOUR: AUTO, OTHER_COLOUR: sticker_hex}.get(
         sticker_choice, sticker_choice.removeprefix("yes: "))
+    low, high = (OPTION_RANGES["speed_kmh"].low / kmh_per_unit, OPTION_RANGES["speed_kmh"].high / kmh_per_unit)
+    if speed is not None and not low <= speed <= high:  # said in the unit chosen
+        st.error(f"Treadmill speed {speed:g} {speed_unit}: give the belt's speed, from {math.ceil(10 * low) / 10:g} "
+                 f"to {math.floor(10 * high) / 10:g} {speed_unit}.")
+        st.stop()
     try:
         options = Options(capture_fps=capture_fps, start_s=start_s, end_s=end_s, mirrored=mirrored,
                           height_cm=height_cm, markers=markers,
                           speed_kmh=None if speed is None else speed * kmh_per_unit)
-    except GaitInputError as exc:  # an end before the start
+    except GaitInputError as exc:  # an end before the start, a number out of its range
         st.error(plain_words(str(exc)))
         st.stop()
 elif sample:
     clips = dict(SAMPLES)
     options = SAMPLE_OPTIONS
 
+if st.session_state.pop(ANALYSING, None) and not (clips and options is not None):
+    st.warning("The last analysis was stopped when another page was opened: press Analyse again, and stay on "
+               "this page until the results show.", icon=":material/warning:")
 if clips and options is not None:
+    st.session_state[ANALYSING] = True  # left set when the run is stopped by opening another page
     bar = st.progress(0.0, text="Opening the video")
+    stay = st.caption("Stay on this page until the results show: opening another page stops the analysis.")
     estimate = ProgressText(list(clips), time.monotonic())
 
     def progress(slot: str, stage: str, done: int, total: int) -> None:
@@ -140,7 +154,9 @@ if clips and options is not None:
     try:
         session = analyse_clips(clips, options, progress, blur_face=blur_face, runner_name=runner_name)
     except Exception as exc:  # an internal fault must not leave the user with a traceback
+        st.session_state.pop(ANALYSING, None)
         bar.empty()
+        stay.empty()
         failure = write_failure(exc)
         if failure:  # a full disk: the computer's, not the analyzer's
             st.error(f"The results could not be written: {failure}. Free some disk space (the app keeps its files in "
@@ -151,6 +167,8 @@ if clips and options is not None:
                  "clip; if it happens again, please report it with the clip.")
         st.stop()
     bar.empty()
+    stay.empty()
+    st.session_state.pop(ANALYSING, None)
     for result in session.clips.values():
         if result.error and (result.slot == "side" or session.main is None):
             message = plain_words(result.error)

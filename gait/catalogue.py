@@ -233,8 +233,8 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "100 x (left - right) / mean(left, right) of the mean ground contact times over the steady steps; "
                "+ when the left contact is longer. With its 95 % interval over the steps (ci95_low, ci95_high) "
                "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
-               "0 is even. A difference inside its 95 % interval, or within the sides' uncertainty, is not shown "
-               "as a difference.", "definition", SIDE_VIEW, contact_timed=True, order=21,
+               "0 is even, + the left foot's contact longer, - the right's. A difference inside its 95 % interval, "
+               "or within the sides' uncertainty, is not shown as a difference.", "definition", SIDE_VIEW, contact_timed=True, order=21,
                # the side renders are symmetric: their reading is the error
                sdc=SdcInputs(measured_error=1.16, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,
@@ -290,8 +290,9 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec("knee_valgus_fppa_deg", "Knee valgus (2D FPPA)", "deg", 1,
                "Rear/front view: frontal plane projection angle, 180 minus the image hip-knee-ankle angle, + when "
                "the knee is medial (valgus); peak in stance. A 2-D projection (see notes).",
-               "Squat/landing references: controls 8-13°, knee pain 17-22°. In running 2D valgus does not match "
-               "3D knee motion: an observation only.", "Dingenen 2018; Straub & Powers 2022", FRONTAL_VIEWS,
+               "The largest in each stance, + the knee inside the hip-ankle line. Squat/landing references: "
+               "controls 8-13°, knee pain 17-22°. In running 2D valgus does not match 3D knee motion: an "
+               "observation only.", "Dingenen 2018; Straub & Powers 2022", FRONTAL_VIEWS,
                short="knee valgus (FPPA)", tag="2D projection", order=8,
                sdc=SdcInputs(8.9, "Munro 2012: 7.5-8.9°, single-leg squat", 1.77, _REAR_SETUPS)),
     MetricSpec("pelvic_drop_deg", "Pelvic drop (swing side)", "deg", 1,

@@ -776,11 +776,12 @@ def test_cli_shows_the_faster_cadence_beyond_the_smallest_detectable_change(cli_
     for output in (second.stdout, run_cli("history", "compare", "1", "2", env=cli_history.env).stdout):
         before, after, change = map(float, CADENCE_ROW.search(output).groups())
         assert abs(before - 168) <= 2 and abs(after - FASTER_SPM) <= 2 and change >= 5
-        assert "beyond the smallest detectable change (more than measurement noise): Cadence" in output
+        assert "beyond the smallest detectable change (more than this tool's measurement noise): Cadence" in output
+        assert "It is not a runner's day-to-day variation, which can be larger" in output  # a therapist reads SDC so
     # the report of the second session compares it with the first
     html = (cli_history.folder / "after" / "report.html").read_text()
     section = html.split("<h2>Before and after</h2>", 1)[1].split("<h2>", 1)[0]
-    assert "session 1 of 2026-01-05" in section
+    assert "session 1 of 2026-01-05" in section and "day-to-day variation, which can be larger" in section
     assert re.search(r"<td>Cadence</td>.*?beyond SDC</strong>", section)
     # what was saved: clips by content, settings, key frames, cues, the files written
     with History(cli_history.db) as history:

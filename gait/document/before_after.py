@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gait.history.compare import BEYOND, NOT_COMPARABLE, Comparison
+from gait.history.compare import BEYOND, BEYOND_MEANING, NOT_COMPARABLE, NOT_DAY_TO_DAY, Comparison
 
 HEADING = "Before and after"
 COLUMNS = ("Measure", "Before", "Now", "Change", "Smallest detectable change", "Judged")
-SDC_RULE = ("A change counts as more than measurement noise when it is larger than the measure's smallest "
+SDC_RULE = (f"A change counts as {BEYOND_MEANING} when it is larger than the measure's smallest "
             "detectable change: the larger of the published figure for 2-D video and 2.77 x this tool's own "
             "measured error (the SD of its errors across the rendered test set-ups). Measures without either are "
-            "not judged.")
+            f"not judged. {NOT_DAY_TO_DAY}")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,11 @@ from gait.view import FACING, OBLIQUE_WARN_DEG, VIEW_WORDS, camera_angle_words, 
 if TYPE_CHECKING:
     from gait.history.sessions import StoredSession
 
+# what a change beyond the smallest detectable change is more than, and what it is not (said wherever it is judged)
+BEYOND_MEANING = "more than this tool's measurement noise"
+NOT_DAY_TO_DAY = ("It is not a runner's day-to-day variation, which can be larger: compare sessions filmed the "
+                  "same way, at the same speed, after the same warm-up.")
+
 # MetricChange.verdict
 BEYOND = "beyond"  # |change| > SDC
 WITHIN = "within"  # |change| <= SDC

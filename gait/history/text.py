@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from gait.catalogue import spec_of, withdrawn_measures
 from gait.history.compare import (
     BEYOND,
+    BEYOND_MEANING,
     NOT_COMPARABLE,
+    NOT_DAY_TO_DAY,
     WITHIN,
     Comparison,
     SessionPoint,
@@ -91,7 +93,8 @@ def comparison_text(comparison: Comparison, runner: str = "") -> str:
     lines = [head, table(rows, right=(1, 2, 3, 4))]
     beyond = [c.spec.title for c in comparison.shown if c.verdict == BEYOND]
     within = [c.spec.title for c in comparison.shown if c.verdict == WITHIN]
-    lines.append(f"beyond the smallest detectable change (more than measurement noise): {', '.join(beyond) or 'none'}")
+    lines.append(f"beyond the smallest detectable change ({BEYOND_MEANING}): {', '.join(beyond) or 'none'}. "
+                 f"{NOT_DAY_TO_DAY}")
     if within:
         lines.append(f"within it (may be noise): {', '.join(within)}")
     for c in comparison.shown:

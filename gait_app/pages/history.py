@@ -21,7 +21,7 @@ from gait.history import (
     compare,
     history_path,
 )
-from gait.history.compare import SDC_ERROR_FACTOR
+from gait.history.compare import BEYOND_MEANING, NOT_DAY_TO_DAY, SDC_ERROR_FACTOR
 from gait.history.store import slug
 from gait.history.trend import trend_figure
 from gait_app.analysis import cached_session
@@ -83,7 +83,7 @@ def comparison_table(before: StoredSession, after: StoredSession) -> None:
         st.warning(note, icon=":material/warning:")
     beyond = [c for c in comparison.shown if c.verdict == BEYOND]
     if beyond:
-        st.markdown("**Beyond the smallest detectable change** (more than measurement noise):")
+        st.markdown(f"**Beyond the smallest detectable change** ({BEYOND_MEANING}):")
         columns = st.columns(min(len(beyond), 4))
         for k, c in enumerate(beyond):
             columns[k % len(columns)].metric(c.spec.title, c.after_text, delta=c.change_text, delta_color="off",
@@ -101,7 +101,7 @@ def comparison_table(before: StoredSession, after: StoredSession) -> None:
     with st.expander("Where each smallest detectable change comes from"):
         st.markdown(f"The larger of the published figure for the 2-D measure and {SDC_ERROR_FACTOR} x this tool's "
                     "own measured error (the SD of its errors across the rendered test set-ups, docs/accuracy.md). "
-                    "Measures with neither are shown, not judged.")
+                    f"Measures with neither are shown, not judged. {NOT_DAY_TO_DAY}")
         for c in comparison.shown:
             if c.sdc is not None:
                 st.markdown(f"- **{c.spec.title}**: {c.sdc_text}: {md(c.sdc.basis_text)}")

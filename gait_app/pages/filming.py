@@ -29,8 +29,8 @@ with steps:
    Analyze page.
 6. **At least {rule.advised_steps} steady running steps ({rule.advised_steps_per_side} per side)**, in any view:
    about {rule.seconds(rule.advised_steps, TYPICAL_CADENCE_SPM):.0f} s at {TYPICAL_CADENCE_SPM:.0f} steps/min;
-   film 10-20 s for a margin. Fewer than {rule.min_steady_steps} regular steps are refused, and so are walking,
-   standing and exercises on the spot.
+   film 10-20 s for a margin. Fewer steps are analysed with a warning; fewer than {rule.min_steady_steps}
+   regular steps are refused, and so are walking, standing and exercises on the spot.
 7. **Good light, nobody else in view**, nothing (rails, console) hiding the legs; no zoom or panning.
 """)
     st.caption("Set-up after Souza 2016 (Phys Med Rehabil Clin N Am 27:217); step count after Dingenen 2018.")

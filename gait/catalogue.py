@@ -234,7 +234,8 @@ CATALOGUE: tuple[MetricSpec, ...] = (
                "+ when the left contact is longer. With its 95 % interval over the steps (ci95_low, ci95_high) "
                "and whether the left/right difference exceeds the two sides' measurement uncertainty.",
                "0 is even, + the left foot's contact longer, - the right's. A difference inside its 95 % interval, "
-               "or within the sides' uncertainty, is not shown as a difference.", "definition", SIDE_VIEW, contact_timed=True, order=21,
+               "or within the sides' uncertainty, is not shown as a difference.", "definition", SIDE_VIEW,
+               contact_timed=True, order=21,
                # the side renders are symmetric: their reading is the error
                sdc=SdcInputs(measured_error=1.16, measured_error_source=_SIDE_SETUPS)),
     MetricSpec("knee_flexion_at_contact_deg", "Knee bend at landing", "deg", 0,

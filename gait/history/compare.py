@@ -37,6 +37,7 @@ from gait.catalogue import (
     without_withdrawn,
 )
 from gait.history.schema import metric_methods
+from gait.level import ROLL_WARN_DEG, turn_words
 from gait.view import FACING, OBLIQUE_WARN_DEG, VIEW_WORDS, camera_angle_words, near_side
 
 if TYPE_CHECKING:
@@ -153,6 +154,7 @@ class Capture:
     contact_timing: str | None  # quality.contact_timing: TIMED_BY_FOOT, TIMED_BY_PRIOR, ...
     near_leg: str | None = None  # from the side: the runner's leg nearer the camera
     camera_angle_deg: float | None = None  # from the side: quality.camera_angle_deg, + towards the runner's front
+    camera_roll_deg: float | None = None  # quality.camera_roll_deg: the picture turned from level, + clockwise
 
 
 def _near_leg(clip: dict) -> str | None:
@@ -166,7 +168,8 @@ def _near_leg(clip: dict) -> str | None:
 def captures(report: dict) -> dict[str, Capture]:
     """Each view's :class:`Capture` in a session's report.json (its clips' own reports in a session of several)."""
     return {str(c["view"]): Capture((c.get("video") or {}).get("fps"), (c.get("quality") or {}).get("contact_timing"),
-                                    _near_leg(c), (c.get("quality") or {}).get("camera_angle_deg"))
+                                    _near_leg(c), (c.get("quality") or {}).get("camera_angle_deg"),
+                                    (c.get("quality") or {}).get("camera_roll_deg"))
             for c in report.get("clips") or [report] if c.get("view")}
 
 
@@ -349,6 +352,14 @@ def capture_notes(before: SessionPoint, after: SessionPoint) -> list[str]:
                          "image, and on a rendered runner 20° off square the angles at landing read up to 9° "
                          "differently, so part of a change in them and in overstride may come from where the camera "
                          "stood. Film every session from the same place, square to the belt.")
+        if b.camera_roll_deg is not None and a.camera_roll_deg is not None \
+                and abs(b.camera_roll_deg - a.camera_roll_deg) >= ROLL_WARN_DEG:
+            notes.append(f"Filmed {VIEW_WORDS.get(view, view)} with the picture turned "
+                         f"{turn_words(b.camera_roll_deg)}, then {turn_words(a.camera_roll_deg)} (the rooms' upright "
+                         "lines): what is read against the "
+                         "image's upright or horizontal turns with it (from the side trunk lean, the shin and foot "
+                         "angles at landing and overstride; from behind pelvic drop), so part of a change in them may "
+                         "come from the camera. Level the phone for every session.")
         timings = {b.contact_timing, a.contact_timing}
         if timings == {TIMED_BY_FOOT, TIMED_BY_PRIOR}:
             guessed = before.name if b.contact_timing == TIMED_BY_PRIOR else after.name

@@ -87,7 +87,10 @@ def analyze_session(paths: list[str], options: list[Options],
                     progress: Callable[[int, int, int], None] | None = None, *, workers: int | None = None,
                     cache: PoseCache | None = None) -> Session:
     """Analyse several clips of one run; ``progress(clip_index, done, total)``; ``workers`` and ``cache`` as
-    for :func:`analyze`."""
+    for :func:`analyze`. Every clip is opened first, so that a file that is not a readable video is refused
+    before any pose pass (the second clip's was found after the first one's whole pass)."""
+    for path, opts in zip(paths, options, strict=True):
+        probe(path, opts.capture_fps)
     clips = []
     for k, (path, opts) in enumerate(zip(paths, options, strict=True)):
         clip_progress = (lambda done, total, k=k: progress(k, done, total)) if progress else None

@@ -56,6 +56,11 @@ def test_missing_file_and_bad_option(tmp_path):
         done = run_cli("analyze", side, option, value, "--out", tmp_path / "out", cwd=tmp_path)
         assert done.returncode == 2 and done.stderr.strip().splitlines()[-1].startswith(f"error: {words}"), done.stderr
         assert "pose " not in done.stderr and not (tmp_path / "out").exists()
+    # a second clip that is not a video: refused before the first clip's pose pass, not after it
+    (tmp_path / "rear.mp4").write_text("not a video")
+    done = run_cli("analyze", side, tmp_path / "rear.mp4", "--out", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 2 and "'rear.mp4' could not be read as a video" in done.stderr, done.stderr
+    assert "pose " not in done.stderr and not (tmp_path / "out").exists()
 
 
 def test_an_output_folder_that_cannot_be_written_is_refused_before_the_pose_pass(tmp_path):

@@ -6,8 +6,9 @@ camera: trunk lean, the shin and foot angles at landing, overstride (from the si
 the PSIS stickers (pelvic drop, from behind: each side's by as much, one up, one down). A pose model cannot
 tell a tilted runner from a tilted camera; the room can. The lines are found in the frames the pose pass
 keeps for the other-person check (:func:`gait.pose.check_kept`), outside the runner, so the check costs no
-decoding; :func:`camera_roll_deg` then takes the tilt most of them share (a pitched camera spreads the
-verticals either side of it; slanted lines such as a treadmill's posts form no common tilt).
+decoding; :func:`camera_roll_deg` then takes the tilt most of the upright ones share (a pitched camera
+spreads the verticals either side of it), checked against the level ones' (a slanted object taken for an
+upright disagrees with the room's level lines).
 
 Sign: + the picture turned clockwise (a vertical line's top leans right; image y down).
 """
@@ -17,40 +18,43 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-UPRIGHT_TOL_DEG = 15.0  # a line this near the image's vertical counts as an upright of the room
+FAMILY_TOL_DEG = 15.0  # a line this near the image's vertical (or horizontal) counts as the room's upright (level)
 MIN_LINE_OF_LONG_SIDE = 0.06  # shortest line kept, of the frame's long side
 BORDER_OF_LONG_SIDE = 0.02  # lines touching the frame's edge band are left out (black bars, the edge itself)
 RUNNER_MARGIN = 0.05  # of the runner's height, around the box of its points: lines mostly inside are the runner's
 DETECT_LONG_SIDE_PX = 720  # the line detector's image size (long side); lines are given at the frame's size
-MAX_LINES = 32  # per frame, the longest (the pose cache keeps them: one row of MAX_LINES x 2 per frame)
+MAX_LINES = 32  # per frame and family, the longest (the pose cache keeps them)
 KERNEL_DEG = 0.75  # spread of each line's vote for a common tilt
 CLUSTER_DEG = 1.5  # lines this near the most shared tilt make it
 MIN_CLUSTER_LINES = 8  # fewer lines sharing a tilt: no verdict (an outdoor clip, a plain wall)
-MIN_CLUSTER_SHARE = 0.4  # of the upright lines' total length
+MIN_CLUSTER_SHARE = 0.4  # of the family's total length
+AGREE_DEG = 3.0  # the level lines' common tilt, when they have one, must be this near the uprights'
 ROLL_WARN_DEG = 3.0  # a warning from this roll (the side sample turned 5 deg moved overstride by 5-10 % of leg)
-SETTINGS = [UPRIGHT_TOL_DEG, MIN_LINE_OF_LONG_SIDE, BORDER_OF_LONG_SIDE, RUNNER_MARGIN, DETECT_LONG_SIDE_PX,
-            MAX_LINES]  # what the pose pass's stored lines depend on (its cache key)
-NAME = "upright_lines"  # the pose pass's per-frame array: (n_frames, MAX_LINES, 2) tilt deg, length px; NaN
+SETTINGS = [FAMILY_TOL_DEG, MIN_LINE_OF_LONG_SIDE, BORDER_OF_LONG_SIDE, RUNNER_MARGIN, DETECT_LONG_SIDE_PX,
+            MAX_LINES, "both families"]  # what the pose pass's stored lines depend on (its cache key)
+NAME = "room_lines"  # the pose pass's per-frame array: (n_frames, 2 x MAX_LINES, 3), NaN rows where none
+UPRIGHT, LEVEL = 0.0, 1.0  # the family column
 
 
-def upright_lines(frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> np.ndarray:
-    """(MAX_LINES, 2) array of the frame's near-vertical lines outside the runner: each one's tilt from the
-    image's vertical in degrees (+ clockwise, as the module says) and its length in pixels, longest first,
-    NaN rows after the last. ``landmarks``: the runner's (33, >=2) points in pixels, or None."""
+def room_lines(frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> np.ndarray:
+    """(2 x MAX_LINES, 3) array of the frame's lines outside the runner near the image's vertical (family
+    :data:`UPRIGHT`) and horizontal (:data:`LEVEL`): each one's tilt in degrees (+ clockwise, as the module
+    says), length in pixels and family; each family's longest first, NaN rows after its last.
+    ``landmarks``: the runner's (33, >=2) points in pixels, or None."""
     h, w = frame_bgr.shape[:2]
     scale = DETECT_LONG_SIDE_PX / max(h, w)
     small = cv2.resize(frame_bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
     found = cv2.createLineSegmentDetector().detect(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY))[0]
-    out = np.full((MAX_LINES, 2), np.nan, dtype=np.float32)
+    out = np.full((2 * MAX_LINES, 3), np.nan, dtype=np.float32)
     if found is None:
         return out
     ends = found[:, 0, :].astype(float) / scale  # x1, y1, x2, y2 at the frame's size
     dx, dy = ends[:, 2] - ends[:, 0], ends[:, 3] - ends[:, 1]
     length = np.hypot(dx, dy)
-    tilt = np.degrees(np.arctan2(dx, dy))  # from the image's downward vertical
-    tilt = -((tilt + 90.0) % 180.0 - 90.0)  # either direction of the line; + the top leaning right
+    level = (np.degrees(np.arctan2(dy, dx)) + 90.0) % 180.0 - 90.0  # from the horizontal; + right end lower
+    upright = (level % 180.0) - 90.0  # from the vertical; + the top leaning right
     band = BORDER_OF_LONG_SIDE * max(h, w)
-    keep = (np.abs(tilt) < UPRIGHT_TOL_DEG) & (length >= MIN_LINE_OF_LONG_SIDE * max(h, w))
+    keep = length >= MIN_LINE_OF_LONG_SIDE * max(h, w)
     for x, y in ((ends[:, 0], ends[:, 1]), (ends[:, 2], ends[:, 3])):
         keep &= (x > band) & (x < w - band) & (y > band) & (y < h - band)
     if landmarks is not None and np.isfinite(landmarks[:, :2]).all():
@@ -61,31 +65,43 @@ def upright_lines(frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> np.nda
         py = ends[:, 1:2] + t * dy[:, None]
         inside = (px > x0 - pad) & (px < x1 + pad) & (py > y0 - pad) & (py < y1 + pad)
         keep &= inside.mean(axis=1) < 0.5
-    order = np.argsort(-length[keep])[:MAX_LINES]
-    out[:len(order)] = np.column_stack([tilt[keep][order], length[keep][order]])
+    for k, (family, tilt) in enumerate(((UPRIGHT, upright), (LEVEL, level))):
+        mine = keep & (np.abs(tilt) < FAMILY_TOL_DEG)
+        order = np.argsort(-length[mine])[:MAX_LINES]
+        rows = slice(k * MAX_LINES, k * MAX_LINES + len(order))
+        out[rows] = np.column_stack([tilt[mine][order], length[mine][order], np.full(len(order), family)])
     return out
 
 
-def camera_roll_deg(lines: np.ndarray | None) -> float | None:
-    """The picture's roll in degrees (+ clockwise) from the pose pass's :data:`NAME` array (any shape ending
-    in 2: tilt, length), or None when too few lines share a tilt (:data:`MIN_CLUSTER_LINES`,
-    :data:`MIN_CLUSTER_SHARE`) or the pass kept none (landmarks alone, a pose cache of an earlier version).
-
-    The tilt most of the lines' length shares (each line a Gaussian vote of :data:`KERNEL_DEG`), then the
-    length-weighted mean of the lines within :data:`CLUSTER_DEG` of it."""
-    if lines is None:
-        return None
-    rows = np.asarray(lines, dtype=float).reshape(-1, 2)
-    rows = rows[np.isfinite(rows).all(axis=1)]
+def _common_tilt(rows: np.ndarray) -> float | None:
+    """The tilt most of the lines' length shares (each line a Gaussian vote of :data:`KERNEL_DEG`), as the
+    length-weighted mean of the lines within :data:`CLUSTER_DEG` of it; None when too few share it."""
     if len(rows) < MIN_CLUSTER_LINES:
         return None
     tilt, length = rows[:, 0], rows[:, 1]
-    grid = np.arange(-UPRIGHT_TOL_DEG, UPRIGHT_TOL_DEG + 1e-9, 0.05)
+    grid = np.arange(-FAMILY_TOL_DEG, FAMILY_TOL_DEG + 1e-9, 0.05)
     votes = (length[None, :] * np.exp(-0.5 * ((grid[:, None] - tilt[None, :]) / KERNEL_DEG) ** 2)).sum(axis=1)
     near = np.abs(tilt - grid[np.argmax(votes)]) < CLUSTER_DEG
     if near.sum() < MIN_CLUSTER_LINES or length[near].sum() < MIN_CLUSTER_SHARE * length.sum():
         return None
     return float(np.average(tilt[near], weights=length[near]))
+
+
+def camera_roll_deg(lines: np.ndarray | None) -> float | None:
+    """The picture's roll in degrees (+ clockwise) from the pose pass's :data:`NAME` array (any shape ending
+    in 3, as :func:`room_lines`), or None: the upright lines' common tilt (:func:`_common_tilt`), unless the
+    level lines have one more than :data:`AGREE_DEG` from it (a slanted object, such as a treadmill's posts,
+    taken for the room's uprights). The level lines alone give no verdict: a camera off square turns them
+    by itself. None also when the pass kept no lines (landmarks alone, a pose cache of an earlier version)."""
+    if lines is None:
+        return None
+    rows = np.asarray(lines, dtype=float).reshape(-1, 3)
+    rows = rows[np.isfinite(rows).all(axis=1)]
+    roll = _common_tilt(rows[rows[:, 2] == UPRIGHT])
+    level = _common_tilt(rows[rows[:, 2] == LEVEL])
+    if roll is None or (level is not None and abs(level - roll) > AGREE_DEG):
+        return None
+    return roll
 
 
 def turn_words(roll_deg: float) -> str:

@@ -38,7 +38,7 @@ def _room(seed: int = 0) -> np.ndarray:
 
 
 def _roll(frame: np.ndarray, landmarks: np.ndarray | None = None) -> float | None:
-    return level.camera_roll_deg(level.upright_lines(frame, landmarks))
+    return level.camera_roll_deg(level.room_lines(frame, landmarks))
 
 
 @pytest.mark.parametrize("roll_deg", [-6.0, -3.0, -1.0, 0.0, 2.0, 4.5])
@@ -59,8 +59,9 @@ def test_the_runner_is_not_the_room():
     points[:, 0] = np.linspace(330, 770, 33)
     points[:, 1] = np.linspace(540, 1460, 33)
     assert _roll(room, points) == pytest.approx(0.0, abs=0.3)
-    kept = level.upright_lines(room, points)
-    assert not np.any(np.abs(kept[np.isfinite(kept[:, 0]), 0] - 10.0) < 2.0)
+    kept = level.room_lines(room, points)
+    uprights = kept[kept[:, 2] == level.UPRIGHT]
+    assert len(uprights) >= 8 and not np.any(np.abs(uprights[:, 0] - 10.0) < 2.0)
 
 
 def test_no_verdict_without_enough_lines_sharing_a_tilt():
@@ -77,6 +78,20 @@ def test_no_verdict_without_enough_lines_sharing_a_tilt():
         cv2.line(scattered, (int(x) - dx, 500), (int(x) + dx, 1700), (20, 20, 20), 6)
     assert _roll(scattered) is None
     assert level.camera_roll_deg(None) is None  # a pass that kept no lines (an earlier cache, landmarks alone)
+
+
+def test_slanted_posts_against_level_shelves_are_not_a_turned_camera():
+    """A plain wall with a treadmill's posts leaning 10 deg (the only near-vertical lines) and level shelves:
+    the shelves' common tilt disagrees, so no verdict; without the shelves the posts would be taken for
+    the room's uprights (the horizontals alone give none: a camera off square turns them by itself)."""
+    wall = np.full((1920, 1080, 3), 150, np.uint8)
+    for x in np.linspace(150, 900, 10):
+        dx = int(500 * np.tan(np.radians(10.0)))
+        cv2.line(wall, (int(x) + dx, 400), (int(x) - dx, 1400), (30, 30, 30), 7)  # the tops leaning right
+    assert _roll(wall) == pytest.approx(10.0, abs=0.5)
+    for y in np.linspace(150, 1800, 10):
+        cv2.line(wall, (80, int(y)), (1000, int(y)), (60, 60, 60), 6)
+    assert _roll(wall) is None
 
 
 def test_a_real_clips_frame_turned_5_degrees_reads_5_more(shared_videos):

@@ -83,22 +83,22 @@ class OtherPersonCheck:
 def check_kept(result: dict, frames: Collection[int]) -> dict:
     """A segment's result (as :func:`gait.pose.tracker.track_segment`'s) with the other-person check of its
     kept frames (``result["kept"]``, PNG, of ``frames``): ``frames["other_person"]`` per row, the room's
-    upright lines in them (``frames["upright_lines"]``: :func:`gait.level.upright_lines`, for the camera's
-    roll), and the PNGs dropped. Run by the segment's thread once its tracker is closed and its memory given
-    back, so that its still-image tracker takes the place of the segment's (checked by each segment's thread
-    before its tracker was closed, two more trackers were open at once: 676 MB at that moment against 493
-    during the pass, on the benchmark's 65 s 1080x1920 clip)."""
+    lines in them (``frames["room_lines"]``: :func:`gait.level.room_lines`, for the camera's roll), and the
+    PNGs dropped. Run by the segment's thread once its tracker is closed and its memory given back, so that
+    its still-image tracker takes the place of the segment's (checked by each segment's thread before its
+    tracker was closed, two more trackers were open at once: 676 MB at that moment against 493 during the
+    pass, on the benchmark's 65 s 1080x1920 clip)."""
     check = OtherPersonCheck(0, 0)
     check.frames = set(frames)
     flags = np.full(len(result["frame_index"]), -1, dtype=np.int8)
-    lines = np.full((len(flags), level.MAX_LINES, 2), np.nan, dtype=np.float32)
+    lines = np.full((len(flags), 2 * level.MAX_LINES, 3), np.nan, dtype=np.float32)
     kept: dict[int, bytes] = result.get("kept", {})
     try:
         for row, index in enumerate(result["frame_index"]):
             if int(index) in kept:
                 frame = cv2.imdecode(np.frombuffer(kept[int(index)], np.uint8), cv2.IMREAD_COLOR)
                 flags[row] = check.check(int(index), frame, result["landmarks"][row])
-                lines[row] = level.upright_lines(frame, result["landmarks"][row])
+                lines[row] = level.room_lines(frame, result["landmarks"][row])
     finally:
         check.close()
     return {**result, "frames": {**result["frames"], OtherPersonCheck.NAME: flags, level.NAME: lines}, "kept": {}}

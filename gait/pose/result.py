@@ -49,8 +49,8 @@ class PosePass:
         x_px, y_px, depth_px, visibility per landmark; NaN (visibility 0) where nobody was found.
     frames : dict of (n, ...) arrays
         Per-frame results by name: ``fingerprint`` (:func:`gait.video_io.fingerprint`, which checks a later
-        seek into the clip), ``other_person`` (:class:`OtherPersonCheck`), ``upright_lines``
-        (:func:`gait.level.upright_lines`, in the other-person check's frames) and those of any other
+        seek into the clip), ``other_person`` (:class:`OtherPersonCheck`), ``room_lines``
+        (:func:`gait.level.room_lines`, in the other-person check's frames) and those of any other
         :class:`FrameWork` run in the pass.
     workers : int
         The trackers (segments) it ran in (1: one tracker over all frames).

@@ -50,6 +50,16 @@ def test_analyze_page_shows_the_upload_form():
     assert not at.checkbox(key="blur_face").value
 
 
+def test_an_unexpected_error_shows_no_traceback_in_the_browser():
+    """Streamlit's default shows a page's exception with its traceback; the app's config shows its type and
+    a generic message, the traceback going to the server's console (a reloaded module seen by a user)."""
+    import tomllib
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "type"
+    assert config["browser"]["gatherUsageStats"] is False  # no telemetry
+
+
 @pytest.mark.parametrize("page", ["results", "report"])
 def test_result_pages_before_any_analysis_say_what_to_do(page):
     at = _app(page)

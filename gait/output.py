@@ -134,8 +134,8 @@ def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir
     ``cache`` when it is there), then the output folder written (:func:`write_session`: staged, then moved
     in; the annotated videos at ``video_size``). ``before_after(session)`` gives the report's before/after
     comparison; ``on_results`` is :func:`write_session`'s. A refused clip raises :class:`GaitInputError` and
-    writes nothing. Callers run it inside
-    :func:`gait.pose.native_logs_silenced`, with their progress bars made and closed inside too."""
+    writes nothing. Callers run it inside :func:`gait.pose.native_logs_silenced`, with their progress bars
+    made and closed inside too."""
     session = analyze_session(list(videos), list(options), pose_progress, cache=cache)
     written = write_session(session, out_dir, formats=formats, video=video, blur_face=blur_face,
                             runner_name=runner_name, progress=write_progress, video_size=video_size,

@@ -340,7 +340,8 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
     drawing (:mod:`gait.privacy`). ``parts``: how many parts are drawn at once (default: one per core, at
     most :data:`gait.pose.MAX_WORKERS`, each of at least :data:`MIN_PART_FRAMES` frames; one when the pose
     pass's fingerprints are not known). ``progress(done, total)`` in frames, from this thread. ``stop``: when
-    set, the drawing ends at the next frame with :class:`DrawingStopped`."""
+    set, the drawing ends within 0.2 s with :class:`DrawingStopped`; an interrupt of this thread ends the
+    parts' threads before it leaves."""
     written: dict[str, Path] = {}
     if key_frame_dir is not None:
         written.update(write_key_frames(analysis, key_frame_dir, key_frame_suffix, blur_face))

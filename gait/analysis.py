@@ -121,7 +121,6 @@ def analyze_found(info: VideoInfo, start: int, end: int, found: PosePass, option
         analysis = apply_mask(analysis)
     if dark is not None:
         analysis = replace(analysis, warnings=[*analysis.warnings, dark])
-    analysis = replace(analysis, camera_roll_deg=found.camera_roll_deg)
     if (not_level := _level_warning(analysis.camera_roll_deg, analysis.view)) is not None:
         analysis = replace(analysis, warnings=[*analysis.warnings, not_level])
     if others.another_person:

@@ -97,7 +97,12 @@ class Analysis:
     # the frontal measures taken from the person mask (set by gait.frontal_mask.apply_mask where it decides so)
     mask_measured: tuple[str, ...] = ()
     camera_angle_deg: float | None = None  # side view: the camera off square, + towards the runner's front
-    camera_roll_deg: float | None = None  # the picture turned from level, + clockwise (gait.level); None: not seen
+
+    @property
+    def camera_roll_deg(self) -> float | None:
+        """The picture turned from level, + clockwise (:func:`gait.level.camera_roll_deg`, from the pose pass's
+        lines); None when not seen, or for an analysis of landmarks alone."""
+        return None if self.pose_pass is None else self.pose_pass.camera_roll_deg
 
     @property
     def near_leg(self) -> str | None:

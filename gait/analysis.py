@@ -46,7 +46,7 @@ from gait.gate import (
 )
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
-from gait.level import ROLL_WARN_DEG, turn_words
+from gait.level import ROLL_WARN_DEG, levelled, turn_words
 from gait.measured_error import frontal_error
 from gait.metrics import (
     MIN_STEPS_PER_SIDE,
@@ -99,7 +99,7 @@ def analyze_found(info: VideoInfo, start: int, end: int, found: PosePass, option
     dark = dark_warning(prints, raw, info.width, info.height)
     raw, edited = choose_shot(raw, shot_starts(prints, raw.frame_index, info.fps))
     try:
-        analysis = analyze_pose(info, raw, options)
+        analysis = analyze_pose(info, raw, options, found.camera_roll_deg)
     except GaitInputError as exc:
         if edited is not None and damage is None:
             raise GaitInputError(f"{info.name!r}: {edited} In that shot, {exc}", exc.code) from exc
@@ -132,7 +132,8 @@ def analyze_found(info: VideoInfo, start: int, end: int, found: PosePass, option
     return analysis
 
 
-def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options()) -> Analysis:
+def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options(),
+                 roll_deg: float | None = None) -> Analysis:
     """Everything after pose estimation (also used on synthetic landmarks in tests).
 
     A clip whose steps come slower than anyone runs (:data:`SLOWED_CADENCE_SPM`), with no capture rate
@@ -143,13 +144,13 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
     times (:data:`REAL_TIME_METRICS`) are not given, nor anything built on them (the cadence cue, targets
     and metronome), and a warning asks for the capture rate.
     """
-    analysis = _analyze_pose(info, raw, options)
+    analysis = _analyze_pose(info, raw, options, roll_deg)
     apparent_spm = number(analysis.metrics["cadence_spm"]["value"])
     if apparent_spm is None or apparent_spm >= SLOWED_CADENCE_SPM or info.slow_motion_factor != 1:
         return analysis
     assumed_fps = likely_capture_fps(info.file_fps, apparent_spm)
     assumed = replace(info, fps=assumed_fps)
-    again = _analyze_pose(assumed, raw.replace(fps=assumed_fps), options)
+    again = _analyze_pose(assumed, raw.replace(fps=assumed_fps), options, roll_deg)
     slowed = GaitWarning(E.SLOWED_FOOTAGE, (
         f"the steps come at {apparent_spm:.0f} a minute as the file plays, slower than anyone runs: it plays "
         f"slower than it was filmed (slow motion). It was analysed as filmed at {assumed_fps:.0f} fps, the "
@@ -160,7 +161,7 @@ def analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options = Options())
                    warnings=[slowed, *again.warnings])
 
 
-def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysis:
+def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options, roll_deg: float | None) -> Analysis:
     """:func:`analyze_pose` at the given capture rate."""
     detected = float(np.mean(np.isfinite(raw.xy_px[:, 0, 0]))) if raw.n_frames else 0.0
     name = info.name
@@ -186,17 +187,18 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
         cleaning = CleaningSummary(swapped_frames=swapped, cutoff_hz=cutoff,
                                    masked_fraction=float(np.mean(np.isnan(masked.xy_px[:, :, 0]))))
         leg_px = leg_length_px(pose)
-        refuse_if_not_a_run(measure_motion(pose, view, direction), name)
+        level = levelled(pose, roll_deg)  # measured against the room's upright; drawn as found
+        refuse_if_not_a_run(measure_motion(level, view, direction), name)
         angles: SagittalAngles | FrontalAngles
         if view == "side":
-            detection = detect_events_side(pose, direction, with_feet_for_landings(pose, sided))
-            angles = sagittal_angles(pose, direction)
-            steps = step_table(pose, detection, angles, direction, leg_px, near_side(direction, options.mirrored),
+            detection = detect_events_side(level, direction, with_feet_for_landings(level, levelled(sided, roll_deg)))
+            angles = sagittal_angles(level, direction)
+            steps = step_table(level, detection, angles, direction, leg_px, near_side(direction, options.mirrored),
                                options.height_cm, options.speed_kmh)
         else:
-            detection = detect_events_frontal(pose)
-            angles = frontal_angles(pose, level_pelvis=True)  # the hip points do not follow the pelvis
-            steps = frontal_step_table(pose, detection, angles, options.speed_kmh)
+            detection = detect_events_frontal(level)
+            angles = frontal_angles(level, level_pelvis=True)  # the hip points do not follow the pelvis
+            steps = frontal_step_table(level, detection, angles, options.speed_kmh)
         _refuse_if_not_running(steps, name, info, detection, view)
         steps, feet_warning = keep_feet_in_view(pose, steps, view, leg_px, name)
         steps, landing_warning = keep_legs_found_at_landing(steps, info.file_fps)
@@ -204,8 +206,8 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options) -> Analysi
         steps = without_contact_times(steps)
     metrics = summarise(steps)
     if view != "side":
-        metrics["cadence_spm"]["value"] = oscillation_cadence_spm(pose, steps)
-    angle = camera_angle_deg(pose, direction, near_side(direction, options.mirrored)) if view == "side" else None
+        metrics["cadence_spm"]["value"] = oscillation_cadence_spm(level, steps)
+    angle = camera_angle_deg(level, direction, near_side(direction, options.mirrored)) if view == "side" else None
     warnings = [w for w in (view_warning, *_warnings(info, steps, metrics, detection, detected, cleaning),
                             feet_warning, landing_warning, _oblique_warning(angle))
                 if w is not None]  # the view's doubt first
@@ -240,22 +242,24 @@ def _oblique_warning(angle_deg: float | None) -> GaitWarning | None:
         "with the phone square to the belt, its back parallel to the running direction.")
 
 
-# what a camera not level moves, by view (docs/accuracy.md, "A camera not level")
+# what the measures turned back by the roll are, by view, and how near that brought them (docs/accuracy.md,
+# "A camera not level")
 LEVEL_EFFECTS = {
-    "side": "a side view's angles and distances are read against the image's upright, so trunk lean, the shin "
-            "and foot angles at landing and overstride turn with it (the side sample turned 5° one way and the "
-            "other read overstride 15.2 and 30.8 % of leg length against 25.5 level, trunk lean 9.4 and -0.7° "
-            "against 4.4)",
-    FRONTAL: "the line between the hips is read against the image's horizontal, so pelvic drop from the "
-             "stickers reads one side's drop about as much larger and the other's as much smaller, and hip "
-             "adduction without stickers (the thigh against the image's vertical) turns by as much; knee "
-             "valgus, an angle between the thigh and the shin, does not",
+    "side": "trunk lean, the shin and foot angles at landing and overstride, read against the upright, were "
+            "turned back by as much (the shared treadmill clip, turned 4.7°, then read within 0.6 % of leg "
+            "length and 1° of the same clip levelled, where it had read up to 8.4 % and 5.4° off; but the pose "
+            "model reads a turned picture a little differently: a rendered runner turned 3 to 8° kept up to 4 % "
+            "of leg length in overstride and 5° in the foot angle)",
+    FRONTAL: "pelvic drop from the stickers (the line between them) and hip adduction without stickers (the "
+             "thigh against the upright) were turned back by as much (the rear sample turned 5° either way "
+             "then read hip adduction within 0.5° of as filmed, where it had read 5° off); knee valgus, an "
+             "angle between the thigh and the shin, does not turn",
 }
 
 
 def _level_warning(roll_deg: float | None, view: str) -> GaitWarning | None:
-    """A picture turned :data:`~gait.level.ROLL_WARN_DEG` or more from level: by how much, what that moves in
-    this view, and how to film level."""
+    """A picture turned :data:`~gait.level.ROLL_WARN_DEG` or more from level: by how much, what was turned
+    back for it in this view and how near that comes, and how to film level."""
     if roll_deg is None or abs(roll_deg) < ROLL_WARN_DEG:
         return None
     return GaitWarning(

@@ -56,6 +56,7 @@ import pandas as pd
 from gait.cleaning import interpolate_gaps
 from gait.kinematics import FrontalAngles, frontal_angles
 from gait.landmarks import INDEX, SIDES, PoseSeries, side_index
+from gait.level import levelled
 
 if TYPE_CHECKING:
     from gait.results import Analysis
@@ -388,7 +389,7 @@ def mask_step_table(analysis: Analysis, outline: str | None = None,
     fppa = series["fppa_deg"] if outline is not None else series["valgus_deg"]
     angles = FrontalAngles(fppa_deg=fppa, hip_adduction_deg=analysis.angles.hip_adduction_deg,
                            pelvic_drop_deg=analysis.angles.pelvic_drop_deg)
-    return restated(analysis, pose.replace(xy_px=xy), angles)
+    return restated(analysis, levelled(pose.replace(xy_px=xy), analysis.camera_roll_deg), angles)
 
 
 def keypoint_step_table(analysis: Analysis) -> pd.DataFrame:
@@ -399,7 +400,8 @@ def keypoint_step_table(analysis: Analysis) -> pd.DataFrame:
     (:func:`gait.metrics.without_contact_times`)."""
     from gait.metrics import CONTACT_COLUMNS
 
-    return restated(analysis, analysis.pose, frontal_angles(analysis.pose), also=("pelvic_drop_deg", *CONTACT_COLUMNS))
+    pose = analysis.level_pose
+    return restated(analysis, pose, frontal_angles(pose), also=("pelvic_drop_deg", *CONTACT_COLUMNS))
 
 
 def restated(analysis: Analysis, pose: PoseSeries, angles: FrontalAngles, also: tuple[str, ...] = ()) -> pd.DataFrame:

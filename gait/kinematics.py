@@ -17,6 +17,7 @@ import numpy as np
 
 from gait.cleaning import midpoint
 from gait.landmarks import SIDES, PoseSeries
+from gait.level import turned_back
 
 
 def angle_between_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -159,11 +160,13 @@ def _signed_from_deg(reference: np.ndarray, segment: np.ndarray) -> np.ndarray:
     return -np.degrees(np.arctan2(cross, np.sum(reference * segment, axis=1)))
 
 
-def marker_angles(points: dict[str, np.ndarray], left_outward: float) -> MarkerAngles:
+def marker_angles(points: dict[str, np.ndarray], left_outward: float, roll_deg: float | None = None) -> MarkerAngles:
     """:class:`MarkerAngles` from sticker positions ``points`` (``"<side>_<site>"`` -> (n, 2) pixels, NaN
     where not seen; sites as in :mod:`gait.markers`). ``left_outward``: +1 when the runner's left is on the
     image right (front view), -1 when on the image left (rear view, not mirrored); medial and lateral are
-    fixed by it, not by the stickers of each frame."""
+    fixed by it, not by the stickers of each frame. ``roll_deg``: the picture's roll
+    (:func:`gait.level.camera_roll_deg`), which pelvic drop, the PSIS line against the horizontal, is
+    turned back by; the other angles are between stickers' lines and do not turn with the camera."""
     fppa, adduction, drop, eversion = {}, {}, {}, {}
     for s, other in (("left", "right"), ("right", "left")):
         outward = left_outward if s == "left" else -left_outward  # image x sign pointing away from the midline
@@ -174,7 +177,8 @@ def marker_angles(points: dict[str, np.ndarray], left_outward: float) -> MarkerA
             line_x = thigh[:, 0] + (achilles[:, 0] - thigh[:, 0]) * t
             fppa[s] = knee_flexion_deg(thigh, knee, achilles) * np.sign((line_x - knee[:, 0]) * outward)
             pelvis = other_psis - psis
-            drop[s] = np.degrees(np.arctan2(pelvis[:, 1], np.abs(pelvis[:, 0])))
+            level = turned_back(pelvis, roll_deg)
+            drop[s] = np.degrees(np.arctan2(level[:, 1], np.abs(level[:, 0])))
             unit = pelvis / np.linalg.norm(pelvis, axis=1, keepdims=True)
         normal = np.stack([-unit[:, 1], unit[:, 0]], 1)
         normal *= np.where(normal[:, 1:] < 0, -1.0, 1.0)  # pointing down the image

@@ -8,7 +8,8 @@ tell a tilted runner from a tilted camera; the room can. The lines are found in 
 keeps for the other-person check (:func:`gait.pose.check_kept`), outside the runner, so the check costs no
 decoding; :func:`camera_roll_deg` then takes the tilt most of the upright ones share (a pitched camera
 spreads the verticals either side of it), checked against the level ones' (a slanted object taken for an
-upright disagrees with the room's level lines).
+upright disagrees with the room's level lines). The analysis then measures on the pose's points turned
+back by the roll (:func:`levelled`), and warns from :data:`ROLL_WARN_DEG`.
 
 Sign: + the picture turned clockwise (a vertical line's top leans right; image y down).
 """
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
+from gait.landmarks import PoseSeries
 
 FAMILY_TOL_DEG = 15.0  # a line this near the image's vertical (or horizontal) counts as the room's upright (level)
 MIN_LINE_OF_LONG_SIDE = 0.06  # shortest line kept, of the frame's long side
@@ -102,6 +105,27 @@ def camera_roll_deg(lines: np.ndarray | None) -> float | None:
     if roll is None or (level is not None and abs(level - roll) > AGREE_DEG):
         return None
     return roll
+
+
+def turned_back(xy: np.ndarray, roll_deg: float | None, centre: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """Points or vectors ``xy`` (..., 2) in pixels, image y down, turned back by the picture's roll
+    ``roll_deg`` (+ clockwise) about ``centre``: the room's upright becomes their vertical. Unchanged when
+    ``roll_deg`` is None (no verdict) or 0."""
+    if not roll_deg:
+        return xy
+    c, s = np.cos(np.radians(roll_deg)), np.sin(np.radians(roll_deg))
+    d = xy - np.asarray(centre)
+    return np.stack([c * d[..., 0] + s * d[..., 1], c * d[..., 1] - s * d[..., 0]], axis=-1) + np.asarray(centre)
+
+
+def levelled(pose: PoseSeries, roll_deg: float | None) -> PoseSeries:
+    """``pose`` with its points turned back by the picture's roll about the frame's centre
+    (:func:`turned_back`): what the analysis measures angles and distances against the vertical and the
+    horizontal on. Its points are no longer the image's: the drawing and every look into the frames keep
+    the pose as found."""
+    if not roll_deg:
+        return pose
+    return pose.replace(xy_px=turned_back(pose.xy_px, roll_deg, (pose.width / 2, pose.height / 2)))
 
 
 def turn_words(roll_deg: float) -> str:

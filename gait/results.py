@@ -14,6 +14,7 @@ from gait import errors as E
 from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, not_measured, number
 from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import PoseSeries, other_side
+from gait.level import levelled
 from gait.pose import PosePass
 from gait.video_io import VideoInfo
 from gait.view import near_side
@@ -103,6 +104,13 @@ class Analysis:
         """The picture turned from level, + clockwise (:func:`gait.level.camera_roll_deg`, from the pose pass's
         lines); None when not seen, or for an analysis of landmarks alone."""
         return None if self.pose_pass is None else self.pose_pass.camera_roll_deg
+
+    @cached_property
+    def level_pose(self) -> PoseSeries:
+        """:attr:`pose` with its points turned back by the picture's roll (:func:`gait.level.levelled`): what
+        the measures are read on. :attr:`pose` keeps the image's points, for the drawing and every look into
+        the frames."""
+        return levelled(self.pose, self.camera_roll_deg)
 
     @property
     def near_leg(self) -> str | None:

@@ -1,5 +1,6 @@
 """The camera's roll from the room's upright lines (gait.level): synthetic rooms turned by known angles, a real
-clip's frame turned, and a rendered runner's clip turned through the whole analysis."""
+clip's frame turned, and a rendered runner's and a real clip turned through the whole analysis, whose measures
+are turned back by the roll."""
 
 from __future__ import annotations
 
@@ -125,23 +126,42 @@ def test_real_clips_filmed_level_are_not_warned_and_the_tilted_one_is(analysed):
     assert -5.5 < treadmill.camera_roll_deg < -4.0
     warned = [str(w) for w in treadmill.warnings if w.code == CAMERA_NOT_LEVEL]
     assert len(warned) == 1 and "turned 4." in warned[0] and "anticlockwise" in warned[0]
-    assert "overstride 15.2 and 30.8 % of leg length" in warned[0] and "Level the phone" in warned[0]
+    assert "overstride, read against the upright, were turned back by as much" in warned[0]
+    assert "Level the phone" in warned[0]
 
 
-def test_the_rear_sample_turned_5_degrees_is_warned_of_and_report_json_says_how_far(tmp_path):
-    """The rendered rear sample as filmed reads level; turned 5 deg clockwise (and zoomed so that no corner
-    shows) it reads 4.9 deg and the warning says what that moves from behind."""
+def _turned_clip(source: Path, roll_deg: float, out: Path, zoom: bool = True) -> Path:
+    """``source`` turned ``roll_deg`` clockwise by ffmpeg, zoomed 1.25 so that no corner shows (or not)."""
     import imageio_ffmpeg
 
+    turn = f"rotate={np.radians(roll_deg)}" + (",crop=iw*0.8:ih*0.8,scale=trunc(iw/0.8/2)*2:trunc(ih/0.8/2)*2"
+                                                if zoom else "")
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", str(source), "-vf", turn,
+                    "-c:v", "libx264", "-crf", "18", "-preset", "veryfast", str(out)], check=True)
+    return out
+
+
+def _not_turned_back(analysis):
+    """The same pose pass analysed without turning its points back by the roll."""
+    from gait.analysis import analyze_pose
+
+    return analyze_pose(analysis.info, analysis.pose_pass.series(analysis.info), analysis.options)
+
+
+def _left_right(analysis, measure: str) -> np.ndarray:
+    return np.array([analysis.metrics[measure][side] for side in ("left", "right")], dtype=float)
+
+
+def test_the_rear_sample_turned_5_degrees_is_turned_back_warned_of_and_report_json_says_how_far(tmp_path):
+    """The rendered rear sample as filmed reads level; turned 5 deg clockwise (and zoomed so that no corner
+    shows) it reads 4.9 deg, the warning says what was turned back from behind, and hip adduction (the thigh
+    against the upright) reads as filmed again, which without turning back reads 5 deg off each side."""
     from gait.errors import CAMERA_NOT_LEVEL
     from gait.output import write_session
     from gait.pipeline import analyze
     from gait.pose_cache import PoseCache
 
-    turned = tmp_path / "rear turned.mp4"
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", str(SAMPLES / "rear_60fps.mp4"),
-                    "-vf", f"rotate={np.radians(5.0)},crop=iw*0.8:ih*0.8,scale=trunc(iw/0.8/2)*2:trunc(ih/0.8/2)*2",
-                    "-c:v", "libx264", "-crf", "18", "-preset", "veryfast", str(turned)], check=True)
+    turned = _turned_clip(SAMPLES / "rear_60fps.mp4", 5.0, tmp_path / "rear turned.mp4")
     cache = PoseCache(tmp_path / "cache")
     as_filmed = analyze(str(SAMPLES / "rear_60fps.mp4"), cache=cache)
     assert abs(as_filmed.camera_roll_deg) < 0.5
@@ -150,10 +170,38 @@ def test_the_rear_sample_turned_5_degrees_is_warned_of_and_report_json_says_how_
     assert analysis.camera_roll_deg == pytest.approx(5.0, abs=0.5)
     warned = [str(w) for w in analysis.warnings if w.code == CAMERA_NOT_LEVEL]
     assert len(warned) == 1 and "clockwise" in warned[0] and "anticlockwise" not in warned[0]
-    assert "pelvic drop from the stickers reads one side's drop" in warned[0]
+    assert "pelvic drop from the stickers (the line between them) and hip adduction without stickers" in warned[0]
+    filmed, back = _left_right(as_filmed, "hip_adduction_deg"), _left_right(analysis, "hip_adduction_deg")
+    assert back == pytest.approx(filmed, abs=0.8)
+    assert np.abs(_left_right(_not_turned_back(analysis), "hip_adduction_deg") - filmed).min() > 3.0
     again = analyze(str(turned), cache=cache)  # from the pose cache: the lines are kept with the landmarks
     assert again.camera_roll_deg == analysis.camera_roll_deg
     write_session(analysis, tmp_path / "out", video=False)
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["quality"]["camera_roll_deg"] == pytest.approx(analysis.camera_roll_deg)
     assert any(w["code"] == CAMERA_NOT_LEVEL for w in report["quality"]["warnings"])
+
+
+SIDE_TURNED_BACK = {  # measure: how near the clip as filmed, turned back, reads the clip levelled
+    "overstride_pct_leg": 1.5, "trunk_lean_deg": 0.5, "shank_angle_at_contact_deg": 1.0,
+    "foot_strike_angle_deg": 1.5, "ground_contact_time_ms": 8.0}
+
+
+def test_the_tilted_treadmill_clip_turned_back_reads_as_the_same_clip_levelled(analysed, tmp_path):
+    """The shared treadmill clip, filmed 4.7 deg anticlockwise, and the same clip levelled by ffmpeg (which
+    then reads within 1 deg of level): its side measures read against the upright agree once turned back
+    (2026-12-06: overstride 26.3 against 25.8 % leg, trunk lean -0.1 against 0.1, shin 11.1 against 10.8,
+    foot angle 19.9 against 20.8), and did not before (17.4 % leg, 4.6, 6.5, 15.4)."""
+    from gait.pipeline import analyze
+
+    as_filmed = analysed("treadmill_side_male_30fps.mp4")
+    source = as_filmed.info.path
+    levelled = analyze(str(_turned_clip(Path(source), -as_filmed.camera_roll_deg, tmp_path / "levelled.mp4",
+                                        zoom=False)))
+    assert abs(levelled.camera_roll_deg) < 1.0
+    before = _not_turned_back(as_filmed)
+    for measure, tolerance in SIDE_TURNED_BACK.items():
+        value = as_filmed.metrics[measure]["value"]
+        assert value == pytest.approx(levelled.metrics[measure]["value"], abs=tolerance), measure
+    for measure, moved in (("overstride_pct_leg", 5.0), ("trunk_lean_deg", 3.0), ("shank_angle_at_contact_deg", 3.0)):
+        assert abs(before.metrics[measure]["value"] - levelled.metrics[measure]["value"]) > moved, measure

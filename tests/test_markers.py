@@ -119,6 +119,24 @@ def test_marker_angles_signs():
     assert a.pelvic_drop_deg["right"][0] > 0 > a.pelvic_drop_deg["left"][0]  # the left PSIS is lower
 
 
+def test_pelvic_drop_is_turned_back_by_the_pictures_roll_and_the_angles_between_stickers_do_not_turn():
+    """Stickers of a rear view turned 4 deg clockwise (the camera rolled): pelvic drop, the PSIS line
+    against the horizontal, reads 4 deg more on one side and less on the other unless turned back by the
+    roll; knee valgus, hip adduction and rearfoot eversion, angles between stickers' lines, do not turn."""
+    rng = np.random.default_rng(3)
+    level = {name: np.array([[500.0, 900.0]]) + rng.normal(0, 60, (1, 2)) for name in NAMES}
+    roll = np.radians(4.0)
+    clockwise = np.array([[np.cos(roll), -np.sin(roll)], [np.sin(roll), np.cos(roll)]])  # image y down
+    turned = {name: xy @ clockwise.T for name, xy in level.items()}
+    truth = marker_angles(level, left_outward=-1.0)
+    back, not_back = marker_angles(turned, -1.0, roll_deg=4.0), marker_angles(turned, -1.0)
+    for side in ("left", "right"):
+        assert back.pelvic_drop_deg[side][0] == pytest.approx(truth.pelvic_drop_deg[side][0], abs=1e-9)
+        assert abs(not_back.pelvic_drop_deg[side][0] - truth.pelvic_drop_deg[side][0]) == pytest.approx(4.0, abs=1e-9)
+        for kind in ("fppa_deg", "hip_adduction_deg", "rearfoot_eversion_deg"):
+            assert getattr(not_back, kind)[side][0] == pytest.approx(getattr(truth, kind)[side][0], abs=1e-9)
+
+
 def test_colours():
     assert parse_colour("auto") is None
     assert parse_colour("green") == pytest.approx(115.0)

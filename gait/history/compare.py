@@ -356,10 +356,11 @@ def capture_notes(before: SessionPoint, after: SessionPoint) -> list[str]:
                 and abs(b.camera_roll_deg - a.camera_roll_deg) >= ROLL_WARN_DEG:
             notes.append(f"Filmed {VIEW_WORDS.get(view, view)} with the picture turned "
                          f"{turn_words(b.camera_roll_deg)}, then {turn_words(a.camera_roll_deg)} (the rooms' upright "
-                         "lines): what is read against the image's upright or horizontal turns with it (from the "
-                         "side trunk lean, the shin and foot angles at landing and overstride; from behind pelvic "
-                         "drop), so part of a change in them may come from the camera. Level the phone for every "
-                         "session.")
+                         "lines): what is read against the upright (from the side trunk lean, the shin and foot "
+                         "angles at landing and overstride; from behind pelvic drop and hip adduction) was turned "
+                         "back by as much, but the pose model reads a turned picture a little differently (a "
+                         "rendered runner turned 3 to 8° kept up to 4 % of leg length in overstride), so part of a "
+                         "change in them may come from the camera. Level the phone for every session.")
         timings = {b.contact_timing, a.contact_timing}
         if timings == {TIMED_BY_FOOT, TIMED_BY_PRIOR}:
             guessed = before.name if b.contact_timing == TIMED_BY_PRIOR else after.name

@@ -73,7 +73,7 @@ def apply_markers(analysis: Analysis, asked: str, progress: Callable[[int, int],
     left_minus_right = np.nanmedian(pose.joint("left_hip")[:, 0] - pose.joint("right_hip")[:, 0])
     left_outward = float(np.sign(left_minus_right) or -1.0)
     tracks = track_markers(analysis.info.path, pose, asked, analysis.leg_length_px, left_outward, progress,
-                           analysis.pass_fingerprints)
+                           analysis.pass_fingerprints, analysis.camera_roll_deg)
     steps, missing, stance = marker_step_table(pose, analysis.steps, tracks)
     hip_width = hip_width_from_markers(tracks, stance)
     if hip_width:

@@ -256,9 +256,10 @@ class MarkerTracks:
 
 def track_markers(path: str, pose: PoseSeries, asked: str, leg_px: float, left_outward: float,
                   progress: Callable[[int, int], None] | None = None,
-                  fingerprints: np.ndarray | None = None) -> MarkerTracks:
+                  fingerprints: np.ndarray | None = None, roll_deg: float | None = None) -> MarkerTracks:
     """Find, label and track the stickers of a rear clip (module notes). ``fingerprints``: the pose pass's,
-    one per pose row (:attr:`gait.results.Analysis.pass_fingerprints`), for :func:`calibrate`'s seeks."""
+    one per pose row (:attr:`gait.results.Analysis.pass_fingerprints`), for :func:`calibrate`'s seeks.
+    ``roll_deg``: the picture's roll, which pelvic drop is turned back by (:func:`gait.kinematics.marker_angles`)."""
     diameter_px = STICKER_PER_LEG_LENGTH * leg_px
     colour, per_frame = calibrate(path, pose, asked, diameter_px, fingerprints)
     rows = {int(i): r for r, i in enumerate(pose.frame_index)}
@@ -278,7 +279,7 @@ def track_markers(path: str, pose: PoseSeries, asked: str, leg_px: float, left_o
     cutoff = cutoff_hz_for(pose.fps)
     points = {k: lowpass(interpolate_gaps(v, max_gap), pose.fps, cutoff) for k, v in raw.items()}
     seen = {k: np.isfinite(v).all(axis=1) for k, v in raw.items()}
-    angles = in_plane_only(marker_angles(points, left_outward), points)
+    angles = in_plane_only(marker_angles(points, left_outward, roll_deg), points)
     return MarkerTracks(points, seen, colour, per_frame, angles, left_outward)
 
 

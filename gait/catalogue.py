@@ -159,7 +159,10 @@ class MetricSpec:
         return fmt(value, self.digits, self.shown_unit if unit else "")
 
 
-def fmt(value: object, digits: int, unit: str = "", missing: str = "–") -> str:
+NOT_GIVEN = "–"  # what a value not measured or not known is shown as, in every table and text
+
+
+def fmt(value: object, digits: int, unit: str = "", missing: str = NOT_GIVEN) -> str:
     """A number rounded to ``digits`` with its unit ("12.3°", "25.0 % leg"), a string as is, a missing
     value (None, NaN) as ``missing``."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):

@@ -100,7 +100,8 @@ def _timing(detection: EventDetection, speed_kmh: float | None) -> list[dict]:
         contact_s = to.time_s - ic.time_s if to is not None else np.nan
         flight_s = nxt.time_s - to.time_s if to is not None and nxt is not None and np.isfinite(step_time) else np.nan
         rows.append({
-            "step": k, "side": ic.side, "ic_time_s": ic.time_s, "ic_frame": ic.frame,
+            "step": k + 1,  # numbered from 1, as counted
+            "side": ic.side, "ic_time_s": ic.time_s, "ic_frame": ic.frame,
             "toe_off_time_s": to.time_s if to is not None else np.nan,
             "toe_off_hidden": ic in detection.hidden_toe_offs,  # the foot was not seen at push-off
             "step_time_s": step_time, "stride_time_s": stride_time,

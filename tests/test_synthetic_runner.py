@@ -31,6 +31,8 @@ def test_clean_runner_cadence_events_and_sides(fps, direction):
     assert a.view == "side" and a.direction == direction
     assert a.detection.contact_timing == "foot"  # clean feet: every landing seen
     assert a.metrics["cadence_spm"]["value"] == pytest.approx(172.0, abs=1.0)
+    contacts = [e for e in a.detection.events if e.type == "initial_contact"]
+    assert a.steps["step"].tolist() == list(range(1, len(contacts) + 1))  # numbered as counted
     for side in ("left", "right"):
         err, n_true = nearest_errors_s(a.detection.events, truth, side, "initial_contact")
         assert len(err) >= n_true - 2

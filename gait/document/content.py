@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gait.catalogue import (
+    NOT_GIVEN,
     Metrics,
     asymmetry_words,
     not_measured,
@@ -173,7 +174,7 @@ def metric_rows(metrics: Metrics, from_markers: frozenset[str] = frozenset(), er
             reference=reference, source=spec.source, detail=asymmetry_words(name, m)))
     for name, why in (not_given or {}).items():
         spec = spec_of(name)
-        rows.append(MetricRow(name=name, title=spec.title, value="–", left="", right="", sd="", n="0",
+        rows.append(MetricRow(name=name, title=spec.title, value=NOT_GIVEN, left="", right="", sd="", n="0",
                               reference=f"{why[0].upper()}{why[1:]}.", source=spec.source))
     return rows
 
@@ -203,7 +204,7 @@ def report_unvalidated(report: dict) -> frozenset[str]:
 
 
 def _name(path: object) -> str:
-    return str(path or "").replace("\\", "/").rsplit("/", 1)[-1] or "–"
+    return str(path or "").replace("\\", "/").rsplit("/", 1)[-1] or NOT_GIVEN
 
 
 def _clip_details(clip: dict) -> str:
@@ -235,7 +236,7 @@ def _clip_quality(clip: dict) -> str:
     fps = (clip.get("video") or {}).get("fps")
     if fps:
         parts.append(f"timing step {1000 / fps:.0f} ms per frame")
-    return "; ".join(parts) or "–"
+    return "; ".join(parts) or NOT_GIVEN
 
 
 def build_content(report: dict, runner_name: str | None = None, created: str | None = None,
@@ -253,7 +254,7 @@ def build_content(report: dict, runner_name: str | None = None, created: str | N
     runner = report.get("runner") or {}
     versions = report.get("versions") or {}
     created = created or _dt.date.today().isoformat()
-    details = [("Runner", runner_name or "–"), ("Report date", created)]
+    details = [("Runner", runner_name or NOT_GIVEN), ("Report date", created)]
     if runner.get("height_cm"):
         details.append(("Height", f"{runner['height_cm']:.0f} cm"))
     if runner.get("speed_kmh"):

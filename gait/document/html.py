@@ -7,6 +7,7 @@ import base64
 import html
 from collections.abc import Sequence
 
+from gait.catalogue import NOT_GIVEN
 from gait.cues import NOT_A_DIAGNOSIS, PLAN_EVIDENCE, SEE_A_PROFESSIONAL, Cue
 from gait.document.before_after import COLUMNS as BEFORE_AFTER_COLUMNS
 from gait.document.before_after import HEADING as BEFORE_AFTER_HEADING
@@ -133,7 +134,7 @@ def _plan(content: Content) -> list[str]:
     out = [f"<h2>Retraining plan</h2><p>{_e(plan_intro(content))}</p><p class=\"src\">Evidence: "
            f"{_e(PLAN_EVIDENCE)}.</p><table><tr><th>When</th><th>Target cadence</th><th>What to do</th></tr>"]
     for stage in content.plan:
-        target = f"{stage.cadence_spm} steps/min" if stage.cadence_spm else "–"
+        target = f"{stage.cadence_spm} steps/min" if stage.cadence_spm else NOT_GIVEN
         out.append(f"<tr><td>{_e(stage.weeks)}</td><td class=\"num\">{_e(target)}</td><td>{_e(stage.what)}"
                    "</td></tr>")
     out.append("</table>")

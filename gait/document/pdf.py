@@ -19,6 +19,7 @@ from fpdf.fonts import FontFace
 from fpdf.recorder import FPDFRecorder
 from fpdf.table import Table
 
+from gait.catalogue import NOT_GIVEN
 from gait.cues import NOT_A_DIAGNOSIS, PLAN_EVIDENCE, SEE_A_PROFESSIONAL, Cue
 from gait.document.before_after import COLUMNS as BEFORE_AFTER_COLUMNS
 from gait.document.before_after import HEADING as BEFORE_AFTER_HEADING
@@ -347,7 +348,7 @@ def _plan(pdf: ReportPdf, content: Content) -> None:
         for stage in content.plan:
             row = table.row()
             row.cell(stage.weeks, style=FontFace(emphasis="BOLD", size_pt=size))
-            row.cell(f"{stage.cadence_spm} steps/min" if stage.cadence_spm else "–", style=FontFace(size_pt=size))
+            row.cell(f"{stage.cadence_spm} steps/min" if stage.cadence_spm else NOT_GIVEN, style=FontFace(size_pt=size))
             row.cell(stage.what, style=FontFace(size_pt=size))
 
 

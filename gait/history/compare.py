@@ -22,6 +22,7 @@ from gait.catalogue import (
     KNEE_MORE_BENT_AT_30_FPS_DEG,
     LEFT_RIGHT_TIMING_BOUND_MS,
     LOW_FPS,
+    NOT_GIVEN,
     SDC_ERROR_FACTOR,
     TIMED_BY_FOOT,
     TIMED_BY_PRIOR,
@@ -267,7 +268,7 @@ class MetricChange:
     @property
     def change_text(self) -> str:
         if self.change is None:
-            return "–"
+            return NOT_GIVEN
         spec = self.spec
         digits = max(spec.digits, 1)  # as fine as the SDC (Sdc.value_text): a change beyond it shows
         text = fmt(self.change, digits)
@@ -280,7 +281,7 @@ class MetricChange:
 
     @property
     def sdc_text(self) -> str:
-        return "–" if self.sdc is None else self.sdc.value_text
+        return NOT_GIVEN if self.sdc is None else self.sdc.value_text
 
     @property
     def verdict_text(self) -> str:

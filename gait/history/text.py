@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gait.catalogue import spec_of, withdrawn_measures
+from gait.catalogue import NOT_GIVEN, spec_of, withdrawn_measures
 from gait.history.compare import (
     BEYOND,
     BEYOND_MEANING,
@@ -39,8 +39,8 @@ def runners_text(history: History) -> str:
         return (f"no runner yet in the history {history.path} (save an analysis with: gait analyze VIDEO "
                 "--save-to-history NAME)")
     rows = [("runner", "sessions", "last filmed", "height")]
-    rows += [(r.name, str(r.sessions), r.last_filmed or "–", f"{r.height_cm:.0f} cm" if r.height_cm else "–")
-             for r in runners]
+    rows += [(r.name, str(r.sessions), r.last_filmed or NOT_GIVEN,
+              f"{r.height_cm:.0f} cm" if r.height_cm else NOT_GIVEN) for r in runners]
     return f"history: {history.path} (schema {history.schema_version})\n" + table(rows, right=(1,))
 
 
@@ -123,7 +123,7 @@ def series_text(points: Sequence[SessionPoint], runner: str = "") -> str:
             if c.change is not None:
                 text += f" ({c.change_text.split(' (')[0]}, {marks.get(c.verdict, c.short_verdict)})"
             cells.append(text)
-        sdc = comparisons[0].change(key).sdc_text if comparisons else "–"
+        sdc = comparisons[0].change(key).sdc_text if comparisons else NOT_GIVEN
         rows.append((spec.title, *cells, sdc))
     head = (f"{runner + ': ' if runner else ''}{len(points)} sessions; each change is from the first session, "
             "judged against the smallest detectable change (SDC)")

@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from gait.catalogue import NOT_GIVEN
 from gait.errors import sentence_start
 from gait.history import (
     BEYOND,
@@ -138,7 +139,7 @@ def runner_section(history: History) -> None:
     st.dataframe(pd.DataFrame([{"Session": s.id, "Filmed": s.filmed_on, "Views": " + ".join(s.views),
                                 "Cadence": s.metrics["cadence_spm"]["value"], "Label": s.label}
                                for s in sessions]),
-                 hide_index=True, width="stretch", key="sessions_table",
+                 hide_index=True, width="stretch", key="sessions_table", placeholder=NOT_GIVEN,
                  column_config={"Cadence": st.column_config.NumberColumn("Cadence (steps/min)", format="%.0f")})
     if len(sessions) >= 2:
         st.subheader("Before and after", divider="gray")

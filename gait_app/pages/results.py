@@ -3,7 +3,7 @@ clip a frame scrubber, key frames, gait-cycle plots and the step table."""
 
 import streamlit as st
 
-from gait.catalogue import METRICS, NEEDS_STICKERS, by_reason, shown_metrics, titles
+from gait.catalogue import METRICS, NEEDS_STICKERS, NOT_GIVEN, by_reason, shown_metrics, titles
 from gait.cues import SEE_A_PROFESSIONAL
 from gait.document import cycle_caption, cycle_figure
 from gait.markers import marker_measures
@@ -203,7 +203,7 @@ with cycle_tab:
 
 with steps_tab:
     table = analysis.steps[[c for c in SHOWN_STEP_COLUMNS if c in analysis.steps.columns]].dropna(axis=1, how="all")
-    st.dataframe(table, hide_index=True, width="stretch",
+    st.dataframe(table, hide_index=True, width="stretch", placeholder=NOT_GIVEN,
                  column_config={c: st.column_config.NumberColumn(f"{METRICS[c].title} ({METRICS[c].shown_unit})",
                                                                  format=f"%.{METRICS[c].digits}f")
                                 for c in table.columns if c in METRICS and METRICS[c].unit is not None}

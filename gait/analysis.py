@@ -127,8 +127,8 @@ def analyze_found(info: VideoInfo, start: int, end: int, found: PosePass, option
         analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
             E.ANOTHER_PERSON,
             f"another person was in view in {others.found} of the {others.checked} frames checked, and the "
-            "analysis follows one person only: check that the key frames show the runner you meant, and "
-            "film with nobody else in view.")])
+            "analysis follows one person only: check in the key frames or the annotated video that the "
+            "skeleton follows the runner you meant, and film with nobody else in view.")])
     return analysis
 
 

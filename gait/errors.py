@@ -74,7 +74,8 @@ WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 def write_failure(exc: BaseException) -> str | None:
     """What could not be written and why, when ``exc`` is a write failure (:data:`WRITE_FAILURES`), else None."""
     if isinstance(exc, OSError) and exc.errno in WRITE_FAILURES:
-        return f"{str(exc.filename or 'a file')!r} could not be written ({exc.strerror})"
+        what = repr(str(exc.filename)) if exc.filename else "a file (the system named none)"
+        return f"{what} could not be written ({exc.strerror})"
     return None
 
 

@@ -95,6 +95,20 @@ def test_a_full_disk_while_writing_says_so(tmp_path, monkeypatch, capsys):
     assert list(tmp_path.iterdir()) == []  # no output folder, no staging left
 
 
+def test_a_write_failure_without_a_file_name_is_not_quoted_as_one():
+    """The system may raise a full disk with no file name (a flush, a rename): the message says a file, not a
+    file called 'a file'; a read-only drive with its name names it."""
+    import errno
+
+    from gait.errors import write_failure
+
+    assert write_failure(OSError(errno.ENOSPC, "No space left on device")) == (
+        "a file (the system named none) could not be written (No space left on device)")
+    assert write_failure(OSError(errno.EROFS, "Read-only file system", "/media/x/report.pdf")) == (
+        "'/media/x/report.pdf' could not be written (Read-only file system)")
+    assert write_failure(OSError(errno.ENOENT, "No such file or directory", "x")) is None
+
+
 def test_truncated_video_is_refused(tmp_path, shared_videos):
     data = (shared_videos / "bad_one_frame.mp4").read_bytes()
     cut = tmp_path / "cut.mp4"

@@ -67,4 +67,5 @@ def dark_warning(fingerprints: np.ndarray | None, raw: PoseSeries, width: int, h
     return GaitWarning(E.TOO_DARK, (
         f"the runner is dark in this clip (brightness {luma:.0f} of 255 around the runner): in the dark the "
         "pose model's points wander: on a darkened test clip contact times drifted by up to 32 ms and the knee "
-        "at landing by up to 8°. Film in good light, with the light behind the camera."))
+        "at landing by up to 8°, and at the darkest overstride read 8 % of leg length lower and the shin at "
+        "landing 7° further back. Film in good light, with the light behind the camera."))

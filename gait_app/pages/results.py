@@ -207,9 +207,13 @@ with steps_tab:
                  column_config={c: st.column_config.NumberColumn(f"{METRICS[c].title} ({METRICS[c].shown_unit})",
                                                                  format=f"%.{METRICS[c].digits}f")
                                 for c in table.columns if c in METRICS and METRICS[c].unit is not None}
-                 | {"ic_time_s": st.column_config.NumberColumn("Contact at (s)", format="%.2f"),
+                 | {c: st.column_config.TextColumn(METRICS[c].title)
+                    for c in table.columns if c in METRICS and METRICS[c].unit is None}
+                 | {"step": st.column_config.NumberColumn("Step"), "side": st.column_config.TextColumn("Foot"),
+                    "ic_time_s": st.column_config.NumberColumn("Contact at (s)", format="%.2f"),
+                    "steady": st.column_config.CheckboxColumn("Steady"),
                     "left_out": st.column_config.TextColumn("Left out (why)")})
     st.caption("One row per step, from a foot's contact to the other foot's. Steps outside the steady "
-               "running part (steady = false) are not averaged; a step whose foot was out of view, or whose leg "
+               "running part (Steady unticked) are not averaged; a step whose foot was out of view, or whose leg "
                "the pose model lost at landing, is left out of the foot measures (the last column says which). "
                "Download all columns on the Report page.")

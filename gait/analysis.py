@@ -246,10 +246,10 @@ def _oblique_warning(angle_deg: float | None) -> GaitWarning | None:
 # "A camera not level")
 LEVEL_EFFECTS = {
     "side": "trunk lean, the shin and foot angles at landing and overstride, read against the upright, were "
-            "turned back by as much (the shared treadmill clip, turned 4.7°, then read within 0.6 % of leg "
-            "length and 1° of the same clip levelled, where it had read up to 8.4 % and 5.4° off; but the pose "
-            "model reads a turned picture a little differently: a rendered runner turned 3 to 8° kept up to 4 % "
-            "of leg length in overstride and 5° in the foot angle)",
+            "turned back by as much (the shared treadmill clip turned 4.7° either way then read within 1.2 % of "
+            "leg length in overstride and 0.5° in trunk lean and the shin of as filmed, where not turned back it "
+            "read up to 10.6 % and 5.7° off; but the pose model reads a turned picture a little differently: a "
+            "rendered runner turned 3 to 8° kept up to 4 % of leg length in overstride and 5° in the foot angle)",
     FRONTAL: "pelvic drop from the stickers (the line between them) and hip adduction without stickers (the "
              "thigh against the upright) were turned back by as much (the rear sample turned 5° either way "
              "then read hip adduction within 0.5° of as filmed, where it had read 5° off); knee valgus, an "
@@ -264,9 +264,9 @@ def _level_warning(roll_deg: float | None, view: str) -> GaitWarning | None:
         return None
     return GaitWarning(
         E.CAMERA_NOT_LEVEL,
-        f"the picture is turned {turn_words(roll_deg)} (the room's upright lines lean so): the camera was not "
-        f"level, and {LEVEL_EFFECTS['side' if view == 'side' else FRONTAL]}. Level the phone (a tripod with a "
-        "spirit level, or the camera app's level) and film again.")
+        f"the room's upright lines lean {turn_words(roll_deg)} where the runner is: the camera was not level "
+        f"(turned, or tipped up or down), and {LEVEL_EFFECTS['side' if view == 'side' else FRONTAL]}. Level the "
+        "phone (a tripod with a spirit level, or the camera app's level) and film again.")
 
 
 @contextmanager

@@ -60,7 +60,7 @@ EDITED_CLIP = "edited_clip"  # shot cuts or zooms: only the longest continuous s
 MARKERS_HIDDEN = "markers_hidden"  # marker mode: a measure's stickers hidden in some or all steps
 MARKERS_LOW_FPS = "markers_low_fps"  # marker mode: rearfoot eversion needs 120 fps or more
 OBLIQUE_CAMERA = "oblique_camera"  # side view: the camera well off square to the running direction
-CAMERA_NOT_LEVEL = "camera_not_level"  # the picture turned from level: its lines against the image's axes turn too
+CAMERA_NOT_LEVEL = "camera_not_level"  # the room's uprights lean at the runner: the camera turned or tipped
 VIEW_DISAGREES = "view_disagrees"  # the view the user gave is not what the clip looks like
 UNSPECIFIED = "unspecified"
 

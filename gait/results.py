@@ -101,8 +101,8 @@ class Analysis:
 
     @property
     def camera_roll_deg(self) -> float | None:
-        """The picture turned from level, + clockwise (:func:`gait.level.camera_roll_deg`, from the pose pass's
-        lines); None when not seen, or for an analysis of landmarks alone."""
+        """How far the room's uprights lean where the runner is, + clockwise (:func:`gait.level.camera_roll_deg`,
+        from the pose pass's lines); None when not seen, or for an analysis of landmarks alone."""
         return None if self.pose_pass is None else self.pose_pass.camera_roll_deg
 
     @cached_property

@@ -525,15 +525,16 @@ def test_a_comparison_says_when_the_sessions_were_filmed_differently():
         "a side view's angles and distances are read in the image, and on a rendered runner 20° off square the "
         "angles at landing read up to 9° differently, so part of a change in them and in overstride may come from "
         "where the camera stood. Film every session from the same place, square to the belt."]
-    # the picture turned from level (report.json quality.camera_roll_deg): from 3 deg apart
+    # the camera not level (report.json quality.camera_roll_deg): from 3 deg apart
     level, tilted = (point({**_filmed(60.0), "quality": {"contact_timing": "foot", "camera_roll_deg": roll}}, k)
                      for roll, k in ((0.4, 15), (-4.7, 16)))
     assert compare(level, tilted).capture_notes == [
-        "Filmed from the side with the picture turned 0.4° clockwise, then 4.7° anticlockwise (the rooms' upright "
-        "lines): what is read against the upright (from the side trunk lean, the shin and foot angles at landing and "
-        "overstride; from behind pelvic drop and hip adduction) was turned back by as much, but the pose model reads "
-        "a turned picture a little differently (a rendered runner turned 3 to 8° kept up to 4 % of leg length in "
-        "overstride), so part of a change in them may come from the camera. Level the phone for every session."]
+        "Filmed from the side with the room's upright lines leaning 0.4° clockwise where the runner was, then 4.7° "
+        "anticlockwise: what is read against the upright (from the side trunk lean, the shin and foot angles at "
+        "landing and overstride; from behind pelvic drop and hip adduction) was turned back by as much, but the pose "
+        "model reads a turned picture a little differently (a rendered runner turned 3 to 8° kept up to 4 % of leg "
+        "length in overstride), so part of a change in them may come from the camera. Level the phone for every "
+        "session."]
     slightly = point({**_filmed(60.0), "quality": {"contact_timing": "foot", "camera_roll_deg": -2.0}}, 17)
     assert compare(level, slightly).capture_notes == [] and compare(level, at60).capture_notes == []
     near_square = point({**_filmed(60.0), "quality": {"contact_timing": "foot", "camera_angle_deg": -12.0}}, 14)

@@ -155,7 +155,7 @@ class Capture:
     contact_timing: str | None  # quality.contact_timing: TIMED_BY_FOOT, TIMED_BY_PRIOR, ...
     near_leg: str | None = None  # from the side: the runner's leg nearer the camera
     camera_angle_deg: float | None = None  # from the side: quality.camera_angle_deg, + towards the runner's front
-    camera_roll_deg: float | None = None  # quality.camera_roll_deg: the picture turned from level, + clockwise
+    camera_roll_deg: float | None = None  # quality.camera_roll_deg: the uprights' lean at the runner, + clockwise
 
 
 def _near_leg(clip: dict) -> str | None:
@@ -355,9 +355,9 @@ def capture_notes(before: SessionPoint, after: SessionPoint) -> list[str]:
                          "stood. Film every session from the same place, square to the belt.")
         if b.camera_roll_deg is not None and a.camera_roll_deg is not None \
                 and abs(b.camera_roll_deg - a.camera_roll_deg) >= ROLL_WARN_DEG:
-            notes.append(f"Filmed {VIEW_WORDS.get(view, view)} with the picture turned "
-                         f"{turn_words(b.camera_roll_deg)}, then {turn_words(a.camera_roll_deg)} (the rooms' upright "
-                         "lines): what is read against the upright (from the side trunk lean, the shin and foot "
+            notes.append(f"Filmed {VIEW_WORDS.get(view, view)} with the room's upright lines leaning "
+                         f"{turn_words(b.camera_roll_deg)} where the runner was, then {turn_words(a.camera_roll_deg)}: "
+                         "what is read against the upright (from the side trunk lean, the shin and foot "
                          "angles at landing and overstride; from behind pelvic drop and hip adduction) was turned "
                          "back by as much, but the pose model reads a turned picture a little differently (a "
                          "rendered runner turned 3 to 8° kept up to 4 % of leg length in overstride), so part of a "

@@ -91,7 +91,7 @@ def check_kept(result: dict, frames: Collection[int]) -> dict:
     check = OtherPersonCheck(0, 0)
     check.frames = set(frames)
     flags = np.full(len(result["frame_index"]), -1, dtype=np.int8)
-    lines = np.full((len(flags), 2 * level.MAX_LINES, 3), np.nan, dtype=np.float32)
+    lines = np.full((len(flags), 2 * level.MAX_LINES, level.COLUMNS), np.nan, dtype=np.float32)
     kept: dict[int, bytes] = result.get("kept", {})
     try:
         for row, index in enumerate(result["frame_index"]):

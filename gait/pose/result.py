@@ -81,7 +81,7 @@ class PosePass:
 
     @property
     def camera_roll_deg(self) -> float | None:
-        """How far the picture is turned from level (:func:`gait.level.camera_roll_deg`), or None."""
+        """How far the room's uprights lean where the runner is (:func:`gait.level.camera_roll_deg`), or None."""
         return level.camera_roll_deg(self.frames.get(level.NAME))
 
     def within(self, start: int, end: int) -> PosePass:

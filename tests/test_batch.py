@@ -376,3 +376,17 @@ def test_batch_on_a_local_cluster_matches_the_command_line(tmp_path, cluster):
     assert {p: p.stat().st_mtime_ns for p in written} == written
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary["session"]) == sessions and summary["skipped"].all()
+
+
+def test_a_batch_whose_every_session_failed_exits_2_with_the_summary_written(tmp_path):
+    """A script running `gait batch` learns that nothing could be analysed from the exit status (2, as `gait
+    analyze` refusing its clip), with each session's reason in the summary (with a session analysed it is 0:
+    test_batch_on_a_local_cluster_matches_the_command_line)."""
+    clips = [touch(tmp_path / "clips" / name, "not a video") for name in ("a.mp4", "b.mp4")]
+    out = tmp_path / "batch"
+    failed = run_cli("batch", *clips, "--out", out, "--no-video", "--workers", "1", cwd=tmp_path)
+    assert failed.returncode == 2 and "Traceback" not in failed.stderr
+    assert failed.stderr.strip().splitlines()[-1] == ("error: no session could be analysed: the summary above "
+                                                      "says why for each.")
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary["status"]) == ["failed", "failed"] and set(summary["code"]) == {"not_a_video"}

@@ -58,9 +58,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    """``gait batch INPUTS... --out DIR``: 0 when every session ran (failed clips are in the summary), 1 when
-    interrupted."""
+    """``gait batch INPUTS... --out DIR``: 0 when a session or more was analysed, now or before (failed clips
+    are in the summary), 2 when every session failed, :data:`gait.cli.INTERRUPTED` when interrupted."""
     from gait.batch import BatchSettings, find_sessions, run_sessions
+    from gait.batch.session import DONE
     from gait.output import check_writable
     from gait.video_io import VIDEO_SUFFIXES
 
@@ -84,7 +85,12 @@ def run_batch(args: argparse.Namespace) -> int:
                           scheduler=args.scheduler, workers=args.workers, history=history)
     print(result.text())
     if result.interrupted:
+        from gait.cli import INTERRUPTED
+
         print("error: interrupted: the sessions finished are in the summary; run the same command again to go on "
               "(they are skipped).", file=sys.stderr)
-        return 1
+        return INTERRUPTED
+    if result.count(DONE) == 0:
+        print("error: no session could be analysed: the summary above says why for each.", file=sys.stderr)
+        return 2
     return 0

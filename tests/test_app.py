@@ -190,6 +190,19 @@ def test_the_form_is_kept_when_another_page_is_shown_and_a_stopped_analysis_is_s
     assert not at.warning  # said once
 
 
+def test_every_setting_of_the_analyze_form_is_kept_across_pages():
+    """Each widget of the Analyze page with a fixed key is in the list of those kept when another page is
+    shown (a key missing there loses its setting silently); the upload and remove buttons' keys change."""
+    import re
+
+    from gait_app.pages_state import FORM_KEYS
+
+    source = (REPO / PAGES["analyze"]).read_text()
+    fixed = set(re.findall(r'key="(\w+)"', source))
+    assert fixed and fixed <= set(FORM_KEYS), fixed - set(FORM_KEYS)
+    assert set(FORM_KEYS) <= fixed  # nothing listed that the page no longer has
+
+
 def test_a_full_disk_while_analysing_says_what_to_do(monkeypatch):
     import gait_app.analysis
 

@@ -141,7 +141,7 @@ RULES: tuple[Rule, ...] = (
         evidence="Souza 2016; Willson 2014; Heiderscheit 2011",
         threshold_basis="screening choice of this project (heel ahead of the hip by 20 % of leg "
                         "length, about 17 cm for a 175 cm runner; on the project's labelled real clips the "
-                        "runners judged to overstride measured 23-25 %, the others 14 % or less)"),
+                        "runners judged to overstride measured 21-25 %, the others 18 % or less)"),
     Rule(
         id="shank_angle", metric="shank_angle_at_contact_deg", condition="at_least", threshold=4.0,
         severity="consider", title="Shin tilted forward at landing",

@@ -113,6 +113,20 @@ def test_overstride_higher_on_overstride_clips(analysed, ground_truth):
     assert auc > 0.5
 
 
+def test_the_overstride_cues_threshold_parts_the_labelled_clips_as_its_basis_says(analysed, ground_truth):
+    """The overstride cue's threshold (20 % of leg length) and what its basis says of the labelled clips: those
+    judged to overstride 21-25 %, the others 18 % or less."""
+    from gait.cues import RULES_BY_ID
+
+    rule = RULES_BY_ID["overstride"]
+    values = _label_metrics(analysed, ground_truth)
+    overstriding, not_overstriding = values[True]["overstride_pct_leg"], values[False]["overstride_pct_leg"]
+    print(f"overstride % leg: labelled overstride {sorted(overstriding)}, others {sorted(not_overstriding)}")
+    assert min(overstriding) >= rule.threshold > max(not_overstriding)
+    assert "judged to overstride measured 21-25 %, the others 18 % or less" in rule.threshold_basis
+    assert 21.0 <= min(overstriding) and max(overstriding) < 26.0 and max(not_overstriding) < 19.0
+
+
 def test_shank_angle_higher_on_overstride_clips(analysed, ground_truth):
     values = _label_metrics(analysed, ground_truth)
     auc = _auc(values[True]["shank_angle_at_contact_deg"], values[False]["shank_angle_at_contact_deg"])

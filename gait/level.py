@@ -10,8 +10,8 @@ decoding. A camera turned (rolled) leans them all alike; one tipped up or down (
 converge, leaning more the further across the picture they stand, so :func:`camera_roll_deg` fits their
 lean against their place across and reads it at the runner's hips: what the runner's own upright leans
 by. (The shared treadmill clip's cabinets, most of them on one side, lean -4.7 deg; at the runner its
-uprights lean -0.8.) It is checked against the level lines' (a slanted object taken for an upright disagrees with the
-room's level lines). The analysis then measures on the pose's points turned back by it
+uprights lean -0.8.) It is checked against the level lines' (a slanted object taken for an upright
+disagrees with the room's level lines). The analysis then measures on the pose's points turned back by it
 (:func:`levelled`), and warns from :data:`ROLL_WARN_DEG`.
 
 Sign: + the picture turned clockwise (a vertical line's top leans right; image y down).
@@ -22,7 +22,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from gait.landmarks import PoseSeries
+from gait.landmarks import INDEX, PoseSeries
 
 FAMILY_TOL_DEG = 15.0  # a line this near the image's vertical (or horizontal) counts as the room's upright (level)
 MIN_LINE_OF_LONG_SIDE = 0.06  # shortest line kept, of the frame's long side
@@ -75,7 +75,7 @@ def room_lines(frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> np.ndarra
         keep &= (x > band) & (x < w - band) & (y > band) & (y < h - band)
     hips = np.array([w / 2, h / 2])
     if landmarks is not None and np.isfinite(landmarks[:, :2]).all():
-        hips = landmarks[23:25, :2].mean(axis=0)  # MediaPipe's left and right hip
+        hips = landmarks[[INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=0)
         (x0, y0), (x1, y1) = landmarks[:, :2].min(axis=0), landmarks[:, :2].max(axis=0)
         pad = RUNNER_MARGIN * (y1 - y0)
         t = np.linspace(0.0, 1.0, 9)[None, :]

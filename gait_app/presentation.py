@@ -28,6 +28,7 @@ SIDE_COLOURS = {"left": "#2878EB", "right": "#FF8C28"}  # the annotated video's 
 # the colours st.badge takes
 BadgeColour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
 SEVERITY_BADGES: dict[str, BadgeColour] = {"consider": "orange", "info": "gray"}  # gait.cues severities
+SEVERITY_ICONS = {"consider": ":material/priority_high:", "info": ":material/info:"}
 
 
 # a line's start that markdown reads as a list item or a heading: "+ = toe up." showed as a bullet, its sign lost

@@ -288,15 +288,21 @@ def test_cues_with_what_why_try_and_when_to_see_a_professional(sample_run, sampl
     cues = cues_for(sample_result.session)
     assert cues and [c.title for c in sample_result.cues] == [c.title for c in cues]
     text = "\n".join(m.value for m in sample_run.markdown)
-    captions = "\n".join(c.value for c in sample_run.caption)
     assert "Not a diagnosis" in text
+    # each cue folds under its title; the first and those worth discussing are open (six open cues were
+    # 5,000 px of a phone's page)
+    folds = {e.label.strip("*"): e for e in sample_run.status}  # AppTest lists an expander with an icon as a status
+    assert list(folds) == [c.title for c in cues]
+    assert [f.proto.expanded for f in folds.values()] == [i == 0 or c.severity == "consider"
+                                                         for i, c in enumerate(cues)]
+    assert any(not f.proto.expanded for f in folds.values()) and any(f.proto.expanded for f in folds.values())
     for cue in cues:
-        assert f"#### {cue.title}" in text
-        assert cue.severity_label in text
+        inside = "\n".join(m.value for m in folds[cue.title].markdown)
+        assert cue.severity_label in inside
         for part in (cue.measured, cue.why, cue.see_professional):
-            assert part.replace("~", "\\~") in text
-        assert f"**What to try:** {cue.try_words}" in text and cue.drill in text
-        assert cue.evidence.replace("~", "\\~") in captions
+            assert part.replace("~", "\\~") in inside
+        assert f"**What to try:** {cue.try_words}" in inside and cue.drill in inside
+        assert cue.evidence.replace("~", "\\~") in "\n".join(c.value for c in folds[cue.title].caption)
     assert "See a physical therapist or doctor if knee pain lasts" in text  # gait.cues.SEE_A_PROFESSIONAL
 
 

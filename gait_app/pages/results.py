@@ -14,6 +14,7 @@ from gait.results import mask_measures, not_measured_in
 from gait_app.analysis import cached_session
 from gait_app.presentation import (
     SEVERITY_BADGES,
+    SEVERITY_ICONS,
     SIDES,
     BadgeColour,
     card,
@@ -26,6 +27,7 @@ from gait_app.presentation import (
 from gait_app.videos import show_video
 
 CARDS_PER_ROW = 4
+OPEN_SEVERITY = "consider"  # the cues shown open; the others folded, the first of all open too
 CYCLE_FIGURE_WIDTH_PX = 760
 KEY_FRAME_MEASURES = ("knee_flexion_at_contact_deg", "shank_angle_at_contact_deg", "overstride_pct_leg",
                       "knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg")
@@ -121,8 +123,9 @@ if result.cues:
         if i % 2 == 0:
             columns = st.columns(2)
         colour: BadgeColour = SEVERITY_BADGES.get(cue.severity, "gray")
-        with columns[i % 2].container(border=True, key=f"cue_{cue.id}"):
-            st.markdown(f"#### {md(cue.title)}")
+        # folded but for the first and those worth discussing: on a phone six open cues were 5,000 px of the page
+        with columns[i % 2].expander(f"**{md(cue.title)}**", expanded=i == 0 or cue.severity == OPEN_SEVERITY,
+                                     key=f"cue_{cue.id}", icon=SEVERITY_ICONS.get(cue.severity)):
             st.badge(cue.severity_label, color=colour)
             st.markdown(f"**What was measured:** {md(cue.measured)}")
             st.markdown(f"**Why it matters for the knee:** {md(cue.why)}")
@@ -136,10 +139,10 @@ else:
     st.success("None of the measured values reached a cue's threshold.", icon=":material/check_circle:")
 st.markdown(f"**When to see a professional:** {md(SEE_A_PROFESSIONAL)}")
 if result.metronomes:
-    st.page_link("gait_app/pages/report.py", label="Metronome at your +5 % and +10 % cadence, and the full report "
-                 "with a 6-week plan: Report page", icon=":material/music_note:")
-st.page_link("gait_app/pages/history.py", label="Save this analysis to your history and compare it with an earlier "
-             "one: History page", icon=":material/timeline:")
+    st.page_link("gait_app/pages/report.py", label="Report: metronome and 6-week plan", icon=":material/music_note:",
+                 help="The metronome at your +5 % and +10 % cadence, and the full report with a 6-week plan.")
+st.page_link("gait_app/pages/history.py", label="History: save, compare", icon=":material/timeline:",
+             help="Save this analysis to your history and compare it with an earlier one.")
 
 # ---- each clip: scrubber, key frames, gait cycle, steps
 st.subheader("Each clip" if several else f"Your clip: {main.name}", divider="gray")

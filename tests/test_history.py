@@ -839,6 +839,8 @@ def test_history_page_compares_two_sessions_with_a_trend_and_the_key_frames(cli_
     assert len(images) == 5
     captions = [c.value for c in at.caption]
     assert any("a point outside it is a change beyond measurement noise" in c for c in captions)
+    # no log-in: the page says that the history is everyone's who opens the app
+    assert any(str(history_path()) in c and "everyone who opens this app sees its runners" in c for c in captions)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Export CSV", "Export JSON"]
     # the other pair of sessions: the same sessions the other way round

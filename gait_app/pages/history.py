@@ -32,6 +32,8 @@ from gait_app.saving import save_result
 NEW_RUNNER = "New runner…"
 TREND_WIDTH_PX = 1000
 KEY_FRAME_WIDTH_PX = 300
+# the app has no log-in: one history for every browser that opens it, said on the page
+SHARED = "everyone who opens this app sees its runners and can change them (on a clinic's server, its staff)."
 ROW_PX = 35  # a dataframe row: the comparison table shows every measure without scrolling
 
 
@@ -193,7 +195,8 @@ except HistoryError as error:
     st.error(sentence_start(str(error)), icon=":material/error:")
     st.stop()
 with history:
-    st.caption(f"History file: {history_path()} (set GAIT_HISTORY_DB to use another). Each change is judged against "
-               "the measure's smallest detectable change. **Not a diagnosis.**")
+    st.caption(f"History file: {history_path()} (set GAIT_HISTORY_DB to use another), on the computer that runs this "
+               f"app: {SHARED} Each change is judged against the measure's smallest detectable change. "
+               "**Not a diagnosis.**")
     save_section(history)
     runner_section(history)

@@ -15,6 +15,7 @@ from typing import Any
 NO_SUCH_FILE = "no_such_file"
 EMPTY_FILE = "empty_file"
 NOT_A_VIDEO = "not_a_video"
+UNREADABLE_CODEC = "unreadable_codec"  # a video whose coding OpenCV cannot decode (AV1): re-export it
 NO_FRAME_RATE = "no_frame_rate"
 TOO_LARGE = "too_large"
 TOO_SHORT = "too_short"

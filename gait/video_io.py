@@ -26,6 +26,7 @@ from gait.errors import (
     NOT_A_VIDEO,
     TOO_LARGE,
     TOO_SHORT,
+    UNREADABLE_CODEC,
     GaitInputError,
     capture_rate_request,
 )
@@ -132,6 +133,13 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
                     "so none of it can be read. The copy or upload stopped early: copy the video again from the "
                     "phone.", DAMAGED_FILE
                 )
+            codec = _codec_only_ffmpeg_reads(path)
+            if codec is not None:
+                raise GaitInputError(
+                    f"{name!r} is {codec} video, which this tool's video decoder cannot read. Re-export it as "
+                    "H.264 or HEVC (H.265) in a video editor or converter, or set the phone camera to record "
+                    "H.264 or HEVC, and try again.", UNREADABLE_CODEC
+                )
             raise GaitInputError(
                 f"{name!r} could not be read as a video. Use an mp4, mov, avi, webm or mkv file "
                 "straight from the camera, or re-export it from a video editor.", NOT_A_VIDEO
@@ -175,6 +183,29 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
         )
     return VideoInfo(path=path, file_fps=file_fps, fps=fps, frame_count=frame_count,
                      width=int(width), height=int(height), missing_frames=missing)
+
+
+# how FFmpeg names a codec in its stream listing -> the name a user knows it by
+_CODEC_NAMES = {"av1": "AV1", "hevc": "HEVC (H.265)", "h264": "H.264", "vp9": "VP9", "vp8": "VP8"}
+
+
+def _codec_only_ffmpeg_reads(path: str) -> str | None:
+    """The coding of the file's video (e.g. "AV1") when the FFmpeg that ships with imageio-ffmpeg decodes its
+    first frame but OpenCV's could not (OpenCV's has no software AV1 decoder); None when neither can (not a
+    video, or damaged)."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    try:
+        run = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path, "-map", "0:v:0",
+                              "-frames:v", "1", "-f", "null", "-"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    stream = re.search(r"Stream #\d+:\d+.*?: Video: (\w+)", run.stderr)
+    if run.returncode != 0 or stream is None or not re.search(r"frame=\s*1\b", run.stderr):
+        return None
+    return _CODEC_NAMES.get(stream[1], stream[1])
 
 
 def _index_cut_off(path: str) -> bool:

@@ -186,13 +186,15 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
 
 
 # how FFmpeg names a codec in its stream listing -> the name a user knows it by
-_CODEC_NAMES = {"av1": "AV1", "hevc": "HEVC (H.265)", "h264": "H.264", "vp9": "VP9", "vp8": "VP8"}
+_CODEC_NAMES = {"av1": "AV1"}
+# codings OpenCV's FFmpeg reads (checked: H.264, HEVC 8- and 10-bit, VP9, ProRes): one of them unread is damaged
+_READ_BY_OPENCV = frozenset({"h264", "hevc", "vp8", "vp9", "prores", "mpeg4", "mjpeg"})
 
 
 def _codec_only_ffmpeg_reads(path: str) -> str | None:
     """The coding of the file's video (e.g. "AV1") when the FFmpeg that ships with imageio-ffmpeg decodes its
-    first frame but OpenCV's could not (OpenCV's has no software AV1 decoder); None when neither can (not a
-    video, or damaged)."""
+    first frame but OpenCV's could not (OpenCV's has no software AV1 decoder); None when neither can, or when
+    OpenCV's reads that coding (not a video, or damaged)."""
     import subprocess
 
     import imageio_ffmpeg
@@ -203,7 +205,8 @@ def _codec_only_ffmpeg_reads(path: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     stream = re.search(r"Stream #\d+:\d+.*?: Video: (\w+)", run.stderr)
-    if run.returncode != 0 or stream is None or not re.search(r"frame=\s*1\b", run.stderr):
+    if (run.returncode != 0 or stream is None or stream[1] in _READ_BY_OPENCV
+            or not re.search(r"frame=\s*1\b", run.stderr)):
         return None
     return _CODEC_NAMES.get(stream[1], stream[1])
 

@@ -73,7 +73,7 @@ def test_probe_refusals_have_codes(tmp_path):
 
 
 def test_a_video_coded_in_av1_is_named_with_what_to_do(tmp_path):
-    """OpenCV's FFmpeg has no software AV1 decoder: an AV1 clip (some Android phones, most web video) is said
+    """OpenCV's FFmpeg has no software AV1 decoder: an AV1 clip (some Android phones, web video) is said
     to be AV1, with a way out (H.264 or HEVC), not called 'not a video'; the command line says so in one line,
     without the decoder's own log; the same clip as H.264 is read."""
     ffmpeg("-i", SAMPLE, "-t", "1", "-vf", "scale=128:224", "-c:v", "libaom-av1", "-cpu-used", "8", "-row-mt", "1",

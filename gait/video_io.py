@@ -185,8 +185,6 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
                      width=int(width), height=int(height), missing_frames=missing)
 
 
-# how FFmpeg names a codec in its stream listing -> the name a user knows it by
-_CODEC_NAMES = {"av1": "AV1"}
 # codings OpenCV's FFmpeg reads (checked: H.264, HEVC 8- and 10-bit, VP9, ProRes): one of them unread is damaged
 _READ_BY_OPENCV = frozenset({"h264", "hevc", "vp8", "vp9", "prores", "mpeg4", "mjpeg"})
 
@@ -208,7 +206,7 @@ def _codec_only_ffmpeg_reads(path: str) -> str | None:
     if (run.returncode != 0 or stream is None or stream[1] in _READ_BY_OPENCV
             or not re.search(r"frame=\s*1\b", run.stderr)):
         return None
-    return _CODEC_NAMES.get(stream[1], stream[1])
+    return stream[1].upper()  # FFmpeg's name for it, as users write it: "av1" -> "AV1"
 
 
 def _index_cut_off(path: str) -> bool:

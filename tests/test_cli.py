@@ -179,6 +179,25 @@ def test_report_formats_are_the_documents():
     assert exit_.value.code == 2
 
 
+def test_unknown_option_shows_the_subcommands_usage_and_o_is_out(capsys):
+    from gait.cli import build_parser, main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["analyze", "run.mp4", "-q"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("usage: gait analyze ") and err[-1] == "error: unrecognized arguments: -q"
+    with pytest.raises(SystemExit) as exit_:
+        main(["history", "list", "--bogus"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("usage: gait history list ") and err[-1] == "error: unrecognized arguments: --bogus"
+    parse = build_parser().parse_args
+    assert parse(["analyze", "run.mp4", "-o", "out"]).out == Path("out")
+    assert parse(["batch", "clips", "-o", "out"]).out == Path("out")
+    assert parse(["history", "export", "ana", "-o", "out"]).out == Path("out")
+
+
 def test_output_names():
     from gait.metronome import metronome_file_name
 

@@ -49,7 +49,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "report files.")
     a.add_argument("video", nargs="+",
                    help="the clip(s) of one run, e.g. a side and a rear clip (mp4, mov, avi, webm, mkv)")
-    a.add_argument("--out", type=Path, help="output folder (default: a folder named after the video)")
+    a.add_argument("-o", "--out", type=Path, help="output folder (default: a folder named after the video)")
     a.add_argument("--fps", type=positive, help="capture frame rate, for slow-motion files")
     a.add_argument("--start", type=non_negative, help="start of the part to analyse, seconds")
     a.add_argument("--end", type=positive, help="end of the part to analyse, seconds")

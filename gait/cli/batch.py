@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     b.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="clips, folders (searched recursively for videos) or CSV manifests with the columns path "
                         "and optionally runner, date, view, fps, height, speed, session")
-    b.add_argument("--out", type=Path, required=True, help="output folder: a folder per session, and the tables")
+    b.add_argument("-o", "--out", type=Path, required=True, help="output folder: a folder per session, and the tables")
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="an existing Dask cluster's scheduler, e.g. tcp://host:8786 (its workers need this package "
                         "and must see the inputs and --out at the same paths; default: a local cluster)")

@@ -45,7 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = hs.add_parser("export", help="a runner's data as CSV and JSON")
     p.add_argument("runner")
     p.add_argument("--format", default="csv,json", help="csv, json or csv,json (default)")
-    p.add_argument("--out", type=Path, help="folder (default: exports/<runner> in the history's data folder)")
+    p.add_argument("-o", "--out", type=Path, help="folder (default: exports/<runner> in the history's data folder)")
     p = hs.add_parser("delete", help="delete a runner and everything of theirs")
     p.add_argument("runner")
     p.add_argument("--yes", action="store_true", help="really delete (without it: say what would be deleted)")

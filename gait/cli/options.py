@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, Sequence
 
 
 def positive(text: str) -> float:
@@ -36,12 +36,29 @@ def non_negative(text: str) -> float:
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose usage errors exit 2 with a last stderr line ``error: ...``."""
+    """An argument parser whose usage errors exit 2 with a last stderr line ``error: ...``, an unknown option
+    shown with the usage of the subcommand it was given to (``gait analyze``'s, not ``gait``'s)."""
 
     def error(self, message: str) -> NoReturn:  # exit 2 with an ``error:`` line, as for bad input
         self.print_usage(sys.stderr)
         print(f"error: {message}", file=sys.stderr)
         sys.exit(2)
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: None = None) -> argparse.Namespace:
+        parsed, unknown = self.parse_known_args(args)
+        if unknown:
+            self._chosen(parsed).error(f"unrecognized arguments: {' '.join(unknown)}")
+        return parsed
+
+    def _chosen(self, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+        """The innermost (sub)command's parser of ``parsed``."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                chosen = action.choices.get(getattr(parsed, action.dest, ""))
+                if isinstance(chosen, Parser):
+                    return chosen._chosen(parsed)
+        return self
 
 
 def db_option(parser: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:

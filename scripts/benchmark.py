@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Collection
 
 from gait.pose import default_workers
 
@@ -78,6 +79,7 @@ print("RESULT", done, time.perf_counter() - t0)
 OURS = """
 import os, sys, time, tempfile
 from pathlib import Path
+from typing import Collection
 from gait.memory import use_one_arena
 use_one_arena()  # as gait analyze does first
 from gait.pipeline import Options, analyze
@@ -150,6 +152,24 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+SHARED_LIBRARY = "mediapipe/python/_framework_bindings"  # MediaPipe's native library, mapped by every tracker
+
+
+def sharing_processes(exclude: Collection[int] = ()) -> list[int]:
+    """The processes, but ``exclude``, that map MediaPipe's native library (a running app, another analysis):
+    they share its pages and those of OpenCV, NumPy and Python with the measured processes, whose PSS then
+    reads lower (a running app server took the 65 s clip's with-video peak from 458 to 415 MB, 6 Dec 2026)."""
+    found = []
+    for maps in Path("/proc").glob("[0-9]*/maps"):
+        pid = int(maps.parent.name)
+        try:
+            if pid not in exclude and SHARED_LIBRARY in maps.read_text():
+                found.append(pid)
+        except (OSError, UnicodeDecodeError):
+            continue
+    return sorted(found)
+
+
 def _busy_ticks() -> int:
     """CPU time used on the machine since boot, in clock ticks (user, nice, system, irq, softirq, steal)."""
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -201,6 +221,11 @@ def main() -> None:
     cores = len(os.sched_getaffinity(0))
     print(f"clip: {video}, view: {args.view or 'detected'}\nmachine: {cores} cores, load average "
           f"{os.getloadavg()[0]:.1f} at the start", flush=True)
+    sharing = sharing_processes({os.getpid()})
+    if sharing:
+        print(f"warning: {len(sharing)} other process(es) map MediaPipe's libraries (pids {sharing}, e.g. a running "
+              "app): they share pages with the measured processes, so the peak memory reads lower than on a quiet "
+              "machine. Stop them for figures comparable with earlier runs.", flush=True)
     rows = []
 
     def run(label: str, code: str, *extra: str) -> dict:
@@ -228,7 +253,7 @@ def main() -> None:
         return int(m["result"][0]) / float(m["result"][1])
 
     figures = {
-        "video": video, "frames": frames, "cores": cores,
+        "video": video, "frames": frames, "cores": cores, "sharing_processes": len(sharing),
         "raw_loop_fps": reference, "raw_loop_fps_runs": raw_fps, "raw_peak_mb": max(raw1["peak_mb"], raw2["peak_mb"]),
         "raw_one_per_core_fps": fps(ceiling), "raw_one_per_core_ratio": fps(ceiling) / reference,
         "results_fps": fps(results), "results_ratio": fps(results) / reference,

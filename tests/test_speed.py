@@ -478,3 +478,25 @@ def test_threads_started_after_use_one_arena_allocate_from_one_arena():
                              cwd=Path(__file__).resolve().parents[1])
         arenas[mode] = run.stderr.count("Arena ")
     assert arenas["one"] == 1 < arenas["default"]
+
+
+def test_the_benchmark_names_other_processes_that_share_mediapipe(tmp_path):
+    """A process that runs a tracker (the app, another analysis) shares MediaPipe's pages with the measured ones,
+    so their PSS reads lower: the benchmark finds it, and not a process without MediaPipe."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchmark", SAMPLES.parent / "scripts" / "benchmark.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    code = "import sys; {}; print('ready', flush=True); sys.stdin.read()"
+    tracker = "from gait.pose.tracker import new_tracker; t = new_tracker()"
+    with subprocess.Popen([sys.executable, "-c", code.format(tracker)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True) as with_mp, \
+            subprocess.Popen([sys.executable, "-c", code.format("import cv2, numpy")], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as without:
+        assert with_mp.stdout.readline().strip() == "ready" and without.stdout.readline().strip() == "ready"
+        found = benchmark.sharing_processes()
+        assert with_mp.pid in found and without.pid not in found
+        assert with_mp.pid not in benchmark.sharing_processes({with_mp.pid})
+        with_mp.stdin.close()
+        without.stdin.close()

@@ -1,7 +1,8 @@
 """Reading and writing video, one frame at a time.
 
 Frames are streamed: nothing here holds more than one decoded frame, so memory does not grow with the
-length of the clip. Frames come out upright (a phone's rotation tag is applied) in BGR order.
+length of the clip. Frames come out upright (a phone's rotation tag is applied), an HDR clip's as SDR
+(:mod:`gait.hdr`), in BGR order.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from gait.errors import (
     GaitInputError,
     capture_rate_request,
 )
+from gait.hdr import ToneMap, tone_map
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 MIN_FRAMES = 15
@@ -89,9 +91,23 @@ def decoder_threads(side_by_side: int) -> int | None:
     return 1 if side_by_side > 1 else None
 
 
-def _open(path: str, threads: int | None = None) -> tuple[cv2.VideoCapture, int | None]:
+@dataclass(frozen=True)
+class _Picture:
+    """How a decoded frame is shown: an HDR clip's tone-mapped to SDR (:mod:`gait.hdr`), then turned upright
+    by the cv2.rotate code ``rotation`` (None: as decoded)."""
+
+    rotation: int | None
+    tone: ToneMap | None
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        if self.tone is not None:
+            frame = self.tone(frame)
+        return frame if self.rotation is None else cv2.rotate(frame, self.rotation)
+
+
+def _open(path: str, threads: int | None = None) -> tuple[cv2.VideoCapture, _Picture]:
     """Open a clip with a decoder of ``threads`` threads (:func:`decoder_threads`); return the capture and
-    the cv2.rotate code that makes its frames upright (or None).
+    what makes its frames as shown (:class:`_Picture`).
 
     OpenCV's own automatic rotation is switched off and the tag applied here, so that it happens exactly
     once whatever the OpenCV build does.
@@ -99,11 +115,7 @@ def _open(path: str, threads: int | None = None) -> tuple[cv2.VideoCapture, int 
     cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG, [] if threads is None else [cv2.CAP_PROP_N_THREADS, threads])
     cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
     degrees = int(round(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0)) % 360
-    return cap, _ROTATIONS.get(degrees)
-
-
-def _upright(frame: np.ndarray, rotation: int | None) -> np.ndarray:
-    return frame if rotation is None else cv2.rotate(frame, rotation)
+    return cap, _Picture(_ROTATIONS.get(degrees), tone_map(path) if cap.isOpened() else None)
 
 
 def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInfo:
@@ -123,7 +135,7 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
         raise GaitInputError(f"no such file: {path!r}. Check the path and try again.", NO_SUCH_FILE)
     if os.path.getsize(path) == 0:
         raise GaitInputError(f"{name!r} is empty (0 bytes). Copy the video again from the phone.", EMPTY_FILE)
-    cap, rotation = _open(path)
+    cap, picture = _open(path)
     try:
         ok, frame = cap.read() if cap.isOpened() else (False, None)
         if not ok or frame is None:
@@ -146,7 +158,7 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
             )
         file_fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         frame_count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        height, width = _upright(frame, rotation).shape[:2]
+        height, width = picture(frame).shape[:2]
     finally:
         cap.release()
     if frame_count <= 0:  # some containers (webm, mkv) do not store it: count by decoding
@@ -248,7 +260,7 @@ def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None, s
     if clock is not None:
         yield from _clock_frames(path, clock, start_frame, end_frame, seek, threads)
         return
-    cap, rotation = _open(path, threads)
+    cap, picture = _open(path, threads)
     try:
         index = 0
         if seek and start_frame > 0:
@@ -263,7 +275,7 @@ def iter_frames(path: str, start_frame: int = 0, end_frame: int | None = None, s
             ok, frame = cap.read()
             if not ok:
                 return
-            yield index, _upright(frame, rotation)
+            yield index, picture(frame)
             index += 1
     finally:
         cap.release()
@@ -372,14 +384,14 @@ def _clock_frames(path: str, clock: Timeline, start_frame: int, end_frame: int |
     kept = np.flatnonzero(clock.slots >= 0)
     until = dict(zip(kept.tolist(), np.r_[clock.slots[kept][1:], clock.n_slots].tolist(), strict=True))
     slots = clock.slots.tolist()
-    cap, rotation = _open(path, threads)
+    cap, picture = _open(path, threads)
     try:
         first, frame = 0, None
         if seek and start_frame > 0:
             found = _clock_seek(cap, clock, int(kept[clock.slots[kept] <= start_frame][-1]))
             if found is None:  # decoded from the start after all
                 cap.release()
-                cap, rotation = _open(path, threads)
+                cap, picture = _open(path, threads)
             else:
                 first, frame = found
         for i in range(first, len(slots)):
@@ -396,7 +408,7 @@ def _clock_frames(path: str, clock: Timeline, start_frame: int, end_frame: int |
                 if not ok:
                     return
             if wanted:
-                upright = _upright(frame, rotation)
+                upright = picture(frame)
                 shown = range(max(slot, start_frame), min(until[i], end))
                 for k in shown:
                     yield k, upright if k == shown[-1] else upright.copy()

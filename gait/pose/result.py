@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from gait import level
+from gait import hdr, level
 from gait.landmarks import PoseSeries
 from gait.pose.others import OtherPersonCheck, OtherPersons
 from gait.pose.tracker import TRACKER_SETTINGS, FrameWork, wants_mask
@@ -25,7 +25,7 @@ def pose_settings(works: Sequence[FrameWork] = (), step: int = 1) -> dict[str, o
         "mediapipe": metadata.version("mediapipe"), **TRACKER_SETTINGS,
         "other_person": [OtherPersonCheck.SAMPLES, OtherPersonCheck.MIN_VISIBILITY, OtherPersonCheck.MIN_HEIGHT,
                          OtherPersonCheck.MARGIN],
-        "fingerprint_grid": FINGERPRINT_GRID, level.NAME: level.SETTINGS}
+        "fingerprint_grid": FINGERPRINT_GRID, level.NAME: level.SETTINGS, "hdr_to_sdr": hdr.SETTINGS}
     if any(wants_mask(work) for work in works):
         settings["segmentation"] = True
     if step > 1:

@@ -46,7 +46,7 @@ from gait.gate import (
 )
 from gait.kinematics import FrontalAngles, SagittalAngles, frontal_angles, sagittal_angles
 from gait.landmarks import PoseSeries
-from gait.level import ROLL_WARN_DEG, levelled, turn_words
+from gait.level import PITCH_WARN_DEG, ROLL_WARN_DEG, levelled, turn_words
 from gait.measured_error import frontal_error
 from gait.metrics import (
     MIN_STEPS_PER_SIDE,
@@ -123,6 +123,8 @@ def analyze_found(info: VideoInfo, start: int, end: int, found: PosePass, option
         analysis = replace(analysis, warnings=[*analysis.warnings, dark])
     if (not_level := _level_warning(analysis.camera_roll_deg, analysis.view)) is not None:
         analysis = replace(analysis, warnings=[*analysis.warnings, not_level])
+    if analysis.view == "side" and (tipped := _tipped_warning(analysis.camera_pitch_deg)) is not None:
+        analysis = replace(analysis, warnings=[*analysis.warnings, tipped])
     if others.another_person:
         analysis = replace(analysis, warnings=analysis.warnings + [GaitWarning(
             E.ANOTHER_PERSON,
@@ -267,6 +269,31 @@ def _level_warning(roll_deg: float | None, view: str) -> GaitWarning | None:
         f"the room's upright lines lean {turn_words(roll_deg)} where the runner is: the camera was not level "
         f"(turned, or tipped up or down), and {LEVEL_EFFECTS['side' if view == 'side' else FRONTAL]}. Level the "
         "phone (a tripod with a spirit level, or the camera app's level) and film again.")
+
+
+# What tipping the camera moved on the rendered runner (8 s, 60 fps, 540x960, the camera 4 m away aimed at the
+# runner from below or above; measured minus the truth, less the same clip's errors filmed from 1.0 m at 0.8 m:
+# docs/accuracy.md, "A camera tipped up or down")
+TIPPED_EFFECTS = {
+    -1: "on a rendered runner filmed from 17° below, overstride read 6 % of leg length lower, the foot angle at "
+        "landing 7° lower and the shin at landing 4° further back (from 11° below: 3 % of leg length, 2° and 2°)",
+    1: "on a rendered runner filmed from 11° above, overstride read 2 % of leg length higher and the foot angle "
+       "at landing 3° higher",
+}
+
+
+def _tipped_warning(pitch_deg: float | None) -> GaitWarning | None:
+    """A side view whose room's uprights converge as a camera tipped :data:`~gait.level.PITCH_WARN_DEG` or more
+    up or down makes them: which way, about how far, what that moved on the rendered runner, and how to film."""
+    if pitch_deg is None or abs(pitch_deg) < PITCH_WARN_DEG:
+        return None
+    way = "down" if pitch_deg > 0 else "up"
+    return GaitWarning(
+        E.CAMERA_TIPPED,
+        f"the room's upright lines converge {way}wards: the camera looked {way} at the runner, about "
+        f"{abs(pitch_deg):.0f}° (more if zoomed in), and a side view's angles and distances are read in the image: "
+        f"{TIPPED_EFFECTS[1 if pitch_deg > 0 else -1]}. Film with the phone at hip height, level, not tipped up "
+        "or down.")
 
 
 @contextmanager

@@ -62,6 +62,7 @@ MARKERS_HIDDEN = "markers_hidden"  # marker mode: a measure's stickers hidden in
 MARKERS_LOW_FPS = "markers_low_fps"  # marker mode: rearfoot eversion needs 120 fps or more
 OBLIQUE_CAMERA = "oblique_camera"  # side view: the camera well off square to the running direction
 CAMERA_NOT_LEVEL = "camera_not_level"  # the room's uprights lean at the runner: the camera turned or tipped
+CAMERA_TIPPED = "camera_tipped"  # side view: the room's uprights converge: the camera tipped up or down
 VIEW_DISAGREES = "view_disagrees"  # the view the user gave is not what the clip looks like
 UNSPECIFIED = "unspecified"
 

@@ -42,6 +42,10 @@ MAX_SLOPE_DEG = 20.0
 MIN_SPREAD = 0.05  # of the frame's width (height): lines closer together than this fit no slope
 MIN_SIDE_SHARE = 0.15  # of the fitting lines' length on each side of the runner's hips: read between them
 ONE_SIDED_SLOPE_DEG = 4.0  # lines on one side of the hips are carried over to them only changing less across
+# a phone's main camera filming video sees about 67 deg across the long side of the picture: its focal length
+# in pixels is this times the long side (26 mm equivalent; 2x zoom doubles it)
+PHONE_FOCAL_OF_LONG_SIDE = 0.755
+PITCH_WARN_DEG = 8.0  # a warning from this tipping up or down (the shared clips: within 3 deg but one, 12 deg up)
 ROLL_WARN_DEG = 3.0  # a warning from this roll (the side sample turned 5 deg moved overstride by 5-10 % of leg)
 SETTINGS = [FAMILY_TOL_DEG, MIN_LINE_OF_LONG_SIDE, BORDER_OF_LONG_SIDE, RUNNER_MARGIN, DETECT_LONG_SIDE_PX,
             MAX_LINES, "both families", "places from the hips"]  # what the pose pass's stored lines depend on
@@ -94,8 +98,9 @@ def room_lines(frame_bgr: np.ndarray, landmarks: np.ndarray | None) -> np.ndarra
     return out
 
 
-def _common_tilt(rows: np.ndarray, place: int) -> float | None:
-    """The tilt most of the lines' length shares at the runner's hips (place 0), as a tilt that may change
+def _common_tilt(rows: np.ndarray, place: int) -> tuple[float, float] | None:
+    """The tilt most of the lines' length shares at the runner's hips (place 0) and its change from one side
+    of the frame to the other (degrees a frame's width or height), as a tilt that may change
     linearly with the lines' place (column ``place``: a pitched camera's uprights converge, leaning more the
     further across they stand; a camera off square's level lines, the further up or down). Starts from the
     lines within :data:`CLUSTER_DEG` of the tilt and change across the frame (in whole degrees up to
@@ -136,7 +141,7 @@ def _common_tilt(rows: np.ndarray, place: int) -> float | None:
     if (fits.sum() < MIN_CLUSTER_LINES or length[fits].sum() < MIN_CLUSTER_SHARE * length.sum()
             or abs(slope) > (MAX_SLOPE_DEG if sides >= MIN_SIDE_SHARE * length[fits].sum() else ONE_SIDED_SLOPE_DEG)):
         return None
-    return float(intercept)
+    return float(intercept), float(slope)
 
 
 def camera_roll_deg(lines: np.ndarray | None) -> float | None:
@@ -149,15 +154,36 @@ def camera_roll_deg(lines: np.ndarray | None) -> float | None:
     :data:`AGREE_DEG` from the uprights' (a slanted object, such as a treadmill's posts, taken for the room's
     uprights). The level lines alone give no verdict. None also when the pass kept no lines (landmarks
     alone, a pose cache of an earlier version)."""
+    uprights = _uprights(lines)
+    return None if uprights is None else uprights[0]
+
+
+def _uprights(lines: np.ndarray | None) -> tuple[float, float] | None:
+    """The room's uprights' tilt at the runner's hips and its change across the frame (:func:`_common_tilt`),
+    when they give a verdict (:func:`camera_roll_deg`)."""
     if lines is None:
         return None
     rows = np.asarray(lines, dtype=float).reshape(-1, COLUMNS)
     rows = rows[np.isfinite(rows).all(axis=1)]
-    roll = _common_tilt(rows[rows[:, 2] == UPRIGHT], ACROSS)
+    uprights = _common_tilt(rows[rows[:, 2] == UPRIGHT], ACROSS)
     level = _common_tilt(rows[rows[:, 2] == LEVEL], DOWN)
-    if roll is None or (level is not None and abs(level - roll) > AGREE_DEG):
+    if uprights is None or (level is not None and abs(level[0] - uprights[0]) > AGREE_DEG):
         return None
-    return roll
+    return uprights
+
+
+def camera_pitch_deg(lines: np.ndarray | None, width: int, height: int) -> float | None:
+    """How far the camera was tipped down (+) or up (-) from level, in degrees, read from how the room's
+    uprights converge: a camera tipped by p leans an upright standing x across the picture from its middle by
+    about atan(x tan(p) / f), so their lean changes across a frame ``width`` wide by ``width`` tan(p) / f
+    radians. The focal length f is taken as a phone's main camera's (:data:`PHONE_FOCAL_OF_LONG_SIDE`): zoomed
+    in, the camera was tipped more than this reads. None when the uprights give no verdict
+    (:func:`camera_roll_deg`)."""
+    uprights = _uprights(lines)
+    if uprights is None:
+        return None
+    focal_px = PHONE_FOCAL_OF_LONG_SIDE * max(width, height)
+    return float(np.degrees(np.arctan(np.radians(uprights[1]) * focal_px / width)))
 
 
 def turned_back(xy: np.ndarray, roll_deg: float | None, centre: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:

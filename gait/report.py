@@ -101,6 +101,7 @@ def report_dict(analysis: Analysis) -> dict:
             "leg_length_px": analysis.leg_length_px,
             "camera_angle_deg": analysis.camera_angle_deg,
             "camera_roll_deg": analysis.camera_roll_deg,
+            "camera_pitch_deg": analysis.camera_pitch_deg,
             "warnings": [warning_record(w) for w in analysis.warnings],
             **analysis.frontal_fields,
         },

@@ -112,6 +112,43 @@ def test_a_pitched_cameras_uprights_are_read_where_the_runner_is():
     hips_at = points[23:25, 0].mean() / 1080 - 0.5
     assert _roll(wall, points) == pytest.approx(centre_deg + slope_deg * hips_at, abs=0.4)
     assert _roll(wall) == pytest.approx(centre_deg, abs=0.4)  # no runner: at the frame's centre
+    # the change across, -8 deg a width, is a phone's main camera (focal 0.755 x 1920 px) tipped up by
+    # atan(radians(8) x 0.755 x 1920 / 1080) = 10.6 deg
+    pitch = np.degrees(np.arctan(np.radians(slope_deg) * level.PHONE_FOCAL_OF_LONG_SIDE * 1920 / 1080))
+    assert level.camera_pitch_deg(level.room_lines(wall, points), 1080, 1920) == pytest.approx(pitch, abs=0.6)
+    assert pitch == pytest.approx(-10.6, abs=0.05)
+
+
+def test_a_rendered_runner_filmed_from_below_is_warned_of_and_the_side_sample_is_not(tmp_path):
+    """The rendered runner filmed from 0.2 m aimed at 1.4 m, 4 m away (16.7 deg up), reads the tipping its
+    uprights' convergence gives with a phone's focal length (the renderer's is 1.8 times longer: 9.4 deg), and
+    is warned of it; the side sample, filmed from 1.0 m aimed at 0.8 m (2.9 deg down), reads +1.7 deg, and
+    is not. The report says it."""
+    from dataclasses import replace
+
+    from gait.errors import CAMERA_TIPPED
+    from gait.output import write_session
+    from gait.pipeline import Options, analyze
+    from gait.synth import render
+    from gait.synth.sweep import BASE, SIDE
+
+    clip = tmp_path / "from below.mp4"
+    truth = render(BASE, replace(SIDE, height_m=0.2, look_at_height_m=1.4), clip, duration_s=5.0)
+    camera = truth["camera"]
+    true_deg = np.degrees(np.arctan((camera["look_at_height_m"] - camera["height_m"]) / camera["distance_m"]))
+    phone_px = level.PHONE_FOCAL_OF_LONG_SIDE * truth["height"]
+    expected = -np.degrees(np.arctan(np.tan(np.radians(true_deg)) * phone_px / camera["f_px"]))
+    analysis = analyze(str(clip), Options(view="side"))
+    assert analysis.camera_pitch_deg == pytest.approx(expected, abs=1.5) and expected < -level.PITCH_WARN_DEG
+    warned = [str(w) for w in analysis.warnings if w.code == CAMERA_TIPPED]
+    assert len(warned) == 1 and "converge upwards: the camera looked up at the runner, about 9°" in warned[0]
+    write_session(analysis, tmp_path / "out", video=False)
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["quality"]["camera_pitch_deg"] == pytest.approx(analysis.camera_pitch_deg)
+    assert any(w["code"] == CAMERA_TIPPED for w in report["quality"]["warnings"])
+    sample = analyze(str(SAMPLES / "side_60fps.mp4"))
+    assert 0.5 < sample.camera_pitch_deg < 3.0
+    assert not any(w.code == CAMERA_TIPPED for w in sample.warnings)
 
 
 def test_uprights_on_one_side_fanning_out_give_no_verdict():
@@ -148,8 +185,9 @@ def test_real_clips_read_near_level_and_none_is_warned(analysed):
     """The shared side clips analysed read within 2 deg where the runner is, and none is warned of: the
     treadmill clip -0.8 (its cabinets' -4.7 deg on one side was its camera's pitch), the labelled
     overstride clips -1.7 and -1.6. A curtained room's folds, all on one side of the runner and fanning out,
-    give no verdict; so do the sprint starts (a track with no upright lines)."""
-    from gait.errors import CAMERA_NOT_LEVEL
+    give no verdict; so do the sprint starts (a track with no upright lines). Tipped up or down: the treadmill
+    clip, filmed from low down with its ceiling in view, -12.4 deg and warned of; the others within 3 deg."""
+    from gait.errors import CAMERA_NOT_LEVEL, CAMERA_TIPPED
 
     for name in ("label_no_overstride__F_Running_2_flipped.mp4", "label_no_overstride__F_Running_6.mp4",
                  "label_no_overstride__F_Running_8_flipped.mp4", "label_no_overstride__M_Running_1.mp4",
@@ -159,6 +197,11 @@ def test_real_clips_read_near_level_and_none_is_warned(analysed):
         clip = analysed(name)
         assert abs(clip.camera_roll_deg) < 2.0, name
         assert not any(w.code == CAMERA_NOT_LEVEL for w in clip.warnings), name
+        tipped = any(w.code == CAMERA_TIPPED for w in clip.warnings)
+        if name == "treadmill_side_male_30fps.mp4":  # filmed from low down, its ceiling in view
+            assert -15.0 < clip.camera_pitch_deg < -10.0 and tipped
+        else:
+            assert (clip.camera_pitch_deg is None or abs(clip.camera_pitch_deg) < 4.0) and not tipped, name
     assert -1.5 < analysed("treadmill_side_male_30fps.mp4").camera_roll_deg < 0.0
     assert analysed("label_overstride__Overstride_2_flipped.mp4").camera_roll_deg is None
     assert analysed("sprint_start_b1.mp4").camera_roll_deg is None

@@ -37,16 +37,20 @@ BT2020_TO_BT709 = np.array([[1.6605, -0.5876, -0.0728],
                             [-0.0182, -0.1006, 1.1187]])
 
 
+HLG_ABC = (0.17883277, 0.28466892, 0.55991073)  # BT.2100 HLG's constants a, b, c
+PQ_M1_M2_C1_C2_C3 = (2610 / 16384, 2523 / 4096 * 128, 3424 / 4096, 2413 / 4096 * 32, 2392 / 4096 * 32)  # ST 2084
+
+
 def hlg_to_scene(signal: np.ndarray) -> np.ndarray:
     """BT.2100 HLG inverse OETF: the signal (0-1) to relative scene light (0-1)."""
-    a, b, c = 0.17883277, 0.28466892, 0.55991073
+    a, b, c = HLG_ABC
     signal = np.asarray(signal, dtype=float)
     return np.where(signal <= 0.5, signal ** 2 / 3.0, (np.exp((signal - c) / a) + b) / 12.0)
 
 
 def pq_to_nits(signal: np.ndarray) -> np.ndarray:
     """SMPTE ST 2084 (PQ) EOTF: the signal (0-1) to display light in cd/m2."""
-    m1, m2, c1, c2, c3 = 2610 / 16384, 2523 / 4096 * 128, 3424 / 4096, 2413 / 4096 * 32, 2392 / 4096 * 32
+    m1, m2, c1, c2, c3 = PQ_M1_M2_C1_C2_C3
     p = np.power(np.clip(np.asarray(signal, dtype=float), 0.0, 1.0), 1.0 / m2)
     return 10000.0 * np.power(np.maximum(p - c1, 0.0) / (c2 - c3 * p), 1.0 / m1)
 

@@ -11,7 +11,7 @@ import cv2
 import imageio_ffmpeg
 import numpy as np
 
-from gait.hdr import HLG, HLG_GAMMA, HLG_PEAK_NITS, PQ, REFERENCE_WHITE_NITS
+from gait.hdr import HLG, HLG_ABC, HLG_GAMMA, HLG_PEAK_NITS, PQ, PQ_M1_M2_C1_C2_C3, REFERENCE_WHITE_NITS
 
 BT709_TO_BT2020 = np.array([[0.6274, 0.3293, 0.0433], [0.0691, 0.9195, 0.0114], [0.0164, 0.0880, 0.8956]])
 BT2020_LUMA = np.array([0.2627, 0.6780, 0.0593])
@@ -22,13 +22,13 @@ def hdr_signal(frame_bgr: np.ndarray, transfer: str) -> np.ndarray:
     rgb = frame_bgr[..., ::-1].astype(np.float64) / 255.0
     nits = (rgb ** 2.4) @ BT709_TO_BT2020.T * REFERENCE_WHITE_NITS
     if transfer == PQ:
-        m1, m2, c1, c2, c3 = 2610 / 16384, 2523 / 4096 * 128, 3424 / 4096, 2413 / 4096 * 32, 2392 / 4096 * 32
+        m1, m2, c1, c2, c3 = PQ_M1_M2_C1_C2_C3
         y = np.power(nits / 10000.0, m1)
         return np.power((c1 + c2 * y) / (1 + c3 * y), m2)
     display = nits / HLG_PEAK_NITS  # BT.2100's OOTF undone on the luminance: scene = display / Ys^(gamma - 1)
     scene_luma = np.maximum(display @ BT2020_LUMA, 1e-9) ** (1.0 / HLG_GAMMA)
     scene = np.clip(display / scene_luma[..., None] ** (HLG_GAMMA - 1.0), 0.0, 1.0)
-    a, b, c = 0.17883277, 0.28466892, 0.55991073
+    a, b, c = HLG_ABC
     return np.where(scene <= 1 / 12, np.sqrt(3 * scene), a * np.log(np.maximum(12 * scene - b, 1e-9)) + c)
 
 

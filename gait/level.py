@@ -154,13 +154,13 @@ def camera_roll_deg(lines: np.ndarray | None) -> float | None:
     :data:`AGREE_DEG` from the uprights' (a slanted object, such as a treadmill's posts, taken for the room's
     uprights). The level lines alone give no verdict. None also when the pass kept no lines (landmarks
     alone, a pose cache of an earlier version)."""
-    uprights = _uprights(lines)
+    uprights = room_uprights(lines)
     return None if uprights is None else uprights[0]
 
 
-def _uprights(lines: np.ndarray | None) -> tuple[float, float] | None:
+def room_uprights(lines: np.ndarray | None) -> tuple[float, float] | None:
     """The room's uprights' tilt at the runner's hips and its change across the frame (:func:`_common_tilt`),
-    when they give a verdict (:func:`camera_roll_deg`)."""
+    when they give a verdict (:func:`camera_roll_deg`): the roll and what :func:`pitch_deg` reads."""
     if lines is None:
         return None
     rows = np.asarray(lines, dtype=float).reshape(-1, COLUMNS)
@@ -173,13 +173,18 @@ def _uprights(lines: np.ndarray | None) -> tuple[float, float] | None:
 
 
 def camera_pitch_deg(lines: np.ndarray | None, width: int, height: int) -> float | None:
+    """How far the camera was tipped down (+) or up (-) from level, in degrees, from the pose pass's lines
+    (:func:`pitch_deg` of their :func:`room_uprights`)."""
+    return pitch_deg(room_uprights(lines), width, height)
+
+
+def pitch_deg(uprights: tuple[float, float] | None, width: int, height: int) -> float | None:
     """How far the camera was tipped down (+) or up (-) from level, in degrees, read from how the room's
-    uprights converge: a camera tipped by p leans an upright standing x across the picture from its middle by
-    about atan(x tan(p) / f), so their lean changes across a frame ``width`` wide by ``width`` tan(p) / f
-    radians. The focal length f is taken as a phone's main camera's (:data:`PHONE_FOCAL_OF_LONG_SIDE`): zoomed
-    in, the camera was tipped more than this reads. None when the uprights give no verdict
-    (:func:`camera_roll_deg`)."""
-    uprights = _uprights(lines)
+    uprights converge (:func:`room_uprights`): a camera tipped by p leans an upright standing x across the
+    picture from its middle by about atan(x tan(p) / f), so their lean changes across a frame ``width`` wide by
+    ``width`` tan(p) / f radians. The focal length f is taken as a phone's main camera's
+    (:data:`PHONE_FOCAL_OF_LONG_SIDE`): zoomed in, the camera was tipped more than this reads. None when the
+    uprights give no verdict."""
     if uprights is None:
         return None
     focal_px = PHONE_FOCAL_OF_LONG_SIDE * max(width, height)

@@ -14,8 +14,7 @@ from gait import errors as E
 from gait.catalogue import CATALOGUE, FRONTAL_METRICS, Metrics, not_measured, number
 from gait.errors import GaitInputError, GaitWarning
 from gait.landmarks import PoseSeries, other_side
-from gait.level import NAME as LINES
-from gait.level import camera_pitch_deg, levelled
+from gait.level import levelled, pitch_deg
 from gait.pose import PosePass
 from gait.video_io import VideoInfo
 from gait.view import near_side
@@ -108,11 +107,11 @@ class Analysis:
 
     @property
     def camera_pitch_deg(self) -> float | None:
-        """How far the camera was tipped down (+) or up (-) (:func:`gait.level.camera_pitch_deg`, from the pose
+        """How far the camera was tipped down (+) or up (-) (:func:`gait.level.pitch_deg`, from the pose
         pass's lines, for a phone's main camera); None when not seen, or for an analysis of landmarks alone."""
         if self.pose_pass is None:
             return None
-        return camera_pitch_deg(self.pose_pass.frames.get(LINES), self.info.width, self.info.height)
+        return pitch_deg(self.pose_pass.room_uprights, self.info.width, self.info.height)
 
     @cached_property
     def level_pose(self) -> PoseSeries:

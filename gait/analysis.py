@@ -6,7 +6,7 @@ libraries (pandas, SciPy: about 125 MB) are not held through the pass (docs/spee
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -108,15 +108,15 @@ def analyze_found(info: VideoInfo, start: int, end: int, found: PosePass, option
         stop = decoded_end(info, start, end, raw.frame_index) or start
         raise GaitInputError(f"{info.name!r}: {damage_message(info, stop)}; in the part that could be read, "
                              f"{exc}", E.DAMAGED_FILE) from exc
-    analysis = replace(analysis, pose_pass=found)
-    if damage is not None:
-        analysis = replace(analysis, warnings=[damage, *analysis.warnings])
-    if edited is not None:
-        analysis = replace(analysis, warnings=[edited, *analysis.warnings])
-    if options.markers:
-        from gait.markers import apply_markers
+    first = [w for w in (edited, damage) if w is not None]  # the file's own trouble, before all else
 
-        analysis = apply_markers(analysis, options.markers)
+    def finished(pose_analysis: Analysis) -> Analysis:
+        return replace(pose_analysis, pose_pass=found, warnings=[*first, *pose_analysis.warnings])
+
+    analysis = finished(analysis)
+    if options.markers:
+        analysis = _with_markers(analysis, options.markers, options.view, lambda: finished(analyze_pose(
+            info, raw, replace(options, view="rear"), found.camera_roll_deg)))
     elif analysis.view != "side" and works:
         analysis = apply_mask(analysis)
     if dark is not None:
@@ -294,6 +294,31 @@ def _tipped_warning(pitch_deg: float | None) -> GaitWarning | None:
         f"{abs(pitch_deg):.0f}° (more if zoomed in), and a side view's angles and distances are read in the image: "
         f"{TIPPED_EFFECTS[1 if pitch_deg > 0 else -1]}. Film with the phone at hip height, level, not tipped up "
         "or down.")
+
+
+def _with_markers(analysis: Analysis, asked: str, view_given: str | None,
+                  from_behind: Callable[[], Analysis]) -> Analysis:
+    """The analysis with its frontal measures taken from the stickers ``asked`` (:func:`gait.markers.apply_markers`).
+    A clip whose view was not given (``view_given``: None, or :data:`~gait.view.FRONTAL`, the app's rear
+    upload) and that the pose model read as filmed in front is analysed again as
+    filmed from behind (``from_behind``), where the stickers are, when they are found there: its left and
+    right were swapped. The rendered runner filmed from behind by a camera on the floor (0.3 m, tipped up
+    7 deg) was read as facing the camera, its left knee's valgus given as the right's (7.9 deg against a
+    true 1.3, the right 4.4 against 9.2); analysed from behind, 1.3 and 9.0 (docs/markers.md)."""
+    from gait.markers import apply_markers
+
+    if analysis.view != "front" or view_given not in (None, FRONTAL):
+        return apply_markers(analysis, asked)
+    try:
+        behind = apply_markers(from_behind(), asked)
+    except GaitInputError:  # no stickers on the back: a clip filmed in front, as read
+        return apply_markers(analysis, asked)
+    return replace(behind, warnings=[*(w for w in behind.warnings if w.code != E.VIEW_DISAGREES), GaitWarning(
+        E.VIEW_FROM_STICKERS,
+        "the pose model read the runner as facing the camera, but the stickers on the back of the body were "
+        "found: analysed as filmed from behind, with the runner's left on the picture's left. A camera low "
+        "down behind the runner can make the model read the back of the head as a face; film from behind at "
+        "hip height, or give the view (--view rear).")])
 
 
 @contextmanager

@@ -448,6 +448,35 @@ def test_refused_when_the_stickers_are_not_found(no_psis_60fps, tmp_path):
     assert info.value.code == E.MARKERS_NOT_FOUND
 
 
+def test_a_rear_clip_read_as_facing_the_camera_is_analysed_from_behind_when_the_stickers_are_there(tmp_path):
+    """Filmed from behind by a camera on the floor (0.3 m, aimed up at the hips), the rendered runner's back of
+    the head reads to the pose model as a face: without stickers the clip is taken as filmed in front, its
+    left and right swapped. With stickers, found on the back, it is analysed from behind, with a warning
+    that says why, and each leg's measures are its own."""
+    path = tmp_path / "rear_from_the_floor.mp4"
+    truth = render(RunnerParams(left=ZERO_LEFT, **HIGH), Camera(view="rear", height_m=0.3), path, fps=60,
+                   duration_s=4.0, width=540, height=960, stickers=Stickers())
+    with native_logs_silenced():
+        plain = analyze(str(path), Options(), workers=1)
+        analysis, _, comparison = _analyse(path, "auto", truth)
+    assert plain.view == "front"  # the misreading the stickers mend
+    assert analysis.view == "rear" and analysis.markers is not None
+    codes = [w.code for w in analysis.warnings]
+    assert E.VIEW_FROM_STICKERS in codes and E.VIEW_DISAGREES not in codes
+    for key in ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"):
+        for side in ("left", "right"):
+            truth_deg = comparison[key][f"truth_{side}"]
+            assert comparison[key][side] == pytest.approx(truth_deg, abs=ANGLES[key]), (key, side)
+    assert comparison["knee_valgus_fppa_deg"]["right"] > comparison["knee_valgus_fppa_deg"]["left"] + 6
+
+
+def test_a_front_clip_with_markers_asked_stays_a_front_view_with_a_note(shared_videos):
+    with native_logs_silenced():
+        front = analyze(str(shared_videos / "front_jog_in_place.mp4"), Options(markers="auto"))
+    assert front.view == "front" and front.markers is None and "Film from behind" in front.notes[-1]
+    assert E.VIEW_FROM_STICKERS not in [w.code for w in front.warnings]
+
+
 def test_options_and_analysis_default_to_no_markers():
     assert Options().markers is None
     assert replace(_bare_analysis("rear"), notes=[]).markers is None

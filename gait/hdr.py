@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from gait.per_file import read_once_per_file
+
 HLG, PQ = "arib-std-b67", "smpte2084"  # FFmpeg's names of the two HDR transfers
 REFERENCE_WHITE_NITS = 203.0  # BT.2408: HDR reference white (graphics white), shown as SDR white
 HLG_PEAK_NITS = 1000.0  # the nominal HLG display the signal is decoded for (BT.2100)
@@ -84,17 +86,12 @@ class ToneMap:
 def tone_map(path: str | os.PathLike) -> ToneMap | None:
     """The :class:`ToneMap` of a clip coded for an HDR display (HLG or PQ), None for an SDR one (or a file
     FFmpeg cannot describe)."""
-    path = str(path)
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    transfer = _transfer(path, stat.st_size, stat.st_mtime_ns)
+    transfer = _transfer(path)
     return ToneMap(transfer) if transfer in (HLG, PQ) else None
 
 
-@functools.lru_cache(maxsize=32)
-def _transfer(path: str, size: int, modified_ns: int) -> str | None:
+@read_once_per_file
+def _transfer(path: str) -> str | None:
     """The transfer characteristic FFmpeg reads for the first video stream (e.g. "arib-std-b67"), or None."""
     import subprocess
 

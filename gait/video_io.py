@@ -7,7 +7,6 @@ length of the clip. Frames come out upright (a phone's rotation tag is applied),
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import struct
@@ -32,6 +31,7 @@ from gait.errors import (
     capture_rate_request,
 )
 from gait.hdr import ToneMap, tone_map
+from gait.per_file import read_once_per_file
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 MIN_FRAMES = 15
@@ -329,8 +329,8 @@ def timeline(times_s: np.ndarray) -> Timeline:
     return Timeline(np.where(taken, -1, slots), 1.0 / interval, t)
 
 
-@functools.lru_cache(maxsize=32)
-def _uneven_timeline(path: str, size: int, modified_ns: int) -> Timeline | None:
+@read_once_per_file
+def _uneven_timeline(path: str) -> Timeline | None:
     import subprocess
 
     import imageio_ffmpeg
@@ -367,12 +367,7 @@ def uneven_timeline(path: str | os.PathLike) -> Timeline | None:
     """The capture clock of a clip recorded at a variable frame rate, where counting its frames at its
     average rate would time a frame more than :data:`UNEVEN_FRAMES` off; None for an even one (or a file
     whose timestamps cannot be read, counted as before)."""
-    path = str(path)
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return _uneven_timeline(path, stat.st_size, stat.st_mtime_ns)
+    return _uneven_timeline(path)
 
 
 def _clock_frames(path: str, clock: Timeline, start_frame: int, end_frame: int | None, seek: bool,

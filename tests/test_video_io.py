@@ -173,3 +173,21 @@ def test_a_clip_with_frames_dropped_is_timed_by_its_timestamps(uneven_clip):
         [E.VARIABLE_FRAME_RATE]
     warning = next(w for w in analysis.warnings if w.code == E.VARIABLE_FRAME_RATE)
     assert "30 of its 540 frames at 60 fps (6 %) were not recorded" in str(warning)
+
+
+def test_what_is_read_from_a_file_is_read_once_and_again_once_it_changes(tmp_path):
+    from gait.per_file import read_once_per_file
+
+    reads = []
+
+    @read_once_per_file
+    def text_of(path: str) -> str:
+        reads.append(path)
+        return Path(path).read_text()
+
+    clip = tmp_path / "clip.txt"
+    clip.write_text("a")
+    assert text_of(clip) == "a" and text_of(str(clip)) == "a" and reads == [str(clip)]
+    clip.write_text("bb")
+    assert text_of(clip) == "bb" and len(reads) == 2
+    assert text_of(tmp_path / "gone.mp4") is None and len(reads) == 2

@@ -91,6 +91,7 @@ _CLI_WORDING = (
                "and analyse again"),
     (re.compile(r"--start and --end"), "'Start' and 'End' under 'More options'"),
     (re.compile(r"give --view side"), "check that this is the side-view clip"),
+    (re.compile(r", or give the view \(--view \w+\)"), ""),  # the app's rear upload has no view to give
     (re.compile(r" \(--view \w+\)"), ""),
     (re.compile(r"Give it as the side view"), "Upload it as the side view"),
     (re.compile(r"--height-cm"), "your height"),

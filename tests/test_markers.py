@@ -38,6 +38,7 @@ from gait.synth.draw import Scene
 from gait.synth.model import BROAD_BUILD, STANDARD_BUILD, RunnerModel
 from gait.synth.stickers import Stickers, StickerScene, marker_comparison, sticker_poses, sticker_truth
 from gait.video_io import H264Writer, iter_frames
+from gait_app.presentation import plain_words
 
 HIGH = {"knee_valgus_deg": 12.0, "pelvic_drop_deg": 9.0, "hip_adduction_deg": 6.0, "rearfoot_eversion_deg": 12.0}
 MIDDLE = {"knee_valgus_deg": 6.0, "pelvic_drop_deg": 5.0, "hip_adduction_deg": 0.0, "rearfoot_eversion_deg": 6.0}
@@ -463,6 +464,8 @@ def test_a_rear_clip_read_as_facing_the_camera_is_analysed_from_behind_when_the_
     assert analysis.view == "rear" and analysis.markers is not None
     codes = [w.code for w in analysis.warnings]
     assert E.VIEW_FROM_STICKERS in codes and E.VIEW_DISAGREES not in codes
+    shown = plain_words(next(w for w in analysis.warnings if w.code == E.VIEW_FROM_STICKERS))
+    assert shown.endswith("film from behind at hip height.")  # in the app, which has no view to give
     for key in ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"):
         for side in ("left", "right"):
             truth_deg = comparison[key][f"truth_{side}"]

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from gait.per_file import read_once_per_file
+from gait.per_file import video_stream
 
 HLG, PQ = "arib-std-b67", "smpte2084"  # FFmpeg's names of the two HDR transfers
 REFERENCE_WHITE_NITS = 203.0  # BT.2408: HDR reference white (graphics white), shown as SDR white
@@ -86,28 +85,5 @@ class ToneMap:
 def tone_map(path: str | os.PathLike) -> ToneMap | None:
     """The :class:`ToneMap` of a clip coded for an HDR display (HLG or PQ), None for an SDR one (or a file
     FFmpeg cannot describe)."""
-    transfer = _transfer(path)
-    return ToneMap(transfer) if transfer in (HLG, PQ) else None
-
-
-@read_once_per_file
-def _transfer(path: str) -> str | None:
-    """The transfer characteristic FFmpeg reads for the first video stream (e.g. "arib-std-b67"), or None."""
-    import subprocess
-
-    import imageio_ffmpeg
-
-    try:  # FFmpeg describes the streams and exits (no output file): about 0.03 s
-        described = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path],
-                                   capture_output=True, text=True, timeout=60).stderr
-    except (OSError, subprocess.SubprocessError):
-        return None
-    # "Video: hevc (Main 10) (hvc1 / 0x31637668), yuv420p10le(tv, bt2020nc/bt2020/arib-std-b67, progressive)":
-    # the matrix, primaries and transfer; one name when the three are the same ("yuv420p(tv, bt709)")
-    line = re.search(r"Stream #\d+:\d+.*?: Video: .*", described)
-    for group in re.findall(r"\(([^()]*)\)", line[0] if line else ""):
-        for part in group.split(","):
-            names = part.strip().split("/")
-            if len(names) == 3:
-                return names[2]
-    return None
+    stream = video_stream(path)
+    return ToneMap(stream.transfer) if stream is not None and stream.transfer in (HLG, PQ) else None

@@ -1,9 +1,12 @@
-"""What is read from a clip's file once and kept while the file stays as it is."""
+"""What is read from a clip's file once and kept while the file stays as it is: among it, how the FFmpeg that
+ships with imageio-ffmpeg describes and decodes the clip's video (its coding and transfer)."""
 
 from __future__ import annotations
 
 import functools
 import os
+import re
+from dataclasses import dataclass
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -25,3 +28,36 @@ def read_once_per_file(read: Callable[[str], T | None]) -> Callable[[str | os.Pa
         return kept(path, stat.st_size, stat.st_mtime_ns)
 
     return once
+
+
+@dataclass(frozen=True)
+class VideoStream:
+    """The first video stream as FFmpeg describes it: ``coding`` its codec's name (e.g. "h264", "av1"),
+    ``transfer`` its transfer characteristic when stated (e.g. "arib-std-b67" for HLG)."""
+
+    coding: str
+    transfer: str | None
+
+
+@read_once_per_file
+def video_stream(path: str) -> VideoStream | None:
+    """The clip's first video stream (:class:`VideoStream`) as the bundled FFmpeg describes it, without decoding
+    (about 0.03 s; decoding a frame too took 0.1 s); None when FFmpeg finds none (not a video) or cannot run."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    try:  # FFmpeg describes the streams and exits (no output file)
+        described = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path],
+                                   capture_output=True, text=True, timeout=60).stderr
+    except (OSError, subprocess.SubprocessError):
+        return None
+    # "Stream #0:0[0x1](und): Video: hevc (Main 10) (hvc1 / 0x31637668), yuv420p10le(tv, bt2020nc/bt2020/
+    # arib-std-b67, progressive)": the coding, then the matrix, primaries and transfer (one name when the three
+    # are the same: "yuv420p(tv, bt709)")
+    line = re.search(r"Stream #\d+:\d+.*?: Video: (\w+).*", described)
+    if line is None:
+        return None
+    transfer = next((names[2] for group in re.findall(r"\(([^()]*)\)", line[0]) for part in group.split(",")
+                     if len(names := part.strip().split("/")) == 3), None)
+    return VideoStream(line[1], transfer)

@@ -31,7 +31,7 @@ from gait.errors import (
     capture_rate_request,
 )
 from gait.hdr import ToneMap, tone_map
-from gait.per_file import read_once_per_file
+from gait.per_file import read_once_per_file, video_stream
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 MIN_FRAMES = 15
@@ -202,23 +202,13 @@ _READ_BY_OPENCV = frozenset({"h264", "hevc", "vp8", "vp9", "prores", "mpeg4", "m
 
 
 def _codec_only_ffmpeg_reads(path: str) -> str | None:
-    """The coding of the file's video (e.g. "AV1") when the FFmpeg that ships with imageio-ffmpeg decodes its
-    first frame but OpenCV's could not (OpenCV's has no software AV1 decoder); None when neither can, or when
-    OpenCV's reads that coding (not a video, or damaged)."""
-    import subprocess
-
-    import imageio_ffmpeg
-
-    try:
-        run = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path, "-map", "0:v:0",
-                              "-frames:v", "1", "-f", "null", "-"], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
+    """The coding of the file's video (e.g. "AV1") when it is one that the FFmpeg that ships with imageio-ffmpeg
+    describes but OpenCV's does not read (OpenCV's has no software AV1 decoder); None when FFmpeg finds no
+    video, or when OpenCV's reads that coding (damaged)."""
+    stream = video_stream(path)
+    if stream is None or stream.coding in _READ_BY_OPENCV:
         return None
-    stream = re.search(r"Stream #\d+:\d+.*?: Video: (\w+)", run.stderr)
-    if (run.returncode != 0 or stream is None or stream[1] in _READ_BY_OPENCV
-            or not re.search(r"frame=\s*1\b", run.stderr)):
-        return None
-    return stream[1].upper()  # FFmpeg's name for it, as users write it: "av1" -> "AV1"
+    return stream.coding.upper()  # FFmpeg's name for it, as users write it: "av1" -> "AV1"
 
 
 def _index_cut_off(path: str) -> bool:

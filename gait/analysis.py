@@ -303,8 +303,9 @@ def _with_markers(analysis: Analysis, asked: str, view_given: str | None,
     upload) and that the pose model read as filmed in front is analysed again as
     filmed from behind (``from_behind``), where the stickers are, when they are found there: its left and
     right were swapped. The rendered runner filmed from behind by a camera on the floor (0.3 m, tipped up
-    7 deg) was read as facing the camera, its left knee's valgus given as the right's (7.9 deg against a
-    true 1.3, the right 4.4 against 9.2); analysed from behind, 1.3 and 9.0 (docs/markers.md)."""
+    7 deg), read as facing the camera (:data:`gait.view.FRONT_MIN_FACING_SHARE`: before it, by the median of
+    its frames), had its left knee's valgus given as the right's (7.9 deg against a true 1.3, the right 4.4
+    against 9.2); analysed from behind, 1.3 and 9.0 (docs/methods.md, "View detection")."""
     from gait.markers import apply_markers
 
     if analysis.view != "front" or view_given not in (None, FRONTAL):
@@ -316,9 +317,8 @@ def _with_markers(analysis: Analysis, asked: str, view_given: str | None,
     return replace(behind, warnings=[*(w for w in behind.warnings if w.code != E.VIEW_DISAGREES), GaitWarning(
         E.VIEW_FROM_STICKERS,
         "the pose model read the runner as facing the camera, but the stickers on the back of the body were "
-        "found: analysed as filmed from behind, with the runner's left on the picture's left. A camera low "
-        "down behind the runner can make the model read the back of the head as a face; film from behind at "
-        "hip height, or give the view (--view rear).")])
+        "found: analysed as filmed from behind, with the runner's left on the picture's left (the model can "
+        "take the back of the head for a face). Film from behind at hip height, or give the view (--view rear).")])
 
 
 @contextmanager

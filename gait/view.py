@@ -8,9 +8,10 @@ Decided from the landmarks alone; the user can override both.
 - Facing direction: the knee only bends one way. The 2-D cross product of thigh (hip->knee) and shank
   (knee->ankle) is positive, in image coordinates with y down, when the runner faces image-right.
 - Front or rear: MediaPipe's depth puts the nose nearer the camera than the shoulders when the runner
-  faces the camera and further when the camera is behind (checked on rendered front and rear views and
-  on the real front clip; its face landmarks alone cannot tell, they are placed on the back of the head
-  too).
+  faces the camera, in nearly every frame, and mostly further when the camera is behind (it turns a runner
+  seen from behind round for stretches of a clip): front when in :data:`FRONT_MIN_FACING_SHARE` of the
+  frames (checked on rendered front and rear views and on the real front clip; its face landmarks alone
+  cannot tell, they are placed on the back of the head too).
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ SIDE_MIN_KNEE_BEND = 0.3
 # side view that "does not look like running"); every shared side clip's knees bend in the image (0.55-0.85)
 SIDE_MAX_HIP_RATIO = 0.10
 FRONTAL_MAX_KNEE_BEND = 0.1
+# A frontal view is taken as filmed in front when MediaPipe's depth puts the nose nearer the camera than the
+# shoulders in this share of its frames (smoothed), else as filmed from behind. Filmed in front it does so in
+# nearly every frame (the real front clip and 6 rendered front clips, cameras 0.3-1.6 m high: 0.996-1.000); from
+# behind it turns the runner round for stretches of the clip (13 rendered rear clips, cameras 0.2-1.9 m high:
+# 0.09-0.83), and by the median of the frames 3 of them read as filmed in front, left and right swapped (6 Dec
+# 2026). Front views are the rare ones on a treadmill (its console in the way): the doubt goes to behind.
+FRONT_MIN_FACING_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,8 @@ class ViewEstimate:
     direction: int  # +1 faces image-right, -1 image-left; 0 when not a side view
     hip_width_ratio: float  # median hip width / trunk length in the image
     knee_bend: float  # mean signed sine of the thigh-shank angle; sign gives the facing direction
+    # frontal views: the share of frames whose nose MediaPipe's depth puts nearer the camera than the shoulders
+    facing_share: float = float("nan")
 
     @property
     def clear(self) -> bool:
@@ -86,8 +96,8 @@ def estimate_view(pose: PoseSeries) -> ViewEstimate:
     shoulders_depth = 0.5 * (pose.depth_px[:, INDEX["left_shoulder"]] + pose.depth_px[:, INDEX["right_shoulder"]])
     nose_ahead = pose.depth_px[:, INDEX["nose"]] - shoulders_depth
     finite = nose_ahead[np.isfinite(nose_ahead)]
-    view = "front" if len(finite) and np.median(finite) < 0 else "rear"
-    return ViewEstimate(view, 0, hip_ratio, bend)
+    facing = float(np.mean(finite < 0)) if len(finite) else float("nan")
+    return ViewEstimate("front" if facing >= FRONT_MIN_FACING_SHARE else "rear", 0, hip_ratio, bend, facing)
 
 
 def chosen_view(asked: str | None, estimate: ViewEstimate, name: str) -> tuple[str, GaitWarning | None]:

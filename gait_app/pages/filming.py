@@ -26,9 +26,7 @@ with steps:
    frame, head to feet. From 15° off square the results warn of it: 20° from behind moved the foot angle at
    landing by 9°.
 4. **Rear view** (optional): square behind you, same height, both feet in view. It gives the knee valgus,
-   hip adduction and step width; contact and flight times come from the side view only. Not from the floor:
-   filmed from 0.3 m, the rendered runner's back of the head read to the pose model as a face, and its left
-   and right were swapped (with stickers the analysis sees them on the back and mends it).
+   hip adduction and step width; contact and flight times come from the side view only.
 5. **60 fps**; 30 fps reads the angles at landing off, and 120-240 fps (slow motion) reads contact times no
    closer (measured on a rendered runner). Slow-motion files play at 30 fps: give the capture rate on the
    Analyze page. The phone's usual formats are read, H.264 or HEVC, HDR included (shown as SDR); AV1, which

@@ -333,3 +333,25 @@ def test_a_camera_off_square_is_measured_and_warned_of(oblique, yaw_deg, where):
         assert len(warned) == 1 and warned[0].startswith(f"the camera looks about {said}° off square {where}")
         assert ("92 ms shorter" in warned[0]) == (yaw_deg < 0)  # what the renders moved, from that side
     assert report_dict(analysis)["quality"]["camera_angle_deg"] == pytest.approx(analysis.camera_angle_deg)
+
+
+def test_a_rendered_rear_clip_the_pose_model_turned_round_for_stretches_reads_from_behind(tmp_path, monkeypatch):
+    """Filmed from behind at 1.3 m, the rendered runner's nose read nearer the camera than its shoulders in
+    about half the frames: by their median it read as filmed in front, its left and right swapped."""
+    import gait.analysis
+    from gait.pipeline import Options, analyze
+    from gait.pose import native_logs_silenced
+    from gait.synth import Camera, RunnerParams, render
+    from gait.view import FRONT_MIN_FACING_SHARE
+
+    path = tmp_path / "rear_1.3m.mp4"
+    render(RunnerParams(knee_valgus_deg=8.0), Camera(view="rear", height_m=1.3), path, fps=60, duration_s=4.0,
+           width=540, height=960)
+    estimates = []
+    monkeypatch.setattr(gait.analysis, "estimate_view", lambda pose: estimates.append(estimate_view(pose)) or
+                        estimates[-1])
+    with native_logs_silenced():
+        analysis = analyze(str(path), Options(), workers=1)
+    assert 0.3 < estimates[-1].facing_share < FRONT_MIN_FACING_SHARE and analysis.view == "rear"
+    # the runner's left on the picture's left, as filmed from behind
+    assert np.nanmedian(analysis.pose.joint("left_hip")[:, 0] - analysis.pose.joint("right_hip")[:, 0]) < 0

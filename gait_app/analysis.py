@@ -245,7 +245,9 @@ def _analyse_one(slot: str, path: Path, options: Options, progress: Progress | N
     name = path.name
     report = None if progress is None else (lambda done, total: progress(slot, "pose", done, total))
     try:
-        analysis = pipeline.analyze(str(path), replace(options, view=SLOT_VIEWS[slot]), report, cache=PoseCache())
+        # the rear upload's view as the user chose it (gait_app.presentation.REAR_SLOT_VIEWS), else the slot's
+        view = options.view if slot == "rear" and options.view is not None else SLOT_VIEWS[slot]
+        analysis = pipeline.analyze(str(path), replace(options, view=view), report, cache=PoseCache())
     except GaitInputError as exc:
         return ClipResult(slot, name, error=str(exc))
     return ClipResult(slot, name, analysis=analysis)

@@ -84,6 +84,11 @@ def card(name: str, summary: MetricSummary, far_leg: str | None = None) -> Card:
                 reference=spec.reference, source=spec.source, tag=spec.tag)
 
 
+# the rear upload's view as the user may choose it on the Analyze page (Options.view, which the side upload does
+# not use); None: behind or in front as the runner's face tells (gait_app.analysis.SLOT_VIEWS)
+REAR_SLOT_VIEWS = {"told from the face": None, "behind": "rear", "in front": "front"}
+REAR_VIEW_LABEL = "Rear clip filmed from"
+REAR_VIEW_WORDS = {view: words for words, view in REAR_SLOT_VIEWS.items() if view is not None}
 _CLI_WORDING = (
     # every message that names --fps asks for the capture rate in these words (gait.errors.capture_rate_request)
     (re.compile(r"(g|G)ive the capture frame rate with --fps \(e\.g\. --fps (\d+)([^)]*)\)"),
@@ -91,8 +96,9 @@ _CLI_WORDING = (
                "and analyse again"),
     (re.compile(r"--start and --end"), "'Start' and 'End' under 'More options'"),
     (re.compile(r"give --view side"), "check that this is the side-view clip"),
-    (re.compile(r", or give the view \(--view \w+\)"), ""),  # the app's rear upload has no view to give
-    (re.compile(r" \(--view \w+\)"), ""),
+    (re.compile(r" \(--view side\)"), ""),
+    (re.compile(r" \(--view (rear|front)\)"),
+     lambda m: f" (choose '{REAR_VIEW_WORDS[m[1]]}' under '{REAR_VIEW_LABEL}' on the Analyze page)"),
     (re.compile(r"Give it as the side view"), "Upload it as the side view"),
     (re.compile(r"--height-cm"), "your height"),
     (re.compile(r"--speed-kmh"), "the treadmill speed"),

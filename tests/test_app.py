@@ -39,11 +39,14 @@ def test_analyze_page_shows_the_upload_form():
     assert all("4 GB" in label for label in labels)
     assert _button(at, "Analyse").disabled  # nothing uploaded yet
     assert not _button(at, "Try the sample").disabled
-    assert [r.label for r in at.radio] == ["Unit"] and at.radio[0].options == ["km/h", "mph"]
+    assert [r.label for r in at.radio] == ["Rear clip filmed from", "Unit"]
+    assert at.radio(key="rear_view").options == ["told from the face", "behind", "in front"]
+    assert at.radio(key="rear_view").value == "told from the face"
+    assert at.radio(key="speed_unit").options == ["km/h", "mph"]
     at = at.number_input(key="speed").set_value(11.0).run()
-    at = at.radio[0].set_value("mph").run()  # the speed typed is converted, not kept as 11 of the new unit
+    at = at.radio(key="speed_unit").set_value("mph").run()  # the speed typed is converted, not kept as 11 of it
     assert at.number_input(key="speed").value == pytest.approx(6.8)
-    at = at.radio[0].set_value("km/h").run()
+    at = at.radio(key="speed_unit").set_value("km/h").run()
     assert at.number_input(key="speed").value == pytest.approx(10.9)
     assert at.text_input[0].label == "Your name on the report" and at.text_input[0].value == ""
     assert at.checkbox(key="blur_face").label == "Blur the face in exported frames"
@@ -164,7 +167,7 @@ def test_a_number_out_of_its_range_is_refused_before_analysing(key, unit, value,
     at.file_uploader[0].set_value(("my_run.mp4", b"bytes" * 100, "video/mp4"))
     at.run()
     if unit is not None:
-        at = at.radio[0].set_value(unit).run()
+        at = at.radio(key="speed_unit").set_value(unit).run()
     at.number_input(key=key).set_value(value)
     _button(at, "Analyse").click()
     at.run()
@@ -392,6 +395,23 @@ def test_a_side_clip_in_the_rear_uploader_is_refused_with_what_to_do():
     assert _analyse_one("side", SAMPLES["side"], Options(), None).analysis.view == "side"
 
 
+def test_the_rear_clip_is_analysed_from_where_the_user_says_it_was_filmed():
+    """The rear upload's view is told from the runner's face unless chosen ("Rear clip filmed from"); the side
+    upload keeps its own."""
+    from gait.errors import VIEW_DISAGREES
+    from gait.pipeline import Options
+    from gait_app.analysis import SAMPLES, _analyse_one
+    from gait_app.presentation import REAR_SLOT_VIEWS, plain_words
+
+    assert _analyse_one("rear", SAMPLES["rear"], Options(), None).analysis.view == "rear"
+    said = _analyse_one("rear", SAMPLES["rear"], Options(view=REAR_SLOT_VIEWS["in front"]), None).analysis
+    assert said.view == "front"
+    doubt = next(w for w in said.warnings if w.code == VIEW_DISAGREES)
+    assert plain_words(doubt).endswith("Analyse it again as filmed from behind (choose 'behind' under 'Rear clip "
+                                       "filmed from' on the Analyze page).")
+    assert _analyse_one("side", SAMPLES["side"], Options(view="front"), None).analysis.view == "side"
+
+
 def test_report_page_pdf_html_metronome(sample_run, sample_result):
     import re
 
@@ -606,7 +626,8 @@ def test_cards_and_plain_words():
     assert plain_words("low: give the capture frame rate with --fps (e.g. --fps 120, this clip's likely rate).") == (
         "Low: enter the capture frame rate (e.g. 120, this clip's likely rate) under 'Slow motion' and analyse again.")
     assert plain_words("looks filmed from the front. Analyse it again as filmed from the front (--view front).") == (
-        "Looks filmed from the front. Analyse it again as filmed from the front.")
+        "Looks filmed from the front. Analyse it again as filmed from the front (choose 'in front' under 'Rear "
+        "clip filmed from' on the Analyze page).")
     assert plain_words("--markers #808080: that colour is not bright") == "The sticker colour #808080: that colour " \
                                                                          "is not bright"
     assert plain_words("rear_60fps.mp4: only 3 left steps") == "rear_60fps.mp4: only 3 left steps"  # a file name

@@ -480,7 +480,8 @@ def test_a_rear_clip_read_as_facing_the_camera_is_analysed_from_behind_when_the_
     codes = [w.code for w in analysis.warnings]
     assert E.VIEW_FROM_STICKERS in codes and E.VIEW_DISAGREES not in codes
     shown = plain_words(next(w for w in analysis.warnings if w.code == E.VIEW_FROM_STICKERS))
-    assert shown.endswith("Film from behind at hip height.")  # in the app, which has no view to give
+    assert shown.endswith("Film from behind at hip height, or give the view (choose 'behind' under 'Rear clip filmed "
+                          "from' on the Analyze page).")
     for key in ("knee_valgus_fppa_deg", "pelvic_drop_deg", "hip_adduction_deg"):
         for side in ("left", "right"):
             truth_deg = comparison[key][f"truth_{side}"]

@@ -13,7 +13,7 @@ from gait.pipeline import Options
 from gait.results import OPTION_RANGES
 from gait_app.analysis import SAMPLE_OPTIONS, SAMPLES, SLOTS, VIDEO_TYPES, analyse_clips, keep_upload
 from gait_app.pages_state import ANALYSING
-from gait_app.presentation import ProgressText, plain_words
+from gait_app.presentation import REAR_SLOT_VIEWS, REAR_VIEW_LABEL, ProgressText, plain_words
 
 MPH_TO_KMH = 1.609344
 NO_STICKERS, FIND_COLOUR, OTHER_COLOUR = "none", "yes: find their colour", "yes: another colour"
@@ -64,6 +64,10 @@ with rear_col:
     kept = upload_slot("rear", "**Rear view** (or front), optional",
                        "Camera square behind the runner (or in front), hip height: which of the two is told "
                        "from the runner's face, so that left and right are the runner's own.") or kept
+    rear_view = st.radio(
+        REAR_VIEW_LABEL, list(REAR_SLOT_VIEWS), horizontal=True, key="rear_view",
+        help="Left and right are the runner's own: which of behind or in front is told from the runner's face. "
+             "If the results say it may have been told wrong, choose it here and analyse again.")
     sticker_choice = st.selectbox(
         "Stickers on the runner", STICKER_CHOICES, index=0, key="stickers",
         help="Marker mode: if the runner wears round stickers of one bright colour (see How to film), the rear "
@@ -129,7 +133,7 @@ if analyse:
         st.stop()
     try:
         options = Options(capture_fps=capture_fps, start_s=start_s, end_s=end_s, mirrored=mirrored,
-                          height_cm=height_cm, markers=markers,
+                          height_cm=height_cm, markers=markers, view=REAR_SLOT_VIEWS[rear_view],
                           speed_kmh=None if speed is None else speed * kmh_per_unit)
     except GaitInputError as exc:  # an end before the start, a number out of its range
         st.error(plain_words(str(exc)))

@@ -1,5 +1,5 @@
 """What is read from a clip's file once and kept while the file stays as it is: among it, how the FFmpeg that
-ships with imageio-ffmpeg describes and decodes the clip's video (its coding and transfer)."""
+ships with imageio-ffmpeg describes the clip's video (its coding and transfer)."""
 
 from __future__ import annotations
 

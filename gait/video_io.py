@@ -320,7 +320,10 @@ def timeline(times_s: np.ndarray) -> Timeline:
 
 
 @read_once_per_file
-def _uneven_timeline(path: str) -> Timeline | None:
+def uneven_timeline(path: str) -> Timeline | None:
+    """The capture clock of a clip recorded at a variable frame rate, where counting its frames at its
+    average rate would time a frame more than :data:`UNEVEN_FRAMES` off; None for an even one (or a file
+    whose timestamps cannot be read, counted as before)."""
     import subprocess
 
     import imageio_ffmpeg
@@ -351,13 +354,6 @@ def _uneven_timeline(path: str) -> Timeline | None:
     if counted and counted != len(times):  # not the frames OpenCV decodes: count them as it does
         return None
     return replace(clock, first_ms=first_ms)
-
-
-def uneven_timeline(path: str | os.PathLike) -> Timeline | None:
-    """The capture clock of a clip recorded at a variable frame rate, where counting its frames at its
-    average rate would time a frame more than :data:`UNEVEN_FRAMES` off; None for an even one (or a file
-    whose timestamps cannot be read, counted as before)."""
-    return _uneven_timeline(path)
 
 
 def _clock_frames(path: str, clock: Timeline, start_frame: int, end_frame: int | None, seek: bool,

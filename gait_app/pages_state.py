@@ -11,7 +11,7 @@ import streamlit as st
 
 # the Analyze form's widgets (their keys), kept when another page is shown
 FORM_KEYS = ("capture_fps", "height_cm", "speed", "speed_unit", "runner_name", "blur_face", "start_s", "end_s",
-             "mirrored", "stickers", "sticker_colour")
+             "mirrored", "stickers", "sticker_colour", "rear_view")
 # set while an analysis runs on the Analyze page: still set when the page is drawn again, the run was stopped
 ANALYSING = "analysing"
 

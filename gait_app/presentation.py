@@ -89,6 +89,7 @@ def card(name: str, summary: MetricSummary, far_leg: str | None = None) -> Card:
 REAR_SLOT_VIEWS = {"told from the face": None, "behind": "rear", "in front": "front"}
 REAR_VIEW_LABEL = "Rear clip filmed from"
 REAR_VIEW_WORDS = {view: words for words, view in REAR_SLOT_VIEWS.items() if view is not None}
+
 _CLI_WORDING = (
     # every message that names --fps asks for the capture rate in these words (gait.errors.capture_rate_request)
     (re.compile(r"(g|G)ive the capture frame rate with --fps \(e\.g\. --fps (\d+)([^)]*)\)"),

@@ -66,6 +66,7 @@ from gait.view import (
     camera_angle_words,
     chosen_view,
     estimate_view,
+    front_or_rear_doubt,
     near_side,
     to_runner_sides,
 )
@@ -210,7 +211,8 @@ def _analyze_pose(info: VideoInfo, raw: PoseSeries, options: Options, roll_deg: 
     if view != "side":
         metrics["cadence_spm"]["value"] = oscillation_cadence_spm(level, steps)
     angle = camera_angle_deg(level, direction, near_side(direction, options.mirrored)) if view == "side" else None
-    warnings = [w for w in (view_warning, *_warnings(info, steps, metrics, detection, detected, cleaning),
+    warnings = [w for w in (view_warning, front_or_rear_doubt(options.view, estimate),
+                            *_warnings(info, steps, metrics, detection, detected, cleaning),
                             feet_warning, landing_warning, _oblique_warning(angle))
                 if w is not None]  # the view's doubt first
     notes = list(FRONTAL_NOTES) if view != "side" else []
@@ -309,7 +311,11 @@ def _with_markers(analysis: Analysis, asked: str, view_given: str | None,
     from gait.markers import apply_markers
 
     if analysis.view != "front" or view_given not in (None, FRONTAL):
-        return apply_markers(analysis, asked)
+        marked = apply_markers(analysis, asked)
+        if marked.markers is None:
+            return marked
+        # stickers found on the back: filmed from behind, as read (gait.view.front_or_rear_doubt)
+        return replace(marked, warnings=[w for w in marked.warnings if w.code != E.VIEW_UNSURE])
     try:
         behind = apply_markers(from_behind(), asked)
     except GaitInputError:  # no stickers on the back: a clip filmed in front, as read

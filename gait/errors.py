@@ -65,6 +65,7 @@ CAMERA_NOT_LEVEL = "camera_not_level"  # the room's uprights lean at the runner:
 CAMERA_TIPPED = "camera_tipped"  # side view: the room's uprights converge: the camera tipped up or down
 VIEW_DISAGREES = "view_disagrees"  # the view the user gave is not what the clip looks like
 VIEW_FROM_STICKERS = "view_from_stickers"  # read as filmed in front, but the stickers on the back were seen
+VIEW_UNSURE = "view_unsure"  # read as filmed from behind, though the pose model often saw the face
 UNSPECIFIED = "unspecified"
 
 

@@ -47,6 +47,12 @@ FRONTAL_MAX_KNEE_BEND = 0.1
 # 0.09-0.83), and by the median of the frames 3 of them read as filmed in front, left and right swapped (6 Dec
 # 2026). Front views are the rare ones on a treadmill (its console in the way): the doubt goes to behind.
 FRONT_MIN_FACING_SHARE = 0.95
+# Read as filmed from behind (its view not given) while MediaPipe put the face towards the camera in at least this
+# share of the frames: a warning asks for the view, since a front clip so turned round would have its sides swapped.
+# Of 13 rendered rear clips, 3 read 0.5-0.83 (one a camera at 1.3 m: 0.54), the others from 0.08; the rear sample
+# 0.09 (6 Dec 2026). The feet cannot tell instead: in every rendered rear clip and
+# every front one MediaPipe put the toe point below the heel's in the stance foot (rear 75-100 % of frames, front 100 %)
+FRONT_OR_REAR_DOUBT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,21 @@ def estimate_view(pose: PoseSeries) -> ViewEstimate:
     finite = nose_ahead[np.isfinite(nose_ahead)]
     facing = float(np.mean(finite < 0)) if len(finite) else float("nan")
     return ViewEstimate("front" if facing >= FRONT_MIN_FACING_SHARE else "rear", 0, hip_ratio, bend, facing)
+
+
+def front_or_rear_doubt(asked: str | None, estimate: ViewEstimate) -> GaitWarning | None:
+    """A warning when a clip whose view was not given (``asked``: None or :data:`FRONTAL`) is read as filmed from
+    behind though the pose model put the runner's face towards the camera in many of its frames
+    (:data:`FRONT_OR_REAR_DOUBT_SHARE`): filmed in front, its left and right would be swapped."""
+    doubt = estimate.facing_share >= FRONT_OR_REAR_DOUBT_SHARE
+    if asked not in (None, FRONTAL) or estimate.view != "rear" or not doubt:
+        return None
+    return GaitWarning(
+        E.VIEW_UNSURE,
+        "this clip was read as filmed from behind, with the runner's left on the picture's left, but the pose model "
+        f"saw the runner facing the camera in {100 * estimate.facing_share:.0f} % of its frames: if it was filmed in "
+        "front, the runner's left and right are swapped in these results. Analyse it again as filmed in front "
+        "(--view front); if it was filmed from behind, give that view (--view rear) and this warning goes.")
 
 
 def chosen_view(asked: str | None, estimate: ViewEstimate, name: str) -> tuple[str, GaitWarning | None]:

@@ -457,6 +457,7 @@ def test_a_rear_clip_read_as_facing_the_camera_is_analysed_from_behind_when_the_
     a rear clip still read as filmed in front (the estimate made so here), stickers found on the back have it
     analysed from behind, with a warning that says why, each leg's measures its own."""
     import gait.analysis
+    from gait.pose_cache import PoseCache
     from gait.view import FRONT_MIN_FACING_SHARE, estimate_view
 
     path = tmp_path / "rear_from_the_floor.mp4"
@@ -469,9 +470,14 @@ def test_a_rear_clip_read_as_facing_the_camera_is_analysed_from_behind_when_the_
         return estimates[-1]
 
     monkeypatch.setattr(gait.analysis, "estimate_view", seen)
+    cache = PoseCache(tmp_path / "cache")
     with native_logs_silenced():
-        plain = analyze(str(path), Options(), workers=1)
+        plain = analyze(str(path), Options(), workers=1, cache=cache)
+        marked = analyze(str(path), Options(markers="auto"), workers=1, cache=cache)
     assert plain.view == "rear" and 0.5 < estimates[-1].facing_share < FRONT_MIN_FACING_SHARE
+    # without stickers the pose model's doubt is said; the stickers found on the back settle it
+    assert E.VIEW_UNSURE in [w.code for w in plain.warnings]
+    assert marked.markers is not None and E.VIEW_UNSURE not in [w.code for w in marked.warnings]
 
     monkeypatch.setattr(gait.analysis, "estimate_view", lambda pose: replace(estimate_view(pose), view="front"))
     with native_logs_silenced():

@@ -6,9 +6,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gait.errors import NOT_FRONTAL, NOT_SIDE, VIEW_DISAGREES, GaitInputError
+from gait.errors import NOT_FRONTAL, NOT_SIDE, VIEW_DISAGREES, VIEW_UNSURE, GaitInputError
 from gait.landmarks import INDEX, LEG_JOINTS, NAMES
-from gait.view import FRONTAL, chosen_view, estimate_view, knee_bend_sine, near_side, to_runner_sides
+from gait.view import (
+    FRONTAL,
+    chosen_view,
+    estimate_view,
+    front_or_rear_doubt,
+    knee_bend_sine,
+    near_side,
+    to_runner_sides,
+)
 from tests.landmark_runner import Runner, make_pose, pose_from_points
 
 LEG_POINTS = [INDEX[f"{s}_{j}"] for s in ("left", "right") for j in LEG_JOINTS]
@@ -78,6 +86,30 @@ def test_front_only_when_the_face_is_towards_the_camera_in_nearly_every_frame():
     pose.depth_px[:2, INDEX["nose"]] = 40.0  # 2 frames of 20 with the nose behind the shoulders
     assert (estimate_view(pose).view, estimate_view(pose).facing_share) == ("rear", 0.9)
     assert estimate_view(frontal_pose("rear", n_frames=20)).facing_share == 0.0
+
+
+def test_a_clip_read_from_behind_while_the_face_was_often_towards_the_camera_asks_for_its_view():
+    """Read as filmed from behind with the nose ahead of the shoulders in half its frames or more: a warning
+    that names the share and the view to give; none when the view was given, or the face mostly away."""
+    from gait_app.presentation import plain_words
+
+    pose = frontal_pose("front", n_frames=20)
+    pose.depth_px[:8, INDEX["nose"]] = 40.0  # 12 frames of 20 facing the camera
+    estimate = estimate_view(pose)
+    assert (estimate.view, estimate.facing_share) == ("rear", 0.6)
+    for asked in (None, FRONTAL):
+        warning = front_or_rear_doubt(asked, estimate)
+        assert warning is not None and warning.code == VIEW_UNSURE
+        assert "facing the camera in 60 % of its frames" in str(warning)
+        assert plain_words(str(warning)).endswith(  # as the app shows it
+            "Analyse it again as filmed in front (choose 'in front' under 'Rear clip filmed from' on the Analyze "
+            "page); if it was filmed from behind, give that view (choose 'behind' under 'Rear clip filmed from' on "
+            "the Analyze page) and this warning goes.")
+    assert front_or_rear_doubt("rear", estimate) is None and front_or_rear_doubt("front", estimate) is None
+    pose.depth_px[:11, INDEX["nose"]] = 40.0  # 9 of 20
+    assert front_or_rear_doubt(None, estimate_view(pose)) is None
+    assert front_or_rear_doubt(None, estimate_view(frontal_pose("front", n_frames=20))) is None  # read in front
+    assert front_or_rear_doubt(None, replace(estimate, view="side")) is None
 
 
 def test_estimate_view_of_an_empty_pose_is_a_side_view_facing_right():
@@ -341,8 +373,9 @@ def test_a_rendered_rear_clip_the_pose_model_turned_round_for_stretches_reads_fr
     import gait.analysis
     from gait.pipeline import Options, analyze
     from gait.pose import native_logs_silenced
+    from gait.pose_cache import PoseCache
     from gait.synth import Camera, RunnerParams, render
-    from gait.view import FRONT_MIN_FACING_SHARE
+    from gait.view import FRONT_MIN_FACING_SHARE, FRONT_OR_REAR_DOUBT_SHARE
 
     path = tmp_path / "rear_1.3m.mp4"
     render(RunnerParams(knee_valgus_deg=8.0), Camera(view="rear", height_m=1.3), path, fps=60, duration_s=4.0,
@@ -350,8 +383,16 @@ def test_a_rendered_rear_clip_the_pose_model_turned_round_for_stretches_reads_fr
     estimates = []
     monkeypatch.setattr(gait.analysis, "estimate_view", lambda pose: estimates.append(estimate_view(pose)) or
                         estimates[-1])
+    cache = PoseCache(tmp_path / "cache")
     with native_logs_silenced():
-        analysis = analyze(str(path), Options(), workers=1)
+        analysis = analyze(str(path), Options(), workers=1, cache=cache)
     assert 0.3 < estimates[-1].facing_share < FRONT_MIN_FACING_SHARE and analysis.view == "rear"
     # the runner's left on the picture's left, as filmed from behind
     assert np.nanmedian(analysis.pose.joint("left_hip")[:, 0] - analysis.pose.joint("right_hip")[:, 0]) < 0
+    # the pose model's doubt is said when it saw the face in half the frames or more (0.53 here on 6 Dec 2026);
+    # given as filmed from behind, it is not
+    doubt = [w for w in analysis.warnings if w.code == VIEW_UNSURE]
+    assert len(doubt) == (estimates[-1].facing_share >= FRONT_OR_REAR_DOUBT_SHARE)
+    with native_logs_silenced():
+        given = analyze(str(path), Options(view="rear"), workers=1, cache=cache)
+    assert given.view == "rear" and VIEW_UNSURE not in [w.code for w in given.warnings]

@@ -42,13 +42,26 @@ def md(text: str) -> str:
     return _BLOCK_MARKER.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\"), text)
 
 
+# what markdown would read as emphasis, code, a link or a table in a file's or a runner's name, besides md()'s:
+# "_warm up_.mov" showed in italics without its underscores; an underscore inside a word stays as it is
+_MARKDOWN_IN_NAMES = re.compile(r"[\\`*\[\]<>|]|(?<![^\W_])_|_(?![^\W_])")
+TITLE_NAME_CHARS = 60  # a longer file name is shortened in the middle in a page's title
+
+
+def md_literal(text: str, most_chars: int | None = None) -> str:
+    """A name for st.markdown, shown as it is written; longer than ``most_chars``, its middle left out."""
+    if most_chars is not None and len(text) > most_chars:
+        tail = max(12, most_chars // 4)
+        text = text[:most_chars - tail - 1] + "…" + text[-tail:]
+    return md(_MARKDOWN_IN_NAMES.sub(lambda m: "\\" + m[0], text))
+
+
 def clip_line(analysis: Analysis) -> str:
-    """One line about a clip: name, view, length, frame rate, steps used."""
+    """One line about a clip, for st.markdown: name, view, length, frame rate, steps used."""
     info = analysis.info
     steady = int(analysis.steps["steady"].sum())
     facing = {1: ", runner facing right", -1: ", runner facing left"}.get(analysis.direction, "")
-    name = info.name
-    return (f"{name}: {analysis.view} view{facing} · {info.duration_s:.1f} s at {info.fps:.0f} fps · "
+    return (f"{md_literal(info.name)}: {analysis.view} view{facing} · {info.duration_s:.1f} s at {info.fps:.0f} fps · "
             f"{steady} steady steps used of {len(analysis.steps)} found")
 
 

@@ -582,6 +582,23 @@ def test_plain_text_is_not_formatted_by_markdown():
     assert md("shin + = ahead; 12 steps, ~8-13 deg for $5") == "shin + = ahead; 12 steps, \\~8-13 deg for \\$5"
 
 
+def test_names_are_shown_as_they_are_written():
+    """A file's or a runner's name in the app's markdown: "_warm up_.mov" showed in italics without its
+    underscores; a long name is shortened in the middle in a title, its end (the extension) kept."""
+    from gait_app.presentation import TITLE_NAME_CHARS, md_literal
+
+    assert md_literal("_warm up_.mov") == "\\_warm up\\_.mov"
+    assert md_literal("run *fast* [1] `x` <b> a|b C:\\clip.mp4") == \
+        "run \\*fast\\* \\[1\\] \\`x\\` \\<b\\> a\\|b C:\\\\clip.mp4"
+    assert md_literal("1. run ~2 $3.mp4") == "1\\. run \\~2 \\$3.mp4"  # and md()'s
+    for unchanged in ("side_60fps.mp4", "M_Running_3_flipped.mp4", "Läufer_ä_x (1).MOV"):
+        assert md_literal(unchanged) == unchanged  # an underscore inside a word is not emphasis
+    long = "Läufer 2026-12-06 Laufband seitlich " + "x" * 180 + ".MOV"
+    short = md_literal(long, TITLE_NAME_CHARS)
+    assert len(short) == TITLE_NAME_CHARS and short.startswith("Läufer 2026-12-06") and short.endswith("x.MOV")
+    assert "…" in short and md_literal("IMG_0042.MOV", TITLE_NAME_CHARS) == "IMG_0042.MOV"
+
+
 def test_cards_and_plain_words():
     from gait.catalogue import shown_metrics
     from gait_app.presentation import card, plain_words

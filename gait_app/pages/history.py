@@ -26,7 +26,7 @@ from gait.history.compare import BEYOND_MEANING, NOT_DAY_TO_DAY, SDC_ERROR_FACTO
 from gait.history.store import slug
 from gait.history.trend import trend_figure
 from gait_app.analysis import cached_session
-from gait_app.presentation import md
+from gait_app.presentation import md, md_literal
 from gait_app.saving import save_result
 
 NEW_RUNNER = "New runner…"
@@ -46,10 +46,11 @@ def save_section(history: History) -> None:
     saved = st.session_state.setdefault("history_saved", {})
     with st.container(border=True, key="save_box"):
         st.subheader("Save this analysis")
-        st.caption(" + ".join(f"{c.name} ({c.analysis.view} view)" for c in result.ok_clips if c.analysis))
+        st.caption(" + ".join(f"{md_literal(c.name)} ({c.analysis.view} view)" for c in result.ok_clips
+                              if c.analysis))
         if result.key in saved:
             runner, session_id = saved[result.key]
-            st.success(f"Saved as session {session_id} of {runner}.", icon=":material/check_circle:")
+            st.success(f"Saved as session {session_id} of {md_literal(runner)}.", icon=":material/check_circle:")
             return
         names = [r.name for r in history.runners()]
         given = result.runner_name or ""
@@ -173,11 +174,11 @@ def runner_section(history: History) -> None:
     json_col.download_button("Export JSON", data=history.export_text(name, "json"), file_name=f"{stem}.json",
                              mime="application/json", icon=":material/download:", on_click="ignore",
                              key="export_json")
-    with st.expander(f"Delete {name} and all their data"):
-        st.markdown(f"Deletes {name}'s sessions, measurements, key frames and cues from the history file "
+    with st.expander(f"Delete {md_literal(name)} and all their data"):
+        st.markdown(f"Deletes {md_literal(name)}'s sessions, measurements, key frames and cues from the history file "
                     "(overwritten, not just unlinked), and the files exported with `gait history export` under the "
                     "history's data folder. Files downloaded from this page or exported elsewhere are not touched.")
-        typed = st.text_input(f"Type **{name}** to confirm", key=f"delete_confirm_{slug(name)}")
+        typed = st.text_input(f"Type **{md_literal(name)}** to confirm", key=f"delete_confirm_{slug(name)}")
         if st.button("Delete runner", type="primary", icon=":material/delete:", key="delete_runner",
                      disabled=typed.strip().casefold() != name.casefold()):
             done = history.delete_runner(name)

@@ -9,7 +9,7 @@ from gait.catalogue import number
 from gait.cues import cadence_not_suggested, cadence_targets
 from gait.report import output_name
 from gait_app.analysis import cached_session
-from gait_app.presentation import slowed_footage
+from gait_app.presentation import TITLE_NAME_CHARS, md_literal, slowed_footage
 from gait_app.videos import show_video
 
 SESSION_DOWNLOADS = (  # file key (gait.report.OUTPUT_NAMES) -> button label, mime type, what it is
@@ -87,7 +87,7 @@ else:
     st.info("No metronome: the cadence could not be measured.", icon=":material/info:")
 
 for clip in result.ok_clips:
-    st.subheader(f"{clip.slot.capitalize()} clip: {clip.name}", divider="gray")
+    st.subheader(f"{clip.slot.capitalize()} clip: {md_literal(clip.name, TITLE_NAME_CHARS)}", divider="gray")
     clip_stem = clip.name.rsplit(".", 1)[0]
     video = result.video(clip.slot)
     files = {**clip.files, **({"video": video} if video is not None else {})}

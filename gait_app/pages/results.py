@@ -16,10 +16,12 @@ from gait_app.presentation import (
     SEVERITY_BADGES,
     SEVERITY_ICONS,
     SIDES,
+    TITLE_NAME_CHARS,
     BadgeColour,
     card,
     clip_line,
     md,
+    md_literal,
     plain_words,
     slowed_footage,
     source_clip,
@@ -46,7 +48,7 @@ main = result.main
 ok_clips = result.ok_clips
 several = len(ok_clips) > 1
 
-st.title("Results: " + " + ".join(c.name for c in ok_clips))
+st.title("Results: " + " + ".join(md_literal(c.name, TITLE_NAME_CHARS) for c in ok_clips))
 st.caption("  \n".join(clip_line(c.ok_analysis) for c in ok_clips)
            + ("  \nThe face is blurred in the video and key frames." if result.blur_face else "")
            + "  \n**Not a diagnosis**: discuss the results with a physical therapist.")
@@ -145,7 +147,7 @@ st.page_link("gait_app/pages/history.py", label="History: save, compare", icon="
              help="Save this analysis to your history and compare it with an earlier one.")
 
 # ---- each clip: scrubber, key frames, gait cycle, steps
-st.subheader("Each clip" if several else f"Your clip: {main.name}", divider="gray")
+st.subheader("Each clip" if several else f"Your clip: {md_literal(main.name, TITLE_NAME_CHARS)}", divider="gray")
 ok_slots = [c.slot for c in ok_clips]
 if st.session_state.get("slot") not in ok_slots:
     st.session_state["slot"] = main.slot

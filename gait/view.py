@@ -50,8 +50,7 @@ FRONT_MIN_FACING_SHARE = 0.95
 # Read as filmed from behind (its view not given) while MediaPipe put the face towards the camera in at least this
 # share of the frames: a warning asks for the view, since a front clip so turned round would have its sides swapped.
 # Of 13 rendered rear clips, 3 read 0.5-0.83 (one a camera at 1.3 m: 0.54), the others from 0.08; the rear sample
-# 0.09 (6 Dec 2026). The feet cannot tell instead: in every rendered rear clip and
-# every front one MediaPipe put the toe point below the heel's in the stance foot (rear 75-100 % of frames, front 100 %)
+# 0.09 (6 Dec 2026). Neither the feet nor the face's visibility tell instead (docs/methods.md, "View detection").
 FRONT_OR_REAR_DOUBT_SHARE = 0.5
 
 

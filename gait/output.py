@@ -164,9 +164,15 @@ def earlier_outputs(out_dir: Path) -> list[Path]:
     return sorted({p for pattern in output_patterns() for p in Path(out_dir).glob(pattern) if p.is_file()})
 
 
+# of the output folder's name in its staging folder's: the whole, with the dot, random part and suffix added, went
+# past the file system's 255 bytes for a clip named near that length (an internal error once the pose pass was done)
+STAGING_NAME_CHARS = 60
+
+
 def _staging(out_dir: Path) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name[:STAGING_NAME_CHARS]}.", suffix=".partial",
+                                 dir=out_dir.parent))
 
 
 def write_results(session: Session | Analysis, out_dir: Path, *, formats: Sequence[str] = (),

@@ -278,6 +278,17 @@ def test_write_session_writes_every_file_by_name(tmp_path, fake_writers):
     assert set(no_video.session) == {"report", "steps"} and [set(c) for c in no_video.clips] == [{"landmarks"}] * 2
 
 
+def test_an_output_folder_named_as_long_as_the_file_system_allows_is_written(tmp_path, fake_writers):
+    """The default output folder is the clip's name without its extension: a clip named with 255 bytes had its
+    analysis end in an internal error ("File name too long") when its files were staged beside that folder."""
+    from gait.output import write_session
+
+    out = tmp_path / ("Läufer " + "R" * 240)  # 247 characters, 248 bytes
+    assert len(out.name.encode()) == 248
+    files = write_session(fake_writers, out, video=False)
+    assert sorted(out.iterdir()) == sorted(files.paths) and [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
 def test_write_session_failing_half_way_replaces_nothing(tmp_path, fake_writers):
     from gait.output import write_session
 

@@ -164,15 +164,16 @@ def earlier_outputs(out_dir: Path) -> list[Path]:
     return sorted({p for pattern in output_patterns() for p in Path(out_dir).glob(pattern) if p.is_file()})
 
 
-# of the output folder's name in its staging folder's: the whole, with the dot, random part and suffix added, went
-# past the file system's 255 bytes for a clip named near that length (an internal error once the pose pass was done)
-STAGING_NAME_CHARS = 60
+# bytes of the output folder's name in its staging folder's: the whole, with the dot, random part and suffix added,
+# went past the file system's 255 bytes for a clip named near that length (an internal error once the pose pass was
+# done); counted in bytes, since 60 characters of a name in emoji are 240
+STAGING_NAME_BYTES = 60
 
 
 def _staging(out_dir: Path) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name[:STAGING_NAME_CHARS]}.", suffix=".partial",
-                                 dir=out_dir.parent))
+    start = out_dir.name.encode()[:STAGING_NAME_BYTES].decode(errors="ignore")  # a character cut in two: dropped
+    return Path(tempfile.mkdtemp(prefix=f".{start}.", suffix=".partial", dir=out_dir.parent))
 
 
 def write_results(session: Session | Analysis, out_dir: Path, *, formats: Sequence[str] = (),

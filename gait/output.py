@@ -128,15 +128,17 @@ def analyze_and_write(videos: Sequence[str], options: Sequence[Options], out_dir
                       before_after: Callable[[Session], Comparison | None] | None = None,
                       video_size: str = "fit", cache: PoseCache | None = None,
                       on_results: Callable[[SessionFiles], None] | None = None,
+                      copy_progress: Callable[[int, int, int], None] | None = None,
                       ) -> tuple[Session, SessionFiles]:
     """One session as `gait analyze` runs it, and `gait batch` runs each of its sessions: the clips analysed
-    (:func:`gait.pipeline.analyze_session`, ``pose_progress(clip_index, done, total)``; the pose taken from
-    ``cache`` when it is there), then the output folder written (:func:`write_session`: staged, then moved
-    in; the annotated videos at ``video_size``). ``before_after(session)`` gives the report's before/after
+    (:func:`gait.pipeline.analyze_session`, ``pose_progress(clip_index, done, total)`` and ``copy_progress``
+    alike for the H.264 copy of a clip OpenCV cannot decode; the pose taken from ``cache`` when it is there),
+    then the output folder written (:func:`write_session`: staged, then moved in; the annotated videos at
+    ``video_size``). ``before_after(session)`` gives the report's before/after
     comparison; ``on_results`` is :func:`write_session`'s. A refused clip raises :class:`GaitInputError` and
     writes nothing. Callers run it inside :func:`gait.pose.native_logs_silenced`, with their progress bars
     made and closed inside too."""
-    session = analyze_session(list(videos), list(options), pose_progress, cache=cache)
+    session = analyze_session(list(videos), list(options), pose_progress, cache=cache, copy_progress=copy_progress)
     written = write_session(session, out_dir, formats=formats, video=video, blur_face=blur_face,
                             runner_name=runner_name, progress=write_progress, video_size=video_size,
                             before_after=before_after(session) if before_after is not None else None,

@@ -33,10 +33,12 @@ def read_once_per_file(read: Callable[[str], T | None]) -> Callable[[str | os.Pa
 @dataclass(frozen=True)
 class VideoStream:
     """The first video stream as FFmpeg describes it: ``coding`` its codec's name (e.g. "h264", "av1"),
-    ``transfer`` its transfer characteristic when stated (e.g. "arib-std-b67" for HLG)."""
+    ``transfer`` its transfer characteristic when stated (e.g. "arib-std-b67" for HLG), ``frames`` about how
+    many frames it has (the file's duration times the stream's frame rate) when both are stated."""
 
     coding: str
     transfer: str | None
+    frames: int | None = None
 
 
 @read_once_per_file
@@ -60,4 +62,11 @@ def video_stream(path: str) -> VideoStream | None:
         return None
     transfer = next((names[2] for group in re.findall(r"\(([^()]*)\)", line[0]) for part in group.split(",")
                      if len(names := part.strip().split("/")) == 3), None)
-    return VideoStream(line[1], transfer)
+    # "Duration: 00:01:05.02, start: ..." and "..., 60 fps, 60 tbr, ...", when stated
+    duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", described)
+    rate = re.search(r", (\d+(?:\.\d+)?) fps", line[0])
+    frames = None
+    if duration is not None and rate is not None:
+        hours, minutes, seconds = duration.groups()
+        frames = round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * float(rate[1]))
+    return VideoStream(line[1], transfer, frames)

@@ -13,10 +13,11 @@ from gait import errors as E
 from gait.catalogue import VIEWS
 from gait.errors import GaitInputError
 from gait.glimpse import seen_view
+from gait.h264_copy import probe_readable
 from gait.pose import FrameWork, ProgressCallback
 from gait.pose_cache import PoseCache, pose_pass
 from gait.results import Analysis, Options, Session, merge_metrics, session_of
-from gait.video_io import VideoInfo, probe
+from gait.video_io import VideoInfo
 from gait.view import FRONTAL
 
 __all__ = ["Analysis", "Options", "Session", "analyze", "analyze_session", "frame_range", "frame_works",
@@ -58,8 +59,12 @@ def frame_works(info: VideoInfo, start: int, end: int, options: Options, cache: 
 
 
 def analyze(path: str, options: Options = Options(), progress: ProgressCallback | None = None, *,
-            workers: int | None = None, cache: PoseCache | None = None, mask_outlines: bool = False) -> Analysis:
+            workers: int | None = None, cache: PoseCache | None = None, mask_outlines: bool = False,
+            copy_progress: ProgressCallback | None = None) -> Analysis:
     """Analyse one clip. Raises :class:`GaitInputError` for bad input or a clip that is not running.
+
+    A clip in a coding OpenCV cannot decode (AV1) is read from its H.264 copy, made first with
+    ``copy_progress`` (:func:`gait.h264_copy.probe_readable`).
 
     The pose pass runs in ``workers`` processes (default :func:`gait.pose.default_workers`; 1 inside a
     Dask worker); with a ``cache`` (:class:`gait.pose_cache.PoseCache`) it is skipped when the clip's pose
@@ -67,7 +72,7 @@ def analyze(path: str, options: Options = Options(), progress: ProgressCallback 
     person mask's outlines (knee middles and valgus, which only scripts/validate_frontal_mask.py reads)."""
     if options.view is not None and options.view not in (*VIEWS, FRONTAL):
         raise GaitInputError(f"unknown view {options.view!r}: use one of {', '.join(VIEWS)}.", E.BAD_OPTION)
-    info = probe(path, options.capture_fps)
+    info = probe_readable(path, options.capture_fps, copy_progress)
     start, end = frame_range(info, options)
     works = frame_works(info, start, end, options, cache, mask_outlines)
     found = pose_pass(info, start, end, progress, workers=workers, cache=cache, works=works,
@@ -85,14 +90,20 @@ def _load_analysis() -> None:
 
 def analyze_session(paths: list[str], options: list[Options],
                     progress: Callable[[int, int, int], None] | None = None, *, workers: int | None = None,
-                    cache: PoseCache | None = None) -> Session:
-    """Analyse several clips of one run; ``progress(clip_index, done, total)``; ``workers`` and ``cache`` as
-    for :func:`analyze`. Every clip is opened first, so that a file that is not a readable video is refused
-    before any pose pass (the second clip's was found after the first one's whole pass)."""
-    for path, opts in zip(paths, options, strict=True):
-        probe(path, opts.capture_fps)
+                    cache: PoseCache | None = None,
+                    copy_progress: Callable[[int, int, int], None] | None = None) -> Session:
+    """Analyse several clips of one run; ``progress(clip_index, done, total)``, and ``copy_progress`` alike
+    for the H.264 copies of clips OpenCV cannot decode; ``workers`` and ``cache`` as for :func:`analyze`.
+    Every clip is opened (and copied when it must be) first, so that a file that is not a readable video is
+    refused before any pose pass (the second clip's was found after the first one's whole pass)."""
+    for k, (path, opts) in enumerate(zip(paths, options, strict=True)):
+        probe_readable(path, opts.capture_fps, _for_clip(copy_progress, k))
     clips = []
     for k, (path, opts) in enumerate(zip(paths, options, strict=True)):
-        clip_progress = (lambda done, total, k=k: progress(k, done, total)) if progress else None
-        clips.append(analyze(path, opts, clip_progress, workers=workers, cache=cache))
+        clips.append(analyze(path, opts, _for_clip(progress, k), workers=workers, cache=cache))
     return session_of(clips)
+
+
+def _for_clip(progress: Callable[[int, int, int], None] | None, k: int) -> ProgressCallback | None:
+    """``progress(k, done, total)`` as the ``progress(done, total)`` of clip ``k``."""
+    return None if progress is None else (lambda done, total: progress(k, done, total))

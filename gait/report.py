@@ -79,7 +79,7 @@ def report_dict(analysis: Analysis) -> dict:
         "schema_version": SCHEMA_VERSION,
         "versions": {"tool": gait.__version__, "mediapipe": metadata.version("mediapipe")},
         "video": {
-            "path": info.path, "fps": info.fps, "file_fps": info.file_fps,
+            "path": info.source_path, "fps": info.fps, "file_fps": info.file_fps,
             "frame_count": info.frame_count, "width": info.width, "height": info.height,
             "duration_s": info.duration_s, "missing_frames": info.missing_frames,
         },

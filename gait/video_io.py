@@ -61,6 +61,12 @@ class VideoInfo:
     width: int
     height: int
     missing_frames: int = 0  # frames of the capture clock the phone did not record (:class:`Timeline`)
+    copied_from: str | None = None  # the clip's own path when ``path`` is its H.264 copy (:mod:`gait.h264_copy`)
+
+    @property
+    def source_path(self) -> str:
+        """The clip's own path: ``path``, or the clip's that ``path`` is a copy of."""
+        return self.copied_from or self.path
 
     @property
     def name(self) -> str:

@@ -62,7 +62,8 @@ SLOTS = ("side", "rear")
 # the side slot's view is detected; a rear upload is filmed from behind or in front (told by the runner's face)
 SLOT_VIEWS = {"side": None, "rear": FRONTAL}
 
-# progress(slot, stage, done, total); stage is "pose" or "report" (the videos have their own: VideoJob)
+# progress(slot, stage, done, total); stage is "copy" (an AV1 clip's H.264 copy, to read it), "pose" or "report"
+# (the videos have their own: VideoJob)
 Progress = Callable[[str, str, int, int], None]
 
 
@@ -244,10 +245,12 @@ def analyse_clips(clips: dict[str, Path], options: Options, progress: Progress |
 def _analyse_one(slot: str, path: Path, options: Options, progress: Progress | None) -> ClipResult:
     name = path.name
     report = None if progress is None else (lambda done, total: progress(slot, "pose", done, total))
+    copying = None if progress is None else (lambda done, total: progress(slot, "copy", done, total))
     try:
         # the rear upload's view as the user chose it (gait_app.presentation.REAR_SLOT_VIEWS), else the slot's
         view = options.view if slot == "rear" and options.view is not None else SLOT_VIEWS[slot]
-        analysis = pipeline.analyze(str(path), replace(options, view=view), report, cache=PoseCache())
+        analysis = pipeline.analyze(str(path), replace(options, view=view), report, cache=PoseCache(),
+                                    copy_progress=copying)
     except GaitInputError as exc:
         return ClipResult(slot, name, error=str(exc))
     return ClipResult(slot, name, analysis=analysis)

@@ -146,11 +146,12 @@ class ProgressText:
     """Overall progress and the time left, from the analysis's (clip, stage, done, total) reports.
 
     Each clip gets an equal share; within a clip, finding the pose takes about 90 % of the time and the
-    results files the rest. The annotated video is drawn afterwards, with its own progress on the pages.
+    results files the rest. An AV1 clip's H.264 copy, made first, has no share (few clips need one). The
+    annotated video is drawn afterwards, with its own progress on the pages.
     """
 
-    STAGE_SHARE = {"pose": (0.0, 0.9), "report": (1.0, 0.0)}
-    STAGE_WORDS = {"pose": "finding the runner"}
+    STAGE_SHARE = {"copy": (0.0, 0.0), "pose": (0.0, 0.9), "report": (1.0, 0.0)}
+    STAGE_WORDS = {"copy": "copying its video to H.264 to read it", "pose": "finding the runner"}
 
     def __init__(self, slots: list[str], started_s: float):
         self.slots = slots

@@ -72,21 +72,6 @@ def test_probe_refusals_have_codes(tmp_path):
     assert refusal(tmp_path / "noise.mp4").code == E.NOT_A_VIDEO
 
 
-def test_a_video_coded_in_av1_is_named_with_what_to_do(tmp_path):
-    """OpenCV's FFmpeg has no software AV1 decoder: an AV1 clip (some Android phones, web video) is said
-    to be AV1, with a way out (H.264 or HEVC), not called 'not a video'; the command line says so in one line,
-    without the decoder's own log; the same clip as H.264 is read."""
-    ffmpeg("-i", SAMPLE, "-t", "1", "-vf", "scale=128:224", "-c:v", "libaom-av1", "-cpu-used", "8", "-row-mt", "1",
-           tmp_path / "av1.mp4")
-    exc = refusal(tmp_path / "av1.mp4")
-    assert exc.code == E.UNREADABLE_CODEC
-    assert "'av1.mp4' is AV1 video" in str(exc) and "H.264 or HEVC" in str(exc)
-    done = run_cli(tmp_path / "av1.mp4", "--out", tmp_path / "out", cwd=REPO)
-    assert done.returncode == 2 and done.stderr.strip().splitlines() == [f"error: {exc}"]
-    ffmpeg("-i", tmp_path / "av1.mp4", "-c:v", "libx264", tmp_path / "h264.mp4")
-    assert probe(tmp_path / "h264.mp4").frame_count == 60
-
-
 def test_too_few_frames_a_second_to_find_the_landings(tmp_path):
     """Under 20 fps a foot's quarter of a second on the ground is 4 frames or fewer: refused before the pose
     pass, saying what rate to film at and, for slow motion saved at a low rate, to give the capture rate

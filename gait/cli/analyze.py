@@ -214,7 +214,12 @@ def run_analyze(args: argparse.Namespace) -> int:
     history = history_for_saving(args)  # opened first: a damaged or newer history file stops here
     with native_logs_silenced():
         bars = [_Progress(f"pose {clip_label(Path(v).name)}") for v in args.video]
+        copy_bars = _ClipBars("H.264 copy", [Path(v).name for v in args.video])  # an AV1 clip's, to read it
         video_bars = _ClipBars("video", [Path(v).name for v in args.video])
+
+        def pose_progress(index: int, done: int, total: int) -> None:
+            copy_bars.close()  # every copy is made before the first pose pass
+            bars[index](done, total)
 
         def video_progress(index: int, stage: str, done: int, total: int) -> None:
             for bar in bars:  # the pose pass is over
@@ -225,10 +230,11 @@ def run_analyze(args: argparse.Namespace) -> int:
         try:
             session, written = analyze_and_write(
                 args.video, options, out_dir, formats=args.report, video=not args.no_video,
-                blur_face=args.blur_face, pose_progress=lambda k, done, total: bars[k](done, total),
+                blur_face=args.blur_face, pose_progress=pose_progress,
                 write_progress=video_progress, before_after=lambda s: history_comparison(history, args, s),
                 video_size=args.video_size, cache=None if args.no_pose_cache else PoseCache(),
-                on_results=results_in.append)
+                on_results=results_in.append,
+                copy_progress=lambda k, done, total: copy_bars(k, copy_bars.stage, done, total))
         except KeyboardInterrupt:
             if results_in:
                 raise KeyboardInterrupt(
@@ -238,6 +244,7 @@ def run_analyze(args: argparse.Namespace) -> int:
         finally:
             for bar in bars:
                 bar.close()
+            copy_bars.close()
             video_bars.close()
     _print_summary(session)
     print(f"written to {out_dir}")

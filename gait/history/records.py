@@ -63,7 +63,8 @@ def new_session(session: Session, *, files: Mapping[str, Path] | None = None,
                 frames[side] = Path(path).read_bytes()
         if record_files:
             recorded += [(key, str(Path(path).resolve())) for key, path in own.items()]
-        clips.append(ClipRecord(file_name=clip.info.name, view=clip.view, content_sha256=content_sha256(clip.info.path),
+        clips.append(ClipRecord(file_name=clip.info.name, view=clip.view,
+                                content_sha256=content_sha256(clip.info.source_path),  # the clip's, not its copy's
                                 settings=clip_settings(clip), key_frames=frames))
     return NewSession(report=report_of(session), clips=tuple(clips), cues=tuple(map(cue_record, cues_for(session))),
                       files=tuple(recorded), filmed_on=filmed_on, label=label)

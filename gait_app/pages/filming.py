@@ -30,7 +30,7 @@ with steps:
 5. **60 fps**; 30 fps reads the angles at landing off, and 120-240 fps (slow motion) reads contact times no
    closer (measured on a rendered runner). Slow-motion files play at 30 fps: give the capture rate on the
    Analyze page. The phone's usual formats are read, H.264 or HEVC, HDR included (shown as SDR); AV1, which
-   some phones offer, is not: choose H.264 or HEVC.
+   some phones offer, is copied to H.264 first, which takes a little longer.
 6. **At least {rule.advised_steps} steady running steps ({rule.advised_steps_per_side} per side)**, in any view:
    about {rule.seconds(rule.advised_steps, TYPICAL_CADENCE_SPM):.0f} s at {TYPICAL_CADENCE_SPM:.0f} steps/min;
    film 10-20 s for a margin. Fewer steps are analysed with a warning; fewer than {rule.min_steady_steps}

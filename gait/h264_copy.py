@@ -2,12 +2,12 @@
 
 OpenCV's FFmpeg has no software AV1 decoder; AV1 is what some Android phones record and what video sites
 serve. The FFmpeg that ships with imageio-ffmpeg decodes it (dav1d), so such a clip is copied once to H.264
-(x264 at :data:`X264`: visually lossless, the frames' timestamps kept, the phone's rotation applied, audio
-left out) and every stage reads the copy, named as the clip: the outputs, the report and the app show the
-clip's own name. The copies are kept in the ``copies`` folder of the pose cache's
-(:func:`gait.pose_cache.default_folder`), one folder per clip content (the first 32 hex digits of its
-SHA-256), so that the clip is copied once however often it is analysed; the least recently used go beyond
-:data:`MAX_BYTES`. The clip itself is never changed.
+(x264 at :data:`X264`: visually lossless, the frames' timestamps kept, the phone's rotation applied, an HDR
+clip's transfer named as in the clip, so :mod:`gait.hdr` maps it, audio left out) and every stage reads the
+copy, named as the clip: the outputs, the report and the app show the clip's own name. The copies are kept in
+the ``copies`` folder of the pose cache's (:func:`gait.pose_cache.default_folder`), one folder per clip
+content (the first 32 hex digits of its SHA-256), so that the clip is copied once however often it is
+analysed; the least recently used go beyond :data:`MAX_BYTES`. The clip itself is never changed.
 
 Speed: a 10 s 1080x1920 60 fps AV1 clip was copied in 4.1 s (145 frames/s) on two cores, the FFmpeg
 process at 160 MB; about a third of its pose pass's time.

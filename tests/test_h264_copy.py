@@ -128,3 +128,32 @@ def test_a_stopped_copy_leaves_nothing(tmp_path, own_copies):
     with pytest.raises(KeyboardInterrupt):
         h264_copy.probe_readable(clip, progress=stop)
     assert not [p for p in own_copies.rglob("*") if p.is_file()]
+
+
+def test_an_hdr_clip_keeps_its_transfer_in_the_copy(tmp_path, own_copies):
+    """An AV1 clip coded for an HDR display (HLG, 10-bit) is copied with its transfer named, so that its
+    frames are tone-mapped to SDR as an HEVC HDR clip's are (gait.hdr)."""
+    from gait.hdr import HLG, tone_map
+
+    clip = tmp_path / "hlg.mp4"
+    ffmpeg("-i", SAMPLE, "-t", "1", "-vf",
+           f"scale=128:224,setparams=color_trc={HLG}:color_primaries=bt2020:colorspace=bt2020nc",
+           "-c:v", "libaom-av1", "-cpu-used", "8", "-row-mt", "1", "-pix_fmt", "yuv420p10le", clip)
+    info = h264_copy.probe_readable(clip)
+    mapping = tone_map(info.path)
+    assert info.copied_from == str(clip) and mapping is not None and mapping.transfer == HLG
+
+
+def test_frames_a_phone_dropped_stay_missing_in_the_copy(tmp_path, own_copies):
+    """A variable-rate AV1 clip (9 of 240 frames dropped, the others at their times) is copied with its
+    timestamps: the copy is read on the same capture clock, with the same frames missing."""
+    from gait.video_io import uneven_timeline
+
+    clip = tmp_path / "dropped.mp4"
+    ffmpeg("-i", SAMPLE, "-t", "4", "-vf", "scale=128:224,select='not(between(n,50,55))*not(between(n,120,122))'",
+           "-fps_mode", "passthrough", "-c:v", "libaom-av1", "-cpu-used", "8", "-row-mt", "1", clip)
+    info = h264_copy.probe_readable(clip)
+    own, copied = uneven_timeline(clip), uneven_timeline(info.path)
+    assert own is not None and copied is not None
+    assert (copied.n_slots, copied.missing) == (own.n_slots, own.missing) == (240, 9)
+    assert (info.frame_count, info.missing_frames) == (240, 9)

@@ -34,11 +34,13 @@ def read_once_per_file(read: Callable[[str], T | None]) -> Callable[[str | os.Pa
 class VideoStream:
     """The first video stream as FFmpeg describes it: ``coding`` its codec's name (e.g. "h264", "av1"),
     ``transfer`` its transfer characteristic when stated (e.g. "arib-std-b67" for HLG), ``frames`` about how
-    many frames it has (the file's duration times the stream's frame rate) when both are stated."""
+    many frames it has (the file's duration times the stream's frame rate) when both are stated; ``picture``
+    True when the file is a still picture (read by one of FFmpeg's image readers: PNG, JPEG, WebP, ...)."""
 
     coding: str
     transfer: str | None
     frames: int | None = None
+    picture: bool = False
 
 
 @read_once_per_file
@@ -69,4 +71,7 @@ def video_stream(path: str) -> VideoStream | None:
     if duration is not None and rate is not None:
         hours, minutes, seconds = duration.groups()
         frames = round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * float(rate[1]))
-    return VideoStream(line[1], transfer, frames)
+    # "Input #0, png_pipe, from ...": FFmpeg's image readers are "image2" and "<format>_pipe"
+    reader = re.search(r"Input #0, ([\w,]+), from", described)
+    picture = reader is not None and (reader[1] == "image2" or reader[1].endswith("_pipe"))
+    return VideoStream(line[1], transfer, frames, picture)

@@ -145,6 +145,7 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
     try:
         ok, frame = cap.read() if cap.isOpened() else (False, None)
         if not ok or frame is None:
+            _refuse_picture(path)
             if _index_cut_off(path):
                 raise GaitInputError(
                     f"{name!r} is cut short: it ends before the index a phone writes at the end of a recording, "
@@ -185,6 +186,8 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
             f"{name!r} is {width}x{height}, larger than 4096x4096. Export it at 1080p or 4K and try again.", TOO_LARGE
         )
     fps = float(capture_fps) if capture_fps else file_fps
+    if frame_count <= 1:
+        _refuse_picture(path)
     if frame_count < MIN_FRAMES or frame_count / fps < 1.0:
         from gait.gate.length import length_rule  # the trust gate imports this module
 
@@ -201,6 +204,17 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
         )
     return VideoInfo(path=path, file_fps=file_fps, fps=fps, frame_count=frame_count,
                      width=int(width), height=int(height), missing_frames=missing)
+
+
+def _refuse_picture(path: str) -> None:
+    """Refuse (``not_a_video``) a still picture (a photo given instead of the video), saying so."""
+    stream = video_stream(path)
+    if stream is not None and stream.picture:
+        kind = {"mjpeg": "JPEG", "webp": "WebP"}.get(stream.coding, stream.coding.upper())
+        raise GaitInputError(
+            f"{Path(path).name!r} is a photo ({kind}), not a video. Give the video of the run (mp4, mov, avi, webm "
+            "or mkv), filmed at 60 frames a second if the phone offers it.", NOT_A_VIDEO
+        )
 
 
 # codings OpenCV's FFmpeg reads (checked: H.264, HEVC 8- and 10-bit, VP9, ProRes): one of them unread is damaged

@@ -121,6 +121,23 @@ def test_steps_left_out_are_warned_of_only_when_they_are_a_tenth_of_the_steps_or
                          "or blurred)."]
 
 
+def test_a_photo_is_named_a_photo(tmp_path):
+    """A photo given instead of the video (OpenCV reads it as a one-frame video) is said to be a photo, not a
+    clip too short; a one-frame video is still too short (below)."""
+    import cv2
+
+    from tests.test_trust_gate_common import CORPUS_SIZE
+
+    picture = np.full((*CORPUS_SIZE[::-1], 3), 128, np.uint8)
+    for name, kind in (("run.png", "PNG"), ("run.jpg", "JPEG"), ("run.webp", "WebP"), ("run.bmp", "BMP")):
+        assert cv2.imwrite(str(tmp_path / name), picture)
+        exc = refusal(tmp_path / name)
+        assert exc.code == E.NOT_A_VIDEO and str(exc).startswith(f"{name!r} is a photo ({kind}), not a video."), exc
+    ffmpeg("-i", SAMPLE, "-frames:v", "1", "-c:v", "libx264", tmp_path / "one.mp4")
+    exc = refusal(tmp_path / "one.mp4")
+    assert exc.code == E.TOO_SHORT and "only 1 frame(s)" in str(exc)
+
+
 def test_one_frame_clip_is_too_short(shared_videos):
     exc = refusal(shared_videos / "bad_one_frame.mp4")
     assert exc.code == E.TOO_SHORT and "1 frame" in str(exc)

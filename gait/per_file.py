@@ -44,17 +44,33 @@ class VideoStream:
 
 
 @read_once_per_file
-def video_stream(path: str) -> VideoStream | None:
-    """The clip's first video stream (:class:`VideoStream`) as the bundled FFmpeg describes it, without decoding
-    (about 0.03 s; decoding a frame too took 0.1 s); None when FFmpeg finds none (not a video) or cannot run."""
+def _described(path: str) -> str | None:
+    """What the bundled FFmpeg says of the file's streams, without decoding (about 0.03 s; decoding a frame too
+    took 0.1 s); None when FFmpeg cannot run."""
     import subprocess
 
     import imageio_ffmpeg
 
     try:  # FFmpeg describes the streams and exits (no output file)
-        described = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path],
-                                   capture_output=True, text=True, timeout=60).stderr
+        return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path],
+                              capture_output=True, text=True, timeout=60).stderr
     except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def sound_only(path: str | os.PathLike) -> bool:
+    """True when FFmpeg finds sound in the file and no picture (a voice memo, a video's sound exported alone)."""
+    described = _described(path) or ""
+    return re.search(r"Stream #\d+:\d+.*?: Audio: ", described) is not None and \
+        re.search(r"Stream #\d+:\d+.*?: Video: ", described) is None
+
+
+@read_once_per_file
+def video_stream(path: str) -> VideoStream | None:
+    """The clip's first video stream (:class:`VideoStream`) as the bundled FFmpeg describes it; None when FFmpeg
+    finds none (not a video) or cannot run."""
+    described = _described(path)
+    if described is None:
         return None
     # "Stream #0:0[0x1](und): Video: hevc (Main 10) (hvc1 / 0x31637668), yuv420p10le(tv, bt2020nc/bt2020/
     # arib-std-b67, progressive)": the coding, then the matrix, primaries and transfer (one name when the three

@@ -31,7 +31,7 @@ from gait.errors import (
     capture_rate_request,
 )
 from gait.hdr import ToneMap, tone_map
-from gait.per_file import read_once_per_file, video_stream
+from gait.per_file import read_once_per_file, sound_only, video_stream
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 MIN_FRAMES = 15
@@ -159,6 +159,9 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
                     "H.264 or HEVC (H.265) in a video editor or converter, or set the phone camera to record "
                     "H.264 or HEVC, and try again.", UNREADABLE_CODEC
                 )
+            if sound_only(path):
+                raise GaitInputError(f"{name!r} holds sound only, no picture. Give the video of the run (mp4, mov, "
+                                     "avi, webm or mkv) as the camera saved it.", NOT_A_VIDEO)
             raise GaitInputError(
                 f"{name!r} could not be read as a video. Use an mp4, mov, avi, webm or mkv file "
                 "straight from the camera, or re-export it from a video editor.", NOT_A_VIDEO

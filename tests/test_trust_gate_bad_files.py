@@ -138,6 +138,14 @@ def test_a_photo_is_named_a_photo(tmp_path):
     assert exc.code == E.TOO_SHORT and "only 1 frame(s)" in str(exc)
 
 
+def test_sound_alone_is_named(tmp_path):
+    """A file of sound only (a voice memo, a video's sound exported alone) is said to have no picture."""
+    for name in ("run.m4a", "run.mp4"):
+        ffmpeg("-f", "lavfi", "-i", "sine=d=3", "-c:a", "aac", tmp_path / name)
+        exc = refusal(tmp_path / name)
+        assert exc.code == E.NOT_A_VIDEO and str(exc).startswith(f"{name!r} holds sound only, no picture."), exc
+
+
 def test_one_frame_clip_is_too_short(shared_videos):
     exc = refusal(shared_videos / "bad_one_frame.mp4")
     assert exc.code == E.TOO_SHORT and "1 frame" in str(exc)

@@ -9,8 +9,9 @@ the ``copies`` folder of the pose cache's (:func:`gait.pose_cache.default_folder
 content (the first 32 hex digits of its SHA-256), so that the clip is copied once however often it is
 analysed; the least recently used go beyond :data:`MAX_BYTES`. The clip itself is never changed.
 
-Speed: a 10 s 1080x1920 60 fps AV1 clip was copied in 4.1 s (145 frames/s) on two cores, the FFmpeg
-process at 160 MB; about a third of its pose pass's time.
+Speed (two Intel Xeon cores, 6 Dec 2026): the benchmark's 65 s 1080x1920 60 fps clip coded in AV1 was copied in
+21.3 s (183 frames/s; 132 MB), the FFmpeg process at 161 MB at most, before the pose pass (the clip's results
+took 60-72 s there); a 10 s clip in 4.1 s.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from gait.pose_cache import content_digest, default_folder
 from gait.video_io import VideoInfo, probe
 
 FOLDER = "copies"
-MAX_BYTES = 2 << 30  # a minute of 1080x1920 phone video is about 150-450 MB as :data:`X264` codes it
+MAX_BYTES = 2 << 30  # the benchmark's 65 s 1080x1920 clip is 132 MB as :data:`X264` codes it; noisier footage more
 # x264's fastest preset at a quality that hides its loss: CRF 16 (x264's default 23), 8-bit 4:2:0 as phones'
 # H.264 is; each frame at its own timestamp (a phone's variable rate kept)
 X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", "-pix_fmt", "yuv420p", "-fps_mode", "passthrough"]

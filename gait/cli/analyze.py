@@ -125,8 +125,9 @@ class _Progress:
 
 
 class _ClipBars:
-    """One :class:`_Progress` per clip for one stage of :func:`gait.output.write_session`'s progress, each
-    closed when the next clip starts."""
+    """One :class:`_Progress` per clip for one stage of a progress reported as (clip, stage, done, total)
+    (:func:`gait.output.write_session`'s; the AV1 clips' H.264 copies'), each closed when the next clip
+    starts."""
 
     def __init__(self, stage: str, names: list[str]):
         self.stage, self.names = stage, names

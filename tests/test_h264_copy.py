@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from gait import errors as E
 from gait import h264_copy
 from gait.errors import GaitInputError
+from gait.history.records import content_sha256
 from gait.pipeline import analyze
 from gait.pose_cache import PoseCache
 from gait.video_io import probe
@@ -22,10 +22,6 @@ def av1(source: Path, out: Path, *args: object) -> Path:
     """``source`` coded in AV1 (SVT-AV1's fast preset, visually near the source)."""
     ffmpeg("-i", source, *args, "-c:v", "libsvtav1", "-preset", "10", "-crf", "30", out)
     return out
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
@@ -39,7 +35,7 @@ def test_the_side_sample_in_av1_reads_as_the_sample(tmp_path, own_copies):
     """The side sample coded in AV1 was refused (unreadable_codec); now it is copied once, with progress, and
     measures as the H.264 sample does; the outputs name the clip, not its copy, and the clip is unchanged."""
     clip = av1(SAMPLE, tmp_path / "side sample (AV1).mp4")
-    before = sha256(clip)
+    before = content_sha256(clip)
     with pytest.raises(GaitInputError) as refused:
         probe(clip)
     assert refused.value.code == E.UNREADABLE_CODEC and "is AV1 video" in str(refused.value)
@@ -52,7 +48,7 @@ def test_the_side_sample_in_av1_reads_as_the_sample(tmp_path, own_copies):
     assert copy.parent.parent == own_copies and copy.name == clip.name and probe(copy).frame_count == 540
     assert found.info.source_path == str(clip) and found.info.name == clip.name
     assert (found.info.width, found.info.height, found.info.fps) == (540, 960, 60.0)
-    assert sha256(clip) == before
+    assert content_sha256(clip) == before
 
     value = {key: (found.metrics[key]["value"], sample.metrics[key]["value"])
              for key in ("cadence_spm", "ground_contact_time_ms", "knee_flexion_at_contact_deg",

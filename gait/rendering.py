@@ -1,10 +1,11 @@
 """Drawing: the annotated video and the key frames at contact. All drawing lives here.
 
 The annotated video is drawn at a size for viewing (:data:`VIDEO_SIZES`: by default the long side at most
-1280 px; "full" keeps the clip's size) with x264's fastest preset, from a second decode of the clip. A
-long clip is drawn in parallel parts (threads: decoding, drawing and the encoders' pipes release the
-GIL), each reading its first frame by a seek checked against the pose pass's fingerprints, and the parts
-are joined without re-encoding. The key frames are drawn at the clip's full size.
+1280 px; "full" keeps the clip's size) with x264's fastest preset, from a second decode of the clip, in a
+thread a frame or two ahead of the drawing (decoding, drawing and the encoder's pipe release the GIL). On
+a machine of four cores or more a long clip is drawn in parallel parts, each reading its first frame by a
+seek checked against the pose pass's fingerprints, and the parts are joined without re-encoding. The key
+frames are drawn at the clip's full size.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from pathlib import Path
+from typing import Generator, Iterator
 
 import cv2
 import numpy as np
@@ -24,7 +26,7 @@ from gait.landmarks import INDEX, SKELETON
 from gait.memory import use_one_arena
 from gait.pose import ProgressCallback, default_workers
 from gait.results import Analysis
-from gait.video_io import H264Writer, concat_mp4, decoder_threads, frames_at, iter_frames_checked
+from gait.video_io import H264Writer, concat_mp4, frames_at, iter_frames_checked, read_ahead
 
 SIDE_COLOURS_BGR = {"left": (235, 140, 40), "right": (40, 140, 255)}  # blue, orange
 NEUTRAL_BGR = (230, 230, 230)
@@ -37,6 +39,10 @@ VIDEO_SIZES = {"fit": 1280, "full": None}  # the annotated video's longest side 
 VIDEO_PRESET = "ultrafast"  # x264: its fastest preset; the skeleton and text compress well
 VIDEO_CRF = 23
 MIN_PART_FRAMES = 600  # a video is drawn in parts of at least this many frames
+# a part keeps about two cores busy: its decoding thread, its drawing thread and its encoder (the 65 s
+# benchmark clip's video: 1.9 cores in one part on two cores; docs/speed.md)
+PART_CORES = 2
+READ_AHEAD = 2  # frames decoded ahead of the drawing
 
 
 class DrawingStopped(Exception):
@@ -337,16 +343,16 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
     first: :func:`write_key_frames`); returns ``{"video": video_path, "keyframe_left": ..., ...}``.
 
     ``size``: a key of :data:`VIDEO_SIZES`. ``blur_face``: blur the runner's head in every frame before
-    drawing (:mod:`gait.privacy`). ``parts``: how many parts are drawn at once (default: one per core, at
-    most :data:`gait.pose.MAX_WORKERS`, each of at least :data:`MIN_PART_FRAMES` frames; one when the pose
-    pass's fingerprints are not known). ``progress(done, total)`` in frames, from this thread. ``stop``: when
+    drawing (:mod:`gait.privacy`). ``parts``: how many parts are drawn at once (default: one per :data:`PART_CORES`
+    cores of :func:`gait.pose.default_workers`, each of at least :data:`MIN_PART_FRAMES` frames; one when the
+    pose pass's fingerprints are not known). ``progress(done, total)`` in frames, from this thread. ``stop``: when
     set, the drawing ends within 0.2 s with :class:`DrawingStopped`; an interrupt of this thread ends the
     parts' threads before it leaves."""
     written: dict[str, Path] = {}
     if key_frame_dir is not None:
         written.update(write_key_frames(analysis, key_frame_dir, key_frame_suffix, blur_face))
     n = analysis.pose.n_frames
-    wanted = default_workers() if parts is None else parts
+    wanted = default_workers() // PART_CORES if parts is None else parts
     count = max(1, min(wanted, n // MIN_PART_FRAMES)) if analysis.pass_fingerprints is not None else 1
     bounds = [round(k * n / count) for k in range(count + 1)]
     done = [0] * count
@@ -357,8 +363,7 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
 
         def draw(k: int) -> None:
             try:
-                _write_rows(analysis, paths[k], bounds[k], bounds[k + 1], size, blur_face, done, k, halt,
-                            decoder_threads(count))
+                _write_rows(analysis, paths[k], bounds[k], bounds[k + 1], size, blur_face, done, k, halt)
             except BaseException as exc:  # raised again in the calling thread
                 errors.append(exc)
 
@@ -390,20 +395,30 @@ def write_annotated(analysis: Analysis, video_path: Path, key_frame_dir: Path | 
 
 
 def _write_rows(analysis: Analysis, path: Path, start_row: int, end_row: int, size: str, blur_face: bool,
-                done: list[int], part: int, stop: threading.Event | None = None,
-                threads: int | None = None) -> None:
+                done: list[int], part: int, stop: threading.Event | None = None) -> None:
     """Pose rows [start_row, end_row) drawn into one H.264 file at :func:`video_size`; ``done[part]`` counts
-    the frames written; ``threads``: the decoder's (:func:`gait.video_io.decoder_threads`)."""
+    the frames written. The frames are decoded in a thread :data:`READ_AHEAD` frames ahead
+    (:func:`gait.video_io.read_ahead`), by a decoder of one thread: against the drawing and the encoder in
+    the same part, the 65 s benchmark clip's video took as long and peaked 90 MB lower than in two parts
+    that each decoded, drew and encoded in turn (docs/speed.md)."""
     info, pose = analysis.info, analysis.pose
     first = int(pose.frame_index[0])
     width, height = video_size(info.width, info.height, size)
     panel = PanelOverlay(analysis, height, width)
-    frames = iter_frames_checked(info.path, first + start_row, first + end_row, analysis.pass_fingerprints, first,
-                                 threads)
-    with H264Writer(path, width, height, info.file_fps, preset=VIDEO_PRESET, crf=VIDEO_CRF,
-                    convert_here=True, threads=1) as writer:
-        for row, (_, frame) in enumerate(frames, start=start_row):
-            if stop is not None and stop.is_set():
-                raise DrawingStopped(f"stopped at frame {row} of {analysis.pose.n_frames}")
-            writer.write(video_frame(analysis, row, frame, panel, blur_face))
-            done[part] = row + 1 - start_row
+
+    def decoded() -> Iterator[tuple[int, np.ndarray]]:
+        return iter_frames_checked(info.path, first + start_row, first + end_row, analysis.pass_fingerprints,
+                                   first, threads=1)
+
+    frames: Generator[tuple[int, np.ndarray], None, None] = read_ahead(decoded, READ_AHEAD,
+                                                                       f"gait-video-reader-{part}")
+    try:
+        with H264Writer(path, width, height, info.file_fps, preset=VIDEO_PRESET, crf=VIDEO_CRF,
+                        convert_here=True, threads=1) as writer:
+            for row, (_, frame) in enumerate(frames, start=start_row):
+                if stop is not None and stop.is_set():
+                    raise DrawingStopped(f"stopped at frame {row} of {analysis.pose.n_frames}")
+                writer.write(video_frame(analysis, row, frame, panel, blur_face))
+                done[part] = row + 1 - start_row
+    finally:
+        frames.close()

@@ -8,11 +8,13 @@ length of the clip. Frames come out upright (a phone's rotation tag is applied),
 from __future__ import annotations
 
 import os
+import queue
 import re
 import struct
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Generator, Iterable, Iterator
+from typing import Callable, Generator, Iterable, Iterator, TypeVar
 
 import cv2
 import numpy as np
@@ -32,6 +34,9 @@ from gait.errors import (
 )
 from gait.hdr import ToneMap, tone_map
 from gait.per_file import read_once_per_file, sound_only, video_stream
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 MIN_FRAMES = 15
@@ -88,12 +93,13 @@ _ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_
 
 
 def decoder_threads(side_by_side: int) -> int | None:
-    """The threads of each of ``side_by_side`` decoders run at once, one per core (the pose pass's segments,
-    the annotated video's parts): 1, since the cores are busy anyway; None (OpenCV's choice, one per core) for
-    a decoder alone. A decoder's own threads each hold frames: two 1080x1920 decoders with one thread held
-    85 MB against 95-101 with two, and took 6.0 ms of CPU a frame against 6.3; the 65 s benchmark clip's
-    annotated video in two parts peaked at 442 MB against 469-471, in the same time (28.3-29.8 s against
-    29.9-30.6). Alone, one thread is slower (the 6 s clip's video 4.7 s against 3.9-4.2)."""
+    """The threads of each of ``side_by_side`` decoders run at once, one per core (the pose pass's
+    segments): 1, since the cores are busy anyway; None (OpenCV's choice, one per core) for a decoder alone.
+    A decoder's own threads each hold frames: two 1080x1920 decoders with one thread held 85 MB against
+    95-101 with two, and took 6.0 ms of CPU a frame against 6.3; the 65 s benchmark clip's annotated video
+    in two parts peaked at 442 MB against 469-471, in the same time (28.3-29.8 s against 29.9-30.6). The
+    annotated video's decoder has one thread, in a thread of its own beside the drawing
+    (:func:`gait.rendering.write_annotated`)."""
     return 1 if side_by_side > 1 else None
 
 
@@ -493,6 +499,57 @@ def _chained(first: list[tuple[int, np.ndarray]], rest: Generator[tuple[int, np.
         yield from rest
     finally:
         rest.close()
+
+
+_END = object()
+
+
+def read_ahead(items: Callable[[], Iterator[T]], ahead: int, name: str,
+               work: Callable[[T], U] | None = None) -> Generator[U, None, None]:
+    """The items of ``items()`` (frames), each passed through ``work`` (when given), produced in a thread
+    named ``name`` ``ahead`` items ahead of the consumer, while it works on the one before (OpenCV and
+    MediaPipe release the GIL). An item is produced only once the consumer has asked for the one before, so
+    that no more than ``ahead + 1`` are held (a 1080x1920 frame is 6 MB). An error in the thread is raised
+    here; closing this generator (or leaving it by an error) stops the thread and waits for it to end."""
+    ready: queue.Queue = queue.Queue()
+    free = threading.Semaphore(ahead + 1)  # items that may be held: ahead, and the consumer's
+    stop = threading.Event()
+
+    def produce() -> None:
+        source = items()
+        try:
+            while True:
+                while not free.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                item = next(source, _END)
+                if item is _END:
+                    break
+                ready.put(item if work is None else work(item))  # type: ignore[arg-type]
+                del item  # not held here while the next one waits its turn
+            ready.put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            ready.put(exc)
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    producer = threading.Thread(target=produce, name=name, daemon=True)
+    producer.start()
+    try:
+        while True:
+            produced = ready.get()
+            if produced is _END:
+                return
+            if isinstance(produced, BaseException):
+                raise produced
+            yield produced
+            del produced
+            free.release()  # the consumer is done with the item before
+    finally:
+        stop.set()
+        producer.join()
 
 
 SEEK_CHECK_FRAMES = 3

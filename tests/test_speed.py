@@ -19,7 +19,15 @@ import pytest
 from gait import pose
 from gait.pipeline import Options, analyze
 from gait.pose_cache import PoseCache
-from gait.video_io import fingerprint, frames_at, iter_frames, iter_frames_checked, probe, seek_checked
+from gait.video_io import (
+    concat_mp4,
+    fingerprint,
+    frames_at,
+    iter_frames,
+    iter_frames_checked,
+    probe,
+    seek_checked,
+)
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 SIDE = SAMPLES / "side_60fps.mp4"
@@ -330,13 +338,18 @@ def test_the_cache_is_keyed_by_content_and_ignores_a_broken_file(tmp_path, cache
 
 def test_results_are_written_before_the_video(tmp_path, monkeypatch, cached):
     """report.json, steps.csv and the key frames are in the output folder while the video is drawn; the
-    video, drawn in two parts joined without re-encoding, has every frame, at most 1280 px long."""
+    video, drawn in two parts joined without re-encoding (as on four cores), has every frame, at most
+    1280 px long."""
     from gait import rendering
     from gait.output import write_session
 
     _, analysis = cached
     seen = {}
     monkeypatch.setattr(rendering, "MIN_PART_FRAMES", 200)
+    monkeypatch.setattr(rendering, "PART_CORES", 1)  # two parts on two cores, as on four
+    joined = []
+    monkeypatch.setattr(rendering, "concat_mp4",
+                        lambda parts, out: joined.append(len(parts)) or concat_mp4(parts, out))
     out = tmp_path / "out"
     files = write_session(analysis, out, on_results=lambda f: seen.update(names=sorted(p.name for p in out.iterdir())))
     assert seen["names"] == ["keyframe_left_contact.png", "keyframe_right_contact.png", "landmarks.csv",
@@ -351,16 +364,19 @@ def test_results_are_written_before_the_video(tmp_path, monkeypatch, cached):
         count, size = count + 1, frame.shape[:2]
     assert count == analysis.pose.n_frames == 540 and size == (960, 540)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+    assert joined == [2]
 
 
 def test_the_video_parts_end_before_an_interrupted_drawing_returns(tmp_path, monkeypatch, cached):
     """Ctrl-C while the video's parts are drawn (here from its progress callback): both parts' threads end
-    before the interrupt leaves write_annotated. Left drawing, they were still in OpenCV's and x264's code
-    as the interpreter ended: a native abort ("terminate called without an active exception")."""
+    before the interrupt leaves write_annotated, and so do their decoding threads. Left drawing, they were
+    still in OpenCV's and x264's code as the interpreter ended: a native abort ("terminate called without an
+    active exception")."""
     from gait import rendering
 
     _, analysis = cached
     monkeypatch.setattr(rendering, "MIN_PART_FRAMES", 200)
+    monkeypatch.setattr(rendering, "PART_CORES", 1)  # two parts on two cores, as on four
 
     def interrupted(done, total):
         if done >= 20:

@@ -191,3 +191,62 @@ def test_what_is_read_from_a_file_is_read_once_and_again_once_it_changes(tmp_pat
     clip.write_text("bb")
     assert text_of(clip) == "bb" and len(reads) == 2
     assert text_of(tmp_path / "gone.mp4") is None and len(reads) == 2
+
+
+def _pulled_source(total: int, pulled: list[int], closed: list[bool], fail_at: int | None = None):
+    def source():
+        try:
+            for k in range(total):
+                if k == fail_at:
+                    raise OSError("the disk went away")
+                pulled.append(k)
+                yield k
+        finally:
+            closed.append(True)
+    return source
+
+
+def test_read_ahead_produces_in_order_in_its_thread_and_holds_at_most_ahead_plus_one():
+    """Frames decoded ahead of the tracker or the drawing: every item in order, worked on in the named
+    thread, never more than ``ahead + 1`` produced beyond what the consumer has let go of (a 1080x1920 frame
+    is 6 MB); the thread has ended once the items are."""
+    import threading
+    import time
+
+    from gait.video_io import read_ahead
+
+    pulled: list[int] = []
+    closed: list[bool] = []
+    where: list[str] = []
+
+    def work(k: int) -> int:
+        where.append(threading.current_thread().name)
+        return 10 * k
+
+    got = []
+    for k, item in enumerate(read_ahead(_pulled_source(8, pulled, closed), 2, "test-reader", work)):
+        time.sleep(0.05)  # the producer would run on if nothing held it
+        assert len(pulled) == min(k + 3, 8)
+        got.append(item)
+    assert got == [10 * k for k in range(8)] and set(where) == {"test-reader"} and closed == [True]
+    assert not [t for t in threading.enumerate() if t.name == "test-reader"]
+
+
+def test_read_ahead_raises_the_producers_error_and_stops_it_when_closed():
+    import threading
+
+    from gait.video_io import read_ahead
+
+    pulled: list[int] = []
+    closed: list[bool] = []
+    with pytest.raises(OSError, match="disk went away"):
+        list(read_ahead(_pulled_source(8, pulled, closed, fail_at=3), 1, "test-reader"))
+    assert pulled == [0, 1, 2] and closed == [True]
+
+    pulled.clear()
+    closed.clear()
+    items = read_ahead(_pulled_source(1000, pulled, closed), 1, "test-reader")
+    assert next(items) == 0
+    items.close()  # the consumer stops early (an error, Ctrl-C, the app's stop)
+    assert closed == [True] and len(pulled) <= 2
+    assert not [t for t in threading.enumerate() if t.name == "test-reader"]

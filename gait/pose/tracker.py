@@ -14,7 +14,6 @@ import importlib.machinery
 import importlib.util
 import io
 import os
-import queue
 import sys
 import threading
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ import cv2
 import numpy as np
 
 from gait.landmarks import NAMES
-from gait.video_io import FINGERPRINT_GRID, fingerprint, iter_frames, uneven_timeline
+from gait.video_io import FINGERPRINT_GRID, fingerprint, iter_frames, read_ahead, uneven_timeline
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames total)
 
@@ -319,61 +318,25 @@ def track_segment(path: str, segment: Segment, works: Sequence[FrameWork],
             "warm_fingerprint": _stack(warm_prints, (FINGERPRINT_GRID, FINGERPRINT_GRID, 3), np.uint8), "kept": kept}
 
 
-_END = object()
-
-
 def _decoded(path: str, segment: Segment, keep: frozenset[int] = frozenset(), bgr_too: bool = True
              ) -> Iterator[tuple[int, Any, np.ndarray, np.ndarray, bytes | None]]:
     """``(index, frame_bgr, frame_rgb, fingerprint, png)`` of the segment's frames, decoded and converted in
-    a thread :data:`READ_AHEAD` frames ahead, while the tracker works on the frame before (OpenCV and
-    MediaPipe release the GIL). The same frames in the same order as :func:`~gait.video_io.iter_frames`.
-    ``png``: the frame, losslessly, when it is one of ``keep``; ``frame_bgr`` is None unless ``bgr_too``
-    (the frame is then converted in place: one copy of each frame in flight, not two). A frame is decoded
-    only once the tracker has asked for the one before, so that no more than ``READ_AHEAD + 1`` are held
-    (a 1080x1920 frame is 6 MB; decoding one, 5-6 ms, takes a quarter of tracking one)."""
-    ready: queue.Queue = queue.Queue()
-    free = threading.Semaphore(READ_AHEAD + 1)  # frames that may be held: ahead, and the tracker's
-    stop = threading.Event()
+    a thread :data:`READ_AHEAD` frames ahead while the tracker works on the frame before
+    (:func:`~gait.video_io.read_ahead`; decoding one, 5-6 ms, takes a quarter of tracking one). The same
+    frames in the same order as :func:`~gait.video_io.iter_frames`. ``png``: the frame, losslessly, when it
+    is one of ``keep``; ``frame_bgr`` is None unless ``bgr_too`` (the frame is then converted in place: one
+    copy of each frame in flight, not two)."""
 
-    def read() -> None:
-        frames = iter_frames(path, segment.decode_from, segment.end, seek=segment.seek,
-                             threads=segment.decoder_threads)
-        try:
-            while True:
-                while not free.acquire(timeout=0.1):
-                    if stop.is_set():
-                        return
-                decoded = next(frames, None)
-                if decoded is None:
-                    break
-                index, frame = decoded
-                print_ = fingerprint(frame)
-                png = cv2.imencode(".png", frame, [cv2.IMWRITE_PNG_COMPRESSION, 1])[1].tobytes() \
-                    if index in keep else None
-                bgr = frame if bgr_too else None
-                rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB, dst=None if bgr_too else frame)
-                ready.put((index, bgr, rgb, print_, png))
-                del decoded, frame, bgr, rgb  # not held here while the next frame waits its turn
-            ready.put(_END)
-        except BaseException as exc:  # handed to the consumer, which raises it
-            ready.put(exc)
-        finally:
-            frames.close()
+    def converted(decoded: tuple[int, np.ndarray]) -> tuple[int, Any, np.ndarray, np.ndarray, bytes | None]:
+        index, frame = decoded
+        png = cv2.imencode(".png", frame, [cv2.IMWRITE_PNG_COMPRESSION, 1])[1].tobytes() if index in keep else None
+        print_ = fingerprint(frame)
+        bgr = frame if bgr_too else None
+        return index, bgr, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB, dst=None if bgr_too else frame), print_, png
 
-    reader = threading.Thread(target=read, name="gait-pose-reader", daemon=True)
-    reader.start()
-    try:
-        while True:
-            item = ready.get()
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-            free.release()  # the tracker is done with the frame before
-    finally:
-        stop.set()
-        reader.join()
+    return read_ahead(lambda: iter_frames(path, segment.decode_from, segment.end, seek=segment.seek,
+                                          threads=segment.decoder_threads),
+                      READ_AHEAD, "gait-pose-reader", converted)
 
 
 def _stack(rows: list[np.ndarray], shape: tuple[int, ...], dtype: type) -> np.ndarray:

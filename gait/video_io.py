@@ -516,8 +516,9 @@ def read_ahead(items: Callable[[], Iterator[T]], ahead: int, name: str,
     stop = threading.Event()
 
     def produce() -> None:
-        source = items()
+        source: Iterator[T] | None = None
         try:
+            source = items()
             while True:
                 while not free.acquire(timeout=0.1):
                     if stop.is_set():

@@ -243,6 +243,12 @@ def test_read_ahead_raises_the_producers_error_and_stops_it_when_closed():
         list(read_ahead(_pulled_source(8, pulled, closed, fail_at=3), 1, "test-reader"))
     assert pulled == [0, 1, 2] and closed == [True]
 
+    def unopened():
+        raise FileNotFoundError("run.mp4")
+
+    with pytest.raises(FileNotFoundError):  # raised while the items are made, in the thread
+        list(read_ahead(unopened, 1, "test-reader"))
+
     pulled.clear()
     closed.clear()
     items = read_ahead(_pulled_source(1000, pulled, closed), 1, "test-reader")

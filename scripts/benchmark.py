@@ -6,8 +6,9 @@ Without VIDEO, a 65 s 1080x1920 60 fps clip is made (once, in the temporary fold
 its first 300 frames (7 whole strides at 168 steps/min, so that no cut shows) upscaled and looped, and a
 6 s one the same way for the memory comparison (``--short``). Each measurement runs in its own process:
 
-- raw: one process decoding the clip with OpenCV and running MediaPipe Pose on every frame (the loop
-  every analysis has to beat), before and after the others; the reference is their mean;
+- raw: one process decoding the clip with OpenCV and running MediaPipe Pose as it ships on every frame (the
+  loop every analysis has to beat; the analysis's trackers run the landmark model without its person mask,
+  :mod:`gait.pose.model`), before and after the others; the reference is their mean;
 - results: ``analyze`` and the results files (report.json, steps.csv, landmarks), as ``gait analyze
   --no-video``;
 - with video: the same with the key frames and the annotated video, as ``gait analyze``;
@@ -50,10 +51,10 @@ def memory_bar_mb(short_clip_peak_mb: float) -> float:
 
 RAW = """
 import sys, time, cv2
-from gait.pose import native_logs_silenced, new_tracker
+from gait.pose.tracker import native_logs_silenced, stock_tracker
 path, start, count = sys.argv[1], int(sys.argv[2]) if sys.argv[2:] else 0, int(sys.argv[3]) if sys.argv[3:] else -1
 with native_logs_silenced():
-    t0 = time.perf_counter(); cap = cv2.VideoCapture(path); tracker = new_tracker(); n = 0
+    t0 = time.perf_counter(); cap = cv2.VideoCapture(path); tracker = stock_tracker(); n = 0
     if start: cap.set(cv2.CAP_PROP_POS_FRAMES, start)
     while n != count:
         ok, frame = cap.read()

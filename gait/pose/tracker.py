@@ -9,6 +9,7 @@ the tracker keeps state between frames.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.machinery
 import importlib.util
@@ -24,6 +25,7 @@ import cv2
 import numpy as np
 
 from gait.landmarks import NAMES
+from gait.pose.model import SOURCE, without_mask
 from gait.video_io import FINGERPRINT_GRID, fingerprint, iter_frames, read_ahead, uneven_timeline
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames total)
@@ -156,9 +158,60 @@ def native_logs_silenced() -> Iterator[None]:
 def new_tracker(still_images: bool = False, segmentation: bool = False) -> PoseTracker:
     """A fresh MediaPipe Pose tracker (:data:`TRACKER_SETTINGS`); with ``still_images`` every frame is
     searched afresh, nothing carried over from the one before; with ``segmentation`` each result also
-    holds the person mask (``segmentation_mask``, the landmarks unchanged)."""
-    return _pose_solution().Pose(static_image_mode=still_images, enable_segmentation=segmentation,
-                                 **TRACKER_SETTINGS)
+    holds the person mask (``segmentation_mask``, the landmarks unchanged). Without it, the tracker's model
+    is the one without the mask (:mod:`gait.pose.model`): the same landmarks in two thirds of the time."""
+    pose = _pose_solution()
+    settings = {"static_image_mode": still_images, "enable_segmentation": segmentation, **TRACKER_SETTINGS}
+    model = None if segmentation else _maskless_model()
+    if model is None:
+        return pose.Pose(**settings)
+    return _maskless_pose(pose)(str(model), **settings)
+
+
+def stock_tracker() -> PoseTracker:
+    """MediaPipe's Pose as it ships (:data:`TRACKER_SETTINGS`, the model's every output worked out): the
+    benchmark's reference."""
+    return _pose_solution().Pose(**TRACKER_SETTINGS)
+
+
+MODELS_FOLDER = "models"  # in the pose cache's folder
+_maskless_models: dict[Path, Path | None] = {}
+
+
+def _maskless_model() -> Path | None:
+    """The landmark model without its mask, made in the pose cache's folder unless it is there (None when it
+    cannot be made: the tracker then uses MediaPipe's own)."""
+    from gait.pose_cache import default_folder  # not at the top: gait.pose_cache imports gait.pose
+
+    folder = default_folder() / MODELS_FOLDER
+    model = _maskless_models.get(folder)
+    if model is None or not model.is_file():
+        model = _maskless_models[folder] = without_mask(_mediapipe_root().parent / SOURCE, folder)
+    return model
+
+
+@functools.cache
+def _maskless_pose(pose: Any) -> type:
+    """A subclass of ``pose.Pose`` made with the path of the landmark model its graph loads."""
+    from mediapipe.calculators.core import constant_side_packet_calculator_pb2 as constant
+
+    class MasklessPose(pose.Pose):  # type: ignore[misc, name-defined]
+        def __init__(self, model: str, **settings: object):
+            self._model = model
+            super().__init__(**settings)
+
+        def _modify_calculator_options(self, config: Any, calculator_params: Any) -> None:
+            # MediaPipe's SolutionBase calls this on the graph, its subgraphs expanded, before starting it:
+            # the one constant that names the model of complexity 1 is pointed at the copy
+            paths = [packet for node in config.node if node.calculator == "ConstantSidePacketCalculator"
+                     for packet in node.options.Extensions[constant.ConstantSidePacketCalculatorOptions.ext].packet
+                     if packet.string_value == SOURCE]
+            if len(paths) != 1:
+                raise RuntimeError(f"MediaPipe's pose graph names {SOURCE} {len(paths)} times, not once")
+            paths[0].string_value = self._model
+            super()._modify_calculator_options(config, calculator_params)
+
+    return MasklessPose
 
 
 _IMPORTING = threading.Lock()  # the segments' threads make their trackers at once
@@ -176,10 +229,7 @@ def _import_pose_solution() -> Any:
     name = "mediapipe.python.solutions.pose"
     if "mediapipe" in sys.modules:  # imported already, whole or as below
         return importlib.import_module(name)
-    spec = importlib.util.find_spec("mediapipe")
-    if spec is None or spec.origin is None:
-        raise ImportError("mediapipe is not installed: run make install")
-    root = Path(spec.origin).parent
+    root = _mediapipe_root()
     # the two packages whose __init__ imports everything, as empty packages; the modules under them load
     # as they would (mediapipe.python's own __init__, the framework bindings, runs)
     packages = {"mediapipe": root, "mediapipe.python.solutions": root / "python" / "solutions"}
@@ -190,6 +240,16 @@ def _import_pose_solution() -> Any:
     pose = importlib.import_module(name)
     vars(sys.modules["mediapipe"])["solutions"] = sys.modules["mediapipe.python.solutions"]  # mp.solutions.pose
     return pose
+
+
+def _mediapipe_root() -> Path:
+    """The folder of the mediapipe package (found without importing it, unless it is imported)."""
+    if "mediapipe" in sys.modules:  # its spec names no origin when imported as :func:`_import_pose_solution` does
+        return Path(list(sys.modules["mediapipe"].__path__)[0])
+    spec = importlib.util.find_spec("mediapipe")
+    if spec is None or spec.origin is None:
+        raise ImportError("mediapipe is not installed: run make install")
+    return Path(spec.origin).parent
 
 
 def landmarks_of_frame(tracker: PoseTracker, frame_bgr: np.ndarray) -> np.ndarray | None:

@@ -2,7 +2,7 @@
 
 The annotated video is drawn at a size for viewing (:data:`VIDEO_SIZES`: by default the long side at most
 1280 px; "full" keeps the clip's size) with x264's fastest preset, from a second decode of the clip, in a
-thread a frame or two ahead of the drawing (decoding, drawing and the encoder's pipe release the GIL). On
+thread :data:`READ_AHEAD` frames ahead of the drawing (decoding, drawing and the encoder's pipe release the GIL). On
 a machine of four cores or more a long clip is drawn in parallel parts, each reading its first frame by a
 seek checked against the pose pass's fingerprints, and the parts are joined without re-encoding. The key
 frames are drawn at the clip's full size.

@@ -71,3 +71,13 @@ def test_a_model_it_does_not_expect_or_a_folder_it_cannot_write_leaves_mediapipe
         found = _landmarks(pose, frames[:5])
     assert type(pose).__name__ == "Pose" and not np.isnan(found).any()
     assert list(tmp_path.iterdir()) == [blocked]  # nothing half-written left
+
+
+def test_the_tracker_s_graph_loads_the_model_it_is_given(frames, tmp_path):
+    """The copy is what MediaPipe's graph runs, not its own model: a tracker given a missing file fails on its
+    first frame, naming it (were the graph's model path left as it was, it would find the runner)."""
+    missing = tmp_path / "missing.tflite"
+    made = tracker._maskless_pose(tracker._pose_solution())
+    with tracker.native_logs_silenced(), pytest.raises(RuntimeError, match=str(missing)):
+        with made(str(missing), static_image_mode=False, enable_segmentation=False, **tracker.TRACKER_SETTINGS) as pose:
+            tracker._landmarks(pose, frames[0])

@@ -44,7 +44,7 @@ def test_the_model_without_the_mask_finds_mediapipe_s_landmarks_exactly(frames, 
     copies = list((tmp_path / tracker.MODELS_FOLDER).glob("*.tflite"))
     assert type(ours).__name__ == "MasklessPose" and [p.name for p in copies] == [
         f"pose_landmark_full-no-mask-{pose_model.hashlib.sha256(source.read_bytes()).hexdigest()[:16]}.tflite"]
-    assert (_operators(source), _operators(copies[0])) == (332, 286)
+    assert (_operators(source), _operators(copies[0])) == (332, 286) and copies[0].stat().st_mode & 0o777 == 0o644
     assert not np.isnan(found).any()  # the runner found in every frame
     assert np.array_equal(found, expected)
 

@@ -56,11 +56,17 @@ def without_mask(source: Path, folder: Path) -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, partial = tempfile.mkstemp(suffix=".part", dir=folder)
-        with os.fdopen(handle, "wb") as f:
-            f.write(pruned)
-        os.replace(partial, path)  # whole or not at all, whoever else writes it at once
     except OSError:
         return None
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(pruned)
+        os.chmod(partial, 0o644)  # a model, not the user's data: readable by whoever shares the folder
+        os.replace(partial, path)  # whole or not at all, whoever else writes it at once
+    except OSError:  # a full disk
+        return None
+    finally:
+        Path(partial).unlink(missing_ok=True)
     return path
 
 

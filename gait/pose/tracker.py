@@ -1,6 +1,6 @@
 """One MediaPipe Pose tracker over frames, in this process (:mod:`gait.pose`): the tracker and its settings,
 the frame works run on each analysed frame, and :func:`track_segment`, which tracks a run of frames decoded
-in a thread a frame or two ahead.
+in a thread :data:`READ_AHEAD` frames ahead.
 
 This is the only module that imports mediapipe. A fresh tracker is made for every run over frames, since
 the tracker keeps state between frames. A tracker that makes no person mask loads MediaPipe's landmark
@@ -186,7 +186,9 @@ def _maskless_model() -> Path | None:
 
     folder = default_folder() / MODELS_FOLDER
     model = _maskless_models.get(folder)
-    if model is None or not model.is_file():
+    # made once a folder: a copy that could not be made is not tried again for every tracker (each try reads
+    # and hashes the 6.4 MB model); one removed since (the cache emptied) is made again
+    if folder not in _maskless_models or (model is not None and not model.is_file()):
         model = _maskless_models[folder] = without_mask(_mediapipe_root().parent / SOURCE, folder)
     return model
 
